@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "chengxin",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chengxin", targets: ["chengxin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+    ],
+    targets: [
+        // The only C surface: ncursesw from Debian's libncursesw5-dev (pkg-config ncursesw).
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Pure domain: merchants, branches, rules, events, projections. No I/O.
+        .target(name: "Core"),
+        // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
+        .target(
+            name: "Log",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Cell grid, display width, widgets, and the backends (only NcursesBackend.swift touches ncurses).
+        .target(name: "Terminal", dependencies: ["CNcursesw", "CLocaleWidth"]),
+        // The C library's wcwidth, so that widths agree with ncurses without touching ncurses.
+        .target(name: "CLocaleWidth"),
+        // Screens: update + view.
+        .target(name: "App", dependencies: ["Core", "Terminal"]),
+        .executableTarget(
+            name: "chengxin",
+            dependencies: [
+                "Core", "Log", "Terminal", "App",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "LogTests", dependencies: ["Log"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin"]),
+    ]
+)

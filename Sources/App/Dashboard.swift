@@ -1,0 +1,283 @@
+import Core
+import Terminal
+
+/// What the dashboard can be asked to do; each key binding maps to one of these, and the
+/// help overlay is generated from the same table.
+public enum DashboardAction: Sendable, Equatable {
+    case moveDown, moveUp, pageDown, pageUp, top, bottom
+    case toggleHelp, closeHelp, quit, confirm
+}
+
+public struct KeyBinding: Sendable, Equatable {
+    public var keys: [Key]
+    public var action: DashboardAction
+    public var zh: String
+    public var en: String
+}
+
+/// The dashboard's state: everything `view` needs, nothing it must compute from outside.
+public struct DashboardModel: Sendable, Equatable {
+    public enum Screen: Sendable, Equatable {
+        /// No data directory yet: offer to create one from the shipped roster.
+        case firstRun
+        case merchants
+    }
+
+    public var language: Language
+    public var dataDirectory: String
+    public var market: MarketState?
+    public var size: Size
+    public var position = ListPosition()
+    public var firstRunChoice = 0
+    public var showHelp = false
+    /// A one-line message shown in the status bar until the next key (warnings, errors).
+    public var notice: String?
+    /// The log's state for the status bar: number of records, verified or not.
+    public var logSummary: String = ""
+
+    public init(language: Language, dataDirectory: String, market: MarketState?, size: Size) {
+        self.language = language
+        self.dataDirectory = dataDirectory
+        self.market = market
+        self.size = size
+    }
+
+    public var screen: Screen { market == nil ? .firstRun : .merchants }
+
+    func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
+}
+
+public enum DashboardMessage: Sendable, Equatable {
+    case key(Key)
+    case resized(Size)
+    /// The data directory was created or the log grew: the new state to show.
+    case marketChanged(MarketState, logSummary: String)
+    case failed(String)
+}
+
+/// Work that `update` asks the program to do outside it.
+public enum DashboardEffect: Sendable, Equatable {
+    case quit
+    case createFromShippedRoster
+}
+
+public enum Dashboard {
+    /// The header takes one row, the table header one, the status bar one.
+    static let chromeRows = 3
+
+    public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
+        switch screen {
+        case .firstRun:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next choice"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一项", en: "previous choice"),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "确认所选", en: "confirm the choice"),
+                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
+                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+            ]
+        case .merchants:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
+                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
+                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
+                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
+                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+            ]
+        }
+    }
+
+    public static func visibleRows(_ model: DashboardModel) -> Int {
+        max(1, model.size.height - chromeRows)
+    }
+
+    public static func update(_ model: inout DashboardModel, _ message: DashboardMessage) -> [DashboardEffect] {
+        switch message {
+        case .resized(let size):
+            model.size = size
+            model.position.keepVisible(count: model.market?.merchants.count ?? 0, visibleRows: visibleRows(model))
+            return []
+        case .marketChanged(let market, let summary):
+            model.market = market
+            model.logSummary = summary
+            model.position.keepVisible(count: market.merchants.count, visibleRows: visibleRows(model))
+            return []
+        case .failed(let text):
+            model.notice = text
+            return []
+        case .key(let key):
+            model.notice = nil
+            if model.showHelp {
+                // Any key closes the help; q and ? only close it, they do not act behind it.
+                model.showHelp = false
+                return []
+            }
+            guard let action = bindings(for: model.screen).first(where: { $0.keys.contains(key) })?.action else {
+                if key == .resize { return [] }
+                return []
+            }
+            return perform(action, on: &model)
+        }
+    }
+
+    static func perform(_ action: DashboardAction, on model: inout DashboardModel) -> [DashboardEffect] {
+        switch action {
+        case .quit: return [.quit]
+        case .toggleHelp: model.showHelp.toggle(); return []
+        case .closeHelp: model.showHelp = false; return []
+        default: break
+        }
+        switch model.screen {
+        case .firstRun:
+            let choices = 2
+            switch action {
+            case .moveDown: model.firstRunChoice = min(choices - 1, model.firstRunChoice + 1)
+            case .moveUp: model.firstRunChoice = max(0, model.firstRunChoice - 1)
+            case .confirm: return model.firstRunChoice == 0 ? [.createFromShippedRoster] : [.quit]
+            default: break
+            }
+        case .merchants:
+            let count = model.market?.merchants.count ?? 0
+            let rows = visibleRows(model)
+            switch action {
+            case .moveDown: model.position.move(by: 1, count: count, visibleRows: rows)
+            case .moveUp: model.position.move(by: -1, count: count, visibleRows: rows)
+            case .pageDown:
+                model.position.offset = min(max(0, count - rows), model.position.offset + rows)
+                model.position.move(by: rows, count: count, visibleRows: rows)
+            case .pageUp:
+                model.position.offset = max(0, model.position.offset - rows)
+                model.position.move(by: -rows, count: count, visibleRows: rows)
+            case .top: model.position.moveTo(0, count: count, visibleRows: rows)
+            case .bottom: model.position.moveTo(count - 1, count: count, visibleRows: rows)
+            default: break
+            }
+        }
+        return []
+    }
+
+    // MARK: - View
+
+    public static func view(_ model: DashboardModel) -> Grid {
+        var grid = Grid(size: model.size)
+        let minimum = Size(width: 80, height: 24)
+        if model.size.width < minimum.width || model.size.height < minimum.height {
+            let lines = [
+                model.t("窗口太小", "Window too small"),
+                model.t("至少需要 80×24，现为 \(model.size.width)×\(model.size.height)", "needs at least 80×24, is \(model.size.width)×\(model.size.height)"),
+                model.t("请放大窗口；按 q 退出", "enlarge the window; q quits"),
+            ]
+            for (i, line) in lines.enumerated() {
+                let w = DisplayWidth.of(line)
+                grid.put(line, x: max(0, (model.size.width - w) / 2), y: max(0, model.size.height / 2 - 1 + i), style: Style(bold: i == 0))
+            }
+            return grid
+        }
+        switch model.screen {
+        case .firstRun: drawFirstRun(model, into: &grid)
+        case .merchants: drawMerchants(model, into: &grid)
+        }
+        drawStatusBar(model, into: &grid)
+        if model.showHelp {
+            let entries = bindings(for: model.screen).map {
+                HelpEntry(keys: $0.keys.map(\.description).joined(separator: " / "), action: model.language.pick($0.zh, $0.en))
+            }
+            HelpOverlay.render(into: &grid, title: model.t("按键帮助", "Keys"), entries: entries, footer: model.t("按任意键关闭", "press any key to close"))
+        }
+        return grid
+    }
+
+    static func drawTitle(_ model: DashboardModel, right: String, into grid: inout Grid) {
+        let bar = Style(foreground: .white, background: .blue, bold: true)
+        grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
+        let market = model.market?.committee?.marketName ?? model.t("中国(丹阳)眼镜城", "China (Danyang) Eyewear City")
+        grid.put(" " + model.t("诚信 · \(market) 诚信党建", "chengxin · \(market) integrity programme"), x: 0, y: 0, style: bar)
+        let w = DisplayWidth.of(right)
+        grid.put(right, x: max(0, model.size.width - w - 1), y: 0, style: bar)
+    }
+
+    static func drawStatusBar(_ model: DashboardModel, into grid: inout Grid) {
+        let y = model.size.height - 1
+        let bar = Style(reverse: true)
+        grid.fill(Rect(x: 0, y: y, width: model.size.width, height: 1), style: bar)
+        var right = model.t("?帮助  q退出 ", "? help  q quit ")
+        if model.screen == .merchants, let count = model.market?.merchants.count, count > 0 {
+            right = "\(model.position.selected + 1)/\(count)  " + right
+        }
+        let rightWidth = DisplayWidth.of(right)
+        var left = " "
+        if let notice = model.notice {
+            left += notice
+        } else {
+            left += model.t("数据：", "data: ") + model.dataDirectory
+            if !model.logSummary.isEmpty { left += "  " + model.logSummary }
+        }
+        grid.put(TextLayout.truncate(left, toWidth: model.size.width - rightWidth - 1), x: 0, y: y, style: bar)
+        grid.put(right, x: model.size.width - rightWidth, y: y, style: bar)
+    }
+
+    static func drawFirstRun(_ model: DashboardModel, into grid: inout Grid) {
+        drawTitle(model, right: model.t("首次运行", "first run"), into: &grid)
+        let width = min(model.size.width - 4, 72)
+        let rect = Rect(x: (model.size.width - width) / 2, y: 3, width: width, height: 13)
+        grid.box(rect, title: model.t("欢迎", "Welcome"), style: Style(bold: true))
+        let x = rect.x + 3
+        let inner = width - 6
+        grid.put(model.t("还没有数据目录：", "There is no data directory yet:"), x: x, y: rect.y + 2, maxWidth: inner)
+        grid.put(model.dataDirectory, x: x + 2, y: rect.y + 3, maxWidth: inner - 2, style: Style(bold: true))
+        grid.put(model.t("可以用随附的眼镜城名册创建：5 个党支部、90 多家党员经营户，", "It can be created from the shipped Eyewear City roster:"), x: x, y: rect.y + 5, maxWidth: inner)
+        grid.put(model.t("含承诺、职责和保障；星级在首次检查前为“待评定”。", "5 branches, 90+ member shops with pledges, duties, guarantees."), x: x, y: rect.y + 6, maxWidth: inner)
+        let choices = [
+            model.t("用随附名册创建数据目录", "Create the data directory from the shipped roster"),
+            model.t("退出", "Quit"),
+        ]
+        for (i, choice) in choices.enumerated() {
+            let selected = i == model.firstRunChoice
+            grid.put((selected ? "▶ " : "  ") + choice, x: x, y: rect.y + 8 + i, maxWidth: inner, style: selected ? Style(reverse: true) : .plain)
+        }
+        grid.put(model.t("↑↓ 选择 · Enter 确认 · q 退出", "↑↓ choose · Enter confirm · q quit"), x: x, y: rect.y + 11, maxWidth: inner, style: Style(dim: true))
+    }
+
+    /// The merchants table's columns and rows, as text (also used by `merchant list`).
+    public static func merchantColumns(_ language: Language, wide: Bool) -> [TableColumn] {
+        var columns = [
+            TableColumn(title: language.pick("店铺号", "Shop")),
+            TableColumn(title: language.pick("店铺名称", "Name"), flexible: true),
+            TableColumn(title: language.pick("经营者", "Owner"), flexible: true),
+            TableColumn(title: language.pick("支部", "Branch"), flexible: true),
+            TableColumn(title: language.pick("挂牌", "Plate"), flexible: true),
+        ]
+        if wide { columns.append(TableColumn(title: language.pick("主营", "Business"), flexible: true)) }
+        columns.append(TableColumn(title: language.pick("星级", "Stars")))
+        return columns
+    }
+
+    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool) -> [[String]] {
+        market.merchants.map { merchant in
+            var row = [
+                merchant.shopNumber,
+                merchant.name,
+                merchant.owner,
+                market.branch(merchant.branch).map { language == .zh ? $0.shortName : "Branch \($0.number)" } ?? String(merchant.branch),
+                merchant.plate.name(language),
+            ]
+            if wide { row.append(merchant.business) }
+            row.append(market.rating(of: merchant).label(language))
+            return row
+        }
+    }
+
+    static func drawMerchants(_ model: DashboardModel, into grid: inout Grid) {
+        guard let market = model.market else { return }
+        let branchCount = market.branches.count
+        let right = model.t("党员经营户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个",
+                            "\(market.merchants.count) member shops · \(branchCount) branches")
+        drawTitle(model, right: right, into: &grid)
+        let wide = model.size.width >= 100
+        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide), position: model.position)
+        table.fitColumns(available: model.size.width - 2)
+        table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
+    }
+}

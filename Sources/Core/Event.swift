@@ -1,0 +1,153 @@
+import Foundation
+
+/// A fact recorded in the log. The log stores it as the JSON object
+/// `{"v":1,"type":…,"actor":…,"at":…,"key":…,"data":{…}}` (see docs/log-format.md).
+public struct Event: Sendable, Equatable {
+    /// Who did it: a user name, or `system` for set-up done by `chengxin init`.
+    public var actor: String
+    /// When, as an ISO 8601 UTC timestamp (`2026-11-27T02:20:00Z`), from the clock passed in.
+    public var at: String
+    /// The idempotency key of the command that produced it: retrying a command never records it twice.
+    public var key: String?
+    public var body: EventBody
+
+    public init(actor: String, at: String, key: String?, body: EventBody) {
+        self.actor = actor
+        self.at = at
+        self.key = key
+        self.body = body
+    }
+
+    public var type: String { body.type }
+
+    /// Formats a point in time the way events store it.
+    public static func timestamp(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = Int(floor(Double(seconds) / 86_400))
+        let rest = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// What happened. Types this version does not know are kept as `.unknown` so that a log written
+/// by a later version of the same format still replays.
+public enum EventBody: Sendable, Equatable {
+    case committeeRegistered(Committee)
+    case branchRegistered(Branch)
+    case merchantRegistered(Merchant)
+    case rulesPublished(RatingRules)
+    case checklistPublished(ChecklistPublished)
+    case unknown(type: String)
+
+    public var type: String {
+        switch self {
+        case .committeeRegistered: return "committee.registered"
+        case .branchRegistered: return "branch.registered"
+        case .merchantRegistered: return "merchant.registered"
+        case .rulesPublished: return "rules.published"
+        case .checklistPublished: return "checklist.published"
+        case .unknown(let type): return type
+        }
+    }
+}
+
+/// A version of the inspection checklist.
+public struct ChecklistPublished: Sendable, Codable, Equatable {
+    public var version: Int
+    public var items: [ChecklistItem]
+
+    public init(version: Int, items: [ChecklistItem]) {
+        self.version = version
+        self.items = items
+    }
+}
+
+/// Encodes and decodes events as the JSON payload of a log record.
+public enum EventCodec {
+    public static let payloadVersion = 1
+
+    private struct Envelope<Body: Codable>: Codable {
+        var v: Int
+        var type: String
+        var actor: String
+        var at: String
+        var key: String?
+        var data: Body
+    }
+
+    private struct Head: Decodable {
+        var v: Int
+        var type: String
+        var actor: String
+        var at: String
+        var key: String?
+    }
+
+    private struct Empty: Codable {}
+
+    public static func encode(_ event: Event) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func wrap<T: Codable>(_ data: T) throws -> Data {
+            try encoder.encode(Envelope(v: payloadVersion, type: event.type, actor: event.actor, at: event.at, key: event.key, data: data))
+        }
+        switch event.body {
+        case .committeeRegistered(let value): return try wrap(value)
+        case .branchRegistered(let value): return try wrap(value)
+        case .merchantRegistered(let value): return try wrap(value)
+        case .rulesPublished(let value): return try wrap(value)
+        case .checklistPublished(let value): return try wrap(value)
+        case .unknown: return try wrap(Empty())
+        }
+    }
+
+    public static func decode(_ data: Data) throws -> Event {
+        let decoder = JSONDecoder()
+        let head = try decoder.decode(Head.self, from: data)
+        func body<T: Codable>(_: T.Type) throws -> T {
+            try decoder.decode(Envelope<T>.self, from: data).data
+        }
+        let value: EventBody
+        switch head.type {
+        case "committee.registered": value = .committeeRegistered(try body(Committee.self))
+        case "branch.registered": value = .branchRegistered(try body(Branch.self))
+        case "merchant.registered": value = .merchantRegistered(try body(Merchant.self))
+        case "rules.published": value = .rulesPublished(try body(RatingRules.self))
+        case "checklist.published": value = .checklistPublished(try body(ChecklistPublished.self))
+        default: value = .unknown(type: head.type)
+        }
+        return Event(actor: head.actor, at: head.at, key: head.key, body: value)
+    }
+}
+
+extension Roster {
+    /// The events that record this roster, as `chengxin init` appends them.
+    public func events(actor: String, at: String) -> [Event] {
+        var events: [Event] = []
+        events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
+        events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
+        events.append(Event(actor: actor, at: at, key: "init:checklist:1", body: .checklistPublished(ChecklistPublished(version: 1, items: checklist))))
+        for branch in branches {
+            events.append(Event(actor: actor, at: at, key: "init:branch:\(branch.number)", body: .branchRegistered(branch)))
+        }
+        for merchant in merchants {
+            events.append(Event(actor: actor, at: at, key: "init:merchant:\(merchant.shopNumber)", body: .merchantRegistered(merchant)))
+        }
+        return events
+    }
+}

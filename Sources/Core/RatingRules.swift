@@ -1,0 +1,131 @@
+import Foundation
+
+/// The rating rules (定星级) as data: every number comes from `seeds/rules.json`, none from code.
+public struct RatingRules: Sendable, Codable, Equatable {
+    public struct Deductions: Sendable, Codable, Equatable {
+        public var minor: Int
+        public var serious: Int
+    }
+    public struct IntegrityCap: Sendable, Codable, Equatable {
+        public var threshold: Int
+        public var maxStars: Int
+    }
+    public struct Veto: Sendable, Codable, Equatable {
+        public var stars: Int
+        public var kinds: [String]
+    }
+    public struct StarThreshold: Sendable, Codable, Equatable {
+        public var stars: Int
+        public var minScore: Int
+    }
+    public struct RectificationDays: Sendable, Codable, Equatable {
+        public var minor: Int
+        public var serious: Int
+    }
+    public struct ComplaintDeadlines: Sendable, Codable, Equatable {
+        public var acceptWorkingDays: Int
+        public var mediationWorkingDays: Int
+    }
+    public struct Appeal: Sendable, Codable, Equatable {
+        public var fileWithinWorkingDays: Int
+        public var decideWithinWorkingDays: Int
+    }
+
+    public var version: Int
+    public var effectiveFrom: String
+    public var period: String
+    public var basePoints: Int
+    public var contributionCap: Int
+    public var deductions: Deductions
+    public var overdueRectificationRepeats: Bool
+    public var integrityCap: IntegrityCap
+    public var veto: Veto
+    public var starThresholds: [StarThreshold]
+    public var rectificationDays: RectificationDays
+    public var complaintDeadlines: ComplaintDeadlines
+    public var appeal: Appeal
+
+    /// Stars for a score, by the thresholds (highest first); below every threshold, one star.
+    public func stars(forScore score: Int) -> Int {
+        for threshold in starThresholds.sorted(by: { $0.minScore > $1.minScore }) where score >= threshold.minScore {
+            return threshold.stars
+        }
+        return 1
+    }
+
+    /// Checks that the numbers make sense, with a message naming the field.
+    public func validate() throws(LocalizedMessage) {
+        func fail(_ zh: String, _ en: String) -> LocalizedMessage { LocalizedMessage(zh: zh, en: en) }
+        if basePoints < 0 || basePoints > 100 {
+            throw fail("basePoints 应在 0 到 100 之间，现为 \(basePoints)", "basePoints must be 0–100, is \(basePoints)")
+        }
+        if contributionCap < 0 || basePoints + contributionCap > 100 {
+            throw fail("basePoints 与 contributionCap 之和不能超过 100", "basePoints + contributionCap must not exceed 100")
+        }
+        if deductions.minor < 0 || deductions.serious < 0 {
+            throw fail("扣分值不能为负数", "deductions must not be negative")
+        }
+        if starThresholds.isEmpty || starThresholds.contains(where: { !(1...5).contains($0.stars) }) {
+            throw fail("starThresholds 的星级应为 1 到 5", "starThresholds stars must be 1–5")
+        }
+        if !(1...5).contains(integrityCap.maxStars) || !(1...5).contains(veto.stars) {
+            throw fail("星级上限应为 1 到 5", "star caps must be 1–5")
+        }
+        if SimpleDate(iso: effectiveFrom) == nil {
+            throw fail("effectiveFrom 不是有效日期：\(effectiveFrom)", "effectiveFrom is not a valid date: \(effectiveFrom)")
+        }
+    }
+}
+
+/// A calendar date without time or zone (yyyy-MM-dd), validated.
+public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= SimpleDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public init?(iso: String) {
+        let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 1, 3, 5, 7, 8, 10, 12: return 31
+        case 4, 6, 9, 11: return 30
+        default:
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            return leap ? 29 : 28
+        }
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: SimpleDate, b: SimpleDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = SimpleDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid date \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

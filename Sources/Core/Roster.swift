@@ -1,0 +1,177 @@
+import Foundation
+
+/// The market's Party committee (党委).
+public struct Committee: Sendable, Codable, Equatable {
+    public var marketName: String
+    public var name: String
+    public var secretary: String
+
+    public init(marketName: String, name: String, secretary: String) {
+        self.marketName = marketName
+        self.name = name
+        self.secretary = secretary
+    }
+}
+
+/// One of the Party branches (党支部), numbered from 1.
+public struct Branch: Sendable, Codable, Equatable, Identifiable {
+    public var number: Int
+    public var name: String
+    public var secretary: String
+    public var id: Int { number }
+
+    public init(number: Int, name: String, secretary: String) {
+        self.number = number
+        self.name = name
+        self.secretary = secretary
+    }
+}
+
+/// The plate a member shop hangs to show its identity (亮身份).
+public enum PlateType: String, Sendable, Codable, CaseIterable {
+    /// 党员示范岗
+    case demonstrationPost = "demonstration-post"
+    /// 党员经营户
+    case memberBusiness = "member-business"
+
+    public var chineseName: String {
+        switch self {
+        case .demonstrationPost: return "党员示范岗"
+        case .memberBusiness: return "党员经营户"
+        }
+    }
+
+    public var englishName: String {
+        switch self {
+        case .demonstrationPost: return "Party-member model post"
+        case .memberBusiness: return "Party-member business"
+        }
+    }
+
+    public func name(_ language: Language) -> String {
+        language.pick(chineseName, englishName)
+    }
+
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let match = PlateType.allCases.first(where: { $0.rawValue == t || $0.chineseName == t }) else {
+            return nil
+        }
+        self = match
+    }
+}
+
+/// A published pledge (亮承诺), tagged with one of the four integrities.
+public struct Pledge: Sendable, Codable, Equatable {
+    public var integrity: Integrity
+    public var text: String
+
+    public init(integrity: Integrity, text: String) {
+        self.integrity = integrity
+        self.text = text
+    }
+}
+
+/// A member shop: identity, pledges, duties and guarantees.
+public struct Merchant: Sendable, Codable, Equatable, Identifiable {
+    public var shopNumber: String
+    public var name: String
+    public var owner: String
+    public var branch: Int
+    public var plate: PlateType
+    public var creditCode: String
+    public var business: String
+    public var pledges: [Pledge]
+    public var duties: [String]
+    public var guarantees: [String]
+    public var id: String { shopNumber }
+
+    public init(
+        shopNumber: String, name: String, owner: String, branch: Int, plate: PlateType,
+        creditCode: String, business: String, pledges: [Pledge] = [], duties: [String] = [],
+        guarantees: [String] = []
+    ) {
+        self.shopNumber = shopNumber
+        self.name = name
+        self.owner = owner
+        self.branch = branch
+        self.plate = plate
+        self.creditCode = creditCode
+        self.business = business
+        self.pledges = pledges
+        self.duties = duties
+        self.guarantees = guarantees
+    }
+}
+
+/// One item of the inspection checklist. `category` is one of the four integrities or identity display.
+public struct ChecklistItem: Sendable, Codable, Equatable {
+    public enum Category: String, Sendable, Codable, CaseIterable {
+        case identity
+        case consumer
+        case price
+        case tax
+        case quality
+
+        public var chineseName: String {
+            switch self {
+            case .identity: return "亮身份"
+            case .consumer: return Integrity.consumer.chineseName
+            case .price: return Integrity.price.chineseName
+            case .tax: return Integrity.tax.chineseName
+            case .quality: return Integrity.quality.chineseName
+            }
+        }
+
+        public init?(text: String) {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            if let match = Category.allCases.first(where: { $0.rawValue == t || $0.chineseName == t }) {
+                self = match
+            } else {
+                return nil
+            }
+        }
+    }
+
+    public var id: String
+    public var category: Category
+    public var text: String
+
+    public init(id: String, category: Category, text: String) {
+        self.id = id
+        self.category = category
+        self.text = text
+    }
+}
+
+/// Everything `chengxin init` records from the seeds.
+public struct Roster: Sendable, Equatable {
+    public var committee: Committee
+    public var branches: [Branch]
+    public var merchants: [Merchant]
+    public var rules: RatingRules
+    public var checklist: [ChecklistItem]
+
+    public init(
+        committee: Committee, branches: [Branch], merchants: [Merchant], rules: RatingRules,
+        checklist: [ChecklistItem]
+    ) {
+        self.committee = committee
+        self.branches = branches
+        self.merchants = merchants
+        self.rules = rules
+        self.checklist = checklist
+    }
+}
+
+extension Branch {
+    /// The name without its area note in brackets and without the market prefix: 第一党支部.
+    public var shortName: String {
+        var name = name
+        if let cut = name.firstIndex(where: { $0 == "（" || $0 == "(" }) { name = String(name[..<cut]) }
+        for prefix in ["眼镜城"] where name.hasPrefix(prefix) && name.count > prefix.count {
+            name = String(name.dropFirst(prefix.count))
+        }
+        return name
+    }
+}

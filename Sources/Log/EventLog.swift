@@ -1,0 +1,320 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the log could not do what was asked. Each case has a sentence for people in both languages.
+public enum LogError: Error, Sendable, Equatable {
+    case io(FileIOError)
+    case missing(directory: String)
+    case alreadyExists(path: String)
+    case notALog(path: String)
+    case newerVersion(UInt32)
+    /// Damage followed by valid records: the log is open read-only.
+    case corrupt(sequence: UInt64, offset: Int, damage: LogDamage)
+    case readOnly
+    case lockBusy(path: String)
+    case payloadTooLarge(Int)
+
+    public var zh: String {
+        switch self {
+        case .io(let e):
+            if e.code == EACCES || e.code == EROFS || e.code == EPERM {
+                return "没有写入权限：\(e.path)（\(e.call)：\(e.systemText)）。请检查数据目录的权限，或用 --data 指定另一个目录。"
+            }
+            if e.isNoSpace { return "磁盘已满，未能写入 \(e.path)；这次操作没有记录。请腾出空间后重试。" }
+            return "文件操作失败：\(e.call) \(e.path)：\(e.systemText)"
+        case .missing(let d): return "数据目录不存在：\(d)。请先运行 chengxin init 创建。"
+        case .alreadyExists(let p): return "数据目录中已有日志：\(p)，不会覆盖。"
+        case .notALog(let p): return "\(p) 不是 chengxin 的日志文件（文件头不符），未做任何改动。"
+        case .newerVersion(let v): return "这个日志由更新版本的 chengxin 写入（格式版本 \(v)），请升级 chengxin 后再打开；未做任何改动。"
+        case .corrupt(let s, let o, let d): return "日志损坏：第 \(s) 条记录（字节偏移 \(o)）\(d.zh)。日志已以只读方式打开；请运行 chengxin verify 查看详情。"
+        case .readOnly: return "日志处于只读状态（已发现损坏），不能再写入。"
+        case .lockBusy(let p): return "另一个进程长时间占用日志锁（\(p)），本次没有写入。请检查是否有卡住的 chengxin 进程。"
+        case .payloadTooLarge(let n): return "单条记录过大（\(n) 字节），上限 \(LogFormat.maxPayload) 字节。"
+        }
+    }
+
+    public var en: String {
+        switch self {
+        case .io(let e):
+            if e.code == EACCES || e.code == EROFS || e.code == EPERM {
+                return "no permission to write \(e.path) (\(e.call): \(e.systemText)); check the data directory's permissions or choose another with --data."
+            }
+            if e.isNoSpace { return "the disk is full: \(e.path) was not written and nothing was recorded; free some space and retry." }
+            return "file operation failed: \(e.call) \(e.path): \(e.systemText)"
+        case .missing(let d): return "the data directory does not exist: \(d); run chengxin init first."
+        case .alreadyExists(let p): return "the data directory already holds a log: \(p); it will not be overwritten."
+        case .notALog(let p): return "\(p) is not a chengxin log (bad file header); nothing was changed."
+        case .newerVersion(let v): return "this log was written by a newer chengxin (format version \(v)); upgrade to open it. Nothing was changed."
+        case .corrupt(let s, let o, let d): return "the log is damaged at record \(s) (byte offset \(o)): \(d.en). It is open read-only; run chengxin verify for details."
+        case .readOnly: return "the log is read-only (damage was found); nothing more can be written."
+        case .lockBusy(let p): return "another process has held the log's lock for too long (\(p)); nothing was written. Look for a stuck chengxin process."
+        case .payloadTooLarge(let n): return "a record is too large (\(n) bytes); the limit is \(LogFormat.maxPayload) bytes."
+        }
+    }
+}
+
+/// The append-only event log of one data directory: `DIR/events.log`.
+///
+/// Appends take an exclusive `flock`, catch up on what other processes appended, write,
+/// `fdatasync`, unlock, and only then return. A failed write or sync returns an error
+/// and leaves no partial record behind.
+public final class EventLog {
+    public static let fileName = "events.log"
+
+    public let directory: String
+    public let path: String
+    private let io: any FileIO
+    private let fd: Int32
+    public let logID: [UInt8]
+    public private(set) var records: [LogRecord]
+    public private(set) var headHash: [UInt8]
+    private var validEnd: Int
+    /// Set when damage was found: the log then refuses writes.
+    public private(set) var damage: LogError?
+    /// Things the user should hear about (a torn tail that was cut off).
+    public private(set) var warnings: [String] = []
+    /// How long an append waits for a lock held by another process before giving up.
+    public var lockTimeout: Double = 10
+
+    private init(directory: String, path: String, io: any FileIO, fd: Int32, scan: LogScan) {
+        self.directory = directory
+        self.path = path
+        self.io = io
+        self.fd = fd
+        self.logID = scan.logID
+        self.records = scan.records
+        self.headHash = scan.headHash
+        self.validEnd = scan.validEnd
+    }
+
+    deinit { io.close(fd) }
+
+    public static func logPath(in directory: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
+    }
+
+    /// Creates the directory (0700) if needed and an empty log (0600) in it, atomically:
+    /// the header is written and synced under a temporary name, then linked into place.
+    public static func create(directory: String, io: any FileIO = SystemFileIO(), logID: [UInt8]? = nil) throws(LogError) -> EventLog {
+        let path = logPath(in: directory)
+        do throws(FileIOError) {
+            try makeDirectories(directory, io: io)
+        } catch {
+            throw .io(error)
+        }
+        if io.exists(path) { throw .alreadyExists(path: path) }
+        var id = logID ?? []
+        if id.count != 16 { id = (0..<16).map { _ in UInt8.random(in: 0...255) } }
+        let temp = path + ".new-\(getpid())"
+        do throws(FileIOError) {
+            let fd = try io.open(temp, flags: O_RDWR | O_CREAT | O_TRUNC, mode: 0o600)
+            defer { io.close(fd); io.remove(temp) }
+            try io.write(fd, LogFormat.header(logID: id), offset: 0, path: temp)
+            try io.sync(fd, path: temp)
+            try io.link(temp, path)
+            try io.syncDirectory(directory)
+        } catch {
+            if error.code == EEXIST { throw .alreadyExists(path: path) }
+            throw .io(error)
+        }
+        return try open(directory: directory, io: io)
+    }
+
+    private static func makeDirectories(_ directory: String, io: any FileIO) throws(FileIOError) {
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        let parts = directory.split(separator: "/")
+        for (i, part) in parts.enumerated() {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+            if !io.exists(prefix) {
+                try io.makeDirectory(prefix, mode: i == parts.count - 1 ? 0o700 : 0o755)
+            }
+        }
+    }
+
+    /// Opens an existing log. A torn tail is ignored with a warning (a writer cuts it off before
+    /// its next append); damage followed by valid records leaves the log open read-only with
+    /// `damage` set. A log that cannot be written (read-only file or directory) opens read-only.
+    public static func open(directory: String, io: any FileIO = SystemFileIO(), writable: Bool = true) throws(LogError) -> EventLog {
+        let path = logPath(in: directory)
+        guard io.exists(directory) else { throw .missing(directory: directory) }
+        guard io.exists(path) else { throw .missing(directory: directory) }
+        var canWrite = writable
+        let fd: Int32
+        do throws(FileIOError) {
+            do throws(FileIOError) {
+                fd = try io.open(path, flags: writable ? O_RDWR : O_RDONLY, mode: 0)
+            } catch {
+                guard writable, error.code == EACCES || error.code == EROFS else { throw error }
+                fd = try io.open(path, flags: O_RDONLY, mode: 0)
+                canWrite = false
+            }
+        } catch {
+            throw .io(error)
+        }
+        let bytes: [UInt8]
+        do throws(FileIOError) {
+            try io.lock(fd, exclusive: false, wait: true, path: path)
+            defer { io.unlock(fd) }
+            bytes = try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path)
+        } catch {
+            io.close(fd)
+            throw .io(error)
+        }
+        switch LogScanner.scanFile(bytes) {
+        case .failure(.newerVersion(let v)):
+            io.close(fd)
+            throw .newerVersion(v)
+        case .failure(.damaged):
+            io.close(fd)
+            throw .notALog(path: path)
+        case .success(let scan):
+            let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan)
+            switch scan.tail {
+            case .clean:
+                break
+            case .torn(let offset, let length):
+                log.warnings.append("日志末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），已忽略。")
+            case .corrupt(let s, let o, let d):
+                log.damage = .corrupt(sequence: s, offset: o, damage: d)
+            }
+            if !canWrite && log.damage == nil { log.damage = .readOnly }
+            return log
+        }
+    }
+
+    /// Reads what other processes appended since the last read. Returns the new records.
+    @discardableResult
+    public func refresh() throws(LogError) -> [LogRecord] {
+        do throws(FileIOError) {
+            try io.lock(fd, exclusive: false, wait: true, path: path)
+        } catch {
+            throw .io(error)
+        }
+        defer { io.unlock(fd) }
+        return try catchUp(cutTornTail: false)
+    }
+
+    private func catchUp(cutTornTail: Bool) throws(LogError) -> [LogRecord] {
+        let bytes: [UInt8]
+        do throws(FileIOError) {
+            let size = try io.size(fd, path: path)
+            guard size > validEnd else { return [] }
+            bytes = try io.read(fd, offset: validEnd, count: size - validEnd, path: path)
+        } catch {
+            throw .io(error)
+        }
+        let result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: (records.last?.sequence ?? 0) + 1, previousHash: headHash)
+        records += result.records
+        headHash = result.headHash
+        validEnd = result.validEnd
+        switch result.tail {
+        case .clean:
+            break
+        case .torn(let offset, let length):
+            if cutTornTail {
+                do throws(FileIOError) {
+                    try io.truncate(fd, length: offset, path: path)
+                    try io.sync(fd, path: path)
+                } catch {
+                    throw .io(error)
+                }
+                warnings.append("日志末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），写入前已截去。")
+            }
+        case .corrupt(let s, let o, let d):
+            damage = .corrupt(sequence: s, offset: o, damage: d)
+            throw .corrupt(sequence: s, offset: o, damage: d)
+        }
+        return result.records
+    }
+
+    /// Appends records durably. Under the exclusive lock, after catching up, `make` is called with
+    /// the records other processes appended since the last read; it returns the payloads to append
+    /// (validation against the latest state belongs there). Returns the records written, only after
+    /// they are synced. On any failure nothing is acknowledged and no partial record remains.
+    @discardableResult
+    public func append(_ make: ([LogRecord]) throws -> [[UInt8]]) throws -> [LogRecord] {
+        if let damage { throw damage }
+        try lockExclusive()
+        defer { io.unlock(fd) }
+        let caughtUp = try catchUp(cutTornTail: true)
+        let payloads = try make(caughtUp)
+        if payloads.isEmpty { return [] }
+        var bytes: [UInt8] = []
+        var framed: [LogRecord] = []
+        var hash = headHash
+        var sequence = (records.last?.sequence ?? 0) + 1
+        var offset = validEnd
+        for payload in payloads {
+            if payload.count > LogFormat.maxPayload { throw LogError.payloadTooLarge(payload.count) }
+            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: payload)
+            framed.append(LogRecord(sequence: sequence, offset: offset, payload: payload, hash: record.hash))
+            bytes += record.bytes
+            hash = record.hash
+            sequence += 1
+            offset += record.bytes.count
+        }
+        do throws(FileIOError) {
+            try io.write(fd, bytes, offset: validEnd, path: path)
+            try io.sync(fd, path: path)
+        } catch {
+            // Take back whatever reached the file, so that no partial record stays behind.
+            try? io.truncate(fd, length: validEnd, path: path)
+            try? io.sync(fd, path: path)
+            throw LogError.io(error)
+        }
+        records += framed
+        headHash = hash
+        validEnd = offset
+        return framed
+    }
+
+    private func lockExclusive() throws(LogError) {
+        var waited = 0.0
+        while true {
+            do {
+                try io.lock(fd, exclusive: true, wait: false, path: path)
+                return
+            } catch {
+                guard error.code == EWOULDBLOCK || error.code == EAGAIN else { throw .io(error) }
+                if waited >= lockTimeout { throw .lockBusy(path: path) }
+                usleep(20_000)
+                waited += 0.02
+            }
+        }
+    }
+}
+
+/// The result of checking a whole log file.
+public struct VerificationReport: Sendable, Equatable {
+    public let recordCount: Int
+    public let headHash: [UInt8]
+    /// The first problem, if any: a torn tail is reported but does not make the log damaged.
+    public let tail: LogTail
+    public var intact: Bool {
+        if case .corrupt = tail { return false }
+        return true
+    }
+}
+
+public enum LogVerifier {
+    /// Checks every record's checksum and the whole chain of a log file, reading it as it is.
+    public static func verify(directory: String, io: any FileIO = SystemFileIO()) throws(LogError) -> VerificationReport {
+        let path = EventLog.logPath(in: directory)
+        guard io.exists(path) else { throw LogError.missing(directory: directory) }
+        let bytes: [UInt8]
+        do throws(FileIOError) {
+            let fd = try io.open(path, flags: O_RDONLY, mode: 0)
+            defer { io.close(fd) }
+            bytes = try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path)
+        } catch {
+            throw .io(error)
+        }
+        switch LogScanner.scanFile(bytes) {
+        case .failure(.newerVersion(let v)): throw LogError.newerVersion(v)
+        case .failure(.damaged): throw LogError.notALog(path: path)
+        case .success(let scan):
+            return VerificationReport(recordCount: scan.records.count, headHash: scan.headHash, tail: scan.tail)
+        }
+    }
+}

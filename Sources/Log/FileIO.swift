@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An operating-system error from a file call, with the call's name and errno.
+public struct FileIOError: Error, Sendable, Equatable {
+    public let call: String
+    public let path: String
+    public let code: Int32
+
+    public init(call: String, path: String, code: Int32) {
+        self.call = call
+        self.path = path
+        self.code = code
+    }
+
+    public var isNoSpace: Bool { code == ENOSPC }
+    public var systemText: String { String(cString: strerror(code)) }
+}
+
+/// The seam through which the log touches files. The real one calls the kernel;
+/// tests inject faults (a failed sync, a full disk) by wrapping it.
+public protocol FileIO: Sendable {
+    func open(_ path: String, flags: Int32, mode: UInt32) throws(FileIOError) -> Int32
+    func close(_ fd: Int32)
+    func size(_ fd: Int32, path: String) throws(FileIOError) -> Int
+    func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8]
+    func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError)
+    /// fdatasync: the data written is on stable storage when this returns.
+    func sync(_ fd: Int32, path: String) throws(FileIOError)
+    func truncate(_ fd: Int32, length: Int, path: String) throws(FileIOError)
+    /// flock; `wait == false` fails with EWOULDBLOCK when another process holds it.
+    func lock(_ fd: Int32, exclusive: Bool, wait: Bool, path: String) throws(FileIOError)
+    func unlock(_ fd: Int32)
+    func makeDirectory(_ path: String, mode: UInt32) throws(FileIOError)
+    /// Makes `target` appear as `link` only if `link` does not exist (link(2)).
+    func link(_ target: String, _ link: String) throws(FileIOError)
+    func remove(_ path: String)
+    /// fsync of a directory, so that a new name in it survives a crash.
+    func syncDirectory(_ path: String) throws(FileIOError)
+    func exists(_ path: String) -> Bool
+}
+
+/// The real thing: POSIX calls.
+public struct SystemFileIO: FileIO {
+    public init() {}
+
+    public func open(_ path: String, flags: Int32, mode: UInt32) throws(FileIOError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, mode_t(mode))
+        if fd < 0 { throw FileIOError(call: "open", path: path, code: errno) }
+        return fd
+    }
+
+    public func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    public func size(_ fd: Int32, path: String) throws(FileIOError) -> Int {
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw FileIOError(call: "fstat", path: path, code: errno) }
+        return Int(st.st_size)
+    }
+
+    public func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(call: "pread", path: path, code: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        if done < count { buffer.removeLast(count - done) }
+        return buffer
+    }
+
+    public func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                pwrite(fd, raw.baseAddress.map { $0 + done }, bytes.count - done, off_t(offset + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(call: "pwrite", path: path, code: errno)
+            }
+            done += n
+        }
+    }
+
+    public func sync(_ fd: Int32, path: String) throws(FileIOError) {
+        if fdatasync(fd) != 0 { throw FileIOError(call: "fdatasync", path: path, code: errno) }
+    }
+
+    public func truncate(_ fd: Int32, length: Int, path: String) throws(FileIOError) {
+        if ftruncate(fd, off_t(length)) != 0 { throw FileIOError(call: "ftruncate", path: path, code: errno) }
+    }
+
+    public func lock(_ fd: Int32, exclusive: Bool, wait: Bool, path: String) throws(FileIOError) {
+        let op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
+        while flock(fd, op) != 0 {
+            if errno == EINTR { continue }
+            throw FileIOError(call: "flock", path: path, code: errno)
+        }
+    }
+
+    public func unlock(_ fd: Int32) { _ = flock(fd, LOCK_UN) }
+
+    public func makeDirectory(_ path: String, mode: UInt32) throws(FileIOError) {
+        if mkdir(path, mode_t(mode)) != 0 && errno != EEXIST {
+            throw FileIOError(call: "mkdir", path: path, code: errno)
+        }
+    }
+
+    public func link(_ target: String, _ link: String) throws(FileIOError) {
+        if Glibc.link(target, link) != 0 { throw FileIOError(call: "link", path: link, code: errno) }
+    }
+
+    public func remove(_ path: String) { _ = unlink(path) }
+
+    public func syncDirectory(_ path: String) throws(FileIOError) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw FileIOError(call: "open", path: path, code: errno) }
+        defer { _ = Glibc.close(fd) }
+        if fsync(fd) != 0 { throw FileIOError(call: "fsync", path: path, code: errno) }
+    }
+
+    public func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+}

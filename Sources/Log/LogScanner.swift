@@ -1,0 +1,176 @@
+/// One record as read back from the file.
+public struct LogRecord: Sendable, Equatable {
+    public let sequence: UInt64
+    /// Byte offset of the record in the file.
+    public let offset: Int
+    public let payload: [UInt8]
+    /// This record's chain hash (what the next record stores as its previous hash).
+    public let hash: [UInt8]
+
+    public var size: Int { LogFormat.recordOverhead + payload.count }
+}
+
+/// What is wrong at a place in the file.
+public enum LogDamage: Error, Sendable, Equatable {
+    case badFileHeader
+    case unsupportedVersion(UInt32)
+    case badRecordMagic
+    case badLength(UInt32)
+    case checksumMismatch
+    case sequenceGap(expected: UInt64, found: UInt64)
+    case chainBreak
+
+    public var zh: String {
+        switch self {
+        case .badFileHeader: return "文件头损坏（不是 chengxin 日志）"
+        case .unsupportedVersion(let v): return "日志格式版本 \(v) 由更新版本的 chengxin 写入，本版本只能读取版本 \(LogFormat.version)"
+        case .badRecordMagic: return "记录标记损坏"
+        case .badLength(let l): return "记录长度异常（\(l) 字节）"
+        case .checksumMismatch: return "校验和不符（内容被改动或损坏）"
+        case .sequenceGap(let e, let f): return "序号不连续：应为 \(e)，实为 \(f)（记录被删除、重排或重复）"
+        case .chainBreak: return "哈希链断裂：与前一条记录的哈希不符（记录被篡改、删除或重排）"
+        }
+    }
+
+    public var en: String {
+        switch self {
+        case .badFileHeader: return "damaged file header (not a chengxin log)"
+        case .unsupportedVersion(let v): return "log format version \(v) was written by a newer chengxin; this version reads version \(LogFormat.version)"
+        case .badRecordMagic: return "damaged record marker"
+        case .badLength(let l): return "impossible record length (\(l) bytes)"
+        case .checksumMismatch: return "checksum mismatch (content altered or damaged)"
+        case .sequenceGap(let e, let f): return "sequence gap: expected \(e), found \(f) (records deleted, reordered or duplicated)"
+        case .chainBreak: return "hash chain broken: previous-hash does not match (records altered, deleted or reordered)"
+        }
+    }
+}
+
+/// The state of the bytes after the last good record.
+public enum LogTail: Sendable, Equatable {
+    /// The file ends exactly after the last good record.
+    case clean
+    /// An incomplete or damaged last record with nothing valid after it: a write that did not finish.
+    case torn(offset: Int, length: Int)
+    /// Damage followed by valid records, or a valid-looking record that breaks the chain: corruption.
+    case corrupt(sequence: UInt64, offset: Int, damage: LogDamage)
+}
+
+/// The result of reading a whole log file.
+public struct LogScan: Sendable {
+    public let logID: [UInt8]
+    public let records: [LogRecord]
+    /// End of the last good record: where the next record goes.
+    public let validEnd: Int
+    public let tail: LogTail
+    /// The chain hash of the last good record (SHA-256 of the header for an empty log).
+    public let headHash: [UInt8]
+}
+
+/// Reads a log's bytes and tells good records from a torn tail and from corruption.
+/// Never traps on any byte sequence.
+public enum LogScanner {
+    public enum HeaderProblem: Error, Sendable, Equatable {
+        case damaged
+        case newerVersion(UInt32)
+    }
+
+    public static func readHeader(_ bytes: [UInt8]) -> Result<[UInt8], HeaderProblem> {
+        guard bytes.count >= LogFormat.headerSize, Array(bytes[0..<8]) == LogFormat.fileMagic else {
+            return .failure(.damaged)
+        }
+        let version = LogFormat.readLE32(bytes, 8)
+        if version > LogFormat.version { return .failure(.newerVersion(version)) }
+        if version != LogFormat.version { return .failure(.damaged) }
+        return .success(Array(bytes[16..<32]))
+    }
+
+    /// Scans record bytes. `bytes` holds the file from offset `baseOffset` on (just after the header,
+    /// or after the records already known); `previousHash` is the chain hash before the first of them.
+    public static func scan(
+        _ bytes: [UInt8], baseOffset: Int, nextSequence: UInt64, previousHash: [UInt8]
+    ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
+        var records: [LogRecord] = []
+        var offset = 0
+        var expected = nextSequence
+        var prev = previousHash
+        var tail = LogTail.clean
+        while offset < bytes.count {
+            switch parseRecord(bytes, at: offset) {
+            case .success(let parsed):
+                if parsed.sequence != expected {
+                    tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: .sequenceGap(expected: expected, found: parsed.sequence))
+                } else if parsed.previous != prev {
+                    tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: .chainBreak)
+                }
+                if tail != .clean { break }
+                let record = LogRecord(sequence: parsed.sequence, offset: baseOffset + offset, payload: parsed.payload, hash: parsed.hash)
+                records.append(record)
+                prev = parsed.hash
+                expected += 1
+                offset += record.size
+                continue
+            case .failure(let damage):
+                if nextValidRecord(bytes, after: offset) != nil {
+                    tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: damage)
+                } else {
+                    tail = .torn(offset: baseOffset + offset, length: bytes.count - offset)
+                }
+            }
+            break
+        }
+        return (records, baseOffset + offset, tail, prev)
+    }
+
+    /// Reads a whole log file's bytes.
+    public static func scanFile(_ bytes: [UInt8]) -> Result<LogScan, HeaderProblem> {
+        switch readHeader(bytes) {
+        case .failure(let problem):
+            return .failure(problem)
+        case .success(let logID):
+            let genesis = LogFormat.sha256(bytes[0..<LogFormat.headerSize])
+            let body = Array(bytes[LogFormat.headerSize...])
+            let result = scan(body, baseOffset: LogFormat.headerSize, nextSequence: 1, previousHash: genesis)
+            return .success(LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash))
+        }
+    }
+
+    struct Parsed {
+        let sequence: UInt64
+        let previous: [UInt8]
+        let payload: [UInt8]
+        let hash: [UInt8]
+    }
+
+    static func parseRecord(_ bytes: [UInt8], at offset: Int) -> Result<Parsed, LogDamage> {
+        let available = bytes.count - offset
+        guard available >= 8 else {
+            return .failure(available >= 4 && Array(bytes[offset..<offset + 4]) != LogFormat.recordMagic ? .badRecordMagic : .badLength(0))
+        }
+        guard Array(bytes[offset..<offset + 4]) == LogFormat.recordMagic else { return .failure(.badRecordMagic) }
+        let length = LogFormat.readLE32(bytes, offset + 4)
+        guard Int(length) <= LogFormat.maxPayload else { return .failure(.badLength(length)) }
+        let total = LogFormat.recordOverhead + Int(length)
+        guard available >= total else { return .failure(.badLength(length)) }
+        let body = bytes[offset..<offset + LogFormat.recordHeaderSize + Int(length)]
+        let stored = LogFormat.readLE32(bytes, offset + LogFormat.recordHeaderSize + Int(length))
+        guard CRC32C.checksum(body) == stored else { return .failure(.checksumMismatch) }
+        let sequence = LogFormat.readLE64(bytes, offset + 8)
+        let previous = Array(bytes[offset + 16..<offset + 48])
+        let payload = Array(bytes[offset + 48..<offset + 48 + Int(length)])
+        return .success(Parsed(sequence: sequence, previous: previous, payload: payload, hash: LogFormat.sha256(body)))
+    }
+
+    /// The offset of the first complete, checksum-valid record after `offset`, if any.
+    static func nextValidRecord(_ bytes: [UInt8], after offset: Int) -> Int? {
+        var i = offset + 1
+        let magic = LogFormat.recordMagic
+        while i + LogFormat.recordOverhead <= bytes.count {
+            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], bytes[i + 3] == magic[3],
+               case .success = parseRecord(bytes, at: i) {
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+}

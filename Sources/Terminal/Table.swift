@@ -1,0 +1,139 @@
+/// Selection and scroll position of a list, kept in the screen's model.
+public struct ListPosition: Sendable, Equatable {
+    public var selected: Int
+    public var offset: Int
+
+    public init(selected: Int = 0, offset: Int = 0) {
+        self.selected = selected
+        self.offset = offset
+    }
+
+    /// Moves the selection by `delta` rows, clamped, and scrolls so it stays visible.
+    public mutating func move(by delta: Int, count: Int, visibleRows: Int) {
+        guard count > 0 else { selected = 0; offset = 0; return }
+        selected = min(max(0, selected + delta), count - 1)
+        keepVisible(count: count, visibleRows: visibleRows)
+    }
+
+    public mutating func moveTo(_ index: Int, count: Int, visibleRows: Int) {
+        move(by: index - selected, count: count, visibleRows: visibleRows)
+    }
+
+    public mutating func keepVisible(count: Int, visibleRows: Int) {
+        let rows = max(1, visibleRows)
+        if count == 0 { selected = 0; offset = 0; return }
+        selected = min(max(0, selected), count - 1)
+        if selected < offset { offset = selected }
+        if selected >= offset + rows { offset = selected - rows + 1 }
+        offset = max(0, min(offset, max(0, count - rows)))
+    }
+}
+
+/// A column of a table: a title, a width in display columns, an alignment.
+public struct TableColumn: Sendable, Equatable {
+    public var title: String
+    public var width: Int
+    public var alignment: TextLayout.Alignment
+    /// Columns that may shrink (with an ellipsis) when the screen is narrow.
+    public var flexible: Bool
+
+    public init(title: String, width: Int = 0, alignment: TextLayout.Alignment = .left, flexible: Bool = false) {
+        self.title = title
+        self.width = width
+        self.alignment = alignment
+        self.flexible = flexible
+    }
+}
+
+/// A table drawn into a grid: a header row and rows of cells, aligned by display width,
+/// the selected row highlighted, scrolled by a `ListPosition`.
+public struct TableView {
+    public var columns: [TableColumn]
+    public var rows: [[String]]
+    public var position: ListPosition
+    public var gap: Int = 2
+
+    public init(columns: [TableColumn], rows: [[String]], position: ListPosition) {
+        self.columns = columns
+        self.rows = rows
+        self.position = position
+    }
+
+    /// Sets each column's width to its widest cell (title included), then shrinks flexible
+    /// columns, widest first, until the table fits `available` columns.
+    public mutating func fitColumns(available: Int) {
+        for i in columns.indices {
+            var widest = DisplayWidth.of(columns[i].title)
+            for row in rows where i < row.count {
+                widest = max(widest, DisplayWidth.of(row[i]))
+            }
+            columns[i].width = widest
+        }
+        let gaps = gap * max(0, columns.count - 1)
+        var total = columns.reduce(0) { $0 + $1.width } + gaps
+        while total > available {
+            guard let i = columns.indices.filter({ columns[$0].flexible && columns[$0].width > 4 })
+                .max(by: { columns[$0].width < columns[$1].width }) else { break }
+            columns[i].width -= 1
+            total -= 1
+        }
+    }
+
+    /// Draws header and rows inside `rect`. The header takes the first line.
+    public func render(into grid: inout Grid, rect: Rect, headerStyle: Style = Style(bold: true, underline: true),
+                       selectedStyle: Style = Style(reverse: true)) {
+        guard rect.height > 0 else { return }
+        grid.put(line(columns.map(\.title)), x: rect.x, y: rect.y, maxWidth: rect.width, style: headerStyle)
+        let visible = rect.height - 1
+        for i in 0..<max(0, visible) {
+            let index = position.offset + i
+            guard index < rows.count else { break }
+            let style: Style = index == position.selected ? selectedStyle : .plain
+            grid.put(line(rows[index]), x: rect.x, y: rect.y + 1 + i, maxWidth: rect.width, style: style)
+        }
+    }
+
+    /// The header and every row as plain lines (for printing a table outside the screen).
+    public func lines() -> [String] {
+        ([columns.map(\.title)] + rows).map { line($0).replacingTrailingSpaces() }
+    }
+
+    func line(_ cells: [String]) -> String {
+        var parts: [String] = []
+        for (i, column) in columns.enumerated() {
+            let text = i < cells.count ? cells[i] : ""
+            parts.append(TextLayout.fit(text, width: column.width, alignment: column.alignment))
+        }
+        return parts.joined(separator: String(repeating: " ", count: gap))
+    }
+}
+
+/// One line of the help overlay: the keys and what they do.
+public struct HelpEntry: Sendable, Equatable {
+    public var keys: String
+    public var action: String
+
+    public init(keys: String, action: String) {
+        self.keys = keys
+        self.action = action
+    }
+}
+
+/// A centred box listing key bindings, drawn over the screen.
+public enum HelpOverlay {
+    public static func render(into grid: inout Grid, title: String, entries: [HelpEntry], footer: String) {
+        let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 0
+        let actionWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 0
+        let inner = max(keyWidth + 3 + actionWidth, DisplayWidth.of(footer), DisplayWidth.of(title) + 4)
+        let width = min(grid.size.width, inner + 4)
+        let height = min(grid.size.height, entries.count + 4)
+        let rect = Rect(x: max(0, (grid.size.width - width) / 2), y: max(0, (grid.size.height - height) / 2), width: width, height: height)
+        grid.fill(rect)
+        grid.box(rect, title: title, style: Style(bold: true))
+        for (i, entry) in entries.enumerated() where i + 1 < height - 2 {
+            let text = TextLayout.fit(entry.keys, width: keyWidth) + "   " + entry.action
+            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, maxWidth: width - 4)
+        }
+        grid.put(footer, x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
+    }
+}

@@ -1,0 +1,349 @@
+import App
+import ArgumentParser
+import Core
+import Foundation
+import Log
+import Terminal
+
+extension Language: ExpressibleByArgument {}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (default: $CHENGXIN_DATA, else $XDG_DATA_HOME/chengxin, i.e. ~/.local/share/chengxin).")
+    var data: String?
+
+    @Option(name: .long, help: "Language of messages: zh or en.")
+    var lang: Language = .zh
+
+    var dataDirectory: String { Locations.dataDirectory(data) }
+
+    func t(_ zh: String, _ en: String) -> String { lang.pick(zh, en) }
+}
+
+/// Printing for people: untrusted text is made safe line by line; errors go to stderr.
+enum Console {
+    static func out(_ text: String) {
+        let safe = text.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.sanitize(String($0)) }.joined(separator: "\n")
+        FileHandle.standardOutput.write(Data((safe + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("chengxin: " + SafeText.sanitize(text) + "\n").utf8))
+    }
+
+    /// Prints a problem and exits with status 1.
+    static func fail(_ text: String) -> ExitCode {
+        error(text)
+        return ExitCode(1)
+    }
+}
+
+@main
+struct Chengxin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chengxin",
+        abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
+        subcommands: [Dashboard.self, Initialize.self, Verify.self, PrintLog.self, MerchantCommand.self],
+        defaultSubcommand: Dashboard.self
+    )
+}
+
+struct Dashboard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "The dashboard for market managers and branch secretaries (the default).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Folder of the shipped roster (default: found beside the program).")
+    var seeds: String?
+
+    @Flag(name: .long, help: "Count East Asian ambiguous characters (★ ─ │) as two columns.")
+    var wideAmbiguous = false
+
+    func run() throws {
+        DisplayWidth.ambiguousIsWide = wideAmbiguous
+        let directory = common.dataDirectory
+        var store: Store?
+        if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
+            do {
+                store = try Store.open(directory)
+            } catch {
+                throw Console.fail(error.text(common.lang))
+            }
+        }
+        let backend: NcursesBackend
+        do {
+            backend = try NcursesBackend()
+        } catch {
+            throw Console.fail(common.lang.pick(error.zh, error.en))
+        }
+        defer { backend.shutdown() }
+        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size)
+        if let store {
+            model.logSummary = store.summary(common.lang)
+            if let warning = store.log.warnings.first { model.notice = warning }
+        }
+        while true {
+            backend.draw(App.Dashboard.view(model))
+            guard let key = backend.nextKey(timeoutMilliseconds: 400) else {
+                // Nothing typed: look for events other processes appended.
+                if let store, (try? store.refresh()) == true {
+                    _ = App.Dashboard.update(&model, .marketChanged(store.market, logSummary: store.summary(common.lang)))
+                }
+                continue
+            }
+            if key == .resize {
+                _ = App.Dashboard.update(&model, .resized(backend.size))
+                continue
+            }
+            for effect in App.Dashboard.update(&model, .key(key)) {
+                switch effect {
+                case .quit:
+                    return
+                case .createFromShippedRoster:
+                    do {
+                        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang)
+                        store = created
+                        _ = App.Dashboard.update(&model, .marketChanged(created.market, logSummary: created.summary(common.lang)))
+                    } catch {
+                        _ = App.Dashboard.update(&model, .failed(error.text))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A problem to tell the user, already in their language.
+struct CLIProblem: Error {
+    let text: String
+}
+
+extension LogError {
+    func text(_ language: Language) -> String { language.pick(zh, en) }
+}
+
+struct Initialize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the data directory from seeds/ (roster, rules, checklist).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Folder of the roster to record (default: the shipped seeds/).")
+    var seeds: String?
+
+    @Flag(name: .long, help: "Also add a year of generated demo history (not yet available).")
+    var demo = false
+
+    func run() throws {
+        if demo {
+            throw Console.fail(common.t("--demo 演示数据尚未提供（见 issue 4）；未做任何改动。", "--demo is not available yet; nothing was changed."))
+        }
+        let directory = common.dataDirectory
+        let store: Store
+        let written: Int
+        do {
+            (store, written) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang)
+        } catch {
+            throw Console.fail(error.text)
+        }
+        let market = store.market
+        if written == 0 {
+            Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.records.count) 条记录）。",
+                                 "the data directory \(directory) already holds this roster; nothing was changed (\(store.log.records.count) records)."))
+            return
+        }
+        Console.out(common.t(
+            "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.records.count) 条记录，链头哈希 \(hexString(store.log.headHash))",
+            "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.records.count) records; head hash \(hexString(store.log.headHash))"))
+    }
+
+    /// Creates (or completes) a data directory from the seeds. Idempotent: events already
+    /// recorded (by their keys) are not recorded again.
+    static func createFromSeeds(directory: String, seeds: String?, language: Language) throws(CLIProblem) -> (Store, Int) {
+        guard let folder = Locations.seedsDirectory(seeds) else {
+            throw CLIProblem(text: language.pick("找不到随附名册（seeds 文件夹）。请用 --seeds 指定，或设置 CHENGXIN_SEEDS。",
+                                                 "cannot find the shipped roster (the seeds folder); pass --seeds or set CHENGXIN_SEEDS."))
+        }
+        let roster: Roster
+        do {
+            roster = try SeedFiles.load(folder)
+        } catch {
+            throw CLIProblem(text: language.pick("名册有问题，未做任何改动：\n", "the roster has problems; nothing was changed:\n") + error.text(language))
+        }
+        do {
+            let store: Store
+            if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
+                store = try Store.open(directory)
+            } else {
+                store = Store(log: try EventLog.create(directory: directory))
+            }
+            let written = try store.append(roster.events(actor: "system", at: Event.timestamp(Date())))
+            return (store, written)
+        } catch let error as LogError {
+            throw CLIProblem(text: error.text(language))
+        } catch {
+            throw CLIProblem(text: language.pick("写入失败：\(error)", "write failed: \(error)"))
+        }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every record's checksum and the hash chain; exit 0 when intact, 1 when damaged.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let report: VerificationReport
+        do {
+            report = try LogVerifier.verify(directory: common.dataDirectory)
+        } catch {
+            throw Console.fail(error.text(common.lang))
+        }
+        let head = hexString(report.headHash)
+        switch report.tail {
+        case .clean:
+            Console.out(common.t("完好：\(report.recordCount) 条记录，校验和与哈希链均无误。\n链头哈希：\(head)",
+                                 "intact: \(report.recordCount) records, every checksum and the hash chain check out.\nhead hash: \(head)"))
+        case .torn(let offset, let length):
+            Console.out(common.t("完好：\(report.recordCount) 条记录；末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），下次写入前会截去。\n链头哈希：\(head)",
+                                 "intact: \(report.recordCount) records; an unfinished record at the end (offset \(offset), \(length) bytes) will be cut before the next write.\nhead hash: \(head)"))
+        case .corrupt(let sequence, let offset, let damage):
+            Console.out(common.t("已损坏：第 \(sequence) 条记录（字节偏移 \(offset)）\(damage.zh)。\n此前 \(report.recordCount) 条记录完好，其链头哈希：\(head)",
+                                 "damaged: record \(sequence) (byte offset \(offset)): \(damage.en).\nthe \(report.recordCount) records before it are intact; their head hash: \(head)"))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct PrintLog: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "Print events.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Only events with a sequence number of at least SEQ.")
+    var since: UInt64 = 1
+
+    @Flag(name: .long, help: "One JSON object per line: {\"seq\":N,\"event\":{…}}.")
+    var jsonl = false
+
+    func run() throws {
+        let log: EventLog
+        do {
+            log = try EventLog.open(directory: common.dataDirectory, writable: false)
+        } catch {
+            throw Console.fail(error.text(common.lang))
+        }
+        for record in log.records where record.sequence >= since {
+            if jsonl {
+                // The payload is JSON already; it is embedded unchanged (JSON escapes controls).
+                Console.out("{\"seq\":\(record.sequence),\"event\":" + String(decoding: record.payload, as: UTF8.self) + "}")
+            } else if let event = try? EventCodec.decode(Data(record.payload)) {
+                Console.out("\(record.sequence)  \(event.at)  \(event.actor)  \(event.type)  \(event.key ?? "-")")
+            } else {
+                Console.out("\(record.sequence)  " + common.t("（无法解码的事件）", "(undecodable event)"))
+            }
+        }
+        if let damage = log.damage, damage != .readOnly {
+            throw Console.fail(damage.text(common.lang))
+        }
+    }
+}
+
+struct MerchantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merchant", abstract: "Member shops.", subcommands: [MerchantList.self])
+}
+
+struct MerchantList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List member shops.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "table, csv or json.")
+    var format: Format = .table
+
+    @Option(name: .long, help: "Only shops of branch N.")
+    var branch: Int?
+
+    @Option(name: .long, help: "Only shops rated N stars.")
+    var stars: Int?
+
+    func validate() throws {
+        if let stars, !(1...5).contains(stars) {
+            throw ValidationError(common.t("--stars 应为 1 到 5", "--stars must be 1 to 5"))
+        }
+    }
+
+    func run() throws {
+        let store: Store
+        do {
+            store = try Store.open(common.dataDirectory, writable: false)
+        } catch {
+            throw Console.fail(error.text(common.lang))
+        }
+        var market = store.market
+        if let branch, market.branch(branch) == nil {
+            throw Console.fail(common.t("没有第 \(branch) 支部（现有 \(market.branches.map { String($0.number) }.joined(separator: "、"))）",
+                                        "there is no branch \(branch) (there are \(market.branches.map { String($0.number) }.joined(separator: ", ")))"))
+        }
+        let merchants = market.merchants.filter { merchant in
+            if let branch, merchant.branch != branch { return false }
+            if let stars {
+                guard case .rated(let s, _) = market.rating(of: merchant), s == stars else { return false }
+            }
+            return true
+        }
+        market = market.restricted(to: merchants)
+        switch format {
+        case .table:
+            let table = TableView(columns: App.Dashboard.merchantColumns(common.lang, wide: true),
+                                  rows: App.Dashboard.merchantRows(market, common.lang, wide: true), position: ListPosition())
+            var fitted = table
+            fitted.fitColumns(available: Int.max)
+            Console.out(fitted.lines().joined(separator: "\n"))
+        case .csv:
+            let header = ["shop_number", "name", "owner", "branch", "plate", "rating"]
+            var lines = [header.joined(separator: ",")]
+            for merchant in market.merchants {
+                let row = [merchant.shopNumber, merchant.name, merchant.owner, String(merchant.branch),
+                           merchant.plate.chineseName, market.rating(of: merchant).label(.zh)]
+                lines.append(row.map(CSVField.escape).joined(separator: ","))
+            }
+            Console.out(lines.joined(separator: "\n"))
+        case .json:
+            struct Row: Encodable {
+                let shopNumber: String, name: String, owner: String, branch: Int, branchName: String
+                let plate: String, rating: String, stars: Int?
+            }
+            let rows = market.merchants.map { merchant -> Row in
+                let rating = market.rating(of: merchant)
+                var stars: Int?
+                if case .rated(let s, _) = rating { stars = s }
+                return Row(shopNumber: merchant.shopNumber, name: merchant.name, owner: merchant.owner, branch: merchant.branch,
+                           branchName: market.branch(merchant.branch)?.name ?? "", plate: merchant.plate.chineseName,
+                           rating: rating == .awaiting ? "awaiting" : "rated", stars: stars)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.out(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        }
+    }
+}
+
+/// CSV cells as spreadsheets read them, safe against formula injection.
+enum CSVField {
+    static func escape(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Where the data directory and the shipped seeds are.
+enum Locations {
+    /// `--data DIR`, else `$CHENGXIN_DATA`, else `$XDG_DATA_HOME/chengxin`, else `~/.local/share/chengxin`.
+    static func dataDirectory(_ explicit: String?) -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let explicit, !explicit.isEmpty { return absolute(explicit) }
+        if let value = env["CHENGXIN_DATA"], !value.isEmpty { return absolute(value) }
+        if let xdg = env["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/chengxin" }
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/share/chengxin"
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "~" || path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst() }
+        return FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// The folder with the shipped roster: `--seeds DIR`, else `$CHENGXIN_SEEDS`, else a `seeds`
+    /// folder beside the executable or in one of its parents (as in a `swift run` checkout), else
+    /// `share/chengxin/seeds` beside an installed binary, else the source checkout it was built from.
+    static func seedsDirectory(_ explicit: String?) -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let explicit, !explicit.isEmpty { return absolute(explicit) }
+        if let value = env["CHENGXIN_SEEDS"], !value.isEmpty { return absolute(value) }
+        var candidates: [URL] = []
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first.map(absolute) ?? "").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<8 {
+            candidates.append(folder.appendingPathComponent("seeds"))
+            candidates.append(folder.appendingPathComponent("share/chengxin/seeds"))
+            folder = folder.deletingLastPathComponent()
+        }
+        // The package this binary was built from: Sources/chengxin/Locations.swift → ../../seeds
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(source.appendingPathComponent("seeds"))
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("merchants.csv").path) {
+            return candidate.path
+        }
+        return nil
+    }
+}
