@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "LogTests", dependencies: ["Log"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin"]),
     ]
 )

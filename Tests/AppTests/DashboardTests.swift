@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import App
+import Core
+import Terminal
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The shipped roster folded into a market state, as `chengxin init` records it.
+func shippedMarket() throws -> MarketState {
+    var files: [String: String] = [:]
+    for name in SeedLoader.fileNames {
+        files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
+    }
+    return MarketState(events: try SeedLoader.load(files: files).events(actor: "system", at: "2026-11-27T00:00:00Z"))
+}
+
+/// Compares a rendered screen with its golden file under __Snapshots__. Set
+/// CHENGXIN_UPDATE_GOLDEN=1 to write the golden files anew (then review the diff).
+func assertGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__/\(name).txt")
+    let text = grid.text + "\n"
+    if ProcessInfo.processInfo.environment["CHENGXIN_UPDATE_GOLDEN"] == "1" {
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    let golden = try String(contentsOf: url, encoding: .utf8)
+    #expect(text == golden, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+}
+
+func model(_ market: MarketState?, _ width: Int, _ height: Int, language: Language = .zh) -> DashboardModel {
+    var model = DashboardModel(language: language, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height))
+    if market != nil { model.logSummary = "日志 104 条 · 链头 0123456789ab" }
+    return model
+}
+
+@Suite("Dashboard screens")
+struct DashboardTests {
+    @Test func merchantsTableAt80x24CellByCell() throws {
+        let market = try shippedMarket()
+        let grid = Dashboard.view(model(market, 80, 24))
+        // Title bar, table header, 21 rows, status bar.
+        #expect(grid.rowText(0).hasPrefix(" 诚信 · 中国(丹阳)眼镜城 诚信党建"))
+        #expect(grid.rowText(0).contains("党员经营户 96 家 · 党支部 5 个"))
+        #expect(grid.rowText(1).hasPrefix(" 店铺号  店铺名称"))
+        let first = market.merchants[0]
+        // Row 2 is the first shop: shop number at column 1, its name starting at column 9.
+        #expect(grid[1, 2].text == "A")
+        #expect(grid[9, 2].text == String(first.name.first!))
+        #expect(grid[9, 2].width == 2 && grid[10, 2].width == 0)
+        #expect(grid[1, 2].style.reverse, "the selected row is highlighted")
+        #expect(!grid[1, 3].style.reverse)
+        // Every name column begins at the same display column on every row.
+        let nameColumn = 9
+        for (i, merchant) in market.merchants.prefix(21).enumerated() {
+            #expect(grid[nameColumn, 2 + i].text == String(merchant.name.first!), "row \(i)")
+            #expect(grid.rowText(2 + i).contains("待评定"))
+        }
+        #expect(grid.rowText(23).contains("1/96"))
+        #expect(grid.rowText(23).contains("?帮助  q退出"))
+        try assertGolden(grid, "merchants-80x24")
+    }
+
+    @Test func merchantsTableAt120x40() throws {
+        let grid = Dashboard.view(model(try shippedMarket(), 120, 40))
+        #expect(grid.rowText(1).contains("主营"))
+        try assertGolden(grid, "merchants-120x40")
+    }
+
+    @Test func keysMoveSelectionAndScroll() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        for _ in 0..<25 { _ = Dashboard.update(&m, .key(.character("j"))) }
+        #expect(m.position == ListPosition(selected: 25, offset: 5))
+        _ = Dashboard.update(&m, .key(.pageDown))
+        #expect(m.position.selected == 46)
+        _ = Dashboard.update(&m, .key(.character("G")))
+        #expect(m.position.selected == 95)
+        let grid = Dashboard.view(m)
+        #expect(grid.rowText(22).contains(m.market!.merchants[95].name))
+        #expect(grid[1, 22].style.reverse)
+        _ = Dashboard.update(&m, .key(.up))
+        _ = Dashboard.update(&m, .key(.pageUp))
+        #expect(m.position.selected == 73)
+        _ = Dashboard.update(&m, .key(.home))
+        #expect(m.position == ListPosition(selected: 0, offset: 0))
+        #expect(Dashboard.update(&m, .key(.character("q"))) == [.quit])
+    }
+
+    @Test func helpOverlayListsTheActualBindings() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        _ = Dashboard.update(&m, .key(.character("?")))
+        let grid = Dashboard.view(m)
+        let text = grid.text
+        for binding in Dashboard.bindings(for: .merchants) {
+            #expect(text.contains(binding.zh), "help lists \(binding.zh)")
+        }
+        #expect(text.contains("↓ / j"))
+        try assertGolden(grid, "help-80x24")
+        // Any key closes the help without acting behind it.
+        #expect(Dashboard.update(&m, .key(.character("q"))) == [])
+        #expect(!m.showHelp)
+    }
+
+    @Test func firstRunOffersTheShippedRoster() throws {
+        var m = model(nil, 80, 24)
+        let grid = Dashboard.view(m)
+        #expect(grid.text.contains("还没有数据目录"))
+        #expect(grid.text.contains("▶ 用随附名册创建数据目录"))
+        try assertGolden(grid, "first-run-80x24")
+        #expect(Dashboard.update(&m, .key(.enter)) == [.createFromShippedRoster])
+        _ = Dashboard.update(&m, .key(.down))
+        #expect(Dashboard.update(&m, .key(.enter)) == [.quit])
+        _ = Dashboard.update(&m, .marketChanged(try shippedMarket(), logSummary: "x"))
+        #expect(m.screen == .merchants)
+    }
+
+    @Test func englishOnRequest() throws {
+        let grid = Dashboard.view(model(try shippedMarket(), 80, 24, language: .en))
+        #expect(grid.rowText(1).contains("Shop"))
+        #expect(grid.rowText(2).contains("awaiting"))
+    }
+
+    @Test func tooSmallSaysSoInsteadOfABrokenLayout() throws {
+        let grid = Dashboard.view(model(try shippedMarket(), 60, 20))
+        #expect(grid.text.contains("至少需要 80×24，现为 60×20"))
+        #expect(!grid.text.contains("店铺号"))
+    }
+}

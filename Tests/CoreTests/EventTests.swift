@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import Core
+
+@Suite("Events and the market state")
+struct EventTests {
+    let merchant = Merchant(
+        shopNumber: "A101", name: "明视眼镜", owner: "张明", branch: 1, plate: .demonstrationPost,
+        creditCode: "91350100M000100Y43", business: "验光配镜",
+        pledges: [Pledge(integrity: .price, text: "明码标价")], duties: ["纠纷调解员"], guarantees: ["先行赔付"])
+
+    @Test func eventsRoundTripThroughTheirJSONPayload() throws {
+        let events = [
+            Event(actor: "system", at: "2026-01-02T03:04:05Z", key: "k1", body: .branchRegistered(Branch(number: 1, name: "第一党支部", secretary: "王芳"))),
+            Event(actor: "system", at: "2026-01-02T03:04:05Z", key: "k2", body: .merchantRegistered(merchant)),
+        ]
+        for event in events {
+            let data = try EventCodec.encode(event)
+            #expect(try EventCodec.decode(data) == event)
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(object?["type"] as? String == event.type)
+            #expect(object?["v"] as? Int == 1)
+        }
+    }
+
+    @Test func unknownEventTypesAreKeptNotFatal() throws {
+        let data = Data(#"{"v":1,"type":"complaint.filed","actor":"kiosk","at":"2027-01-01T00:00:00Z","data":{"x":1}}"#.utf8)
+        let event = try EventCodec.decode(data)
+        #expect(event.body == .unknown(type: "complaint.filed"))
+        var state = MarketState()
+        state.apply(event)
+        #expect(state.eventCount == 1 && state.merchants.isEmpty)
+    }
+
+    @Test func stateFoldsRegistrationsAndKeepsOneMerchantPerShop() {
+        var renamed = merchant
+        renamed.name = "明视眼镜城店"
+        let state = MarketState(events: [
+            Event(actor: "system", at: "t", key: "a", body: .branchRegistered(Branch(number: 2, name: "第二党支部", secretary: "李"))),
+            Event(actor: "system", at: "t", key: "b", body: .branchRegistered(Branch(number: 1, name: "第一党支部", secretary: "王"))),
+            Event(actor: "system", at: "t", key: "c", body: .merchantRegistered(merchant)),
+            Event(actor: "system", at: "t", key: "d", body: .merchantRegistered(renamed)),
+        ])
+        #expect(state.branches.map(\.number) == [1, 2])
+        #expect(state.merchants.count == 1)
+        #expect(state.merchant(shopNumber: "A101")?.name == "明视眼镜城店")
+        #expect(state.idempotencyKeys == ["a", "b", "c", "d"])
+        #expect(state.rating(of: merchant) == .awaiting)
+        #expect(RatingStatus.awaiting.label(.zh) == "待评定")
+    }
+
+    @Test func rosterBecomesEventsWithStableKeys() throws {
+        let roster = try SeedLoader.load(files: try shippedSeedFiles())
+        let events = roster.events(actor: "system", at: "2026-11-27T00:00:00Z")
+        #expect(events.count == 3 + roster.branches.count + roster.merchants.count)
+        #expect(Set(events.compactMap(\.key)).count == events.count)
+        let state = MarketState(events: events)
+        #expect(state.merchants.count == roster.merchants.count)
+        #expect(state.rules == roster.rules)
+        #expect(state.checklist?.items == roster.checklist)
+    }
+
+    @Test func timestampsAreUTCISO8601() {
+        #expect(Event.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Event.timestamp(Date(timeIntervalSince1970: 1_795_745_655)) == "2026-11-27T02:14:15Z")
+        #expect(Event.timestamp(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+    }
+
+    @Test func impossibleDatesAreRefused() {
+        #expect(SimpleDate(iso: "2025-02-29") == nil)
+        #expect(SimpleDate(iso: "2024-02-29") != nil)
+        #expect(SimpleDate(iso: "2025-13-01") == nil)
+        #expect(SimpleDate(iso: "2025-1-01") == nil)
+    }
+
+    @Test func branchShortNameDropsAreaNote() {
+        #expect(Branch(number: 4, name: "眼镜城第四党支部（太阳镜隐形眼镜区）", secretary: "x").shortName == "第四党支部")
+    }
+}

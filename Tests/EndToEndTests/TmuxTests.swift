@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SpawnFailed: Error { let code: Int32 }
+
+/// Runs a program to completion; its output goes to a temporary file that is read back.
+func spawnAndWait(_ argv: [String], captureOutput: Bool) throws -> String {
+    let outPath = NSTemporaryDirectory() + "chengxin-e2e-out-\(UUID().uuidString)"
+    defer { unlink(outPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+    defer { for p in cArgs { free(p) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+    guard rc == 0 else { throw SpawnFailed(code: rc) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard captureOutput else { return "" }
+    return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+}
+
+/// Drives the built `chengxin` binary in a real tmux session, as a person would.
+struct Tmux {
+    let socket = "chengxin-e2e-\(UUID().uuidString.prefix(8))"
+    let session = "t"
+
+    /// Runs a tmux client command and returns what it printed. Spawned with posix_spawn and
+    /// reaped with waitpid; the server that `new-session` starts inherits no pipe, only a file.
+    @discardableResult
+    func run(_ arguments: [String], output: Bool = true) throws -> String {
+        try spawnAndWait(["/usr/bin/env", "tmux", "-u", "-L", socket] + arguments, captureOutput: output)
+    }
+
+    func start(_ command: String, width: Int, height: Int) throws {
+        try run(["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command], output: false)
+    }
+
+    func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
+
+    func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys, output: false) }
+
+    func isRunning() -> Bool {
+        ((try? run(["list-sessions", "-F", "#{session_name}"])) ?? "").split(separator: "\n").contains { $0 == session }
+    }
+
+    /// Polls the screen until `condition` holds, up to a deadline (no fixed sleeps).
+    func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("timed out waiting for \(what); the screen was:\n\(last)")
+        return last
+    }
+
+    func waitForExit(timeout: TimeInterval = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !isRunning() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    func kill() { _ = try? run(["kill-server"], output: false) }
+}
+
+/// The built executable, beside this test bundle in the build folder.
+func chengxinBinary() -> String? {
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var folder = exe.deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent("chengxin").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return nil
+}
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("End to end in tmux", .serialized)
+struct EndToEndTests {
+    @Test(arguments: [(80, 24), (120, 40)])
+    func firstRunCreatesTheRosterAndTheDashboardShowsChineseShops(width: Int, height: Int) throws {
+        let binary = try #require(chengxinBinary(), "the chengxin executable is built beside the tests")
+        let data = NSTemporaryDirectory() + "chengxin-e2e-\(UUID().uuidString)"
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let command = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_SEEDS=\(packageRoot.path)/seeds \(binary)"
+        try tmux.start(command, width: width, height: height)
+
+        let welcome = try tmux.waitFor("the first-run screen") { $0.contains("用随附名册创建数据目录") }
+        #expect(welcome.contains(data))
+        try tmux.send("Enter")
+
+        let table = try tmux.waitFor("the merchants table") { $0.contains("鉴明镜架批发部") }
+        #expect(table.contains("党员经营户 96 家 · 党支部 5 个"))
+        #expect(table.contains("待评定"))
+        // Columns line up: every shop number starts at column 1 and every name at the same column.
+        let rows = table.split(separator: "\n").map(String.init).filter { $0.range(of: #"^ [A-F]\d{3} "#, options: .regularExpression) != nil }
+        #expect(rows.count == height - 3)
+        let nameColumns = Set(rows.map { row -> Int in
+            let afterNumber = row.dropFirst(5).prefix { $0 == " " }.count
+            return 5 + afterNumber
+        })
+        #expect(nameColumns.count == 1, "names start at one column: \(nameColumns)")
+        #expect(FileManager.default.fileExists(atPath: data + "/events.log"))
+
+        try tmux.send("?")
+        _ = try tmux.waitFor("the help overlay") { $0.contains("按键帮助") }
+        try tmux.send("Escape")
+        _ = try tmux.waitFor("the help to close") { !$0.contains("按键帮助") }
+        try tmux.send("q")
+        #expect(tmux.waitForExit(), "q quits")
+    }
+}

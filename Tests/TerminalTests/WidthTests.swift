@@ -1,0 +1,104 @@
+import Testing
+@testable import Terminal
+
+@Suite("Display width")
+struct DisplayWidthTests {
+    @Test func asciiChineseAndFullwidthPunctuation() {
+        #expect(DisplayWidth.of("A101") == 4)
+        #expect(DisplayWidth.of("明视眼镜") == 8)
+        #expect(DisplayWidth.of("，。（）") == 8)
+        #expect(DisplayWidth.of("中国(丹阳)眼镜城") == 16)
+    }
+
+    @Test func clustersCountOnce() {
+        #expect(DisplayWidth.of(Character("e\u{301}")) == 1)   // e + combining acute
+        #expect(DisplayWidth.of(Character("👍🏽")) == 2)
+        #expect(DisplayWidth.of(Character("👨‍👩‍👧")) == 2)
+        #expect(DisplayWidth.of(Character("\u{1B}")) == 1)     // drawn as a visible ␛
+    }
+
+    @Test func ambiguousCharactersFollowTheSetting() {
+        #expect(DisplayWidth.of("★☆─│") == 4)
+        #expect(DisplayWidth.isAmbiguous(0x2605) && DisplayWidth.isAmbiguous(0x2500))
+    }
+
+    @Test func truncationNeverSplitsAWideGlyph() {
+        #expect(TextLayout.truncate("导墅老花镜批发部", toWidth: 7) == "导墅老…")
+        #expect(TextLayout.truncate("导墅老花镜批发部", toWidth: 8) == "导墅老…")
+        #expect(TextLayout.truncate("导墅老花镜批发部", toWidth: 16) == "导墅老花镜批发部")
+        #expect(TextLayout.fit("明视", width: 6) == "明视  ")
+        #expect(TextLayout.fit("明视", width: 6, alignment: .right) == "  明视")
+        #expect(DisplayWidth.of(TextLayout.fit("导墅老花镜批发部", width: 9)) == 9)
+    }
+}
+
+@Suite("Cell grid")
+struct GridTests {
+    @Test func wideGlyphsTakeTwoCells() {
+        var grid = Grid(size: Size(width: 10, height: 1))
+        let used = grid.put("A明视", x: 1, y: 0)
+        #expect(used == 5)
+        #expect(grid[1, 0].text == "A")
+        #expect(grid[2, 0] == Cell(text: "明", width: 2, style: .plain))
+        #expect(grid[3, 0].width == 0)
+        #expect(grid[4, 0].text == "视")
+        #expect(grid.rowText(0) == " A明视    ")
+    }
+
+    @Test func aWideGlyphAtTheEdgeIsNotSplit() {
+        var grid = Grid(size: Size(width: 5, height: 1))
+        grid.put("眼镜城", x: 0, y: 0)
+        #expect(grid.rowText(0) == "眼镜 ")
+        #expect(grid[4, 0].text == " ")
+    }
+
+    @Test func overwritingHalfAWideGlyphBlanksTheOtherHalf() {
+        var grid = Grid(size: Size(width: 6, height: 1))
+        grid.put("眼镜城", x: 0, y: 0)
+        grid.put("x", x: 1, y: 0)
+        #expect(grid.rowText(0) == " x镜城")
+        grid.put("y", x: 2, y: 0)
+        #expect(grid.rowText(0) == " xy 城")
+    }
+
+    @Test func controlCharactersNeverReachACell() {
+        var grid = Grid(size: Size(width: 20, height: 1))
+        grid.put("a\u{1B}[2J\u{7}\u{9B}\u{202E}b", x: 0, y: 0)
+        let text = grid.rowText(0)
+        #expect(text.hasPrefix("a␛[2J␇\u{FFFD}¶b"))
+        #expect(!grid.cells.contains { $0.text.unicodeScalars.contains(where: SafeText.needsReplacement) })
+    }
+
+    @Test func invalidUTF8BecomesReplacementCharacters() {
+        #expect(SafeText.decode([0x41, 0xFF, 0xE6, 0x98]) == "A\u{FFFD}\u{FFFD}")
+    }
+}
+
+@Suite("Table")
+struct TableTests {
+    @Test func columnsAlignByDisplayWidth() {
+        var table = TableView(
+            columns: [TableColumn(title: "店铺号"), TableColumn(title: "店铺名称", flexible: true), TableColumn(title: "星级")],
+            rows: [["A101", "明视眼镜", "待评定"], ["B2", "导墅老花镜批发部", "★★★☆☆"]],
+            position: ListPosition())
+        table.fitColumns(available: 80)
+        #expect(table.lines() == [
+            "店铺号  店铺名称          星级",
+            "A101    明视眼镜          待评定",
+            "B2      导墅老花镜批发部  ★★★☆☆",
+        ])
+        table.fitColumns(available: 26)
+        #expect(table.columns[1].width == 10)
+        #expect(table.lines()[2] == "B2      导墅老花…   ★★★☆☆")
+    }
+
+    @Test func positionScrollsToKeepTheSelectionVisible() {
+        var position = ListPosition()
+        position.move(by: 25, count: 96, visibleRows: 20)
+        #expect(position == ListPosition(selected: 25, offset: 6))
+        position.move(by: 100, count: 96, visibleRows: 20)
+        #expect(position == ListPosition(selected: 95, offset: 76))
+        position.move(by: -80, count: 96, visibleRows: 20)
+        #expect(position == ListPosition(selected: 15, offset: 15))
+    }
+}
