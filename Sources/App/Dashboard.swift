@@ -281,3 +281,35 @@ public enum Dashboard {
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }
 }
+
+/// What the dashboard needs from the world outside `update`: carrying out effects and noticing
+/// that the log grew. The CLI provides the real one; tests provide their own.
+public protocol DashboardEnvironment: AnyObject {
+    /// Carries out an effect other than quitting; returns the message it produced, if any.
+    func perform(_ effect: DashboardEffect) -> DashboardMessage?
+    /// Called when no key came within a tick: a message if other processes appended events.
+    func poll() -> DashboardMessage?
+}
+
+/// The main loop: draw, wait for a key or a tick, update, carry out effects.
+public enum DashboardProgram {
+    public static func run(backend: any TerminalBackend, model: inout DashboardModel, environment: any DashboardEnvironment,
+                           tickMilliseconds: Int = 400) {
+        while true {
+            backend.draw(Dashboard.view(model))
+            switch backend.nextInput(timeoutMilliseconds: tickMilliseconds) {
+            case .closed:
+                return
+            case .timeout:
+                if let message = environment.poll() { _ = Dashboard.update(&model, message) }
+            case .key(.resize):
+                _ = Dashboard.update(&model, .resized(backend.size))
+            case .key(let key):
+                for effect in Dashboard.update(&model, .key(key)) {
+                    if effect == .quit { return }
+                    if let message = environment.perform(effect) { _ = Dashboard.update(&model, message) }
+                }
+            }
+        }
+    }
+}

@@ -48,13 +48,22 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// What waiting for input produced.
+public enum InputEvent: Sendable, Equatable {
+    case key(Key)
+    /// The timeout passed without a key.
+    case timeout
+    /// No more input will come (a test's keys ran out).
+    case closed
+}
+
 /// Where frames go and keys come from: ncursesw for people, memory for tests.
 public protocol TerminalBackend: AnyObject {
     var size: Size { get }
     /// Shows a frame (only what changed since the last one needs to reach the terminal).
     func draw(_ grid: Grid)
-    /// The next key, or nil when `timeoutMilliseconds` pass without one (-1 waits forever).
-    func nextKey(timeoutMilliseconds: Int) -> Key?
+    /// The next key, or `.timeout` when `timeoutMilliseconds` pass without one (-1 waits forever).
+    func nextInput(timeoutMilliseconds: Int) -> InputEvent
 }
 
 /// A terminal in memory: frames are kept, keys are queued by the test.
@@ -74,8 +83,14 @@ public final class MemoryBackend: TerminalBackend {
         frames.append(grid)
     }
 
-    public func nextKey(timeoutMilliseconds: Int) -> Key? {
-        pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
+    /// Set by a test to resize the terminal: the next input is `.resize`.
+    public func resize(to newSize: Size) {
+        size = newSize
+        pendingKeys.insert(.resize, at: 0)
+    }
+
+    public func nextInput(timeoutMilliseconds: Int) -> InputEvent {
+        pendingKeys.isEmpty ? .closed : .key(pendingKeys.removeFirst())
     }
 
     /// Queues the characters of a string as key presses (Chinese included).

@@ -130,11 +130,15 @@ public final class NcursesBackend: TerminalBackend {
         }
     }
 
-    public func nextKey(timeoutMilliseconds: Int) -> Key? {
+    public func nextInput(timeoutMilliseconds: Int) -> InputEvent {
         _ = cx_timeout_ms(Int32(timeoutMilliseconds))
         var value: wint_t = 0
         let result = cx_get_wch(&value)
-        if result == cx_err() { return nil }
+        if result == cx_err() { return .timeout }
+        return translate(result, value).map(InputEvent.key) ?? .timeout
+    }
+
+    private func translate(_ result: Int32, _ value: wint_t) -> Key? {
         if result == cx_key_code_yes() {
             let code = Int32(value)
             if code == cx_key_resize() {

@@ -83,33 +83,48 @@ struct Dashboard: ParsableCommand {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning }
         }
-        while true {
-            backend.draw(App.Dashboard.view(model))
-            guard let key = backend.nextKey(timeoutMilliseconds: 400) else {
-                // Nothing typed: look for events other processes appended.
-                if let store, (try? store.refresh()) == true {
-                    _ = App.Dashboard.update(&model, .marketChanged(store.market, logSummary: store.summary(common.lang)))
-                }
-                continue
+        let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
+        DashboardProgram.run(backend: backend, model: &model, environment: environment)
+    }
+}
+
+/// The dashboard's link to the data directory: creates it from the seeds when asked and reads
+/// what other processes append.
+final class LiveDashboard: DashboardEnvironment {
+    let directory: String
+    let seeds: String?
+    let language: Language
+    var store: Store?
+
+    init(directory: String, seeds: String?, language: Language, store: Store?) {
+        self.directory = directory
+        self.seeds = seeds
+        self.language = language
+        self.store = store
+    }
+
+    func perform(_ effect: DashboardEffect) -> DashboardMessage? {
+        switch effect {
+        case .quit:
+            return nil
+        case .createFromShippedRoster:
+            do {
+                let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language)
+                store = created
+                return .marketChanged(created.market, logSummary: created.summary(language))
+            } catch {
+                return .failed(error.text)
             }
-            if key == .resize {
-                _ = App.Dashboard.update(&model, .resized(backend.size))
-                continue
-            }
-            for effect in App.Dashboard.update(&model, .key(key)) {
-                switch effect {
-                case .quit:
-                    return
-                case .createFromShippedRoster:
-                    do {
-                        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang)
-                        store = created
-                        _ = App.Dashboard.update(&model, .marketChanged(created.market, logSummary: created.summary(common.lang)))
-                    } catch {
-                        _ = App.Dashboard.update(&model, .failed(error.text))
-                    }
-                }
-            }
+        }
+    }
+
+    func poll() -> DashboardMessage? {
+        guard let store else { return nil }
+        do {
+            guard try store.refresh() else { return nil }
+            return .marketChanged(store.market, logSummary: store.summary(language))
+        } catch {
+            return .failed(error.text(language))
         }
     }
 }
