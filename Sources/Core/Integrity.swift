@@ -1,5 +1,5 @@
 /// The four integrities (四个诚信) on which everything is judged.
-public enum Integrity: String, Sendable, CaseIterable, Codable, Hashable {
+public enum Integrity: String, Sendable, Codable, Hashable, BilingualChoice {
     case consumer
     case price
     case tax
@@ -24,19 +24,10 @@ public enum Integrity: String, Sendable, CaseIterable, Codable, Hashable {
         }
     }
 
-    public func name(_ language: Language) -> String {
-        language.pick(chineseName, englishName)
-    }
-
     /// Accepts the Chinese name (消费诚信 or 消费) or the English code (consumer).
     public init?(text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
-        for value in Integrity.allCases {
-            if t == value.rawValue || t == value.chineseName || t + "诚信" == value.chineseName {
-                self = value
-                return
-            }
-        }
-        return nil
+        guard let match = Integrity.matching(t) ?? Integrity.matching(t + "诚信") else { return nil }
+        self = match
     }
 }

@@ -28,7 +28,7 @@ public struct Branch: Sendable, Codable, Equatable, Identifiable {
 }
 
 /// The plate a member shop hangs to show its identity (亮身份).
-public enum PlateType: String, Sendable, Codable, CaseIterable {
+public enum PlateType: String, Sendable, Codable, BilingualChoice {
     /// 党员示范岗
     case demonstrationPost = "demonstration-post"
     /// 党员经营户
@@ -48,15 +48,8 @@ public enum PlateType: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    public func name(_ language: Language) -> String {
-        language.pick(chineseName, englishName)
-    }
-
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        guard let match = PlateType.allCases.first(where: { $0.rawValue == t || $0.chineseName == t }) else {
-            return nil
-        }
+        guard let match = PlateType.matching(text) else { return nil }
         self = match
     }
 }
@@ -106,7 +99,7 @@ public struct Merchant: Sendable, Codable, Equatable, Identifiable {
 
 /// One item of the inspection checklist. `category` is one of the four integrities or identity display.
 public struct ChecklistItem: Sendable, Codable, Equatable {
-    public enum Category: String, Sendable, Codable, CaseIterable {
+    public enum Category: String, Sendable, Codable, BilingualChoice {
         case identity
         case consumer
         case price
@@ -123,13 +116,19 @@ public struct ChecklistItem: Sendable, Codable, Equatable {
             }
         }
 
-        public init?(text: String) {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            if let match = Category.allCases.first(where: { $0.rawValue == t || $0.chineseName == t }) {
-                self = match
-            } else {
-                return nil
+        public var englishName: String {
+            switch self {
+            case .identity: return "identity display"
+            case .consumer: return Integrity.consumer.englishName
+            case .price: return Integrity.price.englishName
+            case .tax: return Integrity.tax.englishName
+            case .quality: return Integrity.quality.englishName
             }
+        }
+
+        public init?(text: String) {
+            guard let match = Category.matching(text) else { return nil }
+            self = match
         }
     }
 

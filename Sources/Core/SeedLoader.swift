@@ -142,7 +142,6 @@ public enum SeedLoader {
                 apply(&merchants[i], value, row)
             }
         }
-        var pledgeIntegrity: [String: Int] = [:]
         if let (t, ix) = table("pledges.csv", ["店铺号", "诚信类别", "承诺内容"]) {
             for row in t.rows {
                 let file = "pledges.csv"
@@ -158,7 +157,6 @@ public enum SeedLoader {
                     continue
                 }
                 merchants[i].pledges.append(Pledge(integrity: integrity, text: text))
-                pledgeIntegrity[shop, default: 0] += 1
             }
         }
         attach("duties.csv", "职责") { merchant, value, _ in merchant.duties.append(value) }
