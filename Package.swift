@@ -38,10 +38,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A real second writer for the log's multi-process tests.
+        .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
+        // Helpers the tests share: child processes, polling, built products.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "LogTests", dependencies: ["Log"]),
+        .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "TestSupport"]),
     ]
 )

@@ -1,31 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-struct SpawnFailed: Error { let code: Int32 }
-
-/// Runs a program to completion; its output goes to a temporary file that is read back.
-func spawnAndWait(_ argv: [String], captureOutput: Bool) throws -> String {
-    let outPath = NSTemporaryDirectory() + "chengxin-e2e-out-\(UUID().uuidString)"
-    defer { unlink(outPath) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    defer { for p in cArgs { free(p) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
-    guard rc == 0 else { throw SpawnFailed(code: rc) }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    guard captureOutput else { return "" }
-    return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-}
 
 /// Drives the built `chengxin` binary in a real tmux session, as a person would.
 struct Tmux {
@@ -36,7 +14,9 @@ struct Tmux {
     /// reaped with waitpid; the server that `new-session` starts inherits no pipe, only a file.
     @discardableResult
     func run(_ arguments: [String], output: Bool = true) throws -> String {
-        try spawnAndWait(["/usr/bin/env", "tmux", "-u", "-L", socket] + arguments, captureOutput: output)
+        let child = try ChildProcess(["/usr/bin/env", "tmux", "-u", "-L", socket] + arguments, outputPath: output ? nil : "/dev/null")
+        child.wait()
+        return output ? child.output : ""
     }
 
     func start(_ command: String, width: Int, height: Int) throws {
@@ -65,27 +45,10 @@ struct Tmux {
     }
 
     func waitForExit(timeout: TimeInterval = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if !isRunning() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
+        waitUntil(timeout: timeout) { !isRunning() }
     }
 
     func kill() { _ = try? run(["kill-server"], output: false) }
-}
-
-/// The built executable, beside this test bundle in the build folder.
-func chengxinBinary() -> String? {
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var folder = exe.deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = folder.appendingPathComponent("chengxin").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return nil
 }
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -94,7 +57,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 struct EndToEndTests {
     @Test(arguments: [(80, 24), (120, 40)])
     func firstRunCreatesTheRosterAndTheDashboardShowsChineseShops(width: Int, height: Int) throws {
-        let binary = try #require(chengxinBinary(), "the chengxin executable is built beside the tests")
+        let binary = try #require(builtProduct("chengxin"), "the chengxin executable is built beside the tests")
         let data = NSTemporaryDirectory() + "chengxin-e2e-\(UUID().uuidString)"
         let tmux = Tmux()
         defer { tmux.kill() }

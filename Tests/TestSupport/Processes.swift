@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct SpawnFailed: Error { public let code: Int32 }
+
+/// A child process started with posix_spawn (not Foundation's Process, which can miss a child's
+/// exit on Linux), its stdout going to a file that can be read while it runs.
+public final class ChildProcess {
+    public let pid: pid_t
+    public let outputPath: String
+    private var reaped = false
+    private let ownsOutput: Bool
+    public private(set) var exitStatus: Int32?
+
+    public init(_ argv: [String], outputPath: String? = nil) throws {
+        self.ownsOutput = outputPath == nil
+        self.outputPath = outputPath ?? NSTemporaryDirectory() + "chengxin-child-\(UUID().uuidString)"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, self.outputPath, ownsOutput ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        guard rc == 0 else { throw SpawnFailed(code: rc) }
+        self.pid = pid
+    }
+
+    deinit {
+        if !reaped { kill(pid, SIGKILL); _ = wait() }
+        if ownsOutput { unlink(outputPath) }
+    }
+
+    /// What the child has printed so far.
+    public var output: String {
+        (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits for the child to end; returns its exit status (or 128 + signal).
+    @discardableResult
+    public func wait() -> Int32 {
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        reaped = true
+        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        exitStatus = code
+        return code
+    }
+
+    public func kill9() {
+        kill(pid, SIGKILL)
+    }
+}
+
+/// Runs a program to completion and returns its exit status and output.
+public func runToCompletion(_ argv: [String]) throws -> (status: Int32, output: String) {
+    let child = try ChildProcess(argv)
+    let status = child.wait()
+    return (status, child.output)
+}
+
+/// Polls a condition until it holds or the deadline passes (no fixed sleeps as synchronisation).
+public func waitUntil(timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(2_000)
+    }
+    return condition()
+}
+
+/// A program built beside the test bundle (`chengxin`, `chengxin-log-stress`).
+public func builtProduct(_ name: String) -> String? {
+    var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent(name).path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return nil
+}
+
+/// A fresh path under the temporary folder (not created).
+public func temporaryPath(_ label: String) -> String {
+    NSTemporaryDirectory() + "chengxin-\(label)-\(UUID().uuidString)"
+}
