@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Log
+
+/// A deterministic pseudo-random generator (SplitMix64), so that fuzz runs repeat exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+/// The payloads of the version-1 golden log: Chinese text, escapes, an empty payload.
+let goldenPayloads: [[UInt8]] = [
+    Array(#"{"actor":"system","at":"2026-01-01T00:00:00Z","data":{"name":"中国(丹阳)眼镜城党委"},"key":"k1","type":"committee.registered","v":1}"#.utf8),
+    Array(#"{"actor":"王芳","at":"2026-01-02T08:30:00Z","data":{"text":"镜片\"假一赔十\"\n第二行"},"key":"k2","type":"x.test","v":1}"#.utf8),
+    [],
+    Array("{\"v\":1}".utf8),
+]
+
+@Suite("Format stability")
+struct FormatTests {
+    @Test func goldenVersion1LogStillDecodesTheSame() throws {
+        let url = goldenFolder.appendingPathComponent("v1-four-records.log")
+        if ProcessInfo.processInfo.environment["CHENGXIN_UPDATE_GOLDEN"] == "1" {
+            let dir = temporaryDirectory()
+            let log = try EventLog.create(directory: dir, logID: Array(0x10..<0x20))
+            try log.append { _ in goldenPayloads }
+            try Data(contentsOf: URL(fileURLWithPath: EventLog.logPath(in: dir))).write(to: url)
+        }
+        let bytes = try [UInt8](Data(contentsOf: url))
+        guard case .success(let scan) = LogScanner.scanFile(bytes) else {
+            Issue.record("the golden log no longer reads")
+            return
+        }
+        #expect(scan.tail == .clean)
+        #expect(scan.logID == Array(0x10..<0x20))
+        #expect(scan.records.map(\.payload) == goldenPayloads)
+        #expect(scan.records.map(\.sequence) == [1, 2, 3, 4])
+        // The head hash written down when the golden file was made.
+        #expect(hexString(scan.headHash) == (try String(contentsOf: goldenFolder.appendingPathComponent("v1-four-records.head"), encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines))
+        // Writing the same records again gives the same bytes: the format has not drifted.
+        var rebuilt = LogFormat.header(logID: Array(0x10..<0x20))
+        var prev = LogFormat.sha256(rebuilt[...])
+        for (i, payload) in goldenPayloads.enumerated() {
+            let record = LogFormat.record(sequence: UInt64(i + 1), previousHash: prev, payload: payload)
+            rebuilt += record.bytes
+            prev = record.hash
+        }
+        #expect(rebuilt == bytes)
+    }
+
+    @Test func decoderSurvivesRandomAndMutatedInput() throws {
+        let dir = temporaryDirectory()
+        let log = try EventLog.create(directory: dir, logID: Array(repeating: 1, count: 16))
+        try log.append { _ in payloads(6) }
+        let valid = try [UInt8](Data(contentsOf: URL(fileURLWithPath: EventLog.logPath(in: dir))))
+        var rng = SeededGenerator(state: 20261127)
+        for round in 0..<3000 {
+            var bytes = valid
+            switch round % 5 {
+            case 0:  // pure noise after a valid header
+                bytes = Array(valid[0..<32]) + (0..<Int.random(in: 0...600, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            case 1:  // random byte changes
+                for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                }
+            case 2:  // a huge or odd length field in some record
+                let at = Int.random(in: 32..<bytes.count - 4, using: &rng)
+                bytes.replaceSubrange(at..<at + 4, with: LogFormat.le32(UInt32.random(in: 0...UInt32.max, using: &rng)))
+            case 3:  // bytes inserted or removed
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                if Bool.random(using: &rng) {
+                    bytes.insert(contentsOf: (0..<Int.random(in: 1...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, at: at)
+                } else {
+                    bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...40, using: &rng)))
+                }
+            default:  // record magic planted in noise
+                bytes += LogFormat.recordMagic + (0..<Int.random(in: 0...100, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            switch LogScanner.scanFile(bytes) {
+            case .failure:
+                #expect(round % 5 != 0, "a valid header must read, round \(round)")
+            case .success(let scan):
+                #expect(scan.records.count <= 7, "round \(round)")
+                #expect(scan.validEnd <= bytes.count, "round \(round)")
+                // Whatever was accepted is a prefix of the real history.
+                for record in scan.records {
+                    #expect(record.payload == payloads(6)[Int(record.sequence) - 1], "round \(round)")
+                }
+            }
+        }
+    }
+}
+
+@Suite("The independent verifier (tools/verify-log.py, written from docs/log-format.md)")
+struct IndependentVerifierTests {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("tools/verify-log.py").path
+
+    func run(_ path: String) throws -> (Int32, String) {
+        try runToCompletion(["/usr/bin/env", "python3", script, path])
+    }
+
+    @Test func agreesOnTheHeadHashAndOnWhereDamageIs() throws {
+        let dir = temporaryDirectory()
+        let log = try EventLog.create(directory: dir)
+        try log.append { _ in payloads(5) }
+        let (status, output) = try run(dir)
+        #expect(status == 0)
+        #expect(output.contains("intact: 5 records"))
+        #expect(output.contains("head hash: " + hexString(log.headHash)))
+
+        // Tamper with record 3 and fix its checksum: both verifiers name record 4's broken link.
+        let path = EventLog.logPath(in: dir)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let start = log.records[2].offset
+        let length = log.records[2].payload.count
+        bytes[start + 48] = UInt8(ascii: "[")
+        bytes.replaceSubrange(start + 48 + length..<start + 52 + length, with: LogFormat.le32(CRC32C.checksum(bytes[start..<start + 48 + length])))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let (damagedStatus, damagedOutput) = try run(dir)
+        #expect(damagedStatus == 1)
+        #expect(damagedOutput.contains("damaged: record 4 at byte offset \(log.records[3].offset): hash chain broken"))
+        #expect(try LogVerifier.verify(directory: dir).tail == .corrupt(sequence: 4, offset: log.records[3].offset, damage: .chainBreak))
+    }
+}
