@@ -99,7 +99,7 @@ public final class EventLog {
     public static func create(directory: String, io: any FileIO = SystemFileIO(), logID: [UInt8]? = nil) throws(LogError) -> EventLog {
         let path = logPath(in: directory)
         do throws(FileIOError) {
-            try makeDirectories(directory, io: io)
+            try io.makeDirectories(directory, mode: 0o700)
         } catch {
             throw .io(error)
         }
@@ -119,17 +119,6 @@ public final class EventLog {
             throw .io(error)
         }
         return try open(directory: directory, io: io)
-    }
-
-    private static func makeDirectories(_ directory: String, io: any FileIO) throws(FileIOError) {
-        var prefix = directory.hasPrefix("/") ? "/" : ""
-        let parts = directory.split(separator: "/")
-        for (i, part) in parts.enumerated() {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
-            if !io.exists(prefix) {
-                try io.makeDirectory(prefix, mode: i == parts.count - 1 ? 0o700 : 0o755)
-            }
-        }
     }
 
     /// Opens an existing log. A torn tail is ignored with a warning (a writer cuts it off before
@@ -287,7 +276,10 @@ public final class EventLog {
 
 /// The result of checking a whole log file.
 public struct VerificationReport: Sendable, Equatable {
-    public let recordCount: Int
+    public let logID: [UInt8]
+    /// The good records, in order (for checking checkpoints against them).
+    public let records: [LogRecord]
+    public var recordCount: Int { records.count }
     public let headHash: [UInt8]
     /// The first problem, if any: a torn tail is reported but does not make the log damaged.
     public let tail: LogTail
@@ -314,7 +306,7 @@ public enum LogVerifier {
         case .failure(.newerVersion(let v)): throw LogError.newerVersion(v)
         case .failure(.damaged): throw LogError.notALog(path: path)
         case .success(let scan):
-            return VerificationReport(recordCount: scan.records.count, headHash: scan.headHash, tail: scan.tail)
+            return VerificationReport(logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail)
         }
     }
 }

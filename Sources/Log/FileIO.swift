@@ -134,3 +134,17 @@ public struct SystemFileIO: FileIO {
         access(path, F_OK) == 0
     }
 }
+
+extension FileIO {
+    /// Creates a folder and any missing parents: the folder itself with `mode`, parents 0755.
+    public func makeDirectories(_ path: String, mode: UInt32) throws(FileIOError) {
+        let parts = path.split(separator: "/")
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for (i, part) in parts.enumerated() {
+            prefix += "/" + part
+            if !exists(prefix) {
+                try makeDirectory(prefix, mode: i == parts.count - 1 ? mode : 0o755)
+            }
+        }
+    }
+}

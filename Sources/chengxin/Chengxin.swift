@@ -15,9 +15,29 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages: zh or en.")
     var lang: Language = .zh
 
+    @Option(name: .long, help: "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key).")
+    var key: String?
+
     var dataDirectory: String { Locations.dataDirectory(data) }
 
+    /// The checkpoint files, or a problem when the key would sit inside the data directory.
+    func checkpointFiles() throws(CLIProblem) -> CheckpointFiles {
+        let path = Locations.keyFile(key)
+        if Locations.isInside(path, dataDirectory) {
+            throw CLIProblem(text: t("签名密钥不能放在数据目录里（\(path)）：能改日志的人也就能重签检查点。请放到数据目录之外。",
+                                     "the signing key must not be inside the data directory (\(path)): whoever can rewrite the log could re-sign it. Keep it elsewhere."))
+        }
+        return CheckpointFiles(keyPath: path)
+    }
+
     func t(_ zh: String, _ en: String) -> String { lang.pick(zh, en) }
+
+    /// Any error as one sentence in the chosen language.
+    func describe(_ error: any Error) -> String {
+        if let problem = error as? CLIProblem { return problem.text }
+        if let logError = error as? LogError { return logError.text(lang) }
+        return "\(error)"
+    }
 }
 
 /// Printing for people: untrusted text is made safe line by line; errors go to stderr.
@@ -43,7 +63,7 @@ struct Chengxin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
-        subcommands: [Dashboard.self, Initialize.self, Verify.self, PrintLog.self, MerchantCommand.self],
+        subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self],
         defaultSubcommand: Dashboard.self
     )
 }
@@ -168,6 +188,18 @@ struct Initialize: ParsableCommand {
                                  "the data directory \(directory) already holds this roster; nothing was changed (\(store.log.records.count) records)."))
             return
         }
+        do {
+            let files = try common.checkpointFiles()
+            let (key, created) = try files.loadOrCreateKey()
+            let checkpoint = try store.log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
+            if created {
+                Console.out(common.t("已创建检查点签名密钥：\(files.keyPath)（请妥善保管，勿放入数据目录）",
+                                     "created the checkpoint signing key: \(files.keyPath) (keep it safe, outside the data directory)"))
+            }
+            Console.out(common.t("已签名检查点：第 \(checkpoint.sequence) 条", "signed checkpoint at record \(checkpoint.sequence)"))
+        } catch {
+            Console.error(common.t("未能写入检查点：", "could not write a checkpoint: ") + common.describe(error))
+        }
         Console.out(common.t(
             "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.records.count) 条记录，链头哈希 \(hexString(store.log.headHash))",
             "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.records.count) records; head hash \(hexString(store.log.headHash))"))
@@ -205,7 +237,7 @@ struct Initialize: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check every record's checksum and the hash chain; exit 0 when intact, 1 when damaged.")
+        abstract: "Check every record's checksum, the hash chain and the signed checkpoints; exit 0 when intact, 1 when damaged.")
 
     @OptionGroup var common: CommonOptions
 
@@ -217,17 +249,78 @@ struct Verify: ParsableCommand {
             throw Console.fail(error.text(common.lang))
         }
         let head = hexString(report.headHash)
+        var damaged = false
         switch report.tail {
         case .clean:
-            Console.out(common.t("完好：\(report.recordCount) 条记录，校验和与哈希链均无误。\n链头哈希：\(head)",
-                                 "intact: \(report.recordCount) records, every checksum and the hash chain check out.\nhead hash: \(head)"))
+            Console.out(common.t("完好：\(report.recordCount) 条记录，校验和与哈希链均无误。", "intact: \(report.recordCount) records, every checksum and the hash chain check out."))
         case .torn(let offset, let length):
-            Console.out(common.t("完好：\(report.recordCount) 条记录；末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），下次写入前会截去。\n链头哈希：\(head)",
-                                 "intact: \(report.recordCount) records; an unfinished record at the end (offset \(offset), \(length) bytes) will be cut before the next write.\nhead hash: \(head)"))
+            Console.out(common.t("完好：\(report.recordCount) 条记录；末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），下次写入前会截去。",
+                                 "intact: \(report.recordCount) records; an unfinished record at the end (offset \(offset), \(length) bytes) will be cut before the next write."))
         case .corrupt(let sequence, let offset, let damage):
-            Console.out(common.t("已损坏：第 \(sequence) 条记录（字节偏移 \(offset)）\(damage.zh)。\n此前 \(report.recordCount) 条记录完好，其链头哈希：\(head)",
-                                 "damaged: record \(sequence) (byte offset \(offset)): \(damage.en).\nthe \(report.recordCount) records before it are intact; their head hash: \(head)"))
-            throw ExitCode(1)
+            damaged = true
+            Console.out(common.t("已损坏：第 \(sequence) 条记录（字节偏移 \(offset)）\(damage.zh)。此前 \(report.recordCount) 条记录完好。",
+                                 "damaged: record \(sequence) (byte offset \(offset)): \(damage.en). The \(report.recordCount) records before it are intact."))
+        }
+        Console.out(common.t("链头哈希：", "head hash: ") + head)
+        if try !checkCheckpoints(report) { damaged = true }
+        if damaged { throw ExitCode(1) }
+    }
+
+    /// Checks the signed checkpoints against the records; prints what it found. False when one fails.
+    func checkCheckpoints(_ report: VerificationReport) throws -> Bool {
+        let files: CheckpointFiles
+        do {
+            files = try common.checkpointFiles()
+        } catch {
+            Console.error(error.text)
+            return true
+        }
+        do {
+            let (checkpoints, malformed) = try files.checkpoints(dataDirectory: common.dataDirectory, logID: report.logID)
+            let trusted = try files.loadKey().map { Array($0.publicKey.rawRepresentation) }
+            let problems = malformed + CheckpointCheck.problems(checkpoints, logID: report.logID, records: report.records, trustedKey: trusted)
+            if checkpoints.isEmpty && problems.isEmpty {
+                Console.out(common.t("没有已签名的检查点（chengxin checkpoint 可以签一个）。", "no signed checkpoints (chengxin checkpoint signs one)."))
+                return true
+            }
+            for problem in problems { Console.out(common.t("检查点不符：", "checkpoint mismatch: ") + problem.zhOrEn(common.lang)) }
+            if let last = checkpoints.last, problems.isEmpty {
+                let whose = trusted == nil ? common.t("（本机没有签名密钥，只核对了检查点自带的公钥）", " (no signing key here: checked against the keys the checkpoints name)") : ""
+                Console.out(common.t("\(checkpoints.count) 个已签名检查点均相符；最近一个在第 \(last.sequence) 条（\(last.at)）", "all \(checkpoints.count) signed checkpoints match; the latest covers record \(last.sequence) (\(last.at))") + whose)
+            }
+            return problems.isEmpty
+        } catch {
+            Console.error(common.describe(error))
+            return false
+        }
+    }
+}
+
+extension CheckpointProblem {
+    func zhOrEn(_ language: Language) -> String { language.pick(zh, en) }
+}
+
+/// `chengxin checkpoint`: sign the current head now.
+struct MakeCheckpoint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint", abstract: "Sign the log's current head with the key kept outside the data directory.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        do {
+            let files = try common.checkpointFiles()
+            let log = try EventLog.open(directory: common.dataDirectory)
+            if let damage = log.damage { throw CLIProblem(text: damage.text(common.lang)) }
+            let (key, created) = try files.loadOrCreateKey()
+            if created {
+                Console.out(common.t("已创建检查点签名密钥：\(files.keyPath)", "created the checkpoint signing key: \(files.keyPath)"))
+            }
+            let checkpoint = try log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
+            Console.out(common.t("已签名检查点：第 \(checkpoint.sequence) 条，链头哈希 \(hexString(checkpoint.headHash))\n公钥：\(hexString(checkpoint.publicKey))",
+                                 "signed checkpoint at record \(checkpoint.sequence), head hash \(hexString(checkpoint.headHash))\npublic key: \(hexString(checkpoint.publicKey))"))
+        } catch {
+            throw Console.fail(common.describe(error))
         }
     }
 }

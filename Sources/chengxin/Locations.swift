@@ -18,6 +18,23 @@ enum Locations {
         return FileManager.default.currentDirectoryPath + "/" + path
     }
 
+    /// The checkpoint signing key, kept outside the data directory: `--key FILE`, else
+    /// `$CHENGXIN_KEY`, else `$XDG_CONFIG_HOME/chengxin/checkpoint.key`, else `~/.config/chengxin/checkpoint.key`.
+    static func keyFile(_ explicit: String?) -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let explicit, !explicit.isEmpty { return absolute(explicit) }
+        if let value = env["CHENGXIN_KEY"], !value.isEmpty { return absolute(value) }
+        if let xdg = env["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/chengxin/checkpoint.key" }
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.config/chengxin/checkpoint.key"
+    }
+
+    /// Whether `path` lies inside `directory`.
+    static func isInside(_ path: String, _ directory: String) -> Bool {
+        let dir = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(dir)
+    }
+
     /// The folder with the shipped roster: `--seeds DIR`, else `$CHENGXIN_SEEDS`, else a `seeds`
     /// folder beside the executable or in one of its parents (as in a `swift run` checkout), else
     /// `share/chengxin/seeds` beside an installed binary, else the source checkout it was built from.
