@@ -66,6 +66,20 @@ struct Chengxin: ParsableCommand {
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self],
         defaultSubcommand: Dashboard.self
     )
+
+    /// Runs the command; usage errors exit with status 2 (docs/cli.md), not ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 struct Dashboard: ParsableCommand {

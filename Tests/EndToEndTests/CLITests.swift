@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command line, run as scripts run it.
+struct CLI {
+    let binary: String
+    let data = temporaryPath("cli-data")
+    let key = temporaryPath("cli-key") + "/checkpoint.key"
+
+    func run(_ arguments: String...) throws -> (status: Int32, output: String) {
+        try runToCompletion([binary] + arguments + ["--data", data])
+    }
+
+    func runWithKey(_ arguments: String...) throws -> (status: Int32, output: String) {
+        try runToCompletion([binary] + arguments + ["--data", data, "--key", key])
+    }
+}
+
+@Suite("Command line")
+struct CLITests {
+    func cli() throws -> CLI {
+        CLI(binary: try #require(builtProduct("chengxin")))
+    }
+
+    @Test func initListAndIdempotentRetry() throws {
+        let cli = try cli()
+        let seeds = packageRoot.appendingPathComponent("seeds").path
+        let first = try cli.runWithKey("init", "--seeds", seeds)
+        #expect(first.status == 0)
+        #expect(first.output.contains("5 个党支部，96 家党员经营户"))
+        #expect(first.output.contains("已签名检查点：第 104 条"))
+        // Retrying the same command records nothing twice.
+        let again = try cli.runWithKey("init", "--seeds", seeds)
+        #expect(again.status == 0 && again.output.contains("未做任何改动"))
+        #expect(try cli.run("log").output.split(separator: "\n").count == 104)
+
+        let csv = try cli.run("merchant", "list", "--format", "csv").output.split(separator: "\n")
+        #expect(csv.count == 97)
+        #expect(csv[0] == "shop_number,name,owner,branch,plate,rating")
+        #expect(csv[1].hasPrefix("A101,"))
+        let json = try cli.run("merchant", "list", "--format", "json", "--branch", "2").output
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 18)
+        #expect(rows?.allSatisfy { $0["branch"] as? Int == 2 && $0["rating"] as? String == "awaiting" } == true)
+        let table = try cli.run("merchant", "list").output.split(separator: "\n").map(String.init)
+        #expect(table[0].hasPrefix("店铺号  店铺名称"))
+        #expect(table.count == 97)
+
+        let unknownBranch = try cli.run("merchant", "list", "--branch", "9")
+        #expect(unknownBranch.status == 1)
+        let badStars = try cli.run("merchant", "list", "--stars", "7")
+        #expect(badStars.status == 2)
+    }
+
+    @Test func verifyNamesTheFirstBadRecord() throws {
+        let cli = try cli()
+        #expect(try cli.runWithKey("init", "--seeds", packageRoot.appendingPathComponent("seeds").path).status == 0)
+        let intact = try cli.runWithKey("verify")
+        #expect(intact.status == 0)
+        #expect(intact.output.contains("完好：104 条记录"))
+        #expect(intact.output.contains("1 个已签名检查点均相符"))
+
+        // Flip one byte inside record 50's payload.
+        let path = cli.data + "/events.log"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var offset = 32
+        for _ in 1..<50 {
+            offset += 52 + Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16)
+        }
+        bytes[offset + 60] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let damaged = try cli.runWithKey("verify")
+        #expect(damaged.status == 1)
+        #expect(damaged.output.contains("已损坏：第 50 条记录（字节偏移 \(offset)）校验和不符"))
+        #expect(damaged.output.contains("检查点不符"))
+        let english = try cli.runWithKey("verify", "--lang", "en")
+        #expect(english.output.contains("damaged: record 50 (byte offset \(offset)): checksum mismatch"))
+        // Commands that read go on read-only and say so; nothing is changed.
+        let list = try cli.run("log")
+        #expect(list.status == 1)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+    }
+
+    @Test func aMissingDataDirectoryIsExplained() throws {
+        let cli = try cli()
+        let result = try cli.run("merchant", "list")
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: cli.data))
+    }
+}
