@@ -287,7 +287,8 @@ public enum Dashboard {
 public protocol DashboardEnvironment: AnyObject {
     /// Carries out an effect other than quitting; returns the message it produced, if any.
     func perform(_ effect: DashboardEffect) -> DashboardMessage?
-    /// Called when no key came within a tick: a message if other processes appended events.
+    /// Called when the log watcher woke the loop, or no key came within a tick: a message if
+    /// other processes appended events.
     func poll() -> DashboardMessage?
 }
 
@@ -300,7 +301,7 @@ public enum DashboardProgram {
             switch backend.nextInput(timeoutMilliseconds: tickMilliseconds) {
             case .closed:
                 return
-            case .timeout:
+            case .timeout, .wake:
                 if let message = environment.poll() { _ = Dashboard.update(&model, message) }
             case .key(.resize):
                 _ = Dashboard.update(&model, .resized(backend.size))

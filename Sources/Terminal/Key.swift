@@ -53,6 +53,8 @@ public enum InputEvent: Sendable, Equatable {
     case key(Key)
     /// The timeout passed without a key.
     case timeout
+    /// The wake descriptor became readable (e.g. another process appended to the log).
+    case wake
     /// No more input will come (a test's keys ran out).
     case closed
 }

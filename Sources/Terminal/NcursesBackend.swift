@@ -130,12 +130,28 @@ public final class NcursesBackend: TerminalBackend {
         }
     }
 
+    /// A descriptor to watch beside the keyboard (the log watcher's): when it becomes readable,
+    /// `nextInput` returns `.wake` at once.
+    public var wakeDescriptor: Int32?
+
     public func nextInput(timeoutMilliseconds: Int) -> InputEvent {
-        _ = cx_timeout_ms(Int32(timeoutMilliseconds))
+        // A key ncurses already holds comes first.
+        if let key = readKey() { return .key(key) }
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+        if let wake = wakeDescriptor { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&fds, nfds_t(fds.count), Int32(timeoutMilliseconds))
+        // After poll: a key, or a resize (SIGWINCH interrupts poll; ncurses then reports KEY_RESIZE).
+        if let key = readKey() { return .key(key) }
+        if fds.count > 1, fds[1].revents != 0 { return .wake }
+        return .timeout
+    }
+
+    private func readKey() -> Key? {
+        _ = cx_timeout_ms(0)
         var value: wint_t = 0
         let result = cx_get_wch(&value)
-        if result == cx_err() { return .timeout }
-        return translate(result, value).map(InputEvent.key) ?? .timeout
+        if result == cx_err() { return nil }
+        return translate(result, value)
     }
 
     private func translate(_ result: Int32, _ value: wint_t) -> Key? {

@@ -118,7 +118,11 @@ struct Dashboard: ParsableCommand {
             if let warning = store.log.warnings.first { model.notice = warning }
         }
         let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
-        DashboardProgram.run(backend: backend, model: &model, environment: environment)
+        // inotify wakes the loop as soon as another process appends; without it, poll every second.
+        let watcher = environment.watcher
+        backend.wakeDescriptor = watcher?.descriptor
+        let tick = watcher?.descriptor == nil ? 1000 : 5000
+        DashboardProgram.run(backend: backend, model: &model, environment: environment, tickMilliseconds: tick)
     }
 }
 
@@ -152,8 +156,18 @@ final class LiveDashboard: DashboardEnvironment {
         }
     }
 
+    /// Watches the data directory (or, before it exists, nothing: the loop then polls).
+    private(set) lazy var watcher: LogWatcher? = FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
+
     func poll() -> DashboardMessage? {
-        guard let store else { return nil }
+        _ = watcher?.drain()
+        guard let store else {
+            // Another process (chengxin init in another terminal) may have created the log.
+            guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
+                  let opened = try? Store.open(directory) else { return nil }
+            self.store = opened
+            return .marketChanged(opened.market, logSummary: opened.summary(language))
+        }
         do {
             guard try store.refresh() else { return nil }
             return .marketChanged(store.market, logSummary: store.summary(language))

@@ -88,4 +88,30 @@ struct EndToEndTests {
         try tmux.send("q")
         #expect(tmux.waitForExit(), "q quits")
     }
+
+    @Test func anotherProcesssAppendAppearsWithoutAKeyPress() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let stress = try #require(builtProduct("chengxin-log-stress"))
+        let data = temporaryPath("e2e-live")
+        let seeds = packageRoot.path + "/seeds"
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_SEEDS=\(seeds) \(binary)", width: 100, height: 30)
+        _ = try tmux.waitFor("the first-run screen") { $0.contains("用随附名册创建数据目录") }
+
+        // Another terminal initialises the data directory: the first-run screen turns into the table.
+        let initialise = try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", temporaryPath("e2e-key") + "/k.key"])
+        #expect(initialise.status == 0)
+        _ = try tmux.waitFor("the table to appear without a key press") { $0.contains("鉴明镜架批发部") && $0.contains("日志 104 条") }
+
+        // Move the selection, then let another process append: the count changes, the selection stays.
+        try tmux.send("j", "j", "j")
+        _ = try tmux.waitFor("the selection to move") { $0.contains("4/96") }
+        let writer = try ChildProcess([stress, "append", data, "1", "kiosk"])
+        #expect(writer.wait() == 0)
+        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 105 条") }
+        #expect(after.contains("4/96"))
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+    }
 }

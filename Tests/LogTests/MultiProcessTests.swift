@@ -142,3 +142,21 @@ struct ReadOnlyFileIO: FileIO {
     func syncDirectory(_ path: String) throws(FileIOError) { try real.syncDirectory(path) }
     func exists(_ path: String) -> Bool { real.exists(path) }
 }
+
+@Suite("Noticing other processes' appends")
+struct WatcherTests {
+    @Test func inotifyWakesAReaderWhenAnotherProcessAppends() throws {
+        let stress = try #require(builtProduct("chengxin-log-stress"))
+        let dir = temporaryPath("watch")
+        let reader = try EventLog.create(directory: dir)
+        let watcher = LogWatcher(directory: dir)
+        #expect(watcher.descriptor != nil, "inotify is available on Linux")
+        watcher.drain()
+        #expect(!watcher.wait(milliseconds: 0), "nothing pending before the append")
+        let writer = try ChildProcess([stress, "append", dir, "1", "other"])
+        #expect(writer.wait() == 0)
+        #expect(watcher.wait(milliseconds: 10_000))
+        #expect(watcher.drain())
+        #expect(try reader.refresh().count == 1)
+    }
+}
