@@ -14,7 +14,10 @@ public enum RatingStatus: Sendable, Equatable {
 }
 
 /// The read model folded from events: the screens and the CLI ask it their questions.
-public struct MarketState: Sendable, Equatable {
+public struct MarketState: Sendable, Equatable, Codable {
+    /// Bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
+    public static let snapshotVersion = 1
+
     public private(set) var committee: Committee?
     public private(set) var branches: [Branch] = []
     public private(set) var merchants: [Merchant] = []

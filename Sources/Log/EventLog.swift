@@ -14,6 +14,8 @@ public enum LogError: Error, Sendable, Equatable {
     case readOnly
     case lockBusy(path: String)
     case payloadTooLarge(Int)
+    /// A snapshot's resume point does not match the log (stale or from another log): rebuild.
+    case resumePointMismatch
 
     public var zh: String {
         switch self {
@@ -31,6 +33,7 @@ public enum LogError: Error, Sendable, Equatable {
         case .readOnly: return "日志处于只读状态（已发现损坏），不能再写入。"
         case .lockBusy(let p): return "另一个进程长时间占用日志锁（\(p)），本次没有写入。请检查是否有卡住的 chengxin 进程。"
         case .payloadTooLarge(let n): return "单条记录过大（\(n) 字节），上限 \(LogFormat.maxPayload) 字节。"
+        case .resumePointMismatch: return "快照与日志不符（已过时或属于另一份日志），将从日志重建。"
         }
     }
 
@@ -50,6 +53,7 @@ public enum LogError: Error, Sendable, Equatable {
         case .readOnly: return "the log is read-only (damage was found); nothing more can be written."
         case .lockBusy(let p): return "another process has held the log's lock for too long (\(p)); nothing was written. Look for a stuck chengxin process."
         case .payloadTooLarge(let n): return "a record is too large (\(n) bytes); the limit is \(LogFormat.maxPayload) bytes."
+        case .resumePointMismatch: return "the snapshot does not match the log (stale, or from another log); it will be rebuilt from the log."
         }
     }
 }
@@ -67,8 +71,13 @@ public final class EventLog {
     private let io: any FileIO
     private let fd: Int32
     public let logID: [UInt8]
+    /// The records read since this log was opened (all of them, unless it was opened from a
+    /// resume point), plus those appended through it.
     public private(set) var records: [LogRecord]
     public private(set) var headHash: [UInt8]
+    /// The sequence number of the last good record (0 when the log is empty).
+    public private(set) var lastSequence: UInt64
+    private var lastRecordStart: Int
     private var validEnd: Int
     /// Set when damage was found: the log then refuses writes.
     public private(set) var damage: LogError?
@@ -77,7 +86,7 @@ public final class EventLog {
     /// How long an append waits for a lock held by another process before giving up.
     public var lockTimeout: Double = 10
 
-    private init(directory: String, path: String, io: any FileIO, fd: Int32, scan: LogScan) {
+    private init(directory: String, path: String, io: any FileIO, fd: Int32, scan: LogScan, resumedFrom: ResumePoint?) {
         self.directory = directory
         self.path = path
         self.io = io
@@ -86,6 +95,13 @@ public final class EventLog {
         self.records = scan.records
         self.headHash = scan.headHash
         self.validEnd = scan.validEnd
+        self.lastSequence = scan.records.last?.sequence ?? resumedFrom?.sequence ?? 0
+        self.lastRecordStart = scan.records.last?.offset ?? resumedFrom?.recordStart ?? LogFormat.headerSize
+    }
+
+    /// Where the log stands now, for a snapshot: the last record and the end of the good data.
+    public var resumePoint: ResumePoint {
+        ResumePoint(logID: logID, sequence: lastSequence, recordStart: lastRecordStart, end: validEnd, hash: headHash)
     }
 
     deinit { io.close(fd) }
@@ -124,7 +140,8 @@ public final class EventLog {
     /// Opens an existing log. A torn tail is ignored with a warning (a writer cuts it off before
     /// its next append); damage followed by valid records leaves the log open read-only with
     /// `damage` set. A log that cannot be written (read-only file or directory) opens read-only.
-    public static func open(directory: String, io: any FileIO = SystemFileIO(), writable: Bool = true) throws(LogError) -> EventLog {
+    public static func open(directory: String, io: any FileIO = SystemFileIO(), writable: Bool = true,
+                            resumeAfter point: ResumePoint? = nil) throws(LogError) -> EventLog {
         let path = logPath(in: directory)
         guard io.exists(directory) else { throw .missing(directory: directory) }
         guard io.exists(path) else { throw .missing(directory: directory) }
@@ -142,15 +159,33 @@ public final class EventLog {
             throw .io(error)
         }
         let bytes: [UInt8]
+        var resumed: (scan: LogScan, point: ResumePoint)?
         do throws(FileIOError) {
             try io.lock(fd, exclusive: false, wait: true, path: path)
             defer { io.unlock(fd) }
-            bytes = try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path)
+            let size = try io.size(fd, path: path)
+            if let point, size >= point.end, point.end >= LogFormat.headerSize {
+                // Read the header and the resume record only, check them, then scan what follows.
+                let header = try io.read(fd, offset: 0, count: LogFormat.headerSize, path: path)
+                let anchor = try io.read(fd, offset: point.recordStart, count: point.end - point.recordStart, path: path)
+                if case .success(let logID) = LogScanner.readHeader(header), logID == point.logID, point.matches(anchor, header: header) {
+                    let tail = try io.read(fd, offset: point.end, count: size - point.end, path: path)
+                    let result = LogScanner.scan(tail, baseOffset: point.end, nextSequence: point.sequence + 1, previousHash: point.hash)
+                    resumed = (LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash), point)
+                }
+            }
+            bytes = resumed == nil ? try io.read(fd, offset: 0, count: size, path: path) : []
         } catch {
             io.close(fd)
             throw .io(error)
         }
-        switch LogScanner.scanFile(bytes) {
+        if let point, resumed == nil {
+            _ = point
+            io.close(fd)
+            throw .resumePointMismatch
+        }
+        let scanned: Result<LogScan, LogScanner.HeaderProblem> = resumed.map { .success($0.scan) } ?? LogScanner.scanFile(bytes)
+        switch scanned {
         case .failure(.newerVersion(let v)):
             io.close(fd)
             throw .newerVersion(v)
@@ -158,7 +193,7 @@ public final class EventLog {
             io.close(fd)
             throw .notALog(path: path)
         case .success(let scan):
-            let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan)
+            let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan, resumedFrom: resumed?.point)
             switch scan.tail {
             case .clean:
                 break
@@ -193,10 +228,14 @@ public final class EventLog {
         } catch {
             throw .io(error)
         }
-        let result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: (records.last?.sequence ?? 0) + 1, previousHash: headHash)
+        let result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: lastSequence + 1, previousHash: headHash)
         records += result.records
         headHash = result.headHash
         validEnd = result.validEnd
+        if let last = result.records.last {
+            lastSequence = last.sequence
+            lastRecordStart = last.offset
+        }
         switch result.tail {
         case .clean:
             break
@@ -232,7 +271,7 @@ public final class EventLog {
         var bytes: [UInt8] = []
         var framed: [LogRecord] = []
         var hash = headHash
-        var sequence = (records.last?.sequence ?? 0) + 1
+        var sequence = lastSequence + 1
         var offset = validEnd
         for payload in payloads {
             if payload.count > LogFormat.maxPayload { throw LogError.payloadTooLarge(payload.count) }
@@ -255,6 +294,10 @@ public final class EventLog {
         records += framed
         headHash = hash
         validEnd = offset
+        if let last = framed.last {
+            lastSequence = last.sequence
+            lastRecordStart = last.offset
+        }
         return framed
     }
 

@@ -38,6 +38,8 @@ public protocol FileIO: Sendable {
     /// Makes `target` appear as `link` only if `link` does not exist (link(2)).
     func link(_ target: String, _ link: String) throws(FileIOError)
     func remove(_ path: String)
+    /// rename(2): replaces `to` atomically.
+    func rename(_ from: String, _ to: String) throws(FileIOError)
     /// fsync of a directory, so that a new name in it survives a crash.
     func syncDirectory(_ path: String) throws(FileIOError)
     func exists(_ path: String) -> Bool
@@ -122,6 +124,10 @@ public struct SystemFileIO: FileIO {
     }
 
     public func remove(_ path: String) { _ = unlink(path) }
+
+    public func rename(_ from: String, _ to: String) throws(FileIOError) {
+        if Glibc.rename(from, to) != 0 { throw FileIOError(call: "rename", path: to, code: errno) }
+    }
 
     public func syncDirectory(_ path: String) throws(FileIOError) {
         let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -212,8 +212,8 @@ struct Initialize: ParsableCommand {
         }
         let market = store.market
         if written == 0 {
-            Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.records.count) 条记录）。",
-                                 "the data directory \(directory) already holds this roster; nothing was changed (\(store.log.records.count) records)."))
+            Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.lastSequence) 条记录）。",
+                                 "the data directory \(directory) already holds this roster; nothing was changed (\(store.log.lastSequence) records)."))
             return
         }
         do {
@@ -229,8 +229,8 @@ struct Initialize: ParsableCommand {
             Console.error(common.t("未能写入检查点：", "could not write a checkpoint: ") + common.describe(error))
         }
         Console.out(common.t(
-            "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.records.count) 条记录，链头哈希 \(hexString(store.log.headHash))",
-            "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.records.count) records; head hash \(hexString(store.log.headHash))"))
+            "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
+            "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
     }
 
     /// Creates (or completes) a data directory from the seeds. Idempotent: events already

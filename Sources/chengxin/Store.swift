@@ -2,22 +2,74 @@ import Core
 import Foundation
 import Log
 
-/// Glue between the domain (Core) and the log (Log): replays events into the market state and
-/// appends validated events with their idempotency keys.
+/// Glue between the domain (Core) and the log (Log): replays events into the market state,
+/// keeps a snapshot so that opening stays fast as the log grows, and appends events with
+/// their idempotency keys.
 final class Store {
     let log: EventLog
     private(set) var market: MarketState
-    /// Records whose payload could not be decoded (a bug or a damaged payload whose checksum held).
+    /// Records whose payload could not be decoded (an unknown writer, or a bug).
     private(set) var undecodable: [UInt64] = []
+    /// Whether the state came from a snapshot (plus the records after it).
+    let usedSnapshot: Bool
+    /// A new snapshot is written once this many records have accumulated after the last one.
+    static let snapshotEvery: UInt64 = 1000
+    private var snapshotSequence: UInt64
 
-    init(log: EventLog) {
+    private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64) {
         self.log = log
-        market = MarketState()
+        self.market = market
+        self.usedSnapshot = usedSnapshot
+        self.snapshotSequence = snapshotSequence
         for record in log.records { apply(record) }
     }
 
+    /// A store over a log opened from its start.
+    convenience init(log: EventLog) {
+        self.init(log: log, market: MarketState(), usedSnapshot: false, snapshotSequence: 0)
+    }
+
+    /// Opens the data directory: from the snapshot when it is intact and matches the log (its
+    /// resume record is checked byte for byte), else from the start, and then writes a fresh
+    /// snapshot if the old one was missing, stale or damaged.
     static func open(_ directory: String, writable: Bool = true) throws(LogError) -> Store {
-        Store(log: try EventLog.open(directory: directory, writable: writable))
+        if let snapshot = SnapshotFile.read(directory: directory), let market = decodeState(snapshot.payload) {
+            do {
+                let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
+                let store = Store(log: log, market: market, usedSnapshot: true, snapshotSequence: snapshot.point.sequence)
+                store.snapshotIfDue()
+                return store
+            } catch .resumePointMismatch {
+                // Stale or foreign: fall through to a full replay.
+            }
+        }
+        let store = Store(log: try EventLog.open(directory: directory, writable: writable))
+        store.writeSnapshot()
+        return store
+    }
+
+    private struct SnapshotPayload: Codable {
+        var version: Int
+        var market: MarketState
+    }
+
+    private static func decodeState(_ payload: [UInt8]) -> MarketState? {
+        guard let decoded = try? JSONDecoder().decode(SnapshotPayload.self, from: Data(payload)),
+              decoded.version == MarketState.snapshotVersion else { return nil }
+        return decoded.market
+    }
+
+    /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
+    func writeSnapshot() {
+        guard log.damage == nil else { return }
+        guard let payload = try? JSONEncoder().encode(SnapshotPayload(version: MarketState.snapshotVersion, market: market)) else { return }
+        if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: Array(payload))) != nil {
+            snapshotSequence = log.lastSequence
+        }
+    }
+
+    private func snapshotIfDue() {
+        if log.lastSequence >= snapshotSequence + Store.snapshotEvery { writeSnapshot() }
     }
 
     private func apply(_ record: LogRecord) {
@@ -47,12 +99,13 @@ final class Store {
             return try fresh.map { Array(try EventCodec.encode($0)) }
         }
         for record in records { apply(record) }
+        snapshotIfDue()
         return written
     }
 
     /// One line for the status bar: the number of records and the log's state.
     func summary(_ language: Language) -> String {
-        let count = log.records.count
+        let count = log.lastSequence
         if let damage = log.damage {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
         }

@@ -89,3 +89,27 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: cli.data))
     }
 }
+
+@Suite("Snapshots through the command line")
+struct SnapshotCLITests {
+    @Test func aDamagedSnapshotIsIgnoredAndRebuilt() throws {
+        let cli = CLI(binary: try #require(builtProduct("chengxin")))
+        let seeds = packageRoot.appendingPathComponent("seeds").path
+        #expect(try cli.runWithKey("init", "--seeds", seeds).status == 0)
+        // A second writable open replays the log and leaves a snapshot.
+        #expect(try cli.runWithKey("init", "--seeds", seeds).status == 0)
+        let snapshot = cli.data + "/snapshot.bin"
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: snapshot)))
+        let listed = try cli.run("merchant", "list", "--format", "csv").output
+
+        var damaged = good
+        damaged[damaged.count - 10] ^= 0xFF
+        try Data(damaged).write(to: URL(fileURLWithPath: snapshot))
+        #expect(try cli.run("merchant", "list", "--format", "csv").output == listed, "a damaged snapshot is not trusted")
+        #expect(try cli.runWithKey("init", "--seeds", seeds).status == 0)
+        let rebuilt = try [UInt8](Data(contentsOf: URL(fileURLWithPath: snapshot)))
+        #expect(rebuilt != damaged)
+        #expect(rebuilt.count == good.count)
+        #expect(try cli.run("merchant", "list", "--format", "csv").output == listed)
+    }
+}

@@ -242,6 +242,7 @@ final class FaultyFileIO: FileIO, @unchecked Sendable {
     func makeDirectory(_ path: String, mode: UInt32) throws(FileIOError) { try real.makeDirectory(path, mode: mode) }
     func link(_ target: String, _ link: String) throws(FileIOError) { try real.link(target, link) }
     func remove(_ path: String) { real.remove(path) }
+    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
     func syncDirectory(_ path: String) throws(FileIOError) { try real.syncDirectory(path) }
     func exists(_ path: String) -> Bool { real.exists(path) }
 }

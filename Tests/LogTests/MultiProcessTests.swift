@@ -139,6 +139,7 @@ struct ReadOnlyFileIO: FileIO {
     func makeDirectory(_ path: String, mode: UInt32) throws(FileIOError) { throw FileIOError(call: "mkdir", path: path, code: EROFS) }
     func link(_ target: String, _ link: String) throws(FileIOError) { throw FileIOError(call: "link", path: link, code: EROFS) }
     func remove(_ path: String) {}
+    func rename(_ from: String, _ to: String) throws(FileIOError) { throw FileIOError(call: "rename", path: to, code: EROFS) }
     func syncDirectory(_ path: String) throws(FileIOError) { try real.syncDirectory(path) }
     func exists(_ path: String) -> Bool { real.exists(path) }
 }

@@ -1,0 +1,109 @@
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A place in the log from which reading can resume: the last record covered, where it starts
+/// and ends, and its chain hash. Opening from it checks that record's bytes (CRC and hash) before
+/// trusting anything, so a stale or foreign snapshot is never used.
+public struct ResumePoint: Sendable, Equatable {
+    public let logID: [UInt8]
+    public let sequence: UInt64
+    public let recordStart: Int
+    public let end: Int
+    public let hash: [UInt8]
+
+    public init(logID: [UInt8], sequence: UInt64, recordStart: Int, end: Int, hash: [UInt8]) {
+        self.logID = logID
+        self.sequence = sequence
+        self.recordStart = recordStart
+        self.end = end
+        self.hash = hash
+    }
+
+    /// Whether `bytes` (the file from `recordStart` to `end`) are exactly the record described.
+    func matches(_ bytes: [UInt8], header: [UInt8]) -> Bool {
+        if sequence == 0 {
+            return end == LogFormat.headerSize && hash == LogFormat.sha256(header[...])
+        }
+        guard case .success(let parsed) = LogScanner.parseRecord(bytes, at: 0) else { return false }
+        return parsed.sequence == sequence && parsed.hash == hash && LogFormat.recordOverhead + parsed.payload.count == end - recordStart
+    }
+}
+
+/// A snapshot of derived state: opaque payload bytes (the caller's encoding) tied to a resume
+/// point in the log. Written atomically: temporary file, fsync, rename, fsync of the directory.
+///
+/// Layout (little-endian): magic "CXSNAP\r\n" (8), version 1 (4), reserved (4), log id (16),
+/// sequence (8), record start (8), end (8), chain hash (32), payload length (8),
+/// SHA-256 of the 96 bytes before it followed by the payload (32), payload.
+public enum SnapshotFile {
+    public static let fileName = "snapshot.bin"
+    static let magic: [UInt8] = Array("CXSNAP\r\n".utf8)
+    static let headerSize = 128
+
+    public static func path(in directory: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + fileName
+    }
+
+    public static func encode(point: ResumePoint, payload: [UInt8]) -> [UInt8] {
+        var bytes = magic
+        bytes += LogFormat.le32(1) + LogFormat.le32(0)
+        bytes += point.logID
+        bytes += LogFormat.le64(point.sequence) + LogFormat.le64(UInt64(point.recordStart)) + LogFormat.le64(UInt64(point.end))
+        bytes += point.hash
+        bytes += LogFormat.le64(UInt64(payload.count))
+        bytes += LogFormat.sha256((bytes + payload)[...])
+        return bytes + payload
+    }
+
+    /// The resume point and payload, or nil when the bytes are not an intact snapshot.
+    public static func decode(_ bytes: [UInt8]) -> (point: ResumePoint, payload: [UInt8])? {
+        guard bytes.count >= headerSize, Array(bytes[0..<8]) == magic, LogFormat.readLE32(bytes, 8) == 1 else { return nil }
+        let length = LogFormat.readLE64(bytes, 88)
+        guard length == UInt64(bytes.count - headerSize) else { return nil }
+        let payload = Array(bytes[headerSize...])
+        guard LogFormat.sha256((Array(bytes[0..<96]) + payload)[...]) == Array(bytes[96..<128]) else { return nil }
+        let start = LogFormat.readLE64(bytes, 40), end = LogFormat.readLE64(bytes, 48)
+        guard start <= end, end <= UInt64(Int.max) else { return nil }
+        let point = ResumePoint(logID: Array(bytes[16..<32]), sequence: LogFormat.readLE64(bytes, 32),
+                                recordStart: Int(start), end: Int(end), hash: Array(bytes[56..<88]))
+        return (point, payload)
+    }
+
+    /// Reads the snapshot in `directory`; nil when missing or damaged.
+    public static func read(directory: String, io: any FileIO = SystemFileIO()) -> (point: ResumePoint, payload: [UInt8])? {
+        let path = path(in: directory)
+        guard io.exists(path) else { return nil }
+        do throws(FileIOError) {
+            let fd = try io.open(path, flags: O_RDONLY, mode: 0)
+            defer { io.close(fd) }
+            return decode(try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path))
+        } catch {
+            return nil
+        }
+    }
+
+    /// Writes a snapshot atomically: a reader sees the old one or the new one, never half of one.
+    public static func write(directory: String, point: ResumePoint, payload: [UInt8], io: any FileIO = SystemFileIO()) throws(LogError) {
+        let path = path(in: directory)
+        let temp = path + ".new-\(getpid())"
+        do throws(FileIOError) {
+            let fd = try io.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
+            do throws(FileIOError) {
+                try io.write(fd, encode(point: point, payload: payload), offset: 0, path: temp)
+                try io.sync(fd, path: temp)
+                io.close(fd)
+            } catch {
+                io.close(fd)
+                io.remove(temp)
+                throw error
+            }
+            try io.rename(temp, path)
+            try io.syncDirectory(directory)
+        } catch {
+            io.remove(temp)
+            throw .io(error)
+        }
+    }
+}
