@@ -52,6 +52,10 @@ public enum EventBody: Sendable, Equatable {
     case merchantRegistered(Merchant)
     case rulesPublished(RatingRules)
     case checklistPublished(ChecklistPublished)
+    /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
+    case merchantCorrected(MerchantCorrection)
+    /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
+    case withdrawn(Withdrawal)
     case unknown(type: String)
 
     public var type: String {
@@ -61,8 +65,35 @@ public enum EventBody: Sendable, Equatable {
         case .merchantRegistered: return "merchant.registered"
         case .rulesPublished: return "rules.published"
         case .checklistPublished: return "checklist.published"
+        case .merchantCorrected: return "merchant.corrected"
+        case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
         }
+    }
+}
+
+/// Points at the event a correction or withdrawal is about, by its sequence number in the log,
+/// and says why. The actor is the event's own `actor`.
+public struct Withdrawal: Sendable, Codable, Equatable {
+    public var target: UInt64
+    public var reason: String
+
+    public init(target: UInt64, reason: String) {
+        self.target = target
+        self.reason = reason
+    }
+}
+
+public struct MerchantCorrection: Sendable, Codable, Equatable {
+    public var target: UInt64
+    public var reason: String
+    /// The merchant's record as it should have been.
+    public var merchant: Merchant
+
+    public init(target: UInt64, reason: String, merchant: Merchant) {
+        self.target = target
+        self.reason = reason
+        self.merchant = merchant
     }
 }
 
@@ -112,6 +143,8 @@ public enum EventCodec {
         case .merchantRegistered(let value): return try wrap(value)
         case .rulesPublished(let value): return try wrap(value)
         case .checklistPublished(let value): return try wrap(value)
+        case .merchantCorrected(let value): return try wrap(value)
+        case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
         }
     }
@@ -129,6 +162,8 @@ public enum EventCodec {
         case "merchant.registered": value = .merchantRegistered(try body(Merchant.self))
         case "rules.published": value = .rulesPublished(try body(RatingRules.self))
         case "checklist.published": value = .checklistPublished(try body(ChecklistPublished.self))
+        case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
+        case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)
         }
         return Event(actor: head.actor, at: head.at, key: head.key, body: value)

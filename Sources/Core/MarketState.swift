@@ -26,14 +26,48 @@ public struct MarketState: Sendable, Equatable, Codable {
     public private(set) var eventCount = 0
     public private(set) var idempotencyKeys: Set<String> = []
     private var merchantPosition: [String: Int] = [:]
+    /// Which shop each merchant registration or correction (by sequence number) is about.
+    private var merchantRecords: [UInt64: String] = [:]
+    /// Every withdrawal and correction so far, by the sequence number of the event it is about.
+    public private(set) var amendments: [UInt64: Amendment] = [:]
+    /// Shops whose registration was withdrawn: kept for the record, not listed.
+    public private(set) var withdrawnMerchants: [Merchant] = []
+
+    /// What happened to an earlier event: withdrawn or corrected, by whom, when, why.
+    public struct Amendment: Sendable, Codable, Equatable {
+        public var kind: String
+        public var by: UInt64
+        public var actor: String
+        public var at: String
+        public var reason: String
+    }
 
     public init() {}
 
+    /// Folds events numbered from 1, as they stand in a log.
     public init(events: [Event]) {
-        for event in events { apply(event) }
+        for (i, event) in events.enumerated() { apply(event, sequence: UInt64(i + 1)) }
     }
 
-    public mutating func apply(_ event: Event) {
+    /// Checks a withdrawal or correction against the state before it is recorded.
+    public func validateAmendment(target: UInt64, reason: String, correcting shop: String? = nil) throws(LocalizedMessage) {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "更正或撤回必须写明原因", en: "a correction or withdrawal needs a reason")
+        }
+        guard let recordShop = merchantRecords[target] else {
+            throw LocalizedMessage(zh: "第 \(target) 条记录不是可以更正或撤回的商户记录", en: "record \(target) is not a merchant record that can be corrected or withdrawn")
+        }
+        if let amendment = amendments[target] {
+            throw LocalizedMessage(zh: "第 \(target) 条记录已被第 \(amendment.by) 条\(amendment.kind == "withdrawn" ? "撤回" : "更正")",
+                                   en: "record \(target) was already \(amendment.kind) by record \(amendment.by)")
+        }
+        if let shop, shop != recordShop {
+            throw LocalizedMessage(zh: "更正不能改变店铺号（第 \(target) 条是 \(recordShop)，不是 \(shop)）",
+                                   en: "a correction cannot change the shop number (record \(target) is \(recordShop), not \(shop))")
+        }
+    }
+
+    public mutating func apply(_ event: Event, sequence: UInt64) {
         eventCount += 1
         if let key = event.key { idempotencyKeys.insert(key) }
         switch event.body {
@@ -47,11 +81,20 @@ public struct MarketState: Sendable, Equatable, Codable {
                 branches.sort { $0.number < $1.number }
             }
         case .merchantRegistered(let value):
-            if let i = merchantPosition[value.shopNumber] {
-                merchants[i] = value
-            } else {
-                merchantPosition[value.shopNumber] = merchants.count
-                merchants.append(value)
+            merchantRecords[sequence] = value.shopNumber
+            upsert(value)
+        case .merchantCorrected(let correction):
+            guard merchantRecords[correction.target] == correction.merchant.shopNumber, amendments[correction.target] == nil else { break }
+            amendments[correction.target] = Amendment(kind: "corrected", by: sequence, actor: event.actor, at: event.at, reason: correction.reason)
+            merchantRecords[sequence] = correction.merchant.shopNumber
+            upsert(correction.merchant)
+        case .withdrawn(let withdrawal):
+            guard let shop = merchantRecords[withdrawal.target], amendments[withdrawal.target] == nil else { break }
+            amendments[withdrawal.target] = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)
+            if let i = merchantPosition[shop] {
+                withdrawnMerchants.append(merchants[i])
+                merchants.remove(at: i)
+                merchantPosition = Dictionary(uniqueKeysWithValues: merchants.enumerated().map { ($1.shopNumber, $0) })
             }
         case .rulesPublished(let value):
             rules = value
@@ -59,6 +102,15 @@ public struct MarketState: Sendable, Equatable, Codable {
             checklist = value
         case .unknown:
             break
+        }
+    }
+
+    private mutating func upsert(_ value: Merchant) {
+        if let i = merchantPosition[value.shopNumber] {
+            merchants[i] = value
+        } else {
+            merchantPosition[value.shopNumber] = merchants.count
+            merchants.append(value)
         }
     }
 

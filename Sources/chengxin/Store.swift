@@ -74,7 +74,7 @@ final class Store {
 
     private func apply(_ record: LogRecord) {
         do {
-            market.apply(try EventCodec.decode(Data(record.payload)))
+            market.apply(try EventCodec.decode(Data(record.payload)), sequence: record.sequence)
         } catch {
             undecodable.append(record.sequence)
         }

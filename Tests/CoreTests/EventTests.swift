@@ -28,7 +28,7 @@ struct EventTests {
         let event = try EventCodec.decode(data)
         #expect(event.body == .unknown(type: "complaint.filed"))
         var state = MarketState()
-        state.apply(event)
+        state.apply(event, sequence: 1)
         #expect(state.eventCount == 1 && state.merchants.isEmpty)
     }
 
