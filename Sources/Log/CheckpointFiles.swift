@@ -110,3 +110,32 @@ extension EventLog {
         return checkpoint
     }
 }
+
+/// Signs a checkpoint whenever `every` records have accumulated since the last one.
+public final class CheckpointSchedule {
+    public let files: CheckpointFiles
+    public let every: UInt64
+    private let key: Curve25519.Signing.PrivateKey
+    public private(set) var lastSigned: UInt64
+
+    /// Nil when there is no signing key (then no interval checkpoints are signed here).
+    public init?(files: CheckpointFiles, log: EventLog, every: UInt64 = 1000) {
+        guard let key = try? files.loadKey(), let existing = try? files.checkpoints(dataDirectory: log.directory, logID: log.logID) else {
+            return nil
+        }
+        self.files = files
+        self.every = every
+        self.key = key
+        self.lastSigned = existing.checkpoints.last?.sequence ?? 0
+    }
+
+    /// Call after appending: signs the head if enough records have accumulated. Returns the
+    /// checkpoint signed, if one was.
+    @discardableResult
+    public func afterAppend(to log: EventLog, at: String) -> Checkpoint? {
+        guard log.lastSequence >= lastSigned + every, log.damage == nil,
+              let checkpoint = try? log.writeCheckpoint(files: files, key: key, at: at) else { return nil }
+        lastSigned = checkpoint.sequence
+        return checkpoint
+    }
+}

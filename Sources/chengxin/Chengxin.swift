@@ -117,6 +117,7 @@ struct Dashboard: ParsableCommand {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning }
         }
+        if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
         let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
         // inotify wakes the loop as soon as another process appends; without it, poll every second.
         let watcher = environment.watcher

@@ -15,6 +15,8 @@ final class Store {
     /// A new snapshot is written once this many records have accumulated after the last one.
     static let snapshotEvery: UInt64 = 1000
     private var snapshotSequence: UInt64
+    /// Interval checkpoints, when a signing key is available to this process.
+    private var checkpointSchedule: CheckpointSchedule?
 
     private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64) {
         self.log = log
@@ -100,7 +102,13 @@ final class Store {
         }
         for record in records { apply(record) }
         snapshotIfDue()
+        checkpointSchedule?.afterAppend(to: log, at: Event.timestamp(Date()))
         return written
+    }
+
+    /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one.
+    func enableCheckpoints(_ files: CheckpointFiles) {
+        checkpointSchedule = CheckpointSchedule(files: files, log: log)
     }
 
     /// One line for the status bar: the number of records and the log's state.

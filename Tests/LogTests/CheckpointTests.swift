@@ -75,3 +75,25 @@ struct CheckpointTests {
         #expect(try problems(dir, files) == [.malformed(file: copy, line: 2), .untrustedKey(sequence: 3)])
     }
 }
+
+@Suite("Checkpoints at intervals")
+struct CheckpointScheduleTests {
+    @Test func aCheckpointIsSignedEveryNRecords() throws {
+        let dir = temporaryDirectory()
+        let files = CheckpointFiles(keyPath: temporaryPath("key") + "/checkpoint.key")
+        let log = try EventLog.create(directory: dir)
+        #expect(CheckpointSchedule(files: files, log: log) == nil, "no key, no schedule")
+        _ = try files.loadOrCreateKey()
+        let schedule = try #require(CheckpointSchedule(files: files, log: log, every: 10))
+        var signed: [UInt64] = []
+        for _ in 0..<9 {
+            try log.append { _ in payloads(3) }
+            if let checkpoint = schedule.afterAppend(to: log, at: "t") { signed.append(checkpoint.sequence) }
+        }
+        #expect(signed == [12, 24])
+        let (checkpoints, problems) = try files.checkpoints(dataDirectory: dir, logID: log.logID)
+        #expect(checkpoints.map(\.sequence) == [12, 24] && problems.isEmpty)
+        // A new process picks up where the last checkpoint was.
+        #expect(CheckpointSchedule(files: files, log: log, every: 10)?.lastSigned == 24)
+    }
+}
