@@ -58,6 +58,28 @@ public enum LogError: Error, Sendable, Equatable {
     }
 }
 
+/// Something the user should hear about that is not an error.
+public enum LogWarning: Sendable, Equatable {
+    /// An unfinished last record (a write cut short by a crash) that readers skip.
+    case tornTailIgnored(offset: Int, length: Int)
+    /// The same, cut off by a writer before it appended.
+    case tornTailCut(offset: Int, length: Int)
+
+    public var zh: String {
+        switch self {
+        case .tornTailIgnored(let o, let l): return "日志末尾有一条未写完的记录（偏移 \(o)，\(l) 字节，多半是写入时断电或进程被杀），已忽略；下次写入前会截去。"
+        case .tornTailCut(let o, let l): return "日志末尾有一条未写完的记录（偏移 \(o)，\(l) 字节），写入前已截去；此前的记录完好。"
+        }
+    }
+
+    public var en: String {
+        switch self {
+        case .tornTailIgnored(let o, let l): return "the log ends with an unfinished record (offset \(o), \(l) bytes, most likely a crash during a write); it is ignored and will be cut before the next write."
+        case .tornTailCut(let o, let l): return "an unfinished record at the end of the log (offset \(o), \(l) bytes) was cut off before writing; the records before it are intact."
+        }
+    }
+}
+
 /// The append-only event log of one data directory: `DIR/events.log`.
 ///
 /// Appends take an exclusive `flock`, catch up on what other processes appended, write,
@@ -82,7 +104,7 @@ public final class EventLog {
     /// Set when damage was found: the log then refuses writes.
     public private(set) var damage: LogError?
     /// Things the user should hear about (a torn tail that was cut off).
-    public private(set) var warnings: [String] = []
+    public private(set) var warnings: [LogWarning] = []
     /// How long an append waits for a lock held by another process before giving up.
     public var lockTimeout: Double = 10
 
@@ -198,7 +220,7 @@ public final class EventLog {
             case .clean:
                 break
             case .torn(let offset, let length):
-                log.warnings.append("日志末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），已忽略。")
+                log.warnings.append(.tornTailIgnored(offset: offset, length: length))
             case .corrupt(let s, let o, let d):
                 log.damage = .corrupt(sequence: s, offset: o, damage: d)
             }
@@ -247,7 +269,7 @@ public final class EventLog {
                 } catch {
                     throw .io(error)
                 }
-                warnings.append("日志末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），写入前已截去。")
+                warnings.append(.tornTailCut(offset: offset, length: length))
             }
         case .corrupt(let s, let o, let d):
             damage = .corrupt(sequence: s, offset: o, damage: d)

@@ -115,7 +115,7 @@ struct Dashboard: ParsableCommand {
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size)
         if let store {
             model.logSummary = store.summary(common.lang)
-            if let warning = store.log.warnings.first { model.notice = warning }
+            if let warning = store.log.warnings.first { model.notice = common.lang.pick(warning.zh, warning.en) }
         }
         if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
         let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
@@ -211,6 +211,7 @@ struct Initialize: ParsableCommand {
         } catch {
             throw Console.fail(error.text)
         }
+        for warning in store.log.warnings { Console.error(common.lang.pick(warning.zh, warning.en)) }
         let market = store.market
         if written == 0 {
             Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.lastSequence) 条记录）。",

@@ -170,9 +170,10 @@ struct LogDamageTests {
             let log = try EventLog.open(directory: dir)
             #expect(log.records.count == 5)
             #expect(log.damage == nil)
-            #expect(log.warnings.count == 1)
+            #expect(log.warnings == [.tornTailIgnored(offset: ends[4], length: tail.count)])
             // A writer cuts the tail off before appending, and the chain continues.
             try log.append { _ in [Array("next".utf8)] }
+            #expect(log.warnings.last == .tornTailCut(offset: ends[4], length: tail.count))
             let after = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(Array(after[0..<ends[4]]) == bytes)
             #expect(try LogVerifier.verify(directory: dir).recordCount == 6)
