@@ -8,11 +8,11 @@ struct CLI {
     let data = temporaryPath("cli-data")
     let key = temporaryPath("cli-key") + "/checkpoint.key"
 
-    func run(_ arguments: String...) throws -> (status: Int32, output: String) {
+    func run(_ arguments: String...) throws -> (status: Int32, output: String, errors: String) {
         try runToCompletion([binary] + arguments + ["--data", data])
     }
 
-    func runWithKey(_ arguments: String...) throws -> (status: Int32, output: String) {
+    func runWithKey(_ arguments: String...) throws -> (status: Int32, output: String, errors: String) {
         try runToCompletion([binary] + arguments + ["--data", data, "--key", key])
     }
 }
@@ -86,7 +86,26 @@ struct CLITests {
         let cli = try cli()
         let result = try cli.run("merchant", "list")
         #expect(result.status == 1)
+        #expect(result.errors == "chengxin: 数据目录不存在：\(cli.data)。请先运行 chengxin init 创建。\n")
         #expect(!FileManager.default.fileExists(atPath: cli.data))
+        let english = try cli.run("verify", "--lang", "en")
+        #expect(english.status == 1)
+        #expect(english.errors.contains("the data directory does not exist"))
+    }
+
+    @Test func aLogFromANewerVersionIsRefusedUntouched() throws {
+        let cli = try cli()
+        #expect(try cli.run("init", "--seeds", packageRoot.appendingPathComponent("seeds").path, "--key", cli.key).status == 0)
+        let path = cli.data + "/events.log"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[8] = 7
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for command in [["merchant", "list"], ["verify"], ["log"]] {
+            let result = try runToCompletion([cli.binary] + command + ["--data", cli.data])
+            #expect(result.status == 1)
+            #expect(result.errors.contains("这个日志由更新版本的 chengxin 写入（格式版本 7）"), "\(command)")
+        }
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
     }
 }
 

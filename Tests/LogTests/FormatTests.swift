@@ -106,7 +106,8 @@ struct IndependentVerifierTests {
         .appendingPathComponent("tools/verify-log.py").path
 
     func run(_ path: String) throws -> (Int32, String) {
-        try runToCompletion(["/usr/bin/env", "python3", script, path])
+        let result = try runToCompletion(["/usr/bin/env", "python3", script, path])
+        return (result.status, result.output)
     }
 
     @Test func agreesOnTheHeadHashAndOnWhereDamageIs() throws {

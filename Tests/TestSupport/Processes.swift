@@ -22,7 +22,7 @@ public final class ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, self.outputPath, ownsOutput ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, ownsOutput ? self.outputPath + ".err" : "/dev/null", ownsOutput ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY, 0o600)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
@@ -33,12 +33,20 @@ public final class ChildProcess {
 
     deinit {
         if !reaped { kill(pid, SIGKILL); _ = wait() }
-        if ownsOutput { unlink(outputPath) }
+        if ownsOutput {
+            unlink(outputPath)
+            unlink(outputPath + ".err")
+        }
     }
 
     /// What the child has printed so far.
     public var output: String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    /// What the child has written to stderr so far.
+    public var errorOutput: String {
+        (try? String(contentsOfFile: outputPath + ".err", encoding: .utf8)) ?? ""
     }
 
     /// Waits for the child to end; returns its exit status (or 128 + signal).
@@ -59,10 +67,10 @@ public final class ChildProcess {
 }
 
 /// Runs a program to completion and returns its exit status and output.
-public func runToCompletion(_ argv: [String]) throws -> (status: Int32, output: String) {
+public func runToCompletion(_ argv: [String]) throws -> (status: Int32, output: String, errors: String) {
     let child = try ChildProcess(argv)
     let status = child.wait()
-    return (status, child.output)
+    return (status, child.output, child.errorOutput)
 }
 
 /// Polls a condition until it holds or the deadline passes (no fixed sleeps as synchronisation).
