@@ -4,12 +4,18 @@ import Foundation
 enum Locations {
     /// `--data DIR`, else `$CHENGXIN_DATA`, else `$XDG_DATA_HOME/chengxin`, else `~/.local/share/chengxin`.
     static func dataDirectory(_ explicit: String?) -> String {
+        resolve(explicit, variable: "CHENGXIN_DATA", xdg: "XDG_DATA_HOME", under: "chengxin", homeDefault: ".local/share/chengxin")
+    }
+
+    /// The first of: an explicit path, an environment variable, an XDG base folder plus `under`,
+    /// the home folder plus `homeDefault`.
+    private static func resolve(_ explicit: String?, variable: String, xdg: String, under: String, homeDefault: String) -> String {
         let env = ProcessInfo.processInfo.environment
         if let explicit, !explicit.isEmpty { return absolute(explicit) }
-        if let value = env["CHENGXIN_DATA"], !value.isEmpty { return absolute(value) }
-        if let xdg = env["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/chengxin" }
+        if let value = env[variable], !value.isEmpty { return absolute(value) }
+        if let base = env[xdg], base.hasPrefix("/") { return base + "/" + under }
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/share/chengxin"
+        return home + "/" + homeDefault
     }
 
     static func absolute(_ path: String) -> String {
@@ -21,12 +27,7 @@ enum Locations {
     /// The checkpoint signing key, kept outside the data directory: `--key FILE`, else
     /// `$CHENGXIN_KEY`, else `$XDG_CONFIG_HOME/chengxin/checkpoint.key`, else `~/.config/chengxin/checkpoint.key`.
     static func keyFile(_ explicit: String?) -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let explicit, !explicit.isEmpty { return absolute(explicit) }
-        if let value = env["CHENGXIN_KEY"], !value.isEmpty { return absolute(value) }
-        if let xdg = env["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/chengxin/checkpoint.key" }
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.config/chengxin/checkpoint.key"
+        resolve(explicit, variable: "CHENGXIN_KEY", xdg: "XDG_CONFIG_HOME", under: "chengxin/checkpoint.key", homeDefault: ".config/chengxin/checkpoint.key")
     }
 
     /// Whether `path` lies inside `directory`.
