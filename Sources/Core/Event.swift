@@ -52,6 +52,8 @@ public enum EventBody: Sendable, Equatable {
     case merchantRegistered(Merchant)
     case rulesPublished(RatingRules)
     case checklistPublished(ChecklistPublished)
+    /// The working-day calendar in force from now on (a new year is added by publishing again).
+    case calendarPublished(WorkingCalendar)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -65,6 +67,7 @@ public enum EventBody: Sendable, Equatable {
         case .merchantRegistered: return "merchant.registered"
         case .rulesPublished: return "rules.published"
         case .checklistPublished: return "checklist.published"
+        case .calendarPublished: return "calendar.published"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
@@ -143,6 +146,7 @@ public enum EventCodec {
         case .merchantRegistered(let value): return try wrap(value)
         case .rulesPublished(let value): return try wrap(value)
         case .checklistPublished(let value): return try wrap(value)
+        case .calendarPublished(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
@@ -162,6 +166,7 @@ public enum EventCodec {
         case "merchant.registered": value = .merchantRegistered(try body(Merchant.self))
         case "rules.published": value = .rulesPublished(try body(RatingRules.self))
         case "checklist.published": value = .checklistPublished(try body(ChecklistPublished.self))
+        case "calendar.published": value = .calendarPublished(try body(WorkingCalendar.self))
         case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)
@@ -177,6 +182,7 @@ extension Roster {
         events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
         events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
         events.append(Event(actor: actor, at: at, key: "init:checklist:1", body: .checklistPublished(ChecklistPublished(version: 1, items: checklist))))
+        events.append(Event(actor: actor, at: at, key: "init:calendar:\(calendar.years.keys.sorted().map(String.init).joined(separator: ","))", body: .calendarPublished(calendar)))
         for branch in branches {
             events.append(Event(actor: actor, at: at, key: "init:branch:\(branch.number)", body: .branchRegistered(branch)))
         }

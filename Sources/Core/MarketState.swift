@@ -23,6 +23,7 @@ public struct MarketState: Sendable, Equatable, Codable {
     public private(set) var merchants: [Merchant] = []
     public private(set) var rules: RatingRules?
     public private(set) var checklist: ChecklistPublished?
+    public private(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public private(set) var eventCount = 0
     public private(set) var idempotencyKeys: Set<String> = []
     private var merchantPosition: [String: Int] = [:]
@@ -100,6 +101,8 @@ public struct MarketState: Sendable, Equatable, Codable {
             rules = value
         case .checklistPublished(let value):
             checklist = value
+        case .calendarPublished(let value):
+            calendar = value
         case .unknown:
             break
         }

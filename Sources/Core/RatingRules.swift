@@ -112,6 +112,35 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 
+    /// Days since 1970-01-01 (negative before it).
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date `dayNumber` days after 1970-01-01.
+    public init(dayNumber: Int) {
+        let (y, m, d) = Event.civilFromDays(dayNumber)
+        self.year = y
+        self.month = m
+        self.day = d
+    }
+
+    /// 1 = Monday … 7 = Sunday (ISO 8601).
+    public var weekday: Int {
+        let w = (dayNumber % 7 + 7 + 3) % 7  // 1970-01-01 was a Thursday
+        return w + 1
+    }
+
+    public func adding(days: Int) -> SimpleDate {
+        SimpleDate(dayNumber: dayNumber + days)
+    }
+
     public static func < (a: SimpleDate, b: SimpleDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

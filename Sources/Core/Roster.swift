@@ -150,11 +150,13 @@ public struct Roster: Sendable, Equatable {
     public var merchants: [Merchant]
     public var rules: RatingRules
     public var checklist: [ChecklistItem]
+    public var calendar: WorkingCalendar
 
     public init(
         committee: Committee, branches: [Branch], merchants: [Merchant], rules: RatingRules,
-        checklist: [ChecklistItem]
+        checklist: [ChecklistItem], calendar: WorkingCalendar
     ) {
+        self.calendar = calendar
         self.committee = committee
         self.branches = branches
         self.merchants = merchants

@@ -14,7 +14,7 @@ public struct SeedProblems: Error, Sendable, Equatable {
 public enum SeedLoader {
     public static let fileNames = [
         "committee.csv", "branches.csv", "merchants.csv", "pledges.csv", "duties.csv",
-        "guarantees.csv", "checklist.csv", "rules.json",
+        "guarantees.csv", "checklist.csv", "rules.json", "calendar.csv", "calendar-years.csv",
     ]
 
     /// The pattern of a shop number: area letter, floor digit, two digits (A101).
@@ -198,11 +198,23 @@ public enum SeedLoader {
             problems.append(LocalizedMessage(zh: "缺少文件 rules.json", en: "missing file rules.json"))
         }
 
+        // Working-day calendar
+        var calendar: WorkingCalendar?
+        if let days = files["calendar.csv"], let years = files["calendar-years.csv"] {
+            do {
+                calendar = try WorkingCalendar.parse(days: days, years: years)
+            } catch {
+                problems += error.problems
+            }
+        } else {
+            problems.append(LocalizedMessage(zh: "缺少文件 calendar.csv 或 calendar-years.csv", en: "missing file calendar.csv or calendar-years.csv"))
+        }
+
         if branches.isEmpty { problems.append(LocalizedMessage(zh: "branches.csv 没有支部", en: "branches.csv has no branch")) }
         if merchants.isEmpty { problems.append(LocalizedMessage(zh: "merchants.csv 没有商户", en: "merchants.csv has no shop")) }
-        guard problems.isEmpty, let committee, let rules else {
+        guard problems.isEmpty, let committee, let rules, let calendar else {
             throw SeedProblems(problems: problems)
         }
-        return Roster(committee: committee, branches: branches, merchants: merchants, rules: rules, checklist: checklist)
+        return Roster(committee: committee, branches: branches, merchants: merchants, rules: rules, checklist: checklist, calendar: calendar)
     }
 }
