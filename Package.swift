@@ -19,7 +19,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Pure domain: merchants, branches, rules, events, projections. No I/O.
-        .target(name: "Core"),
+        .target(name: "Core", dependencies: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",

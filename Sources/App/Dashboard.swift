@@ -25,6 +25,8 @@ public struct DashboardModel: Sendable, Equatable {
 
     public var language: Language
     public var dataDirectory: String
+    /// Today's date in the market's time zone, from the clock the caller passes in.
+    public var today: SimpleDate
     public var market: MarketState?
     public var size: Size
     public var position = ListPosition()
@@ -35,7 +37,8 @@ public struct DashboardModel: Sendable, Equatable {
     /// The log's state for the status bar: number of records, verified or not.
     public var logSummary: String = ""
 
-    public init(language: Language, dataDirectory: String, market: MarketState?, size: Size) {
+    public init(language: Language, dataDirectory: String, market: MarketState?, size: Size, today: SimpleDate) {
+        self.today = today
         self.language = language
         self.dataDirectory = dataDirectory
         self.market = market
@@ -254,7 +257,7 @@ public enum Dashboard {
         return columns
     }
 
-    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool) -> [[String]] {
+    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate) -> [[String]] {
         market.merchants.map { merchant in
             var row = [
                 merchant.shopNumber,
@@ -264,7 +267,7 @@ public enum Dashboard {
                 merchant.plate.name(language),
             ]
             if wide { row.append(merchant.business) }
-            row.append(market.rating(of: merchant).label(language))
+            row.append(market.rating(of: merchant, today: today).label(language))
             return row
         }
     }
@@ -276,7 +279,7 @@ public enum Dashboard {
                             "\(market.merchants.count) member shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
         let wide = model.size.width >= 100
-        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide), position: model.position)
+        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide, today: model.today), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

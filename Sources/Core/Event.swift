@@ -54,6 +54,9 @@ public enum EventBody: Sendable, Equatable {
     case checklistPublished(ChecklistPublished)
     /// The working-day calendar in force from now on (a new year is added by publishing again).
     case calendarPublished(WorkingCalendar)
+    case userRegistered(User)
+    case inspectionRecorded(Inspection)
+    case vetoConfirmed(VetoConfirmed)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -68,6 +71,9 @@ public enum EventBody: Sendable, Equatable {
         case .rulesPublished: return "rules.published"
         case .checklistPublished: return "checklist.published"
         case .calendarPublished: return "calendar.published"
+        case .userRegistered: return "user.registered"
+        case .inspectionRecorded: return "inspection.recorded"
+        case .vetoConfirmed: return "veto.confirmed"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
@@ -147,6 +153,9 @@ public enum EventCodec {
         case .rulesPublished(let value): return try wrap(value)
         case .checklistPublished(let value): return try wrap(value)
         case .calendarPublished(let value): return try wrap(value)
+        case .userRegistered(let value): return try wrap(value)
+        case .inspectionRecorded(let value): return try wrap(value)
+        case .vetoConfirmed(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
@@ -167,6 +176,9 @@ public enum EventCodec {
         case "rules.published": value = .rulesPublished(try body(RatingRules.self))
         case "checklist.published": value = .checklistPublished(try body(ChecklistPublished.self))
         case "calendar.published": value = .calendarPublished(try body(WorkingCalendar.self))
+        case "user.registered": value = .userRegistered(try body(User.self))
+        case "inspection.recorded": value = .inspectionRecorded(try body(Inspection.self))
+        case "veto.confirmed": value = .vetoConfirmed(try body(VetoConfirmed.self))
         case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)

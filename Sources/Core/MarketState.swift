@@ -1,15 +1,12 @@
-/// The rating a merchant shows. At this stage every shop is awaiting its first inspection.
-public enum RatingStatus: Sendable, Equatable {
-    /// 待评定: no inspection yet in the period.
-    case awaiting
-    case rated(stars: Int, score: Int)
+/// A value with the sequence number of the event that recorded it, so that every figure can be
+/// traced back to its event.
+public struct Sequenced<Value: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
+    public var sequence: UInt64
+    public var value: Value
 
-    public func label(_ language: Language) -> String {
-        switch self {
-        case .awaiting: return language.pick("待评定", "awaiting")
-        case .rated(let stars, _):
-            return String(repeating: "★", count: stars) + String(repeating: "☆", count: max(0, 5 - stars))
-        }
+    public init(sequence: UInt64, value: Value) {
+        self.sequence = sequence
+        self.value = value
     }
 }
 
@@ -22,6 +19,12 @@ public struct MarketState: Sendable, Equatable, Codable {
     public private(set) var branches: [Branch] = []
     public private(set) var merchants: [Merchant] = []
     public private(set) var rules: RatingRules?
+    /// Every version of the rules, with the sequence number that published it, in log order.
+    public private(set) var ruleVersions: [Sequenced<RatingRules>] = []
+    public private(set) var users: [String: User] = [:]
+    /// Inspections per shop, in log order.
+    public private(set) var inspections: [String: [Sequenced<Inspection>]] = [:]
+    public private(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
     public private(set) var checklist: ChecklistPublished?
     public private(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public private(set) var eventCount = 0
@@ -99,6 +102,13 @@ public struct MarketState: Sendable, Equatable, Codable {
             }
         case .rulesPublished(let value):
             rules = value
+            ruleVersions.append(Sequenced(sequence: sequence, value: value))
+        case .userRegistered(let value):
+            users[value.name] = value
+        case .inspectionRecorded(let value):
+            inspections[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+        case .vetoConfirmed(let value):
+            vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
         case .checklistPublished(let value):
             checklist = value
         case .calendarPublished(let value):
@@ -125,8 +135,12 @@ public struct MarketState: Sendable, Equatable, Codable {
         branches.first { $0.number == number }
     }
 
-    public func rating(of merchant: Merchant) -> RatingStatus {
-        .awaiting
+    /// The rules in force on a date: the latest published version whose effective date is not after it.
+    public func rules(on date: SimpleDate) -> Sequenced<RatingRules>? {
+        let dated = ruleVersions.compactMap { version in SimpleDate(iso: version.value.effectiveFrom).map { (effective: $0, version: version) } }
+        let inForce = dated.filter { $0.effective <= date }
+            .max { ($0.effective, $0.version.sequence) < ($1.effective, $1.version.sequence) }
+        return inForce?.version ?? ruleVersions.first
     }
 
     /// Merchants ordered by shop number (the order of the market's floor plan).

@@ -63,7 +63,8 @@ struct Chengxin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
-        subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self],
+        subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
+                      InspectionCommand.self, UserCommand.self],
         defaultSubcommand: Dashboard.self
     )
 
@@ -112,7 +113,7 @@ struct Dashboard: ParsableCommand {
             throw Console.fail(common.lang.pick(error.zh, error.en))
         }
         defer { backend.shutdown() }
-        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size)
+        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
         if let store {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = common.lang.pick(warning.zh, warning.en) }
@@ -391,7 +392,7 @@ struct PrintLog: ParsableCommand {
 
 struct MerchantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merchant", abstract: "Member shops.", subcommands: [MerchantList.self])
+        commandName: "merchant", abstract: "Member shops.", subcommands: [MerchantList.self, MerchantShow.self])
 }
 
 struct MerchantList: ParsableCommand {
@@ -430,18 +431,17 @@ struct MerchantList: ParsableCommand {
             throw Console.fail(common.t("没有第 \(branch) 支部（现有 \(market.branches.map { String($0.number) }.joined(separator: "、"))）",
                                         "there is no branch \(branch) (there are \(market.branches.map { String($0.number) }.joined(separator: ", ")))"))
         }
+        let today = MarketClock.today()
         let merchants = market.merchants.filter { merchant in
             if let branch, merchant.branch != branch { return false }
-            if let stars {
-                guard case .rated(let s, _) = market.rating(of: merchant), s == stars else { return false }
-            }
+            if let stars, market.rating(of: merchant, today: today).stars != stars { return false }
             return true
         }
         market = market.restricted(to: merchants)
         switch format {
         case .table:
             let table = TableView(columns: App.Dashboard.merchantColumns(common.lang, wide: true),
-                                  rows: App.Dashboard.merchantRows(market, common.lang, wide: true), position: ListPosition())
+                                  rows: App.Dashboard.merchantRows(market, common.lang, wide: true, today: today), position: ListPosition())
             var fitted = table
             fitted.fitColumns(available: Int.max)
             Console.out(fitted.lines().joined(separator: "\n"))
@@ -450,7 +450,7 @@ struct MerchantList: ParsableCommand {
             var lines = [header.joined(separator: ",")]
             for merchant in market.merchants {
                 let row = [merchant.shopNumber, merchant.name, merchant.owner, String(merchant.branch),
-                           merchant.plate.chineseName, market.rating(of: merchant).label(.zh)]
+                           merchant.plate.chineseName, market.rating(of: merchant, today: today).label(.zh)]
                 lines.append(row.map(CSVField.escape).joined(separator: ","))
             }
             Console.out(lines.joined(separator: "\n"))
@@ -460,9 +460,8 @@ struct MerchantList: ParsableCommand {
                 let plate: String, rating: String, stars: Int?
             }
             let rows = market.merchants.map { merchant -> Row in
-                let rating = market.rating(of: merchant)
-                var stars: Int?
-                if case .rated(let s, _) = rating { stars = s }
+                let rating = market.rating(of: merchant, today: today)
+                let stars = rating.stars
                 return Row(shopNumber: merchant.shopNumber, name: merchant.name, owner: merchant.owner, branch: merchant.branch,
                            branchName: market.branch(merchant.branch)?.name ?? "", plate: merchant.plate.chineseName,
                            rating: rating == .awaiting ? "awaiting" : "rated", stars: stars)

@@ -89,14 +89,14 @@ final class Store {
         return !new.isEmpty
     }
 
-    /// Appends the events whose idempotency keys are not yet recorded, after catching up under
-    /// the lock. Returns how many were written.
+    /// Appends events built from the caught-up state (validation happens there, under the lock);
+    /// events whose idempotency keys are recorded already are dropped.
     @discardableResult
-    func append(_ events: [Event]) throws -> Int {
+    func append(events build: (MarketState) throws -> [Event]) throws -> Int {
         var written = 0
         let records = try log.append { caughtUp in
             for record in caughtUp { self.apply(record) }
-            let fresh = events.filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
+            let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
             written = fresh.count
             return try fresh.map { Array(try EventCodec.encode($0)) }
         }
@@ -104,6 +104,13 @@ final class Store {
         snapshotIfDue()
         checkpointSchedule?.afterAppend(to: log, at: Event.timestamp(Date()))
         return written
+    }
+
+    /// Appends the events whose idempotency keys are not yet recorded, after catching up under
+    /// the lock. Returns how many were written.
+    @discardableResult
+    func append(_ events: [Event]) throws -> Int {
+        try append(events: { _ in events })
     }
 
     /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one.

@@ -1,0 +1,112 @@
+/// How serious a failed inspection item is.
+public enum Severity: String, Sendable, Codable, BilingualChoice {
+    case minor
+    case serious
+
+    public var chineseName: String { self == .minor ? "一般" : "严重" }
+    public var englishName: String { rawValue }
+}
+
+/// The result of one checklist item at one inspection.
+public struct ItemOutcome: Sendable, Codable, Equatable {
+    public enum Result: String, Sendable, Codable {
+        case pass, fail, notApplicable = "na"
+    }
+
+    public var item: String
+    public var result: Result
+    public var severity: Severity?
+    public var note: String?
+
+    public init(item: String, result: Result, severity: Severity? = nil, note: String? = nil) {
+        self.item = item
+        self.result = result
+        self.severity = severity
+        self.note = note
+    }
+}
+
+/// One inspection of one shop on one date by one inspector (检查).
+public struct Inspection: Sendable, Codable, Equatable {
+    public var shop: String
+    public var date: SimpleDate
+    public var inspector: String
+    public var checklistVersion: Int
+    public var outcomes: [ItemOutcome]
+
+    public init(shop: String, date: SimpleDate, inspector: String, checklistVersion: Int, outcomes: [ItemOutcome]) {
+        self.shop = shop
+        self.date = date
+        self.inspector = inspector
+        self.checklistVersion = checklistVersion
+        self.outcomes = outcomes
+    }
+
+    public var failures: [ItemOutcome] { outcomes.filter { $0.result == .fail } }
+}
+
+/// A confirmed serious violation (一票否决): counterfeit goods, tax evasion, a criminal case.
+public struct VetoConfirmed: Sendable, Codable, Equatable {
+    public var shop: String
+    public var kind: String
+    public var date: SimpleDate
+    public var reason: String
+
+    public init(shop: String, kind: String, date: SimpleDate, reason: String) {
+        self.shop = shop
+        self.kind = kind
+        self.date = date
+        self.reason = reason
+    }
+}
+
+/// A failed item waiting to be put right (整改), derived from inspections: opened by a failure,
+/// closed when a later inspection passes the same item.
+public struct Rectification: Sendable, Equatable {
+    public var item: String
+    public var severity: Severity
+    public var openedBy: UInt64
+    public var openedOn: SimpleDate
+    public var deadline: SimpleDate
+    public var closedBy: UInt64?
+    public var closedOn: SimpleDate?
+
+    /// Open past its deadline on `today`.
+    public func isOverdue(on today: SimpleDate) -> Bool {
+        closedOn.map { $0 > deadline } ?? (today > deadline)
+    }
+}
+
+extension MarketState {
+    /// The checks a new inspection must pass: a known shop, a date that is not in the future,
+    /// items that are on the checklist, each failure with a severity, the inspector allowed.
+    public func validate(_ inspection: Inspection, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        guard let merchant = merchant(shopNumber: inspection.shop) else {
+            throw LocalizedMessage(zh: "没有店铺号为 \(inspection.shop) 的商户", en: "there is no shop \(inspection.shop)")
+        }
+        try Action.recordInspection(branch: merchant.branch).check(user.role)
+        if inspection.date > today {
+            throw LocalizedMessage(zh: "检查日期 \(inspection.date) 晚于今天（\(today)）", en: "the inspection date \(inspection.date) is after today (\(today))")
+        }
+        guard let checklist else {
+            throw LocalizedMessage(zh: "还没有检查清单", en: "there is no checklist yet")
+        }
+        let known = Set(checklist.items.map(\.id))
+        var seen: Set<String> = []
+        for outcome in inspection.outcomes {
+            if !known.contains(outcome.item) {
+                throw LocalizedMessage(zh: "检查清单中没有“\(outcome.item)”这一项（现有：\(checklist.items.map(\.id).joined(separator: "、"))）",
+                                       en: "\"\(outcome.item)\" is not on the checklist (items: \(checklist.items.map(\.id).joined(separator: ", ")))")
+            }
+            if !seen.insert(outcome.item).inserted {
+                throw LocalizedMessage(zh: "检查项 \(outcome.item) 出现了两次", en: "item \(outcome.item) appears twice")
+            }
+            if outcome.result == .fail && outcome.severity == nil {
+                throw LocalizedMessage(zh: "不合格项 \(outcome.item) 需要注明一般或严重", en: "failed item \(outcome.item) needs a severity (minor or serious)")
+            }
+        }
+        if inspection.outcomes.isEmpty {
+            throw LocalizedMessage(zh: "检查没有任何结果", en: "the inspection has no results")
+        }
+    }
+}

@@ -1,0 +1,172 @@
+/// The rating a merchant shows.
+public enum RatingStatus: Sendable, Equatable {
+    /// 待评定: no inspection yet in the period.
+    case awaiting
+    case rated(stars: Int, score: Int, vetoed: Bool)
+
+    public func label(_ language: Language) -> String {
+        switch self {
+        case .awaiting: return language.pick("待评定", "awaiting")
+        case .rated(let stars, _, _):
+            return String(repeating: "★", count: stars) + String(repeating: "☆", count: max(0, 5 - stars))
+        }
+    }
+
+    public var stars: Int? {
+        if case .rated(let stars, _, _) = self { return stars }
+        return nil
+    }
+}
+
+/// One line of a rating's arithmetic, traceable to the event it comes from.
+public struct ExplanationLine: Sendable, Equatable {
+    public var zh: String
+    public var en: String
+    /// Points added (positive) or taken (negative); nil for lines that state a rule or a result.
+    public var points: Int?
+    /// The log sequence number of the event behind the line.
+    public var sequence: UInt64?
+
+    public func text(_ language: Language) -> String { language.pick(zh, en) }
+}
+
+/// A merchant's rating for a period with its explanation.
+public struct RatingResult: Sendable, Equatable {
+    public var status: RatingStatus
+    public var lines: [ExplanationLine]
+    public var rectifications: [Rectification]
+    public var deductionsByIntegrity: [Integrity: Int]
+}
+
+/// The rating engine (定星级): every number comes from the rules in force (data), every line
+/// of the result names its event. Deterministic: the date "today" is passed in.
+public enum RatingEngine {
+    public static func rate(_ merchant: Merchant, in state: MarketState, year: Int, today: SimpleDate) -> RatingResult {
+        guard let yearEnd = SimpleDate(year: year, month: 12, day: 31), let yearStart = SimpleDate(year: year, month: 1, day: 1) else {
+            return RatingResult(status: .awaiting, lines: [], rectifications: [], deductionsByIntegrity: [:])
+        }
+        let asOf = min(today, yearEnd)
+        let all = (state.inspections[merchant.shopNumber] ?? []).sorted { ($0.value.date, $0.sequence) < ($1.value.date, $1.sequence) }
+        let rectifications = deriveRectifications(all, state: state)
+        let inPeriod = all.filter { $0.value.date >= yearStart && $0.value.date <= asOf }
+        guard let rules = state.rules(on: asOf) else {
+            return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
+        }
+        let r = rules.value
+        var lines: [ExplanationLine] = []
+        if inPeriod.isEmpty {
+            lines.append(ExplanationLine(zh: "\(year) 年度尚未检查：待评定", en: "no inspection in \(year): awaiting rating", points: nil, sequence: nil))
+            return RatingResult(status: .awaiting, lines: lines, rectifications: rectifications, deductionsByIntegrity: [:])
+        }
+        let checklist = Dictionary((state.checklist?.items ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）", en: "rules: version \(r.version) (in force from \(r.effectiveFrom))", points: nil, sequence: rules.sequence))
+        lines.append(ExplanationLine(zh: "基础分", en: "base points", points: r.basePoints, sequence: rules.sequence))
+        lines.append(ExplanationLine(zh: "贡献分（上限 \(r.contributionCap)）：尚无经批准的贡献", en: "contribution points (cap \(r.contributionCap)): none approved yet", points: 0, sequence: nil))
+
+        var score = r.basePoints
+        var byIntegrity: [Integrity: Int] = [:]
+        func deduct(_ points: Int, _ item: ChecklistItem?, zh: String, en: String, sequence: UInt64) {
+            score -= points
+            if let integrity = item.flatMap({ integrity(of: $0.category) }) { byIntegrity[integrity, default: 0] += points }
+            lines.append(ExplanationLine(zh: zh, en: en, points: -points, sequence: sequence))
+        }
+        for inspection in inPeriod {
+            for failure in inspection.value.failures {
+                let severity = failure.severity ?? .minor
+                let points = severity == .minor ? r.deductions.minor : r.deductions.serious
+                let item = checklist[failure.item]
+                let label = item.map { "\($0.id) \($0.text)（\($0.category.chineseName)）" } ?? failure.item
+                deduct(points, item,
+                       zh: "\(inspection.value.date) 检查不合格（\(severity.chineseName)）：\(label)",
+                       en: "\(inspection.value.date) inspection failed (\(severity.rawValue)): \(item.map { "\($0.id) (\($0.category.englishName))" } ?? failure.item)",
+                       sequence: inspection.sequence)
+            }
+        }
+        if r.overdueRectificationRepeats {
+            for rectification in rectifications where rectification.deadline >= yearStart && rectification.deadline < asOf && rectification.isOverdue(on: asOf) {
+                let points = rectification.severity == .minor ? r.deductions.minor : r.deductions.serious
+                let item = checklist[rectification.item]
+                deduct(points, item,
+                       zh: "整改逾期：\(rectification.item) 应于 \(rectification.deadline) 前复查合格\(rectification.closedOn.map { "，实际 \($0)" } ?? "，至今未整改")",
+                       en: "rectification overdue: \(rectification.item) was due by \(rectification.deadline)\(rectification.closedOn.map { ", done \($0)" } ?? ", still open")",
+                       sequence: rectification.openedBy)
+            }
+        }
+        let total = max(0, min(100, score))
+        var stars = r.stars(forScore: total)
+        let threshold = r.starThresholds.filter { $0.stars == stars }.map(\.minScore).first
+        lines.append(ExplanationLine(zh: "得分 \(total) → \(stars) 星" + (threshold.map { "（≥\($0)）" } ?? ""),
+                                     en: "score \(total) → \(stars) stars" + (threshold.map { " (≥\($0))" } ?? ""), points: nil, sequence: nil))
+        for integrity in Integrity.allCases {
+            if let taken = byIntegrity[integrity], taken >= r.integrityCap.threshold, stars > r.integrityCap.maxStars {
+                stars = r.integrityCap.maxStars
+                lines.append(ExplanationLine(zh: "\(integrity.chineseName)扣分 \(taken) ≥ \(r.integrityCap.threshold)：星级不超过 \(r.integrityCap.maxStars) 星",
+                                             en: "\(integrity.englishName) deductions \(taken) ≥ \(r.integrityCap.threshold): at most \(r.integrityCap.maxStars) stars",
+                                             points: nil, sequence: nil))
+            }
+        }
+        var vetoed = false
+        if let veto = (state.vetoes[merchant.shopNumber] ?? []).first(where: { $0.value.date >= yearStart && $0.value.date <= asOf && r.veto.kinds.contains($0.value.kind) }) {
+            vetoed = true
+            stars = r.veto.stars
+            lines.append(ExplanationLine(zh: "一票否决（\(vetoKindName(veto.value.kind))，\(veto.value.date)）：定为 \(r.veto.stars) 星。\(veto.value.reason)",
+                                         en: "veto (\(veto.value.kind), \(veto.value.date)): set to \(r.veto.stars) star(s). \(veto.value.reason)",
+                                         points: nil, sequence: veto.sequence))
+        }
+        lines.append(ExplanationLine(zh: "评定结果：\(RatingStatus.rated(stars: stars, score: total, vetoed: vetoed).label(.zh))", en: "result: \(stars) stars", points: nil, sequence: nil))
+        return RatingResult(status: .rated(stars: stars, score: total, vetoed: vetoed), lines: lines, rectifications: rectifications, deductionsByIntegrity: byIntegrity)
+    }
+
+    static func integrity(of category: ChecklistItem.Category) -> Integrity? {
+        switch category {
+        case .identity: return nil
+        case .consumer: return .consumer
+        case .price: return .price
+        case .tax: return .tax
+        case .quality: return .quality
+        }
+    }
+
+    public static func vetoKindName(_ kind: String) -> String {
+        switch kind {
+        case "counterfeit": return "售假"
+        case "tax-evasion": return "偷逃税"
+        case "criminal-case": return "刑事案件"
+        default: return kind
+        }
+    }
+
+    /// Rectifications from inspections in date order: a failure opens one (deadline from the
+    /// rules in force, in working days); a later pass of the same item closes it.
+    static func deriveRectifications(_ inspections: [Sequenced<Inspection>], state: MarketState) -> [Rectification] {
+        var result: [Rectification] = []
+        for inspection in inspections {
+            let date = inspection.value.date
+            for outcome in inspection.value.outcomes {
+                let openIndex = result.lastIndex { $0.item == outcome.item && $0.closedBy == nil }
+                switch outcome.result {
+                case .pass:
+                    if let i = openIndex {
+                        result[i].closedBy = inspection.sequence
+                        result[i].closedOn = date
+                    }
+                case .fail:
+                    guard openIndex == nil else { continue }
+                    let severity = outcome.severity ?? .minor
+                    let days = state.rules(on: date).map { severity == .minor ? $0.value.rectificationDays.minor : $0.value.rectificationDays.serious } ?? 10
+                    result.append(Rectification(item: outcome.item, severity: severity, openedBy: inspection.sequence, openedOn: date,
+                                                deadline: state.calendar.addingWorkingDays(days, to: date), closedBy: nil, closedOn: nil))
+                case .notApplicable:
+                    break
+                }
+            }
+        }
+        return result
+    }
+}
+
+extension MarketState {
+    public func rating(of merchant: Merchant, today: SimpleDate) -> RatingStatus {
+        RatingEngine.rate(merchant, in: self, year: today.year, today: today).status
+    }
+}

@@ -1,0 +1,284 @@
+import ArgumentParser
+import Core
+import Foundation
+import Log
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Who is acting on a write: `--as USER`, with the PIN from `$CHENGXIN_PIN` or asked on the terminal.
+struct ActorOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: "The user doing this (the PIN is read from $CHENGXIN_PIN, else asked).")
+    var user: String?
+
+    @Option(name: .customLong("request-id"), help: "Idempotency key: retrying a command with the same id records it once.")
+    var requestID: String?
+
+    func key(_ kind: String) -> String {
+        "\(kind):\(requestID ?? UUID().uuidString)"
+    }
+
+    /// The user, after checking the PIN. A wrong PIN costs two seconds, to slow guessing.
+    func authenticate(_ market: MarketState, _ common: CommonOptions) throws(CLIProblem) -> User {
+        guard let name = user else {
+            throw CLIProblem(text: common.t("写入操作需要用 --as 指明操作人", "a write needs --as USER"))
+        }
+        guard let user = market.users[name] else {
+            throw CLIProblem(text: common.t("没有用户“\(name)”", "there is no user \"\(name)\""))
+        }
+        let pin = try PINInput.read(prompt: common.t("\(user.displayName) 的 PIN：", "PIN for \(user.displayName): "), common: common)
+        guard user.pin.matches(pin) else {
+            sleep(2)
+            throw CLIProblem(text: common.t("PIN 不正确，未做任何改动", "wrong PIN; nothing was changed"))
+        }
+        return user
+    }
+}
+
+/// Reading a PIN: `$CHENGXIN_PIN`, else from the terminal without echo.
+enum PINInput {
+    static func read(prompt: String, common: CommonOptions, variable: String = "CHENGXIN_PIN") throws(CLIProblem) -> String {
+        if let pin = ProcessInfo.processInfo.environment[variable] { return pin }
+        let tty = open("/dev/tty", O_RDWR)
+        guard tty >= 0 else {
+            throw CLIProblem(text: common.t("没有终端可以输入 PIN；请设置环境变量 \(variable)", "no terminal to ask for the PIN; set \(variable)"))
+        }
+        defer { close(tty) }
+        _ = prompt.withCString { write(tty, $0, strlen($0)) }
+        var saved = termios()
+        tcgetattr(tty, &saved)
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(tty, TCSAFLUSH, &quiet)
+        defer {
+            tcsetattr(tty, TCSAFLUSH, &saved)
+            _ = write(tty, "\n", 1)
+        }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(tty, &byte, 1) == 1, byte != 10, byte != 13, bytes.count < 64 { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Opens the store for a write and appends one event after validating it under the lock.
+enum Writer {
+    static func record(_ common: CommonOptions, _ build: (MarketState) throws -> Event) throws -> (Store, [LogRecord]) {
+        let store: Store
+        do {
+            store = try Store.open(common.dataDirectory)
+        } catch {
+            throw CLIProblem(text: error.text(common.lang))
+        }
+        if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
+        let before = store.log.lastSequence
+        try store.append(events: { market in [try build(market)] })
+        let written = store.log.records.filter { $0.sequence > before }
+        return (store, written)
+    }
+}
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Users and roles.", subcommands: [UserAdd.self])
+}
+
+struct UserAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a user (the first user must be a market manager and needs no --as). The new PIN is read from $CHENGXIN_NEW_PIN, else asked.")
+
+    enum RoleName: String, ExpressibleByArgument, CaseIterable { case manager, secretary, kiosk }
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "Login name (letters, digits, . _ -).")
+    var name: String
+
+    @Option(name: .long, help: "manager, secretary or kiosk.")
+    var role: RoleName
+
+    @Option(name: .long, help: "The branch of a secretary.")
+    var branch: Int?
+
+    @Option(name: .long, help: "The name shown on screen (default: the login name).")
+    var display: String?
+
+    func run() throws {
+        do {
+            let role: Role
+            switch self.role {
+            case .manager: role = .manager
+            case .kiosk: role = .kiosk
+            case .secretary:
+                guard let branch else { throw CLIProblem(text: common.t("支部书记需要 --branch 指明支部", "a secretary needs --branch")) }
+                role = .secretary(branch: branch)
+            }
+            if let problem = User.nameProblem(name) { throw CLIProblem(text: problem.text(common.lang)) }
+            let pin = try PINInput.read(prompt: common.t("新用户 \(name) 的 PIN（4–8 位数字）：", "PIN for the new user \(name) (4–8 digits): "), common: common, variable: "CHENGXIN_NEW_PIN")
+            if let problem = PINHash.problem(with: pin) { throw CLIProblem(text: problem.text(common.lang)) }
+            let hash = try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
+            let opened = try Store.open(common.dataDirectory)
+            let actorName: String
+            if opened.market.users.isEmpty {
+                guard role == .manager else {
+                    throw CLIProblem(text: common.t("第一个用户必须是市场管理方（--role manager）", "the first user must be a market manager (--role manager)"))
+                }
+                actorName = name
+            } else {
+                let me = try actor.authenticate(opened.market, common)
+                try Action.registerUser.check(me.role)
+                actorName = me.name
+            }
+            let user = User(name: name, displayName: display ?? name, role: role, pin: hash)
+            let key = actor.key("user")
+            let (_, written) = try Writer.record(common) { market in
+                if market.users[name] != nil {
+                    throw CLIProblem(text: common.t("用户 \(name) 已存在", "user \(name) already exists"))
+                }
+                if case .secretary(let branch) = role, market.branch(branch) == nil {
+                    throw CLIProblem(text: common.t("没有第 \(branch) 支部", "there is no branch \(branch)"))
+                }
+                return Event(actor: actorName, at: Event.timestamp(Date()), key: key, body: .userRegistered(user))
+            }
+            Console.out(common.t("已添加用户 \(name)（\(role.name(.zh))），记录 #\(written.first?.sequence ?? 0)",
+                                 "added user \(name) (\(role.name(.en))), record #\(written.first?.sequence ?? 0)"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+struct InspectionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inspection", abstract: "Inspections.", subcommands: [InspectionRecord.self])
+}
+
+struct InspectionRecord: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record an inspection: --pass-all marks every checklist item passed except the --fail ones; without it only the --fail items are recorded.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Option(name: .long, help: "Shop number.")
+    var merchant: String
+
+    @Flag(name: .long, help: "Every item not named by --fail passed.")
+    var passAll = false
+
+    @Option(name: .long, help: "A failed item: ITEM:minor|serious[:note]. Repeat for several.")
+    var fail: [String] = []
+
+    @Option(name: .long, help: "Date of the inspection, YYYY-MM-DD (default: today).")
+    var date: String?
+
+    func run() throws {
+        do {
+            let today = MarketClock.today()
+            guard let day = date.map({ SimpleDate(iso: $0) }) ?? today else {
+                throw CLIProblem(text: common.t("日期“\(date ?? "")”无效（应为 YYYY-MM-DD 的真实日期）", "\"\(date ?? "")\" is not a valid date (YYYY-MM-DD)"))
+            }
+            var failures: [ItemOutcome] = []
+            for text in fail {
+                let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count >= 2, let severity = Severity(rawValue: parts[1]) ?? Severity.matching(parts[1]) else {
+                    throw CLIProblem(text: common.t("--fail 的格式应为 项目:minor|serious[:说明]，现为“\(text)”", "--fail takes ITEM:minor|serious[:note], got \"\(text)\""))
+                }
+                failures.append(ItemOutcome(item: parts[0], result: .fail, severity: severity, note: parts.count > 2 ? parts[2] : nil))
+            }
+            if failures.isEmpty && !passAll {
+                throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
+            }
+            let opened = try Store.open(common.dataDirectory)
+            let me = try actor.authenticate(opened.market, common)
+            let key = actor.key("inspection")
+            let (store, written) = try Writer.record(common) { market in
+                var outcomes = failures
+                if passAll {
+                    let failed = Set(failures.map(\.item))
+                    outcomes += (market.checklist?.items ?? []).filter { !failed.contains($0.id) }.map { ItemOutcome(item: $0.id, result: .pass) }
+                }
+                let inspection = Inspection(shop: merchant, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
+                do throws(LocalizedMessage) {
+                    try market.validate(inspection, by: me, today: today)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .inspectionRecorded(inspection))
+            }
+            guard let shop = store.market.merchant(shopNumber: merchant) else { return }
+            let result = RatingEngine.rate(shop, in: store.market, year: today.year, today: today)
+            let sequence = written.first.map { "#\($0.sequence)" } ?? common.t("（重复请求，未再记录）", "(repeated request, not recorded again)")
+            Console.out(common.t("已记录检查 \(sequence)：\(shop.shopNumber) \(shop.name)，\(failures.count) 项不合格",
+                                 "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failures.count) item(s) failed"))
+            for rectification in result.rectifications where rectification.closedBy == nil {
+                Console.out(common.t("  整改：\(rectification.item)（\(rectification.severity.chineseName)）期限 \(rectification.deadline)",
+                                     "  rectify: \(rectification.item) (\(rectification.severity.rawValue)) by \(rectification.deadline)"))
+            }
+            Console.out(common.t("当前星级：", "rating now: ") + describe(result.status))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+
+    func describe(_ status: RatingStatus) -> String {
+        switch status {
+        case .awaiting: return status.label(common.lang)
+        case .rated(let stars, let score, let vetoed):
+            return status.label(common.lang) + common.t("（\(stars) 星，得分 \(score)\(vetoed ? "，一票否决" : "")）", " (\(stars) stars, score \(score)\(vetoed ? ", vetoed" : ""))")
+        }
+    }
+}
+
+struct MerchantShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One shop: identity, pledges, duties, guarantees and rating.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Shop number.")
+    var shop: String
+
+    @Flag(name: .long, help: "Print the rating arithmetic line by line, each with its event.")
+    var explain = false
+
+    func run() throws {
+        let store: Store
+        do {
+            store = try Store.open(common.dataDirectory, writable: false)
+        } catch {
+            throw Console.fail(error.text(common.lang))
+        }
+        let market = store.market
+        guard let merchant = market.merchant(shopNumber: shop) else {
+            throw Console.fail(common.t("没有店铺号为 \(shop) 的商户", "there is no shop \(shop)"))
+        }
+        let today = MarketClock.today()
+        let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+        let branch = market.branch(merchant.branch)
+        var lines = [
+            "\(merchant.shopNumber)  \(merchant.name)",
+            common.t("经营者：", "owner: ") + merchant.owner,
+            common.t("支部：", "branch: ") + (branch?.name ?? String(merchant.branch)),
+            common.t("挂牌（亮身份）：", "plate: ") + merchant.plate.name(common.lang),
+            common.t("主营：", "business: ") + merchant.business,
+            common.t("统一社会信用代码：", "credit code: ") + merchant.creditCode,
+            common.t("承诺（亮承诺）：", "pledges:"),
+        ]
+        lines += merchant.pledges.map { "  [\($0.integrity.name(common.lang))] \($0.text)" }
+        lines.append(common.t("职责（亮职责）：", "duties:"))
+        lines += merchant.duties.map { "  " + $0 }
+        lines.append(common.t("保障：", "guarantees:"))
+        lines += merchant.guarantees.map { "  " + $0 }
+        lines.append(common.t("\(today.year) 年度星级：", "\(today.year) rating: ") + result.status.label(common.lang))
+        if explain {
+            lines.append(common.t("评分说明：", "how the rating was reached:"))
+            for line in result.lines {
+                let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
+                let source = line.sequence.map { "#\($0)" } ?? ""
+                lines.append("  " + [points.padding(toLength: 4, withPad: " ", startingAt: 0), line.text(common.lang), source.isEmpty ? "" : "[\(source)]"].joined(separator: " ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+        Console.out(lines.joined(separator: "\n"))
+    }
+}
