@@ -57,6 +57,8 @@ public enum EventBody: Sendable, Equatable {
     case userRegistered(User)
     case inspectionRecorded(Inspection)
     case vetoConfirmed(VetoConfirmed)
+    case contributionRecorded(ContributionRecorded)
+    case contributionApproved(ContributionApproved)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -74,6 +76,8 @@ public enum EventBody: Sendable, Equatable {
         case .userRegistered: return "user.registered"
         case .inspectionRecorded: return "inspection.recorded"
         case .vetoConfirmed: return "veto.confirmed"
+        case .contributionRecorded: return "contribution.recorded"
+        case .contributionApproved: return "contribution.approved"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
@@ -156,6 +160,8 @@ public enum EventCodec {
         case .userRegistered(let value): return try wrap(value)
         case .inspectionRecorded(let value): return try wrap(value)
         case .vetoConfirmed(let value): return try wrap(value)
+        case .contributionRecorded(let value): return try wrap(value)
+        case .contributionApproved(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
@@ -179,6 +185,8 @@ public enum EventCodec {
         case "user.registered": value = .userRegistered(try body(User.self))
         case "inspection.recorded": value = .inspectionRecorded(try body(Inspection.self))
         case "veto.confirmed": value = .vetoConfirmed(try body(VetoConfirmed.self))
+        case "contribution.recorded": value = .contributionRecorded(try body(ContributionRecorded.self))
+        case "contribution.approved": value = .contributionApproved(try body(ContributionApproved.self))
         case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)

@@ -25,6 +25,9 @@ public struct MarketState: Sendable, Equatable, Codable {
     /// Inspections per shop, in log order.
     public private(set) var inspections: [String: [Sequenced<Inspection>]] = [:]
     public private(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
+    /// Contribution entries per shop, approved or not.
+    public private(set) var contributions: [String: [Contribution]] = [:]
+    private var contributionShop: [UInt64: String] = [:]
     public private(set) var checklist: ChecklistPublished?
     public private(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public private(set) var eventCount = 0
@@ -109,6 +112,16 @@ public struct MarketState: Sendable, Equatable, Codable {
             inspections[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
         case .vetoConfirmed(let value):
             vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+        case .contributionRecorded(let value):
+            contributions[value.shop, default: []].append(Contribution(sequence: sequence, enteredBy: event.actor, entry: value))
+            contributionShop[sequence] = value.shop
+        case .contributionApproved(let value):
+            // An approval counts only from a second person, once.
+            guard let shop = contributionShop[value.target],
+                  let i = contributions[shop]?.firstIndex(where: { $0.sequence == value.target }),
+                  let entry = contributions[shop]?[i], entry.approvedBy == nil, entry.enteredBy != event.actor else { break }
+            contributions[shop]?[i].approvedBy = event.actor
+            contributions[shop]?[i].approvalSequence = sequence
         case .checklistPublished(let value):
             checklist = value
         case .calendarPublished(let value):

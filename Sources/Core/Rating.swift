@@ -61,9 +61,22 @@ public enum RatingEngine {
         let checklist = Dictionary((state.checklist?.items ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）", en: "rules: version \(r.version) (in force from \(r.effectiveFrom))", points: nil, sequence: rules.sequence))
         lines.append(ExplanationLine(zh: "基础分", en: "base points", points: r.basePoints, sequence: rules.sequence))
-        lines.append(ExplanationLine(zh: "贡献分（上限 \(r.contributionCap)）：尚无经批准的贡献", en: "contribution points (cap \(r.contributionCap)): none approved yet", points: 0, sequence: nil))
-
         var score = r.basePoints
+        let approved = (state.contributions[merchant.shopNumber] ?? [])
+            .filter { $0.approvedBy != nil && $0.entry.date >= yearStart && $0.entry.date <= asOf }
+        if approved.isEmpty {
+            lines.append(ExplanationLine(zh: "贡献分（上限 \(r.contributionCap)）：本年度尚无经审批的贡献", en: "contribution points (cap \(r.contributionCap)): none approved this year", points: 0, sequence: nil))
+        }
+        var contribution = 0
+        for entry in approved {
+            let counted = min(entry.entry.points, max(0, r.contributionCap - contribution))
+            contribution += counted
+            let capped = counted < entry.entry.points ? "（超出上限 \(r.contributionCap)，只计 \(counted)）" : ""
+            lines.append(ExplanationLine(zh: "贡献分 \(entry.entry.kind.chineseName) \(entry.entry.date)：\(entry.entry.evidence)（\(entry.enteredBy) 登记，\(entry.approvedBy ?? "") 审批）\(capped)",
+                                         en: "contribution (\(entry.entry.kind.rawValue)) \(entry.entry.date): \(entry.entry.evidence) (entered by \(entry.enteredBy), approved by \(entry.approvedBy ?? ""))\(counted < entry.entry.points ? " (cap \(r.contributionCap): counts \(counted))" : "")",
+                                         points: counted, sequence: entry.approvalSequence))
+        }
+        score += contribution
         var byIntegrity: [Integrity: Int] = [:]
         func deduct(_ points: Int, _ item: ChecklistItem?, zh: String, en: String, sequence: UInt64) {
             score -= points

@@ -29,7 +29,7 @@ func assertGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
 }
 
 func model(_ market: MarketState?, _ width: Int, _ height: Int, language: Language = .zh) -> DashboardModel {
-    var model = DashboardModel(language: language, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height))
+    var model = DashboardModel(language: language, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height), today: SimpleDate(iso: "2026-11-27")!)
     if market != nil { model.logSummary = "日志 104 条 · 链头 0123456789ab" }
     return model
 }

@@ -27,7 +27,7 @@ struct ProgramTests {
     @Test func firstRunToTableToQuit() throws {
         let market = try shippedMarket()
         let backend = MemoryBackend(size: Size(width: 80, height: 24), keys: [.enter, .character("j"), .character("j"), .character("q")])
-        var model = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: nil, size: backend.size)
+        var model = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: nil, size: backend.size, today: SimpleDate(iso: "2026-11-27")!)
         let environment = RecordingEnvironment(market: market)
         DashboardProgram.run(backend: backend, model: &model, environment: environment)
 
@@ -47,7 +47,7 @@ struct ProgramTests {
         let backend = MemoryBackend(size: Size(width: 120, height: 40))
         backend.resize(to: Size(width: 80, height: 24))
         backend.pendingKeys.append(.character("G"))
-        var model = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: 120, height: 40))
+        var model = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: 120, height: 40), today: SimpleDate(iso: "2026-11-27")!)
         DashboardProgram.run(backend: backend, model: &model, environment: RecordingEnvironment(market: market))
         let last = try #require(backend.lastFrame)
         #expect(last.size == Size(width: 80, height: 24))

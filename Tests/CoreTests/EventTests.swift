@@ -45,7 +45,7 @@ struct EventTests {
         #expect(state.merchants.count == 1)
         #expect(state.merchant(shopNumber: "A101")?.name == "明视眼镜城店")
         #expect(state.idempotencyKeys == ["a", "b", "c", "d"])
-        #expect(state.rating(of: merchant) == .awaiting)
+        #expect(state.rating(of: merchant, today: SimpleDate(iso: "2026-11-27")!) == .awaiting)
         #expect(RatingStatus.awaiting.label(.zh) == "待评定")
     }
 

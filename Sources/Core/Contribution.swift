@@ -1,0 +1,84 @@
+/// The three kinds of contribution (比发展/比服务/比和谐).
+public enum ContributionKind: String, Sendable, Codable, BilingualChoice {
+    case development, service, harmony
+
+    public var chineseName: String {
+        switch self {
+        case .development: return "比发展"
+        case .service: return "比服务"
+        case .harmony: return "比和谐"
+        }
+    }
+
+    public var englishName: String { rawValue }
+}
+
+/// Contribution points entered for a shop, with evidence; they count only once a second
+/// person approves them (贡献积分).
+public struct ContributionRecorded: Sendable, Codable, Equatable {
+    public var shop: String
+    public var kind: ContributionKind
+    public var points: Int
+    public var date: SimpleDate
+    public var evidence: String
+
+    public init(shop: String, kind: ContributionKind, points: Int, date: SimpleDate, evidence: String) {
+        self.shop = shop
+        self.kind = kind
+        self.points = points
+        self.date = date
+        self.evidence = evidence
+    }
+}
+
+/// Approval of a contribution entry (by its sequence number) by someone other than who entered it.
+public struct ContributionApproved: Sendable, Codable, Equatable {
+    public var target: UInt64
+
+    public init(target: UInt64) {
+        self.target = target
+    }
+}
+
+/// A contribution entry as the state keeps it.
+public struct Contribution: Sendable, Codable, Equatable {
+    public var sequence: UInt64
+    public var enteredBy: String
+    public var entry: ContributionRecorded
+    public var approvedBy: String?
+    public var approvalSequence: UInt64?
+}
+
+extension MarketState {
+    public func validate(_ entry: ContributionRecorded, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        guard let merchant = merchant(shopNumber: entry.shop) else {
+            throw LocalizedMessage(zh: "没有店铺号为 \(entry.shop) 的商户", en: "there is no shop \(entry.shop)")
+        }
+        try Action.recordInspection(branch: merchant.branch).check(user.role)
+        if entry.points <= 0 || entry.points > 40 {
+            throw LocalizedMessage(zh: "贡献分应为 1 到 40 之间的整数，现为 \(entry.points)", en: "contribution points must be 1–40, got \(entry.points)")
+        }
+        if entry.evidence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "贡献分必须附上依据（证明材料）", en: "contribution points need evidence")
+        }
+        if entry.date > today {
+            throw LocalizedMessage(zh: "日期 \(entry.date) 晚于今天（\(today)）", en: "the date \(entry.date) is after today (\(today))")
+        }
+    }
+
+    /// Approval must come from a second person, allowed for the shop's branch, of an entry not yet approved.
+    public func validateApproval(of target: UInt64, by user: User) throws(LocalizedMessage) {
+        guard let contribution = contributions.values.joined().first(where: { $0.sequence == target }) else {
+            throw LocalizedMessage(zh: "第 \(target) 条记录不是贡献分登记", en: "record \(target) is not a contribution entry")
+        }
+        if contribution.enteredBy == user.name {
+            throw LocalizedMessage(zh: "贡献分须由登记人以外的人审批（\(user.name) 是登记人）", en: "contribution points must be approved by someone other than who entered them (\(user.name) entered them)")
+        }
+        if let by = contribution.approvedBy {
+            throw LocalizedMessage(zh: "第 \(target) 条贡献分已由 \(by) 审批", en: "contribution \(target) was already approved by \(by)")
+        }
+        if let merchant = merchant(shopNumber: contribution.entry.shop) {
+            try Action.recordInspection(branch: merchant.branch).check(user.role)
+        }
+    }
+}
