@@ -64,7 +64,7 @@ struct Chengxin: ParsableCommand {
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
-                      InspectionCommand.self, UserCommand.self],
+                      InspectionCommand.self, PointsCommand.self, UserCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

@@ -282,3 +282,77 @@ struct MerchantShow: ParsableCommand {
         Console.out(lines.joined(separator: "\n"))
     }
 }
+
+struct PointsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "points", abstract: "Contribution points (贡献积分): entered with evidence, counted once a second person approves.",
+        subcommands: [PointsAdd.self, PointsApprove.self])
+}
+
+struct PointsAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Enter contribution points for a shop.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Option(name: .long, help: "Shop number.") var merchant: String
+    @Option(name: .long, help: "development, service or harmony (比发展/比服务/比和谐).") var kind: String
+    @Option(name: .long, help: "Points, 1 to 40.") var points: Int
+    @Option(name: .long, help: "What the points are for: the evidence.") var evidence: String
+    @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
+
+    func run() throws {
+        do {
+            let today = MarketClock.today()
+            guard let day = date.map({ SimpleDate(iso: $0) }) ?? today else {
+                throw CLIProblem(text: common.t("日期“\(date ?? "")”无效", "\"\(date ?? "")\" is not a valid date"))
+            }
+            guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
+                throw CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony"))
+            }
+            let entry = ContributionRecorded(shop: merchant, kind: kind, points: points, date: day, evidence: evidence)
+            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let key = actor.key("points")
+            let (_, written) = try Writer.record(common) { market in
+                do throws(LocalizedMessage) {
+                    try market.validate(entry, by: me, today: today)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionRecorded(entry))
+            }
+            let sequence = written.first?.sequence ?? 0
+            Console.out(common.t("已登记贡献分 #\(sequence)：\(merchant) \(kind.chineseName) \(points) 分，待他人审批（chengxin points approve \(sequence)）",
+                                 "entered contribution #\(sequence): \(merchant) \(kind.rawValue) \(points) points; awaiting approval by someone else (chengxin points approve \(sequence))"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+struct PointsApprove: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a contribution entry (not your own).")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "The record number of the entry.") var entry: UInt64
+
+    func run() throws {
+        do {
+            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let key = actor.key("approve")
+            _ = try Writer.record(common) { market in
+                do throws(LocalizedMessage) {
+                    try market.validateApproval(of: entry, by: me)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionApproved(ContributionApproved(target: entry)))
+            }
+            Console.out(common.t("已审批贡献分 #\(entry)", "approved contribution #\(entry)"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs chengxin with a fixed date and PINs in the environment, as a script or a trainer would.
+struct DomainCLI {
+    let binary: String
+    let data = temporaryPath("domain-data")
+    let key = temporaryPath("domain-key") + "/k.key"
+
+    func run(_ arguments: [String], pin: String? = nil, newPIN: String? = nil) throws -> (status: Int32, output: String, errors: String) {
+        var env = ["CHENGXIN_TODAY=2026-03-03", "CHENGXIN_DATA=\(data)", "CHENGXIN_KEY=\(key)", "LANG=C.UTF-8"]
+        if let pin { env.append("CHENGXIN_PIN=\(pin)") }
+        if let newPIN { env.append("CHENGXIN_NEW_PIN=\(newPIN)") }
+        return try runToCompletion(["/usr/bin/env", "-i"] + env + [binary] + arguments)
+    }
+}
+
+@Suite("Inspections, points and ratings through the command line")
+struct DomainCLITests {
+    @Test func inspectionChangesTheStarsAndTheExplanationNamesEveryEvent() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        // The first user is a market manager; then a secretary of branch 1.
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1"], newPIN: "2222").errors.contains("第一个用户必须是市场管理方"))
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "gu"], pin: "2222", newPIN: "3333").errors.contains("无权进行此操作"))
+
+        // A secretary outside their branch is refused, and nothing is recorded.
+        let before = try cli.run(["log"]).output
+        let outside = try cli.run(["inspection", "record", "--merchant", "B101", "--pass-all", "--as", "gu"], pin: "2222")
+        #expect(outside.status == 1)
+        #expect(outside.errors.contains("第 1 支部书记只能为本支部的商户记录检查（该商户属于第 2 支部）"))
+        let wrongPIN = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--as", "gu"], pin: "9999")
+        #expect(wrongPIN.status == 1 && wrongPIN.errors.contains("PIN 不正确"))
+        #expect(try cli.run(["log"]).output == before)
+
+        let inspected = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价",
+                                     "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "2222")
+        #expect(inspected.status == 0)
+        #expect(inspected.output.contains("1 项不合格"))
+        #expect(inspected.output.contains("整改：PRI-1（严重）期限 2026-03-09"))
+        #expect(inspected.output.contains("当前星级：★☆☆☆☆（1 星，得分 55）"))
+        // The same request again is not recorded twice.
+        let retry = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价",
+                                 "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "2222")
+        #expect(retry.output.contains("重复请求，未再记录"))
+
+        let added = try cli.run(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "40", "--evidence", "义务验光四十次", "--as", "gu"], pin: "2222")
+        #expect(added.status == 0)
+        let entry = try #require(added.output.split(separator: "#").dropFirst().first?.prefix { $0.isNumber })
+        #expect(try cli.run(["points", "approve", String(entry), "--as", "gu"], pin: "2222").errors.contains("须由登记人以外的人审批"))
+        #expect(try cli.run(["points", "approve", String(entry), "--as", "li"], pin: "1234").status == 0)
+
+        let shown = try cli.run(["merchant", "show", "A101", "--explain"])
+        #expect(shown.status == 0)
+        #expect(shown.output.contains("2026 年度星级：★★★★★"))
+        #expect(shown.output.contains("+60  基础分 [#2]"))
+        #expect(shown.output.contains("-5   2026-03-02 检查不合格（严重）：PRI-1"))
+        #expect(shown.output.contains("+40  贡献分 比服务 2026-03-03：义务验光四十次（gu 登记，li 审批）"))
+        #expect(shown.output.contains("得分 95 → 5 星（≥90）"))
+        let list = try cli.run(["merchant", "list", "--stars", "5", "--format", "csv"]).output.split(separator: "\n")
+        #expect(list.count == 2 && list[1].hasPrefix("A101,"))
+        #expect(try cli.run(["verify"]).status == 0)
+    }
+}
