@@ -114,4 +114,27 @@ struct EndToEndTests {
         try tmux.send("q")
         #expect(tmux.waitForExit())
     }
+
+    @Test func anInspectionWithASeriousFailureChangesTheStarsOnAnOpenDashboard() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "1234").status == 0)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
+        let first = try tmux.waitFor("the table") { $0.contains("天恒眼镜商行") }
+        #expect(first.split(separator: "\n").first { $0.contains("A102") }?.contains("★★☆☆☆") == true, "a clean inspection: 60 points, 2 stars")
+        #expect(first.split(separator: "\n").first { $0.contains("A101") }?.contains("待评定") == true)
+
+        // Another terminal records a serious failure at A101: its row changes without a key press.
+        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "QUA-2:serious:验光仪过期", "--date", "2026-03-03", "--as", "li"], pin: "1234").status == 0)
+        let after = try tmux.waitFor("A101's stars to change") { screen in
+            screen.split(separator: "\n").first { $0.contains("A101") }?.contains("★☆☆☆☆") == true
+        }
+        #expect(after.contains("天恒眼镜商行"))
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+    }
 }
