@@ -59,6 +59,9 @@ public enum EventBody: Sendable, Equatable {
     case vetoConfirmed(VetoConfirmed)
     case contributionRecorded(ContributionRecorded)
     case contributionApproved(ContributionApproved)
+    case complaintFiled(ComplaintFiled)
+    case complaintStep(ComplaintStep)
+    case complaintDeductionConfirmed(ComplaintDeductionConfirmed)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -78,6 +81,9 @@ public enum EventBody: Sendable, Equatable {
         case .vetoConfirmed: return "veto.confirmed"
         case .contributionRecorded: return "contribution.recorded"
         case .contributionApproved: return "contribution.approved"
+        case .complaintFiled: return "complaint.filed"
+        case .complaintStep: return "complaint.step"
+        case .complaintDeductionConfirmed: return "complaint.deduction-confirmed"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
@@ -162,6 +168,9 @@ public enum EventCodec {
         case .vetoConfirmed(let value): return try wrap(value)
         case .contributionRecorded(let value): return try wrap(value)
         case .contributionApproved(let value): return try wrap(value)
+        case .complaintFiled(let value): return try wrap(value)
+        case .complaintStep(let value): return try wrap(value)
+        case .complaintDeductionConfirmed(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
@@ -187,6 +196,9 @@ public enum EventCodec {
         case "veto.confirmed": value = .vetoConfirmed(try body(VetoConfirmed.self))
         case "contribution.recorded": value = .contributionRecorded(try body(ContributionRecorded.self))
         case "contribution.approved": value = .contributionApproved(try body(ContributionApproved.self))
+        case "complaint.filed": value = .complaintFiled(try body(ComplaintFiled.self))
+        case "complaint.step": value = .complaintStep(try body(ComplaintStep.self))
+        case "complaint.deduction-confirmed": value = .complaintDeductionConfirmed(try body(ComplaintDeductionConfirmed.self))
         case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)

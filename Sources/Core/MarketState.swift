@@ -28,6 +28,10 @@ public struct MarketState: Sendable, Equatable, Codable {
     /// Contribution entries per shop, approved or not.
     public private(set) var contributions: [String: [Contribution]] = [:]
     private var contributionShop: [UInt64: String] = [:]
+    /// Complaint cases by receipt code.
+    public private(set) var complaints: [String: ComplaintCase] = [:]
+    /// Confirmed complaint deductions by receipt.
+    public private(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     public private(set) var checklist: ChecklistPublished?
     public private(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public private(set) var eventCount = 0
@@ -112,6 +116,23 @@ public struct MarketState: Sendable, Equatable, Codable {
             inspections[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
         case .vetoConfirmed(let value):
             vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+        case .complaintFiled(let value):
+            guard complaints[value.receipt] == nil else { break }
+            complaints[value.receipt] = ComplaintCase(
+                filed: value, filedSequence: sequence, state: .filed, acceptedOn: nil, handler: nil,
+                history: [.init(sequence: sequence, actor: event.actor, date: value.date, action: nil, state: .filed, note: nil)], duplicateOf: nil)
+        case .complaintStep(let step):
+            // Steps the workflow forbids are kept in the log but change nothing.
+            guard var complaint = complaints[step.receipt], let next = step.action.next(from: complaint.state) else { break }
+            complaint.state = next
+            if step.action == .accept { complaint.acceptedOn = step.date }
+            if complaint.handler == nil, step.action != .close { complaint.handler = event.actor }
+            complaint.history.append(.init(sequence: sequence, actor: event.actor, date: step.date, action: step.action, state: next, note: step.note))
+            complaints[step.receipt] = complaint
+        case .complaintDeductionConfirmed(let value):
+            if complaintDeductions[value.receipt] == nil, complaints[value.receipt]?.filed.shop != nil {
+                complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)
+            }
         case .contributionRecorded(let value):
             contributions[value.shop, default: []].append(Contribution(sequence: sequence, enteredBy: event.actor, entry: value))
             contributionShop[sequence] = value.shop

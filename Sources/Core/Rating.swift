@@ -95,6 +95,16 @@ public enum RatingEngine {
                        sequence: inspection.sequence)
             }
         }
+        for deduction in state.complaintDeductions.values.sorted(by: { $0.sequence < $1.sequence })
+        where deduction.value.date >= yearStart && deduction.value.date <= asOf {
+            guard let complaint = state.complaints[deduction.value.receipt], complaint.filed.shop == merchant.shopNumber else { continue }
+            let points = deduction.value.severity == .minor ? r.deductions.minor : r.deductions.serious
+            score -= points
+            byIntegrity[complaint.filed.integrity, default: 0] += points
+            lines.append(ExplanationLine(zh: "\(deduction.value.date) 投诉属实（\(deduction.value.severity.chineseName)，\(complaint.filed.integrity.chineseName)）：受理编号 \(complaint.filed.receipt)",
+                                         en: "\(deduction.value.date) complaint upheld (\(deduction.value.severity.rawValue), \(complaint.filed.integrity.englishName)): receipt \(complaint.filed.receipt)",
+                                         points: -points, sequence: deduction.sequence))
+        }
         if r.overdueRectificationRepeats {
             for rectification in rectifications where rectification.deadline >= yearStart && rectification.deadline < asOf && rectification.isOverdue(on: asOf) {
                 let points = rectification.severity == .minor ? r.deductions.minor : r.deductions.serious

@@ -24,9 +24,9 @@ struct EventTests {
     }
 
     @Test func unknownEventTypesAreKeptNotFatal() throws {
-        let data = Data(#"{"v":1,"type":"complaint.filed","actor":"kiosk","at":"2027-01-01T00:00:00Z","data":{"x":1}}"#.utf8)
+        let data = Data(#"{"v":1,"type":"appeal.filed.v9","actor":"kiosk","at":"2027-01-01T00:00:00Z","data":{"x":1}}"#.utf8)
         let event = try EventCodec.decode(data)
-        #expect(event.body == .unknown(type: "complaint.filed"))
+        #expect(event.body == .unknown(type: "appeal.filed.v9"))
         var state = MarketState()
         state.apply(event, sequence: 1)
         #expect(state.eventCount == 1 && state.merchants.isEmpty)

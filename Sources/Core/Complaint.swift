@@ -1,0 +1,324 @@
+/// The states of a complaint (投诉), as the market's workflow defines them.
+public enum ComplaintState: String, Sendable, Codable, CaseIterable, BilingualChoice {
+    case filed, accepted, rejected, mediating, resolved, forwarded, terminated, followedUp = "followed-up", closed
+
+    public var chineseName: String {
+        switch self {
+        case .filed: return "已登记"
+        case .accepted: return "已受理"
+        case .rejected: return "不予受理"
+        case .mediating: return "调解中"
+        case .resolved: return "已调解解决"
+        case .forwarded: return "已转交"
+        case .terminated: return "终止调解"
+        case .followedUp: return "已回访"
+        case .closed: return "已办结"
+        }
+    }
+
+    public var englishName: String { rawValue }
+
+    /// Open cases still need someone to act.
+    public var isOpen: Bool { ![.rejected, .closed].contains(self) }
+}
+
+/// One step of the workflow, with what the step needs.
+public enum ComplaintAction: Sendable, Codable, Equatable {
+    case accept
+    case reject(reason: String)
+    case mediate
+    case resolve(outcome: String, amountFen: Int?)
+    case forward(department: String)
+    case terminate(reason: String)
+    case followUp(satisfaction: Satisfaction)
+    case close
+
+    public enum Satisfaction: String, Sendable, Codable, CaseIterable, BilingualChoice {
+        case satisfied, partly, dissatisfied
+        public var chineseName: String {
+            switch self {
+            case .satisfied: return "满意"
+            case .partly: return "基本满意"
+            case .dissatisfied: return "不满意"
+            }
+        }
+        public var englishName: String { rawValue }
+    }
+
+    /// The state this step leads to, from `state`; nil when the workflow forbids it.
+    public func next(from state: ComplaintState) -> ComplaintState? {
+        switch (self, state) {
+        case (.accept, .filed): return .accepted
+        case (.reject, .filed): return .rejected
+        case (.mediate, .accepted): return .mediating
+        case (.resolve, .mediating), (.resolve, .accepted): return .resolved
+        case (.forward, .accepted), (.forward, .mediating): return .forwarded
+        case (.terminate, .mediating): return .terminated
+        case (.followUp, .resolved), (.followUp, .forwarded), (.followUp, .terminated): return .followedUp
+        case (.close, .followedUp): return .closed
+        default: return nil
+        }
+    }
+
+    public var name: (zh: String, en: String) {
+        switch self {
+        case .accept: return ("受理", "accept")
+        case .reject: return ("不予受理", "reject")
+        case .mediate: return ("开始调解", "mediate")
+        case .resolve: return ("调解解决", "resolve")
+        case .forward: return ("转交部门", "forward")
+        case .terminate: return ("终止调解", "terminate")
+        case .followUp: return ("回访", "follow up")
+        case .close: return ("办结", "close")
+        }
+    }
+}
+
+/// Coded reasons and departments (data the screens offer as choices).
+public enum ComplaintCodes {
+    public static let rejectReasons: [String: String] = [
+        "not-member-business": "不属于本市场经营范围",
+        "no-evidence": "缺少基本事实或证据",
+        "already-handled": "已由其他部门受理或处理",
+        "not-consumer-dispute": "不属于消费纠纷",
+        "anonymous-unreachable": "无法联系投诉人且信息不全",
+    ]
+    public static let terminateReasons: [String: String] = [
+        "consumer-withdrew": "消费者撤回投诉",
+        "no-agreement": "双方无法达成一致",
+        "unreachable": "联系不上当事人",
+        "litigation": "已进入诉讼或仲裁",
+    ]
+    public static let departments: [String: String] = [
+        "market-regulator": "市场监督管理局",
+        "tax-office": "税务局",
+        "consumer-association": "消费者协会",
+        "quality-inspection": "质量技术监督部门",
+    ]
+    public static let categories: [String: String] = [
+        "price": "价格问题", "quality": "质量问题", "service": "服务态度", "refund": "退换货",
+        "fraud": "虚假宣传", "invoice": "发票问题", "optometry": "验光配镜", "other": "其他",
+    ]
+    public static let wants: [String: String] = [
+        "refund": "退货退款", "exchange": "换货", "repair": "维修", "apology": "赔礼道歉", "compensation": "赔偿",
+    ]
+}
+
+/// What the consumer told the service desk (投诉登记).
+public struct ComplaintFiled: Sendable, Codable, Equatable {
+    public var receipt: String
+    public var shop: String?
+    public var category: String
+    public var integrity: Integrity
+    public var text: String
+    public var amountFen: Int?
+    public var wants: [String]
+    public var consumerName: String?
+    public var consumerPhone: String?
+    public var consentToContact: Bool
+    public var date: SimpleDate
+
+    public init(receipt: String, shop: String?, category: String, integrity: Integrity, text: String, amountFen: Int?,
+                wants: [String], consumerName: String?, consumerPhone: String?, consentToContact: Bool, date: SimpleDate) {
+        self.receipt = receipt
+        self.shop = shop
+        self.category = category
+        self.integrity = integrity
+        self.text = text
+        self.amountFen = amountFen
+        self.wants = wants
+        self.consumerName = consumerName
+        self.consumerPhone = consumerPhone
+        self.consentToContact = consentToContact
+        self.date = date
+    }
+}
+
+public struct ComplaintStep: Sendable, Codable, Equatable {
+    public var receipt: String
+    public var action: ComplaintAction
+    public var date: SimpleDate
+    public var note: String?
+
+    public init(receipt: String, action: ComplaintAction, date: SimpleDate, note: String? = nil) {
+        self.receipt = receipt
+        self.action = action
+        self.date = date
+        self.note = note
+    }
+}
+
+/// A complaint case as the state keeps it: what was filed and every step since.
+public struct ComplaintCase: Sendable, Codable, Equatable {
+    public struct HistoryEntry: Sendable, Codable, Equatable {
+        public var sequence: UInt64
+        public var actor: String
+        public var date: SimpleDate
+        public var action: ComplaintAction?
+        public var state: ComplaintState
+        public var note: String?
+    }
+
+    public var filed: ComplaintFiled
+    public var filedSequence: UInt64
+    public var state: ComplaintState
+    public var acceptedOn: SimpleDate?
+    public var handler: String?
+    public var history: [HistoryEntry]
+    public var duplicateOf: String?
+
+    /// The deadline of the current stage: accept or reject after filing; mediate after acceptance.
+    public func deadline(rules: RatingRules, calendar: WorkingCalendar) -> SimpleDate? {
+        switch state {
+        case .filed: return calendar.addingWorkingDays(rules.complaintDeadlines.acceptWorkingDays, to: filed.date)
+        case .accepted, .mediating:
+            return acceptedOn.map { calendar.addingWorkingDays(rules.complaintDeadlines.mediationWorkingDays, to: $0) }
+        default: return nil
+        }
+    }
+
+    public func isOverdue(today: SimpleDate, rules: RatingRules, calendar: WorkingCalendar) -> Bool {
+        deadline(rules: rules, calendar: calendar).map { today > $0 } ?? false
+    }
+}
+
+/// Masking personal data for everyone but the person handling the case.
+public enum PersonalData {
+    /// 13812341234 → 138****1234; anything else keeps its first and last characters.
+    public static func maskPhone(_ phone: String) -> String {
+        let chars = Array(phone)
+        guard chars.count >= 7 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
+    }
+
+    /// 张三丰 → 张**
+    public static func maskName(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+
+    /// A mainland mobile number (11 digits starting 1[3-9]) or a landline with area code (0xx-xxxxxxx).
+    public static func isPlausiblePhone(_ phone: String) -> Bool {
+        let digits = phone.filter { $0 != "-" && $0 != " " }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        if digits.count == 11, digits.hasPrefix("1"), let second = digits.dropFirst().first, "3456789".contains(second) { return true }
+        return digits.hasPrefix("0") && (10...12).contains(digits.count)
+    }
+}
+
+extension MarketState {
+    /// Checks a new complaint: the shop (when named) exists, the text says something, the amount is
+    /// possible, the phone is a phone, the codes are known, the receipt is new.
+    public func validate(_ complaint: ComplaintFiled, today: SimpleDate) throws(LocalizedMessage) {
+        if let shop = complaint.shop, merchant(shopNumber: shop) == nil {
+            throw LocalizedMessage(zh: "没有店铺号为 \(shop) 的商户（不清楚店铺时可以不填）", en: "there is no shop \(shop) (leave it out if the shop is not known)")
+        }
+        if complaints[complaint.receipt] != nil {
+            throw LocalizedMessage(zh: "受理编号 \(complaint.receipt) 已存在", en: "receipt \(complaint.receipt) exists already")
+        }
+        if ComplaintCodes.categories[complaint.category] == nil {
+            throw LocalizedMessage(zh: "投诉类别“\(complaint.category)”不存在（可选：\(ComplaintCodes.categories.keys.sorted().joined(separator: "、"))）",
+                                   en: "unknown category \"\(complaint.category)\" (choose from \(ComplaintCodes.categories.keys.sorted().joined(separator: ", ")))")
+        }
+        let text = complaint.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
+            throw LocalizedMessage(zh: "请写明发生了什么（投诉内容不能为空）", en: "say what happened: the complaint text is empty")
+        }
+        if complaint.text.count > 5000 {
+            throw LocalizedMessage(zh: "投诉内容过长（\(complaint.text.count) 字），请控制在 5000 字以内", en: "the text is too long (\(complaint.text.count) characters); keep it under 5000")
+        }
+        if let amount = complaint.amountFen, amount < 0 || amount > 100_000_000 {
+            throw LocalizedMessage(zh: "涉及金额应在 0 到 100 万元之间", en: "the amount must be between 0 and 1,000,000 yuan")
+        }
+        if let phone = complaint.consumerPhone, !PersonalData.isPlausiblePhone(phone) {
+            throw LocalizedMessage(zh: "电话号码“\(phone)”格式不对（手机 11 位，座机带区号）", en: "\"\(phone)\" is not a phone number (11-digit mobile, or a landline with area code)")
+        }
+        if complaint.consumerPhone != nil && !complaint.consentToContact {
+            throw LocalizedMessage(zh: "留电话需要消费者同意被联系", en: "a phone number needs the consumer's consent to be contacted")
+        }
+        if let unknown = complaint.wants.first(where: { ComplaintCodes.wants[$0] == nil }) {
+            throw LocalizedMessage(zh: "诉求“\(unknown)”不存在", en: "unknown request \"\(unknown)\"")
+        }
+        if complaint.date > today {
+            throw LocalizedMessage(zh: "日期 \(complaint.date) 晚于今天", en: "the date \(complaint.date) is after today")
+        }
+    }
+
+    /// Checks a workflow step against the case's state, the codes, the date and the role.
+    public func validate(_ step: ComplaintStep, by user: User) throws(LocalizedMessage) {
+        guard let complaint = complaints[step.receipt] else {
+            throw LocalizedMessage(zh: "没有受理编号为 \(step.receipt) 的投诉", en: "there is no complaint \(step.receipt)")
+        }
+        if user.role == .kiosk {
+            throw LocalizedMessage(zh: "服务台不能处理投诉，只能登记和查询", en: "kiosk staff file and look up complaints; they do not handle them")
+        }
+        if case .secretary(let branch) = user.role {
+            let shopBranch = complaint.filed.shop.flatMap { merchant(shopNumber: $0)?.branch }
+            if shopBranch != branch {
+                throw LocalizedMessage(zh: "第 \(branch) 支部书记只能处理本支部商户的投诉", en: "the secretary of branch \(branch) handles complaints about that branch's shops only")
+            }
+        }
+        guard let next = step.action.next(from: complaint.state) else {
+            throw LocalizedMessage(zh: "投诉 \(step.receipt) 目前“\(complaint.state.chineseName)”，不能“\(step.action.name.zh)”",
+                                   en: "complaint \(step.receipt) is \(complaint.state.rawValue); it cannot \(step.action.name.en) now")
+        }
+        _ = next
+        switch step.action {
+        case .reject(let reason) where ComplaintCodes.rejectReasons[reason] == nil:
+            throw LocalizedMessage(zh: "不予受理的原因代码“\(reason)”不存在（可选：\(ComplaintCodes.rejectReasons.keys.sorted().joined(separator: "、"))）",
+                                   en: "unknown reject reason \"\(reason)\" (choose from \(ComplaintCodes.rejectReasons.keys.sorted().joined(separator: ", ")))")
+        case .terminate(let reason) where ComplaintCodes.terminateReasons[reason] == nil:
+            throw LocalizedMessage(zh: "终止原因代码“\(reason)”不存在（可选：\(ComplaintCodes.terminateReasons.keys.sorted().joined(separator: "、"))）",
+                                   en: "unknown termination reason \"\(reason)\" (choose from \(ComplaintCodes.terminateReasons.keys.sorted().joined(separator: ", ")))")
+        case .forward(let department) where ComplaintCodes.departments[department] == nil:
+            throw LocalizedMessage(zh: "部门代码“\(department)”不存在（可选：\(ComplaintCodes.departments.keys.sorted().joined(separator: "、"))）",
+                                   en: "unknown department \"\(department)\" (choose from \(ComplaintCodes.departments.keys.sorted().joined(separator: ", ")))")
+        case .resolve(let outcome, let amount):
+            if outcome.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw LocalizedMessage(zh: "调解解决需要写明结果", en: "a resolution needs an outcome")
+            }
+            if let amount, amount < 0 || amount > 100_000_000 {
+                throw LocalizedMessage(zh: "金额应在 0 到 100 万元之间", en: "the amount must be between 0 and 1,000,000 yuan")
+            }
+        default:
+            break
+        }
+        if step.date < complaint.filed.date {
+            throw LocalizedMessage(zh: "日期 \(step.date) 早于登记日期 \(complaint.filed.date)", en: "the date \(step.date) is before the filing date \(complaint.filed.date)")
+        }
+    }
+}
+
+/// An upheld complaint's deduction, confirmed by a person before it counts in the rating.
+public struct ComplaintDeductionConfirmed: Sendable, Codable, Equatable {
+    public var receipt: String
+    public var severity: Severity
+    public var date: SimpleDate
+
+    public init(receipt: String, severity: Severity, date: SimpleDate) {
+        self.receipt = receipt
+        self.severity = severity
+        self.date = date
+    }
+}
+
+extension MarketState {
+    /// A deduction is confirmed once, for a complaint about a known shop that was resolved in the
+    /// consumer's favour (resolved, or followed up after resolution), by a manager or the shop's secretary.
+    public func validate(_ deduction: ComplaintDeductionConfirmed, by user: User) throws(LocalizedMessage) {
+        guard let complaint = complaints[deduction.receipt] else {
+            throw LocalizedMessage(zh: "没有受理编号为 \(deduction.receipt) 的投诉", en: "there is no complaint \(deduction.receipt)")
+        }
+        guard let shop = complaint.filed.shop, let merchant = merchant(shopNumber: shop) else {
+            throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 没有对应的商户，不能扣分", en: "complaint \(deduction.receipt) names no shop; nothing to deduct from")
+        }
+        try Action.recordInspection(branch: merchant.branch).check(user.role)
+        let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
+        guard upheld else {
+            throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 尚未调解解决（属实），不能确认扣分", en: "complaint \(deduction.receipt) has not been resolved as upheld; no deduction can be confirmed")
+        }
+        if complaintDeductions[deduction.receipt] != nil {
+            throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 的扣分已经确认过", en: "the deduction for complaint \(deduction.receipt) was confirmed already")
+        }
+    }
+}
