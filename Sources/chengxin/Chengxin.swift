@@ -51,6 +51,19 @@ enum Console {
         FileHandle.standardError.write(Data(("chengxin: " + SafeText.sanitize(text) + "\n").utf8))
     }
 
+    /// JSON text with every scalar that must not reach a terminal written as a \u escape.
+    static func jsonEscapingUnsafe(_ json: String) -> String {
+        var out = ""
+        for scalar in json.unicodeScalars {
+            if SafeText.needsReplacement(scalar) {
+                out += String(format: "\\u%04x", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// Prints a problem and exits with status 1.
     static func fail(_ text: String) -> ExitCode {
         error(text)
@@ -64,7 +77,7 @@ struct Chengxin: ParsableCommand {
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
-                      InspectionCommand.self, PointsCommand.self, UserCommand.self],
+                      InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self],
         defaultSubcommand: Dashboard.self
     )
 
@@ -376,8 +389,9 @@ struct PrintLog: ParsableCommand {
         }
         for record in log.records where record.sequence >= since {
             if jsonl {
-                // The payload is JSON already; it is embedded unchanged (JSON escapes controls).
-                Console.out("{\"seq\":\(record.sequence),\"event\":" + String(decoding: record.payload, as: UTF8.self) + "}")
+                // The payload is JSON already; characters unsafe for a terminal (bidi overrides, C1
+                // controls that JSON leaves raw) become \u escapes, which keep the data exact.
+                Console.out("{\"seq\":\(record.sequence),\"event\":" + Console.jsonEscapingUnsafe(String(decoding: record.payload, as: UTF8.self)) + "}")
             } else if let event = try? EventCodec.decode(Data(record.payload)) {
                 Console.out("\(record.sequence)  \(event.at)  \(event.actor)  \(event.type)  \(event.key ?? "-")")
             } else {

@@ -64,4 +64,44 @@ struct DomainCLITests {
         #expect(list.count == 2 && list[1].hasPrefix("A101,"))
         #expect(try cli.run(["verify"]).status == 0)
     }
+
+    @Test func aComplaintFromTheKioskToClosedWithoutLeakingPersonalData() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
+
+        let hostile = "镜片有划痕\u{1B}[2J\u{202E}，要求换货"
+        let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
+                                 "--text", hostile, "--amount", "680.50", "--name", "张三丰", "--phone", "13812341234",
+                                 "--wants", "exchange", "--as", "desk1"], pin: "5555")
+        #expect(filed.status == 0, "\(filed.errors)")
+        let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        #expect(receipt.count == 9)
+        #expect(filed.output.contains("最迟 2026-03-12 前答复是否受理"))
+        // Stored faithfully: the log keeps the escape and the bidi override (JSON-escaped).
+        let log = try cli.run(["log", "--jsonl"]).output
+        #expect(log.contains(#"\u001b[2J\u202e，要求换货"#))
+        // Shown sanitised: no raw control character reaches the output.
+        let plain = try cli.run(["log"]).output
+        #expect(!plain.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+
+        let refused = try cli.run(["complaint", "update", receipt, "accept", "--as", "desk1"], pin: "5555")
+        #expect(refused.status == 1 && refused.errors.contains("服务台不能处理投诉"))
+        for (step, extra) in [("accept", [String]()), ("mediate", []), ("resolve", ["--outcome", "更换镜片", "--amount", "0"]),
+                              ("follow-up", ["--satisfaction", "satisfied"]), ("close", [])] {
+            let result = try cli.run(["complaint", "update", receipt, step, "--as", "li"] + extra, pin: "1234")
+            #expect(result.status == 0, "\(step): \(result.errors)")
+        }
+        let status = try cli.run(["complaint", "status", receipt.lowercased().replacingOccurrences(of: "-", with: "")])
+        #expect(status.status == 0)
+        #expect(status.output.contains("当前状态：已办结"))
+        #expect(status.output.contains("调解解决：更换镜片"))
+        #expect(status.output.contains("回访：满意"))
+        #expect(!status.output.contains("张三丰") && !status.output.contains("13812341234") && !status.output.contains("1381"))
+        let unknown = try cli.run(["complaint", "status", "AAAA-BBBB"])
+        #expect(unknown.status == 1 && unknown.errors.contains("没有受理编号为 AAAA-BBBB 的投诉"))
+        let badAmount = try cli.run(["complaint", "file", "--category", "price", "--integrity", "price", "--text", "价格不符", "--amount", "12.345", "--as", "desk1"], pin: "5555")
+        #expect(badAmount.status == 1 && badAmount.errors.contains("不是有效的数字"))
+    }
 }

@@ -1,0 +1,241 @@
+import ArgumentParser
+import Core
+import Foundation
+import Log
+
+struct ComplaintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complaint", abstract: "Consumers' complaints (投诉): file, look up, handle.",
+        subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self])
+}
+
+enum ReceiptCode {
+    /// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L, U), as XXXX-XXXX.
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    static func make() -> String {
+        let chars = (0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] }
+        return String(chars[0..<4]) + "-" + String(chars[4..<8])
+    }
+
+    /// Accepts lower case and a missing dash, as people type codes.
+    static func normalise(_ text: String) -> String {
+        let cleaned = text.uppercased().filter { $0 != "-" && $0 != " " }
+        guard cleaned.count == 8 else { return text.uppercased() }
+        return String(cleaned.prefix(4)) + "-" + String(cleaned.suffix(4))
+    }
+}
+
+/// Yuan as typed (680 or 680.5) to fen; nil when it is not an amount.
+func fen(fromYuan text: String) -> Int? {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else { return nil }
+    var cents = 0
+    if parts.count == 2 {
+        guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let c = Int(parts[1]) else { return nil }
+        cents = parts[1].count == 1 ? c * 10 : c
+    }
+    let (total, overflow) = whole.multipliedReportingOverflow(by: 100)
+    return overflow ? Int.max : total + cents
+}
+
+struct ComplaintFile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "file", abstract: "File a complaint; prints its receipt code.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Option(name: .long, help: "Shop number, or 'unknown'.") var merchant: String = "unknown"
+    @Option(name: .long, help: "price, quality, service, refund, fraud, invoice, optometry or other.") var category: String
+    @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
+    @Option(name: .long, help: "What happened.") var text: String
+    @Option(name: .long, help: "Amount involved, in yuan.") var amount: String?
+    @Option(name: .long, help: "What the consumer wants: refund, exchange, repair, apology, compensation (repeatable).") var wants: [String] = []
+    @Option(name: .long, help: "Consumer's name (optional).") var name: String?
+    @Option(name: .long, help: "Consumer's phone (optional; implies consent to be contacted).") var phone: String?
+
+    func run() throws {
+        do {
+            let today = MarketClock.today()
+            guard let integrity = Integrity(text: integrity) else {
+                throw CLIProblem(text: common.t("--integrity 应为 consumer、price、tax 或 quality", "--integrity must be consumer, price, tax or quality"))
+            }
+            var amountFen: Int?
+            if let amount {
+                guard let value = fen(fromYuan: amount) else {
+                    throw CLIProblem(text: common.t("金额“\(amount)”不是有效的数字（例如 680 或 680.50）", "\"\(amount)\" is not an amount (e.g. 680 or 680.50)"))
+                }
+                amountFen = value
+            }
+            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
+            let key = actor.key("complaint")
+            var receipt = ""
+            let (store, written) = try Writer.record(common) { market in
+                repeat { receipt = ReceiptCode.make() } while market.complaints[receipt] != nil
+                let filed = ComplaintFiled(
+                    receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
+                    text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
+                    consumerPhone: phone, consentToContact: phone != nil, date: today)
+                do throws(LocalizedMessage) {
+                    try market.validate(filed, today: today)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
+            }
+            guard let sequence = written.first?.sequence else {
+                Console.out(common.t("重复请求，未再记录", "repeated request; not recorded again"))
+                return
+            }
+            let rules = store.market.rules(on: today)?.value
+            let answerBy = rules.map { store.market.calendar.addingWorkingDays($0.complaintDeadlines.acceptWorkingDays, to: today) }
+            Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
+                                 "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+/// Text to be stored: kept as typed (valid UTF-8 already), only trimmed.
+enum SafeStorage {
+    static func clean(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+struct ComplaintStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "A complaint's progress by receipt code, without personal data.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Receipt code.") var receipt: String
+
+    func run() throws {
+        let store: Store
+        do {
+            store = try Store.open(common.dataDirectory, writable: false)
+        } catch {
+            throw Console.fail(error.text(common.lang))
+        }
+        let code = ReceiptCode.normalise(receipt)
+        guard let complaint = store.market.complaints[code] else {
+            throw Console.fail(common.t("没有受理编号为 \(code) 的投诉，请核对后重试", "there is no complaint \(code); check the code and retry"))
+        }
+        let today = MarketClock.today()
+        var lines = [common.t("受理编号：", "receipt: ") + code,
+                     common.t("登记日期：", "filed: ") + complaint.filed.date.description,
+                     common.t("当前状态：", "state: ") + complaint.state.name(common.lang)]
+        if let rules = store.market.rules(on: today)?.value, let deadline = complaint.deadline(rules: rules, calendar: store.market.calendar) {
+            let overdue = complaint.isOverdue(today: today, rules: rules, calendar: store.market.calendar)
+            lines.append(common.t("办理期限：\(deadline)\(overdue ? "（已逾期）" : "")", "due by: \(deadline)\(overdue ? " (overdue)" : "")"))
+        }
+        for entry in complaint.history {
+            let what = entry.action.map { common.lang.pick($0.name.zh, $0.name.en) } ?? common.t("登记", "filed")
+            var detail = ""
+            switch entry.action {
+            case .resolve(let outcome, _): detail = "：" + outcome
+            case .forward(let department): detail = "：" + (ComplaintCodes.departments[department] ?? department)
+            case .reject(let reason): detail = "：" + (ComplaintCodes.rejectReasons[reason] ?? reason)
+            case .terminate(let reason): detail = "：" + (ComplaintCodes.terminateReasons[reason] ?? reason)
+            case .followUp(let satisfaction): detail = "：" + satisfaction.name(common.lang)
+            default: break
+            }
+            lines.append("  \(entry.date)  \(what)\(detail)")
+        }
+        Console.out(lines.joined(separator: "\n"))
+    }
+}
+
+struct ComplaintUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome [--amount], forward --department, terminate --reason, follow-up --satisfaction, close.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "Receipt code.") var receipt: String
+    @Argument(help: "accept, reject, mediate, resolve, forward, terminate, follow-up or close.") var step: String
+    @Option(name: .long) var reason: String?
+    @Option(name: .long) var outcome: String?
+    @Option(name: .long, help: "Amount in yuan.") var amount: String?
+    @Option(name: .long) var department: String?
+    @Option(name: .long, help: "satisfied, partly or dissatisfied.") var satisfaction: String?
+    @Option(name: .long) var note: String?
+
+    func run() throws {
+        do {
+            let action: ComplaintAction
+            switch step {
+            case "accept": action = .accept
+            case "reject": action = .reject(reason: reason ?? "")
+            case "mediate": action = .mediate
+            case "resolve":
+                var amountFen: Int?
+                if let amount {
+                    guard let value = fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
+                    amountFen = value
+                }
+                action = .resolve(outcome: outcome ?? "", amountFen: amountFen)
+            case "forward": action = .forward(department: department ?? "")
+            case "terminate": action = .terminate(reason: reason ?? "")
+            case "follow-up":
+                guard let value = satisfaction.flatMap({ ComplaintAction.Satisfaction(rawValue: $0) ?? ComplaintAction.Satisfaction.matching($0) }) else {
+                    throw CLIProblem(text: common.t("--satisfaction 应为 satisfied、partly 或 dissatisfied", "--satisfaction must be satisfied, partly or dissatisfied"))
+                }
+                action = .followUp(satisfaction: value)
+            case "close": action = .close
+            default:
+                throw CLIProblem(text: common.t("不认识的步骤“\(step)”", "unknown step \"\(step)\""))
+            }
+            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let code = ReceiptCode.normalise(receipt)
+            let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
+            let key = actor.key("complaint-step")
+            let (store, _) = try Writer.record(common) { market in
+                do throws(LocalizedMessage) {
+                    try market.validate(stepEvent, by: me)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintStep(stepEvent))
+            }
+            let state = store.market.complaints[code]?.state.name(common.lang) ?? ""
+            Console.out(common.t("投诉 \(code) 现为：\(state)", "complaint \(code) is now: \(state)"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+struct ComplaintConfirmDeduction: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "confirm-deduction", abstract: "Confirm the deduction an upheld complaint proposes.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "Receipt code.") var receipt: String
+    @Option(name: .long, help: "minor or serious.") var severity: String
+
+    func run() throws {
+        do {
+            guard let severity = Severity(rawValue: severity) ?? Severity.matching(severity) else {
+                throw CLIProblem(text: common.t("--severity 应为 minor 或 serious", "--severity must be minor or serious"))
+            }
+            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
+            let key = actor.key("deduction")
+            _ = try Writer.record(common) { market in
+                do throws(LocalizedMessage) {
+                    try market.validate(deduction, by: me)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintDeductionConfirmed(deduction))
+            }
+            Console.out(common.t("已确认投诉 \(deduction.receipt) 的扣分（\(severity.chineseName)）", "confirmed the deduction for complaint \(deduction.receipt) (\(severity.rawValue))"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
