@@ -322,3 +322,33 @@ extension MarketState {
         }
     }
 }
+
+/// A complaint marked as a duplicate of another (the same matter filed twice).
+public struct ComplaintLinked: Sendable, Codable, Equatable {
+    public var receipt: String
+    public var duplicateOf: String
+
+    public init(receipt: String, duplicateOf: String) {
+        self.receipt = receipt
+        self.duplicateOf = duplicateOf
+    }
+}
+
+extension MarketState {
+    public func validate(_ link: ComplaintLinked) throws(LocalizedMessage) {
+        guard complaints[link.receipt] != nil, complaints[link.duplicateOf] != nil else {
+            throw LocalizedMessage(zh: "两个受理编号都必须存在", en: "both receipts must exist")
+        }
+        if link.receipt == link.duplicateOf {
+            throw LocalizedMessage(zh: "投诉不能是自己的重复", en: "a complaint cannot duplicate itself")
+        }
+        var seen: Set<String> = [link.receipt]
+        var next: String? = link.duplicateOf
+        while let current = next {
+            if !seen.insert(current).inserted {
+                throw LocalizedMessage(zh: "这样链接会形成循环", en: "the link would make a cycle")
+            }
+            next = complaints[current]?.duplicateOf
+        }
+    }
+}

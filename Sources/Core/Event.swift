@@ -62,6 +62,12 @@ public enum EventBody: Sendable, Equatable {
     case complaintFiled(ComplaintFiled)
     case complaintStep(ComplaintStep)
     case complaintDeductionConfirmed(ComplaintDeductionConfirmed)
+    case complaintLinked(ComplaintLinked)
+    case ratingsPublished(RatingsPublished)
+    case appealFiled(AppealFiled)
+    case appealDecided(AppealDecided)
+    case replyPublished(ReplyPublished)
+    case conductPublished(CodeOfConduct)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -84,6 +90,12 @@ public enum EventBody: Sendable, Equatable {
         case .complaintFiled: return "complaint.filed"
         case .complaintStep: return "complaint.step"
         case .complaintDeductionConfirmed: return "complaint.deduction-confirmed"
+        case .complaintLinked: return "complaint.linked"
+        case .ratingsPublished: return "ratings.published"
+        case .appealFiled: return "appeal.filed"
+        case .appealDecided: return "appeal.decided"
+        case .replyPublished: return "reply.published"
+        case .conductPublished: return "conduct.published"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .unknown(let type): return type
@@ -171,6 +183,12 @@ public enum EventCodec {
         case .complaintFiled(let value): return try wrap(value)
         case .complaintStep(let value): return try wrap(value)
         case .complaintDeductionConfirmed(let value): return try wrap(value)
+        case .complaintLinked(let value): return try wrap(value)
+        case .ratingsPublished(let value): return try wrap(value)
+        case .appealFiled(let value): return try wrap(value)
+        case .appealDecided(let value): return try wrap(value)
+        case .replyPublished(let value): return try wrap(value)
+        case .conductPublished(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
@@ -199,6 +217,12 @@ public enum EventCodec {
         case "complaint.filed": value = .complaintFiled(try body(ComplaintFiled.self))
         case "complaint.step": value = .complaintStep(try body(ComplaintStep.self))
         case "complaint.deduction-confirmed": value = .complaintDeductionConfirmed(try body(ComplaintDeductionConfirmed.self))
+        case "complaint.linked": value = .complaintLinked(try body(ComplaintLinked.self))
+        case "ratings.published": value = .ratingsPublished(try body(RatingsPublished.self))
+        case "appeal.filed": value = .appealFiled(try body(AppealFiled.self))
+        case "appeal.decided": value = .appealDecided(try body(AppealDecided.self))
+        case "reply.published": value = .replyPublished(try body(ReplyPublished.self))
+        case "conduct.published": value = .conductPublished(try body(CodeOfConduct.self))
         case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
         default: value = .unknown(type: head.type)
@@ -214,6 +238,7 @@ extension Roster {
         events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
         events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
         events.append(Event(actor: actor, at: at, key: "init:checklist:1", body: .checklistPublished(ChecklistPublished(version: 1, items: checklist))))
+        events.append(Event(actor: actor, at: at, key: "init:conduct:\(conduct.version)", body: .conductPublished(conduct)))
         events.append(Event(actor: actor, at: at, key: "init:calendar:\(calendar.years.keys.sorted().map(String.init).joined(separator: ","))", body: .calendarPublished(calendar)))
         for branch in branches {
             events.append(Event(actor: actor, at: at, key: "init:branch:\(branch.number)", body: .branchRegistered(branch)))

@@ -30,6 +30,11 @@ public struct MarketState: Sendable, Equatable, Codable {
     private var contributionShop: [UInt64: String] = [:]
     /// Complaint cases by receipt code.
     public private(set) var complaints: [String: ComplaintCase] = [:]
+    public private(set) var ratingsPublished: [Int: Sequenced<RatingsPublished>] = [:]
+    public private(set) var appeals: [String: [Appeal]] = [:]
+    /// The latest reply per shop and year.
+    public private(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
+    public private(set) var conduct: Sequenced<CodeOfConduct>?
     /// Confirmed complaint deductions by receipt.
     public private(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     public private(set) var checklist: ChecklistPublished?
@@ -129,6 +134,25 @@ public struct MarketState: Sendable, Equatable, Codable {
             if complaint.handler == nil, step.action != .close { complaint.handler = event.actor }
             complaint.history.append(.init(sequence: sequence, actor: event.actor, date: step.date, action: step.action, state: next, note: step.note))
             complaints[step.receipt] = complaint
+        case .complaintLinked(let value):
+            if complaints[value.receipt] != nil, complaints[value.duplicateOf] != nil, value.receipt != value.duplicateOf {
+                complaints[value.receipt]?.duplicateOf = value.duplicateOf
+            }
+        case .ratingsPublished(let value):
+            ratingsPublished[value.year] = Sequenced(sequence: sequence, value: value)
+        case .appealFiled(let value):
+            appeals[value.shop, default: []].append(Appeal(sequence: sequence, filedBy: event.actor, filed: value))
+        case .appealDecided(let value):
+            for (shop, list) in appeals {
+                if let i = list.firstIndex(where: { $0.sequence == value.target && $0.decision == nil }), list[i].filedBy != event.actor {
+                    appeals[shop]?[i].decision = Sequenced(sequence: sequence, value: value)
+                    appeals[shop]?[i].decidedBy = event.actor
+                }
+            }
+        case .replyPublished(let value):
+            replies[value.shop, default: [:]][value.year] = Sequenced(sequence: sequence, value: value)
+        case .conductPublished(let value):
+            conduct = Sequenced(sequence: sequence, value: value)
         case .complaintDeductionConfirmed(let value):
             if complaintDeductions[value.receipt] == nil, complaints[value.receipt]?.filed.shop != nil {
                 complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)

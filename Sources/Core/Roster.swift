@@ -151,11 +151,13 @@ public struct Roster: Sendable, Equatable {
     public var rules: RatingRules
     public var checklist: [ChecklistItem]
     public var calendar: WorkingCalendar
+    public var conduct: CodeOfConduct
 
     public init(
         committee: Committee, branches: [Branch], merchants: [Merchant], rules: RatingRules,
-        checklist: [ChecklistItem], calendar: WorkingCalendar
+        checklist: [ChecklistItem], calendar: WorkingCalendar, conduct: CodeOfConduct
     ) {
+        self.conduct = conduct
         self.calendar = calendar
         self.committee = committee
         self.branches = branches

@@ -14,7 +14,7 @@ public struct SeedProblems: Error, Sendable, Equatable {
 public enum SeedLoader {
     public static let fileNames = [
         "committee.csv", "branches.csv", "merchants.csv", "pledges.csv", "duties.csv",
-        "guarantees.csv", "checklist.csv", "rules.json", "calendar.csv", "calendar-years.csv",
+        "guarantees.csv", "checklist.csv", "rules.json", "calendar.csv", "calendar-years.csv", "code-of-conduct.txt",
     ]
 
     /// The pattern of a shop number: area letter, floor digit, two digits (A101).
@@ -210,11 +210,18 @@ public enum SeedLoader {
             problems.append(LocalizedMessage(zh: "缺少文件 calendar.csv 或 calendar-years.csv", en: "missing file calendar.csv or calendar-years.csv"))
         }
 
+        var conduct: CodeOfConduct?
+        if let text = files["code-of-conduct.txt"] {
+            do { conduct = try CodeOfConduct.parse(text) } catch { problems += error.problems }
+        } else {
+            problems.append(LocalizedMessage(zh: "缺少文件 code-of-conduct.txt", en: "missing file code-of-conduct.txt"))
+        }
+
         if branches.isEmpty { problems.append(LocalizedMessage(zh: "branches.csv 没有支部", en: "branches.csv has no branch")) }
         if merchants.isEmpty { problems.append(LocalizedMessage(zh: "merchants.csv 没有商户", en: "merchants.csv has no shop")) }
-        guard problems.isEmpty, let committee, let rules, let calendar else {
+        guard problems.isEmpty, let committee, let rules, let calendar, let conduct else {
             throw SeedProblems(problems: problems)
         }
-        return Roster(committee: committee, branches: branches, merchants: merchants, rules: rules, checklist: checklist, calendar: calendar)
+        return Roster(committee: committee, branches: branches, merchants: merchants, rules: rules, checklist: checklist, calendar: calendar, conduct: conduct)
     }
 }

@@ -29,11 +29,11 @@ struct CLITests {
         let first = try cli.runWithKey("init", "--seeds", seeds)
         #expect(first.status == 0)
         #expect(first.output.contains("5 个党支部，96 家党员经营户"))
-        #expect(first.output.contains("已签名检查点：第 105 条"))
+        #expect(first.output.contains("已签名检查点：第 106 条"))
         // Retrying the same command records nothing twice.
         let again = try cli.runWithKey("init", "--seeds", seeds)
         #expect(again.status == 0 && again.output.contains("未做任何改动"))
-        #expect(try cli.run("log").output.split(separator: "\n").count == 105)
+        #expect(try cli.run("log").output.split(separator: "\n").count == 106)
 
         let csv = try cli.run("merchant", "list", "--format", "csv").output.split(separator: "\n")
         #expect(csv.count == 97)
@@ -58,7 +58,7 @@ struct CLITests {
         #expect(try cli.runWithKey("init", "--seeds", packageRoot.appendingPathComponent("seeds").path).status == 0)
         let intact = try cli.runWithKey("verify")
         #expect(intact.status == 0)
-        #expect(intact.output.contains("完好：105 条记录"))
+        #expect(intact.output.contains("完好：106 条记录"))
         #expect(intact.output.contains("1 个已签名检查点均相符"))
 
         // Flip one byte inside record 50's payload.

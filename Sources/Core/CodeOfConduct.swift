@@ -1,0 +1,25 @@
+/// The market's code of conduct (定守则), versioned: inspections check against it.
+public struct CodeOfConduct: Sendable, Codable, Equatable {
+    public var version: Int
+    public var effectiveFrom: SimpleDate
+    public var articles: [String]
+
+    public init(version: Int, effectiveFrom: SimpleDate, articles: [String]) {
+        self.version = version
+        self.effectiveFrom = effectiveFrom
+        self.articles = articles
+    }
+
+    /// Reads `seeds/code-of-conduct.txt`: first line `版本 N，YYYY-MM-DD 起施行`, then one article per line.
+    public static func parse(_ text: String) throws(SeedProblems) -> CodeOfConduct {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let head = lines.first else {
+            throw SeedProblems(problems: [LocalizedMessage(zh: "code-of-conduct.txt 是空的", en: "code-of-conduct.txt is empty")])
+        }
+        let numbers = head.split(whereSeparator: { !$0.isNumber && $0 != "-" }).map(String.init)
+        guard numbers.count >= 2, let version = Int(numbers[0]), let date = SimpleDate(iso: numbers[1]) else {
+            throw SeedProblems(problems: [LocalizedMessage(zh: "code-of-conduct.txt 第 1 行应为“版本 N，YYYY-MM-DD 起施行”", en: "code-of-conduct.txt line 1 must be 版本 N，YYYY-MM-DD 起施行")])
+        }
+        return CodeOfConduct(version: version, effectiveFrom: date, articles: Array(lines.dropFirst()))
+    }
+}

@@ -1,0 +1,62 @@
+import Testing
+@testable import Core
+
+@Suite("Appeals, replies, duplicates and the code of conduct")
+struct AppealTests {
+    @Test func appealsAreFiledInTimeAndDecidedBySomeoneUninvolved() throws {
+        var s = try Scenario()
+        s.inspect("A101", "2026-03-02", by: "gu")
+        let early = AppealFiled(shop: "A101", year: 2026, reason: "检查时店主不在场", date: date("2026-03-10"))
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(early) }
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        // 10 working days after Friday 25 September 2026 (itself a holiday), across National Day and its 调休 Saturday: 15 October.
+        let late = AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date("2026-10-16"))
+        do {
+            try s.state.validate(late)
+            Issue.record("out of time")
+        } catch {
+            #expect(error.zh.contains("须在 10 个工作日内（截至 2026-10-15）申请"))
+        }
+        let appeal = AppealFiled(shop: "A101", year: 2026, reason: "检查时店主不在场", date: date("2026-10-15"))
+        try s.state.validate(appeal)
+        let seq = s.add(.appealFiled(appeal), by: "wang")
+        #expect(s.state.isUnderReview("A101", year: 2026))
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(appeal) }
+
+        let decision = AppealDecided(target: seq, outcome: .upheld, reason: "检查记录完整", date: date("2026-10-20"))
+        // The inspector is involved; a secretary may not decide; the manager who did not inspect may.
+        let inspectorAsManager = User(name: "gu", displayName: "顾书记", role: .manager, pin: s.manager.pin)
+        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: inspectorAsManager) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: s.secretary2) }
+        try s.state.validateDecision(decision, by: s.manager)
+        s.add(.appealDecided(decision), by: "li")
+        #expect(!s.state.isUnderReview("A101", year: 2026))
+        #expect(s.state.appeals["A101"]?.first?.decidedBy == "li")
+    }
+
+    @Test func theShopsReplyIsKeptPerYear() throws {
+        var s = try Scenario()
+        s.add(.replyPublished(ReplyPublished(shop: "A101", year: 2026, text: "已整改，欢迎监督")), by: "li")
+        s.add(.replyPublished(ReplyPublished(shop: "A101", year: 2026, text: "已整改完毕，欢迎监督")), by: "li")
+        #expect(s.state.replies["A101"]?[2026]?.value.text == "已整改完毕，欢迎监督")
+    }
+
+    @Test func duplicatesAreLinkedWithoutCycles() throws {
+        var s = try Scenario()
+        s.add(.complaintFiled(filing("R1")), by: "desk1")
+        s.add(.complaintFiled(filing("R2")), by: "desk1")
+        try s.state.validate(ComplaintLinked(receipt: "R2", duplicateOf: "R1"))
+        s.add(.complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R1")), by: "li")
+        #expect(s.state.complaints["R2"]?.duplicateOf == "R1")
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R2")) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R1")) }
+    }
+
+    @Test func theShippedCodeOfConductIsRecorded() throws {
+        let s = try Scenario()
+        let conduct = try #require(s.state.conduct)
+        #expect(conduct.value.version == 1 && conduct.value.effectiveFrom == date("2025-01-01"))
+        #expect(conduct.value.articles.count >= 6)
+        #expect(conduct.value.articles.contains { $0.contains("明码标价") })
+    }
+}
