@@ -267,7 +267,7 @@ public enum Dashboard {
                 merchant.plate.name(language),
             ]
             if wide { row.append(merchant.business) }
-            row.append(market.rating(of: merchant, today: today).label(language))
+            row.append(market.ratingLabel(of: merchant, today: today, language: language))
             return row
         }
     }

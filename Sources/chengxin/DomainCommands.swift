@@ -270,7 +270,10 @@ struct MerchantShow: ParsableCommand {
         lines += merchant.duties.map { "  " + $0 }
         lines.append(common.t("保障：", "guarantees:"))
         lines += merchant.guarantees.map { "  " + $0 }
-        lines.append(common.t("\(today.year) 年度星级：", "\(today.year) rating: ") + result.status.label(common.lang))
+        lines.append(common.t("\(today.year) 年度星级：", "\(today.year) rating: ") + market.ratingLabel(of: merchant, today: today, language: common.lang))
+        if let reply = market.replies[merchant.shopNumber]?[today.year] {
+            lines.append(common.t("商户回应：", "the shop's reply: ") + reply.value.text)
+        }
         if explain {
             lines.append(common.t("评分说明：", "how the rating was reached:"))
             for line in result.lines {

@@ -1,0 +1,94 @@
+/// Figures for one branch (比发展/比服务/比和谐), for the screens and reports.
+public struct BranchFigures: Sendable, Equatable {
+    public var branch: Branch
+    public var members: Int
+    public var rated: Int
+    /// Average stars of the rated shops (nil when none is rated yet).
+    public var averageStars: Double?
+    public var complaintsByIntegrity: [Integrity: Int]
+    public var openComplaints: Int
+    public var overdueComplaints: Int
+    /// Satisfied follow-ups over all follow-ups (nil without follow-ups).
+    public var satisfactionRate: Double?
+    /// Shops inspected this year over members.
+    public var inspectionCoverage: Double
+    public var contributionPoints: Int
+}
+
+extension MarketState {
+    public func ratingLabel(of merchant: Merchant, today: SimpleDate, language: Language) -> String {
+        let label = rating(of: merchant, today: today).label(language)
+        return isUnderReview(merchant.shopNumber, year: today.year) ? label + language.pick(" 复核中", " under review") : label
+    }
+
+    /// The figures of every branch for the year of `today`, ranked by average stars, then satisfaction.
+    public func branchFigures(today: SimpleDate) -> [BranchFigures] {
+        let year = today.year
+        let rules = rules(on: today)?.value
+        return branches.map { branch in
+            let shops = merchants.filter { $0.branch == branch.number }
+            let shopNumbers = Set(shops.map(\.shopNumber))
+            let stars = shops.compactMap { rating(of: $0, today: today).stars }
+            let cases = complaints.values.filter { $0.filed.date.year == year && ($0.filed.shop.map(shopNumbers.contains) ?? false) }
+            var byIntegrity: [Integrity: Int] = [:]
+            for c in cases { byIntegrity[c.filed.integrity, default: 0] += 1 }
+            let followUps = cases.flatMap { $0.history.compactMap { entry -> ComplaintAction.Satisfaction? in
+                if case .followUp(let s) = entry.action { return s }
+                return nil
+            } }
+            let inspected = shops.filter { (inspections[$0.shopNumber] ?? []).contains { $0.value.date.year == year && $0.value.date <= today } }.count
+            let points = shops.flatMap { contributions[$0.shopNumber] ?? [] }
+                .filter { $0.approvedBy != nil && $0.entry.date.year == year }.reduce(0) { $0 + $1.entry.points }
+            return BranchFigures(
+                branch: branch, members: shops.count, rated: stars.count,
+                averageStars: stars.isEmpty ? nil : Double(stars.reduce(0, +)) / Double(stars.count),
+                complaintsByIntegrity: byIntegrity,
+                openComplaints: cases.filter { $0.state.isOpen }.count,
+                overdueComplaints: rules.map { r in cases.filter { $0.isOverdue(today: today, rules: r, calendar: calendar) }.count } ?? 0,
+                satisfactionRate: followUps.isEmpty ? nil : Double(followUps.filter { $0 == .satisfied }.count) / Double(followUps.count),
+                inspectionCoverage: shops.isEmpty ? 0 : Double(inspected) / Double(shops.count),
+                contributionPoints: points)
+        }
+        .sorted { a, b in
+            ((a.averageStars ?? -1), (a.satisfactionRate ?? -1), -a.branch.number) > ((b.averageStars ?? -1), (b.satisfactionRate ?? -1), -b.branch.number)
+        }
+    }
+
+    /// How many shops have each number of stars (index 0 = awaiting rating).
+    public func starDistribution(today: SimpleDate) -> [Int] {
+        var counts = Array(repeating: 0, count: 6)
+        for merchant in merchants { counts[rating(of: merchant, today: today).stars ?? 0] += 1 }
+        return counts
+    }
+
+    /// Complaints filed per month for the twelve months ending with `today`'s month, oldest first.
+    public func monthlyComplaints(today: SimpleDate) -> [(year: Int, month: Int, count: Int)] {
+        var months: [(Int, Int)] = []
+        var y = today.year, m = today.month
+        for _ in 0..<12 {
+            months.append((y, m))
+            m -= 1
+            if m == 0 { m = 12; y -= 1 }
+        }
+        months.reverse()
+        var counts: [Int: Int] = [:]
+        for c in complaints.values { counts[c.filed.date.year * 100 + c.filed.date.month, default: 0] += 1 }
+        return months.map { (year: $0.0, month: $0.1, count: counts[$0.0 * 100 + $0.1] ?? 0) }
+    }
+
+    /// Open complaint cases, overdue first, then by deadline.
+    public func complaintQueue(today: SimpleDate) -> [ComplaintCase] {
+        guard let rules = rules(on: today)?.value else { return [] }
+        return complaints.values.filter { $0.state.isOpen }.sorted { a, b in
+            let da = a.deadline(rules: rules, calendar: calendar), db = b.deadline(rules: rules, calendar: calendar)
+            let oa = a.isOverdue(today: today, rules: rules, calendar: calendar), ob = b.isOverdue(today: today, rules: rules, calendar: calendar)
+            if oa != ob { return oa }
+            switch (da, db) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.filed.receipt < b.filed.receipt
+            }
+        }
+    }
+}
