@@ -210,13 +210,10 @@ struct Initialize: ParsableCommand {
     @Option(name: .long, help: "Folder of the roster to record (default: the shipped seeds/).")
     var seeds: String?
 
-    @Flag(name: .long, help: "Also add a year of generated demo history (not yet available).")
+    @Flag(name: .long, help: "Also add a year (2026) of generated, clearly fictional history, with demo users and published demo PINs.")
     var demo = false
 
     func run() throws {
-        if demo {
-            throw Console.fail(common.t("--demo 演示数据尚未提供（见 issue 4）；未做任何改动。", "--demo is not available yet; nothing was changed."))
-        }
         let directory = common.dataDirectory
         let store: Store
         let written: Int
@@ -226,6 +223,23 @@ struct Initialize: ParsableCommand {
             throw Console.fail(error.text)
         }
         for warning in store.log.warnings { Console.error(common.lang.pick(warning.zh, warning.en)) }
+        if demo {
+            do {
+                let roster = store.log.records.compactMap { try? EventCodec.decode(Data($0.payload)) }
+                let history = try DemoHistory.events(after: Array(roster.prefix(Int(store.log.lastSequence)))) { pin in
+                    try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
+                }
+                let added = try store.append(history)
+                Console.out(common.t("已加入演示数据：\(added) 条事件（2026 年，虚构）。演示用户与 PIN：", "added demo history: \(added) events (2026, fictional). Demo users and PINs:"))
+                for user in DemoHistory.users {
+                    Console.out("  \(user.name)  PIN \(user.pin)  \(user.role.name(common.lang))")
+                }
+            } catch let skipped as DemoHistory.Skipped {
+                throw Console.fail("demo: " + skipped.messages.joined(separator: "; "))
+            } catch {
+                throw Console.fail(common.describe(error))
+            }
+        }
         let market = store.market
         if written == 0 {
             Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.lastSequence) 条记录）。",

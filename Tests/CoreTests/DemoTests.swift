@@ -1,0 +1,41 @@
+import Testing
+@testable import Core
+
+@Suite("Demo history")
+struct DemoTests {
+    func demo() throws -> (roster: [Event], history: [Event]) {
+        let roster = try SeedLoader.load(files: try shippedSeedFiles()).events(actor: "system", at: "2026-01-01T00:00:00Z")
+        let history = try DemoHistory.events(after: roster) { pin in try PINHash.make(pin: pin, salt: Array(repeating: 3, count: 16), rounds: 1024) }
+        return (roster, history)
+    }
+
+    @Test func deterministicValidAndGivesEveryScreenSomethingReal() throws {
+        let (roster, history) = try demo()
+        #expect(try demo().history == history, "the same roster gives the same history")
+        let state = MarketState(events: roster + history)
+        let today = date("2026-11-26")
+        // Every state of the complaint workflow appears.
+        let states = Set(state.complaints.values.map(\.state))
+        for expected in ComplaintState.allCases {
+            #expect(states.contains(expected), "\(expected)")
+        }
+        #expect(state.complaints.values.contains { $0.isOverdue(today: today, rules: state.rules!, calendar: state.calendar) })
+        #expect(state.complaints.values.contains { $0.duplicateOf != nil })
+        #expect(!state.complaintDeductions.isEmpty)
+        // Ratings from one to five stars, a veto, an appeal decided and one under review.
+        let distribution = state.starDistribution(today: today)
+        #expect(distribution[0] == 0, "every shop was inspected")
+        #expect(distribution[1] > 0 && distribution[5] > 0 && distribution[2] > 0)
+        #expect(state.merchants.contains { if case .rated(_, _, true) = state.rating(of: $0, today: today) { return true } else { return false } })
+        #expect(state.appeals.values.joined().contains { $0.decision != nil })
+        #expect(state.merchants.contains { state.isUnderReview($0.shopNumber, year: 2026) })
+        #expect(state.contributions.values.joined().contains { $0.approvedBy == nil }, "some points await approval")
+        #expect(!state.amendments.isEmpty && !state.replies.isEmpty)
+        #expect(state.users.count == DemoHistory.users.count)
+        #expect(state.branchFigures(today: today).allSatisfy { $0.inspectionCoverage == 1.0 })
+        #expect(history.allSatisfy { event in
+            if case .complaintFiled(let c) = event.body { return c.text.hasPrefix("演示") }
+            return true
+        }, "clearly fictional")
+    }
+}
