@@ -62,6 +62,8 @@ public enum DashboardMessage: Sendable, Equatable {
 public enum DashboardEffect: Sendable, Equatable {
     case quit
     case createFromShippedRoster
+    /// The shipped roster plus a year of fictional demo history with demo users.
+    case createDemo
 }
 
 public enum Dashboard {
@@ -134,11 +136,11 @@ public enum Dashboard {
         }
         switch model.screen {
         case .firstRun:
-            let choices = 2
+            let choices: [DashboardEffect] = [.createFromShippedRoster, .createDemo, .quit]
             switch action {
-            case .moveDown: model.firstRunChoice = min(choices - 1, model.firstRunChoice + 1)
+            case .moveDown: model.firstRunChoice = min(choices.count - 1, model.firstRunChoice + 1)
             case .moveUp: model.firstRunChoice = max(0, model.firstRunChoice - 1)
-            case .confirm: return model.firstRunChoice == 0 ? [.createFromShippedRoster] : [.quit]
+            case .confirm: return [choices[model.firstRunChoice]]
             default: break
             }
         case .merchants:
@@ -224,7 +226,7 @@ public enum Dashboard {
     static func drawFirstRun(_ model: DashboardModel, into grid: inout Grid) {
         drawTitle(model, right: model.t("首次运行", "first run"), into: &grid)
         let width = min(model.size.width - 4, 72)
-        let rect = Rect(x: (model.size.width - width) / 2, y: 3, width: width, height: 13)
+        let rect = Rect(x: (model.size.width - width) / 2, y: 3, width: width, height: 14)
         grid.box(rect, title: model.t("欢迎", "Welcome"), style: Style(bold: true))
         let x = rect.x + 3
         let inner = width - 6
@@ -234,13 +236,14 @@ public enum Dashboard {
         grid.put(model.t("含承诺、职责和保障；星级在首次检查前为“待评定”。", "5 branches, 90+ member shops with pledges, duties, guarantees."), x: x, y: rect.y + 6, maxWidth: inner)
         let choices = [
             model.t("用随附名册创建数据目录", "Create the data directory from the shipped roster"),
+            model.t("创建演示数据（名册加一年虚构记录；演示管理员 zhuren，PIN 1111）", "Create a demo (roster plus a year of fictional history)"),
             model.t("退出", "Quit"),
         ]
         for (i, choice) in choices.enumerated() {
             let selected = i == model.firstRunChoice
             grid.put((selected ? "▶ " : "  ") + choice, x: x, y: rect.y + 8 + i, maxWidth: inner, style: selected ? Style(reverse: true) : .plain)
         }
-        grid.put(model.t("↑↓ 选择 · Enter 确认 · q 退出", "↑↓ choose · Enter confirm · q quit"), x: x, y: rect.y + 11, maxWidth: inner, style: Style(dim: true))
+        grid.put(model.t("↑↓ 选择 · Enter 确认 · q 退出", "↑↓ choose · Enter confirm · q quit"), x: x, y: rect.y + 12, maxWidth: inner, style: Style(dim: true))
     }
 
     /// The merchants table's columns and rows, as text (also used by `merchant list`).

@@ -160,13 +160,14 @@ final class LiveDashboard: DashboardEnvironment {
         switch effect {
         case .quit:
             return nil
-        case .createFromShippedRoster:
+        case .createFromShippedRoster, .createDemo:
             do {
                 let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language)
+                if effect == .createDemo { try Initialize.addDemo(to: created) }
                 store = created
                 return .marketChanged(created.market, logSummary: created.summary(language))
             } catch {
-                return .failed(error.text)
+                return .failed((error as? CLIProblem)?.text ?? "\(error)")
             }
         }
     }
@@ -225,11 +226,7 @@ struct Initialize: ParsableCommand {
         for warning in store.log.warnings { Console.error(common.lang.pick(warning.zh, warning.en)) }
         if demo {
             do {
-                let roster = store.log.records.compactMap { try? EventCodec.decode(Data($0.payload)) }
-                let history = try DemoHistory.events(after: Array(roster.prefix(Int(store.log.lastSequence)))) { pin in
-                    try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
-                }
-                let added = try store.append(history)
+                let added = try Initialize.addDemo(to: store)
                 Console.out(common.t("已加入演示数据：\(added) 条事件（2026 年，虚构）。演示用户与 PIN：", "added demo history: \(added) events (2026, fictional). Demo users and PINs:"))
                 for user in DemoHistory.users {
                     Console.out("  \(user.name)  PIN \(user.pin)  \(user.role.name(common.lang))")
@@ -261,6 +258,23 @@ struct Initialize: ParsableCommand {
         Console.out(common.t(
             "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
             "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
+    }
+
+    /// Appends the demo history after the roster (idempotent by its keys). Returns the events added.
+    @discardableResult
+    static func addDemo(to store: Store) throws -> Int {
+        // The demo numbers its records after the roster's: it goes only into a log that holds the roster alone.
+        let full = try EventLog.open(directory: store.log.directory, writable: false)
+        let existing = full.records.compactMap { try? EventCodec.decode(Data($0.payload)) }
+        if existing.contains(where: { ($0.key ?? "").hasPrefix("demo:") }) { return 0 }
+        guard existing.count == full.records.count, existing.allSatisfy({ ($0.key ?? "").hasPrefix("init:") }) else {
+            throw CLIProblem(text: "演示数据只能加到只含名册的新数据目录中（the demo goes only into a new data directory that holds just the roster）")
+        }
+        let roster = existing
+        let history = try DemoHistory.events(after: roster) { pin in
+            try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
+        }
+        return try store.append(history)
     }
 
     /// Creates (or completes) a data directory from the seeds. Idempotent: events already
