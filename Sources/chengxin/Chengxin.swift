@@ -32,6 +32,15 @@ struct CommonOptions: ParsableArguments {
 
     func t(_ zh: String, _ en: String) -> String { lang.pick(zh, en) }
 
+    /// The data directory opened read-only (from its snapshot when intact); a problem ends the command.
+    func openForReading() throws -> Store {
+        do {
+            return try Store.open(dataDirectory, writable: false)
+        } catch {
+            throw Console.fail(error.text(lang))
+        }
+    }
+
     /// Any error as one sentence in the chosen language.
     func describe(_ error: any Error) -> String {
         if let problem = error as? CLIProblem { return problem.text }
@@ -462,12 +471,7 @@ struct MerchantList: ParsableCommand {
     }
 
     func run() throws {
-        let store: Store
-        do {
-            store = try Store.open(common.dataDirectory, writable: false)
-        } catch {
-            throw Console.fail(error.text(common.lang))
-        }
+        let store = try common.openForReading()
         var market = store.market
         if let branch, market.branch(branch) == nil {
             throw Console.fail(common.t("没有第 \(branch) 支部（现有 \(market.branches.map { String($0.number) }.joined(separator: "、"))）",

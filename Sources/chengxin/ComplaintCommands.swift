@@ -111,12 +111,7 @@ struct ComplaintStatus: ParsableCommand {
     @Argument(help: "Receipt code.") var receipt: String
 
     func run() throws {
-        let store: Store
-        do {
-            store = try Store.open(common.dataDirectory, writable: false)
-        } catch {
-            throw Console.fail(error.text(common.lang))
-        }
+        let store = try common.openForReading()
         let code = ReceiptCode.normalise(receipt)
         guard let complaint = store.market.complaints[code] else {
             throw Console.fail(common.t("没有受理编号为 \(code) 的投诉，请核对后重试", "there is no complaint \(code); check the code and retry"))

@@ -243,12 +243,7 @@ struct MerchantShow: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let store: Store
-        do {
-            store = try Store.open(common.dataDirectory, writable: false)
-        } catch {
-            throw Console.fail(error.text(common.lang))
-        }
+        let store = try common.openForReading()
         let market = store.market
         guard let merchant = market.merchant(shopNumber: shop) else {
             throw Console.fail(common.t("没有店铺号为 \(shop) 的商户", "there is no shop \(shop)"))

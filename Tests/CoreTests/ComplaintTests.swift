@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import Core
 
-/// SplitMix64, so that the property runs repeat exactly.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func filing(_ receipt: String, shop: String? = "A101", day: String = "2026-03-02") -> ComplaintFiled {
     ComplaintFiled(receipt: receipt, shop: shop, category: "quality", integrity: .quality, text: "镜片有划痕，要求换货",
                    amountFen: 68_000, wants: ["exchange"], consumerName: "张三丰", consumerPhone: "13812341234",
@@ -29,7 +17,7 @@ struct ComplaintTests {
     ]
 
     @Test func noSequenceOfCommandsReachesAnIllegalStateOrLosesHistory() throws {
-        var rng = Seeded(state: 42)
+        var rng = SplitMix64(seed: 42)
         let base = try Scenario()
         for run in 0..<200 {
             var s = base
