@@ -214,3 +214,49 @@ struct PermissionTests {
         #expect(attempt(5, "调解纠纷 3 起") == nil)
     }
 }
+
+@Suite("Rectifications: property test")
+struct RectificationPropertyTests {
+    @Test func randomInspectionHistoriesKeepOneOpenRectificationPerItemAndLoseNothing() throws {
+        var rng = SplitMix64(seed: 7)
+        let base = try Scenario()
+        let items = ["PRI-1", "QUA-1", "TAX-1"]
+        for run in 0..<150 {
+            var s = base
+            var day = date("2026-01-05")
+            var expectedOpened = 0
+            var open: Set<String> = []
+            for _ in 0..<Int.random(in: 1...10, using: &rng) {
+                day = day.adding(days: Int.random(in: 1...20, using: &rng))
+                var fails: [(String, Severity)] = []
+                var outcomes: [ItemOutcome] = []
+                for item in items {
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0:
+                        let severity: Severity = Bool.random(using: &rng) ? .minor : .serious
+                        fails.append((item, severity))
+                        outcomes.append(ItemOutcome(item: item, result: .fail, severity: severity))
+                        if !open.contains(item) { expectedOpened += 1; open.insert(item) }
+                    case 1:
+                        outcomes.append(ItemOutcome(item: item, result: .pass))
+                        open.remove(item)
+                    default:
+                        outcomes.append(ItemOutcome(item: item, result: .notApplicable))
+                    }
+                }
+                s.add(.inspectionRecorded(Inspection(shop: "A101", date: day, inspector: "li", checklistVersion: 1, outcomes: outcomes)), by: "li")
+            }
+            let result = s.rate("A101", today: "2026-12-31")
+            let rectifications = result.rectifications
+            #expect(rectifications.count == expectedOpened, "run \(run): every failure of an item not already open opens one")
+            #expect(Set(rectifications.filter { $0.closedBy == nil }.map(\.item)) == open, "run \(run)")
+            for item in items {
+                #expect(rectifications.filter { $0.item == item && $0.closedBy == nil }.count <= 1, "run \(run): one open per item")
+            }
+            for r in rectifications {
+                #expect(r.deadline > r.openedOn)
+                if let closed = r.closedOn { #expect(closed > r.openedOn, "run \(run)") }
+            }
+        }
+    }
+}
