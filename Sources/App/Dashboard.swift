@@ -6,6 +6,7 @@ import Terminal
 public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
+    case search, clearFilter
 }
 
 public struct KeyBinding: Sendable, Equatable {
@@ -36,6 +37,14 @@ public struct DashboardModel: Sendable, Equatable {
     public var notice: String?
     /// The log's state for the status bar: number of records, verified or not.
     public var logSummary: String = ""
+    /// The search field while `/` is being typed.
+    public var search: TextFieldState?
+    /// The filter in force (what was typed after `/`); empty for all shops.
+    public private(set) var filter = ""
+    /// Search keys (shop number, name, owner) per merchant, in the market's order.
+    private var searchIndex: [[Pinyin.Key]] = []
+    /// Indices into `market.merchants` of the shops shown, in order.
+    public private(set) var shown: [Int] = []
 
     public init(language: Language, dataDirectory: String, market: MarketState?, size: Size, today: SimpleDate) {
         self.today = today
@@ -43,6 +52,23 @@ public struct DashboardModel: Sendable, Equatable {
         self.dataDirectory = dataDirectory
         self.market = market
         self.size = size
+        rebuildIndex()
+    }
+
+    /// The shops shown, after the filter.
+    public var shownMerchants: [Merchant] {
+        guard let market else { return [] }
+        return shown.map { market.merchants[$0] }
+    }
+
+    mutating func rebuildIndex() {
+        searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        applyFilter(filter)
+    }
+
+    mutating func applyFilter(_ query: String) {
+        filter = query
+        shown = searchIndex.indices.filter { i in query.isEmpty || searchIndex[i].contains { $0.matches(query) } }
     }
 
     public var screen: Screen { market == nil ? .firstRun : .merchants }
@@ -88,6 +114,8 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
                 KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
+                KeyBinding(keys: [.character("/")], action: .search, zh: "查找：店铺号、名称、经营者、拼音首字母或全拼", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
+                KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -102,12 +130,13 @@ public enum Dashboard {
         switch message {
         case .resized(let size):
             model.size = size
-            model.position.keepVisible(count: model.market?.merchants.count ?? 0, visibleRows: visibleRows(model))
+            model.position.keepVisible(count: model.shown.count, visibleRows: visibleRows(model))
             return []
         case .marketChanged(let market, let summary):
             model.market = market
             model.logSummary = summary
-            model.position.keepVisible(count: market.merchants.count, visibleRows: visibleRows(model))
+            model.rebuildIndex()
+            model.position.keepVisible(count: model.shown.count, visibleRows: visibleRows(model))
             return []
         case .failed(let text):
             model.notice = text
@@ -117,6 +146,21 @@ public enum Dashboard {
             if model.showHelp {
                 // Any key closes the help; q and ? only close it, they do not act behind it.
                 model.showHelp = false
+                return []
+            }
+            if var field = model.search {
+                switch key {
+                case .enter:
+                    model.search = nil
+                case .escape:
+                    model.search = nil
+                    model.applyFilter("")
+                default:
+                    field.handle(key)
+                    model.search = field
+                    model.applyFilter(field.text)
+                }
+                model.position.moveTo(0, count: model.shown.count, visibleRows: visibleRows(model))
                 return []
             }
             guard let action = bindings(for: model.screen).first(where: { $0.keys.contains(key) })?.action else {
@@ -144,9 +188,13 @@ public enum Dashboard {
             default: break
             }
         case .merchants:
-            let count = model.market?.merchants.count ?? 0
+            let count = model.shown.count
             let rows = visibleRows(model)
             switch action {
+            case .search: model.search = TextFieldState(text: model.filter, limit: 40)
+            case .clearFilter:
+                model.applyFilter("")
+                model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .moveDown: model.position.move(by: 1, count: count, visibleRows: rows)
             case .moveUp: model.position.move(by: -1, count: count, visibleRows: rows)
             case .pageDown:
@@ -208,11 +256,24 @@ public enum Dashboard {
         let bar = Style(reverse: true)
         grid.fill(Rect(x: 0, y: y, width: model.size.width, height: 1), style: bar)
         var right = model.t("?帮助  q退出 ", "? help  q quit ")
-        if model.screen == .merchants, let count = model.market?.merchants.count, count > 0 {
-            right = "\(model.position.selected + 1)/\(count)  " + right
+        if model.screen == .merchants, model.market != nil {
+            let count = model.shown.count
+            right = (count > 0 ? "\(model.position.selected + 1)/\(count)  " : "0/0  ") + right
         }
         let rightWidth = DisplayWidth.of(right)
         var left = " "
+        if let field = model.search {
+            let label = model.t(" / 查找：", " / find: ")
+            grid.put(label, x: 0, y: y, style: bar)
+            let x = DisplayWidth.of(label)
+            let cursor = field.render(into: &grid, x: x, y: y, width: max(10, model.size.width - x - 24), style: Style(underline: true))
+            grid.put(model.t("  Enter 确定  Esc 取消", "  Enter ok  Esc cancel"), x: x + max(10, model.size.width - x - 24), y: y, style: bar)
+            grid.cursor = cursor
+            return
+        }
+        if !model.filter.isEmpty {
+            left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  Esc 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  Esc clears  ")
+        }
         if let notice = model.notice {
             left += notice
         } else {
@@ -260,8 +321,8 @@ public enum Dashboard {
         return columns
     }
 
-    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate) -> [[String]] {
-        market.merchants.map { merchant in
+    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate, only: [Merchant]? = nil) -> [[String]] {
+        (only ?? market.merchants).map { merchant in
             var row = [
                 merchant.shopNumber,
                 merchant.name,
@@ -282,7 +343,7 @@ public enum Dashboard {
                             "\(market.merchants.count) member shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
         let wide = model.size.width >= 100
-        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide, today: model.today), position: model.position)
+        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide, today: model.today, only: model.shownMerchants), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

@@ -130,3 +130,37 @@ struct DashboardTests {
         #expect(!grid.text.contains("店铺号"))
     }
 }
+
+@Suite("Finding shops with /")
+struct SearchTests {
+    @Test func pinyinInitialsFilterTheTableAndTheCursorFollowsTheText() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        _ = Dashboard.update(&m, .key(.character("/")))
+        for c in "gj" { _ = Dashboard.update(&m, .key(.character(c))) }
+        #expect(m.shownMerchants.contains { $0.owner == "高娟" })
+        #expect(m.shownMerchants.allSatisfy { Pinyin.Key($0.name).matches("gj") || Pinyin.Key($0.owner).matches("gj") || Pinyin.Key($0.shopNumber).matches("gj") })
+        var grid = Dashboard.view(m)
+        #expect(grid.rowText(23).hasPrefix(" / 查找：gj"))
+        #expect(grid.cursor == Position(x: DisplayWidth.of(" / 查找：") + 2, y: 23))
+        _ = Dashboard.update(&m, .key(.enter))
+        grid = Dashboard.view(m)
+        #expect(grid.cursor == nil)
+        #expect(grid.rowText(23).contains("查找“gj”：\(m.shown.count) 家"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.shown.count == 96 && m.filter.isEmpty)
+    }
+
+    @Test func chineseTypedThroughTheIMEFindsByName() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        _ = Dashboard.update(&m, .key(.character("/")))
+        for c in "老花镜" { _ = Dashboard.update(&m, .key(.character(c))) }
+        #expect(!m.shownMerchants.isEmpty)
+        #expect(m.shownMerchants.allSatisfy { $0.name.contains("老花镜") })
+        let grid = Dashboard.view(m)
+        #expect(grid.rowText(23).hasPrefix(" / 查找：老花镜"))
+        #expect(grid.cursor?.x == DisplayWidth.of(" / 查找：老花镜"))
+        #expect(grid.rowText(2).contains("老花镜"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.search == nil && m.shown.count == 96)
+    }
+}

@@ -137,4 +137,31 @@ struct EndToEndTests {
         try tmux.send("q")
         #expect(tmux.waitForExit())
     }
+
+    @Test func typingChineseAndPinyinIntoTheSearchField() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
+        _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
+
+        // Chinese arrives as UTF-8, as an IME commits it.
+        try tmux.send("/")
+        try tmux.send("-l", "老花镜")
+        let typed = try tmux.waitFor("the typed text and the filtered rows") { $0.contains("/ 查找：老花镜") && $0.contains("丰泽老花镜") }
+        let rows = typed.split(separator: "\n").filter { $0.range(of: #"^ [A-F]\d{3} "#, options: .regularExpression) != nil }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("老花镜") })
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the filter to stay") { $0.contains("查找“老花镜”") }
+
+        // Pinyin initials: 高娟 → gj.
+        try tmux.send("Escape")
+        _ = try tmux.waitFor("the filter to clear") { $0.contains("1/96") }
+        try tmux.send("/", "g", "j")
+        _ = try tmux.waitFor("initials to find 高娟") { $0.contains("高娟") && $0.contains("/ 查找：gj") }
+        try tmux.send("Enter", "q")
+        #expect(tmux.waitForExit())
+    }
 }

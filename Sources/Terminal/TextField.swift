@@ -1,0 +1,108 @@
+/// A one-line text field's content and cursor, edited by grapheme cluster (a Chinese character,
+/// an emoji with its modifiers, a letter with its accents each move and delete as one).
+/// Text is kept exactly as typed; it is sanitised only when drawn.
+public struct TextFieldState: Sendable, Equatable {
+    public private(set) var text: String
+    /// The cursor, as a count of grapheme clusters from the start.
+    public private(set) var cursor: Int
+    /// The most characters the field holds; longer pastes are cut, and `truncated` says so.
+    public let limit: Int
+    public private(set) var truncated = false
+    private var undo: [Snapshot] = []
+
+    private struct Snapshot: Sendable, Equatable {
+        let text: String
+        let cursor: Int
+    }
+
+    public init(text: String = "", limit: Int = 200) {
+        self.limit = limit
+        let clipped = String(text.prefix(limit))
+        self.text = clipped
+        self.cursor = clipped.count
+    }
+
+    private mutating func remember() {
+        undo.append(Snapshot(text: text, cursor: cursor))
+        if undo.count > 100 { undo.removeFirst() }
+    }
+
+    /// Inserts text at the cursor (typing or a paste), up to the limit.
+    public mutating func insert(_ typed: String) {
+        guard !typed.isEmpty else { return }
+        remember()
+        let room = max(0, limit - text.count)
+        let piece = String(typed.prefix(room))
+        truncated = piece.count < typed.count
+        let index = text.index(text.startIndex, offsetBy: cursor)
+        text.insert(contentsOf: piece, at: index)
+        // Re-count: a combining mark typed after a letter joins its cluster.
+        cursor = text[..<text.index(text.startIndex, offsetBy: min(text.count, cursor + piece.count))].count
+        cursor = min(cursor, text.count)
+    }
+
+    /// Applies an editing key. Returns false for keys the field does not use.
+    @discardableResult
+    public mutating func handle(_ key: Key) -> Bool {
+        switch key {
+        case .character(let c):
+            insert(String(c))
+        case .backspace:
+            guard cursor > 0 else { return true }
+            remember()
+            let i = text.index(text.startIndex, offsetBy: cursor - 1)
+            text.remove(at: i)
+            cursor -= 1
+        case .delete:
+            guard cursor < text.count else { return true }
+            remember()
+            text.remove(at: text.index(text.startIndex, offsetBy: cursor))
+        case .left:
+            cursor = max(0, cursor - 1)
+        case .right:
+            cursor = min(text.count, cursor + 1)
+        case .home, .control("a"):
+            cursor = 0
+        case .end, .control("e"):
+            cursor = text.count
+        case .control("u"):
+            guard !text.isEmpty else { return true }
+            remember()
+            text = ""
+            cursor = 0
+        case .control("z"):
+            if let last = undo.popLast() {
+                text = last.text
+                cursor = last.cursor
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Draws the field at (x, y), `width` columns wide, scrolled so that the cursor is visible,
+    /// and returns the display column of the cursor (where the terminal cursor and the IME's
+    /// candidate window belong).
+    @discardableResult
+    public func render(into grid: inout Grid, x: Int, y: Int, width: Int, style: Style = Style(underline: true)) -> Position {
+        guard width > 0 else { return Position(x: x, y: y) }
+        let characters = Array(SafeText.sanitize(text))
+        let safeCursor = min(cursor, characters.count)
+        // Scroll: keep the cursor within the field, with a column to spare for it at the end.
+        var start = 0
+        func columns(_ from: Int, _ to: Int) -> Int { characters[from..<to].reduce(0) { $0 + DisplayWidth.of($1) } }
+        while columns(start, safeCursor) > width - 1, start < safeCursor { start += 1 }
+        var visible = ""
+        var used = 0
+        for c in characters[start...] {
+            let w = DisplayWidth.of(c)
+            if used + w > width { break }
+            visible.append(c)
+            used += w
+        }
+        grid.put(String(repeating: " ", count: width), x: x, y: y, maxWidth: width, style: style)
+        grid.put(visible, x: x, y: y, maxWidth: width, style: style)
+        return Position(x: x + columns(start, safeCursor), y: y)
+    }
+}

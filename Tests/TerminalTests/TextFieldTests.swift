@@ -1,0 +1,61 @@
+import Testing
+@testable import Terminal
+
+@Suite("Text field")
+struct TextFieldTests {
+    @Test func chineseEditingByGraphemeWithUndo() {
+        var field = TextFieldState()
+        for c in "眼镜城" { field.handle(.character(c)) }
+        #expect(field.text == "眼镜城" && field.cursor == 3)
+        field.handle(.left)
+        field.handle(.backspace)
+        #expect(field.text == "眼城" && field.cursor == 1)
+        field.insert("镜片")
+        #expect(field.text == "眼镜片城" && field.cursor == 3)
+        field.handle(.control("z"))
+        #expect(field.text == "眼城" && field.cursor == 1)
+        field.handle(.end)
+        field.insert("👨‍👩‍👧")
+        #expect(field.text.count == 3)
+        field.handle(.backspace)
+        #expect(field.text == "眼城", "an emoji sequence is deleted as one")
+        field.handle(.home)
+        field.handle(.delete)
+        #expect(field.text == "城" && field.cursor == 0)
+        field.handle(.control("u"))
+        #expect(field.text.isEmpty)
+        let usedEnter = field.handle(.enter)
+        #expect(!usedEnter, "Enter belongs to the form, not the field")
+    }
+
+    @Test func theCursorSitsAtTheDisplayColumnAfterWideCharacters() {
+        var grid = Grid(size: Size(width: 20, height: 1))
+        var field = TextFieldState()
+        field.insert("ab明视")
+        let cursor = field.render(into: &grid, x: 2, y: 0, width: 10)
+        #expect(cursor == Position(x: 2 + 2 + 4, y: 0))
+        #expect(grid.rowText(0).hasPrefix("  ab明视"))
+        field.handle(.left)
+        #expect(field.render(into: &grid, x: 2, y: 0, width: 10) == Position(x: 6, y: 0))
+    }
+
+    @Test func longTextScrollsToKeepTheCursorVisibleAndPastesAreLimited() {
+        var grid = Grid(size: Size(width: 12, height: 1))
+        var field = TextFieldState(limit: 50)
+        field.insert(String(repeating: "镜", count: 80))
+        #expect(field.text.count == 50 && field.truncated)
+        let cursor = field.render(into: &grid, x: 0, y: 0, width: 10)
+        #expect(cursor.x <= 9)
+        #expect(grid.rowText(0).hasPrefix("镜镜镜镜"))
+        #expect(!grid.cells.prefix(10).contains { $0.text.isEmpty && $0.width != 0 })
+    }
+
+    @Test func hostileTextIsStoredFaithfullyAndDrawnSafely() {
+        var grid = Grid(size: Size(width: 30, height: 1))
+        var field = TextFieldState()
+        field.insert("退款\u{1B}]0;pwned\u{07}\u{202E}")
+        #expect(field.text == "退款\u{1B}]0;pwned\u{07}\u{202E}")
+        field.render(into: &grid, x: 0, y: 0, width: 30)
+        #expect(grid.rowText(0).hasPrefix("退款␛]0;pwned␇¶"))
+    }
+}
