@@ -6,7 +6,7 @@ import Terminal
 public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
-    case search, clearFilter
+    case search, clearFilter, openShop, back
 }
 
 public struct KeyBinding: Sendable, Equatable {
@@ -22,6 +22,8 @@ public struct DashboardModel: Sendable, Equatable {
         /// No data directory yet: offer to create one from the shipped roster.
         case firstRun
         case merchants
+        /// One shop: identity, pledges, duties, guarantees, the rating explained, its records.
+        case shop
     }
 
     public var language: Language
@@ -71,7 +73,12 @@ public struct DashboardModel: Sendable, Equatable {
         shown = searchIndex.indices.filter { i in query.isEmpty || searchIndex[i].contains { $0.matches(query) } }
     }
 
-    public var screen: Screen { market == nil ? .firstRun : .merchants }
+    /// The shop open on the shop screen, by shop number.
+    public var openShop: String?
+    /// How far the shop screen is scrolled, in lines.
+    public var detailScroll = 0
+
+    public var screen: Screen { market == nil ? .firstRun : (openShop == nil ? .merchants : .shop) }
 
     func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
 }
@@ -115,7 +122,18 @@ public enum Dashboard {
                 KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
                 KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
                 KeyBinding(keys: [.character("/")], action: .search, zh: "查找：店铺号、名称、经营者、拼音首字母或全拼", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户（亮身份、承诺、星级说明）", en: "open the selected shop"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
+                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
+                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+            ]
+        case .shop:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "向下滚动", en: "scroll down"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "向上滚动", en: "scroll up"),
+                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+                KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回商户列表", en: "back to the list"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -205,6 +223,22 @@ public enum Dashboard {
                 model.position.move(by: -rows, count: count, visibleRows: rows)
             case .top: model.position.moveTo(0, count: count, visibleRows: rows)
             case .bottom: model.position.moveTo(count - 1, count: count, visibleRows: rows)
+            case .openShop:
+                if model.position.selected < model.shownMerchants.count {
+                    model.openShop = model.shownMerchants[model.position.selected].shopNumber
+                    model.detailScroll = 0
+                }
+            default: break
+            }
+        case .shop:
+            let page = max(1, model.size.height - 4)
+            let last = max(0, ShopScreen.lines(model).count - page)
+            switch action {
+            case .moveDown: model.detailScroll = min(last, model.detailScroll + 1)
+            case .moveUp: model.detailScroll = max(0, model.detailScroll - 1)
+            case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
+            case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
+            case .back: model.openShop = nil
             default: break
             }
         }
@@ -231,6 +265,7 @@ public enum Dashboard {
         switch model.screen {
         case .firstRun: drawFirstRun(model, into: &grid)
         case .merchants: drawMerchants(model, into: &grid)
+        case .shop: ShopScreen.draw(model, into: &grid)
         }
         drawStatusBar(model, into: &grid)
         if model.showHelp {

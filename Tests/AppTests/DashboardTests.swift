@@ -164,3 +164,44 @@ struct SearchTests {
         #expect(m.search == nil && m.shown.count == 96)
     }
 }
+
+@Suite("The shop screen")
+struct ShopScreenTests {
+    func marketWithHistory() throws -> MarketState {
+        var files: [String: String] = [:]
+        for name in SeedLoader.fileNames {
+            files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
+        }
+        var events = try SeedLoader.load(files: files).events(actor: "system", at: "2026-01-01T00:00:00Z")
+        let day = SimpleDate(iso: "2026-03-02")!
+        events.append(Event(actor: "gu", at: "t", key: "i1", body: .inspectionRecorded(Inspection(
+            shop: "A101", date: day, inspector: "gu", checklistVersion: 1,
+            outcomes: [ItemOutcome(item: "PRI-1", result: .fail, severity: .serious, note: nil), ItemOutcome(item: "QUA-1", result: .pass)]))))
+        events.append(Event(actor: "desk1", at: "t", key: "c1", body: .complaintFiled(ComplaintFiled(
+            receipt: "K7QX-9M2A", shop: "A101", category: "price", integrity: .price, text: "标价不符", amountFen: 100, wants: ["refund"],
+            consumerName: "张三丰", consumerPhone: "13812341234", consentToContact: true, date: day))))
+        return MarketState(events: events)
+    }
+
+    @Test func enterOpensTheShopWithItsRatingExplainedAndEscGoesBack() throws {
+        var m = model(try marketWithHistory(), 80, 24)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .shop && m.openShop == "A101")
+        let grid = Dashboard.view(m)
+        let text = grid.text
+        #expect(grid.rowText(0).hasPrefix(" A101  鉴明镜架批发部"))
+        #expect(text.contains("【亮身份】") && text.contains("【亮承诺】") && text.contains("【亮职责】") && text.contains("【保障】"))
+        #expect(text.contains("+60  基础分 #2"))
+        let all = ShopScreen.lines(m).map(\.text).joined(separator: "\n")
+        #expect(all.contains("-5   2026-03-02 检查不合格（严重）：PRI-1"))
+        #expect(all.contains("PRI-1（严重）期限 2026-03-09：已逾期"))
+        try assertGolden(grid, "shop-80x24")
+        // Scroll to the complaints: the consumer's name is masked, the phone never shown.
+        for _ in 0..<40 { _ = Dashboard.update(&m, .key(.character("j"))) }
+        let scrolled = Dashboard.view(m).text
+        #expect(scrolled.contains("K7QX-9M2A") && scrolled.contains("张**"))
+        #expect(!scrolled.contains("张三丰") && !scrolled.contains("1381234"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.screen == .merchants && m.position.selected == 0)
+    }
+}

@@ -161,7 +161,15 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the filter to clear") { $0.contains("1/96") }
         try tmux.send("/", "g", "j")
         _ = try tmux.waitFor("initials to find 高娟") { $0.contains("高娟") && $0.contains("/ 查找：gj") }
-        try tmux.send("Enter", "q")
+        // Open the shop and read how its rating is reached.
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the filter to apply") { $0.contains("查找“gj”") }
+        try tmux.send("Enter")
+        let shop = try tmux.waitFor("the shop screen") { $0.contains("【亮身份】") && $0.contains("经营者：高娟") }
+        #expect(shop.contains("年度星级】"))
+        try tmux.send("Escape")
+        _ = try tmux.waitFor("the list again") { $0.contains("查找“gj”") }
+        try tmux.send("q")
         #expect(tmux.waitForExit())
     }
 }

@@ -1,0 +1,97 @@
+import Core
+import Terminal
+
+/// The shop screen: 亮身份 / 亮承诺 / 亮职责, guarantees, the star rating with its arithmetic,
+/// rectifications, inspections, complaints (personal data masked), points, appeals and the reply.
+enum ShopScreen {
+    struct Line {
+        var text: String
+        var style: Style = .plain
+    }
+
+    static func lines(_ model: DashboardModel) -> [Line] {
+        guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return [] }
+        let t = model.t
+        let today = model.today
+        let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+        let heading = Style(bold: true, underline: true)
+        var out: [Line] = []
+        func section(_ zh: String, _ en: String) {
+            out.append(Line(text: ""))
+            out.append(Line(text: t(zh, en), style: heading))
+        }
+        out.append(Line(text: t("【亮身份】", "Identity"), style: heading))
+        out.append(Line(text: t("经营者：", "Owner: ") + merchant.owner + t("　支部：", "   Branch: ") + (market.branch(merchant.branch)?.name ?? "\(merchant.branch)")))
+        out.append(Line(text: t("挂牌：", "Plate: ") + merchant.plate.name(model.language) + t("　主营：", "   Business: ") + merchant.business))
+        out.append(Line(text: t("统一社会信用代码：", "Credit code: ") + merchant.creditCode))
+        section("【亮承诺】", "Pledges")
+        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        section("【亮职责】", "Duties")
+        out += merchant.duties.map { Line(text: "  " + $0) }
+        section("【保障】", "Guarantees")
+        out += merchant.guarantees.map { Line(text: "  " + $0) }
+        section("【\(today.year) 年度星级】 " + market.ratingLabel(of: merchant, today: today, language: model.language),
+                "\(today.year) rating: " + market.ratingLabel(of: merchant, today: today, language: model.language))
+        for line in result.lines {
+            let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
+            let source = line.sequence.map { " #\($0)" } ?? ""
+            let style: Style = (line.points ?? 0) < 0 ? Style(foreground: .red) : .plain
+            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + line.text(model.language) + source, style: style))
+        }
+        if let reply = market.replies[merchant.shopNumber]?[today.year] {
+            out.append(Line(text: t("  商户回应：", "  The shop's reply: ") + reply.value.text))
+        }
+        if !result.rectifications.isEmpty {
+            section("【整改】", "Rectifications")
+            for r in result.rectifications {
+                let state = r.closedOn.map { t("已于 \($0) 复查合格", "passed on \($0)") } ?? (today > r.deadline ? t("已逾期", "overdue") : t("整改中", "open"))
+                out.append(Line(text: "  \(r.item)（\(r.severity.name(model.language))）\(t("期限", "due")) \(r.deadline)：\(state)",
+                                style: r.closedOn == nil && today > r.deadline ? Style(foreground: .red, bold: true) : .plain))
+            }
+        }
+        let inspections = market.inspections[merchant.shopNumber] ?? []
+        section("【检查记录】", "Inspections")
+        if inspections.isEmpty { out.append(Line(text: t("  尚无检查", "  none yet"))) }
+        for i in inspections.reversed() {
+            let fails = i.value.failures.map { "\($0.item)(\($0.severity?.name(model.language) ?? ""))" }.joined(separator: " ")
+            out.append(Line(text: "  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails) + " #\(i.sequence)"))
+        }
+        let complaints = market.complaints.values.filter { $0.filed.shop == merchant.shopNumber }.sorted { $0.filedSequence > $1.filedSequence }
+        section("【投诉】", "Complaints")
+        if complaints.isEmpty { out.append(Line(text: t("  无", "  none"))) }
+        for c in complaints {
+            let who = c.filed.consumerName.map(PersonalData.maskName) ?? t("匿名", "anonymous")
+            out.append(Line(text: "  \(c.filed.receipt)  \(c.filed.date)  \(c.filed.integrity.name(model.language))  \(c.state.name(model.language))  \(who)"))
+        }
+        let points = market.contributions[merchant.shopNumber] ?? []
+        if !points.isEmpty {
+            section("【贡献分】", "Contribution points")
+            for p in points {
+                let state = p.approvedBy.map { t("\($0) 已审批", "approved by \($0)") } ?? t("待审批", "awaiting approval")
+                out.append(Line(text: "  \(p.entry.date)  \(p.entry.kind.name(model.language)) +\(p.entry.points)  \(p.entry.evidence)  \(state)"))
+            }
+        }
+        if let appeals = market.appeals[merchant.shopNumber], !appeals.isEmpty {
+            section("【复核】", "Appeals")
+            for a in appeals {
+                let decision = a.decision.map { "\($0.value.outcome.name(model.language))（\($0.value.reason)）" } ?? t("复核中", "under review")
+                out.append(Line(text: "  \(a.filed.date)  \(a.filed.reason)  → \(decision)"))
+            }
+        }
+        return out
+    }
+
+    static func draw(_ model: DashboardModel, into grid: inout Grid) {
+        guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return }
+        let bar = Style(foreground: .white, background: .blue, bold: true)
+        grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
+        grid.put(" \(merchant.shopNumber)  \(merchant.name)", x: 0, y: 0, style: bar)
+        let label = market.ratingLabel(of: merchant, today: model.today, language: model.language)
+        grid.put(label, x: model.size.width - DisplayWidth.of(label) - 1, y: 0, style: bar)
+        let all = lines(model)
+        let height = model.size.height - 2
+        for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
+            grid.put(line.text, x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
+        }
+    }
+}
