@@ -172,4 +172,45 @@ struct EndToEndTests {
         try tmux.send("q")
         #expect(tmux.waitForExit())
     }
+
+    @Test func hostileTextNeverReachesTheTerminalRaw() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        // A roster whose first shop has a name full of terminal control sequences.
+        let seeds = temporaryPath("hostile-seeds")
+        try FileManager.default.copyItem(atPath: packageRoot.path + "/seeds", toPath: seeds)
+        let merchants = seeds + "/merchants.csv"
+        var csv = try String(contentsOfFile: merchants, encoding: .utf8)
+        let hostile = "恶意\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}店"
+        csv = csv.replacingOccurrences(of: "A101,鉴明镜架批发部,", with: "A101,\(hostile),")
+        try csv.write(toFile: merchants, atomically: true, encoding: .utf8)
+        let data = temporaryPath("hostile-data")
+        #expect(try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", temporaryPath("hostile-key") + "/k"]).status == 0)
+
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let raw = temporaryPath("hostile-raw")
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) \(binary)", width: 80, height: 24)
+        // Everything the program writes to its terminal, byte for byte.
+        try tmux.run(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(raw)"], output: false)
+        try tmux.send("C-l")  // not bound: it only makes the program draw again
+        try tmux.send("/")
+        try tmux.send("-l", "恶意")
+        let screen = try tmux.waitFor("the hostile shop to be shown") { $0.contains("恶意␛]0;pwned␇␛[2J") }
+        #expect(screen.contains("¶店"))
+        try tmux.send("Enter", "Enter")
+        _ = try tmux.waitFor("its shop screen") { $0.contains("【亮身份】") }
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: raw)))
+        #expect(bytes.count > 1000, "the raw output was captured")
+        func contains(_ needle: [UInt8]) -> Bool {
+            guard needle.count <= bytes.count else { return false }
+            return (0...(bytes.count - needle.count)).contains { Array(bytes[$0..<$0 + needle.count]) == needle }
+        }
+        #expect(!contains([0x1B] + Array("]0;pwned".utf8)), "no raw OSC")
+        #expect(!contains(Array("pwned".utf8) + [0x07]), "no raw BEL")
+        #expect(!contains([0xC2, 0x9B]), "no C1 CSI")
+        #expect(!contains([0xE2, 0x80, 0xAE]), "no right-to-left override")
+        #expect(contains(Array("恶意␛]0;pwned␇".utf8)), "the visible replacements were drawn")
+    }
 }
