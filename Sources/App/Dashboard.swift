@@ -7,6 +7,7 @@ public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back
+    case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
 public struct KeyBinding: Sendable, Equatable {
@@ -24,6 +25,23 @@ public struct DashboardModel: Sendable, Equatable {
         case merchants
         /// One shop: identity, pledges, duties, guarantees, the rating explained, its records.
         case shop
+        case overview
+        case branches
+        case complaints
+    }
+
+    /// The dashboard's tabs, switched with 1–4 or Tab.
+    public enum Tab: Int, Sendable, Equatable, CaseIterable {
+        case overview = 1, merchants, branches, complaints
+
+        func title(_ language: Language) -> String {
+            switch self {
+            case .overview: return language.pick("概览", "Overview")
+            case .merchants: return language.pick("商户", "Shops")
+            case .branches: return language.pick("支部", "Branches")
+            case .complaints: return language.pick("投诉", "Complaints")
+            }
+        }
     }
 
     public var language: Language
@@ -78,7 +96,21 @@ public struct DashboardModel: Sendable, Equatable {
     /// How far the shop screen is scrolled, in lines.
     public var detailScroll = 0
 
-    public var screen: Screen { market == nil ? .firstRun : (openShop == nil ? .merchants : .shop) }
+    /// The tab shown (the merchants table first, as the office opens it most).
+    public var tab: Tab = .merchants
+    /// Selection in the complaint queue.
+    public var queuePosition = ListPosition()
+
+    public var screen: Screen {
+        if market == nil { return .firstRun }
+        if openShop != nil { return .shop }
+        switch tab {
+        case .overview: return .overview
+        case .merchants: return .merchants
+        case .branches: return .branches
+        case .complaints: return .complaints
+        }
+    }
 
     func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
 }
@@ -103,8 +135,30 @@ public enum Dashboard {
     /// The header takes one row, the table header one, the status bar one.
     static let chromeRows = 3
 
+    static let tabBindings: [KeyBinding] = DashboardModel.Tab.allCases.map { tab in
+        KeyBinding(keys: [.character(Character(String(tab.rawValue)))], action: .showTab(tab),
+                   zh: "切换到“\(tab.title(.zh))”", en: "show \(tab.title(.en))")
+    } + [
+        KeyBinding(keys: [.tab], action: .nextTab, zh: "下一个标签页", en: "next tab"),
+        KeyBinding(keys: [.backTab], action: .previousTab, zh: "上一个标签页", en: "previous tab"),
+    ]
+
+    static let commonBindings: [KeyBinding] = [
+        KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
+        KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+    ]
+
     public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
         switch screen {
+        case .overview, .branches:
+            return tabBindings + commonBindings
+        case .complaints:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
+                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+            ] + tabBindings + commonBindings
         case .firstRun:
             return [
                 KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next choice"),
@@ -124,9 +178,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("/")], action: .search, zh: "查找：店铺号、名称、经营者、拼音首字母或全拼", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户（亮身份、承诺、星级说明）", en: "open the selected shop"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
-                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
-                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
-            ]
+            ] + tabBindings + commonBindings
         case .shop:
             return [
                 KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "向下滚动", en: "scroll down"),
@@ -194,6 +246,14 @@ public enum Dashboard {
         case .quit: return [.quit]
         case .toggleHelp: model.showHelp.toggle(); return []
         case .closeHelp: model.showHelp = false; return []
+        case .showTab(let tab): model.tab = tab; return []
+        case .nextTab:
+            model.tab = DashboardModel.Tab(rawValue: model.tab.rawValue % DashboardModel.Tab.allCases.count + 1) ?? .overview
+            return []
+        case .previousTab:
+            let count = DashboardModel.Tab.allCases.count
+            model.tab = DashboardModel.Tab(rawValue: (model.tab.rawValue + count - 2) % count + 1) ?? .overview
+            return []
         default: break
         }
         switch model.screen {
@@ -228,6 +288,18 @@ public enum Dashboard {
                     model.openShop = model.shownMerchants[model.position.selected].shopNumber
                     model.detailScroll = 0
                 }
+            default: break
+            }
+        case .overview, .branches:
+            break
+        case .complaints:
+            let count = model.market.map { $0.complaintQueue(today: model.today).count } ?? 0
+            let rows = visibleRows(model)
+            switch action {
+            case .moveDown: model.queuePosition.move(by: 1, count: count, visibleRows: rows)
+            case .moveUp: model.queuePosition.move(by: -1, count: count, visibleRows: rows)
+            case .pageDown: model.queuePosition.move(by: rows, count: count, visibleRows: rows)
+            case .pageUp: model.queuePosition.move(by: -rows, count: count, visibleRows: rows)
             default: break
             }
         case .shop:
@@ -266,6 +338,9 @@ public enum Dashboard {
         case .firstRun: drawFirstRun(model, into: &grid)
         case .merchants: drawMerchants(model, into: &grid)
         case .shop: ShopScreen.draw(model, into: &grid)
+        case .overview: OverviewScreens.drawOverview(model, into: &grid)
+        case .branches: OverviewScreens.drawBranches(model, into: &grid)
+        case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
         }
         drawStatusBar(model, into: &grid)
         if model.showHelp {
@@ -281,9 +356,22 @@ public enum Dashboard {
         let bar = Style(foreground: .white, background: .blue, bold: true)
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         let market = model.market?.committee?.marketName ?? model.t("中国(丹阳)眼镜城", "China (Danyang) Eyewear City")
-        grid.put(" " + model.t("诚信 · \(market) 诚信党建", "chengxin · \(market) integrity programme"), x: 0, y: 0, style: bar)
+        let title = model.size.width >= 110 || model.market == nil
+            ? model.t("诚信 · \(market) 诚信党建", "chengxin · \(market) integrity programme")
+            : model.t("诚信党建", "chengxin")
+        var x = grid.put(" " + title + " ", x: 0, y: 0, style: bar)
+        if model.market != nil {
+            // The tabs, the current one highlighted.
+            for tab in DashboardModel.Tab.allCases {
+                let current = tab == model.tab && model.openShop == nil
+                x += grid.put(" \(tab.rawValue)\(tab.title(model.language)) ", x: x, y: 0,
+                              style: current ? Style(foreground: .blue, background: .white, bold: true, reverse: false) : bar)
+            }
+        }
         let w = DisplayWidth.of(right)
-        grid.put(right, x: max(0, model.size.width - w - 1), y: 0, style: bar)
+        if x + w + 1 < model.size.width {
+            grid.put(right, x: max(0, model.size.width - w - 1), y: 0, style: bar)
+        }
     }
 
     static func drawStatusBar(_ model: DashboardModel, into grid: inout Grid) {

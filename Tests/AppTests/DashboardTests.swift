@@ -40,7 +40,7 @@ struct DashboardTests {
         let market = try shippedMarket()
         let grid = Dashboard.view(model(market, 80, 24))
         // Title bar, table header, 21 rows, status bar.
-        #expect(grid.rowText(0).hasPrefix(" 诚信 · 中国(丹阳)眼镜城 诚信党建"))
+        #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览  2商户  3支部  4投诉"))
         #expect(grid.rowText(0).contains("党员经营户 96 家 · 党支部 5 个"))
         #expect(grid.rowText(1).hasPrefix(" 店铺号  店铺名称"))
         let first = market.merchants[0]
@@ -203,5 +203,47 @@ struct ShopScreenTests {
         #expect(!scrolled.contains("张三丰") && !scrolled.contains("1381234"))
         _ = Dashboard.update(&m, .key(.escape))
         #expect(m.screen == .merchants && m.position.selected == 0)
+    }
+}
+
+@Suite("Tabs: overview, branches, complaint queue")
+struct TabTests {
+    func demoMarket() throws -> MarketState {
+        var files: [String: String] = [:]
+        for name in SeedLoader.fileNames {
+            files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
+        }
+        let roster = try SeedLoader.load(files: files).events(actor: "system", at: "2026-01-01T00:00:00Z")
+        let history = try DemoHistory.events(after: roster) { pin in try PINHash.make(pin: pin, salt: Array(repeating: 1, count: 16), rounds: 1024) }
+        return MarketState(events: roster + history)
+    }
+
+    @Test func everyTabAt80x24And120x40() throws {
+        let market = try demoMarket()
+        for (width, height) in [(80, 24), (120, 40)] {
+            var m = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height), today: SimpleDate(iso: "2026-11-26")!)
+            m.logSummary = "日志 652 条 · 链头 0123456789ab"
+            _ = Dashboard.update(&m, .key(.character("1")))
+            #expect(m.screen == .overview)
+            let overview = Dashboard.view(m)
+            #expect(overview.text.contains("2026 年度星级分布（96 家）"))
+            #expect(overview.text.contains("近 12 个月投诉："))
+            try assertGolden(overview, "overview-\(width)x\(height)")
+            _ = Dashboard.update(&m, .key(.tab))
+            #expect(m.screen == .merchants)
+            _ = Dashboard.update(&m, .key(.tab))
+            let branches = Dashboard.view(m)
+            #expect(m.screen == .branches)
+            #expect(branches.text.contains("名次") && branches.text.contains("第一党支部"))
+            try assertGolden(branches, "branches-\(width)x\(height)")
+            _ = Dashboard.update(&m, .key(.character("4")))
+            let queue = Dashboard.view(m)
+            let open = market.complaintQueue(today: m.today)
+            #expect(queue.rowText(2).contains(open[0].filed.receipt), "overdue first")
+            #expect(queue.rowText(2).contains("逾期"))
+            try assertGolden(queue, "complaints-\(width)x\(height)")
+            _ = Dashboard.update(&m, .key(.backTab))
+            #expect(m.screen == .branches)
+        }
     }
 }

@@ -1,0 +1,128 @@
+import Core
+import Terminal
+
+/// The overview (the market at a glance), the branches compared, and the complaint queue.
+enum OverviewScreens {
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return "\(Int((value * 100).rounded()))%"
+    }
+
+    static func drawOverview(_ model: DashboardModel, into grid: inout Grid) {
+        guard let market = model.market else { return }
+        let t = model.t
+        Dashboard.drawTitle(model, right: "", into: &grid)
+        let today = model.today
+        let heading = Style(bold: true)
+        let half = model.size.width / 2
+        // Stars.
+        grid.put(t("\(today.year) 年度星级分布（\(market.merchants.count) 家）", "\(today.year) stars (\(market.merchants.count) shops)"), x: 1, y: 2, style: heading)
+        let distribution = market.starDistribution(today: today)
+        var items: [(label: String, value: Double)] = (1...5).reversed().map { (String(repeating: "★", count: $0), Double(distribution[$0])) }
+        items.append((t("待评定", "awaiting"), Double(distribution[0])))
+        Charts.render(into: &grid, rect: Rect(x: 1, y: 3, width: half - 2, height: 6), items: items)
+        // Complaints this month.
+        let month = market.complaints.values.filter { $0.filed.date.year == today.year && $0.filed.date.month == today.month }
+        grid.put(t("本月投诉 \(month.count) 件（按诚信类别）", "complaints this month: \(month.count)"), x: half + 1, y: 2, style: heading)
+        let byIntegrity = Integrity.allCases.map { integrity in (integrity.name(model.language), Double(month.filter { $0.filed.integrity == integrity }.count)) }
+        Charts.render(into: &grid, rect: Rect(x: half + 1, y: 3, width: model.size.width - half - 2, height: 4), items: byIntegrity)
+        let rules = market.rules(on: today)?.value
+        let open = market.complaints.values.filter { $0.state.isOpen }
+        let overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
+        grid.put(t("办理中 \(open.count) 件", "open: \(open.count)"), x: half + 1, y: 7)
+        grid.put(t("逾期 \(overdue) 件", "overdue: \(overdue)"), x: half + 14, y: 7,
+                 style: overdue > 0 ? Style(foreground: .red, bold: true) : .plain)
+        // Satisfaction and inspections per branch.
+        let figures = market.branchFigures(today: today).sorted { $0.branch.number < $1.branch.number }
+        let followUps = figures.compactMap(\.satisfactionRate)
+        grid.put(t("回访满意率（各支部）：", "satisfaction by branch: ") + figures.map { "\($0.branch.number):\(percent($0.satisfactionRate))" }.joined(separator: " "),
+                 x: 1, y: 10, maxWidth: model.size.width - 2)
+        _ = followUps
+        grid.put(t("检查覆盖率（本年度已检查的商户占比）", "inspection coverage this year"), x: 1, y: 12, style: heading)
+        Charts.render(into: &grid, rect: Rect(x: 1, y: 13, width: model.size.width - 2, height: 5),
+                      items: figures.map { ($0.branch.shortName, $0.inspectionCoverage * 100) })
+        // Twelve months of complaints.
+        let series = market.monthlyComplaints(today: today)
+        let spark = Charts.sparkline(series.map { Double($0.count) })
+        let first = series.first.map { "\($0.year)-\($0.month)" } ?? ""
+        grid.put(t("近 12 个月投诉：", "complaints, 12 months: ") + spark + "  (\(first) … \(series.map(\.count).map(String.init).joined(separator: " ")))",
+                 x: 1, y: 19, maxWidth: model.size.width - 2)
+        grid.put(t("按 2 查看商户，3 查看支部比较，4 查看投诉队列", "2 shops · 3 branches · 4 complaint queue"), x: 1, y: model.size.height - 3, style: Style(dim: true))
+    }
+
+    static func drawBranches(_ model: DashboardModel, into grid: inout Grid) {
+        guard let market = model.market else { return }
+        let t = model.t
+        Dashboard.drawTitle(model, right: "", into: &grid)
+        let figures = market.branchFigures(today: model.today)
+        let columns = [
+            TableColumn(title: t("名次", "Rank"), alignment: .right),
+            TableColumn(title: t("支部", "Branch"), flexible: true),
+            TableColumn(title: t("党员户", "Shops"), alignment: .right),
+            TableColumn(title: t("平均星级", "Avg ★"), alignment: .right),
+            TableColumn(title: t("投诉", "Compl."), alignment: .right),
+            TableColumn(title: t("逾期", "Overdue"), alignment: .right),
+            TableColumn(title: t("满意率", "Satisf."), alignment: .right),
+            TableColumn(title: t("检查覆盖", "Inspected"), alignment: .right),
+            TableColumn(title: t("贡献分", "Points"), alignment: .right),
+        ]
+        let rows = figures.enumerated().map { i, f -> [String] in
+            let average = f.averageStars.map { avg -> String in
+                let tenths = Int((avg * 10).rounded())
+                return "\(tenths / 10).\(tenths % 10)"
+            } ?? "—"
+            return [String(i + 1), f.branch.shortName, String(f.members), average, String(f.complaintsByIntegrity.values.reduce(0, +)),
+                    String(f.overdueComplaints), percent(f.satisfactionRate), percent(f.inspectionCoverage), String(f.contributionPoints)]
+        }
+        var table = TableView(columns: columns, rows: rows, position: ListPosition(selected: -1))
+        table.fitColumns(available: model.size.width - 2)
+        grid.put(t("比发展 · 比服务 · 比和谐：\(model.today.year) 年度各支部比较（按平均星级、满意率排名）", "The branches compared, \(model.today.year)"),
+                 x: 1, y: 2, maxWidth: model.size.width - 2, style: Style(bold: true))
+        table.render(into: &grid, rect: Rect(x: 1, y: 4, width: model.size.width - 2, height: rows.count + 1))
+        var y = 6 + rows.count
+        for f in figures.sorted(by: { $0.branch.number < $1.branch.number }) where y < model.size.height - 2 {
+            let parts = Integrity.allCases.map { "\($0.name(model.language)) \(f.complaintsByIntegrity[$0] ?? 0)" }.joined(separator: "  ")
+            grid.put("\(f.branch.shortName)：\(f.branch.secretary)  " + parts, x: 1, y: y, maxWidth: model.size.width - 2, style: Style(dim: true))
+            y += 1
+        }
+    }
+
+    static func drawComplaints(_ model: DashboardModel, into grid: inout Grid) {
+        guard let market = model.market else { return }
+        let t = model.t
+        let queue = market.complaintQueue(today: model.today)
+        Dashboard.drawTitle(model, right: "", into: &grid)
+        let rules = market.rules(on: model.today)?.value
+        let columns = [
+            TableColumn(title: t("受理编号", "Receipt")),
+            TableColumn(title: t("登记", "Filed")),
+            TableColumn(title: t("商户", "Shop"), flexible: true),
+            TableColumn(title: t("类别", "Integrity")),
+            TableColumn(title: t("状态", "State")),
+            TableColumn(title: t("期限", "Due")),
+        ]
+        let rows = queue.map { c -> [String] in
+            let shop = c.filed.shop.map { number in "\(number) \(market.merchant(shopNumber: number)?.name ?? "")" } ?? t("不清楚", "unknown")
+            let deadline = rules.flatMap { c.deadline(rules: $0, calendar: market.calendar) }
+            let overdue = rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false
+            let due = deadline.map { "\($0.month)-\($0.day)" + (overdue ? t(" 逾期", " late") : "") } ?? "—"
+            return [c.filed.receipt, "\(c.filed.date.month)-\(c.filed.date.day)", shop, c.filed.integrity.name(model.language), c.state.name(model.language), due]
+        }
+        if rows.isEmpty {
+            grid.put(t("没有办理中的投诉", "no open complaints"), x: 1, y: 2)
+            return
+        }
+        var table = TableView(columns: columns, rows: rows, position: model.queuePosition)
+        table.fitColumns(available: model.size.width - 2)
+        table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
+        // Overdue rows in the warning colour.
+        for (i, c) in queue.enumerated() where i >= model.queuePosition.offset && i - model.queuePosition.offset < model.size.height - 3 {
+            if let rules, c.isOverdue(today: model.today, rules: rules, calendar: market.calendar), i != model.queuePosition.selected {
+                let y = 2 + i - model.queuePosition.offset
+                for x in 1..<(model.size.width - 1) where grid[x, y].width > 0 {
+                    grid.put(grid[x, y].text, x: x, y: y, style: Style(foreground: .red, bold: true))
+                }
+            }
+        }
+    }
+}
