@@ -6,7 +6,7 @@ import Terminal
 public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
-    case search, clearFilter, openShop, back
+    case search, clearFilter, openShop, back, sortNext, sortReverse
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -65,6 +65,13 @@ public struct DashboardModel: Sendable, Equatable {
     private var searchIndex: [[Pinyin.Key]] = []
     /// Indices into `market.merchants` of the shops shown, in order.
     public private(set) var shown: [Int] = []
+    /// Each merchant's table row (all columns, the business one included), computed when the
+    /// market changes rather than on every key press.
+    private var rowCache: [[String]] = []
+    private var starCache: [Int] = []
+    /// The column the table is sorted by (see `Dashboard.merchantColumns`), and the direction.
+    public private(set) var sortColumn = 0
+    public private(set) var sortDescending = false
 
     public init(language: Language, dataDirectory: String, market: MarketState?, size: Size, today: SimpleDate) {
         self.today = today
@@ -83,12 +90,54 @@ public struct DashboardModel: Sendable, Equatable {
 
     mutating func rebuildIndex() {
         searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        if let market {
+            rowCache = Dashboard.merchantRows(market, language, wide: true, today: today)
+            starCache = market.merchants.map { market.rating(of: $0, today: today).stars ?? 0 }
+        } else {
+            rowCache = []
+            starCache = []
+        }
         applyFilter(filter)
+    }
+
+    /// Rows of the shown shops, in order; without the business column unless `wide`.
+    func shownRows(wide: Bool) -> [[String]] {
+        shown.map { i in
+            var row = rowCache[i]
+            if !wide { row.remove(at: 5) }
+            return row
+        }
     }
 
     mutating func applyFilter(_ query: String) {
         filter = query
-        shown = searchIndex.indices.filter { i in query.isEmpty || searchIndex[i].contains { $0.matches(query) } }
+        let matching = searchIndex.indices.filter { i in query.isEmpty || searchIndex[i].contains { $0.matches(query) } }
+        let column = sortColumn
+        let sorted = matching.sorted { a, b in
+            let ordered: Bool
+            switch column {
+            case 0: ordered = rowCache[a][0] < rowCache[b][0]
+            case 3: ordered = (market?.merchants[a].branch ?? 0, rowCache[a][0]) < (market?.merchants[b].branch ?? 0, rowCache[b][0])
+            case 6: ordered = (starCache[a], rowCache[a][0]) < (starCache[b], rowCache[b][0])
+            default:
+                let x = rowCache[a][min(column, 5)], y = rowCache[b][min(column, 5)]
+                ordered = x == y ? rowCache[a][0] < rowCache[b][0] : Pinyin.ascending(x, y)
+            }
+            return ordered
+        }
+        shown = sortDescending ? sorted.reversed() : sorted
+    }
+
+    /// Sorts by the next column (s) or reverses the order (S).
+    mutating func changeSort(reverse: Bool) {
+        if reverse {
+            sortDescending.toggle()
+        } else {
+            // Columns: shop number, name, owner, branch, plate, (business), stars.
+            sortColumn = [0, 1, 2, 3, 4, 6][(([0, 1, 2, 3, 4, 6].firstIndex(of: sortColumn) ?? 0) + 1) % 6]
+            sortDescending = sortColumn == 6
+        }
+        applyFilter(filter)
     }
 
     /// The shop open on the shop screen, by shop number.
@@ -177,6 +226,8 @@ public enum Dashboard {
                 KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
                 KeyBinding(keys: [.character("/")], action: .search, zh: "查找：店铺号、名称、经营者、拼音首字母或全拼", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户（亮身份、承诺、星级说明）", en: "open the selected shop"),
+                KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（中文按拼音）", en: "sort by the next column (Chinese by pinyin)"),
+                KeyBinding(keys: [.character("S")], action: .sortReverse, zh: "倒序", en: "reverse the order"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
             ] + tabBindings + commonBindings
         case .shop:
@@ -270,6 +321,9 @@ public enum Dashboard {
             let rows = visibleRows(model)
             switch action {
             case .search: model.search = TextFieldState(text: model.filter, limit: 40)
+            case .sortNext, .sortReverse:
+                model.changeSort(reverse: action == .sortReverse)
+                model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .clearFilter:
                 model.applyFilter("")
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
@@ -466,7 +520,11 @@ public enum Dashboard {
                             "\(market.merchants.count) member shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
         let wide = model.size.width >= 100
-        var table = TableView(columns: merchantColumns(model.language, wide: wide), rows: merchantRows(market, model.language, wide: wide, today: model.today, only: model.shownMerchants), position: model.position)
+        var columns = merchantColumns(model.language, wide: wide)
+        // Mark the sorted column.
+        let logical = wide ? model.sortColumn : (model.sortColumn == 6 ? 5 : model.sortColumn)
+        if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
+        var table = TableView(columns: columns, rows: model.shownRows(wide: wide), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

@@ -42,16 +42,16 @@ struct DashboardTests {
         // Title bar, table header, 21 rows, status bar.
         #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览  2商户  3支部  4投诉"))
         #expect(grid.rowText(0).contains("党员经营户 96 家 · 党支部 5 个"))
-        #expect(grid.rowText(1).hasPrefix(" 店铺号  店铺名称"))
+        #expect(grid.rowText(1).hasPrefix(" 店铺号▲  店铺名称"))
         let first = market.merchants[0]
         // Row 2 is the first shop: shop number at column 1, its name starting at column 9.
         #expect(grid[1, 2].text == "A")
-        #expect(grid[9, 2].text == String(first.name.first!))
-        #expect(grid[9, 2].width == 2 && grid[10, 2].width == 0)
+        #expect(grid[10, 2].text == String(first.name.first!))
+        #expect(grid[10, 2].width == 2 && grid[11, 2].width == 0)
         #expect(grid[1, 2].style.reverse, "the selected row is highlighted")
         #expect(!grid[1, 3].style.reverse)
         // Every name column begins at the same display column on every row.
-        let nameColumn = 9
+        let nameColumn = 10
         for (i, merchant) in market.merchants.prefix(21).enumerated() {
             #expect(grid[nameColumn, 2 + i].text == String(merchant.name.first!), "row \(i)")
             #expect(grid.rowText(2 + i).contains("待评定"))
@@ -245,5 +245,26 @@ struct TabTests {
             _ = Dashboard.update(&m, .key(.backTab))
             #expect(m.screen == .branches)
         }
+    }
+}
+
+@Suite("Sorting the merchants table")
+struct SortTests {
+    @Test func byAnyColumnChineseByPinyinStarsHighestFirst() throws {
+        var m = model(try shippedMarket(), 120, 40)
+        _ = Dashboard.update(&m, .key(.character("s")))
+        #expect(m.sortColumn == 1)
+        let names = m.shownMerchants.map(\.name)
+        #expect(names == names.sorted(by: Pinyin.ascending))
+        _ = Dashboard.update(&m, .key(.character("s")))
+        let owners = m.shownMerchants.map(\.owner)
+        #expect(owners == owners.sorted(by: Pinyin.ascending))
+        #expect(Dashboard.view(m).rowText(1).contains("经营者▲"))
+        _ = Dashboard.update(&m, .key(.character("S")))
+        #expect(m.shownMerchants.map(\.owner) == owners.reversed())
+        #expect(Dashboard.view(m).rowText(1).contains("经营者▼"))
+        for _ in 0..<3 { _ = Dashboard.update(&m, .key(.character("s"))) }
+        #expect(m.sortColumn == 6 && m.sortDescending, "stars sort highest first")
+        #expect(Dashboard.view(m).rowText(1).contains("星级▼"))
     }
 }
