@@ -86,7 +86,8 @@ struct Chengxin: ParsableCommand {
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
-                      InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self],
+                      InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
+                      VetoCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self],
         defaultSubcommand: Dashboard.self
     )
 
@@ -496,7 +497,7 @@ struct MerchantList: ParsableCommand {
             var lines = [header.joined(separator: ",")]
             for merchant in market.merchants {
                 let row = [merchant.shopNumber, merchant.name, merchant.owner, String(merchant.branch),
-                           merchant.plate.chineseName, market.rating(of: merchant, today: today).label(.zh)]
+                           merchant.plate.chineseName, market.ratingLabel(of: merchant, today: today, language: .zh)]
                 lines.append(row.map(CSVField.escape).joined(separator: ","))
             }
             Console.out(lines.joined(separator: "\n"))

@@ -6,7 +6,7 @@ import Log
 struct ComplaintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complaint", abstract: "Consumers' complaints (投诉): file, look up, handle.",
-        subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self])
+        subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self, ComplaintLink.self])
 }
 
 enum ReceiptCode {

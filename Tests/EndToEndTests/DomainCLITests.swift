@@ -104,4 +104,35 @@ struct DomainCLITests {
         let badAmount = try cli.run(["complaint", "file", "--category", "price", "--integrity", "price", "--text", "价格不符", "--amount", "12.345", "--as", "desk1"], pin: "5555")
         #expect(badAmount.status == 1 && badAmount.errors.contains("不是有效的数字"))
     }
+
+    @Test func vetoPublicationAppealAndReply() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager"], newPIN: "4321").status == 1, "a second manager needs --as")
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "1234", newPIN: "4321").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
+        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "1234").status == 0)
+
+        let refused = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "售假", "--as", "gu"], pin: "2222")
+        #expect(refused.status == 1 && refused.errors.contains("无权进行此操作"))
+        #expect(try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["merchant", "show", "A101", "--explain"]).output.contains("一票否决（售假，2026-03-03）：定为 1 星"))
+
+        let early = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "不服", "--as", "gu"], pin: "2222")
+        #expect(early.status == 1 && early.errors.contains("尚未公示"))
+        #expect(try cli.run(["ratings", "publish", "--year", "2026", "--as", "li"], pin: "1234").status == 0)
+        let filed = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "否决依据不足", "--as", "gu"], pin: "2222")
+        #expect(filed.status == 0)
+        let appeal = try #require(filed.output.split(separator: "#").last?.prefix { $0.isNumber })
+        #expect(try cli.run(["merchant", "list", "--format", "csv"]).output.contains("A101,鉴明镜架批发部,高娟,1,党员示范岗,★☆☆☆☆ 复核中"))
+        // li inspected A101: involved, so zhou decides.
+        let involved = try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "li"], pin: "1234")
+        #expect(involved.status == 1 && involved.errors.contains("利害关系人"))
+        #expect(try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "zhou"], pin: "4321").status == 0)
+        #expect(try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "已停售涉事商品，接受监督", "--as", "gu"], pin: "2222").status == 0)
+        let shown = try cli.run(["merchant", "show", "A101"]).output
+        #expect(shown.contains("商户回应：已停售涉事商品，接受监督"))
+        #expect(!shown.contains("复核中"))
+    }
 }
