@@ -133,13 +133,13 @@ struct Dashboard: ParsableCommand {
         do {
             backend = try NcursesBackend()
         } catch {
-            throw Console.fail(common.lang.pick(error.zh, error.en))
+            throw Console.fail(error.text(common.lang))
         }
         defer { backend.shutdown() }
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
         if let store {
             model.logSummary = store.summary(common.lang)
-            if let warning = store.log.warnings.first { model.notice = common.lang.pick(warning.zh, warning.en) }
+            if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
         if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
         let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
@@ -208,9 +208,20 @@ struct CLIProblem: Error {
     let text: String
 }
 
-extension LogError {
+/// Anything with a Chinese and an English sentence, shown in the user's language.
+protocol BilingualText {
+    var zh: String { get }
+    var en: String { get }
+}
+
+extension BilingualText {
     func text(_ language: Language) -> String { language.pick(zh, en) }
 }
+
+extension LogError: BilingualText {}
+extension LogWarning: BilingualText {}
+extension CheckpointProblem: BilingualText {}
+extension NcursesBackend.Unusable: BilingualText {}
 
 struct Initialize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -233,7 +244,7 @@ struct Initialize: ParsableCommand {
         } catch {
             throw Console.fail(error.text)
         }
-        for warning in store.log.warnings { Console.error(common.lang.pick(warning.zh, warning.en)) }
+        for warning in store.log.warnings { Console.error(warning.text(common.lang)) }
         if demo {
             do {
                 let added = try Initialize.addDemo(to: store)
@@ -365,7 +376,7 @@ struct Verify: ParsableCommand {
                 Console.out(common.t("没有已签名的检查点（chengxin checkpoint 可以签一个）。", "no signed checkpoints (chengxin checkpoint signs one)."))
                 return true
             }
-            for problem in problems { Console.out(common.t("检查点不符：", "checkpoint mismatch: ") + problem.zhOrEn(common.lang)) }
+            for problem in problems { Console.out(common.t("检查点不符：", "checkpoint mismatch: ") + problem.text(common.lang)) }
             if let last = checkpoints.last, problems.isEmpty {
                 let whose = trusted == nil ? common.t("（本机没有签名密钥，只核对了检查点自带的公钥）", " (no signing key here: checked against the keys the checkpoints name)") : ""
                 Console.out(common.t("\(checkpoints.count) 个已签名检查点均相符；最近一个在第 \(last.sequence) 条（\(last.at)）", "all \(checkpoints.count) signed checkpoints match; the latest covers record \(last.sequence) (\(last.at))") + whose)
@@ -376,10 +387,6 @@ struct Verify: ParsableCommand {
             return false
         }
     }
-}
-
-extension CheckpointProblem {
-    func zhOrEn(_ language: Language) -> String { language.pick(zh, en) }
 }
 
 /// `chengxin checkpoint`: sign the current head now.
