@@ -28,6 +28,8 @@ public struct DashboardModel: Sendable, Equatable {
         case overview
         case branches
         case complaints
+        /// User name and PIN, when the data directory has users.
+        case login
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
@@ -82,7 +84,7 @@ public struct DashboardModel: Sendable, Equatable {
         rebuildIndex()
     }
 
-    /// The shops shown, after the filter.
+    /// The shops shown, after the filter (and, for a secretary, only their branch).
     public var shownMerchants: [Merchant] {
         guard let market else { return [] }
         return shown.map { market.merchants[$0] }
@@ -111,7 +113,12 @@ public struct DashboardModel: Sendable, Equatable {
 
     mutating func applyFilter(_ query: String) {
         filter = query
-        let matching = searchIndex.indices.filter { i in query.isEmpty || searchIndex[i].contains { $0.matches(query) } }
+        var ownBranch: Int?
+        if case .secretary(let branch)? = user?.role { ownBranch = branch }
+        let matching = searchIndex.indices.filter { i in
+            if let ownBranch, market?.merchants[i].branch != ownBranch { return false }
+            return query.isEmpty || searchIndex[i].contains { $0.matches(query) }
+        }
         let column = sortColumn
         let sorted = matching.sorted { a, b in
             let ordered: Bool
@@ -140,6 +147,11 @@ public struct DashboardModel: Sendable, Equatable {
         applyFilter(filter)
     }
 
+    /// Who is logged in (nil before login, or when the data directory has no users yet).
+    public var user: User?
+    /// The login form, while the data directory has users and nobody is logged in.
+    public var login = LoginForm()
+
     /// The shop open on the shop screen, by shop number.
     public var openShop: String?
     /// How far the shop screen is scrolled, in lines.
@@ -151,7 +163,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var queuePosition = ListPosition()
 
     public var screen: Screen {
-        if market == nil { return .firstRun }
+        guard let market else { return .firstRun }
+        if user == nil && !market.users.isEmpty { return .login }
         if openShop != nil { return .shop }
         switch tab {
         case .overview: return .overview
@@ -170,6 +183,10 @@ public enum DashboardMessage: Sendable, Equatable {
     /// The data directory was created or the log grew: the new state to show.
     case marketChanged(MarketState, logSummary: String)
     case failed(String)
+    /// The PIN was right.
+    case authenticated(User)
+    /// The PIN was wrong, or the user unknown: what to tell the person.
+    case authenticationFailed(String)
 }
 
 /// Work that `update` asks the program to do outside it.
@@ -178,6 +195,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case createFromShippedRoster
     /// The shipped roster plus a year of fictional demo history with demo users.
     case createDemo
+    /// Check a user's PIN (slow on purpose); the answer comes back as a message.
+    case authenticate(user: String, pin: String)
 }
 
 public enum Dashboard {
@@ -199,6 +218,12 @@ public enum Dashboard {
 
     public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
         switch screen {
+        case .login:
+            return [
+                KeyBinding(keys: [.tab, .down, .backTab, .up], action: .moveDown, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN"),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "登录", en: "log in"),
+                KeyBinding(keys: [.control("c")], action: .quit, zh: "退出", en: "quit"),
+            ]
         case .overview, .branches:
             return tabBindings + commonBindings
         case .complaints:
@@ -262,12 +287,26 @@ public enum Dashboard {
         case .failed(let text):
             model.notice = text
             return []
+        case .authenticated(let user):
+            model.user = user
+            model.login = LoginForm()
+            model.notice = model.t("欢迎，\(user.displayName)（\(user.role.name(.zh))）", "welcome, \(user.displayName) (\(user.role.name(.en)))")
+            model.rebuildIndex()
+            model.position.moveTo(0, count: model.shown.count, visibleRows: visibleRows(model))
+            return []
+        case .authenticationFailed(let text):
+            model.login.message = text
+            model.login.pin = TextFieldState(limit: 8)
+            return []
         case .key(let key):
             model.notice = nil
             if model.showHelp {
                 // Any key closes the help; q and ? only close it, they do not act behind it.
                 model.showHelp = false
                 return []
+            }
+            if model.screen == .login {
+                return LoginScreen.handle(key, &model)
             }
             if var field = model.search {
                 switch key {
@@ -344,7 +383,7 @@ public enum Dashboard {
                 }
             default: break
             }
-        case .overview, .branches:
+        case .overview, .branches, .login:
             break
         case .complaints:
             let count = model.market.map { $0.complaintQueue(today: model.today).count } ?? 0
@@ -392,6 +431,7 @@ public enum Dashboard {
         case .firstRun: drawFirstRun(model, into: &grid)
         case .merchants: drawMerchants(model, into: &grid)
         case .shop: ShopScreen.draw(model, into: &grid)
+        case .login: LoginScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
@@ -414,7 +454,7 @@ public enum Dashboard {
             ? model.t("诚信 · \(market) 诚信党建", "chengxin · \(market) integrity programme")
             : model.t("诚信党建", "chengxin")
         var x = grid.put(" " + title + " ", x: 0, y: 0, style: bar)
-        if model.market != nil {
+        if model.market != nil && model.screen != .login {
             // The tabs, the current one highlighted.
             for tab in DashboardModel.Tab.allCases {
                 let current = tab == model.tab && model.openShop == nil
@@ -454,6 +494,7 @@ public enum Dashboard {
         if let notice = model.notice {
             left += notice
         } else {
+            if let user = model.user { left += user.displayName + "（" + user.role.name(model.language) + "）  " }
             left += model.t("数据：", "data: ") + model.dataDirectory
             if !model.logSummary.isEmpty { left += "  " + model.logSummary }
         }

@@ -166,10 +166,26 @@ final class LiveDashboard: DashboardEnvironment {
         self.store = store
     }
 
+    /// Consecutive wrong PINs in this session; each costs more waiting.
+    private var failures = 0
+
     func perform(_ effect: DashboardEffect) -> DashboardMessage? {
         switch effect {
         case .quit:
             return nil
+        case .authenticate(let name, let pin):
+            guard let market = store?.market else { return nil }
+            guard let user = market.users[name], user.pin.matches(pin) else {
+                failures += 1
+                // Slow down guessing: 1 s, 2 s, … up to 8 s per wrong attempt.
+                sleep(UInt32(min(8, failures)))
+                return .authenticationFailed(language.pick("用户名或 PIN 不正确（第 \(failures) 次）", "wrong user name or PIN (attempt \(failures))"))
+            }
+            if user.role == .kiosk {
+                return .authenticationFailed(language.pick("服务台账号请使用 chengxin kiosk", "kiosk accounts use chengxin kiosk"))
+            }
+            failures = 0
+            return .authenticated(user)
         case .createFromShippedRoster, .createDemo:
             do {
                 let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language)

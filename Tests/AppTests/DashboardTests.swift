@@ -223,6 +223,8 @@ struct TabTests {
         for (width, height) in [(80, 24), (120, 40)] {
             var m = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height), today: SimpleDate(iso: "2026-11-26")!)
             m.logSummary = "日志 652 条 · 链头 0123456789ab"
+            #expect(m.screen == .login, "the demo has users")
+            _ = Dashboard.update(&m, .authenticated(try #require(market.users["zhuren"])))
             _ = Dashboard.update(&m, .key(.character("1")))
             #expect(m.screen == .overview)
             let overview = Dashboard.view(m)
@@ -266,5 +268,55 @@ struct SortTests {
         for _ in 0..<3 { _ = Dashboard.update(&m, .key(.character("s"))) }
         #expect(m.sortColumn == 6 && m.sortDescending, "stars sort highest first")
         #expect(Dashboard.view(m).rowText(1).contains("星级▼"))
+    }
+}
+
+@Suite("Login and roles")
+struct LoginTests {
+    func marketWithUsers() throws -> (MarketState, User, User) {
+        var files: [String: String] = [:]
+        for name in SeedLoader.fileNames {
+            files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
+        }
+        var events = try SeedLoader.load(files: files).events(actor: "system", at: "2026-01-01T00:00:00Z")
+        let hash = try PINHash.make(pin: "1234", salt: Array(repeating: 2, count: 16), rounds: 1024)
+        let manager = User(name: "li", displayName: "李主任", role: .manager, pin: hash)
+        let secretary = User(name: "wang", displayName: "王书记", role: .secretary(branch: 2), pin: hash)
+        events.append(Event(actor: "system", at: "t", key: "u1", body: .userRegistered(manager)))
+        events.append(Event(actor: "li", at: "t", key: "u2", body: .userRegistered(secretary)))
+        return (MarketState(events: events), manager, secretary)
+    }
+
+    @Test func theLoginFormTypesANameAndAMaskedPIN() throws {
+        let (market, _, secretary) = try marketWithUsers()
+        var m = model(market, 80, 24)
+        #expect(m.screen == .login)
+        for c in "wang" { _ = Dashboard.update(&m, .key(.character(c))) }
+        _ = Dashboard.update(&m, .key(.tab))
+        for c in "12a34" { _ = Dashboard.update(&m, .key(.character(c))) }
+        var grid = Dashboard.view(m)
+        #expect(grid.text.contains("wang"))
+        #expect(grid.rowText(8).contains("●●●●") && !grid.rowText(8).contains("1"))
+        #expect(grid.text.contains("PIN 只含数字"))
+        try assertGolden(grid, "login-80x24")
+        #expect(Dashboard.update(&m, .key(.enter)) == [.authenticate(user: "wang", pin: "1234")])
+        _ = Dashboard.update(&m, .authenticationFailed("用户名或 PIN 不正确（第 1 次）"))
+        #expect(m.login.pin.text.isEmpty && Dashboard.view(m).text.contains("用户名或 PIN 不正确"))
+        // The secretary sees the shops of their own branch.
+        _ = Dashboard.update(&m, .authenticated(secretary))
+        #expect(m.screen == .merchants)
+        #expect(m.shownMerchants.count == market.merchants.filter { $0.branch == 2 }.count)
+        #expect(m.shownMerchants.allSatisfy { $0.branch == 2 })
+        grid = Dashboard.view(m)
+        #expect(grid.rowText(23).contains("王书记（第 2 支部书记）") || grid.rowText(23).contains("欢迎，王书记"))
+    }
+
+    @Test func aManagerSeesEveryShop() throws {
+        let (market, manager, _) = try marketWithUsers()
+        var m = model(market, 80, 24)
+        _ = Dashboard.update(&m, .authenticated(manager))
+        #expect(m.shown.count == 96)
+        _ = Dashboard.update(&m, .key(.character("j")))
+        #expect(Dashboard.view(m).rowText(23).contains("李主任（市场管理方）"))
     }
 }

@@ -124,7 +124,17 @@ struct EndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
+        // The data directory has users now: log in first; a wrong PIN is refused.
+        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
+        try tmux.send("-l", "li")
+        try tmux.send("Tab")
+        try tmux.send("-l", "9999")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the refusal") { $0.contains("用户名或 PIN 不正确") }
+        try tmux.send("-l", "1234")
+        try tmux.send("Enter")
         let first = try tmux.waitFor("the table") { $0.contains("天恒眼镜商行") }
+        #expect(first.contains("li（市场管理方）") || first.contains("欢迎，li"))
         #expect(first.split(separator: "\n").first { $0.contains("A102") }?.contains("★★☆☆☆") == true, "a clean inspection: 60 points, 2 stars")
         #expect(first.split(separator: "\n").first { $0.contains("A101") }?.contains("待评定") == true)
 
