@@ -6,7 +6,7 @@ import Terminal
 public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
-    case search, clearFilter, openShop, back, sortNext, sortReverse
+    case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -30,6 +30,8 @@ public struct DashboardModel: Sendable, Equatable {
         case complaints
         /// User name and PIN, when the data directory has users.
         case login
+        /// The inspection form, from the shop screen.
+        case inspection
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
@@ -154,6 +156,8 @@ public struct DashboardModel: Sendable, Equatable {
 
     /// The shop open on the shop screen, by shop number.
     public var openShop: String?
+    /// The inspection being recorded, on the shop screen.
+    public var inspectionForm: InspectionForm?
     /// How far the shop screen is scrolled, in lines.
     public var detailScroll = 0
 
@@ -165,6 +169,7 @@ public struct DashboardModel: Sendable, Equatable {
     public var screen: Screen {
         guard let market else { return .firstRun }
         if user == nil && !market.users.isEmpty { return .login }
+        if inspectionForm != nil { return .inspection }
         if openShop != nil { return .shop }
         switch tab {
         case .overview: return .overview
@@ -195,6 +200,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case createFromShippedRoster
     /// The shipped roster plus a year of fictional demo history with demo users.
     case createDemo
+    /// Record an inspection (validated again under the log's lock); the answer comes back as a message.
+    case recordInspection(Inspection, by: User)
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
     case authenticate(user: String, pin: String)
 }
@@ -218,6 +225,13 @@ public enum Dashboard {
 
     public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
         switch screen {
+        case .inspection:
+            return [
+                KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
+                KeyBinding(keys: [.character("1"), .character("2"), .character("3"), .character("4"), .character(" ")], action: .confirm, zh: "合格 / 一般 / 严重 / 不适用", en: "pass / minor / serious / n.a."),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
+                KeyBinding(keys: [.escape], action: .back, zh: "放弃", en: "cancel"),
+            ]
         case .login:
             return [
                 KeyBinding(keys: [.tab, .down, .backTab, .up], action: .moveDown, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN"),
@@ -262,6 +276,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回商户列表", en: "back to the list"),
+                KeyBinding(keys: [.character("i")], action: .inspect, zh: "记录一次检查（管理方或本支部书记）", en: "record an inspection (manager or the branch's secretary)"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -307,6 +322,9 @@ public enum Dashboard {
             }
             if model.screen == .login {
                 return LoginScreen.handle(key, &model)
+            }
+            if model.screen == .inspection {
+                return InspectionScreen.handle(key, &model)
             }
             if var field = model.search {
                 switch key {
@@ -383,7 +401,7 @@ public enum Dashboard {
                 }
             default: break
             }
-        case .overview, .branches, .login:
+        case .overview, .branches, .login, .inspection:
             break
         case .complaints:
             let count = model.market.map { $0.complaintQueue(today: model.today).count } ?? 0
@@ -404,6 +422,18 @@ public enum Dashboard {
             case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
             case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
             case .back: model.openShop = nil
+            case .inspect:
+                guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
+                guard let user = model.user else {
+                    model.notice = model.t("记录检查需要先登录（先用 chengxin user add 添加用户）", "log in to record an inspection (add users with chengxin user add)")
+                    break
+                }
+                do throws(LocalizedMessage) {
+                    try Action.recordInspection(branch: merchant.branch).check(user.role)
+                    model.inspectionForm = InspectionForm(shop: shop, items: market.checklist?.items ?? [])
+                } catch {
+                    model.notice = error.text(model.language)
+                }
             default: break
             }
         }
@@ -432,6 +462,7 @@ public enum Dashboard {
         case .merchants: drawMerchants(model, into: &grid)
         case .shop: ShopScreen.draw(model, into: &grid)
         case .login: LoginScreen.draw(model, into: &grid)
+        case .inspection: InspectionScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)

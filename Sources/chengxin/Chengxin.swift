@@ -173,6 +173,24 @@ final class LiveDashboard: DashboardEnvironment {
         switch effect {
         case .quit:
             return nil
+        case .recordInspection(let inspection, let user):
+            guard let store else { return nil }
+            do {
+                let before = store.log.lastSequence
+                let today = MarketClock.today()
+                try store.append(events: { market in
+                    do throws(LocalizedMessage) {
+                        try market.validate(inspection, by: user, today: today)
+                    } catch {
+                        throw CLIProblem(text: error.text(self.language))
+                    }
+                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "inspection:\(UUID().uuidString)", body: .inspectionRecorded(inspection))]
+                })
+                _ = before
+                return .marketChanged(store.market, logSummary: store.summary(language))
+            } catch {
+                return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
+            }
         case .authenticate(let name, let pin):
             guard let market = store?.market else { return nil }
             guard let user = market.users[name], user.pin.matches(pin) else {

@@ -320,3 +320,40 @@ struct LoginTests {
         #expect(Dashboard.view(m).rowText(23).contains("李主任（市场管理方）"))
     }
 }
+
+@Suite("Recording an inspection from the shop screen")
+struct InspectionFormTests {
+    @Test func allPassInTwoKeysAndFailuresWithTheirDeadline() throws {
+        let (market, manager, secretary) = try LoginTests().marketWithUsers()
+        var m = model(market, 80, 24)
+        _ = Dashboard.update(&m, .authenticated(manager))
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.openShop == "A101")
+        _ = Dashboard.update(&m, .key(.character("i")))
+        #expect(m.screen == .inspection)
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("3")))
+        let grid = Dashboard.view(m)
+        let item = market.checklist!.items[1]
+        #expect(grid.text.contains("\(item.id) "))
+        #expect(grid.text.contains("不合格（严重）整改期限 \(market.calendar.addingWorkingDays(5, to: m.today))"))
+        try assertGolden(grid, "inspection-80x24")
+        let effects = Dashboard.update(&m, .key(.enter))
+        guard case .recordInspection(let inspection, let by)? = effects.first else {
+            Issue.record("Enter records the inspection")
+            return
+        }
+        #expect(by == manager && inspection.shop == "A101" && inspection.date == m.today)
+        #expect(inspection.failures.map(\.item) == [item.id] && inspection.failures.first?.severity == .serious)
+        #expect(inspection.outcomes.count == market.checklist!.items.count)
+        #expect(m.screen == .shop)
+        // A secretary of another branch is refused on the spot.
+        var other = model(market, 80, 24)
+        _ = Dashboard.update(&other, .authenticated(secretary))
+        _ = Dashboard.update(&other, .key(.escape))
+        other.openShop = "A101"
+        _ = Dashboard.update(&other, .key(.character("i")))
+        #expect(other.screen == .shop)
+        #expect(other.notice?.contains("只能为本支部的商户记录检查") == true)
+    }
+}

@@ -223,4 +223,36 @@ struct EndToEndTests {
         #expect(!contains([0xE2, 0x80, 0xAE]), "no right-to-left override")
         #expect(contains(Array("恶意␛]0;pwned␇".utf8)), "the visible replacements were drawn")
     }
+
+    @Test func recordAnInspectionWithASeriousFailureInTheDashboard() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
+        try tmux.send("-l", "li")
+        try tmux.send("Enter")
+        try tmux.send("-l", "1234")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
+        try tmux.send("/", "g", "j", "Enter")
+        _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the shop screen") { $0.contains("【亮身份】") && $0.contains("待评定") }
+        try tmux.send("i")
+        _ = try tmux.waitFor("the inspection form") { $0.contains("记录检查：A101") }
+        try tmux.send("j", "3")
+        _ = try tmux.waitFor("the failure and its deadline") { $0.contains("不合格（严重）整改期限 2026-03-10") }
+        try tmux.send("Enter")
+        let after = try tmux.waitFor("the stars to change") { $0.contains("【亮身份】") && $0.contains("★☆☆☆☆") }
+        #expect(after.contains("A101  鉴明镜架批发部"))
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+        // The inspection is in the log, by li, and the chain verifies.
+        #expect(try cli.run(["log"]).output.contains("li  inspection.recorded"))
+        #expect(try cli.run(["verify"]).status == 0)
+    }
 }
