@@ -283,6 +283,31 @@ public enum Dashboard {
         }
     }
 
+    /// Mouse: a click selects a row of a list (a second click on it opens the shop); the wheel scrolls.
+    static func mouse(_ button: MouseButton, column x: Int, row y: Int, _ model: inout DashboardModel) -> [DashboardEffect] {
+        switch (model.screen, button) {
+        case (_, .left) where y == 0:
+            // A click on a tab in the title bar.
+            if let tab = tabRanges(model).first(where: { $0.columns.contains(x) })?.tab {
+                model.openShop = nil
+                model.tab = tab
+            }
+        case (.merchants, .left):
+            let index = model.position.offset + (y - 2)
+            guard y >= 2, y < model.size.height - 1, index < model.shown.count else { return [] }
+            if index == model.position.selected {
+                return perform(.openShop, on: &model)
+            }
+            model.position.moveTo(index, count: model.shown.count, visibleRows: visibleRows(model))
+        case (.merchants, .wheelDown): model.position.move(by: 3, count: model.shown.count, visibleRows: visibleRows(model))
+        case (.merchants, .wheelUp): model.position.move(by: -3, count: model.shown.count, visibleRows: visibleRows(model))
+        case (.shop, .wheelDown): for _ in 0..<3 { _ = perform(.moveDown, on: &model) }
+        case (.shop, .wheelUp): for _ in 0..<3 { _ = perform(.moveUp, on: &model) }
+        default: break
+        }
+        return []
+    }
+
     public static func visibleRows(_ model: DashboardModel) -> Int {
         max(1, model.size.height - chromeRows)
     }
@@ -325,6 +350,9 @@ public enum Dashboard {
             }
             if model.screen == .inspection {
                 return InspectionScreen.handle(key, &model)
+            }
+            if case .mouse(let button, let x, let y) = key {
+                return Dashboard.mouse(button, column: x, row: y, &model)
             }
             if var field = model.search {
                 switch key {
@@ -477,21 +505,35 @@ public enum Dashboard {
         return grid
     }
 
-    static func drawTitle(_ model: DashboardModel, right: String, into grid: inout Grid) {
-        let bar = Style(foreground: .white, background: .blue, bold: true)
-        grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
+    static func titleText(_ model: DashboardModel) -> String {
         let market = model.market?.committee?.marketName ?? model.t("中国(丹阳)眼镜城", "China (Danyang) Eyewear City")
         let title = model.size.width >= 110 || model.market == nil
             ? model.t("诚信 · \(market) 诚信党建", "chengxin · \(market) integrity programme")
             : model.t("诚信党建", "chengxin")
-        var x = grid.put(" " + title + " ", x: 0, y: 0, style: bar)
-        if model.market != nil && model.screen != .login {
-            // The tabs, the current one highlighted.
-            for tab in DashboardModel.Tab.allCases {
-                let current = tab == model.tab && model.openShop == nil
-                x += grid.put(" \(tab.rawValue)\(tab.title(model.language)) ", x: x, y: 0,
-                              style: current ? Style(foreground: .blue, background: .white, bold: true, reverse: false) : bar)
-            }
+        return " " + title + " "
+    }
+
+    /// Where each tab is drawn in the title bar (none on the first-run and login screens).
+    static func tabRanges(_ model: DashboardModel) -> [(tab: DashboardModel.Tab, columns: Range<Int>)] {
+        guard model.market != nil, model.screen != .login else { return [] }
+        var x = DisplayWidth.of(titleText(model))
+        return DashboardModel.Tab.allCases.map { tab in
+            let width = DisplayWidth.of(" \(tab.rawValue)\(tab.title(model.language)) ")
+            defer { x += width }
+            return (tab, x..<(x + width))
+        }
+    }
+
+    static func drawTitle(_ model: DashboardModel, right: String, into grid: inout Grid) {
+        let bar = Style(foreground: .white, background: .blue, bold: true)
+        grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
+        var x = grid.put(titleText(model), x: 0, y: 0, style: bar)
+        // The tabs, the current one highlighted.
+        for (tab, columns) in tabRanges(model) {
+            let current = tab == model.tab && model.openShop == nil
+            grid.put(" \(tab.rawValue)\(tab.title(model.language)) ", x: columns.lowerBound, y: 0,
+                     style: current ? Style(foreground: .blue, background: .white, bold: true) : bar)
+            x = columns.upperBound
         }
         let w = DisplayWidth.of(right)
         if x + w + 1 < model.size.width {

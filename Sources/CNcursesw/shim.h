@@ -30,4 +30,21 @@ static inline int cx_keypad_on(void) { return keypad(stdscr, TRUE); }
 static inline int cx_timeout_ms(int ms) { timeout(ms); return 0; }
 static inline int cx_move(int y, int x) { return move(y, x); }
 
+static inline int cx_key_mouse(void) { return KEY_MOUSE; }
+static inline void cx_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+/// Reads the pending mouse event: 1 left press, 4 wheel up, 5 wheel down, 0 other; -1 none.
+static inline int cx_get_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+    return 0;
+}
+
 #endif

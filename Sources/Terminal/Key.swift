@@ -8,6 +8,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case control(Character)
     case function(Int)
     case resize
+    /// A mouse press at a cell.
+    case mouse(MouseButton, x: Int, y: Int)
 
     /// How the key is written in help texts.
     public var description: String {
@@ -31,6 +33,12 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .control(let c): return "Ctrl-" + String(c).uppercased()
         case .function(let n): return "F\(n)"
         case .resize: return "resize"
+        case .mouse(let button, _, _):
+            switch button {
+            case .left: return "鼠标点击"
+            case .wheelUp: return "滚轮上"
+            case .wheelDown: return "滚轮下"
+            }
         }
     }
 
@@ -46,6 +54,10 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         default: return Unicode.Scalar(code).map { .character(Character($0)) }
         }
     }
+}
+
+public enum MouseButton: Sendable, Hashable {
+    case left, wheelUp, wheelDown
 }
 
 /// What waiting for input produced.

@@ -19,7 +19,7 @@ public final class NcursesBackend: TerminalBackend {
 
     /// Starts curses on the controlling terminal. Sets the locale first; a terminal whose
     /// locale is not UTF-8 is switched to C.UTF-8 when possible, else refused.
-    public init() throws(Unusable) {
+    public init(mouse: Bool = true) throws(Unusable) {
         _ = setlocale(LC_ALL, "")
         if !DisplayWidth.isUTF8Codeset() {
             _ = setlocale(LC_ALL, "C.UTF-8")
@@ -43,6 +43,7 @@ public final class NcursesBackend: TerminalBackend {
         set_escdelay(25)
         curs_set(0)
         useColor = has_colors() && getenv("NO_COLOR") == nil
+        if mouse { cx_enable_mouse() }
         if useColor {
             start_color()
             use_default_colors()
@@ -157,6 +158,15 @@ public final class NcursesBackend: TerminalBackend {
     private func translate(_ result: Int32, _ value: wint_t) -> Key? {
         if result == cx_key_code_yes() {
             let code = Int32(value)
+            if code == cx_key_mouse() {
+                var x: Int32 = 0, y: Int32 = 0
+                switch cx_get_mouse(&x, &y) {
+                case 1: return .mouse(.left, x: Int(x), y: Int(y))
+                case 4: return .mouse(.wheelUp, x: Int(x), y: Int(y))
+                case 5: return .mouse(.wheelDown, x: Int(x), y: Int(y))
+                default: return nil
+                }
+            }
             if code == cx_key_resize() {
                 previous = nil
                 return .resize

@@ -118,6 +118,9 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .long, help: "Count East Asian ambiguous characters (★ ─ │) as two columns.")
     var wideAmbiguous = false
 
+    @Flag(name: .long, help: "Leave the mouse to the terminal (for selecting text); clicks and the wheel are on by default.")
+    var noMouse = false
+
     func run() throws {
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         let directory = common.dataDirectory
@@ -131,7 +134,7 @@ struct Dashboard: ParsableCommand {
         }
         let backend: NcursesBackend
         do {
-            backend = try NcursesBackend()
+            backend = try NcursesBackend(mouse: !noMouse)
         } catch {
             throw Console.fail(error.text(common.lang))
         }

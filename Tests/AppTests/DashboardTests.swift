@@ -357,3 +357,26 @@ struct InspectionFormTests {
         #expect(other.notice?.contains("只能为本支部的商户记录检查") == true)
     }
 }
+
+@Suite("Mouse")
+struct MouseTests {
+    @Test func clickSelectsClickAgainOpensWheelScrollsAndTabsAreClickable() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        _ = Dashboard.update(&m, .key(.mouse(.left, x: 5, y: 6)))
+        #expect(m.position.selected == 4)
+        _ = Dashboard.update(&m, .key(.mouse(.left, x: 20, y: 6)))
+        #expect(m.screen == .shop && m.openShop == m.market!.merchants[4].shopNumber)
+        _ = Dashboard.update(&m, .key(.mouse(.wheelDown, x: 5, y: 6)))
+        #expect(m.detailScroll == 3)
+        _ = Dashboard.update(&m, .key(.escape))
+        _ = Dashboard.update(&m, .key(.mouse(.wheelDown, x: 5, y: 6)))
+        #expect(m.position.selected == 7)
+        // Clicks outside the rows change nothing.
+        _ = Dashboard.update(&m, .key(.mouse(.left, x: 5, y: 23)))
+        #expect(m.position.selected == 7 && m.screen == .merchants)
+        // A click on "3支部" in the title bar.
+        let branches = Dashboard.tabRanges(m).first { $0.tab == .branches }!.columns
+        _ = Dashboard.update(&m, .key(.mouse(.left, x: branches.lowerBound + 1, y: 0)))
+        #expect(m.screen == .branches)
+    }
+}
