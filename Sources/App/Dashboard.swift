@@ -32,6 +32,8 @@ public struct DashboardModel: Sendable, Equatable {
         case login
         /// The inspection form, from the shop screen.
         case inspection
+        /// One complaint case, from the queue.
+        case complaint
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
@@ -158,6 +160,10 @@ public struct DashboardModel: Sendable, Equatable {
     public var openShop: String?
     /// The inspection being recorded, on the shop screen.
     public var inspectionForm: InspectionForm?
+    /// The complaint open from the queue, by receipt.
+    public var openComplaint: String?
+    /// An action being chosen for the open complaint.
+    public var complaintFlow: ComplaintActionFlow?
     /// How far the shop screen is scrolled, in lines.
     public var detailScroll = 0
 
@@ -170,6 +176,7 @@ public struct DashboardModel: Sendable, Equatable {
         guard let market else { return .firstRun }
         if user == nil && !market.users.isEmpty { return .login }
         if inspectionForm != nil { return .inspection }
+        if openComplaint != nil && tab == .complaints { return .complaint }
         if openShop != nil { return .shop }
         switch tab {
         case .overview: return .overview
@@ -202,6 +209,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case createDemo
     /// Record an inspection (validated again under the log's lock); the answer comes back as a message.
     case recordInspection(Inspection, by: User)
+    /// Take a complaint one step (validated again under the log's lock).
+    case complaintStep(ComplaintStep, by: User)
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
     case authenticate(user: String, pin: String)
 }
@@ -225,6 +234,12 @@ public enum Dashboard {
 
     public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
         switch screen {
+        case .complaint:
+            return [
+                KeyBinding(keys: [.character("a")], action: .confirm, zh: "办理：受理、调解、转交、回访、办结……", en: "act: accept, mediate, forward, follow up, close…"),
+                KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回投诉队列", en: "back to the queue"),
+                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+            ]
         case .inspection:
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
@@ -246,6 +261,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
                 KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
             ] + tabBindings + commonBindings
         case .firstRun:
             return [
@@ -351,6 +367,9 @@ public enum Dashboard {
             if model.screen == .inspection {
                 return InspectionScreen.handle(key, &model)
             }
+            if model.screen == .complaint {
+                return ComplaintScreen.handle(key, &model)
+            }
             if case .mouse(let button, let x, let y) = key {
                 return Dashboard.mouse(button, column: x, row: y, &model)
             }
@@ -429,7 +448,7 @@ public enum Dashboard {
                 }
             default: break
             }
-        case .overview, .branches, .login, .inspection:
+        case .overview, .branches, .login, .inspection, .complaint:
             break
         case .complaints:
             let count = model.market.map { $0.complaintQueue(today: model.today).count } ?? 0
@@ -439,6 +458,9 @@ public enum Dashboard {
             case .moveUp: model.queuePosition.move(by: -1, count: count, visibleRows: rows)
             case .pageDown: model.queuePosition.move(by: rows, count: count, visibleRows: rows)
             case .pageUp: model.queuePosition.move(by: -rows, count: count, visibleRows: rows)
+            case .openShop:
+                let queue = model.market?.complaintQueue(today: model.today) ?? []
+                if model.queuePosition.selected < queue.count { model.openComplaint = queue[model.queuePosition.selected].filed.receipt }
             default: break
             }
         case .shop:
@@ -491,6 +513,7 @@ public enum Dashboard {
         case .shop: ShopScreen.draw(model, into: &grid)
         case .login: LoginScreen.draw(model, into: &grid)
         case .inspection: InspectionScreen.draw(model, into: &grid)
+        case .complaint: ComplaintScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)

@@ -194,6 +194,21 @@ final class LiveDashboard: DashboardEnvironment {
             } catch {
                 return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
             }
+        case .complaintStep(let step, let user):
+            guard let store else { return nil }
+            do {
+                try store.append(events: { market in
+                    do throws(LocalizedMessage) {
+                        try market.validate(step, by: user)
+                    } catch {
+                        throw CLIProblem(text: error.text(self.language))
+                    }
+                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "complaint-step:\(UUID().uuidString)", body: .complaintStep(step))]
+                })
+                return .marketChanged(store.market, logSummary: store.summary(language))
+            } catch {
+                return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
+            }
         case .authenticate(let name, let pin):
             guard let market = store?.market else { return nil }
             guard let user = market.users[name], user.pin.matches(pin) else {

@@ -380,3 +380,46 @@ struct MouseTests {
         #expect(m.screen == .branches)
     }
 }
+
+@Suite("Handling a complaint in the dashboard")
+struct ComplaintScreenTests {
+    @Test func theQueueOpensACaseAndOffersOnlyTheAllowedSteps() throws {
+        let (base, manager, _) = try LoginTests().marketWithUsers()
+        var events: [Event] = []
+        _ = events
+        var m = model(base, 80, 24)
+        _ = Dashboard.update(&m, .authenticated(manager))
+        // A case filed at the kiosk.
+        var market = base
+        market.apply(Event(actor: "desk1", at: "t", key: "c1", body: .complaintFiled(ComplaintFiled(
+            receipt: "K7QX-9M2A", shop: "A101", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: 68_050,
+            wants: ["exchange"], consumerName: "张三丰", consumerPhone: "13812341234", consentToContact: true, date: m.today))), sequence: 200)
+        _ = Dashboard.update(&m, .marketChanged(market, logSummary: "x"))
+        _ = Dashboard.update(&m, .key(.character("4")))
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .complaint)
+        var text = Dashboard.view(m).text
+        #expect(text.contains("消费者：张**  138****1234"), "masked: li is not handling the case")
+        #expect(text.contains("金额：680.50"))
+        _ = Dashboard.update(&m, .key(.character("a")))
+        text = Dashboard.view(m).text
+        #expect(text.contains("▶ 受理") && text.contains("不予受理") && !text.contains("办结"))
+        // Reject with a coded reason.
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("不予受理的原因"))
+        let effects = Dashboard.update(&m, .key(.enter))
+        guard case .complaintStep(let step, let by)? = effects.first else {
+            Issue.record("a step is submitted")
+            return
+        }
+        #expect(by == manager && step.receipt == "K7QX-9M2A")
+        if case .reject(let reason) = step.action {
+            #expect(ComplaintCodes.rejectReasons[reason] != nil)
+        } else {
+            Issue.record("reject chosen")
+        }
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.screen == .complaints)
+    }
+}

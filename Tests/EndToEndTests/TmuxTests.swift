@@ -255,4 +255,53 @@ struct EndToEndTests {
         #expect(try cli.run(["log"]).output.contains("li  inspection.recorded"))
         #expect(try cli.run(["verify"]).status == 0)
     }
+
+    @Test func aComplaintFiledAtTheKioskIsTakenToClosedInTheDashboard() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
+        let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
+                                 "--text", "镜片有划痕，要求换货", "--phone", "13812341234", "--as", "desk1"], pin: "5555")
+        let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
+        try tmux.send("-l", "li")
+        try tmux.send("Tab")
+        try tmux.send("-l", "1234")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
+        try tmux.send("4")
+        _ = try tmux.waitFor("the queue") { $0.contains(receipt) }
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the case") { $0.contains("投诉 \(receipt)  已登记") && $0.contains("138****1234") }
+        // accept → mediate → resolve (with an outcome typed in Chinese) → follow up → close
+        for (label, state) in [("受理", "已受理"), ("开始调解", "调解中")] {
+            try tmux.send("a")
+            _ = try tmux.waitFor("the menu") { $0.contains("▶ \(label)") }
+            try tmux.send("Enter")
+            _ = try tmux.waitFor(state) { $0.contains("投诉 \(receipt)  \(state)") }
+        }
+        try tmux.send("a")
+        _ = try tmux.waitFor("the menu") { $0.contains("▶ 调解解决") }
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the outcome field") { $0.contains("调解结果") }
+        try tmux.send("-l", "免费更换镜片")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("resolved") { $0.contains("投诉 \(receipt)  已调解解决") }
+        try tmux.send("a", "Enter")
+        _ = try tmux.waitFor("the satisfaction list") { $0.contains("消费者是否满意") }
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("followed up") { $0.contains("投诉 \(receipt)  已回访") }
+        try tmux.send("a", "Enter")
+        let closed = try tmux.waitFor("closed") { $0.contains("投诉 \(receipt)  已办结") }
+        #expect(closed.contains("13812341234"), "the handler sees the phone number")
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+        let status = try cli.run(["complaint", "status", receipt]).output
+        #expect(status.contains("当前状态：已办结") && status.contains("调解解决：免费更换镜片") && status.contains("回访：满意"))
+    }
 }
