@@ -120,7 +120,7 @@ enum ComplaintScreen {
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
         guard let market = model.market, let receipt = model.openComplaint, let c = market.complaints[receipt] else { return }
         let t = model.t
-        let bar = Style(foreground: .white, background: .blue, bold: true)
+        let bar = model.theme.title
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         grid.put(t(" 投诉 \(receipt)  \(c.state.chineseName)", " Complaint \(receipt)  \(c.state.rawValue)"), x: 0, y: 0, style: bar)
         // Personal data only for the person handling the case.

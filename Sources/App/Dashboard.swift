@@ -51,6 +51,7 @@ public struct DashboardModel: Sendable, Equatable {
     }
 
     public var language: Language
+    public var theme: Theme = .dark
     public var dataDirectory: String
     /// Today's date in the market's time zone, from the clock the caller passes in.
     public var today: SimpleDate
@@ -548,14 +549,14 @@ public enum Dashboard {
     }
 
     static func drawTitle(_ model: DashboardModel, right: String, into grid: inout Grid) {
-        let bar = Style(foreground: .white, background: .blue, bold: true)
+        let bar = model.theme.title
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         var x = grid.put(titleText(model), x: 0, y: 0, style: bar)
         // The tabs, the current one highlighted.
         for (tab, columns) in tabRanges(model) {
             let current = tab == model.tab && model.openShop == nil
             grid.put(" \(tab.rawValue)\(tab.title(model.language)) ", x: columns.lowerBound, y: 0,
-                     style: current ? Style(foreground: .blue, background: .white, bold: true) : bar)
+                     style: current ? model.theme.currentTab : bar)
             x = columns.upperBound
         }
         let w = DisplayWidth.of(right)

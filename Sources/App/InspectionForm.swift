@@ -65,7 +65,7 @@ enum InspectionScreen {
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
         guard let form = model.inspectionForm, let market = model.market, let merchant = market.merchant(shopNumber: form.shop) else { return }
         let t = model.t
-        let bar = Style(foreground: .white, background: .blue, bold: true)
+        let bar = model.theme.title
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         grid.put(t(" 记录检查：\(merchant.shopNumber) \(merchant.name)  \(model.today)", " Inspection: \(merchant.shopNumber) \(merchant.name)  \(model.today)"), x: 0, y: 0, style: bar)
         let rules = market.rules(on: model.today)?.value
@@ -84,7 +84,7 @@ enum InspectionScreen {
                 let days = rules.map { severity == .minor ? $0.rectificationDays.minor : $0.rectificationDays.serious } ?? 0
                 let deadline = market.calendar.addingWorkingDays(days, to: model.today)
                 label = t("不合格（\(severity.chineseName)）整改期限 \(deadline)", "failed (\(severity.rawValue)), rectify by \(deadline)")
-                style = Style(foreground: .red, bold: true)
+                style = model.theme.warning
             }
             if i == form.cursor { style.reverse = true }
             let text = TextLayout.fit("\(item.id) \(item.text)", width: max(10, model.size.width - 40)) + "  " + label

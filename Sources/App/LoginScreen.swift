@@ -61,7 +61,7 @@ enum LoginScreen {
         let pinCursor = dots.render(into: &grid, x: fieldX, y: rect.y + 4, width: fieldWidth,
                                     style: model.login.focus == 1 ? Style(reverse: true) : Style(underline: true))
         if let message = model.login.message {
-            grid.put(message, x: x, y: rect.y + 6, maxWidth: width - 6, style: Style(foreground: .red, bold: true))
+            grid.put(message, x: x, y: rect.y + 6, maxWidth: width - 6, style: model.theme.warning)
         }
         grid.put(model.t("Tab 切换 · Enter 登录 · Ctrl-C 退出", "Tab switch · Enter log in · Ctrl-C quit"), x: x, y: rect.y + 8, maxWidth: width - 6, style: Style(dim: true))
         grid.cursor = model.login.focus == 0 ? nameCursor : pinCursor

@@ -31,7 +31,7 @@ enum OverviewScreens {
         let overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
         grid.put(t("办理中 \(open.count) 件", "open: \(open.count)"), x: half + 1, y: 7)
         grid.put(t("逾期 \(overdue) 件", "overdue: \(overdue)"), x: half + 14, y: 7,
-                 style: overdue > 0 ? Style(foreground: .red, bold: true) : .plain)
+                 style: overdue > 0 ? model.theme.warning : .plain)
         // Satisfaction and inspections per branch.
         let figures = market.branchFigures(today: today).sorted { $0.branch.number < $1.branch.number }
         let followUps = figures.compactMap(\.satisfactionRate)
@@ -120,7 +120,7 @@ enum OverviewScreens {
             if let rules, c.isOverdue(today: model.today, rules: rules, calendar: market.calendar), i != model.queuePosition.selected {
                 let y = 2 + i - model.queuePosition.offset
                 for x in 1..<(model.size.width - 1) where grid[x, y].width > 0 {
-                    grid.put(grid[x, y].text, x: x, y: y, style: Style(foreground: .red, bold: true))
+                    grid.put(grid[x, y].text, x: x, y: y, style: model.theme.warning)
                 }
             }
         }

@@ -35,7 +35,7 @@ enum ShopScreen {
         for line in result.lines {
             let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
             let source = line.sequence.map { " #\($0)" } ?? ""
-            let style: Style = (line.points ?? 0) < 0 ? Style(foreground: .red) : .plain
+            let style: Style = (line.points ?? 0) < 0 ? model.theme.deduction : .plain
             out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + line.text(model.language) + source, style: style))
         }
         if let reply = market.replies[merchant.shopNumber]?[today.year] {
@@ -46,7 +46,7 @@ enum ShopScreen {
             for r in result.rectifications {
                 let state = r.closedOn.map { t("已于 \($0) 复查合格", "passed on \($0)") } ?? (today > r.deadline ? t("已逾期", "overdue") : t("整改中", "open"))
                 out.append(Line(text: "  \(r.item)（\(r.severity.name(model.language))）\(t("期限", "due")) \(r.deadline)：\(state)",
-                                style: r.closedOn == nil && today > r.deadline ? Style(foreground: .red, bold: true) : .plain))
+                                style: r.closedOn == nil && today > r.deadline ? model.theme.warning : .plain))
             }
         }
         let inspections = market.inspections[merchant.shopNumber] ?? []
@@ -83,7 +83,7 @@ enum ShopScreen {
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
         guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return }
-        let bar = Style(foreground: .white, background: .blue, bold: true)
+        let bar = model.theme.title
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         grid.put(" \(merchant.shopNumber)  \(merchant.name)", x: 0, y: 0, style: bar)
         let label = market.ratingLabel(of: merchant, today: model.today, language: model.language)

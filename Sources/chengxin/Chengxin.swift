@@ -118,8 +118,17 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .long, help: "Count East Asian ambiguous characters (★ ─ │) as two columns.")
     var wideAmbiguous = false
 
+    @Option(name: .long, help: "Colours: dark (default), light or mono; NO_COLOR turns colours off.")
+    var theme: String = "dark"
+
     @Flag(name: .long, help: "Leave the mouse to the terminal (for selecting text); clicks and the wheel are on by default.")
     var noMouse = false
+
+    func validate() throws {
+        if Theme.named(theme) == nil {
+            throw ValidationError(common.t("--theme 应为 dark、light 或 mono", "--theme must be dark, light or mono"))
+        }
+    }
 
     func run() throws {
         DisplayWidth.ambiguousIsWide = wideAmbiguous
@@ -140,6 +149,7 @@ struct Dashboard: ParsableCommand {
         }
         defer { backend.shutdown() }
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
+        model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         if let store {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }

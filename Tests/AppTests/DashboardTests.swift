@@ -423,3 +423,19 @@ struct ComplaintScreenTests {
         #expect(m.screen == .complaints)
     }
 }
+
+@Suite("Themes")
+struct ThemeTests {
+    @Test func monoKeepsEmphasisWithoutColours() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        m.theme = .mono
+        let grid = Dashboard.view(m)
+        #expect(grid[1, 0].style.foreground == .standard && grid[1, 0].style.background == .standard)
+        #expect(grid[1, 0].style.reverse, "the title bar still stands out")
+        let current = Dashboard.tabRanges(m).first { $0.tab == .merchants }!.columns.lowerBound + 1
+        #expect(grid[current, 0].style.underline, "the current tab is underlined")
+        m.theme = .light
+        #expect(Dashboard.view(m)[1, 0].style.background == .cyan)
+        #expect(Theme.named("dark") == .dark && Theme.named("sepia") == nil)
+    }
+}
