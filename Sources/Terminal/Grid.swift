@@ -133,16 +133,19 @@ public struct Grid: Sendable, Equatable {
         (0..<size.height).map { rowText($0).replacingTrailingSpaces() }.joined(separator: "\n")
     }
 
-    /// A box border with a title, in box-drawing characters.
-    public mutating func box(_ rect: Rect, title: String? = nil, style: Style = .plain) {
+    /// A box border with a title, in box-drawing characters — or in ASCII (+ - |) when box-drawing
+    /// characters are two columns wide (East Asian Ambiguous counted wide), so borders stay whole.
+    public mutating func box(_ rect: Rect, title: String? = nil, style: Style = .plain, ascii: Bool? = nil) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let horizontal = String(repeating: "─", count: rect.width - 2)
-        put("┌" + horizontal + "┐", x: rect.x, y: rect.y, maxWidth: rect.width, style: style)
+        let plain = ascii ?? (DisplayWidth.of("─") != 1)
+        let (h, v, tl, tr, bl, br) = plain ? ("-", "|", "+", "+", "+", "+") : ("─", "│", "┌", "┐", "└", "┘")
+        let horizontal = String(repeating: h, count: rect.width - 2)
+        put(tl + horizontal + tr, x: rect.x, y: rect.y, maxWidth: rect.width, style: style)
         for y in (rect.y + 1)..<(rect.y + rect.height - 1) {
-            put("│", x: rect.x, y: y, style: style)
-            put("│", x: rect.x + rect.width - 1, y: y, style: style)
+            put(v, x: rect.x, y: y, style: style)
+            put(v, x: rect.x + rect.width - 1, y: y, style: style)
         }
-        put("└" + horizontal + "┘", x: rect.x, y: rect.y + rect.height - 1, maxWidth: rect.width, style: style)
+        put(bl + horizontal + br, x: rect.x, y: rect.y + rect.height - 1, maxWidth: rect.width, style: style)
         if let title, rect.width > 4 {
             put(" " + TextLayout.truncate(title, toWidth: rect.width - 6) + " ", x: rect.x + 2, y: rect.y, maxWidth: rect.width - 4, style: style)
         }

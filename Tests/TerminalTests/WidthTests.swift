@@ -102,3 +102,22 @@ struct TableTests {
         #expect(position == ListPosition(selected: 15, offset: 15))
     }
 }
+
+@Suite("Ambiguous-width terminals")
+struct AmbiguousWidthTests {
+    @Test func boxesFallBackToASCIIBordersThatStayWhole() {
+        var grid = Grid(size: Size(width: 10, height: 3))
+        grid.box(Rect(x: 0, y: 0, width: 10, height: 3), ascii: true)
+        #expect(grid.rowText(0) == "+--------+")
+        #expect(grid.rowText(1) == "|        |")
+        var wide = Grid(size: Size(width: 10, height: 3))
+        wide.box(Rect(x: 0, y: 0, width: 10, height: 3), ascii: false)
+        #expect(wide.rowText(0) == "┌────────┐")
+    }
+
+    @Test func starsAndBordersAreAmbiguousCharacters() {
+        for c: Character in ["★", "☆", "─", "│", "①", "·"] {
+            #expect(DisplayWidth.isAmbiguous(c.unicodeScalars.first!.value), "\(c)")
+        }
+    }
+}
