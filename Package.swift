@@ -44,8 +44,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "TestSupport"]),
     ]
 )

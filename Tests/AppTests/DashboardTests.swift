@@ -3,6 +3,7 @@ import Testing
 @testable import App
 import Core
 import Terminal
+import TestSupport
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -19,13 +20,8 @@ func shippedMarket() throws -> MarketState {
 /// CHENGXIN_UPDATE_GOLDEN=1 to write the golden files anew (then review the diff).
 func assertGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__/\(name).txt")
-    let text = grid.text + "\n"
-    if ProcessInfo.processInfo.environment["CHENGXIN_UPDATE_GOLDEN"] == "1" {
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    let golden = try String(contentsOf: url, encoding: .utf8)
-    #expect(text == golden, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+    let mismatch = try goldenMismatch(grid.text + "\n", at: url)
+    #expect(mismatch == nil, "screen \(name) differs from its golden file:\n\(grid.text)", sourceLocation: sourceLocation)
 }
 
 func model(_ market: MarketState?, _ width: Int, _ height: Int, language: Language = .zh) -> DashboardModel {

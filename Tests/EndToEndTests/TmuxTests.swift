@@ -49,6 +49,16 @@ struct Tmux {
     }
 
     func kill() { _ = try? run(["kill-server"], output: false) }
+
+    /// Logs in on the dashboard's login screen and waits for the table.
+    func login(_ user: String, _ pin: String) throws {
+        _ = try waitFor("the login screen") { $0.contains("用户名：") }
+        try send("-l", user)
+        try send("Tab")
+        try send("-l", pin)
+        try send("Enter")
+        _ = try waitFor("the table after login") { $0.contains("鉴明镜架批发部") }
+    }
 }
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -232,12 +242,7 @@ struct EndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
-        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
-        try tmux.send("-l", "li")
-        try tmux.send("Enter")
-        try tmux.send("-l", "1234")
-        try tmux.send("Enter")
-        _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
+        try tmux.login("li", "1234")
         try tmux.send("/", "g", "j", "Enter")
         _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }
         try tmux.send("Enter")
@@ -268,12 +273,7 @@ struct EndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
-        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
-        try tmux.send("-l", "li")
-        try tmux.send("Tab")
-        try tmux.send("-l", "1234")
-        try tmux.send("Enter")
-        _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
+        try tmux.login("li", "1234")
         try tmux.send("4")
         _ = try tmux.waitFor("the queue") { $0.contains(receipt) }
         try tmux.send("Enter")

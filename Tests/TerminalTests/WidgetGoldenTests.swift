@@ -1,16 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Terminal
 
 /// Compares a grid with its golden file; CHENGXIN_UPDATE_GOLDEN=1 writes them anew.
 func assertWidgetGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__/\(name).txt")
-    let text = grid.text + "\n"
-    if ProcessInfo.processInfo.environment["CHENGXIN_UPDATE_GOLDEN"] == "1" {
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    #expect(text == (try String(contentsOf: url, encoding: .utf8)), "widget \(name) differs from its golden file", sourceLocation: sourceLocation)
+    let mismatch = try goldenMismatch(grid.text + "\n", at: url)
+    #expect(mismatch == nil, "widget \(name) differs from its golden file:\n\(grid.text)", sourceLocation: sourceLocation)
 }
 
 let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40)]

@@ -98,3 +98,14 @@ public func builtProduct(_ name: String) -> String? {
 public func temporaryPath(_ label: String) -> String {
     NSTemporaryDirectory() + "chengxin-\(label)-\(UUID().uuidString)"
 }
+
+/// Golden files: compares `text` with the file at `url`, or writes it when CHENGXIN_UPDATE_GOLDEN=1.
+/// Returns nil when they agree (or the file was written), else the file's text.
+public func goldenMismatch(_ text: String, at url: URL) throws -> String? {
+    if ProcessInfo.processInfo.environment["CHENGXIN_UPDATE_GOLDEN"] == "1" {
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return nil
+    }
+    let golden = try String(contentsOf: url, encoding: .utf8)
+    return golden == text ? nil : golden
+}
