@@ -300,6 +300,15 @@ public enum Dashboard {
         }
     }
 
+    /// The complaint queue this user handles: every open case for a manager; for a secretary,
+    /// the cases about shops of their branch.
+    static func queue(_ model: DashboardModel) -> [ComplaintCase] {
+        guard let market = model.market else { return [] }
+        let all = market.complaintQueue(today: model.today)
+        guard case .secretary(let branch)? = model.user?.role else { return all }
+        return all.filter { c in c.filed.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == branch }
+    }
+
     /// Mouse: a click selects a row of a list (a second click on it opens the shop); the wheel scrolls.
     static func mouse(_ button: MouseButton, column x: Int, row y: Int, _ model: inout DashboardModel) -> [DashboardEffect] {
         switch (model.screen, button) {
@@ -452,7 +461,7 @@ public enum Dashboard {
         case .overview, .branches, .login, .inspection, .complaint:
             break
         case .complaints:
-            let count = model.market.map { $0.complaintQueue(today: model.today).count } ?? 0
+            let count = queue(model).count
             let rows = visibleRows(model)
             switch action {
             case .moveDown: model.queuePosition.move(by: 1, count: count, visibleRows: rows)
@@ -460,8 +469,8 @@ public enum Dashboard {
             case .pageDown: model.queuePosition.move(by: rows, count: count, visibleRows: rows)
             case .pageUp: model.queuePosition.move(by: -rows, count: count, visibleRows: rows)
             case .openShop:
-                let queue = model.market?.complaintQueue(today: model.today) ?? []
-                if model.queuePosition.selected < queue.count { model.openComplaint = queue[model.queuePosition.selected].filed.receipt }
+                let cases = queue(model)
+                if model.queuePosition.selected < cases.count { model.openComplaint = cases[model.queuePosition.selected].filed.receipt }
             default: break
             }
         case .shop:
@@ -591,9 +600,10 @@ public enum Dashboard {
         if let notice = model.notice {
             left += notice
         } else {
+            // Who, then the log's state, then where: the most important first, as the width allows.
             if let user = model.user { left += user.displayName + "（" + user.role.name(model.language) + "）  " }
+            if !model.logSummary.isEmpty { left += model.logSummary + "  " }
             left += model.t("数据：", "data: ") + model.dataDirectory
-            if !model.logSummary.isEmpty { left += "  " + model.logSummary }
         }
         grid.put(TextLayout.truncate(left, toWidth: model.size.width - rightWidth - 1), x: 0, y: y, style: bar)
         grid.put(right, x: model.size.width - rightWidth, y: y, style: bar)

@@ -49,6 +49,9 @@ enum InspectionScreen {
         case .escape:
             model.inspectionForm = nil
             return []
+        case .character("?"):
+            model.showHelp = true
+            return []
         case .enter:
             guard let user = model.user else { return [] }
             model.inspectionForm = nil
@@ -91,7 +94,7 @@ enum InspectionScreen {
             grid.put(text, x: 1, y: 2 + row, maxWidth: model.size.width - 2, style: style)
         }
         let fails = form.marks.filter { $0 == .minor || $0 == .serious }.count
-        grid.put(t("j/k 移动 · 1 合格 2 一般 3 严重 4 不适用 · 空格 切换 · Enter 记录（\(fails) 项不合格）· Esc 放弃",
+        grid.put(t("1合格 2一般 3严重 4不适用 · Enter 记录（\(fails) 项不合格）· Esc 放弃 · ? 帮助",
                    "j/k move · 1 pass 2 minor 3 serious 4 n/a · Space cycle · Enter record (\(fails) failed) · Esc cancel"),
                  x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
     }

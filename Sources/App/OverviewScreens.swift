@@ -90,7 +90,7 @@ enum OverviewScreens {
     static func drawComplaints(_ model: DashboardModel, into grid: inout Grid) {
         guard let market = model.market else { return }
         let t = model.t
-        let queue = market.complaintQueue(today: model.today)
+        let queue = Dashboard.queue(model)
         Dashboard.drawTitle(model, right: "", into: &grid)
         let rules = market.rules(on: model.today)?.value
         let columns = [

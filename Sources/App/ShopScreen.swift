@@ -33,10 +33,11 @@ enum ShopScreen {
         section("【\(today.year) 年度星级】 " + market.ratingLabel(of: merchant, today: today, language: model.language),
                 "\(today.year) rating: " + market.ratingLabel(of: merchant, today: today, language: model.language))
         for line in result.lines {
+            // Points and the record number first, so that a narrow screen never cuts them.
             let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
-            let source = line.sequence.map { " #\($0)" } ?? ""
+            let source = line.sequence.map { "#\($0)" } ?? ""
             let style: Style = (line.points ?? 0) < 0 ? model.theme.deduction : .plain
-            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + line.text(model.language) + source, style: style))
+            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + TextLayout.fit(source, width: 6) + line.text(model.language), style: style))
         }
         if let reply = market.replies[merchant.shopNumber]?[today.year] {
             out.append(Line(text: t("  商户回应：", "  The shop's reply: ") + reply.value.text))
@@ -54,7 +55,7 @@ enum ShopScreen {
         if inspections.isEmpty { out.append(Line(text: t("  尚无检查", "  none yet"))) }
         for i in inspections.reversed() {
             let fails = i.value.failures.map { "\($0.item)(\($0.severity?.name(model.language) ?? ""))" }.joined(separator: " ")
-            out.append(Line(text: "  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails) + " #\(i.sequence)"))
+            out.append(Line(text: "  #\(i.sequence)  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails)))
         }
         let complaints = market.complaints.values.filter { $0.filed.shop == merchant.shopNumber }.sorted { $0.filedSequence > $1.filedSequence }
         section("【投诉】", "Complaints")
@@ -91,7 +92,7 @@ enum ShopScreen {
         let all = lines(model)
         let height = model.size.height - 2
         for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
-            grid.put(line.text, x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
+            grid.put(TextLayout.truncate(line.text, toWidth: model.size.width - 2), x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
         }
     }
 }

@@ -54,7 +54,7 @@ extension MarketState {
         guard let merchant = merchant(shopNumber: entry.shop) else {
             throw LocalizedMessage(zh: "没有店铺号为 \(entry.shop) 的商户", en: "there is no shop \(entry.shop)")
         }
-        try Action.recordInspection(branch: merchant.branch).check(user.role)
+        try Action.actForShop(branch: merchant.branch).check(user.role)
         if entry.points <= 0 || entry.points > 40 {
             throw LocalizedMessage(zh: "贡献分应为 1 到 40 之间的整数，现为 \(entry.points)", en: "contribution points must be 1–40, got \(entry.points)")
         }
@@ -78,7 +78,7 @@ extension MarketState {
             throw LocalizedMessage(zh: "第 \(target) 条贡献分已由 \(by) 审批", en: "contribution \(target) was already approved by \(by)")
         }
         if let merchant = merchant(shopNumber: contribution.entry.shop) {
-            try Action.recordInspection(branch: merchant.branch).check(user.role)
+            try Action.actForShop(branch: merchant.branch).check(user.role)
         }
     }
 }

@@ -95,6 +95,8 @@ public struct User: Sendable, Codable, Equatable {
 public enum Action: Sendable, Equatable {
     case registerUser
     case recordInspection(branch: Int)
+    /// Points, appeals and replies for a shop of a branch.
+    case actForShop(branch: Int)
     case confirmVeto
     case amendRecord
     case fileComplaint
@@ -108,6 +110,11 @@ public enum Action: Sendable, Equatable {
             if branch != own {
                 throw LocalizedMessage(zh: "第 \(own) 支部书记只能为本支部的商户记录检查（该商户属于第 \(branch) 支部）",
                                        en: "the secretary of branch \(own) may only inspect shops of that branch (this shop is in branch \(branch))")
+            }
+        case (.actForShop(let branch), .secretary(let own)):
+            if branch != own {
+                throw LocalizedMessage(zh: "第 \(own) 支部书记只能处理本支部商户的事务（该商户属于第 \(branch) 支部）",
+                                       en: "the secretary of branch \(own) acts only for shops of that branch (this shop is in branch \(branch))")
             }
         case (.fileComplaint, .kiosk), (.fileComplaint, .secretary):
             return

@@ -163,7 +163,11 @@ struct ComplaintUpdate: ParsableCommand {
             let action: ComplaintAction
             switch step {
             case "accept": action = .accept
-            case "reject": action = .reject(reason: reason ?? "")
+            case "reject":
+                guard let reason else {
+                    throw CLIProblem(text: common.t("不予受理需要 --reason，可选：", "reject needs --reason, one of: ") + ComplaintCodes.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key)（\($0.value)）" }.joined(separator: "、"))
+                }
+                action = .reject(reason: reason)
             case "mediate": action = .mediate
             case "resolve":
                 var amountFen: Int?
@@ -172,8 +176,16 @@ struct ComplaintUpdate: ParsableCommand {
                     amountFen = value
                 }
                 action = .resolve(outcome: outcome ?? "", amountFen: amountFen)
-            case "forward": action = .forward(department: department ?? "")
-            case "terminate": action = .terminate(reason: reason ?? "")
+            case "forward":
+                guard let department else {
+                    throw CLIProblem(text: common.t("转交需要 --department，可选：", "forward needs --department, one of: ") + ComplaintCodes.departments.sorted { $0.key < $1.key }.map { "\($0.key)（\($0.value)）" }.joined(separator: "、"))
+                }
+                action = .forward(department: department)
+            case "terminate":
+                guard let reason else {
+                    throw CLIProblem(text: common.t("终止需要 --reason，可选：", "terminate needs --reason, one of: ") + ComplaintCodes.terminateReasons.sorted { $0.key < $1.key }.map { "\($0.key)（\($0.value)）" }.joined(separator: "、"))
+                }
+                action = .terminate(reason: reason)
             case "follow-up":
                 guard let value = satisfaction.flatMap({ ComplaintAction.Satisfaction(rawValue: $0) ?? ComplaintAction.Satisfaction.matching($0) }) else {
                     throw CLIProblem(text: common.t("--satisfaction 应为 satisfied、partly 或 dissatisfied", "--satisfaction must be satisfied, partly or dissatisfied"))

@@ -209,7 +209,11 @@ struct InspectionRecord: ParsableCommand {
             }
             guard let shop = store.market.merchant(shopNumber: merchant) else { return }
             let result = RatingEngine.rate(shop, in: store.market, year: today.year, today: today)
-            let sequence = written.first.map { "#\($0.sequence)" } ?? common.t("（重复请求，未再记录）", "(repeated request, not recorded again)")
+            guard let first = written.first else {
+                Console.out(common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again"))
+                return
+            }
+            let sequence = "#\(first.sequence)"
             Console.out(common.t("已记录检查 \(sequence)：\(shop.shopNumber) \(shop.name)，\(failures.count) 项不合格",
                                  "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failures.count) item(s) failed"))
             for rectification in result.rectifications where rectification.closedBy == nil {

@@ -53,6 +53,9 @@ struct VetoConfirm: ParsableCommand {
                     throw LocalizedMessage(zh: "否决类型“\(kind)”不在规则中（counterfeit、tax-evasion、criminal-case）", en: "veto kind \"\(kind)\" is not in the rules")
                 }
                 if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw LocalizedMessage(zh: "需要写明事实和理由", en: "a reason is needed") }
+                if let earlier = market.vetoes[merchant]?.first(where: { $0.value.kind == kind && $0.value.date.year == day.year }) {
+                    throw LocalizedMessage(zh: "\(merchant) 本年度已有同类一票否决（记录 #\(earlier.sequence)）", en: "\(merchant) already has this veto this year (record #\(earlier.sequence))")
+                }
                 return .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason))
             }
             Console.out(common.t("已记录一票否决 #\(seq ?? 0)：\(merchant)", "recorded veto #\(seq ?? 0): \(merchant)"))
@@ -76,9 +79,12 @@ struct RatingsPublish: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            let seq = try SimpleWrite.run(common, actor, kind: "ratings") { _, me throws(LocalizedMessage) in
+            let seq = try SimpleWrite.run(common, actor, kind: "ratings") { market, me throws(LocalizedMessage) in
                 try Action.confirmVeto.check(me.role)
                 if day.year < year { throw LocalizedMessage(zh: "不能在 \(year) 年之前公示该年度星级", en: "cannot publish \(year) ratings before \(year)") }
+                if let published = market.ratingsPublished[year] {
+                    throw LocalizedMessage(zh: "\(year) 年度星级已于 \(published.value.date) 公示（记录 #\(published.sequence)），不能重复公示", en: "the \(year) ratings were published on \(published.value.date) (record #\(published.sequence)); they cannot be published again")
+                }
                 return .ratingsPublished(RatingsPublished(year: year, date: day))
             }
             Console.out(common.t("已公示 \(year) 年度星级 #\(seq ?? 0)，日期 \(day)", "published the \(year) ratings #\(seq ?? 0) on \(day)"))
@@ -105,7 +111,7 @@ struct AppealFile: ParsableCommand {
         do {
             let day = try SimpleWrite.date(date, common)
             let seq = try SimpleWrite.run(common, actor, kind: "appeal") { market, me throws(LocalizedMessage) in
-                if let shop = market.merchant(shopNumber: merchant) { try Action.recordInspection(branch: shop.branch).check(me.role) }
+                if let shop = market.merchant(shopNumber: merchant) { try Action.actForShop(branch: shop.branch).check(me.role) }
                 let appeal = AppealFiled(shop: merchant, year: year, reason: reason, date: day)
                 try market.validate(appeal)
                 return .appealFiled(appeal)
@@ -158,7 +164,7 @@ struct ReplyCommand: ParsableCommand {
                 guard let shop = market.merchant(shopNumber: merchant) else {
                     throw LocalizedMessage(zh: "没有店铺号为 \(merchant) 的商户", en: "there is no shop \(merchant)")
                 }
-                try Action.recordInspection(branch: shop.branch).check(me.role)
+                try Action.actForShop(branch: shop.branch).check(me.role)
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if trimmed.isEmpty || trimmed.count > 500 {
                     throw LocalizedMessage(zh: "回应应为 1 到 500 字", en: "a reply is 1 to 500 characters")

@@ -187,9 +187,9 @@ struct ShopScreenTests {
         let text = grid.text
         #expect(grid.rowText(0).hasPrefix(" A101  鉴明镜架批发部"))
         #expect(text.contains("【亮身份】") && text.contains("【亮承诺】") && text.contains("【亮职责】") && text.contains("【保障】"))
-        #expect(text.contains("+60  基础分 #2"))
+        #expect(text.contains("+60  #2    基础分"))
         let all = ShopScreen.lines(m).map(\.text).joined(separator: "\n")
-        #expect(all.contains("-5   2026-03-02 检查不合格（严重）：PRI-1"))
+        #expect(all.contains("-5   #") && all.contains("2026-03-02 检查不合格（严重）：PRI-1"))
         #expect(all.contains("PRI-1（严重）期限 2026-03-09：已逾期"))
         try assertGolden(grid, "shop-80x24")
         // Scroll to the complaints: the consumer's name is masked, the phone never shown.
@@ -433,5 +433,18 @@ struct ThemeTests {
         m.theme = .light
         #expect(Dashboard.view(m)[1, 0].style.background == .cyan)
         #expect(Theme.named("dark") == .dark && Theme.named("sepia") == nil)
+    }
+}
+
+@Suite("A secretary's queue")
+struct SecretaryQueueTests {
+    @Test func onlyComplaintsAboutTheBranchsShops() throws {
+        let market = try TabTests().demoMarket()
+        var m = DashboardModel(language: .zh, dataDirectory: "/srv", market: market, size: Size(width: 80, height: 24), today: SimpleDate(iso: "2026-11-26")!)
+        _ = Dashboard.update(&m, .authenticated(try #require(market.users["shuji1"])))
+        let queue = Dashboard.queue(m)
+        #expect(!queue.isEmpty)
+        #expect(queue.count < market.complaintQueue(today: m.today).count)
+        #expect(queue.allSatisfy { c in c.filed.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == 1 })
     }
 }
