@@ -105,7 +105,7 @@ extension EventLog {
     /// Signs the current head and records the checkpoint. Returns it.
     @discardableResult
     public func writeCheckpoint(files: CheckpointFiles, key: Curve25519.Signing.PrivateKey, at: String) throws -> Checkpoint {
-        let checkpoint = try Checkpoint.sign(logID: logID, sequence: records.last?.sequence ?? 0, headHash: headHash, at: at, key: key)
+        let checkpoint = try Checkpoint.sign(logID: logID, sequence: lastSequence, headHash: headHash, at: at, key: key)
         try files.record(checkpoint, dataDirectory: directory)
         return checkpoint
     }

@@ -323,6 +323,12 @@ public final class EventLog {
         return framed
     }
 
+    /// Drops the records kept in memory (a caller that has folded them into its own state does
+    /// not need them); the log's position, head hash and sequence are unaffected.
+    public func discardRecords() {
+        records.removeAll(keepingCapacity: false)
+    }
+
     private func lockExclusive() throws(LogError) {
         var waited = 0.0
         while true {

@@ -189,7 +189,6 @@ final class LiveDashboard: DashboardEnvironment {
         case .recordInspection(let inspection, let user):
             guard let store else { return nil }
             do {
-                let before = store.log.lastSequence
                 let today = MarketClock.today()
                 try store.append(events: { market in
                     do throws(LocalizedMessage) {
@@ -199,7 +198,6 @@ final class LiveDashboard: DashboardEnvironment {
                     }
                     return [Event(actor: user.name, at: Event.timestamp(Date()), key: "inspection:\(UUID().uuidString)", body: .inspectionRecorded(inspection))]
                 })
-                _ = before
                 return .marketChanged(store.market, logSummary: store.summary(language))
             } catch {
                 return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")

@@ -71,9 +71,7 @@ enum Writer {
             throw CLIProblem(text: error.text(common.lang))
         }
         if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
-        let before = store.log.lastSequence
-        try store.append(events: { market in [try build(market)] })
-        let written = store.log.records.filter { $0.sequence > before }
+        let written = try store.append(events: { market in [try build(market)] })
         return (store, written)
     }
 }

@@ -24,6 +24,8 @@ final class Store {
         self.usedSnapshot = usedSnapshot
         self.snapshotSequence = snapshotSequence
         for record in log.records { apply(record) }
+        // The state holds what matters; the records' payloads need not stay in memory.
+        log.discardRecords()
     }
 
     /// A store over a log opened from its start.
@@ -86,31 +88,32 @@ final class Store {
     func refresh() throws(LogError) -> Bool {
         let new = try log.refresh()
         for record in new { apply(record) }
+        log.discardRecords()
         return !new.isEmpty
     }
 
     /// Appends events built from the caught-up state (validation happens there, under the lock);
     /// events whose idempotency keys are recorded already are dropped.
+    /// Returns the records written (none when every event's key was recorded already).
     @discardableResult
-    func append(events build: (MarketState) throws -> [Event]) throws -> Int {
-        var written = 0
+    func append(events build: (MarketState) throws -> [Event]) throws -> [LogRecord] {
         let records = try log.append { caughtUp in
             for record in caughtUp { self.apply(record) }
             let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
-            written = fresh.count
             return try fresh.map { Array(try EventCodec.encode($0)) }
         }
         for record in records { apply(record) }
+        log.discardRecords()
         snapshotIfDue()
         checkpointSchedule?.afterAppend(to: log, at: Event.timestamp(Date()))
-        return written
+        return records
     }
 
     /// Appends the events whose idempotency keys are not yet recorded, after catching up under
     /// the lock. Returns how many were written.
     @discardableResult
     func append(_ events: [Event]) throws -> Int {
-        try append(events: { _ in events })
+        try append(events: { _ in events }).count
     }
 
     /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one.

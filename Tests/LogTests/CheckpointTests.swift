@@ -97,3 +97,25 @@ struct CheckpointScheduleTests {
         #expect(CheckpointSchedule(files: files, log: log, every: 10)?.lastSigned == 24)
     }
 }
+
+@Suite("Checkpoints after a resume or a discard")
+struct CheckpointSequenceTests {
+    @Test func theCheckpointCoversTheLastRecordEvenWhenRecordsAreNotInMemory() throws {
+        let dir = temporaryDirectory()
+        let files = CheckpointFiles(keyPath: temporaryPath("key") + "/checkpoint.key")
+        let (key, _) = try files.loadOrCreateKey()
+        let log = try EventLog.create(directory: dir)
+        try log.append { _ in payloads(4) }
+        let point = log.resumePoint
+        log.discardRecords()
+        #expect(log.records.isEmpty && log.lastSequence == 4)
+        #expect(try log.writeCheckpoint(files: files, key: key, at: "t").sequence == 4)
+        let resumed = try EventLog.open(directory: dir, resumeAfter: point)
+        #expect(resumed.records.isEmpty)
+        let checkpoint = try resumed.writeCheckpoint(files: files, key: key, at: "t")
+        #expect(checkpoint.sequence == 4 && checkpoint.headHash == log.headHash)
+        let report = try LogVerifier.verify(directory: dir)
+        let (all, _) = try files.checkpoints(dataDirectory: dir, logID: report.logID)
+        #expect(CheckpointCheck.problems(all, logID: report.logID, records: report.records, trustedKey: nil).isEmpty)
+    }
+}
