@@ -151,6 +151,8 @@ struct Dashboard: ParsableCommand {
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         if let store {
+            // The whole chain is checked once at start-up, so that the status bar can say so.
+            store.verifyChain()
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }

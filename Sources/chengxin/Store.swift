@@ -86,7 +86,9 @@ final class Store {
 
     /// Reads what other processes appended. Returns whether anything was new.
     func refresh() throws(LogError) -> Bool {
+        let before = log.lastSequence
         let new = try log.refresh()
+        extendVerification(from: before)
         for record in new { apply(record) }
         log.discardRecords()
         return !new.isEmpty
@@ -104,6 +106,7 @@ final class Store {
         }
         for record in records { apply(record) }
         log.discardRecords()
+        extendVerification(from: records.first.map { $0.sequence - 1 } ?? log.lastSequence)
         snapshotIfDue()
         checkpointSchedule?.afterAppend(to: log, at: Event.timestamp(Date()))
         return records
@@ -128,7 +131,29 @@ final class Store {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
         }
         let head = String(hexString(log.headHash).prefix(12))
-        return language.pick("日志 \(count) 条 · 链头 \(head)", "log \(count) records · head \(head)")
+        let checked: String
+        switch verifiedUpTo {
+        case nil: checked = language.pick("未校验", "not verified")
+        case let n? where n == count: checked = language.pick("已校验", "verified")
+        case let n?: checked = language.pick("已校验至第 \(n) 条", "verified to \(n)")
+        }
+        return language.pick("日志 \(count) 条 · \(checked) · 链头 \(head)", "log \(count) records · \(checked) · head \(head)")
+    }
+
+    /// Records read or written after a verified prefix were checked as they came (checksum and link
+    /// to the previous record), so the verified prefix grows with them.
+    private func extendVerification(from before: UInt64) {
+        if verifiedUpTo == before, log.damage == nil { verifiedUpTo = log.lastSequence }
+    }
+
+    /// The last record a full verification of the chain (from the first record) found intact.
+    private(set) var verifiedUpTo: UInt64?
+
+    /// Checks every record and the chain from the start (what `chengxin verify` does), for the
+    /// status bar. A damaged log is reported through `log.damage` on the next append or refresh.
+    func verifyChain() {
+        guard let report = try? LogVerifier.verify(directory: log.directory) else { return }
+        verifiedUpTo = report.intact ? UInt64(report.recordCount) : nil
     }
 }
 

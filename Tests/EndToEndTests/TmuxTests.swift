@@ -119,7 +119,7 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the selection to move") { $0.contains("4/96") }
         let writer = try ChildProcess([stress, "append", data, "1", "kiosk"])
         #expect(writer.wait() == 0)
-        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 107 条") }
+        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 107 条 · 已校验") }
         #expect(after.contains("4/96"))
         try tmux.send("q")
         #expect(tmux.waitForExit())
