@@ -236,6 +236,7 @@ final class LiveDashboard: DashboardEnvironment {
             do {
                 let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language)
                 if effect == .createDemo { try Initialize.addDemo(to: created) }
+                created.verifyChain()
                 store = created
                 return .marketChanged(created.market, logSummary: created.summary(language))
             } catch {
@@ -253,6 +254,7 @@ final class LiveDashboard: DashboardEnvironment {
             // Another process (chengxin init in another terminal) may have created the log.
             guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
                   let opened = try? Store.open(directory) else { return nil }
+            opened.verifyChain()
             self.store = opened
             return .marketChanged(opened.market, logSummary: opened.summary(language))
         }
