@@ -34,11 +34,13 @@ public struct DashboardModel: Sendable, Equatable {
         case inspection
         /// One complaint case, from the queue.
         case complaint
+        /// The event history with the chain's state.
+        case audit
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
     public enum Tab: Int, Sendable, Equatable, CaseIterable {
-        case overview = 1, merchants, branches, complaints
+        case overview = 1, merchants, branches, complaints, audit
 
         func title(_ language: Language) -> String {
             switch self {
@@ -46,6 +48,7 @@ public struct DashboardModel: Sendable, Equatable {
             case .merchants: return language.pick("商户", "Shops")
             case .branches: return language.pick("支部", "Branches")
             case .complaints: return language.pick("投诉", "Complaints")
+            case .audit: return language.pick("记录", "Audit")
             }
         }
     }
@@ -161,6 +164,13 @@ public struct DashboardModel: Sendable, Equatable {
     public var openShop: String?
     /// The inspection being recorded, on the shop screen.
     public var inspectionForm: InspectionForm?
+    /// The audit tab's rows (newest first) once loaded, its filter and position.
+    public var audit: [AuditRow]?
+    public var auditFilter: TextFieldState?
+    public var auditQuery = ""
+    public var auditPosition = ListPosition()
+    public var auditChain = ""
+
     /// The complaint open from the queue, by receipt.
     public var openComplaint: String?
     /// An action being chosen for the open complaint.
@@ -184,6 +194,7 @@ public struct DashboardModel: Sendable, Equatable {
         case .merchants: return .merchants
         case .branches: return .branches
         case .complaints: return .complaints
+        case .audit: return .audit
         }
     }
 
@@ -196,6 +207,8 @@ public enum DashboardMessage: Sendable, Equatable {
     /// The data directory was created or the log grew: the new state to show.
     case marketChanged(MarketState, logSummary: String)
     case failed(String)
+    /// The event history, newest first, with the chain's state.
+    case auditLoaded([AuditRow], chain: String)
     /// The PIN was right.
     case authenticated(User)
     /// The PIN was wrong, or the user unknown: what to tell the person.
@@ -210,6 +223,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case createDemo
     /// Record an inspection (validated again under the log's lock); the answer comes back as a message.
     case recordInspection(Inspection, by: User)
+    /// Read the event history for the audit tab; the rows come back as a message.
+    case loadAudit
     /// Take a complaint one step (validated again under the log's lock).
     case complaintStep(ComplaintStep, by: User)
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
@@ -256,6 +271,11 @@ public enum Dashboard {
             ]
         case .overview, .branches:
             return tabBindings + commonBindings
+        case .audit:
+            return [
+                KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "上下移动", en: "move"),
+                KeyBinding(keys: [.character("/")], action: .search, zh: "按操作人、事件类型、店铺号或受理编号筛选", en: "filter by actor, type, shop or receipt"),
+            ] + tabBindings + commonBindings
         case .complaints:
             return [
                 KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
@@ -353,6 +373,10 @@ public enum Dashboard {
         case .failed(let text):
             model.notice = text
             return []
+        case .auditLoaded(let rows, let chain):
+            model.audit = rows
+            model.auditChain = chain
+            return []
         case .authenticated(let user):
             model.user = user
             model.login = LoginForm()
@@ -379,6 +403,9 @@ public enum Dashboard {
             }
             if model.screen == .complaint {
                 return ComplaintScreen.handle(key, &model)
+            }
+            if model.screen == .audit, let effects = AuditScreen.handle(key, &model) {
+                return effects
             }
             if case .mouse(let button, let x, let y) = key {
                 return Dashboard.mouse(button, column: x, row: y, &model)
@@ -411,10 +438,12 @@ public enum Dashboard {
         case .quit: return [.quit]
         case .toggleHelp: model.showHelp.toggle(); return []
         case .closeHelp: model.showHelp = false; return []
-        case .showTab(let tab): model.tab = tab; return []
+        case .showTab(let tab):
+            model.tab = tab
+            return tab == .audit ? [.loadAudit] : []
         case .nextTab:
             model.tab = DashboardModel.Tab(rawValue: model.tab.rawValue % DashboardModel.Tab.allCases.count + 1) ?? .overview
-            return []
+            return model.tab == .audit ? [.loadAudit] : []
         case .previousTab:
             let count = DashboardModel.Tab.allCases.count
             model.tab = DashboardModel.Tab(rawValue: (model.tab.rawValue + count - 2) % count + 1) ?? .overview
@@ -458,7 +487,7 @@ public enum Dashboard {
                 }
             default: break
             }
-        case .overview, .branches, .login, .inspection, .complaint:
+        case .overview, .branches, .login, .inspection, .complaint, .audit:
             break
         case .complaints:
             let count = queue(model).count
@@ -524,6 +553,7 @@ public enum Dashboard {
         case .login: LoginScreen.draw(model, into: &grid)
         case .inspection: InspectionScreen.draw(model, into: &grid)
         case .complaint: ComplaintScreen.draw(model, into: &grid)
+        case .audit: AuditScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)

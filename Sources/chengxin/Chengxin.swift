@@ -204,6 +204,22 @@ final class LiveDashboard: DashboardEnvironment {
             } catch {
                 return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
             }
+        case .loadAudit:
+            // The history is read from the log itself (the store keeps only the folded state).
+            guard let log = try? EventLog.open(directory: directory, writable: false) else { return nil }
+            let rows = log.records.reversed().map { record -> AuditRow in
+                guard let event = try? EventCodec.decode(Data(record.payload)) else {
+                    return AuditRow(sequence: record.sequence, at: "", actor: "", type: language.pick("（无法解码）", "(undecodable)"), subject: "")
+                }
+                return AuditRow(sequence: record.sequence, at: event.at, actor: event.actor, type: event.type, subject: AuditRow.subject(of: event.body))
+            }
+            let chain: String
+            if let report = try? LogVerifier.verify(directory: directory) {
+                chain = (report.intact ? language.pick("完好", "intact") : language.pick("已损坏", "damaged")) + language.pick("，\(report.recordCount) 条，链头 ", ", \(report.recordCount) records, head ") + hexString(report.headHash)
+            } else {
+                chain = language.pick("无法校验", "cannot be verified")
+            }
+            return .auditLoaded(Array(rows), chain: chain)
         case .complaintStep(let step, let user):
             guard let store else { return nil }
             do {

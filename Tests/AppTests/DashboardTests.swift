@@ -448,3 +448,31 @@ struct SecretaryQueueTests {
         #expect(queue.allSatisfy { c in c.filed.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == 1 })
     }
 }
+
+@Suite("The audit tab")
+struct AuditTests {
+    @Test func historyFilteredByActorTypeOrSubjectWithTheChainsState() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        #expect(Dashboard.update(&m, .key(.character("5"))) == [.loadAudit])
+        #expect(Dashboard.view(m).text.contains("正在读取记录"))
+        let rows = [
+            AuditRow(sequence: 3, at: "2026-03-03T02:00:00Z", actor: "li", type: "inspection.recorded", subject: "A101"),
+            AuditRow(sequence: 2, at: "2026-03-02T02:00:00Z", actor: "desk1", type: "complaint.filed", subject: "K7QX-9M2A A102"),
+            AuditRow(sequence: 1, at: "2026-01-01T00:00:00Z", actor: "system", type: "merchant.registered", subject: "A101"),
+        ]
+        _ = Dashboard.update(&m, .auditLoaded(rows, chain: "完好，3 条，链头 abc"))
+        var grid = Dashboard.view(m)
+        #expect(grid.rowText(1).contains("哈希链：完好，3 条，链头 abc"))
+        #expect(grid.rowText(3).contains("inspection.recorded"))
+        _ = Dashboard.update(&m, .key(.character("/")))
+        for c in "a101" { _ = Dashboard.update(&m, .key(.character(c))) }
+        _ = Dashboard.update(&m, .key(.enter))
+        grid = Dashboard.view(m)
+        #expect(AuditScreen.rows(m).map(\.sequence) == [3, 1])
+        #expect(!grid.text.contains("complaint.filed"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(AuditScreen.rows(m).count == 3)
+        _ = Dashboard.update(&m, .key(.character("1")))
+        #expect(m.screen == .overview)
+    }
+}
