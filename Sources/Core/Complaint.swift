@@ -312,7 +312,7 @@ extension MarketState {
         guard let shop = complaint.filed.shop, let merchant = merchant(shopNumber: shop) else {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 没有对应的商户，不能扣分", en: "complaint \(deduction.receipt) names no shop; nothing to deduct from")
         }
-        try Action.recordInspection(branch: merchant.branch).check(user.role)
+        try Action.actForShop(branch: merchant.branch).check(user.role)
         let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
         guard upheld else {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 尚未调解解决（属实），不能确认扣分", en: "complaint \(deduction.receipt) has not been resolved as upheld; no deduction can be confirmed")
