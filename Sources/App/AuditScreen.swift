@@ -98,12 +98,5 @@ enum AuditScreen {
             rows: shown.map { ["\($0.sequence)", $0.at, $0.actor, $0.type, $0.subject] }, position: model.auditPosition)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
-        if let field = model.auditFilter {
-            let y = model.size.height - 1
-            grid.fill(Rect(x: 0, y: y, width: model.size.width, height: 1), style: Style(reverse: true))
-            let label = t(" / 筛选：", " / filter: ")
-            grid.put(label, x: 0, y: y, style: Style(reverse: true))
-            grid.cursor = field.render(into: &grid, x: DisplayWidth.of(label), y: y, width: 30)
-        }
     }
 }

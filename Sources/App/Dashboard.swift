@@ -615,8 +615,8 @@ public enum Dashboard {
         }
         let rightWidth = DisplayWidth.of(right)
         var left = " "
-        if let field = model.search {
-            let label = model.t(" / 查找：", " / find: ")
+        if let field = model.screen == .audit ? model.auditFilter : model.search {
+            let label = model.screen == .audit ? model.t(" / 筛选：", " / filter: ") : model.t(" / 查找：", " / find: ")
             grid.put(label, x: 0, y: y, style: bar)
             let x = DisplayWidth.of(label)
             let cursor = field.render(into: &grid, x: x, y: y, width: max(10, model.size.width - x - 24), style: Style(underline: true))

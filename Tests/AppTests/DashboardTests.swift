@@ -466,6 +466,7 @@ struct AuditTests {
         #expect(grid.rowText(3).contains("inspection.recorded"))
         _ = Dashboard.update(&m, .key(.character("/")))
         for c in "a101" { _ = Dashboard.update(&m, .key(.character(c))) }
+        #expect(Dashboard.view(m).rowText(23).hasPrefix(" / 筛选：a101"), "the filter is shown while typed")
         _ = Dashboard.update(&m, .key(.enter))
         grid = Dashboard.view(m)
         #expect(AuditScreen.rows(m).map(\.sequence) == [3, 1])
