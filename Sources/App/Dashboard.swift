@@ -7,6 +7,7 @@ public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
+    case cycleBranchFilter, cycleStarFilter
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -79,6 +80,30 @@ public struct DashboardModel: Sendable, Equatable {
     /// market changes rather than on every key press.
     private var rowCache: [[String]] = []
     private var starCache: [Int] = []
+    /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
+    public private(set) var branchFilter: Int?
+    public private(set) var starFilter: Int?
+
+    mutating func cycleBranchFilter() {
+        let numbers = market?.branches.map(\.number) ?? []
+        if let current = branchFilter, let i = numbers.firstIndex(of: current) {
+            branchFilter = i + 1 < numbers.count ? numbers[i + 1] : nil
+        } else {
+            branchFilter = numbers.first
+        }
+        applyFilter(filter)
+    }
+
+    mutating func cycleStarFilter() {
+        // 5, 4, 3, 2, 1, awaiting (0), all.
+        switch starFilter {
+        case nil: starFilter = 5
+        case 0?: starFilter = nil
+        case let n?: starFilter = n - 1
+        }
+        applyFilter(filter)
+    }
+
     /// The column the table is sorted by (see `Dashboard.merchantColumns`), and the direction.
     public private(set) var sortColumn = 0
     public private(set) var sortDescending = false
@@ -125,6 +150,8 @@ public struct DashboardModel: Sendable, Equatable {
         if case .secretary(let branch)? = user?.role { ownBranch = branch }
         let matching = searchIndex.indices.filter { i in
             if let ownBranch, market?.merchants[i].branch != ownBranch { return false }
+            if let branch = branchFilter, market?.merchants[i].branch != branch { return false }
+            if let stars = starFilter, starCache[i] != stars { return false }
             return query.isEmpty || searchIndex[i].contains { $0.matches(query) }
         }
         let column = sortColumn
@@ -304,6 +331,8 @@ public enum Dashboard {
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户（亮身份、承诺、星级说明）", en: "open the selected shop"),
                 KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（中文按拼音）", en: "sort by the next column (Chinese by pinyin)"),
                 KeyBinding(keys: [.character("S")], action: .sortReverse, zh: "倒序", en: "reverse the order"),
+                KeyBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "只看某个支部（依次切换）", en: "one branch only (cycles)"),
+                KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看某个星级（五星…待评定，依次切换）", en: "one star level only (cycles)"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
             ] + tabBindings + commonBindings
         case .shop:
@@ -464,6 +493,9 @@ public enum Dashboard {
             let rows = visibleRows(model)
             switch action {
             case .search: model.search = TextFieldState(text: model.filter, limit: 40)
+            case .cycleBranchFilter, .cycleStarFilter:
+                if action == .cycleBranchFilter { model.cycleBranchFilter() } else { model.cycleStarFilter() }
+                model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .sortNext, .sortReverse:
                 model.changeSort(reverse: action == .sortReverse)
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
@@ -626,6 +658,12 @@ public enum Dashboard {
         }
         if !model.filter.isEmpty {
             left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  Esc 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  Esc clears  ")
+        }
+        if model.screen == .merchants, model.branchFilter != nil || model.starFilter != nil {
+            var parts: [String] = []
+            if let b = model.branchFilter { parts.append(model.t("第 \(b) 支部", "branch \(b)")) }
+            if let s = model.starFilter { parts.append(s == 0 ? model.t("待评定", "awaiting") : model.t("\(s) 星", "\(s) stars")) }
+            left += model.t("筛选：", "only: ") + parts.joined(separator: "、") + model.t("（\(model.shown.count) 家）  ", " (\(model.shown.count))  ")
         }
         if let notice = model.notice {
             left += notice

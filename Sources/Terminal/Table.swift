@@ -122,17 +122,24 @@ public struct HelpEntry: Sendable, Equatable {
 /// A centred box listing key bindings, drawn over the screen.
 public enum HelpOverlay {
     public static func render(into grid: inout Grid, title: String, entries: [HelpEntry], footer: String) {
+        // One column when the entries fit the screen's height, else two side by side.
+        let columns = entries.count + 4 > grid.size.height ? 2 : 1
+        let rows = (entries.count + columns - 1) / columns
         let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 0
         let actionWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 0
-        let inner = max(keyWidth + 3 + actionWidth, DisplayWidth.of(footer), DisplayWidth.of(title) + 4)
+        let columnWidth = keyWidth + 3 + actionWidth
+        let inner = max(columnWidth * columns + 3 * (columns - 1), DisplayWidth.of(footer), DisplayWidth.of(title) + 4)
         let width = min(grid.size.width, inner + 4)
-        let height = min(grid.size.height, entries.count + 4)
+        let height = min(grid.size.height, rows + 4)
         let rect = Rect(x: max(0, (grid.size.width - width) / 2), y: max(0, (grid.size.height - height) / 2), width: width, height: height)
+        let cell = columns == 1 ? width - 4 : (width - 4 - 3) / 2
         grid.fill(rect)
         grid.box(rect, title: title, style: Style(bold: true))
-        for (i, entry) in entries.enumerated() where i + 1 < height - 2 {
+        for (i, entry) in entries.enumerated() {
+            let row = i % rows, column = i / rows
+            guard row + 1 < height - 2 else { continue }
             let text = TextLayout.fit(entry.keys, width: keyWidth) + "   " + entry.action
-            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, maxWidth: width - 4)
+            grid.put(TextLayout.truncate(text, toWidth: cell), x: rect.x + 2 + column * (cell + 3), y: rect.y + 1 + row, maxWidth: cell)
         }
         grid.put(footer, x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
     }

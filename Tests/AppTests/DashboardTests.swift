@@ -477,3 +477,21 @@ struct AuditTests {
         #expect(m.screen == .overview)
     }
 }
+
+@Suite("Filtering by branch and stars")
+struct FilterTests {
+    @Test func bCyclesBranchesAndStarCyclesStarLevels() throws {
+        var m = model(try shippedMarket(), 80, 24)
+        _ = Dashboard.update(&m, .key(.character("b")))
+        #expect(m.branchFilter == 1 && m.shownMerchants.allSatisfy { $0.branch == 1 })
+        #expect(Dashboard.view(m).rowText(23).contains("筛选：第 1 支部（\(m.shown.count) 家）"))
+        for _ in 0..<5 { _ = Dashboard.update(&m, .key(.character("b"))) }
+        #expect(m.branchFilter == nil && m.shown.count == 96)
+        _ = Dashboard.update(&m, .key(.character("*")))
+        #expect(m.starFilter == 5 && m.shown.isEmpty, "nobody is rated before an inspection")
+        for _ in 0..<5 { _ = Dashboard.update(&m, .key(.character("*"))) }
+        #expect(m.starFilter == 0 && m.shown.count == 96, "all awaiting")
+        _ = Dashboard.update(&m, .key(.character("*")))
+        #expect(m.starFilter == nil)
+    }
+}
