@@ -87,11 +87,21 @@ struct DashboardTests {
         _ = Dashboard.update(&m, .key(.character("?")))
         let grid = Dashboard.view(m)
         let text = grid.text
+        // At 80×24 every binding is listed (two columns, long descriptions cut with an ellipsis)…
         for binding in Dashboard.bindings(for: .merchants) {
-            #expect(text.contains(binding.zh), "help lists \(binding.zh)")
+            let keys = binding.keys.map(\.description).joined(separator: " / ")
+            #expect(text.contains(keys + " "), "help lists \(keys)")
+            #expect(text.contains(String(binding.zh.prefix(4))), "help describes \(keys)")
         }
         #expect(text.contains("↓ / j"))
         try assertGolden(grid, "help-80x24")
+        // …and at 120×40 in full.
+        var wide = model(try shippedMarket(), 120, 40)
+        _ = Dashboard.update(&wide, .key(.character("?")))
+        let wideText = Dashboard.view(wide).text
+        for binding in Dashboard.bindings(for: .merchants) {
+            #expect(wideText.contains(binding.zh), "help lists \(binding.zh)")
+        }
         // Any key closes the help without acting behind it.
         #expect(Dashboard.update(&m, .key(.character("q"))) == [])
         #expect(!m.showHelp)
