@@ -127,7 +127,7 @@ public enum DemoHistory {
             let day = workday(5 + n * 3 + Int.random(in: 0...2, using: &rng))
             if day > today { break }
             let shop = n % 9 == 8 ? nil : shops.randomElement(using: &rng)
-            let receipt = demoReceipt(n, &rng)
+            let receipt = ReceiptCode.make(using: &rng)
             let filed = ComplaintFiled(
                 receipt: receipt, shop: shop?.shopNumber, category: categories[n % categories.count],
                 integrity: Integrity.allCases[n % 4], text: "演示：" + texts[n % texts.count], amountFen: 10_000 * Int.random(in: 1...30, using: &rng),
@@ -212,9 +212,4 @@ public enum DemoHistory {
 
     private static func users_() -> [(name: String, display: String, role: Role, pin: String)] { users }
 
-    static func demoReceipt(_ n: Int, _ rng: inout SplitMix64) -> String {
-        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTVWXYZ")
-        let chars = (0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
-        return String(chars[0..<4]) + "-" + String(chars[4..<8])
-    }
 }

@@ -9,23 +9,6 @@ struct ComplaintCommand: ParsableCommand {
         subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self, ComplaintLink.self])
 }
 
-enum ReceiptCode {
-    /// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L, U), as XXXX-XXXX.
-    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTVWXYZ")
-
-    static func make() -> String {
-        let chars = (0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] }
-        return String(chars[0..<4]) + "-" + String(chars[4..<8])
-    }
-
-    /// Accepts lower case and a missing dash, as people type codes.
-    static func normalise(_ text: String) -> String {
-        let cleaned = text.uppercased().filter { $0 != "-" && $0 != " " }
-        guard cleaned.count == 8 else { return text.uppercased() }
-        return String(cleaned.prefix(4)) + "-" + String(cleaned.suffix(4))
-    }
-}
-
 /// Yuan as typed (680 or 680.5) to fen; nil when it is not an amount.
 func fen(fromYuan text: String) -> Int? {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
@@ -67,12 +50,14 @@ struct ComplaintFile: ParsableCommand {
                 }
                 amountFen = value
             }
-            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             var receipt = ""
-            let (store, written) = try Writer.record(common) { market in
-                repeat { receipt = ReceiptCode.make() } while market.complaints[receipt] != nil
+            let (store, written) = try Writer.record(opened) { market in
+                var generator = SystemRandomNumberGenerator()
+                repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
                 let filed = ComplaintFiled(
                     receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
                     text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
@@ -195,11 +180,12 @@ struct ComplaintUpdate: ParsableCommand {
             default:
                 throw CLIProblem(text: common.t("不认识的步骤“\(step)”", "unknown step \"\(step)\""))
             }
-            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
             let code = ReceiptCode.normalise(receipt)
             let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
             let key = actor.key("complaint-step")
-            let (store, _) = try Writer.record(common) { market in
+            let (store, _) = try Writer.record(opened) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(stepEvent, by: me)
                 } catch {
@@ -229,10 +215,11 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             guard let severity = Severity(rawValue: severity) ?? Severity.matching(severity) else {
                 throw CLIProblem(text: common.t("--severity 应为 minor 或 serious", "--severity must be minor or serious"))
             }
-            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
             let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
             let key = actor.key("deduction")
-            _ = try Writer.record(common) { market in
+            _ = try Writer.record(opened) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(deduction, by: me)
                 } catch {

@@ -63,7 +63,9 @@ enum PINInput {
 
 /// Opens the store for a write and appends one event after validating it under the lock.
 enum Writer {
-    static func record(_ common: CommonOptions, _ build: (MarketState) throws -> Event) throws -> (Store, [LogRecord]) {
+    /// Opens the data directory once for a write command (authentication reads its state; the
+    /// append then catches up under the lock), with interval checkpoints when a key is at hand.
+    static func open(_ common: CommonOptions) throws -> Store {
         let store: Store
         do {
             store = try Store.open(common.dataDirectory)
@@ -71,6 +73,10 @@ enum Writer {
             throw CLIProblem(text: error.text(common.lang))
         }
         if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
+        return store
+    }
+
+    static func record(_ store: Store, _ build: (MarketState) throws -> Event) throws -> (Store, [LogRecord]) {
         let written = try store.append(events: { market in [try build(market)] })
         return (store, written)
     }
@@ -116,7 +122,7 @@ struct UserAdd: ParsableCommand {
             let pin = try PINInput.read(prompt: common.t("新用户 \(name) 的 PIN（4–8 位数字）：", "PIN for the new user \(name) (4–8 digits): "), common: common, variable: "CHENGXIN_NEW_PIN")
             if let problem = PINHash.problem(with: pin) { throw CLIProblem(text: problem.text(common.lang)) }
             let hash = try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
-            let opened = try Store.open(common.dataDirectory)
+            let opened = try Writer.open(common)
             let actorName: String
             if opened.market.users.isEmpty {
                 guard role == .manager else {
@@ -130,7 +136,7 @@ struct UserAdd: ParsableCommand {
             }
             let user = User(name: name, displayName: display ?? name, role: role, pin: hash)
             let key = actor.key("user")
-            let (_, written) = try Writer.record(common) { market in
+            let (_, written) = try Writer.record(opened) { market in
                 if market.users[name] != nil {
                     throw CLIProblem(text: common.t("用户 \(name) 已存在", "user \(name) already exists"))
                 }
@@ -188,10 +194,10 @@ struct InspectionRecord: ParsableCommand {
             if failures.isEmpty && !passAll {
                 throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
             }
-            let opened = try Store.open(common.dataDirectory)
+            let opened = try Writer.open(common)
             let me = try actor.authenticate(opened.market, common)
             let key = actor.key("inspection")
-            let (store, written) = try Writer.record(common) { market in
+            let (store, written) = try Writer.record(opened) { market in
                 var outcomes = failures
                 if passAll {
                     let failed = Set(failures.map(\.item))
@@ -311,9 +317,10 @@ struct PointsAdd: ParsableCommand {
                 throw CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony"))
             }
             let entry = ContributionRecorded(shop: merchant, kind: kind, points: points, date: day, evidence: evidence)
-            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
             let key = actor.key("points")
-            let (_, written) = try Writer.record(common) { market in
+            let (_, written) = try Writer.record(opened) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(entry, by: me, today: today)
                 } catch {
@@ -340,9 +347,10 @@ struct PointsApprove: ParsableCommand {
 
     func run() throws {
         do {
-            let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
             let key = actor.key("approve")
-            _ = try Writer.record(common) { market in
+            _ = try Writer.record(opened) { market in
                 do throws(LocalizedMessage) {
                     try market.validateApproval(of: entry, by: me)
                 } catch {

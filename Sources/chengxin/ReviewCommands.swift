@@ -6,9 +6,10 @@ import Foundation
 enum SimpleWrite {
     static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
                     _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody) throws -> UInt64? {
-        let me = try actor.authenticate(try Store.open(common.dataDirectory).market, common)
+        let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
         let key = actor.key(kind)
-        let (_, written) = try Writer.record(common) { market in
+        let (_, written) = try Writer.record(opened) { market in
             do throws(LocalizedMessage) {
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: try build(market, me))
             } catch {
