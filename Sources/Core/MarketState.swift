@@ -185,6 +185,16 @@ public struct MarketState: Sendable, Equatable, Codable {
         }
     }
 
+    /// The sequence number of each listed shop's current record (its registration, or the latest
+    /// correction of it): what a further correction must point at.
+    public var currentMerchantRecords: [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        for (sequence, shop) in merchantRecords where amendments[sequence] == nil && merchantPosition[shop] != nil {
+            if sequence > result[shop] ?? 0 { result[shop] = sequence }
+        }
+        return result
+    }
+
     public func merchant(shopNumber: String) -> Merchant? {
         merchantPosition[shopNumber].map { merchants[$0] }
     }

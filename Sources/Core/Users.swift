@@ -99,6 +99,8 @@ public enum Action: Sendable, Equatable {
     case actForShop(branch: Int)
     case confirmVeto
     case amendRecord
+    /// Exports with consumers' names and phones and owners' names unmasked (market managers only).
+    case exportPersonalData
     case fileComplaint
 
     /// Whether `role` may do this, or the message that says why not.

@@ -1,0 +1,292 @@
+import ArgumentParser
+import Core
+import Foundation
+import Log
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ExportKind: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {}
+
+/// Files handed to others: written whole or not at all (a temporary file beside the target,
+/// synced, then renamed over it).
+enum OutputFile {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, language: Language) throws(CLIProblem) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CLIProblem(text: language.pick("\(path) 是一个文件夹；--out 需要文件名", "\(path) is a folder; --out needs a file name"))
+        }
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIProblem(text: language.pick("文件夹 \(folder) 不存在", "the folder \(folder) does not exist"))
+        }
+        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0 else {
+            throw CLIProblem(text: language.pick("无法写入 \(path)：\(String(cString: strerror(errno)))", "cannot write \(path): \(String(cString: strerror(errno)))"))
+        }
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw CLIProblem(text: language.pick("写入 \(path) 失败（\(String(cString: strerror(failure)))），未留下不完整的文件",
+                                                 "writing \(path) failed (\(String(cString: strerror(failure)))); no partial file was left"))
+        }
+    }
+
+    static func standardOutput(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
+/// `chengxin export merchants|complaints|inspections --format csv|json`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export merchants, complaints or inspections as CSV (UTF-8, safe for spreadsheets) or JSON; personal data masked unless --with-personal-data.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "merchants, complaints or inspections.")
+    var kind: ExportKind
+
+    @Option(name: .long, help: "csv or json.")
+    var format: ExportFormat
+
+    @Flag(name: .long, help: "Names and phones in full (market managers only; needs --as).")
+    var withPersonalData = false
+
+    @Flag(name: .long, help: "Start the CSV with a UTF-8 byte-order mark, so that Excel opens Chinese correctly.")
+    var bom = false
+
+    @Option(name: .long, help: "Write to FILE (whole or not at all) instead of standard output.")
+    var out: String?
+
+    func validate() throws {
+        if bom && format == .json {
+            throw ValidationError(common.t("--bom 只用于 CSV", "--bom applies to CSV only"))
+        }
+    }
+
+    func run() throws {
+        do {
+            let store = try common.openForReading()
+            let market = store.market
+            if withPersonalData {
+                let me = try actor.authenticate(market, common)
+                do throws(LocalizedMessage) {
+                    try Action.exportPersonalData.check(me.role)
+                } catch {
+                    throw CLIProblem(text: common.t("只有市场管理方可以导出未打码的个人信息（\(me.role.name(.zh))不可以）",
+                                                    "only a market manager may export unmasked personal data (not a \(me.role.name(.en)))"))
+                }
+            }
+            let options = ExportOptions(format: format, withPersonalData: withPersonalData, byteOrderMark: bom, language: common.lang)
+            let today = MarketClock.today()
+            // Progress on stderr for long exports, only when someone is watching a terminal.
+            let showProgress = out != nil && isatty(2) == 1
+            let bytes = Exports.render(kind, market: market, today: today, options: options) { done, total in
+                if showProgress && total >= 2000 {
+                    FileHandle.standardError.write(Data("\r\(common.t("导出", "exporting")) \(done)/\(total)".utf8))
+                }
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            guard let out else {
+                OutputFile.standardOutput(bytes)
+                return
+            }
+            try OutputFile.write(bytes, to: out, mode: withPersonalData ? 0o600 : 0o644, language: common.lang)
+            let rows = ExportJob(kind: kind, market: market, today: today, options: options).total
+            Console.out(common.t("已导出 \(rows) 行到 \(out)（\(format.rawValue.uppercased())，UTF-8\(bom ? "，带 BOM" : "")，\(withPersonalData ? "含个人信息" : "个人信息已打码")）",
+                                   "exported \(rows) rows to \(out) (\(format.rawValue.uppercased()), UTF-8\(bom ? " with BOM" : ""), \(withPersonalData ? "with personal data" : "personal data masked"))"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+/// `chengxin report public-notice|monthly --format html|md [--month YYYY-MM] --out FILE`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the public notice (公示, printable A4) or the monthly report (with charts) as self-contained HTML or Markdown.")
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case publicNotice = "public-notice"
+        case monthly
+    }
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "public-notice or monthly.")
+    var kind: Kind
+
+    @Option(name: .long, help: "html or md.")
+    var format: ReportFormat
+
+    @Option(name: .long, help: "The month, YYYY-MM (default: this month). The notice shows the ratings at its end.")
+    var month: String?
+
+    @Option(name: .long, help: "The file to write.")
+    var out: String
+
+    func validate() throws {
+        if let month, ReportMonth(month) == nil {
+            throw ValidationError(common.t("--month 应为 YYYY-MM，如 2026-10；现为“\(month)”", "--month takes YYYY-MM, like 2026-10; got \"\(month)\""))
+        }
+    }
+
+    func run() throws {
+        do {
+            let store = try common.openForReading()
+            let market = store.market
+            let today = MarketClock.today()
+            let chosen = month.flatMap(ReportMonth.init) ?? ReportMonth(year: today.year, month: today.month)
+            guard let chosen else { throw CLIProblem(text: common.t("无法确定月份", "cannot tell the month")) }
+            if chosen.first > today {
+                throw CLIProblem(text: common.t("\(chosen) 还没有到（今天是 \(today)）", "\(chosen) has not begun yet (today is \(today))"))
+            }
+            if market.branches.isEmpty {
+                throw CLIProblem(text: common.t("数据目录里还没有名册（先运行 chengxin init）", "the data directory holds no roster yet (run chengxin init first)"))
+            }
+            let text: String
+            switch kind {
+            case .publicNotice:
+                text = PublicNotice.render(market, asOf: min(chosen.last, today), format: format, language: common.lang)
+            case .monthly:
+                text = MonthlyReport.render(market, month: chosen, today: today, format: format, language: common.lang)
+            }
+            try OutputFile.write(Array(text.utf8), to: out, mode: 0o644, language: common.lang)
+            let what = kind == .publicNotice ? common.t("公示", "public notice") : common.t("月报", "monthly report")
+            Console.out(common.t("已写入\(what)：\(out)（\(format.rawValue)，\(chosen)）", "wrote the \(what) to \(out) (\(format.rawValue), \(chosen))"))
+        } catch {
+            throw Console.fail(common.describe(error))
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import data from files others keep.", subcommands: [ImportRoster.self])
+}
+
+/// `chengxin import roster FILE [--encoding utf-8|gb18030] [--dry-run]`.
+struct ImportRoster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "Add or update shops from a CSV file as Excel saves it (UTF-8, UTF-8 with BOM or GB18030). Every row is checked first; any problem and nothing is written.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "The CSV file (columns as `chengxin export merchants` writes them).")
+    var file: String
+
+    @Option(name: .long, help: "utf-8 or gb18030 (default: detected).")
+    var encoding: TextEncoding?
+
+    @Flag(name: .long, help: "Check the file and say what would change; write nothing (needs no --as).")
+    var dryRun = false
+
+    func run() throws {
+        do {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                let exists = FileManager.default.fileExists(atPath: file)
+                throw CLIProblem(text: exists ? common.t("无法读取 \(file)", "cannot read \(file)") : common.t("文件 \(file) 不存在", "the file \(file) does not exist"))
+            }
+            if data.count > 20_000_000 {
+                throw CLIProblem(text: common.t("文件过大（\(data.count) 字节）：名册不应超过 20 MB", "the file is too large (\(data.count) bytes): a roster should be under 20 MB"))
+            }
+            let decoded: (text: String, encoding: TextEncoding, byteOrderMark: Bool)
+            do throws(LocalizedMessage) {
+                decoded = try TextEncoding.decode(Array(data), as: encoding)
+            } catch {
+                throw CLIProblem(text: file + common.t("：", ": ") + error.text(common.lang))
+            }
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            let opened = dryRun ? try common.openForReading() : try Writer.open(common)
+            let plan = try makePlan(decoded.text, opened.market, name)
+            let encodingName = decoded.encoding.rawValue.uppercased() + (decoded.byteOrderMark ? common.t("（带 BOM）", " (with BOM)") : "")
+            var report = [common.t("\(file)：编码 \(encodingName)，\(plan.rows) 行，全部通过检查。", "\(file): encoding \(encodingName), \(plan.rows) rows, all valid.")]
+            if !plan.ignoredColumns.isEmpty {
+                report.append(common.t("不导入的列：", "columns not imported: ") + plan.ignoredColumns.joined(separator: common.t("、", ", ")))
+            }
+            for change in plan.changes {
+                switch change.kind {
+                case .add:
+                    report.append(common.t("  新增 \(change.merchant.shopNumber) \(change.merchant.name)（第 \(change.line) 行）",
+                                           "  add \(change.merchant.shopNumber) \(change.merchant.name) (line \(change.line))"))
+                case .update(let target, _, let fields):
+                    report.append(common.t("  更新 \(change.merchant.shopNumber) \(change.merchant.name)：\(fields.joined(separator: "、"))（第 \(change.line) 行，更正第 \(target) 条记录）",
+                                           "  update \(change.merchant.shopNumber) \(change.merchant.name): \(fields.joined(separator: ", ")) (line \(change.line), correcting record \(target))"))
+                }
+            }
+            let summary = common.t("新增 \(plan.additions.count) 户，更新 \(plan.updates.count) 户，未变 \(plan.unchanged.count) 户",
+                                   "\(plan.additions.count) added, \(plan.updates.count) updated, \(plan.unchanged.count) unchanged")
+            if dryRun {
+                report.append(common.t("试运行：将\(summary)；未写入任何内容。", "dry run: would be \(summary); nothing was written."))
+                Console.out(report.joined(separator: "\n"))
+                return
+            }
+            if plan.changes.isEmpty {
+                report.append(common.t("名册与文件一致（\(summary)），未写入任何内容。", "the roster matches the file (\(summary)); nothing was written."))
+                Console.out(report.joined(separator: "\n"))
+                return
+            }
+            let me = try actor.authenticate(opened.market, common)
+            do throws(LocalizedMessage) {
+                try Action.amendRecord.check(me.role)
+            } catch {
+                throw CLIProblem(text: common.t("只有市场管理方可以导入名册（\(me.role.name(.zh))不可以）", "only a market manager may import a roster (not a \(me.role.name(.en)))"))
+            }
+            let prefix = "roster-import:" + (actor.requestID ?? UUID().uuidString)
+            let at = Event.timestamp(Date())
+            // Planned again under the lock, against the state with everything others appended.
+            let written = try opened.append(events: { market in
+                try makePlan(decoded.text, market, name).events(actor: me.name, at: at, keyPrefix: prefix, file: name)
+            })
+            if written.isEmpty {
+                report.append(common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again"))
+            } else {
+                report.append(common.t("已导入：\(summary)；记录 #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)。",
+                                       "imported: \(summary); records #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)."))
+            }
+            Console.out(report.joined(separator: "\n"))
+        } catch {
+            // One problem a line (Console.error makes a line break inside a message visible).
+            for line in common.describe(error).split(separator: "\n") { Console.error(String(line)) }
+            throw ExitCode(1)
+        }
+    }
+
+    func makePlan(_ text: String, _ market: MarketState, _ name: String) throws(CLIProblem) -> RosterImportPlan {
+        if market.branches.isEmpty {
+            throw CLIProblem(text: common.t("数据目录里还没有支部（先运行 chengxin init）", "the data directory has no branches yet (run chengxin init first)"))
+        }
+        do {
+            return try RosterImport.plan(text: text, market: market)
+        } catch {
+            let header = common.t("\(file) 有 \(error.problems.count) 处问题，未写入任何内容：", "\(file) has \(error.problems.count) problem(s); nothing was written:")
+            throw CLIProblem(text: header + "\n" + error.problems.map { "  " + name + " " + $0.text(common.lang) }.joined(separator: "\n"))
+        }
+    }
+}
