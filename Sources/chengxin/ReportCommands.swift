@@ -92,6 +92,9 @@ struct ExportCommand: ParsableCommand {
             let store = try common.openForReading()
             let market = store.market
             if withPersonalData {
+                if actor.user == nil {
+                    throw CLIProblem(text: common.t("导出未打码的个人信息需要用 --as 指明操作人（市场管理方）", "exporting unmasked personal data needs --as USER (a market manager)"))
+                }
                 let me = try actor.authenticate(market, common)
                 do throws(LocalizedMessage) {
                     try Action.exportPersonalData.check(me.role)
