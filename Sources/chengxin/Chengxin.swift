@@ -608,14 +608,10 @@ struct MerchantList: ParsableCommand {
     }
 }
 
-/// CSV cells as spreadsheets read them, safe against formula injection.
+/// CSV cells as spreadsheets read them, safe against formula injection: the one rule of the
+/// exports (Core/Exports.swift), so that `merchant list --format csv` and `export` agree.
 enum CSVField {
     static func escape(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
+        SpreadsheetCell.escape(value)
     }
 }

@@ -164,13 +164,13 @@ struct PermissionTests {
 
     @Test func theMatrixOfRolesAndActions() {
         let roles: [Role] = [.manager, .secretary(branch: 1), .secretary(branch: 2), .kiosk]
-        let actions: [Action] = [.registerUser, .recordInspection(branch: 1), .confirmVeto, .amendRecord, .fileComplaint]
+        let actions: [Action] = [.registerUser, .recordInspection(branch: 1), .confirmVeto, .amendRecord, .fileComplaint, .exportPersonalData]
         let allowed: [[Bool]] = [
-            // register, inspect b1, veto, amend, complaint
-            [true, true, true, true, true],     // manager
-            [false, true, false, false, true],  // secretary of branch 1
-            [false, false, false, false, true], // secretary of branch 2
-            [false, false, false, false, true], // kiosk
+            // register, inspect b1, veto, amend, complaint, export personal data
+            [true, true, true, true, true, true],      // manager
+            [false, true, false, false, true, false],  // secretary of branch 1
+            [false, false, false, false, true, false], // secretary of branch 2
+            [false, false, false, false, true, false], // kiosk
         ]
         for (r, role) in roles.enumerated() {
             for (a, action) in actions.enumerated() {
