@@ -293,3 +293,63 @@ struct ImportRoster: ParsableCommand {
         }
     }
 }
+
+/// What the dashboard asks for when someone presses its export key (small and Equatable, so it
+/// can travel in a `DashboardEffect`).
+struct ExportRequest: Sendable, Equatable {
+    var kind: ExportKind
+    var format: ExportFormat
+    var withPersonalData = false
+    var byteOrderMark = true
+
+    /// `$HOME/chengxin-exports/merchants-2026-11-26.csv` (the folder is created 0700).
+    func defaultPath(today: SimpleDate, home: String = NSHomeDirectory()) -> String {
+        home + "/chengxin-exports/\(kind.rawValue)-\(today).\(format.rawValue)"
+    }
+}
+
+/// Runs a dashboard export a slice at a time, so that the screen can show progress between slices
+/// (the job lives here, in the environment; the model only keeps `done`/`total`). Usage from
+/// `LiveDashboard.perform`: `start` on the export effect, then `step` on each step effect until it
+/// returns a finished message.
+final class ExportRunner {
+    private var job: ExportJob?
+    private var path = ""
+    private var language: Language = .zh
+
+    /// Checks who asks (personal data for managers only), then prepares the job.
+    func start(_ request: ExportRequest, market: MarketState, today: SimpleDate, user: User, path: String, language: Language) throws(CLIProblem) {
+        self.language = language
+        if request.withPersonalData {
+            do throws(LocalizedMessage) {
+                try Action.exportPersonalData.check(user.role)
+            } catch {
+                throw CLIProblem(text: language.pick("只有市场管理方可以导出未打码的个人信息", "only a market manager may export unmasked personal data"))
+            }
+        }
+        let options = ExportOptions(format: request.format, withPersonalData: request.withPersonalData,
+                                    byteOrderMark: request.format == .csv && request.byteOrderMark, language: language)
+        job = ExportJob(kind: request.kind, market: market, today: today, options: options)
+        self.path = path
+    }
+
+    /// Advances by up to `rows` rows. When the last row is done the file is written (whole or not
+    /// at all) and `finished` holds the sentence to show; the runner is then idle again.
+    func step(rows: Int = 1000) throws(CLIProblem) -> (done: Int, total: Int, finished: String?) {
+        guard var current = job else { return (0, 0, nil) }
+        current.advance(rows: rows)
+        job = current
+        guard current.isFinished else { return (current.done, current.total, nil) }
+        job = nil
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIProblem(text: language.pick("无法建立文件夹 \(folder)", "cannot create the folder \(folder)"))
+        }
+        try OutputFile.write(current.bytes, to: path, mode: current.options.withPersonalData ? 0o600 : 0o644, language: language)
+        return (current.done, current.total, language.pick("已导出 \(current.total) 行到 \(path)", "exported \(current.total) rows to \(path)"))
+    }
+
+    var isRunning: Bool { job != nil }
+}
