@@ -456,7 +456,7 @@ public enum MonthlyReport {
             (l.pick("办理用时中位数", "median time to settle"), l.pick("\(settleMedian) 个工作日", "\(settleMedian) working days")),
             (l.pick("当天办结", "settled the same day"), "\(sameDay)"),
             (l.pick("回访满意率", "satisfaction"), Markup.percent(f.satisfaction) + l.pick("（\(followTotal) 次回访；上月 \(Markup.percent(f.previousSatisfaction))）", " (\(followTotal) follow-ups; last month \(Markup.percent(f.previousSatisfaction)))")),
-            (l.pick("检查", "inspections"), l.pick("\(f.inspections) 次，\(f.shopsInspected) 户", "\(f.inspections) of \(f.shopsInspected) shops")),
+            (l.pick("检查", "inspections"), l.pick("\(f.inspections) 次，\(f.shopsInspected) 户", "\(f.inspections) (\(f.shopsInspected) shops)")),
             (l.pick("不合格项", "failed items"), "\(f.itemsFailed)"),
             (l.pick("整改 新开/完成/逾期未改", "rectifications opened/closed/overdue"), "\(f.rectificationsOpened) / \(f.rectificationsClosed) / \(f.rectificationsOverdue)"),
             (l.pick("星级变化", "star changes"), l.pick("升 \(up) 户，降 \(down) 户", "\(up) up, \(down) down")),
