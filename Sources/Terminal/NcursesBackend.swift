@@ -19,7 +19,10 @@ public final class NcursesBackend: TerminalBackend {
 
     /// Starts curses on the controlling terminal. Sets the locale first; a terminal whose
     /// locale is not UTF-8 is switched to C.UTF-8 when possible, else refused.
-    public init(mouse: Bool = true) throws(Unusable) {
+    /// `lockdown` (the kiosk) ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU for the whole
+    /// process, so that neither a key combination nor a signal of those kinds stops the program;
+    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S/Ctrl-Q as keys.
+    public init(mouse: Bool = true, lockdown: Bool = false) throws(Unusable) {
         _ = setlocale(LC_ALL, "")
         if !DisplayWidth.isUTF8Codeset() {
             _ = setlocale(LC_ALL, "C.UTF-8")
@@ -36,6 +39,10 @@ public final class NcursesBackend: TerminalBackend {
             throw Unusable(zh: "无法初始化终端（TERM 设置不对？）", en: "cannot initialise the terminal (is TERM set correctly?)")
         }
         running = true
+        if lockdown {
+            // After initscr, which installs its own SIGINT/SIGTSTP handlers when they are at the default.
+            for number in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { _ = signal(number, SIG_IGN) }
+        }
         raw()
         noecho()
         nonl()
