@@ -106,7 +106,8 @@ public enum KioskMessage: Sendable, Equatable {
     case resized(Size)
     /// Another process appended events, or the date changed.
     case marketChanged(MarketState, today: SimpleDate)
-    case filed(KioskReceipt)
+    /// The complaint was recorded; the market as it stands with it (so that a look-up finds it at once).
+    case filed(KioskReceipt, market: MarketState?)
     case failed(String)
 }
 
@@ -249,7 +250,11 @@ public enum Kiosk {
             model.today = today
             model.rebuildIndex()
             return []
-        case .filed(let receipt):
+        case .filed(let receipt, let market):
+            if let market {
+                model.market = market
+                model.rebuildIndex()
+            }
             model.submitting = false
             model.draft = KioskDraft()
             model.editingFromReview = false

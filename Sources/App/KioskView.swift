@@ -317,7 +317,9 @@ enum KioskView {
         var x = 1
         let w1 = grid.put(t("支部：", "Branch: "), x: x, y: 1, style: strong)
         x += w1
-        let all = [(nil as Int?, t("全部", "all"))] + branches.map { (Optional($0.number), model.size.width >= 110 ? $0.name : t("第\($0.number)支部", "No. \($0.number)")) }
+        // The branches' full names when they all fit on the line, else their numbers.
+        let fullWidth = branches.reduce(w1 + 8) { $0 + DisplayWidth.of($1.name) + 3 }
+        let all = [(nil as Int?, t("全部", "all"))] + branches.map { (Optional($0.number), fullWidth < model.size.width ? $0.name : t("第\($0.number)支部", "No. \($0.number)")) }
         for (number, name) in all where x < model.size.width - 4 {
             x += grid.put(" \(name) ", x: x, y: 1, style: number == model.boardBranch ? selected : .plain) + 1
         }
@@ -327,8 +329,11 @@ enum KioskView {
         grid.put(t("共 \(shops.count) 家", "\(shops.count) shops"), x: 1 + w2 + 22, y: 2, style: hint)
         let plateWidth = model.language == .zh ? 10 : 24
         let starWidth = 16
-        let nameWidth = max(10, model.size.width - 8 - plateWidth - starWidth - 6)
-        let header = TextLayout.fit(t("店铺号", "Shop"), width: 7) + TextLayout.fit(t("店铺名称", "Name"), width: nameWidth + 2)
+        // A branch column when there is room for it.
+        let branchWidth = model.size.width >= 100 ? 10 : 0
+        let nameWidth = min(32, max(10, model.size.width - 8 - plateWidth - starWidth - branchWidth - 6))
+        let branchHeader = branchWidth > 0 ? TextLayout.fit(t("支部", "Branch"), width: branchWidth + 2) : ""
+        let header = TextLayout.fit(t("店铺号", "Shop"), width: 7) + TextLayout.fit(t("店铺名称", "Name"), width: nameWidth + 2) + branchHeader
             + TextLayout.fit(t("挂牌", "Plate"), width: plateWidth + 2) + t("星级", "Stars")
         grid.put(" " + header, x: 0, y: 4, style: Style(bold: true, underline: true))
         let rows = KioskBoard.visibleRows(model)
@@ -337,7 +342,8 @@ enum KioskView {
         for (row, i) in (position.offset..<min(shops.count, position.offset + rows)).enumerated() {
             let merchant = shops[i]
             let stars = model.market?.ratingLabel(of: merchant, today: model.today, language: model.language) ?? ""
-            let text = TextLayout.fit(merchant.shopNumber, width: 7) + TextLayout.fit(merchant.name, width: nameWidth + 2)
+            let branch = branchWidth > 0 ? TextLayout.fit(t("第\(merchant.branch)支部", "No. \(merchant.branch)"), width: branchWidth + 2) : ""
+            let text = TextLayout.fit(merchant.shopNumber, width: 7) + TextLayout.fit(merchant.name, width: nameWidth + 2) + branch
                 + TextLayout.fit(merchant.plate.name(model.language), width: plateWidth + 2) + stars
             grid.put(" " + TextLayout.fit(text, width: model.size.width - 2), x: 0, y: 5 + row, style: i == position.selected ? selected : .plain)
         }

@@ -136,7 +136,7 @@ final class LiveKiosk: KioskEnvironment {
             let rules = store.market.rules(on: date)?.value
             let days = rules?.complaintDeadlines.acceptWorkingDays
             let answerBy = days.map { store.market.calendar.addingWorkingDays($0, to: date) }
-            return .filed(KioskReceipt(code: receipt, answerBy: answerBy, workingDays: days))
+            return .filed(KioskReceipt(code: receipt, answerBy: answerBy, workingDays: days), market: store.market)
         }
     }
 
