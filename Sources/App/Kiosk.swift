@@ -196,11 +196,12 @@ public struct KioskModel: Sendable, Equatable {
             && codeField.text.isEmpty && lookup == nil && boardQuery.text.isEmpty && boardBranch == nil
     }
 
-    /// Seconds left before the idle reset, when it is near (the last 15 seconds) and would clear something.
+    /// Seconds left before the idle reset, when it is near (the last 15 seconds, or half the idle time
+    /// when that is shorter) and would clear something.
     public var idleCountdown: Int? {
         guard !isPristine, !submitting else { return nil }
         let left = idleSeconds - (now - lastActivity)
-        return left <= 15 ? max(0, Int(left.rounded(.up))) : nil
+        return left <= min(15, idleSeconds / 2) ? max(0, Int(left.rounded(.up))) : nil
     }
 
     /// Back to the home screen with everything typed or shown forgotten; the market, the clock

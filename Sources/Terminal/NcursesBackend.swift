@@ -21,7 +21,8 @@ public final class NcursesBackend: TerminalBackend {
     /// locale is not UTF-8 is switched to C.UTF-8 when possible, else refused.
     /// `lockdown` (the kiosk) ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU for the whole
     /// process, so that neither a key combination nor a signal of those kinds stops the program;
-    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S/Ctrl-Q as keys.
+    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S/Ctrl-Q as keys. SIGTERM and SIGHUP
+    /// still end it, after giving the terminal back.
     public init(mouse: Bool = true, lockdown: Bool = false) throws(Unusable) {
         _ = setlocale(LC_ALL, "")
         if !DisplayWidth.isUTF8Codeset() {
@@ -42,6 +43,19 @@ public final class NcursesBackend: TerminalBackend {
         if lockdown {
             // After initscr, which installs its own SIGINT/SIGTSTP handlers when they are at the default.
             for number in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { _ = signal(number, SIG_IGN) }
+            // SIGTERM (how a service is stopped) and SIGHUP (the terminal went away) still end it,
+            // with the terminal given back first.
+            // Unblocked too: a mask inherited from the parent would otherwise keep them pending.
+            var stopping = sigset_t()
+            sigemptyset(&stopping)
+            for number in [SIGTERM, SIGHUP] {
+                sigaddset(&stopping, number)
+                _ = signal(number) { _ in
+                    endwin()
+                    _exit(0)
+                }
+            }
+            _ = pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
         }
         raw()
         noecho()
