@@ -315,6 +315,23 @@ struct KioskTests {
         #expect(grid[6, 3].style.reverse, "the choice is still marked without colour")
     }
 
+    @Test func everyScreenDrawsAtSmallAndOddSizes() throws {
+        let market = try kioskMarket()
+        let screens: [KioskModel.Screen] = [.home, .receipt, .status, .board, .boardShop("A101")] + KioskStep.allCases.map { .file($0) }
+        for (width, height) in [(20, 8), (40, 12), (63, 17), (80, 24), (200, 60)] {
+            for screen in screens {
+                var m = kiosk(market, width, height)
+                press(&m, fillAllSteps())
+                m.screen = screen
+                m.receipt = KioskReceipt(code: "VAF8-N5S2", answerBy: today, workingDays: 7)
+                m.lookup = ["受理编号：K7QM-3XH9"]
+                let grid = Kiosk.view(m)
+                #expect(grid.size == Size(width: width, height: height))
+                #expect(!grid.text.isEmpty, "\(screen) at \(width)×\(height)")
+            }
+        }
+    }
+
     @Test func bigTextDrawsTheReceiptAlphabet() {
         let rows = BigText.rows("K7QM-3XH9", ink: "#")
         #expect(rows.count == 5)
