@@ -96,6 +96,9 @@ struct KioskTests {
         #expect(review.text.contains("5 诉求：换货、赔偿"))
         #expect(review.text.contains("6 联系：张三  13812341234  （同意被联系）"))
         try assertGolden(review, "kiosk-review-80x24")
+        var wideReview = kiosk(market, 120, 40)
+        press(&wideReview, keys)
+        try assertGolden(Kiosk.view(wideReview), "kiosk-review-120x40")
         for (name, grid) in goldens { try assertGolden(grid, "kiosk-\(name)-80x24") }
 
         let effects = press(&m, [.enter])
