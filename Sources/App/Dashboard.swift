@@ -7,7 +7,8 @@ public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
-    case cycleBranchFilter, cycleStarFilter
+    case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
+    case addPoints, reply, appeal
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -198,6 +199,9 @@ public struct DashboardModel: Sendable, Equatable {
     public var auditPosition = ListPosition()
     public var auditChain = ""
 
+    /// A small form over the screen for one record (points, reply, appeal, decision…).
+    public var entry: EntryForm?
+
     /// The complaint open from the queue, by receipt.
     public var openComplaint: String?
     /// An action being chosen for the open complaint.
@@ -248,12 +252,12 @@ public enum DashboardEffect: Sendable, Equatable {
     case createFromShippedRoster
     /// The shipped roster plus a year of fictional demo history with demo users.
     case createDemo
-    /// Record an inspection (validated again under the log's lock); the answer comes back as a message.
-    case recordInspection(Inspection, by: User)
+    /// Record what a person entered on a screen (an inspection, a complaint step, points, an
+    /// appeal, a decision, a reply); validated again under the log's lock with
+    /// `MarketState.validate(_:by:today:)`. The new state or the refusal comes back as a message.
+    case record(EventBody, by: User)
     /// Read the event history for the audit tab; the rows come back as a message.
     case loadAudit
-    /// Take a complaint one step (validated again under the log's lock).
-    case complaintStep(ComplaintStep, by: User)
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
     case authenticate(user: String, pin: String)
 }
@@ -343,6 +347,9 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回商户列表", en: "back to the list"),
                 KeyBinding(keys: [.character("i")], action: .inspect, zh: "记录一次检查（管理方或本支部书记）", en: "record an inspection (manager or the branch's secretary)"),
+                KeyBinding(keys: [.character("p")], action: .addPoints, zh: "登记贡献分（附依据，另一人审批）", en: "enter contribution points (with evidence; someone else approves)"),
+                KeyBinding(keys: [.character("r")], action: .reply, zh: "记录商户对星级的回应", en: "record the shop's reply to its rating"),
+                KeyBinding(keys: [.character("f")], action: .appeal, zh: "登记商户的复核申请", en: "record the shop's appeal"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -426,6 +433,9 @@ public enum Dashboard {
             }
             if model.screen == .login {
                 return LoginScreen.handle(key, &model)
+            }
+            if model.entry != nil {
+                return EntryScreen.handle(key, &model)
             }
             if model.screen == .inspection {
                 return InspectionScreen.handle(key, &model)
@@ -555,6 +565,30 @@ public enum Dashboard {
                 } catch {
                     model.notice = error.text(model.language)
                 }
+            case .addPoints, .reply, .appeal:
+                guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
+                guard let user = model.user else {
+                    model.notice = model.t("需要先登录", "log in first")
+                    break
+                }
+                do throws(LocalizedMessage) {
+                    try Action.actForShop(branch: merchant.branch).check(user.role)
+                } catch {
+                    model.notice = error.text(model.language)
+                    break
+                }
+                // Replies and appeals concern the latest published ratings (this year's before any).
+                let year = market.ratingsPublished.keys.max() ?? model.today.year
+                switch action {
+                case .addPoints: model.entry = EntryForm.make(.points(shop: shop), model)
+                case .reply: model.entry = EntryForm.make(.reply(shop: shop, year: year), model)
+                default:
+                    guard market.ratingsPublished[year] != nil else {
+                        model.notice = model.t("星级尚未公示，还不能申请复核", "no ratings have been published; there is nothing to appeal yet")
+                        break
+                    }
+                    model.entry = EntryForm.make(.appeal(shop: shop, year: year), model)
+                }
             default: break
             }
         }
@@ -589,6 +623,9 @@ public enum Dashboard {
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
+        }
+        if model.entry != nil && model.screen != .login {
+            EntryScreen.draw(model, into: &grid)
         }
         drawStatusBar(model, into: &grid)
         if model.showHelp {

@@ -345,7 +345,7 @@ struct InspectionFormTests {
         #expect(grid.text.contains("不合格（严重）整改期限 \(market.calendar.addingWorkingDays(5, to: m.today))"))
         try assertGolden(grid, "inspection-80x24")
         let effects = Dashboard.update(&m, .key(.enter))
-        guard case .recordInspection(let inspection, let by)? = effects.first else {
+        guard case .record(.inspectionRecorded(let inspection), let by)? = effects.first else {
             Issue.record("Enter records the inspection")
             return
         }
@@ -415,7 +415,7 @@ struct ComplaintScreenTests {
         _ = Dashboard.update(&m, .key(.enter))
         #expect(Dashboard.view(m).text.contains("不予受理的原因"))
         let effects = Dashboard.update(&m, .key(.enter))
-        guard case .complaintStep(let step, let by)? = effects.first else {
+        guard case .record(.complaintStep(let step), let by)? = effects.first else {
             Issue.record("a step is submitted")
             return
         }
