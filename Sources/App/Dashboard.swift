@@ -8,7 +8,7 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
-    case addPoints, reply, appeal
+    case addPoints, reply, appeal, toggleOpenOnly
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -38,11 +38,15 @@ public struct DashboardModel: Sendable, Equatable {
         case complaint
         /// The event history with the chain's state.
         case audit
+        /// Every inspection, and the rectifications to follow up.
+        case inspections
+        /// Points to approve and appeals to decide.
+        case reviews
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
     public enum Tab: Int, Sendable, Equatable, CaseIterable {
-        case overview = 1, merchants, branches, complaints, audit
+        case overview = 1, merchants, branches, complaints, audit, inspections, reviews
 
         func title(_ language: Language) -> String {
             switch self {
@@ -51,6 +55,8 @@ public struct DashboardModel: Sendable, Equatable {
             case .branches: return language.pick("支部", "Branches")
             case .complaints: return language.pick("投诉", "Complaints")
             case .audit: return language.pick("记录", "Audit")
+            case .inspections: return language.pick("检查", "Inspections")
+            case .reviews: return language.pick("审核", "Reviews")
             }
         }
     }
@@ -81,6 +87,11 @@ public struct DashboardModel: Sendable, Equatable {
     /// market changes rather than on every key press.
     private var rowCache: [[String]] = []
     private var starCache: [Int] = []
+    /// Every inspection with its open rectifications, computed when the market changes.
+    public private(set) var inspectionRows: [InspectionRow] = []
+    public var inspectionPosition = ListPosition()
+    public var onlyOpenRectifications = false
+    public var reviewPosition = ListPosition()
     /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
     public private(set) var branchFilter: Int?
     public private(set) var starFilter: Int?
@@ -128,10 +139,16 @@ public struct DashboardModel: Sendable, Equatable {
         searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
         if let market {
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today)
-            starCache = market.merchants.map { market.rating(of: $0, today: today).stars ?? 0 }
+            var results: [String: RatingResult] = [:]
+            for merchant in market.merchants {
+                results[merchant.shopNumber] = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+            }
+            starCache = market.merchants.map { results[$0.shopNumber]?.status.stars ?? 0 }
+            inspectionRows = InspectionRow.all(market, results: results, today: today)
         } else {
             rowCache = []
             starCache = []
+            inspectionRows = []
         }
         applyFilter(filter)
     }
@@ -226,6 +243,8 @@ public struct DashboardModel: Sendable, Equatable {
         case .branches: return .branches
         case .complaints: return .complaints
         case .audit: return .audit
+        case .inspections: return .inspections
+        case .reviews: return .reviews
         }
     }
 
@@ -302,6 +321,20 @@ public enum Dashboard {
             ]
         case .overview, .branches:
             return tabBindings + commonBindings
+        case .inspections, .reviews:
+            let moves = [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
+                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+            ]
+            let own = screen == .inspections ? [
+                KeyBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
+                KeyBinding(keys: [.character("o")], action: .toggleOpenOnly, zh: "只看待整改 / 全部", en: "open rectifications only / all"),
+            ] : [
+                KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分或决定复核", en: "approve the points or decide the appeal"),
+            ]
+            return moves + own + tabBindings + commonBindings
         case .audit:
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "上下移动", en: "move"),
@@ -531,6 +564,8 @@ public enum Dashboard {
             }
         case .overview, .branches, .login, .inspection, .complaint, .audit:
             break
+        case .inspections, .reviews:
+            WorkScreens.handle(action, &model)
         case .complaints:
             let count = queue(model).count
             let rows = visibleRows(model)
@@ -623,6 +658,8 @@ public enum Dashboard {
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
+        case .inspections: WorkScreens.drawInspections(model, into: &grid)
+        case .reviews: WorkScreens.drawReviews(model, into: &grid)
         }
         if model.entry != nil && model.screen != .login {
             EntryScreen.draw(model, into: &grid)

@@ -66,7 +66,7 @@ public struct EntryForm: Sendable, Equatable {
             let entry = market?.contributions.values.joined().first { $0.sequence == target }
             return EntryForm(purpose: purpose, title: t("审批贡献分", "Approve contribution points"),
                              summary: entry.map { [shopName($0.entry.shop), "\($0.entry.kind.name(model.language)) +\($0.entry.points)  \($0.entry.date)  " + t("登记人 ", "entered by ") + $0.enteredBy,
-                                                   t("依据：", "Evidence: ") + $0.entry.evidence, t("按 Enter 批准，Esc 取消。", "Enter approves, Esc cancels.")] } ?? [],
+                                                   t("依据：", "Evidence: ") + $0.entry.evidence] } ?? [],
                              form: Form(fields: []))
         case .resolve(let receipt):
             return EntryForm(purpose: purpose, title: t("调解结果", "Outcome"), summary: [t("投诉 ", "Complaint ") + receipt],
@@ -173,7 +173,8 @@ enum EntryScreen {
         guard var entry = model.entry else { return }
         let width = min(model.size.width - 4, 90)
         let fieldRows = entry.form.fields.count + entry.form.fields.filter { $0.message != nil }.count
-        let height = min(model.size.height - 2, 4 + entry.summary.count + fieldRows + 2 + (entry.refusal == nil ? 0 : 1))
+        // Border, summary, a blank line, the fields, the refusal, a blank line, the keys, border.
+        let height = min(model.size.height - 2, 5 + entry.summary.count + fieldRows + (entry.refusal == nil ? 0 : 1))
         let rect = Rect(x: (model.size.width - width) / 2, y: max(1, (model.size.height - height) / 2), width: width, height: height)
         grid.fill(rect)
         grid.box(rect, title: entry.title, style: Style(bold: true))
@@ -188,7 +189,9 @@ enum EntryScreen {
         if let refusal = entry.refusal {
             grid.put(refusal, x: rect.x + 2, y: y, maxWidth: width - 4, style: model.theme.warning)
         }
-        grid.put(model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel"),
+        let keys = entry.form.fields.isEmpty ? model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
+            : model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        grid.put(keys,
                  x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
     }
 }

@@ -116,13 +116,7 @@ enum OverviewScreens {
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
         // Overdue rows in the warning colour.
-        for (i, c) in queue.enumerated() where i >= model.queuePosition.offset && i - model.queuePosition.offset < model.size.height - 3 {
-            if let rules, c.isOverdue(today: model.today, rules: rules, calendar: market.calendar), i != model.queuePosition.selected {
-                let y = 2 + i - model.queuePosition.offset
-                for x in 1..<(model.size.width - 1) where grid[x, y].width > 0 {
-                    grid.put(grid[x, y].text, x: x, y: y, style: model.theme.warning)
-                }
-            }
-        }
+        let overdue = queue.map { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
+        WorkScreens.paintOverdue(overdue, position: model.queuePosition, top: 2, model, into: &grid)
     }
 }
