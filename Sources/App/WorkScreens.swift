@@ -196,9 +196,14 @@ enum WorkScreens {
         for (i, late) in overdue.enumerated() where late && i != position.selected && i >= position.offset {
             let y = top + i - position.offset
             guard y < model.size.height - 1 else { break }
-            for x in 1..<(model.size.width - 1) where grid[x, y].width > 0 {
-                grid.put(grid[x, y].text, x: x, y: y, style: model.theme.warning)
-            }
+            restyle(&grid, y: y, columns: 1..<(model.size.width - 1), model.theme.warning)
+        }
+    }
+
+    /// Draws the text already in these cells again with another style.
+    static func restyle(_ grid: inout Grid, y: Int, columns: Range<Int>, _ style: Style) {
+        for x in columns where x < grid.size.width && grid[x, y].width > 0 {
+            grid.put(grid[x, y].text, x: x, y: y, style: style)
         }
     }
 }
