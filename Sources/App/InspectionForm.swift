@@ -57,7 +57,7 @@ enum InspectionScreen {
             model.inspectionForm = nil
             model.notice = model.t("检查已提交", "inspection submitted")
             let version = model.market?.checklist?.version ?? 0
-            return [.recordInspection(form.inspection(by: user, on: model.today, checklistVersion: version), by: user)]
+            return [.record(.inspectionRecorded(form.inspection(by: user, on: model.today, checklistVersion: version)), by: user)]
         default:
             return []
         }

@@ -9,19 +9,6 @@ struct ComplaintCommand: ParsableCommand {
         subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self, ComplaintLink.self])
 }
 
-/// Yuan as typed (680 or 680.5) to fen; nil when it is not an amount.
-func fen(fromYuan text: String) -> Int? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else { return nil }
-    var cents = 0
-    if parts.count == 2 {
-        guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let c = Int(parts[1]) else { return nil }
-        cents = parts[1].count == 1 ? c * 10 : c
-    }
-    let (total, overflow) = whole.multipliedReportingOverflow(by: 100)
-    return overflow ? Int.max : total + cents
-}
-
 struct ComplaintFile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "file", abstract: "File a complaint; prints its receipt code.")
 
@@ -45,7 +32,7 @@ struct ComplaintFile: ParsableCommand {
             }
             var amountFen: Int?
             if let amount {
-                guard let value = fen(fromYuan: amount) else {
+                guard let value = Money.fen(fromYuan: amount) else {
                     throw CLIProblem(text: common.t("金额“\(amount)”不是有效的数字（例如 680 或 680.50）", "\"\(amount)\" is not an amount (e.g. 680 or 680.50)"))
                 }
                 amountFen = value
@@ -157,7 +144,7 @@ struct ComplaintUpdate: ParsableCommand {
             case "resolve":
                 var amountFen: Int?
                 if let amount {
-                    guard let value = fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
+                    guard let value = Money.fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
                     amountFen = value
                 }
                 action = .resolve(outcome: outcome ?? "", amountFen: amountFen)

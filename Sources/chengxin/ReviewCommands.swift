@@ -162,15 +162,9 @@ struct ReplyCommand: ParsableCommand {
     func run() throws {
         do {
             let seq = try SimpleWrite.run(common, actor, kind: "reply") { market, me throws(LocalizedMessage) in
-                guard let shop = market.merchant(shopNumber: merchant) else {
-                    throw LocalizedMessage(zh: "没有店铺号为 \(merchant) 的商户", en: "there is no shop \(merchant)")
-                }
-                try Action.actForShop(branch: shop.branch).check(me.role)
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if trimmed.isEmpty || trimmed.count > 500 {
-                    throw LocalizedMessage(zh: "回应应为 1 到 500 字", en: "a reply is 1 to 500 characters")
-                }
-                return .replyPublished(ReplyPublished(shop: merchant, year: year, text: trimmed))
+                let reply = ReplyPublished(shop: merchant, year: year, text: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                try market.validate(reply, by: me)
+                return .replyPublished(reply)
             }
             Console.out(common.t("已记录商户回应 #\(seq ?? 0)", "recorded the reply #\(seq ?? 0)"))
         } catch {
