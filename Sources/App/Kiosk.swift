@@ -368,7 +368,7 @@ public enum Kiosk {
             var detail = ""
             switch entry.action {
             case .resolve(let outcome, let amount):
-                detail = t("：", ": ") + outcome + (amount.map { t("（金额 \(KioskAmount.yuan($0)) 元）", " (amount \(KioskAmount.yuan($0)) yuan)") } ?? "")
+                detail = t("：", ": ") + outcome + (amount.map { t("（金额 \(Money.yuan(fen: $0)) 元）", " (amount \(Money.yuan(fen: $0)) yuan)") } ?? "")
             case .forward(let department): detail = t("：", ": ") + (ComplaintCodes.departments[department] ?? department)
             case .reject(let reason): detail = t("：", ": ") + (ComplaintCodes.rejectReasons[reason] ?? reason)
             case .terminate(let reason): detail = t("：", ": ") + (ComplaintCodes.terminateReasons[reason] ?? reason)
@@ -392,25 +392,5 @@ extension ReceiptCode {
         let allowed = Set("23456789ABCDEFGHJKMNPQRSTVWXYZ")
         let parts = code.split(separator: "-", omittingEmptySubsequences: false)
         return parts.count == 2 && parts.allSatisfy { $0.count == 4 && $0.allSatisfy(allowed.contains) }
-    }
-}
-
-/// Amounts as typed at the kiosk (680 or 680.5 yuan) and shown back.
-public enum KioskAmount {
-    /// Fen from yuan text; nil when it is not an amount with at most two decimals.
-    public static func fen(_ text: String) -> Int? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 9,
-              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int(parts[0]) else { return nil }
-        var cents = 0
-        if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let c = Int(parts[1]) else { return nil }
-            cents = parts[1].count == 1 ? c * 10 : c
-        }
-        return whole * 100 + cents
-    }
-
-    public static func yuan(_ fen: Int) -> String {
-        fen % 100 == 0 ? "\(fen / 100)" : "\(fen / 100)." + (fen % 100 < 10 ? "0" : "") + "\(fen % 100)"
     }
 }

@@ -104,7 +104,7 @@ enum KioskFiling {
         case .enter:
             let text = model.draft.amount.text.trimmingCharacters(in: .whitespaces)
             if !text.isEmpty {
-                guard let fen = KioskAmount.fen(text) else {
+                guard let fen = Money.fen(fromYuan: text) else {
                     model.notice = model.t("“\(text)”不是金额，请只输入数字，例如 680 或 680.50", "\"\(text)\" is not an amount; type digits only, e.g. 680 or 680.50")
                     return
                 }
@@ -202,7 +202,7 @@ enum KioskFiling {
         let amount = model.draft.amount.text.trimmingCharacters(in: .whitespaces)
         return KioskSubmission(
             shop: shop, category: problem.category, integrity: problem.integrity, text: model.draft.story.text,
-            amountFen: amount.isEmpty ? nil : KioskAmount.fen(amount), wants: kioskWants.filter(model.draft.wants.contains),
+            amountFen: amount.isEmpty ? nil : Money.fen(fromYuan: amount), wants: kioskWants.filter(model.draft.wants.contains),
             consumerName: name.trimmingCharacters(in: .whitespaces).isEmpty ? nil : name,
             consumerPhone: phone.isEmpty ? nil : phone, consentToContact: model.draft.consent)
     }

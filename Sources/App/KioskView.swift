@@ -225,7 +225,7 @@ enum KioskView {
         let storyLines = max(1, model.size.height - 14)
         row(3, t("经过", "Story"), draft.story.text, lines: storyLines)
         let amount = draft.amount.text.trimmingCharacters(in: .whitespaces)
-        row(4, t("金额", "Amount"), amount.isEmpty ? t("未填", "none") : t("\(KioskAmount.fen(amount).map(KioskAmount.yuan) ?? amount) 元", "\(KioskAmount.fen(amount).map(KioskAmount.yuan) ?? amount) yuan"))
+        row(4, t("金额", "Amount"), amount.isEmpty ? t("未填", "none") : t("\(Money.fen(fromYuan: amount).map { Money.yuan(fen: $0) } ?? amount) 元", "\(Money.fen(fromYuan: amount).map { Money.yuan(fen: $0) } ?? amount) yuan"))
         let wants = kioskWants.filter(draft.wants.contains).map { wantName($0, model) }
         row(5, t("诉求", "Wants"), wants.isEmpty ? t("未选", "none") : wants.joined(separator: t("、", ", ")))
         let name = draft.name.text.trimmingCharacters(in: .whitespaces)

@@ -68,7 +68,7 @@ struct KioskTmuxTests {
         #expect(review.contains("1 店铺：A101  鉴明镜架批发部"))
         #expect(review.contains("2 问题：东西有质量问题：镜片、镜架坏了或是假货（质量诚信）"))
         #expect(review.contains("3 经过：" + story))
-        #expect(review.contains("4 金额：680 元"))
+        #expect(review.contains("4 金额：680.00 元"))
         #expect(review.contains("5 诉求：换货"))
         #expect(review.contains("6 联系：王小明  13812341234  （同意被联系）"))
         try tmux.send("Enter")
@@ -99,7 +99,7 @@ struct KioskTmuxTests {
         // The manager's dashboard finds it in the complaint queue.
         let dashboard = Tmux()
         defer { dashboard.kill() }
-        try dashboard.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        try dashboard.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 120, height: 40)
         try dashboard.login("li", "1234")
         try dashboard.send("4")
         let queue = try dashboard.waitFor("the queue") { $0.contains(code) }
