@@ -136,6 +136,20 @@ struct KioskTests {
         #expect(backend.lastFrame?.text.contains("V A F 8 - N 5 S 2") == true)
     }
 
+    @Test func aFailedRecordKeepsTheReviewAndSaysWhy() throws {
+        var m = kiosk(try kioskMarket())
+        press(&m, fillAllSteps())
+        #expect(press(&m, [.enter]).count == 1)
+        _ = Kiosk.update(&m, .failed("未能记录，请重试或改用纸质登记：磁盘已满"), now: 0)
+        #expect(!m.submitting)
+        #expect(m.screen == .file(.review))
+        #expect(m.receipt == nil)
+        #expect(Kiosk.view(m).text.contains("未能记录，请重试或改用纸质登记：磁盘已满"))
+        #expect(m.draft.story.text == "上周买的镜片有划痕，要求换货", "nothing typed is lost")
+        // Enter tries again.
+        #expect(press(&m, [.enter]).count == 1)
+    }
+
     @Test func idleResetClearsAHalfFilledFormAndReturnsHome() throws {
         var m = kiosk(try kioskMarket())
         m.idleSeconds = 120

@@ -111,6 +111,18 @@ struct KioskTmuxTests {
         #expect(tmux.isRunning())
     }
 
+    @Test func withoutCHENGXIN_PINThePINIsAskedOnceBeforeTheScreenStarts() throws {
+        let (binary, cli) = try Self.prepared()
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(Self.kioskCommand(binary, cli).replacingOccurrences(of: "CHENGXIN_PIN=5555 ", with: ""), width: 80, height: 24)
+        _ = try tmux.waitFor("the PIN prompt") { $0.contains("desk1 的 PIN：") }
+        try tmux.send("-l", "5555")
+        try tmux.send("Enter")
+        let home = try tmux.waitFor("the home screen") { $0.contains("投诉登记") && $0.contains("诚信公示") }
+        #expect(!home.contains("5555"), "the PIN is not echoed")
+    }
+
     @Test func signalsAndKeyCombinationsLeaveTheKioskRunning() throws {
         let (binary, cli) = try Self.prepared()
         let tmux = Tmux()
