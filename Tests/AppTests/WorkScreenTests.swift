@@ -340,3 +340,20 @@ struct InspectionNotesTests {
         #expect(inspection.failures.first?.note == "镜架无合格证" && inspection.failures.first?.severity == .serious)
     }
 }
+
+@Suite("Overview complaints by state")
+struct OverviewStateTests {
+    @Test func thisMonthsComplaintsAreCountedByState() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.today = SimpleDate(iso: "2026-10-20")!
+        _ = Dashboard.update(&m, .key(.character("1")))
+        let month = market.complaints.values.filter { $0.filed.date.year == 2026 && $0.filed.date.month == 10 }
+        #expect(!month.isEmpty)
+        let text = Dashboard.view(m).text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
+        #expect(text.contains("本月按状态："))
+        for state in Set(month.map(\.state)) {
+            #expect(text.contains("\(state.chineseName)\(month.filter { $0.state == state }.count)"), "\(state.chineseName)")
+        }
+    }
+}
