@@ -90,6 +90,8 @@ public struct DashboardModel: Sendable, Equatable {
     private var facts: [MerchantFacts] = []
     /// Every inspection with its open rectifications, computed when the market changes.
     public private(set) var inspectionRows: [InspectionRow] = []
+    /// Points to approve and appeals to decide, computed when the market changes.
+    public private(set) var reviewItems: [ReviewItem] = []
     public var inspectionPosition = ListPosition()
     public var onlyOpenRectifications = false
     public var reviewPosition = ListPosition()
@@ -168,7 +170,9 @@ public struct DashboardModel: Sendable, Equatable {
             facts = MerchantFacts.all(market, results: results)
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
             inspectionRows = InspectionRow.all(market, results: results, today: today)
+            reviewItems = ReviewItem.pending(market, language)
         } else {
+            reviewItems = []
             rowCache = []
             facts = []
             inspectionRows = []
