@@ -90,6 +90,8 @@ public struct DashboardModel: Sendable, Equatable {
     private var facts: [MerchantFacts] = []
     /// Every inspection with its open rectifications, computed when the market changes.
     public private(set) var inspectionRows: [InspectionRow] = []
+    /// Points to approve and appeals to decide, computed when the market changes.
+    public private(set) var reviewItems: [ReviewItem] = []
     public var inspectionPosition = ListPosition()
     public var onlyOpenRectifications = false
     public var reviewPosition = ListPosition()
@@ -168,7 +170,9 @@ public struct DashboardModel: Sendable, Equatable {
             facts = MerchantFacts.all(market, results: results)
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
             inspectionRows = InspectionRow.all(market, results: results, today: today)
+            reviewItems = ReviewItem.pending(market, language)
         } else {
+            reviewItems = []
             rowCache = []
             facts = []
             inspectionRows = []
@@ -177,15 +181,15 @@ public struct DashboardModel: Sendable, Equatable {
     }
 
     /// Rows of the shown shops, in order; without the business column unless `wide`.
-    func shownRows(wide: Bool) -> [[String]] {
+    func shownRows(wide: Bool, compact: Bool = false) -> [[String]] {
         shown.map { i in
             var row = rowCache[i]
-            if !wide, let merchant = market?.merchants[i] {
-                // Narrow: the branch by its number, the plate by its short name, no business.
+            if compact, let merchant = market?.merchants[i] {
+                // Narrow: the branch by its number, the plate by its short name.
                 row[3] = String(merchant.branch)
                 row[4] = merchant.plate.shortName(language)
-                row.remove(at: 5)
             }
+            if !wide { row.remove(at: 5) }
             return row
         }
     }
@@ -357,6 +361,8 @@ public enum Dashboard {
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
                 KeyBinding(keys: [.character("1"), .character("2"), .character("3"), .character("4"), .character(" ")], action: .confirm, zh: "合格 / 一般 / 严重 / 不适用", en: "pass / minor / serious / n.a."),
+                KeyBinding(keys: [.character("n")], action: .confirm, zh: "给不合格项写备注", en: "a note on a failed item"),
+                KeyBinding(keys: [.character("d")], action: .confirm, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
                 KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
                 KeyBinding(keys: [.escape], action: .back, zh: "放弃", en: "cancel"),
             ]
@@ -908,12 +914,13 @@ public enum Dashboard {
             ? model.t("党员经营户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个", "\(market.merchants.count) member shops · \(branchCount) branches")
             : model.t("\(market.merchants.count) 家 · \(branchCount) 个支部", "\(market.merchants.count) shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
-        let wide = model.size.width >= 100
+        // The business column only where the names still fit in full beside it.
+        let wide = model.size.width >= 130
         var columns = merchantColumns(model.language, wide: wide)
         // Mark the sorted column.
         let logical = wide ? model.sortColumn : (model.sortColumn >= 6 ? model.sortColumn - 1 : model.sortColumn)
         if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
-        var table = TableView(columns: columns, rows: model.shownRows(wide: wide), position: model.position)
+        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: model.size.width < 100), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

@@ -32,6 +32,16 @@ enum OverviewScreens {
         grid.put(t("办理中 \(open.count) 件", "open: \(open.count)"), x: half + 1, y: 7)
         grid.put(t("逾期 \(overdue) 件", "overdue: \(overdue)"), x: half + 14, y: 7,
                  style: overdue > 0 ? model.theme.warning : .plain)
+        // This month's complaints by state (those with any), wrapped over two lines.
+        var byState: [String] = []
+        for state in ComplaintState.allCases {
+            let n = month.filter { $0.state == state }.count
+            if n > 0 { byState.append("\(state.name(model.language)) \(n)") }
+        }
+        if !byState.isEmpty {
+            let lines = TextLayout.wrap(t("本月按状态：", "by state: ") + byState.joined(separator: " · "), width: model.size.width - half - 2)
+            for (i, line) in lines.prefix(2).enumerated() { grid.put(line, x: half + 1, y: 8 + i, style: Style(dim: true)) }
+        }
         // Satisfaction and inspections per branch.
         let figures = market.branchFigures(today: today).sorted { $0.branch.number < $1.branch.number }
         let followUps = figures.compactMap(\.satisfactionRate)

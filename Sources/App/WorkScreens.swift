@@ -80,8 +80,7 @@ enum WorkScreens {
     }
 
     static func reviews(_ model: DashboardModel) -> [ReviewItem] {
-        guard let market = model.market else { return [] }
-        let all = ReviewItem.pending(market, model.language)
+        let all = model.reviewItems
         guard case .secretary(let branch)? = model.user?.role else { return all }
         return all.filter { $0.branch == branch }
     }

@@ -42,7 +42,7 @@ struct ComplaintFile: ParsableCommand {
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             var receipt = ""
-            let (store, written) = try Writer.record(opened) { market in
+            let (store, written) = try Writer.record(opened, key: key) { market in
                 var generator = SystemRandomNumberGenerator()
                 repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
                 let filed = ComplaintFiled(
@@ -56,16 +56,13 @@ struct ComplaintFile: ParsableCommand {
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
             }
-            guard let sequence = written.first?.sequence else {
-                Console.out(common.t("重复请求，未再记录", "repeated request; not recorded again"))
-                return
-            }
+            let sequence = written.sequence
             let rules = store.market.rules(on: today)?.value
             let answerBy = rules.map { store.market.calendar.addingWorkingDays($0.complaintDeadlines.acceptWorkingDays, to: today) }
             Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
                                  "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -172,7 +169,7 @@ struct ComplaintUpdate: ParsableCommand {
             let code = ReceiptCode.normalise(receipt)
             let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
             let key = actor.key("complaint-step")
-            let (store, _) = try Writer.record(opened) { market in
+            let (store, _) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(stepEvent, by: me)
                 } catch {
@@ -183,7 +180,7 @@ struct ComplaintUpdate: ParsableCommand {
             let state = store.market.complaints[code]?.state.name(common.lang) ?? ""
             Console.out(common.t("投诉 \(code) 现为：\(state)", "complaint \(code) is now: \(state)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -206,7 +203,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             let me = try actor.authenticate(opened.market, common)
             let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
             let key = actor.key("deduction")
-            _ = try Writer.record(opened) { market in
+            _ = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(deduction, by: me)
                 } catch {
@@ -216,7 +213,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             }
             Console.out(common.t("已确认投诉 \(deduction.receipt) 的扣分（\(severity.chineseName)）", "confirmed the deduction for complaint \(deduction.receipt) (\(severity.rawValue))"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }

@@ -69,8 +69,11 @@ struct DashboardTests {
     }
 
     @Test func merchantsTableAt120x40() throws {
-        let grid = Dashboard.view(model(try shippedMarket(), 120, 40))
-        #expect(grid.rowText(1).contains("主营"))
+        let market = try shippedMarket()
+        let grid = Dashboard.view(model(market, 120, 40))
+        // At 120 columns names, branches and plates in full; the business column from 130.
+        #expect(!grid.rowText(1).contains("主营") && grid.rowText(2).contains("A101     鉴明镜架批发部    高娟    第一党支部  党员示范岗"))
+        #expect(Dashboard.view(model(market, 140, 40)).rowText(1).contains("主营"))
         try assertGolden(grid, "merchants-120x40")
     }
 

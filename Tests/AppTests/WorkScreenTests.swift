@@ -302,3 +302,58 @@ struct OverviewLinkTests {
         #expect(dates == dates.sorted())
     }
 }
+
+@Suite("Inspection notes and dates")
+struct InspectionNotesTests {
+    @Test func aFailureCarriesItsNoteAndAPaperRecordItsDate() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("i")))
+        // A note on a passed item is refused with the reason.
+        _ = Dashboard.update(&m, .key(.character("n")))
+        #expect(m.inspectionForm?.editing == nil && Dashboard.view(m).text.contains("备注写在不合格项上"))
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("3")))
+        _ = Dashboard.update(&m, .key(.character("n")))
+        type("镜架无合格证", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("备注：镜架无合格证"))
+        // A date after today is refused; an earlier one is taken, and the deadline follows it.
+        _ = Dashboard.update(&m, .key(.character("d")))
+        for _ in 0..<10 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type("2026-12-01", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("检查日期不能晚于今天（2026-11-26）"))
+        for _ in 0..<10 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type("2026-11-20", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        let view = Dashboard.view(m)
+        let due = market.calendar.addingWorkingDays(market.rules(on: m.today)?.value.rectificationDays.serious ?? 0, to: SimpleDate(iso: "2026-11-20")!)
+        #expect(view.rowText(0).contains("2026-11-20（补录）") && view.text.contains("整改期限 \(due)"))
+        let effects = Dashboard.update(&m, .key(.enter))
+        guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
+            Issue.record("Enter records the inspection")
+            return
+        }
+        #expect(inspection.date == SimpleDate(iso: "2026-11-20"))
+        #expect(inspection.failures.first?.note == "镜架无合格证" && inspection.failures.first?.severity == .serious)
+    }
+}
+
+@Suite("Overview complaints by state")
+struct OverviewStateTests {
+    @Test func thisMonthsComplaintsAreCountedByState() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.today = SimpleDate(iso: "2026-10-20")!
+        _ = Dashboard.update(&m, .key(.character("1")))
+        let month = market.complaints.values.filter { $0.filed.date.year == 2026 && $0.filed.date.month == 10 }
+        #expect(!month.isEmpty)
+        let text = Dashboard.view(m).text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
+        #expect(text.contains("本月按状态："))
+        for state in Set(month.map(\.state)) {
+            #expect(text.contains("\(state.chineseName)\(month.filter { $0.state == state }.count)"), "\(state.chineseName)")
+        }
+    }
+}
