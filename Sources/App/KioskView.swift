@@ -236,25 +236,12 @@ enum KioskView {
         row(6, t("联系", "Contact"), contact)
     }
 
-    /// Lines of at most `width` columns (a wide glyph never split); line breaks in the text kept.
+    /// Lines of at most `width` columns, measured as they will be drawn (after sanitising, so a
+    /// control character's visible stand-in is counted); line breaks in the text kept.
     static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        for paragraph in SafeText.sanitize(text).split(separator: "␊", omittingEmptySubsequences: false) {
-            var line = ""
-            var used = 0
-            for c in paragraph {
-                let w = DisplayWidth.of(c)
-                if used + w > width, !line.isEmpty {
-                    lines.append(line)
-                    line = ""
-                    used = 0
-                }
-                line.append(c)
-                used += w
-            }
-            lines.append(line)
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap {
+            TextLayout.wrap(SafeText.sanitize(String($0)), width: width)
         }
-        return lines
     }
 
     // MARK: receipt

@@ -115,9 +115,17 @@ final class LiveKiosk: KioskEnvironment {
         switch effect {
         case .submit(let submission):
             let date = MarketClock.today()
+            // A retry of the same complaint after a failure keeps its idempotency key, so that an
+            // append that did reach the log before the failure was reported is not made twice.
+            let key: String
+            if let pending, pending.submission == submission {
+                key = pending.key
+            } else {
+                key = "kiosk-complaint:\(UUID().uuidString)"
+            }
             var receipt = ""
             do {
-                _ = try Writer.record(store) { market in
+                _ = try Writer.record(store, key: key) { market in
                     var generator = SystemRandomNumberGenerator()
                     repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
                     let filed = submission.filed(receipt: receipt, date: date)
@@ -126,18 +134,35 @@ final class LiveKiosk: KioskEnvironment {
                     } catch {
                         throw CLIProblem(text: error.text(self.language))
                     }
-                    return Event(actor: self.user.name, at: Event.timestamp(Date()), key: "kiosk-complaint:\(UUID().uuidString)", body: .complaintFiled(filed))
+                    return Event(actor: self.user.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
                 }
             } catch {
-                if let problem = error as? CLIProblem { return .failed(problem.text) }
-                let reason = (error as? LogError)?.text(language) ?? "\(error)"
-                return .failed(language.pick("未能记录，请重试或改用纸质登记：", "not recorded; retry or use the paper form: ") + reason)
+                if error is AlreadyRecorded, let earlier = earlierReceipt(for: submission) {
+                    receipt = earlier
+                } else {
+                    pending = (submission, key)
+                    if let problem = error as? CLIProblem { return .failed(problem.text) }
+                    let reason = (error as? LogError)?.text(language) ?? "\(error)"
+                    return .failed(language.pick("未能记录，请重试或改用纸质登记：", "not recorded; retry or use the paper form: ") + reason)
+                }
             }
+            pending = nil
             let rules = store.market.rules(on: date)?.value
             let days = rules?.complaintDeadlines.acceptWorkingDays
             let answerBy = days.map { store.market.calendar.addingWorkingDays($0, to: date) }
             return .filed(KioskReceipt(code: receipt, answerBy: answerBy, workingDays: days), market: store.market)
         }
+    }
+
+    /// The last failed submission and its idempotency key.
+    private var pending: (submission: KioskSubmission, key: String)?
+
+    /// The receipt of the latest complaint the log holds with exactly this content (a retry whose
+    /// first attempt was recorded after all).
+    private func earlierReceipt(for submission: KioskSubmission) -> String? {
+        store.market.complaints.values
+            .filter { $0.filed == submission.filed(receipt: $0.filed.receipt, date: $0.filed.date) }
+            .max { $0.filedSequence < $1.filedSequence }?.filed.receipt
     }
 
     func poll() -> KioskMessage? {
