@@ -4,15 +4,21 @@ import Terminal
 /// One complaint case: what was filed (personal data masked except for the person handling it),
 /// its deadline, its full history, and the workflow actions the case's state allows.
 public struct ComplaintActionFlow: Sendable, Equatable {
+    enum Choice: Sendable, Equatable {
+        case step(ComplaintAction)
+        /// Mark as a duplicate of another case.
+        case link
+        /// Confirm the deduction an upheld complaint proposes.
+        case deduction
+    }
+
     enum Stage: Sendable, Equatable {
-        case chooseAction([ComplaintAction])
+        case chooseAction([Choice])
         case chooseCode(kind: String, codes: [String])
-        case enterText(kind: String)
     }
 
     var stage: Stage
     var list: SelectList
-    var field = TextFieldState(limit: 200)
 }
 
 enum ComplaintScreen {
@@ -31,18 +37,27 @@ enum ComplaintScreen {
             case .escape, .left, .character("h"):
                 model.openComplaint = nil
             case .character("a"):
-                guard let user = model.user, let complaint = model.market?.complaints[receipt] else {
+                guard let user = model.user, let market = model.market, let complaint = market.complaints[receipt] else {
                     model.notice = model.t("处理投诉需要先登录", "log in to handle complaints")
                     return []
                 }
-                let choices = actions(for: complaint.state)
+                var choices = actions(for: complaint.state).map(ComplaintActionFlow.Choice.step)
+                if complaint.duplicateOf == nil && complaint.state.isOpen { choices.append(.link) }
+                let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
+                if upheld && complaint.filed.shop != nil && market.complaintDeductions[receipt] == nil { choices.append(.deduction) }
                 if user.role == .kiosk || choices.isEmpty {
                     model.notice = model.t("当前没有可执行的操作", "nothing can be done now")
                     return []
                 }
+                let names = choices.map { choice -> String in
+                    switch choice {
+                    case .step(let action): return model.language.pick(action.name.zh, action.name.en)
+                    case .link: return model.t("标为重复投诉", "mark as a duplicate")
+                    case .deduction: return model.t("确认扣分", "confirm the deduction")
+                    }
+                }
                 model.complaintFlow = ComplaintActionFlow(
-                    stage: .chooseAction(choices),
-                    list: SelectList(title: model.t("对 \(receipt) 执行", "Action on \(receipt)"), options: choices.map { model.language.pick($0.name.zh, $0.name.en) }))
+                    stage: .chooseAction(choices), list: SelectList(title: model.t("对 \(receipt) 执行", "Action on \(receipt)"), options: names))
             case .character("q"), .control("c"):
                 return [.quit]
             case .character("?"):
@@ -56,35 +71,36 @@ enum ComplaintScreen {
             model.complaintFlow = nil
             guard let user = model.user else { return [] }
             model.notice = model.t("已提交：\(action.name.zh)", "submitted: \(action.name.en)")
-            return [.complaintStep(ComplaintStep(receipt: receipt, action: action, date: model.today), by: user)]
+            return [.record(.complaintStep(ComplaintStep(receipt: receipt, action: action, date: model.today)), by: user)]
+        }
+        /// Steps that need a coded reason go through a second list; the rest are recorded at once.
+        func chooseCode(_ kind: String, title: String, _ codes: [String: String]) {
+            flow.stage = .chooseCode(kind: kind, codes: codes.keys.sorted())
+            flow.list = SelectList(title: title, options: codes.keys.sorted().map { codes[$0] ?? $0 })
+            model.complaintFlow = flow
         }
         switch flow.stage {
         case .chooseAction(let choices):
             switch flow.list.handle(key) {
             case .cancelled: model.complaintFlow = nil
+            case .none: model.complaintFlow = flow
             case .chosen(let i):
+                model.complaintFlow = nil
                 switch choices[i] {
-                case .reject:
-                    flow.stage = .chooseCode(kind: "reject", codes: ComplaintCodes.rejectReasons.keys.sorted())
-                    flow.list = SelectList(title: model.t("不予受理的原因", "Reason"), options: ComplaintCodes.rejectReasons.keys.sorted().map { ComplaintCodes.rejectReasons[$0] ?? $0 })
-                case .terminate:
-                    flow.stage = .chooseCode(kind: "terminate", codes: ComplaintCodes.terminateReasons.keys.sorted())
-                    flow.list = SelectList(title: model.t("终止原因", "Reason"), options: ComplaintCodes.terminateReasons.keys.sorted().map { ComplaintCodes.terminateReasons[$0] ?? $0 })
-                case .forward:
-                    flow.stage = .chooseCode(kind: "forward", codes: ComplaintCodes.departments.keys.sorted())
-                    flow.list = SelectList(title: model.t("转交部门", "Department"), options: ComplaintCodes.departments.keys.sorted().map { ComplaintCodes.departments[$0] ?? $0 })
-                case .followUp:
+                case .link: model.entry = EntryForm.make(.linkDuplicate(receipt: receipt), model)
+                case .deduction: model.entry = EntryForm.make(.confirmDeduction(receipt: receipt), model)
+                case .step(.resolve): model.entry = EntryForm.make(.resolve(receipt: receipt), model)
+                case .step(.reject): chooseCode("reject", title: model.t("不予受理的原因", "Reason"), ComplaintCodes.rejectReasons)
+                case .step(.terminate): chooseCode("terminate", title: model.t("终止原因", "Reason"), ComplaintCodes.terminateReasons)
+                case .step(.forward): chooseCode("forward", title: model.t("转交部门", "Department"), ComplaintCodes.departments)
+                case .step(.followUp):
                     let options = ComplaintAction.Satisfaction.allCases
                     flow.stage = .chooseCode(kind: "follow-up", codes: options.map(\.rawValue))
                     flow.list = SelectList(title: model.t("消费者是否满意", "Satisfaction"), options: options.map { $0.name(model.language) })
-                case .resolve:
-                    flow.stage = .enterText(kind: "resolve")
-                default:
-                    return finish(choices[i])
+                    model.complaintFlow = flow
+                case .step(let action):
+                    return finish(action)
                 }
-                model.complaintFlow = flow
-                return []
-            case .none: model.complaintFlow = flow
             }
         case .chooseCode(let kind, let codes):
             switch flow.list.handle(key) {
@@ -98,20 +114,6 @@ enum ComplaintScreen {
                 case "forward": return finish(.forward(department: code))
                 default: return finish(.followUp(satisfaction: ComplaintAction.Satisfaction(rawValue: code) ?? .satisfied))
                 }
-            }
-        case .enterText:
-            switch key {
-            case .escape: model.complaintFlow = nil
-            case .enter:
-                let outcome = flow.field.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if outcome.isEmpty {
-                    model.notice = model.t("请写明调解结果", "write the outcome")
-                    return []
-                }
-                return finish(.resolve(outcome: outcome, amountFen: nil))
-            default:
-                flow.field.handle(key)
-                model.complaintFlow = flow
             }
         }
         return []
@@ -130,7 +132,7 @@ enum ComplaintScreen {
         let shop = c.filed.shop.map { "\($0) \(market.merchant(shopNumber: $0)?.name ?? "")" } ?? t("不清楚", "unknown")
         var lines = [
             t("商户：", "Shop: ") + shop + t("　类别：", "   Integrity: ") + c.filed.integrity.name(model.language),
-            t("登记：", "Filed: ") + "\(c.filed.date)" + t("　金额：", "   Amount: ") + (c.filed.amountFen.map { "\($0 / 100).\(twoDigits($0 % 100))" } ?? "—"),
+            t("登记：", "Filed: ") + "\(c.filed.date)" + t("　金额：", "   Amount: ") + (c.filed.amountFen.map { Money.yuan(fen: $0) } ?? "—"),
             t("消费者：", "Consumer: ") + name + "  " + phone,
             t("诉求：", "Wants: ") + c.filed.wants.map { ComplaintCodes.wants[$0] ?? $0 }.joined(separator: "、"),
             t("内容：", "What happened: ") + c.filed.text,
@@ -139,6 +141,9 @@ enum ComplaintScreen {
             lines.append(t("期限：\(due)", "Due: \(due)") + (c.isOverdue(today: model.today, rules: rules, calendar: market.calendar) ? t("（已逾期）", " (overdue)") : ""))
         }
         if let original = c.duplicateOf { lines.append(t("重复投诉，原投诉：", "duplicate of ") + original) }
+        if let deduction = market.complaintDeductions[receipt] {
+            lines.append(t("已确认扣分（\(deduction.value.severity.chineseName)）#\(deduction.sequence)", "deduction confirmed (\(deduction.value.severity.rawValue)) #\(deduction.sequence)"))
+        }
         lines.append("")
         lines.append(t("办理经过：", "History:"))
         for entry in c.history {
@@ -150,20 +155,7 @@ enum ComplaintScreen {
         }
         grid.put(t("a 办理 · Esc 返回", "a act · Esc back"), x: 1, y: model.size.height - 2, style: Style(dim: true))
         if let flow = model.complaintFlow {
-            switch flow.stage {
-            case .enterText:
-                let rect = Rect(x: 4, y: model.size.height / 2 - 2, width: model.size.width - 8, height: 5)
-                grid.fill(rect)
-                grid.box(rect, title: t("调解结果", "Outcome"), style: Style(bold: true))
-                grid.cursor = flow.field.render(into: &grid, x: rect.x + 2, y: rect.y + 2, width: rect.width - 4)
-            default:
-                flow.list.render(into: &grid, footer: t("Enter 确定 · Esc 取消", "Enter ok · Esc cancel"))
-            }
+            flow.list.render(into: &grid, footer: t("Enter 确定 · Esc 取消", "Enter ok · Esc cancel"))
         }
     }
-}
-
-/// Two digits, zero-padded (for fen).
-func twoDigits(_ value: Int) -> String {
-    value < 10 ? "0\(value)" : "\(value)"
 }

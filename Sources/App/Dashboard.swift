@@ -7,7 +7,8 @@ public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
-    case cycleBranchFilter, cycleStarFilter
+    case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
+    case addPoints, reply, appeal, toggleOpenOnly
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -37,11 +38,15 @@ public struct DashboardModel: Sendable, Equatable {
         case complaint
         /// The event history with the chain's state.
         case audit
+        /// Every inspection, and the rectifications to follow up.
+        case inspections
+        /// Points to approve and appeals to decide.
+        case reviews
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
     public enum Tab: Int, Sendable, Equatable, CaseIterable {
-        case overview = 1, merchants, branches, complaints, audit
+        case overview = 1, merchants, branches, complaints, audit, inspections, reviews
 
         func title(_ language: Language) -> String {
             switch self {
@@ -50,6 +55,8 @@ public struct DashboardModel: Sendable, Equatable {
             case .branches: return language.pick("支部", "Branches")
             case .complaints: return language.pick("投诉", "Complaints")
             case .audit: return language.pick("记录", "Audit")
+            case .inspections: return language.pick("检查", "Inspections")
+            case .reviews: return language.pick("审核", "Reviews")
             }
         }
     }
@@ -79,10 +86,40 @@ public struct DashboardModel: Sendable, Equatable {
     /// Each merchant's table row (all columns, the business one included), computed when the
     /// market changes rather than on every key press.
     private var rowCache: [[String]] = []
-    private var starCache: [Int] = []
+    /// What the filters and numeric sorts need per merchant, computed with the rows.
+    private var facts: [MerchantFacts] = []
+    /// Every inspection with its open rectifications, computed when the market changes.
+    public private(set) var inspectionRows: [InspectionRow] = []
+    /// Points to approve and appeals to decide, computed when the market changes.
+    public private(set) var reviewItems: [ReviewItem] = []
+    public var inspectionPosition = ListPosition()
+    public var onlyOpenRectifications = false
+    public var reviewPosition = ListPosition()
     /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
     public private(set) var branchFilter: Int?
     public private(set) var starFilter: Int?
+    /// Only shops with a problem in this integrity this year: a deduction, an open complaint or
+    /// an open rectification (c cycles).
+    public private(set) var integrityFilter: Integrity?
+
+    mutating func cycleIntegrityFilter() {
+        let all = Integrity.allCases
+        if let current = integrityFilter, let i = all.firstIndex(of: current) {
+            integrityFilter = i + 1 < all.count ? all[i + 1] : nil
+        } else {
+            integrityFilter = all.first
+        }
+        applyFilter(filter)
+    }
+
+    /// Sets the filters at once (the overview's figures lead here).
+    mutating func showOnly(branch: Int? = nil, stars: Int? = nil, integrity: Integrity? = nil) {
+        branchFilter = branch
+        starFilter = stars
+        integrityFilter = integrity
+        filter = ""
+        applyFilter("")
+    }
 
     mutating func cycleBranchFilter() {
         let numbers = market?.branches.map(\.number) ?? []
@@ -126,19 +163,32 @@ public struct DashboardModel: Sendable, Equatable {
     mutating func rebuildIndex() {
         searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
         if let market {
-            rowCache = Dashboard.merchantRows(market, language, wide: true, today: today)
-            starCache = market.merchants.map { market.rating(of: $0, today: today).stars ?? 0 }
+            var results: [String: RatingResult] = [:]
+            for merchant in market.merchants {
+                results[merchant.shopNumber] = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+            }
+            facts = MerchantFacts.all(market, results: results)
+            rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
+            inspectionRows = InspectionRow.all(market, results: results, today: today)
+            reviewItems = ReviewItem.pending(market, language)
         } else {
+            reviewItems = []
             rowCache = []
-            starCache = []
+            facts = []
+            inspectionRows = []
         }
         applyFilter(filter)
     }
 
     /// Rows of the shown shops, in order; without the business column unless `wide`.
-    func shownRows(wide: Bool) -> [[String]] {
+    func shownRows(wide: Bool, compact: Bool = false) -> [[String]] {
         shown.map { i in
             var row = rowCache[i]
+            if compact, let merchant = market?.merchants[i] {
+                // Narrow: the branch by its number, the plate by its short name.
+                row[3] = String(merchant.branch)
+                row[4] = merchant.plate.shortName(language)
+            }
             if !wide { row.remove(at: 5) }
             return row
         }
@@ -151,7 +201,8 @@ public struct DashboardModel: Sendable, Equatable {
         let matching = searchIndex.indices.filter { i in
             if let ownBranch, market?.merchants[i].branch != ownBranch { return false }
             if let branch = branchFilter, market?.merchants[i].branch != branch { return false }
-            if let stars = starFilter, starCache[i] != stars { return false }
+            if let stars = starFilter, facts[i].stars != stars { return false }
+            if let integrity = integrityFilter, !facts[i].problems.contains(integrity) { return false }
             return query.isEmpty || searchIndex[i].contains { $0.matches(query) }
         }
         let column = sortColumn
@@ -160,9 +211,14 @@ public struct DashboardModel: Sendable, Equatable {
             switch column {
             case 0: ordered = rowCache[a][0] < rowCache[b][0]
             case 3: ordered = (market?.merchants[a].branch ?? 0, rowCache[a][0]) < (market?.merchants[b].branch ?? 0, rowCache[b][0])
-            case 6: ordered = (starCache[a], rowCache[a][0]) < (starCache[b], rowCache[b][0])
+            case 6: ordered = (facts[a].stars, rowCache[a][0]) < (facts[b].stars, rowCache[b][0])
+            case 7: ordered = (facts[a].score ?? Int.min, rowCache[a][0]) < (facts[b].score ?? Int.min, rowCache[b][0])
+            case 8: ordered = (facts[a].openComplaints, rowCache[a][0]) < (facts[b].openComplaints, rowCache[b][0])
+            case 9:
+                let x = facts[a].lastInspection?.dayNumber ?? Int.min, y = facts[b].lastInspection?.dayNumber ?? Int.min
+                ordered = (x, rowCache[a][0]) < (y, rowCache[b][0])
             default:
-                let x = rowCache[a][min(column, 5)], y = rowCache[b][min(column, 5)]
+                let x = rowCache[a][column], y = rowCache[b][column]
                 ordered = x == y ? rowCache[a][0] < rowCache[b][0] : Pinyin.ascending(x, y)
             }
             return ordered
@@ -170,14 +226,23 @@ public struct DashboardModel: Sendable, Equatable {
         shown = sortDescending ? sorted.reversed() : sorted
     }
 
+    /// Sorts by one column (the overview's coverage figures sort by the last inspection).
+    mutating func sortBy(column: Int, descending: Bool) {
+        sortColumn = column
+        sortDescending = descending
+        applyFilter(filter)
+    }
+
     /// Sorts by the next column (s) or reverses the order (S).
     mutating func changeSort(reverse: Bool) {
         if reverse {
             sortDescending.toggle()
         } else {
-            // Columns: shop number, name, owner, branch, plate, (business), stars.
-            sortColumn = [0, 1, 2, 3, 4, 6][(([0, 1, 2, 3, 4, 6].firstIndex(of: sortColumn) ?? 0) + 1) % 6]
-            sortDescending = sortColumn == 6
+            // Columns: shop number, name, owner, branch, plate, (business), stars, score, open
+            // complaints, last inspection; numbers and dates sort highest first.
+            let order = [0, 1, 2, 3, 4, 6, 7, 8, 9]
+            sortColumn = order[((order.firstIndex(of: sortColumn) ?? 0) + 1) % order.count]
+            sortDescending = sortColumn >= 6
         }
         applyFilter(filter)
     }
@@ -198,6 +263,9 @@ public struct DashboardModel: Sendable, Equatable {
     public var auditPosition = ListPosition()
     public var auditChain = ""
 
+    /// A small form over the screen for one record (points, reply, appeal, decision…).
+    public var entry: EntryForm?
+
     /// The complaint open from the queue, by receipt.
     public var openComplaint: String?
     /// An action being chosen for the open complaint.
@@ -209,6 +277,10 @@ public struct DashboardModel: Sendable, Equatable {
     public var tab: Tab = .merchants
     /// Selection in the complaint queue.
     public var queuePosition = ListPosition()
+    /// The complaints tab's list when reached from an overview figure (nil: the open queue).
+    public var complaintFilter: ComplaintFilter?
+    /// The figure selected on the overview.
+    public var overviewCursor = 0
 
     public var screen: Screen {
         guard let market else { return .firstRun }
@@ -222,6 +294,8 @@ public struct DashboardModel: Sendable, Equatable {
         case .branches: return .branches
         case .complaints: return .complaints
         case .audit: return .audit
+        case .inspections: return .inspections
+        case .reviews: return .reviews
         }
     }
 
@@ -248,12 +322,12 @@ public enum DashboardEffect: Sendable, Equatable {
     case createFromShippedRoster
     /// The shipped roster plus a year of fictional demo history with demo users.
     case createDemo
-    /// Record an inspection (validated again under the log's lock); the answer comes back as a message.
-    case recordInspection(Inspection, by: User)
+    /// Record what a person entered on a screen (an inspection, a complaint step, points, an
+    /// appeal, a decision, a reply); validated again under the log's lock with
+    /// `MarketState.validate(_:by:today:)`. The new state or the refusal comes back as a message.
+    case record(EventBody, by: User)
     /// Read the event history for the audit tab; the rows come back as a message.
     case loadAudit
-    /// Take a complaint one step (validated again under the log's lock).
-    case complaintStep(ComplaintStep, by: User)
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
     case authenticate(user: String, pin: String)
 }
@@ -287,6 +361,8 @@ public enum Dashboard {
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
                 KeyBinding(keys: [.character("1"), .character("2"), .character("3"), .character("4"), .character(" ")], action: .confirm, zh: "合格 / 一般 / 严重 / 不适用", en: "pass / minor / serious / n.a."),
+                KeyBinding(keys: [.character("n")], action: .confirm, zh: "给不合格项写备注", en: "a note on a failed item"),
+                KeyBinding(keys: [.character("d")], action: .confirm, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
                 KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
                 KeyBinding(keys: [.escape], action: .back, zh: "放弃", en: "cancel"),
             ]
@@ -296,8 +372,28 @@ public enum Dashboard {
                 KeyBinding(keys: [.enter], action: .confirm, zh: "登录", en: "log in"),
                 KeyBinding(keys: [.control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
-        case .overview, .branches:
+        case .overview:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一个数字", en: "next figure"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一个数字", en: "previous figure"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "查看该数字背后的名单", en: "show the list behind the figure"),
+            ] + tabBindings + commonBindings
+        case .branches:
             return tabBindings + commonBindings
+        case .inspections, .reviews:
+            let moves = [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
+                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+            ]
+            let own = screen == .inspections ? [
+                KeyBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
+                KeyBinding(keys: [.character("o")], action: .toggleOpenOnly, zh: "只看待整改 / 全部", en: "open rectifications only / all"),
+            ] : [
+                KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分或决定复核", en: "approve the points or decide the appeal"),
+            ]
+            return moves + own + tabBindings + commonBindings
         case .audit:
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "上下移动", en: "move"),
@@ -310,6 +406,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
+                KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除筛选）", en: "back to the open queue (clear the filter)"),
             ] + tabBindings + commonBindings
         case .firstRun:
             return [
@@ -333,6 +430,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("S")], action: .sortReverse, zh: "倒序", en: "reverse the order"),
                 KeyBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "只看某个支部（依次切换）", en: "one branch only (cycles)"),
                 KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看某个星级（五星…待评定，依次切换）", en: "one star level only (cycles)"),
+                KeyBinding(keys: [.character("c")], action: .cycleIntegrityFilter, zh: "只看某类诚信有问题的（扣分、未结投诉、待整改）", en: "one integrity's problems only: deductions, open complaints, rectifications (cycles)"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
             ] + tabBindings + commonBindings
         case .shop:
@@ -343,6 +441,9 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回商户列表", en: "back to the list"),
                 KeyBinding(keys: [.character("i")], action: .inspect, zh: "记录一次检查（管理方或本支部书记）", en: "record an inspection (manager or the branch's secretary)"),
+                KeyBinding(keys: [.character("p")], action: .addPoints, zh: "登记贡献分（附依据，另一人审批）", en: "enter contribution points (with evidence; someone else approves)"),
+                KeyBinding(keys: [.character("r")], action: .reply, zh: "记录商户对星级的回应", en: "record the shop's reply to its rating"),
+                KeyBinding(keys: [.character("f")], action: .appeal, zh: "登记商户的复核申请", en: "record the shop's appeal"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -353,7 +454,18 @@ public enum Dashboard {
     /// the cases about shops of their branch.
     static func queue(_ model: DashboardModel) -> [ComplaintCase] {
         guard let market = model.market else { return [] }
-        let all = market.complaintQueue(today: model.today)
+        var all: [ComplaintCase]
+        switch model.complaintFilter {
+        case nil:
+            all = market.complaintQueue(today: model.today)
+        case .overdue:
+            let rules = market.rules(on: model.today)?.value
+            all = market.complaintQueue(today: model.today).filter { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
+        case .thisMonth(let integrity):
+            all = market.complaints.values.filter {
+                $0.filed.integrity == integrity && $0.filed.date.year == model.today.year && $0.filed.date.month == model.today.month
+            }.sorted { $0.filedSequence > $1.filedSequence }
+        }
         guard case .secretary(let branch)? = model.user?.role else { return all }
         return all.filter { c in c.filed.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == branch }
     }
@@ -427,6 +539,9 @@ public enum Dashboard {
             if model.screen == .login {
                 return LoginScreen.handle(key, &model)
             }
+            if model.entry != nil {
+                return EntryScreen.handle(key, &model)
+            }
             if model.screen == .inspection {
                 return InspectionScreen.handle(key, &model)
             }
@@ -493,8 +608,12 @@ public enum Dashboard {
             let rows = visibleRows(model)
             switch action {
             case .search: model.search = TextFieldState(text: model.filter, limit: 40)
-            case .cycleBranchFilter, .cycleStarFilter:
-                if action == .cycleBranchFilter { model.cycleBranchFilter() } else { model.cycleStarFilter() }
+            case .cycleBranchFilter, .cycleStarFilter, .cycleIntegrityFilter:
+                switch action {
+                case .cycleBranchFilter: model.cycleBranchFilter()
+                case .cycleStarFilter: model.cycleStarFilter()
+                default: model.cycleIntegrityFilter()
+                }
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .sortNext, .sortReverse:
                 model.changeSort(reverse: action == .sortReverse)
@@ -519,8 +638,18 @@ public enum Dashboard {
                 }
             default: break
             }
-        case .overview, .branches, .login, .inspection, .complaint, .audit:
+        case .overview:
+            let links = OverviewLink.all(model.market ?? MarketState())
+            switch action {
+            case .moveDown: model.overviewCursor = min(links.count - 1, model.overviewCursor + 1)
+            case .moveUp: model.overviewCursor = max(0, model.overviewCursor - 1)
+            case .openShop where links.indices.contains(model.overviewCursor): links[model.overviewCursor].follow(&model)
+            default: break
+            }
+        case .branches, .login, .inspection, .complaint, .audit:
             break
+        case .inspections, .reviews:
+            WorkScreens.handle(action, &model)
         case .complaints:
             let count = queue(model).count
             let rows = visibleRows(model)
@@ -529,13 +658,16 @@ public enum Dashboard {
             case .moveUp: model.queuePosition.move(by: -1, count: count, visibleRows: rows)
             case .pageDown: model.queuePosition.move(by: rows, count: count, visibleRows: rows)
             case .pageUp: model.queuePosition.move(by: -rows, count: count, visibleRows: rows)
+            case .clearFilter:
+                model.complaintFilter = nil
+                model.queuePosition = ListPosition()
             case .openShop:
                 let cases = queue(model)
                 if model.queuePosition.selected < cases.count { model.openComplaint = cases[model.queuePosition.selected].filed.receipt }
             default: break
             }
         case .shop:
-            let page = max(1, model.size.height - 4)
+            let page = max(1, model.size.height - 5)
             let last = max(0, ShopScreen.lines(model).count - page)
             switch action {
             case .moveDown: model.detailScroll = min(last, model.detailScroll + 1)
@@ -554,6 +686,30 @@ public enum Dashboard {
                     model.inspectionForm = InspectionForm(shop: shop, items: market.checklist?.items ?? [])
                 } catch {
                     model.notice = error.text(model.language)
+                }
+            case .addPoints, .reply, .appeal:
+                guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
+                guard let user = model.user else {
+                    model.notice = model.t("需要先登录", "log in first")
+                    break
+                }
+                do throws(LocalizedMessage) {
+                    try Action.actForShop(branch: merchant.branch).check(user.role)
+                } catch {
+                    model.notice = error.text(model.language)
+                    break
+                }
+                // Replies and appeals concern the latest published ratings (this year's before any).
+                let year = market.ratingsPublished.keys.max() ?? model.today.year
+                switch action {
+                case .addPoints: model.entry = EntryForm.make(.points(shop: shop), model)
+                case .reply: model.entry = EntryForm.make(.reply(shop: shop, year: year), model)
+                default:
+                    guard market.ratingsPublished[year] != nil else {
+                        model.notice = model.t("星级尚未公示，还不能申请复核", "no ratings have been published; there is nothing to appeal yet")
+                        break
+                    }
+                    model.entry = EntryForm.make(.appeal(shop: shop, year: year), model)
                 }
             default: break
             }
@@ -589,6 +745,11 @@ public enum Dashboard {
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
         case .branches: OverviewScreens.drawBranches(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
+        case .inspections: WorkScreens.drawInspections(model, into: &grid)
+        case .reviews: WorkScreens.drawReviews(model, into: &grid)
+        }
+        if model.entry != nil && model.screen != .login {
+            EntryScreen.draw(model, into: &grid)
         }
         drawStatusBar(model, into: &grid)
         if model.showHelp {
@@ -659,11 +820,19 @@ public enum Dashboard {
         if !model.filter.isEmpty {
             left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  Esc 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  Esc clears  ")
         }
-        if model.screen == .merchants, model.branchFilter != nil || model.starFilter != nil {
+        if model.screen == .merchants, model.branchFilter != nil || model.starFilter != nil || model.integrityFilter != nil {
             var parts: [String] = []
             if let b = model.branchFilter { parts.append(model.t("第 \(b) 支部", "branch \(b)")) }
             if let s = model.starFilter { parts.append(s == 0 ? model.t("待评定", "awaiting") : model.t("\(s) 星", "\(s) stars")) }
+            if let i = model.integrityFilter { parts.append(model.t("\(i.chineseName)有问题", "\(i.englishName) problems")) }
             left += model.t("筛选：", "only: ") + parts.joined(separator: "、") + model.t("（\(model.shown.count) 家）  ", " (\(model.shown.count))  ")
+        }
+        if model.screen == .complaints, let filter = model.complaintFilter {
+            let count = queue(model).count
+            switch filter {
+            case .overdue: left += model.t("筛选：逾期投诉（\(count) 件）Esc 清除  ", "only overdue (\(count))  Esc clears  ")
+            case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件）Esc 清除  ", "only this month's \(i.englishName) (\(count))  Esc clears  ")
+            }
         }
         if let notice = model.notice {
             left += notice
@@ -711,11 +880,17 @@ public enum Dashboard {
         ]
         if wide { columns.append(TableColumn(title: language.pick("主营", "Business"), flexible: true)) }
         columns.append(TableColumn(title: language.pick("星级", "Stars")))
+        columns.append(TableColumn(title: language.pick("分数", "Score"), alignment: .right))
+        columns.append(TableColumn(title: language.pick("投诉", "Open"), alignment: .right))
+        columns.append(TableColumn(title: language.pick("最近检查", "Inspected")))
         return columns
     }
 
-    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate, only: [Merchant]? = nil) -> [[String]] {
-        (only ?? market.merchants).map { merchant in
+    public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate, facts given: [MerchantFacts]? = nil) -> [[String]] {
+        let facts = given ?? MerchantFacts.all(market, results: Dictionary(uniqueKeysWithValues: market.merchants.map {
+            ($0.shopNumber, RatingEngine.rate($0, in: market, year: today.year, today: today))
+        }))
+        return zip(market.merchants, facts).map { merchant, fact in
             var row = [
                 merchant.shopNumber,
                 merchant.name,
@@ -725,6 +900,9 @@ public enum Dashboard {
             ]
             if wide { row.append(merchant.business) }
             row.append(market.ratingLabel(of: merchant, today: today, language: language))
+            row.append(fact.score.map(String.init) ?? "—")
+            row.append(fact.openComplaints == 0 ? "" : String(fact.openComplaints))
+            row.append(fact.lastInspection.map { $0.year == today.year ? "\(twoDigits($0.month))-\(twoDigits($0.day))" : $0.description } ?? "—")
             return row
         }
     }
@@ -732,15 +910,17 @@ public enum Dashboard {
     static func drawMerchants(_ model: DashboardModel, into grid: inout Grid) {
         guard let market = model.market else { return }
         let branchCount = market.branches.count
-        let right = model.t("党员经营户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个",
-                            "\(market.merchants.count) member shops · \(branchCount) branches")
+        let right = model.size.width >= 110
+            ? model.t("党员经营户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个", "\(market.merchants.count) member shops · \(branchCount) branches")
+            : model.t("\(market.merchants.count) 家 · \(branchCount) 个支部", "\(market.merchants.count) shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
-        let wide = model.size.width >= 100
+        // The business column only where the names still fit in full beside it.
+        let wide = model.size.width >= 130
         var columns = merchantColumns(model.language, wide: wide)
         // Mark the sorted column.
-        let logical = wide ? model.sortColumn : (model.sortColumn == 6 ? 5 : model.sortColumn)
+        let logical = wide ? model.sortColumn : (model.sortColumn >= 6 ? model.sortColumn - 1 : model.sortColumn)
         if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
-        var table = TableView(columns: columns, rows: model.shownRows(wide: wide), position: model.position)
+        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: model.size.width < 100), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }
@@ -777,4 +957,41 @@ public enum DashboardProgram {
             }
         }
     }
+}
+
+/// What the merchants table shows and filters on beyond the roster, per merchant.
+public struct MerchantFacts: Sendable, Equatable {
+    /// Stars this year, 0 while awaiting.
+    public var stars: Int
+    public var score: Int?
+    public var openComplaints: Int
+    public var lastInspection: SimpleDate?
+    /// Integrities with a problem this year: a deduction, an open complaint, an open rectification.
+    public var problems: Set<Integrity>
+
+    /// The facts of every merchant, in the market's order, from their ratings.
+    public static func all(_ market: MarketState, results: [String: RatingResult]) -> [MerchantFacts] {
+        var open: [String: [Integrity]] = [:]
+        for complaint in market.complaints.values where complaint.state.isOpen {
+            if let shop = complaint.filed.shop { open[shop, default: []].append(complaint.filed.integrity) }
+        }
+        let categories = Dictionary((market.checklist?.items ?? []).map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
+        return market.merchants.map { merchant in
+            let result = results[merchant.shopNumber]
+            var problems = Set(open[merchant.shopNumber] ?? [])
+            for (integrity, points) in result?.deductionsByIntegrity ?? [:] where points > 0 { problems.insert(integrity) }
+            for r in result?.rectifications ?? [] where r.closedOn == nil {
+                if let integrity = categories[r.item].flatMap(RatingEngine.integrity(of:)) { problems.insert(integrity) }
+            }
+            var score: Int?
+            if case .rated(_, let points, _)? = result?.status { score = points }
+            return MerchantFacts(stars: result?.status.stars ?? 0, score: score, openComplaints: open[merchant.shopNumber]?.count ?? 0,
+                                 lastInspection: market.inspections[merchant.shopNumber]?.map(\.value.date).max(), problems: problems)
+        }
+    }
+}
+
+/// Two digits, zero-padded (months and days).
+func twoDigits(_ value: Int) -> String {
+    value < 10 ? "0\(value)" : "\(value)"
 }

@@ -32,6 +32,16 @@ enum OverviewScreens {
         grid.put(t("办理中 \(open.count) 件", "open: \(open.count)"), x: half + 1, y: 7)
         grid.put(t("逾期 \(overdue) 件", "overdue: \(overdue)"), x: half + 14, y: 7,
                  style: overdue > 0 ? model.theme.warning : .plain)
+        // This month's complaints by state (those with any), wrapped over two lines.
+        var byState: [String] = []
+        for state in ComplaintState.allCases {
+            let n = month.filter { $0.state == state }.count
+            if n > 0 { byState.append("\(state.name(model.language)) \(n)") }
+        }
+        if !byState.isEmpty {
+            let lines = TextLayout.wrap(t("本月按状态：", "by state: ") + byState.joined(separator: " · "), width: model.size.width - half - 2)
+            for (i, line) in lines.prefix(2).enumerated() { grid.put(line, x: half + 1, y: 8 + i, style: Style(dim: true)) }
+        }
         // Satisfaction and inspections per branch.
         let figures = market.branchFigures(today: today).sorted { $0.branch.number < $1.branch.number }
         let followUps = figures.compactMap(\.satisfactionRate)
@@ -47,7 +57,21 @@ enum OverviewScreens {
         let first = series.first.map { "\($0.year)-\($0.month)" } ?? ""
         grid.put(t("近 12 个月投诉：", "complaints, 12 months: ") + spark + "  (\(first) … \(series.map(\.count).map(String.init).joined(separator: " ")))",
                  x: 1, y: 19, maxWidth: model.size.width - 2)
-        grid.put(t("按 2 查看商户，3 查看支部比较，4 查看投诉队列", "2 shops · 3 branches · 4 complaint queue"), x: 1, y: model.size.height - 3, style: Style(dim: true))
+        grid.put(t("↑↓ 选择数字 · Enter 查看其背后的名单 · 2 商户 · 3 支部 · 4 投诉队列", "↑↓ choose a figure · Enter shows the list behind it · 2 shops · 3 branches · 4 queue"),
+                 x: 1, y: model.size.height - 3, maxWidth: model.size.width - 2, style: Style(dim: true))
+        // The selected figure, highlighted where it is drawn.
+        let links = OverviewLink.all(market)
+        guard links.indices.contains(model.overviewCursor) else { return }
+        let selected = Style(reverse: true)
+        switch links[model.overviewCursor] {
+        case .stars(let n): WorkScreens.restyle(&grid, y: 3 + (n == 0 ? 5 : 5 - n), columns: 1..<(half - 1), selected)
+        case .integrity(let i): WorkScreens.restyle(&grid, y: 3 + (Integrity.allCases.firstIndex(of: i) ?? 0), columns: (half + 1)..<(model.size.width - 1), selected)
+        case .open: WorkScreens.restyle(&grid, y: 7, columns: (half + 1)..<(half + 13), selected)
+        case .overdue: WorkScreens.restyle(&grid, y: 7, columns: (half + 14)..<(model.size.width - 1), selected)
+        case .coverage(let branch):
+            let row = figures.firstIndex { $0.branch.number == branch } ?? 0
+            WorkScreens.restyle(&grid, y: 13 + row, columns: 1..<(model.size.width - 1), selected)
+        }
     }
 
     static func drawBranches(_ model: DashboardModel, into grid: inout Grid) {
@@ -116,13 +140,58 @@ enum OverviewScreens {
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
         // Overdue rows in the warning colour.
-        for (i, c) in queue.enumerated() where i >= model.queuePosition.offset && i - model.queuePosition.offset < model.size.height - 3 {
-            if let rules, c.isOverdue(today: model.today, rules: rules, calendar: market.calendar), i != model.queuePosition.selected {
-                let y = 2 + i - model.queuePosition.offset
-                for x in 1..<(model.size.width - 1) where grid[x, y].width > 0 {
-                    grid.put(grid[x, y].text, x: x, y: y, style: model.theme.warning)
-                }
-            }
-        }
+        let overdue = queue.map { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
+        WorkScreens.paintOverdue(overdue, position: model.queuePosition, top: 2, model, into: &grid)
     }
+}
+
+/// A figure on the overview that leads to the list behind it.
+public enum OverviewLink: Sendable, Equatable {
+    /// Shops with this many stars (0: awaiting).
+    case stars(Int)
+    /// This month's complaints of one integrity.
+    case integrity(Integrity)
+    /// The open complaints, and the overdue ones.
+    case open, overdue
+    /// A branch's shops, the longest uninspected first.
+    case coverage(branch: Int)
+
+    /// In the order they are drawn: the stars, the complaints, the branches.
+    static func all(_ market: MarketState) -> [OverviewLink] {
+        [5, 4, 3, 2, 1, 0].map(OverviewLink.stars) + Integrity.allCases.map(OverviewLink.integrity) + [.open, .overdue]
+            + market.branches.map(\.number).sorted().map { OverviewLink.coverage(branch: $0) }
+    }
+
+    /// Shows the list behind the figure.
+    func follow(_ model: inout DashboardModel) {
+        model.openShop = nil
+        switch self {
+        case .stars(let n):
+            model.tab = .merchants
+            model.showOnly(stars: n)
+        case .coverage(let branch):
+            model.tab = .merchants
+            model.showOnly(branch: branch)
+            model.sortBy(column: 9, descending: false)
+        case .integrity(let integrity):
+            model.tab = .complaints
+            model.complaintFilter = .thisMonth(integrity)
+        case .open:
+            model.tab = .complaints
+            model.complaintFilter = nil
+        case .overdue:
+            model.tab = .complaints
+            model.complaintFilter = .overdue
+        }
+        model.position.moveTo(0, count: model.shown.count, visibleRows: Dashboard.visibleRows(model))
+        model.queuePosition = ListPosition()
+    }
+}
+
+/// Which complaints the complaints tab lists besides the open queue.
+public enum ComplaintFilter: Sendable, Equatable {
+    /// Every complaint filed this month about one integrity, whatever its state.
+    case thisMonth(Integrity)
+    /// Open cases past their deadline.
+    case overdue
 }

@@ -42,6 +42,19 @@ enum ShopScreen {
         if let reply = market.replies[merchant.shopNumber]?[today.year] {
             out.append(Line(text: t("  商户回应：", "  The shop's reply: ") + reply.value.text))
         }
+        // Rating history: every year with inspections or published ratings, newest first.
+        let years = Set((market.inspections[merchant.shopNumber] ?? []).map(\.value.date.year)).union(market.ratingsPublished.keys).subtracting([today.year])
+        if !years.isEmpty {
+            section("【历年星级】", "Rating history")
+            for year in years.sorted(by: >) {
+                let past = RatingEngine.rate(merchant, in: market, year: year, today: today).status
+                var text = "  \(year)  " + past.label(model.language)
+                if case .rated(_, let score, _) = past { text += t("  \(score) 分", "  \(score) points") }
+                if let published = market.ratingsPublished[year] { text += t("  （\(published.value.date) 公示）", "  (published \(published.value.date))") }
+                if let reply = market.replies[merchant.shopNumber]?[year] { text += t("  回应：", "  reply: ") + reply.value.text }
+                out.append(Line(text: text))
+            }
+        }
         if !result.rectifications.isEmpty {
             section("【整改】", "Rectifications")
             for r in result.rectifications {
@@ -90,9 +103,19 @@ enum ShopScreen {
         let label = market.ratingLabel(of: merchant, today: model.today, language: model.language)
         grid.put(label, x: model.size.width - DisplayWidth.of(label) - 1, y: 0, style: bar)
         let all = lines(model)
-        let height = model.size.height - 2
+        let height = model.size.height - 3
+        grid.put(actionHint(model, branch: merchant.branch), x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
         for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
             grid.put(TextLayout.truncate(line.text, toWidth: model.size.width - 2), x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
         }
+    }
+
+    /// The keys of the actions this user may take on this shop, and the way back.
+    static func actionHint(_ model: DashboardModel, branch: Int) -> String {
+        var hint = ""
+        if let user = model.user, (try? Action.actForShop(branch: branch).check(user.role)) != nil {
+            hint = model.t("i 记录检查 · p 贡献分 · r 商户回应 · f 复核申请 · ", "i inspect · p points · r reply · f appeal · ")
+        }
+        return hint + model.t("j/k 滚动 · Esc 返回 · ? 帮助", "j/k scroll · Esc back · ? help")
     }
 }

@@ -140,7 +140,7 @@ public enum RatingEngine {
         return RatingResult(status: .rated(stars: stars, score: total, vetoed: vetoed), lines: lines, rectifications: rectifications, deductionsByIntegrity: byIntegrity)
     }
 
-    static func integrity(of category: ChecklistItem.Category) -> Integrity? {
+    public static func integrity(of category: ChecklistItem.Category) -> Integrity? {
         switch category {
         case .identity: return nil
         case .consumer: return .consumer

@@ -34,6 +34,14 @@ public enum PlateType: String, Sendable, Codable, BilingualChoice {
     /// 党员经营户
     case memberBusiness = "member-business"
 
+    /// For narrow tables: 示范岗 / 经营户.
+    public func shortName(_ language: Language) -> String {
+        switch self {
+        case .demonstrationPost: return language.pick("示范岗", "model post")
+        case .memberBusiness: return language.pick("经营户", "business")
+        }
+    }
+
     public var chineseName: String {
         switch self {
         case .demonstrationPost: return "党员示范岗"

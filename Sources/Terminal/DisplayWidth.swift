@@ -96,6 +96,34 @@ public enum TextLayout {
         case left, right, center
     }
 
+    /// The text broken into lines of at most `width` columns (Chinese breaks between any two
+    /// characters; a wide glyph is never split; newlines are kept).
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for c in text {
+            if c == "\n" {
+                lines.append(line)
+                line = ""
+                used = 0
+                continue
+            }
+            let w = DisplayWidth.of(c)
+            if used + w > width && !line.isEmpty {
+                lines.append(line)
+                line = ""
+                used = 0
+                if c == " " { continue }
+            }
+            line.append(c)
+            used += w
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// Truncated, then padded with spaces to exactly `width` columns.
     public static func fit(_ text: String, width: Int, alignment: Alignment = .left) -> String {
         let cut = truncate(text, toWidth: width)

@@ -19,7 +19,11 @@ public final class NcursesBackend: TerminalBackend {
 
     /// Starts curses on the controlling terminal. Sets the locale first; a terminal whose
     /// locale is not UTF-8 is switched to C.UTF-8 when possible, else refused.
-    public init(mouse: Bool = true) throws(Unusable) {
+    /// `lockdown` (the kiosk) ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU for the whole
+    /// process, so that neither a key combination nor a signal of those kinds stops the program;
+    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S/Ctrl-Q as keys. SIGTERM and SIGHUP
+    /// still end it, after giving the terminal back.
+    public init(mouse: Bool = true, lockdown: Bool = false) throws(Unusable) {
         _ = setlocale(LC_ALL, "")
         if !DisplayWidth.isUTF8Codeset() {
             _ = setlocale(LC_ALL, "C.UTF-8")
@@ -36,6 +40,23 @@ public final class NcursesBackend: TerminalBackend {
             throw Unusable(zh: "无法初始化终端（TERM 设置不对？）", en: "cannot initialise the terminal (is TERM set correctly?)")
         }
         running = true
+        if lockdown {
+            // After initscr, which installs its own SIGINT/SIGTSTP handlers when they are at the default.
+            for number in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { _ = signal(number, SIG_IGN) }
+            // SIGTERM (how a service is stopped) and SIGHUP (the terminal went away) still end it,
+            // with the terminal given back first.
+            // Unblocked too: a mask inherited from the parent would otherwise keep them pending.
+            var stopping = sigset_t()
+            sigemptyset(&stopping)
+            for number in [SIGTERM, SIGHUP] {
+                sigaddset(&stopping, number)
+                _ = signal(number) { _ in
+                    endwin()
+                    _exit(0)
+                }
+            }
+            _ = pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
+        }
         raw()
         noecho()
         nonl()

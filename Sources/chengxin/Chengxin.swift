@@ -87,7 +87,7 @@ struct Chengxin: ParsableCommand {
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
-                      VetoCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self,
+                      VetoCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, KioskCommand.self,
                       ExportCommand.self, ReportCommand.self, ImportCommand.self],
         defaultSubcommand: Dashboard.self
     )
@@ -189,17 +189,17 @@ final class LiveDashboard: DashboardEnvironment {
         switch effect {
         case .quit:
             return nil
-        case .recordInspection(let inspection, let user):
+        case .record(let body, let user):
             guard let store else { return nil }
             do {
                 let today = MarketClock.today()
                 try store.append(events: { market in
                     do throws(LocalizedMessage) {
-                        try market.validate(inspection, by: user, today: today)
+                        try market.validate(body, by: user, today: today)
                     } catch {
                         throw CLIProblem(text: error.text(self.language))
                     }
-                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "inspection:\(UUID().uuidString)", body: .inspectionRecorded(inspection))]
+                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "\(body.type):\(UUID().uuidString)", body: body)]
                 })
                 return .marketChanged(store.market, logSummary: store.summary(language))
             } catch {
@@ -221,21 +221,6 @@ final class LiveDashboard: DashboardEnvironment {
                 chain = language.pick("无法校验", "cannot be verified")
             }
             return .auditLoaded(Array(rows), chain: chain)
-        case .complaintStep(let step, let user):
-            guard let store else { return nil }
-            do {
-                try store.append(events: { market in
-                    do throws(LocalizedMessage) {
-                        try market.validate(step, by: user)
-                    } catch {
-                        throw CLIProblem(text: error.text(self.language))
-                    }
-                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "complaint-step:\(UUID().uuidString)", body: .complaintStep(step))]
-                })
-                return .marketChanged(store.market, logSummary: store.summary(language))
-            } catch {
-                return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
-            }
         case .authenticate(let name, let pin):
             guard let market = store?.market else { return nil }
             guard let user = market.users[name], user.pin.matches(pin) else {

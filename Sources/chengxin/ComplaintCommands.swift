@@ -9,19 +9,6 @@ struct ComplaintCommand: ParsableCommand {
         subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self, ComplaintLink.self])
 }
 
-/// Yuan as typed (680 or 680.5) to fen; nil when it is not an amount.
-func fen(fromYuan text: String) -> Int? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else { return nil }
-    var cents = 0
-    if parts.count == 2 {
-        guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let c = Int(parts[1]) else { return nil }
-        cents = parts[1].count == 1 ? c * 10 : c
-    }
-    let (total, overflow) = whole.multipliedReportingOverflow(by: 100)
-    return overflow ? Int.max : total + cents
-}
-
 struct ComplaintFile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "file", abstract: "File a complaint; prints its receipt code.")
 
@@ -45,7 +32,7 @@ struct ComplaintFile: ParsableCommand {
             }
             var amountFen: Int?
             if let amount {
-                guard let value = fen(fromYuan: amount) else {
+                guard let value = Money.fen(fromYuan: amount) else {
                     throw CLIProblem(text: common.t("金额“\(amount)”不是有效的数字（例如 680 或 680.50）", "\"\(amount)\" is not an amount (e.g. 680 or 680.50)"))
                 }
                 amountFen = value
@@ -55,7 +42,7 @@ struct ComplaintFile: ParsableCommand {
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             var receipt = ""
-            let (store, written) = try Writer.record(opened) { market in
+            let (store, written) = try Writer.record(opened, key: key) { market in
                 var generator = SystemRandomNumberGenerator()
                 repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
                 let filed = ComplaintFiled(
@@ -69,16 +56,13 @@ struct ComplaintFile: ParsableCommand {
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
             }
-            guard let sequence = written.first?.sequence else {
-                Console.out(common.t("重复请求，未再记录", "repeated request; not recorded again"))
-                return
-            }
+            let sequence = written.sequence
             let rules = store.market.rules(on: today)?.value
             let answerBy = rules.map { store.market.calendar.addingWorkingDays($0.complaintDeadlines.acceptWorkingDays, to: today) }
             Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
                                  "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -157,7 +141,7 @@ struct ComplaintUpdate: ParsableCommand {
             case "resolve":
                 var amountFen: Int?
                 if let amount {
-                    guard let value = fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
+                    guard let value = Money.fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
                     amountFen = value
                 }
                 action = .resolve(outcome: outcome ?? "", amountFen: amountFen)
@@ -185,7 +169,7 @@ struct ComplaintUpdate: ParsableCommand {
             let code = ReceiptCode.normalise(receipt)
             let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
             let key = actor.key("complaint-step")
-            let (store, _) = try Writer.record(opened) { market in
+            let (store, _) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(stepEvent, by: me)
                 } catch {
@@ -196,7 +180,7 @@ struct ComplaintUpdate: ParsableCommand {
             let state = store.market.complaints[code]?.state.name(common.lang) ?? ""
             Console.out(common.t("投诉 \(code) 现为：\(state)", "complaint \(code) is now: \(state)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -219,7 +203,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             let me = try actor.authenticate(opened.market, common)
             let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
             let key = actor.key("deduction")
-            _ = try Writer.record(opened) { market in
+            _ = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(deduction, by: me)
                 } catch {
@@ -229,7 +213,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             }
             Console.out(common.t("已确认投诉 \(deduction.receipt) 的扣分（\(severity.chineseName)）", "confirmed the deduction for complaint \(deduction.receipt) (\(severity.rawValue))"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }

@@ -76,9 +76,31 @@ enum Writer {
         return store
     }
 
-    static func record(_ store: Store, _ build: (MarketState) throws -> Event) throws -> (Store, [LogRecord]) {
-        let written = try store.append(events: { market in [try build(market)] })
-        return (store, written)
+    /// Records the event `build` makes, unless an event with the same idempotency key is already
+    /// in the log: a retry (same `--request-id`) is recognised under the lock before anything is
+    /// checked or built, and ends the command with one message and exit status 0.
+    static func record(_ store: Store, key: String, _ build: (MarketState) throws -> Event) throws -> (Store, LogRecord) {
+        let written = try store.append(events: { market in
+            if market.idempotencyKeys.contains(key) { return [] }
+            return [try build(market)]
+        })
+        guard let record = written.first else { throw AlreadyRecorded() }
+        return (store, record)
+    }
+}
+
+/// A retried request (same `--request-id`) that the log already holds.
+struct AlreadyRecorded: Error {}
+
+extension CommonOptions {
+    /// The error a write command ends with: a retry is reported once, uniformly, as success;
+    /// anything else is printed to stderr with exit status 1.
+    func failure(_ error: any Error) -> ExitCode {
+        if error is AlreadyRecorded {
+            Console.out(t("该请求已记录过（同一 --request-id），未重复记录", "already recorded (same --request-id); nothing recorded twice"))
+            return ExitCode.success
+        }
+        return Console.fail(describe(error))
     }
 }
 
@@ -136,7 +158,7 @@ struct UserAdd: ParsableCommand {
             }
             let user = User(name: name, displayName: display ?? name, role: role, pin: hash)
             let key = actor.key("user")
-            let (_, written) = try Writer.record(opened) { market in
+            let (_, written) = try Writer.record(opened, key: key) { market in
                 if market.users[name] != nil {
                     throw CLIProblem(text: common.t("用户 \(name) 已存在", "user \(name) already exists"))
                 }
@@ -145,10 +167,10 @@ struct UserAdd: ParsableCommand {
                 }
                 return Event(actor: actorName, at: Event.timestamp(Date()), key: key, body: .userRegistered(user))
             }
-            Console.out(common.t("已添加用户 \(name)（\(role.name(.zh))），记录 #\(written.first?.sequence ?? 0)",
-                                 "added user \(name) (\(role.name(.en))), record #\(written.first?.sequence ?? 0)"))
+            Console.out(common.t("已添加用户 \(name)（\(role.name(.zh))），记录 #\(written.sequence)",
+                                 "added user \(name) (\(role.name(.en))), record #\(written.sequence)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -197,7 +219,7 @@ struct InspectionRecord: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened.market, common)
             let key = actor.key("inspection")
-            let (store, written) = try Writer.record(opened) { market in
+            let (store, written) = try Writer.record(opened, key: key) { market in
                 var outcomes = failures
                 if passAll {
                     let failed = Set(failures.map(\.item))
@@ -213,11 +235,7 @@ struct InspectionRecord: ParsableCommand {
             }
             guard let shop = store.market.merchant(shopNumber: merchant) else { return }
             let result = RatingEngine.rate(shop, in: store.market, year: today.year, today: today)
-            guard let first = written.first else {
-                Console.out(common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again"))
-                return
-            }
-            let sequence = "#\(first.sequence)"
+            let sequence = "#\(written.sequence)"
             Console.out(common.t("已记录检查 \(sequence)：\(shop.shopNumber) \(shop.name)，\(failures.count) 项不合格",
                                  "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failures.count) item(s) failed"))
             for rectification in result.rectifications where rectification.closedBy == nil {
@@ -226,7 +244,7 @@ struct InspectionRecord: ParsableCommand {
             }
             Console.out(common.t("当前星级：", "rating now: ") + describe(result.status))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 
@@ -320,7 +338,7 @@ struct PointsAdd: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened.market, common)
             let key = actor.key("points")
-            let (_, written) = try Writer.record(opened) { market in
+            let (_, written) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(entry, by: me, today: today)
                 } catch {
@@ -328,11 +346,11 @@ struct PointsAdd: ParsableCommand {
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionRecorded(entry))
             }
-            let sequence = written.first?.sequence ?? 0
+            let sequence = written.sequence
             Console.out(common.t("已登记贡献分 #\(sequence)：\(merchant) \(kind.chineseName) \(points) 分，待他人审批（chengxin points approve \(sequence)）",
                                  "entered contribution #\(sequence): \(merchant) \(kind.rawValue) \(points) points; awaiting approval by someone else (chengxin points approve \(sequence))"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -350,7 +368,7 @@ struct PointsApprove: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened.market, common)
             let key = actor.key("approve")
-            _ = try Writer.record(opened) { market in
+            _ = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
                     try market.validateApproval(of: entry, by: me)
                 } catch {
@@ -360,7 +378,7 @@ struct PointsApprove: ParsableCommand {
             }
             Console.out(common.t("已审批贡献分 #\(entry)", "approved contribution #\(entry)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }

@@ -5,18 +5,18 @@ import Foundation
 /// One authenticated, validated write: authenticate, check, build the event under the lock, record.
 enum SimpleWrite {
     static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
-                    _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody) throws -> UInt64? {
+                    _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody) throws -> UInt64 {
         let opened = try Writer.open(common)
             let me = try actor.authenticate(opened.market, common)
         let key = actor.key(kind)
-        let (_, written) = try Writer.record(opened) { market in
+        let (_, written) = try Writer.record(opened, key: key) { market in
             do throws(LocalizedMessage) {
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: try build(market, me))
             } catch {
                 throw CLIProblem(text: error.text(common.lang))
             }
         }
-        return written.first?.sequence
+        return written.sequence
     }
 
     static func date(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
@@ -59,9 +59,9 @@ struct VetoConfirm: ParsableCommand {
                 }
                 return .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason))
             }
-            Console.out(common.t("已记录一票否决 #\(seq ?? 0)：\(merchant)", "recorded veto #\(seq ?? 0): \(merchant)"))
+            Console.out(common.t("已记录一票否决 #\(seq)：\(merchant)", "recorded veto #\(seq): \(merchant)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -88,9 +88,9 @@ struct RatingsPublish: ParsableCommand {
                 }
                 return .ratingsPublished(RatingsPublished(year: year, date: day))
             }
-            Console.out(common.t("已公示 \(year) 年度星级 #\(seq ?? 0)，日期 \(day)", "published the \(year) ratings #\(seq ?? 0) on \(day)"))
+            Console.out(common.t("已公示 \(year) 年度星级 #\(seq)，日期 \(day)", "published the \(year) ratings #\(seq) on \(day)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -117,9 +117,9 @@ struct AppealFile: ParsableCommand {
                 try market.validate(appeal)
                 return .appealFiled(appeal)
             }
-            Console.out(common.t("已登记复核申请 #\(seq ?? 0)", "filed appeal #\(seq ?? 0)"))
+            Console.out(common.t("已登记复核申请 #\(seq)", "filed appeal #\(seq)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -146,7 +146,7 @@ struct AppealDecide: ParsableCommand {
             }
             Console.out(common.t("已对复核 #\(appeal) 作出决定：\(result.chineseName)", "decided appeal #\(appeal): \(result.rawValue)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -162,19 +162,13 @@ struct ReplyCommand: ParsableCommand {
     func run() throws {
         do {
             let seq = try SimpleWrite.run(common, actor, kind: "reply") { market, me throws(LocalizedMessage) in
-                guard let shop = market.merchant(shopNumber: merchant) else {
-                    throw LocalizedMessage(zh: "没有店铺号为 \(merchant) 的商户", en: "there is no shop \(merchant)")
-                }
-                try Action.actForShop(branch: shop.branch).check(me.role)
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if trimmed.isEmpty || trimmed.count > 500 {
-                    throw LocalizedMessage(zh: "回应应为 1 到 500 字", en: "a reply is 1 to 500 characters")
-                }
-                return .replyPublished(ReplyPublished(shop: merchant, year: year, text: trimmed))
+                let reply = ReplyPublished(shop: merchant, year: year, text: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                try market.validate(reply, by: me)
+                return .replyPublished(reply)
             }
-            Console.out(common.t("已记录商户回应 #\(seq ?? 0)", "recorded the reply #\(seq ?? 0)"))
+            Console.out(common.t("已记录商户回应 #\(seq)", "recorded the reply #\(seq)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }
@@ -196,7 +190,7 @@ struct ComplaintLink: ParsableCommand {
             }
             Console.out(common.t("已将 \(link.receipt) 标为 \(link.duplicateOf) 的重复投诉", "marked \(link.receipt) as a duplicate of \(link.duplicateOf)"))
         } catch {
-            throw Console.fail(common.describe(error))
+            throw common.failure(error)
         }
     }
 }

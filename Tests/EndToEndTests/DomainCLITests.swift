@@ -45,7 +45,17 @@ struct DomainCLITests {
         // The same request again is not recorded twice.
         let retry = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价",
                                  "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "2222")
-        #expect(retry.output.contains("重复请求"))
+        #expect(retry.status == 0 && retry.output == "该请求已记录过（同一 --request-id），未重复记录\n")
+        // Every write command answers a retry the same way, even one whose step is no longer allowed.
+        let logBefore = try cli.run(["log"]).output
+        for command in [["points", "add", "--merchant", "A101", "--kind", "service", "--points", "5", "--evidence", "义务验光", "--as", "gu"],
+                        ["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"]] {
+            let first = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
+            let again = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
+            #expect(first.status == 0 && !first.output.contains("#0"))
+            #expect(again.status == 0 && again.output == "该请求已记录过（同一 --request-id），未重复记录\n", "\(command[0])")
+        }
+        #expect(try cli.run(["log"]).output.split(separator: "\n").count == logBefore.split(separator: "\n").count + 2)
 
         let added = try cli.run(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "40", "--evidence", "义务验光四十次", "--as", "gu"], pin: "2222")
         #expect(added.status == 0)

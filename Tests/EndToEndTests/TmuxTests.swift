@@ -79,7 +79,7 @@ struct EndToEndTests {
         try tmux.send("Enter")
 
         let table = try tmux.waitFor("the merchants table") { $0.contains("鉴明镜架批发部") }
-        #expect(table.contains("党员经营户 96 家 · 党支部 5 个"))
+        #expect(table.contains(width >= 110 ? "党员经营户 96 家 · 党支部 5 个" : "96 家 · 5 个支部"))
         #expect(table.contains("待评定"))
         // Columns line up: every shop number starts at column 1 and every name at the same column.
         let rows = table.split(separator: "\n").map(String.init).filter { $0.range(of: #"^ [A-F]\d{3} "#, options: .regularExpression) != nil }
@@ -215,10 +215,11 @@ struct EndToEndTests {
         try tmux.send("C-l")  // not bound: it only makes the program draw again
         try tmux.send("/")
         try tmux.send("-l", "恶意")
-        let screen = try tmux.waitFor("the hostile shop to be shown") { $0.contains("恶意␛]0;pwned␇␛[2J") }
-        #expect(screen.contains("¶店"))
+        _ = try tmux.waitFor("the hostile shop to be shown") { $0.contains("恶意␛]0;pwned␇") }
         try tmux.send("Enter", "Enter")
-        _ = try tmux.waitFor("its shop screen") { $0.contains("【亮身份】") }
+        let shop = try tmux.waitFor("its shop screen") { $0.contains("【亮身份】") }
+        // The shop screen's title shows the whole name, every control character made visible.
+        #expect(shop.contains("恶意␛]0;pwned␇␛[2J") && shop.contains("¶店"))
         try tmux.send("q")
         #expect(tmux.waitForExit())
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: raw)))
@@ -303,5 +304,59 @@ struct EndToEndTests {
         #expect(tmux.waitForExit())
         let status = try cli.run(["complaint", "status", receipt]).output
         #expect(status.contains("当前状态：已办结") && status.contains("调解解决：免费更换镜片") && status.contains("回访：满意"))
+    }
+
+    @Test func aSecretaryEntersPointsOnlyInTheBranchAndAManagerApprovesThemElsewhere() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
+        let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)"
+        let secretary = Tmux()
+        defer { secretary.kill() }
+        try secretary.start(environment, width: 100, height: 30)
+        _ = try secretary.waitFor("the login screen") { $0.contains("用户名：") }
+        try secretary.send("-l", "wang")
+        try secretary.send("Tab")
+        try secretary.send("-l", "2222")
+        try secretary.send("Enter")
+        let list = try secretary.waitFor("the branch's shops") { $0.contains("亮点镜片批发部") && $0.contains("1/18") }
+        #expect(!list.contains("鉴明镜架批发部"), "another branch's shops are not listed")
+        // Another branch's shop cannot be found, so nothing can be recorded for it.
+        try secretary.send("/", "a", "1", "0", "1", "Enter")
+        _ = try secretary.waitFor("no match outside the branch") { $0.contains("查找“a101”：0 家") }
+        try secretary.send("Escape")
+        _ = try secretary.waitFor("the list again") { $0.contains("1/18") }
+        // Points for the branch's first shop (B101): 比服务, 20, evidence in Chinese.
+        try secretary.send("Enter")
+        _ = try secretary.waitFor("the shop") { $0.contains("【亮身份】") && $0.contains("p 贡献分") }
+        try secretary.send("p")
+        _ = try secretary.waitFor("the points form") { $0.contains("登记贡献分") }
+        try secretary.send("Right", "Tab")
+        try secretary.send("-l", "20")
+        try secretary.send("Tab")
+        try secretary.send("-l", "组织义务验光进社区")
+        try secretary.send("Enter")
+        _ = try secretary.waitFor("the entry on the shop screen") { $0.contains("比服务 +20  组织义务验光进社区  待审批") }
+
+        // The manager, in another terminal, approves it from the reviews tab.
+        let manager = Tmux()
+        defer { manager.kill() }
+        try manager.start(environment, width: 100, height: 30)
+        try manager.login("li", "1234")
+        try manager.send("7")
+        _ = try manager.waitFor("the reviews tab") { $0.contains("待审批贡献分 1 条") && $0.contains("组织义务验光进社区") }
+        try manager.send("Enter")
+        _ = try manager.waitFor("the approval") { $0.contains("审批贡献分") && $0.contains("登记人 wang") }
+        try manager.send("Enter")
+        _ = try manager.waitFor("nothing left to approve") { $0.contains("待审批贡献分 0 条") }
+        // The secretary's open screen shows the approval without a key press.
+        _ = try secretary.waitFor("the approval to appear live") { $0.contains("比服务 +20  组织义务验光进社区  li 已审批") }
+        try manager.send("q")
+        try secretary.send("q")
+        #expect(manager.waitForExit() && secretary.waitForExit())
+        let log = try cli.run(["log"]).output
+        #expect(log.contains("wang  contribution.recorded") && log.contains("li  contribution.approved"))
     }
 }

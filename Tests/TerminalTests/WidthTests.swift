@@ -121,3 +121,14 @@ struct AmbiguousWidthTests {
         }
     }
 }
+
+@Suite("Wrapping by display width")
+struct WrapTests {
+    @Test func chineseWrapsBetweenCharactersAndWideGlyphsAreNeverSplit() {
+        #expect(TextLayout.wrap("本月按状态：已登记 3", width: 8) == ["本月按状", "态：已登", "记 3"])
+        #expect(TextLayout.wrap("ab丹阳", width: 3) == ["ab", "丹", "阳"])
+        #expect(TextLayout.wrap("一\n二", width: 10) == ["一", "二"])
+        #expect(TextLayout.wrap("abc def", width: 3) == ["abc", "def"], "a space at a break is dropped")
+        #expect(TextLayout.wrap("x", width: 0).isEmpty)
+    }
+}

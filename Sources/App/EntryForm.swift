@@ -1,0 +1,197 @@
+import Core
+import Terminal
+
+/// A small form over the current screen for one record: contribution points, a reply, an
+/// appeal, an appeal's decision, a complaint's resolution, a duplicate link, a deduction, an
+/// approval. Enter submits; the entry is checked against the market at once (the same check the
+/// log runs under its lock), and a refusal stays in the form with its reason.
+public struct EntryForm: Sendable, Equatable {
+    public enum Purpose: Sendable, Equatable {
+        case points(shop: String)
+        case reply(shop: String, year: Int)
+        case appeal(shop: String, year: Int)
+        case decideAppeal(target: UInt64)
+        case approvePoints(target: UInt64)
+        case resolve(receipt: String)
+        case linkDuplicate(receipt: String)
+        case confirmDeduction(receipt: String)
+    }
+
+    public var purpose: Purpose
+    public var title: String
+    /// Lines shown above the fields (what is being decided or approved).
+    public var summary: [String]
+    public var form: Form
+    /// Why the last attempt was refused.
+    public var refusal: String?
+
+    static let pointKinds: [ContributionKind] = [.development, .service, .harmony]
+
+    /// The form for `purpose`, with its fields in the model's language.
+    static func make(_ purpose: Purpose, _ model: DashboardModel) -> EntryForm {
+        let t = model.t
+        let market = model.market
+        func line(_ label: String, limit: Int = 200, text: String = "", required: Bool = true) -> Form.Field {
+            Form.Field(label: label, input: .line(TextFieldState(text: text, limit: limit)), required: required)
+        }
+        func shopName(_ shop: String) -> String { "\(shop) \(market?.merchant(shopNumber: shop)?.name ?? "")" }
+        switch purpose {
+        case .points(let shop):
+            return EntryForm(purpose: purpose, title: t("登记贡献分", "Contribution points"),
+                             summary: [shopName(shop), t("登记后须由另一人审批才计入星级。", "They count once someone else approves them.")],
+                             form: Form(fields: [
+                                 Form.Field(label: t("类别", "Kind"), input: .choice(pointKinds.map { $0.name(model.language) }, selected: 0)),
+                                 line(t("分值（1–40）", "Points (1–40)"), limit: 3),
+                                 line(t("依据", "Evidence"), limit: 300),
+                                 line(t("日期", "Date"), limit: 10, text: model.today.description),
+                             ]))
+        case .reply(let shop, let year):
+            let current = market?.replies[shop]?[year]?.value.text ?? ""
+            return EntryForm(purpose: purpose, title: t("商户回应（\(year) 年度星级）", "The shop's reply (\(year) rating)"),
+                             summary: [shopName(shop), t("回应与星级一同公示。", "Shown beside the rating on the public board.")],
+                             form: Form(fields: [line(t("回应", "Reply"), limit: 500, text: current)]))
+        case .appeal(let shop, let year):
+            return EntryForm(purpose: purpose, title: t("申请复核（\(year) 年度星级）", "Appeal (\(year) rating)"),
+                             summary: [shopName(shop), t("须在公示后规定的工作日内提出；由未参与检查的管理人员决定。", "Within the window after publication; decided by someone not involved.")],
+                             form: Form(fields: [line(t("理由", "Reason"), limit: 500), line(t("收到日期", "Received on"), limit: 10, text: model.today.description)]))
+        case .decideAppeal(let target):
+            let appeal = market?.appeals.values.joined().first { $0.sequence == target }
+            return EntryForm(purpose: purpose, title: t("复核决定", "Decide the appeal"),
+                             summary: appeal.map { [shopName($0.filed.shop) + t("  \($0.filed.year) 年度  申请人 \($0.filedBy)", "  \($0.filed.year)  filed by \($0.filedBy)"), t("理由：", "Reason: ") + $0.filed.reason] } ?? [],
+                             form: Form(fields: [
+                                 Form.Field(label: t("决定", "Outcome"), input: .choice([AppealDecided.Outcome.upheld, .revised].map { $0.name(model.language) }, selected: 0)),
+                                 line(t("说明", "Reason"), limit: 500),
+                             ]))
+        case .approvePoints(let target):
+            let entry = market?.contributions.values.joined().first { $0.sequence == target }
+            return EntryForm(purpose: purpose, title: t("审批贡献分", "Approve contribution points"),
+                             summary: entry.map { [shopName($0.entry.shop), "\($0.entry.kind.name(model.language)) +\($0.entry.points)  \($0.entry.date)  " + t("登记人 ", "entered by ") + $0.enteredBy,
+                                                   t("依据：", "Evidence: ") + $0.entry.evidence] } ?? [],
+                             form: Form(fields: []))
+        case .resolve(let receipt):
+            return EntryForm(purpose: purpose, title: t("调解结果", "Outcome"), summary: [t("投诉 ", "Complaint ") + receipt],
+                             form: Form(fields: [line(t("结果", "Outcome")), line(t("金额（元，可空）", "Amount (yuan, optional)"), limit: 12, required: false)]))
+        case .linkDuplicate(let receipt):
+            return EntryForm(purpose: purpose, title: t("标为重复投诉", "Mark as a duplicate"), summary: [t("投诉 ", "Complaint ") + receipt],
+                             form: Form(fields: [line(t("原投诉编号", "Original receipt"), limit: 12)]))
+        case .confirmDeduction(let receipt):
+            return EntryForm(purpose: purpose, title: t("确认扣分", "Confirm the deduction"),
+                             summary: [t("投诉 ", "Complaint ") + receipt, t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
+                             form: Form(fields: [Form.Field(label: t("程度", "Severity"), input: .choice([Severity.minor, .serious].map { $0.name(model.language) }, selected: 0))]))
+        }
+    }
+
+    private func choice(_ i: Int) -> Int {
+        if case .choice(_, let selected) = form.fields[i].input { return selected }
+        return 0
+    }
+
+    private func text(_ i: Int) -> String {
+        form.fields[i].value.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The event this form records, or why the fields are not yet right.
+    func body(today: SimpleDate) -> Result<EventBody, LocalizedMessage> {
+        func date(_ i: Int) -> Result<SimpleDate, LocalizedMessage> {
+            guard let d = SimpleDate(iso: text(i)) else {
+                return .failure(LocalizedMessage(zh: "日期“\(text(i))”无效，请写成 2026-03-05 这样", en: "\"\(text(i))\" is not a date; write it like 2026-03-05"))
+            }
+            return .success(d)
+        }
+        switch purpose {
+        case .points(let shop):
+            guard let points = Int(text(1)) else {
+                return .failure(LocalizedMessage(zh: "分值应为整数，现为“\(text(1))”", en: "points must be a whole number, got \"\(text(1))\""))
+            }
+            return date(3).map { .contributionRecorded(ContributionRecorded(shop: shop, kind: Self.pointKinds[choice(0)], points: points, date: $0, evidence: text(2))) }
+        case .reply(let shop, let year):
+            return .success(.replyPublished(ReplyPublished(shop: shop, year: year, text: text(0))))
+        case .appeal(let shop, let year):
+            return date(1).map { .appealFiled(AppealFiled(shop: shop, year: year, reason: text(0), date: $0)) }
+        case .decideAppeal(let target):
+            return .success(.appealDecided(AppealDecided(target: target, outcome: choice(0) == 0 ? .upheld : .revised, reason: text(1), date: today)))
+        case .approvePoints(let target):
+            return .success(.contributionApproved(ContributionApproved(target: target)))
+        case .resolve(let receipt):
+            var amount: Int?
+            if !text(1).isEmpty {
+                guard let fen = Money.fen(fromYuan: text(1)) else {
+                    return .failure(LocalizedMessage(zh: "金额“\(text(1))”无效，请写成 680 或 680.50", en: "\"\(text(1))\" is not an amount; write 680 or 680.50"))
+                }
+                amount = fen
+            }
+            return .success(.complaintStep(ComplaintStep(receipt: receipt, action: .resolve(outcome: text(0), amountFen: amount), date: today)))
+        case .linkDuplicate(let receipt):
+            return .success(.complaintLinked(ComplaintLinked(receipt: receipt, duplicateOf: ReceiptCode.normalise(text(0)))))
+        case .confirmDeduction(let receipt):
+            return .success(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: receipt, severity: choice(0) == 0 ? .minor : .serious, date: today)))
+        }
+    }
+}
+
+enum EntryScreen {
+    static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect] {
+        guard var entry = model.entry else { return [] }
+        switch key {
+        case .escape:
+            model.entry = nil
+            return []
+        case .control("c"):
+            return [.quit]
+        case .enter:
+            guard let user = model.user, let market = model.market else { return [] }
+            guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
+                model.entry = entry
+                return []
+            }
+            switch entry.body(today: model.today) {
+            case .failure(let problem):
+                entry.refusal = problem.text(model.language)
+                model.entry = entry
+                return []
+            case .success(let body):
+                do throws(LocalizedMessage) {
+                    try market.validate(body, by: user, today: model.today)
+                } catch {
+                    entry.refusal = error.text(model.language)
+                    model.entry = entry
+                    return []
+                }
+                model.entry = nil
+                model.notice = model.t("已提交：", "submitted: ") + entry.title
+                return [.record(body, by: user)]
+            }
+        default:
+            entry.form.handle(key)
+            entry.refusal = nil
+            model.entry = entry
+            return []
+        }
+    }
+
+    static func draw(_ model: DashboardModel, into grid: inout Grid) {
+        guard var entry = model.entry else { return }
+        let width = min(model.size.width - 4, 90)
+        let fieldRows = entry.form.fields.count + entry.form.fields.filter { $0.message != nil }.count
+        // Border, summary, a blank line, the fields, the refusal, a blank line, the keys, border.
+        let height = min(model.size.height - 2, 5 + entry.summary.count + fieldRows + (entry.refusal == nil ? 0 : 1))
+        let rect = Rect(x: (model.size.width - width) / 2, y: max(1, (model.size.height - height) / 2), width: width, height: height)
+        grid.fill(rect)
+        grid.box(rect, title: entry.title, style: Style(bold: true))
+        var y = rect.y + 1
+        for line in entry.summary {
+            grid.put(line, x: rect.x + 2, y: y, maxWidth: width - 4)
+            y += 1
+        }
+        y += 1
+        grid.cursor = entry.form.render(into: &grid, rect: Rect(x: rect.x + 2, y: y, width: width - 4, height: fieldRows))
+        y += fieldRows
+        if let refusal = entry.refusal {
+            grid.put(refusal, x: rect.x + 2, y: y, maxWidth: width - 4, style: model.theme.warning)
+        }
+        let keys = entry.form.fields.isEmpty ? model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
+            : model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        grid.put(keys,
+                 x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
+    }
+}

@@ -1,0 +1,89 @@
+import Core
+import Terminal
+
+/// The public board (公示): member shops by branch with plate, stars, pledges, guarantees and the
+/// shop's reply. Read-only: typing searches, ←/→ choose the branch, Enter opens a shop.
+enum KioskBoard {
+    static func shops(_ model: KioskModel) -> [Merchant] {
+        model.matchingShops(model.boardQuery.text, branch: model.boardBranch)
+    }
+
+    static func visibleRows(_ model: KioskModel) -> Int { max(1, model.size.height - 7) }
+
+    static func handle(_ key: Key, _ model: inout KioskModel) {
+        if case .boardShop = model.screen {
+            let page = max(1, model.size.height - 4)
+            switch key {
+            case .escape, .enter, .backspace: model.screen = .board; model.boardScroll = 0
+            case .down: model.boardScroll += 1
+            case .up: model.boardScroll = max(0, model.boardScroll - 1)
+            case .pageDown, .character(" "): model.boardScroll += page
+            case .pageUp: model.boardScroll = max(0, model.boardScroll - page)
+            default: break
+            }
+            model.boardScroll = min(model.boardScroll, max(0, detailLines(model).count - page))
+            return
+        }
+        let list = shops(model)
+        let rows = visibleRows(model)
+        switch key {
+        case .escape:
+            model.resetToHome()
+        case .down: model.boardPosition.move(by: 1, count: list.count, visibleRows: rows)
+        case .up: model.boardPosition.move(by: -1, count: list.count, visibleRows: rows)
+        case .pageDown: model.boardPosition.move(by: rows, count: list.count, visibleRows: rows)
+        case .pageUp: model.boardPosition.move(by: -rows, count: list.count, visibleRows: rows)
+        case .left, .right, .tab, .backTab:
+            let numbers = model.market?.branches.map(\.number) ?? []
+            let all: [Int?] = [nil] + numbers.map { Optional($0) }
+            let i = all.firstIndex(of: model.boardBranch) ?? 0
+            let forward = key == .right || key == .tab
+            model.boardBranch = all[(i + (forward ? 1 : all.count - 1)) % all.count]
+            model.boardPosition = ListPosition()
+        case .enter:
+            guard list.indices.contains(model.boardPosition.selected) else { return }
+            model.screen = .boardShop(list[model.boardPosition.selected].shopNumber)
+            model.boardScroll = 0
+        default:
+            let before = model.boardQuery.text
+            model.boardQuery.handle(key)
+            if model.boardQuery.text != before { model.boardPosition = ListPosition() }
+        }
+    }
+
+    struct Line {
+        var text: String
+        var style: Style = .plain
+    }
+
+    /// What the public may read about a shop: identity, plate, stars, pledges, guarantees, the reply.
+    static func detailLines(_ model: KioskModel) -> [Line] {
+        guard case .boardShop(let number) = model.screen, let market = model.market,
+              let merchant = market.merchant(shopNumber: number) else { return [] }
+        let t = model.t
+        let heading = Style(bold: true, underline: true)
+        var out: [Line] = []
+        out.append(Line(text: t("经营者：", "Owner: ") + merchant.owner))
+        out.append(Line(text: t("所属支部：", "Branch: ") + (market.branch(merchant.branch)?.name ?? "\(merchant.branch)")))
+        out.append(Line(text: t("挂牌：", "Plate: ") + merchant.plate.name(model.language)))
+        out.append(Line(text: t("主营：", "Business: ") + merchant.business))
+        out.append(Line(text: t("\(model.today.year) 年度星级：", "\(model.today.year) rating: ") + market.ratingLabel(of: merchant, today: model.today, language: model.language),
+                        style: Style(bold: true)))
+        out.append(Line(text: ""))
+        out.append(Line(text: t("【承诺】", "Pledges"), style: heading))
+        if merchant.pledges.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
+        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        out.append(Line(text: ""))
+        out.append(Line(text: t("【保障】", "Guarantees"), style: heading))
+        if merchant.guarantees.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
+        out += merchant.guarantees.map { Line(text: "  " + $0) }
+        out.append(Line(text: ""))
+        out.append(Line(text: t("【商户回应】", "The shop's reply"), style: heading))
+        if let replies = market.replies[merchant.shopNumber], let year = replies.keys.max(), let reply = replies[year] {
+            out.append(Line(text: "  " + t("（\(year) 年）", "(\(year)) ") + reply.value.text))
+        } else {
+            out.append(Line(text: t("  （暂无）", "  (none)")))
+        }
+        return out
+    }
+}

@@ -1,0 +1,208 @@
+import Core
+import Terminal
+
+/// One inspection in the inspections tab, with the state of the rectifications it opened.
+public struct InspectionRow: Sendable, Equatable {
+    public var sequence: UInt64
+    public var date: SimpleDate
+    public var shop: String
+    public var shopName: String
+    public var branch: Int
+    public var inspector: String
+    public var failures: Int
+    /// Rectifications this inspection opened that are still open, and the earliest deadline among them.
+    public var open: Int
+    public var earliestDeadline: SimpleDate?
+    public var overdue: Bool
+    public var overdueItems: Int
+
+    /// Every inspection of this year's ratings, newest first, with its open rectifications.
+    static func all(_ market: MarketState, results: [String: RatingResult], today: SimpleDate) -> [InspectionRow] {
+        var rows: [InspectionRow] = []
+        for merchant in market.merchants {
+            let rectifications = results[merchant.shopNumber]?.rectifications ?? []
+            for inspection in market.inspections[merchant.shopNumber] ?? [] {
+                let opened = rectifications.filter { $0.openedBy == inspection.sequence && $0.closedOn == nil }
+                rows.append(InspectionRow(
+                    sequence: inspection.sequence, date: inspection.value.date, shop: merchant.shopNumber, shopName: merchant.name,
+                    branch: merchant.branch, inspector: inspection.value.inspector, failures: inspection.value.failures.count,
+                    open: opened.count, earliestDeadline: opened.map(\.deadline).min(), overdue: opened.contains { today > $0.deadline },
+                    overdueItems: opened.filter { today > $0.deadline }.count))
+            }
+        }
+        return rows.sorted { ($0.date, $0.sequence) > ($1.date, $1.sequence) }
+    }
+}
+
+/// One item waiting for a decision in the reviews tab: contribution points to approve, an appeal to decide.
+public struct ReviewItem: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case points, appeal }
+    public var kind: Kind
+    public var sequence: UInt64
+    public var shop: String
+    public var branch: Int
+    public var date: SimpleDate
+    public var by: String
+    public var text: String
+
+    static func pending(_ market: MarketState, _ language: Language) -> [ReviewItem] {
+        var items: [ReviewItem] = []
+        for (shop, entries) in market.contributions {
+            let branch = market.merchant(shopNumber: shop)?.branch ?? 0
+            for c in entries where c.approvedBy == nil {
+                items.append(ReviewItem(kind: .points, sequence: c.sequence, shop: shop, branch: branch, date: c.entry.date, by: c.enteredBy,
+                                        text: "\(c.entry.kind.name(language)) +\(c.entry.points)  \(c.entry.evidence)"))
+            }
+        }
+        for (shop, appeals) in market.appeals {
+            let branch = market.merchant(shopNumber: shop)?.branch ?? 0
+            for a in appeals where a.decision == nil {
+                items.append(ReviewItem(kind: .appeal, sequence: a.sequence, shop: shop, branch: branch, date: a.filed.date, by: a.filedBy,
+                                        text: language.pick("\(a.filed.year) 年度：", "\(a.filed.year): ") + a.filed.reason))
+            }
+        }
+        return items.sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
+    }
+}
+
+/// The inspections tab (检查: every inspection, rectifications to follow up) and the reviews tab
+/// (审核: points awaiting a second person, appeals awaiting an uninvolved decision).
+enum WorkScreens {
+    /// The inspections this user follows: all for a manager, their branch's for a secretary,
+    /// only those with open rectifications when `o` is on.
+    static func inspections(_ model: DashboardModel) -> [InspectionRow] {
+        var rows = model.inspectionRows
+        if case .secretary(let branch)? = model.user?.role { rows = rows.filter { $0.branch == branch } }
+        if model.onlyOpenRectifications {
+            rows = rows.filter { $0.open > 0 }.sorted { ($0.earliestDeadline ?? $0.date, $0.sequence) < ($1.earliestDeadline ?? $1.date, $1.sequence) }
+        }
+        return rows
+    }
+
+    static func reviews(_ model: DashboardModel) -> [ReviewItem] {
+        let all = model.reviewItems
+        guard case .secretary(let branch)? = model.user?.role else { return all }
+        return all.filter { $0.branch == branch }
+    }
+
+    static func handle(_ action: DashboardAction, _ model: inout DashboardModel) {
+        let rows = Dashboard.visibleRows(model) - 1
+        switch model.tab {
+        case .inspections:
+            let list = inspections(model)
+            switch action {
+            case .moveDown: model.inspectionPosition.move(by: 1, count: list.count, visibleRows: rows)
+            case .moveUp: model.inspectionPosition.move(by: -1, count: list.count, visibleRows: rows)
+            case .pageDown: model.inspectionPosition.move(by: rows, count: list.count, visibleRows: rows)
+            case .pageUp: model.inspectionPosition.move(by: -rows, count: list.count, visibleRows: rows)
+            case .toggleOpenOnly:
+                model.onlyOpenRectifications.toggle()
+                model.inspectionPosition = ListPosition()
+            case .openShop:
+                guard model.inspectionPosition.selected < list.count else { break }
+                model.openShop = list[model.inspectionPosition.selected].shop
+                model.detailScroll = 0
+            default: break
+            }
+        case .reviews:
+            let list = reviews(model)
+            switch action {
+            case .moveDown: model.reviewPosition.move(by: 1, count: list.count, visibleRows: rows)
+            case .moveUp: model.reviewPosition.move(by: -1, count: list.count, visibleRows: rows)
+            case .pageDown: model.reviewPosition.move(by: rows, count: list.count, visibleRows: rows)
+            case .pageUp: model.reviewPosition.move(by: -rows, count: list.count, visibleRows: rows)
+            case .openShop:
+                guard model.reviewPosition.selected < list.count else { break }
+                guard model.user != nil else {
+                    model.notice = model.t("需要先登录", "log in first")
+                    break
+                }
+                let item = list[model.reviewPosition.selected]
+                model.entry = EntryForm.make(item.kind == .points ? .approvePoints(target: item.sequence) : .decideAppeal(target: item.sequence), model)
+            default: break
+            }
+        default: break
+        }
+    }
+
+    static func drawInspections(_ model: DashboardModel, into grid: inout Grid) {
+        guard model.market != nil else { return }
+        let t = model.t
+        let rows = inspections(model)
+        let open = model.inspectionRows.filter { row in
+            if case .secretary(let branch)? = model.user?.role { return row.branch == branch && row.open > 0 }
+            return row.open > 0
+        }
+        Dashboard.drawTitle(model, right: "", into: &grid)
+        let openItems = open.reduce(0) { $0 + $1.open }, lateItems = open.reduce(0) { $0 + $1.overdueItems }
+        let summary = t("检查 \(model.inspectionRows.count) 次 · 待整改 \(openItems) 项，其中逾期 \(lateItems) 项",
+                        "\(model.inspectionRows.count) inspections · \(openItems) items to rectify, \(lateItems) overdue")
+            + (model.onlyOpenRectifications ? t("  · 只看待整改（o 切换）", "  · open only (o toggles)") : t("  · o 只看待整改", "  · o: open only"))
+        grid.put(summary, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
+        if rows.isEmpty {
+            grid.put(t("没有检查记录", "no inspections"), x: 1, y: 3)
+            return
+        }
+        let columns = [
+            TableColumn(title: t("日期", "Date")),
+            TableColumn(title: t("商户", "Shop"), flexible: true),
+            TableColumn(title: t("检查人", "Inspector")),
+            TableColumn(title: t("结果", "Result")),
+            TableColumn(title: t("待整改", "To rectify"), flexible: true),
+        ]
+        let cells = rows.map { row -> [String] in
+            let result = row.failures == 0 ? t("全部合格", "all passed") : t("\(row.failures) 项不合格", "\(row.failures) failed")
+            let rectify = row.open == 0 ? (row.failures == 0 ? "" : t("已整改", "done"))
+                : t("\(row.open) 项，期限 ", "\(row.open), due ") + (row.earliestDeadline?.description ?? "") + (row.overdue ? t(" 逾期", " late") : "")
+            return [row.date.description, "\(row.shop) \(row.shopName)", row.inspector, result, rectify]
+        }
+        var table = TableView(columns: columns, rows: cells, position: model.inspectionPosition)
+        table.fitColumns(available: model.size.width - 2)
+        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+        paintOverdue(rows.map(\.overdue), position: model.inspectionPosition, top: 3, model, into: &grid)
+    }
+
+    static func drawReviews(_ model: DashboardModel, into grid: inout Grid) {
+        guard model.market != nil else { return }
+        let t = model.t
+        let items = reviews(model)
+        Dashboard.drawTitle(model, right: "", into: &grid)
+        let points = items.filter { $0.kind == .points }.count
+        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points) 件 · Enter 审批或决定",
+                   "\(points) points to approve · \(items.count - points) appeals to decide · Enter acts"),
+                 x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
+        if items.isEmpty {
+            grid.put(t("没有待办事项", "nothing waiting"), x: 1, y: 3)
+            return
+        }
+        let columns = [
+            TableColumn(title: t("事项", "Item")),
+            TableColumn(title: t("日期", "Date")),
+            TableColumn(title: t("店铺", "Shop")),
+            TableColumn(title: t("登记人", "By")),
+            TableColumn(title: t("内容", "Details"), flexible: true),
+        ]
+        let cells = items.map { item -> [String] in
+            [item.kind == .points ? t("贡献分", "points") : t("复核", "appeal"), item.date.description, item.shop, item.by, item.text]
+        }
+        var table = TableView(columns: columns, rows: cells, position: model.reviewPosition)
+        table.fitColumns(available: model.size.width - 2)
+        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+    }
+
+    /// Rows flagged overdue, other than the selected one, in the warning colour.
+    static func paintOverdue(_ overdue: [Bool], position: ListPosition, top: Int, _ model: DashboardModel, into grid: inout Grid) {
+        for (i, late) in overdue.enumerated() where late && i != position.selected && i >= position.offset {
+            let y = top + i - position.offset
+            guard y < model.size.height - 1 else { break }
+            restyle(&grid, y: y, columns: 1..<(model.size.width - 1), model.theme.warning)
+        }
+    }
+
+    /// Draws the text already in these cells again with another style.
+    static func restyle(_ grid: inout Grid, y: Int, columns: Range<Int>, _ style: Style) {
+        for x in columns where x < grid.size.width && grid[x, y].width > 0 {
+            grid.put(grid[x, y].text, x: x, y: y, style: style)
+        }
+    }
+}

@@ -1,0 +1,359 @@
+import Testing
+@testable import App
+import Core
+import Terminal
+
+/// A manager logged in on the demo market, at the given size.
+private func managerModel(_ market: MarketState, _ width: Int = 80, _ height: Int = 24, as name: String = "zhuren") throws -> DashboardModel {
+    var m = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height), today: SimpleDate(iso: "2026-11-26")!)
+    m.logSummary = "日志 652 条 · 链头 0123456789ab"
+    _ = Dashboard.update(&m, .authenticated(try #require(market.users[name])))
+    _ = Dashboard.update(&m, .key(.escape))
+    return m
+}
+
+private func type(_ text: String, into m: inout DashboardModel) {
+    for c in text { _ = Dashboard.update(&m, .key(.character(c))) }
+}
+
+@Suite("Every screen at 80×24 and 120×40")
+struct EveryScreenGoldenTests {
+    @Test func everyScreenAtBothSizes() throws {
+        let market = try demoMarket()
+        let shop = "D104"
+        let complaint = try #require(market.complaintQueue(today: SimpleDate(iso: "2026-11-26")!).first).filed.receipt
+        for (width, height) in [(80, 24), (120, 40)] {
+            let size = "\(width)x\(height)"
+            // First run and login.
+            try assertGolden(Dashboard.view(model(nil, width, height)), "demo-first-run-\(size)")
+            var login = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: market, size: Size(width: width, height: height), today: SimpleDate(iso: "2026-11-26")!)
+            try assertGolden(Dashboard.view(login), "demo-login-\(size)")
+            login.user = nil
+            var m = try managerModel(market, width, height)
+            // The merchants table filtered by an integrity's problems.
+            _ = Dashboard.update(&m, .key(.character("c")))
+            try assertGolden(Dashboard.view(m), "merchants-consumer-problems-\(size)")
+            _ = Dashboard.update(&m, .key(.character("c")))
+            _ = Dashboard.update(&m, .key(.character("c")))
+            _ = Dashboard.update(&m, .key(.character("c")))
+            _ = Dashboard.update(&m, .key(.character("c")))
+            #expect(m.integrityFilter == nil, "c cycles back to all")
+            // A shop with deductions, points and an appeal, at the top and scrolled to its records.
+            m.openShop = shop
+            try assertGolden(Dashboard.view(m), "demo-shop-\(size)")
+            for _ in 0..<(height - 4) { _ = Dashboard.update(&m, .key(.character("j"))) }
+            try assertGolden(Dashboard.view(m), "demo-shop-records-\(size)")
+            // The points form over it.
+            _ = Dashboard.update(&m, .key(.character("p")))
+            try assertGolden(Dashboard.view(m), "entry-points-\(size)")
+            _ = Dashboard.update(&m, .key(.escape))
+            // The inspection form.
+            _ = Dashboard.update(&m, .key(.character("i")))
+            _ = Dashboard.update(&m, .key(.character("3")))
+            try assertGolden(Dashboard.view(m), "demo-inspection-\(size)")
+            _ = Dashboard.update(&m, .key(.escape))
+            _ = Dashboard.update(&m, .key(.escape))
+            // A complaint case, with the action list open.
+            _ = Dashboard.update(&m, .key(.character("4")))
+            m.openComplaint = complaint
+            try assertGolden(Dashboard.view(m), "complaint-\(size)")
+            _ = Dashboard.update(&m, .key(.character("a")))
+            try assertGolden(Dashboard.view(m), "complaint-actions-\(size)")
+            _ = Dashboard.update(&m, .key(.escape))
+            _ = Dashboard.update(&m, .key(.escape))
+            // Audit, with rows as the program loads them.
+            let effects = Dashboard.update(&m, .key(.character("5")))
+            #expect(effects == [.loadAudit])
+            var rows: [AuditRow] = []
+            for i in 0..<30 {
+                let step = i % 3 == 0
+                let actor = i % 2 == 0 ? "zhuren" : "shuji4"
+                let at = "2026-11-26T0\(i % 10):00:00Z"
+                rows.append(AuditRow(sequence: UInt64(652 - i), at: at, actor: actor, type: step ? "complaint.step" : "inspection.recorded", subject: step ? complaint : shop))
+            }
+            _ = Dashboard.update(&m, .auditLoaded(rows, chain: "完好，652 条，链头 0123456789abcdef"))
+            try assertGolden(Dashboard.view(m), "audit-\(size)")
+            // Inspections and reviews.
+            _ = Dashboard.update(&m, .key(.character("6")))
+            try assertGolden(Dashboard.view(m), "inspections-\(size)")
+            _ = Dashboard.update(&m, .key(.character("7")))
+            try assertGolden(Dashboard.view(m), "reviews-\(size)")
+            _ = Dashboard.update(&m, .key(.character("G")))
+            for _ in 0..<20 { _ = Dashboard.update(&m, .key(.character("j"))) }
+            _ = Dashboard.update(&m, .key(.enter))
+            try assertGolden(Dashboard.view(m), "entry-decide-appeal-\(size)")
+        }
+    }
+}
+
+@Suite("Points, replies and appeals in the dashboard")
+struct PointsAndAppealsTests {
+    @Test func pointsAreEnteredWithEvidenceAndRefusedWhenWrong() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market, as: "shuji1")
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("p")))
+        #expect(Dashboard.view(m).text.contains("登记贡献分"))
+        // Kind: 比服务 (→), points "abc": refused in the form with the reason, nothing recorded.
+        _ = Dashboard.update(&m, .key(.right))
+        _ = Dashboard.update(&m, .key(.tab))
+        type("abc", into: &m)
+        _ = Dashboard.update(&m, .key(.tab))
+        type("义务验光", into: &m)
+        var effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects.isEmpty)
+        #expect(Dashboard.view(m).text.contains("分值应为整数，现为“abc”"))
+        // 50 points: the domain's own rule refuses it, still in the form.
+        _ = Dashboard.update(&m, .key(.backTab))
+        for _ in 0..<3 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type("50", into: &m)
+        effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects.isEmpty)
+        #expect(Dashboard.view(m).text.contains("贡献分应为 1 到 40 之间的整数"))
+        _ = Dashboard.update(&m, .key(.backspace))
+        effects = Dashboard.update(&m, .key(.enter))
+        guard case .record(.contributionRecorded(let entry), let by)? = effects.first else {
+            Issue.record("Enter records the points")
+            return
+        }
+        #expect(entry.shop == "A101" && entry.kind == .service && entry.points == 5 && entry.evidence == "义务验光" && entry.date == m.today)
+        #expect(by.name == "shuji1" && m.entry == nil)
+    }
+
+    @Test func aSecretaryCannotEnterPointsForAnotherBranch() throws {
+        var m = try managerModel(try demoMarket(), as: "shuji2")
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("p")))
+        #expect(m.entry == nil)
+        #expect(Dashboard.view(m).rowText(23).contains("第 1 支部"))
+    }
+
+    @Test func approvalNeedsASecondPersonAndAppealsAnUninvolvedOne() throws {
+        let market = try demoMarket()
+        // The secretary who entered the points cannot approve them.
+        var own = try managerModel(market, as: "shuji5")
+        _ = Dashboard.update(&own, .key(.character("7")))
+        let first = try #require(WorkScreens.reviews(own).first)
+        #expect(first.kind == .points && first.by == "shuji5")
+        _ = Dashboard.update(&own, .key(.enter))
+        #expect(Dashboard.update(&own, .key(.enter)).isEmpty)
+        #expect(Dashboard.view(own).text.contains("须由登记人以外的人审批"))
+        // The manager approves them.
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("7")))
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.contributionApproved(ContributionApproved(target: first.sequence)), by: try #require(market.users["zhuren"]))])
+        // The appeal: shuji4 inspected the shop and may not decide; the manager decides with a reason.
+        let appeal = try #require(WorkScreens.reviews(m).last)
+        #expect(appeal.kind == .appeal)
+        m.reviewPosition = ListPosition(selected: WorkScreens.reviews(m).count - 1)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("复核决定"))
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty, "a decision needs a reason")
+        #expect(Dashboard.view(m).text.contains("必填"))
+        // The refusal focused the reason; back to the outcome, choose 更正评定, then the reason.
+        _ = Dashboard.update(&m, .key(.backTab))
+        _ = Dashboard.update(&m, .key(.right))
+        _ = Dashboard.update(&m, .key(.tab))
+        type("扣分依据不足，更正", into: &m)
+        let effects = Dashboard.update(&m, .key(.enter))
+        guard case .record(.appealDecided(let decision), _)? = effects.first else {
+            Issue.record("the decision is recorded: \(Dashboard.view(m).text)")
+            return
+        }
+        #expect(decision.target == appeal.sequence && decision.outcome == .revised && decision.reason == "扣分依据不足，更正")
+    }
+
+    @Test func aReplyIsRecordedForTheLatestPublishedRatings() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.openShop = "D104"
+        _ = Dashboard.update(&m, .key(.character("r")))
+        let year = market.ratingsPublished.keys.max() ?? 2026
+        #expect(Dashboard.view(m).text.contains("商户回应（\(year) 年度星级）"))
+        type("已整改，欢迎监督", into: &m)
+        let effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects == [.record(.replyPublished(ReplyPublished(shop: "D104", year: year, text: "已整改，欢迎监督")), by: try #require(market.users["zhuren"]))])
+    }
+}
+
+@Suite("Inspections tab and the integrity filter")
+struct InspectionsTabTests {
+    @Test func openRectificationsFirstAndEnterOpensTheShop() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("6")))
+        let all = WorkScreens.inspections(m)
+        #expect(all.count == market.inspections.values.reduce(0) { $0 + $1.count })
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.date >= $1.date }, "newest first")
+        _ = Dashboard.update(&m, .key(.character("o")))
+        let open = WorkScreens.inspections(m)
+        #expect(!open.isEmpty && open.allSatisfy { $0.open > 0 })
+        #expect(Dashboard.view(m).rowText(3).contains(open[0].shop))
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .shop && m.openShop == open[0].shop)
+        // A secretary sees only their branch's inspections.
+        var secretary = try managerModel(market, as: "shuji4")
+        _ = Dashboard.update(&secretary, .key(.character("6")))
+        #expect(WorkScreens.inspections(secretary).allSatisfy { $0.branch == 4 })
+    }
+
+    @Test func theIntegrityFilterShowsShopsWithProblemsThere() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("c")))
+        #expect(m.integrityFilter == .consumer)
+        let today = m.today
+        let withOpenConsumerComplaints = Set(market.complaints.values.filter { $0.state.isOpen && $0.filed.integrity == .consumer }.compactMap(\.filed.shop))
+        let shown = Set(m.shownMerchants.map(\.shopNumber))
+        #expect(!shown.isEmpty && withOpenConsumerComplaints.isSubset(of: shown))
+        for merchant in m.shownMerchants {
+            let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+            let rectifying = result.rectifications.contains { r in
+                r.closedOn == nil && market.checklist?.items.first { $0.id == r.item }?.category == .consumer
+            }
+            #expect((result.deductionsByIntegrity[.consumer] ?? 0) > 0 || withOpenConsumerComplaints.contains(merchant.shopNumber) || rectifying,
+                    "\(merchant.shopNumber) has no consumer-integrity problem")
+        }
+        #expect(Dashboard.view(m).rowText(23).contains("消费诚信有问题"))
+    }
+}
+
+@Suite("Complaint actions through forms")
+struct ComplaintFormTests {
+    @Test func resolveWithAnAmountLinkAndConfirmTheDeduction() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        let today = m.today
+        // A case that can be resolved now.
+        let resolvable = try #require(market.complaints.values.first { ComplaintAction.resolve(outcome: "x", amountFen: nil).next(from: $0.state) != nil })
+        _ = Dashboard.update(&m, .key(.character("4")))
+        m.openComplaint = resolvable.filed.receipt
+        _ = Dashboard.update(&m, .key(.character("a")))
+        let names = try #require(m.complaintFlow).list.options
+        let resolveIndex = try #require(names.firstIndex(of: "调解解决"))
+        for _ in 0..<resolveIndex { _ = Dashboard.update(&m, .key(.down)) }
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("调解结果"))
+        type("退款并道歉", into: &m)
+        _ = Dashboard.update(&m, .key(.tab))
+        type("680.5", into: &m)
+        var effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects == [.record(.complaintStep(ComplaintStep(receipt: resolvable.filed.receipt, action: .resolve(outcome: "退款并道歉", amountFen: 68050), date: today)), by: try #require(market.users["zhuren"]))])
+        // Mark a duplicate: a wrong receipt is refused in the form.
+        _ = Dashboard.update(&m, .key(.character("a")))
+        let linkIndex = try #require(m.complaintFlow?.list.options.firstIndex(of: "标为重复投诉"))
+        for _ in 0..<linkIndex { _ = Dashboard.update(&m, .key(.down)) }
+        _ = Dashboard.update(&m, .key(.enter))
+        type("XXXX-0000", into: &m)
+        effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects.isEmpty && Dashboard.view(m).text.contains("两个受理编号都必须存在"))
+        _ = Dashboard.update(&m, .key(.escape))
+        // A resolved case offers the deduction.
+        if let upheld = market.complaints.values.first(where: { c in
+            c.filed.shop != nil && market.complaintDeductions[c.filed.receipt] == nil && c.history.contains { if case .resolve = $0.action { return true } else { return false } }
+        }) {
+            m.openComplaint = upheld.filed.receipt
+            _ = Dashboard.update(&m, .key(.character("a")))
+            let index = try #require(m.complaintFlow?.list.options.firstIndex(of: "确认扣分"))
+            for _ in 0..<index { _ = Dashboard.update(&m, .key(.down)) }
+            _ = Dashboard.update(&m, .key(.enter))
+            _ = Dashboard.update(&m, .key(.right))
+            effects = Dashboard.update(&m, .key(.enter))
+            #expect(effects == [.record(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: upheld.filed.receipt, severity: .serious, date: today)), by: try #require(market.users["zhuren"]))])
+        } else {
+            Issue.record("the demo has a resolved complaint without a confirmed deduction")
+        }
+    }
+}
+
+@Suite("Overview figures lead to their lists")
+struct OverviewLinkTests {
+    @Test func starsBranchesAndComplaintFiguresOpenTheirLists() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("1")))
+        // Third figure: 3 stars.
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("j")))
+        let overview = Dashboard.view(m)
+        #expect(overview[1, 5].style.reverse, "the selected figure is highlighted")
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .merchants && m.starFilter == 3)
+        let threeStars = market.merchants.filter { market.rating(of: $0, today: m.today).stars == 3 }.map(\.shopNumber)
+        #expect(m.shownMerchants.map(\.shopNumber).sorted() == threeStars.sorted())
+        // The overdue figure: only overdue open cases; Esc goes back to the whole queue.
+        _ = Dashboard.update(&m, .key(.character("1")))
+        m.overviewCursor = OverviewLink.all(market).firstIndex(of: .overdue) ?? 0
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .complaints && m.complaintFilter == .overdue)
+        let rules = try #require(market.rules(on: m.today)?.value)
+        let overdue = Dashboard.queue(m)
+        #expect(!overdue.isEmpty && overdue.allSatisfy { $0.isOverdue(today: m.today, rules: rules, calendar: market.calendar) })
+        #expect(Dashboard.view(m).rowText(23).contains("筛选：逾期投诉（\(overdue.count) 件）"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.complaintFilter == nil && Dashboard.queue(m).count == market.complaintQueue(today: m.today).count)
+        // A branch's coverage: its shops, the longest uninspected first.
+        _ = Dashboard.update(&m, .key(.character("1")))
+        m.overviewCursor = OverviewLink.all(market).firstIndex(of: .coverage(branch: 2)) ?? 0
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .merchants && m.branchFilter == 2 && m.starFilter == nil)
+        let dates = m.shownMerchants.map { market.inspections[$0.shopNumber]?.map(\.value.date).max()?.dayNumber ?? Int.min }
+        #expect(dates == dates.sorted())
+    }
+}
+
+@Suite("Inspection notes and dates")
+struct InspectionNotesTests {
+    @Test func aFailureCarriesItsNoteAndAPaperRecordItsDate() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("i")))
+        // A note on a passed item is refused with the reason.
+        _ = Dashboard.update(&m, .key(.character("n")))
+        #expect(m.inspectionForm?.editing == nil && Dashboard.view(m).text.contains("备注写在不合格项上"))
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("3")))
+        _ = Dashboard.update(&m, .key(.character("n")))
+        type("镜架无合格证", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("备注：镜架无合格证"))
+        // A date after today is refused; an earlier one is taken, and the deadline follows it.
+        _ = Dashboard.update(&m, .key(.character("d")))
+        for _ in 0..<10 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type("2026-12-01", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("检查日期不能晚于今天（2026-11-26）"))
+        for _ in 0..<10 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type("2026-11-20", into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        let view = Dashboard.view(m)
+        let due = market.calendar.addingWorkingDays(market.rules(on: m.today)?.value.rectificationDays.serious ?? 0, to: SimpleDate(iso: "2026-11-20")!)
+        #expect(view.rowText(0).contains("2026-11-20（补录）") && view.text.contains("整改期限 \(due)"))
+        let effects = Dashboard.update(&m, .key(.enter))
+        guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
+            Issue.record("Enter records the inspection")
+            return
+        }
+        #expect(inspection.date == SimpleDate(iso: "2026-11-20"))
+        #expect(inspection.failures.first?.note == "镜架无合格证" && inspection.failures.first?.severity == .serious)
+    }
+}
+
+@Suite("Overview complaints by state")
+struct OverviewStateTests {
+    @Test func thisMonthsComplaintsAreCountedByState() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.today = SimpleDate(iso: "2026-10-20")!
+        _ = Dashboard.update(&m, .key(.character("1")))
+        let month = market.complaints.values.filter { $0.filed.date.year == 2026 && $0.filed.date.month == 10 }
+        #expect(!month.isEmpty)
+        let text = Dashboard.view(m).text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
+        #expect(text.contains("本月按状态："))
+        for state in Set(month.map(\.state)) {
+            #expect(text.contains("\(state.chineseName)\(month.filter { $0.state == state }.count)"), "\(state.chineseName)")
+        }
+    }
+}
