@@ -93,7 +93,7 @@ enum AuditScreen {
         let shown = rows(model)
         var table = TableView(
             columns: [TableColumn(title: "#", alignment: .right), TableColumn(title: t("时间 (UTC)", "time (UTC)")),
-                      TableColumn(title: t("操作人", "actor"), flexible: true), TableColumn(title: t("事件", "event"), flexible: true),
+                      TableColumn(title: t("操作人", "actor"), flexible: true), TableColumn(title: t("事件", "event")),
                       TableColumn(title: t("对象", "subject"), flexible: true)],
             rows: shown.map { ["\($0.sequence)", $0.at, $0.actor, $0.type, $0.subject] }, position: model.auditPosition)
         table.fitColumns(available: model.size.width - 2)

@@ -206,24 +206,29 @@ public struct DashboardModel: Sendable, Equatable {
             return query.isEmpty || searchIndex[i].contains { $0.matches(query) }
         }
         let column = sortColumn
-        let sorted = matching.sorted { a, b in
-            let ordered: Bool
-            switch column {
-            case 0: ordered = rowCache[a][0] < rowCache[b][0]
-            case 3: ordered = (market?.merchants[a].branch ?? 0, rowCache[a][0]) < (market?.merchants[b].branch ?? 0, rowCache[b][0])
-            case 6: ordered = (facts[a].stars, rowCache[a][0]) < (facts[b].stars, rowCache[b][0])
-            case 7: ordered = (facts[a].score ?? Int.min, rowCache[a][0]) < (facts[b].score ?? Int.min, rowCache[b][0])
-            case 8: ordered = (facts[a].openComplaints, rowCache[a][0]) < (facts[b].openComplaints, rowCache[b][0])
-            case 9:
-                let x = facts[a].lastInspection?.dayNumber ?? Int.min, y = facts[b].lastInspection?.dayNumber ?? Int.min
-                ordered = (x, rowCache[a][0]) < (y, rowCache[b][0])
-            default:
-                let x = rowCache[a][column], y = rowCache[b][column]
-                ordered = x == y ? rowCache[a][0] < rowCache[b][0] : Pinyin.ascending(x, y)
-            }
-            return ordered
+        let descending = sortDescending
+        shown = matching.sorted { x, y in
+            // By the column (highest first when descending); ties always in shop-number order.
+            let c = compareKey(x, y, column)
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return rowCache[x][0] < rowCache[y][0]
         }
-        shown = sortDescending ? sorted.reversed() : sorted
+    }
+
+    /// How merchants a and b compare by `column` alone: -1, 0 or 1.
+    private func compareKey(_ a: Int, _ b: Int, _ column: Int) -> Int {
+        func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (y < x ? 1 : 0) }
+        switch column {
+        case 0: return order(rowCache[a][0], rowCache[b][0])
+        case 3: return order(market?.merchants[a].branch ?? 0, market?.merchants[b].branch ?? 0)
+        case 6: return order(facts[a].stars, facts[b].stars)
+        case 7: return order(facts[a].score ?? Int.min, facts[b].score ?? Int.min)
+        case 8: return order(facts[a].openComplaints, facts[b].openComplaints)
+        case 9: return order(facts[a].lastInspection?.dayNumber ?? Int.min, facts[b].lastInspection?.dayNumber ?? Int.min)
+        default:
+            let x = rowCache[a][column], y = rowCache[b][column]
+            return x == y ? 0 : (Pinyin.ascending(x, y) ? -1 : 1)
+        }
     }
 
     /// Sorts by one column (the overview's coverage figures sort by the last inspection).
@@ -386,6 +391,8 @@ public enum Dashboard {
                 KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
                 KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
+                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
             ]
             let own = screen == .inspections ? [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
@@ -429,9 +436,9 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（中文按拼音）", en: "sort by the next column (Chinese by pinyin)"),
                 KeyBinding(keys: [.character("S")], action: .sortReverse, zh: "倒序", en: "reverse the order"),
                 KeyBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "只看某个支部（依次切换）", en: "one branch only (cycles)"),
-                KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看某个星级（五星…待评定，依次切换）", en: "one star level only (cycles)"),
+                KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看某个星级（依次切换，含待评定）", en: "one star level only (cycles)"),
                 KeyBinding(keys: [.character("c")], action: .cycleIntegrityFilter, zh: "只看某类诚信有问题的（扣分、未结投诉、待整改）", en: "one integrity's problems only: deductions, open complaints, rectifications (cycles)"),
-                KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找条件", en: "clear the filter"),
+                KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找和筛选", en: "clear the search and the filters"),
             ] + tabBindings + commonBindings
         case .shop:
             return [
@@ -619,7 +626,7 @@ public enum Dashboard {
                 model.changeSort(reverse: action == .sortReverse)
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .clearFilter:
-                model.applyFilter("")
+                model.showOnly()
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
             case .moveDown: model.position.move(by: 1, count: count, visibleRows: rows)
             case .moveUp: model.position.move(by: -1, count: count, visibleRows: rows)
@@ -817,7 +824,7 @@ public enum Dashboard {
             grid.cursor = cursor
             return
         }
-        if !model.filter.isEmpty {
+        if model.screen == .merchants, !model.filter.isEmpty {
             left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  Esc 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  Esc clears  ")
         }
         if model.screen == .merchants, model.branchFilter != nil || model.starFilter != nil || model.integrityFilter != nil {
@@ -830,8 +837,8 @@ public enum Dashboard {
         if model.screen == .complaints, let filter = model.complaintFilter {
             let count = queue(model).count
             switch filter {
-            case .overdue: left += model.t("筛选：逾期投诉（\(count) 件）Esc 清除  ", "only overdue (\(count))  Esc clears  ")
-            case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件）Esc 清除  ", "only this month's \(i.englishName) (\(count))  Esc clears  ")
+            case .overdue: left += model.t("筛选：逾期投诉（\(count) 件） Esc 清除  ", "only overdue (\(count))  Esc clears  ")
+            case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件） Esc 清除  ", "only this month's \(i.englishName) (\(count))  Esc clears  ")
             }
         }
         if let notice = model.notice {

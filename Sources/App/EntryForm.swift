@@ -171,10 +171,11 @@ enum EntryScreen {
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
         guard var entry = model.entry else { return }
-        let width = min(model.size.width - 4, 90)
+        let width = min(model.size.width - 2, 90)
         let fieldRows = entry.form.fields.count + entry.form.fields.filter { $0.message != nil }.count
+        let refusal = entry.refusal.map { TextLayout.wrap($0, width: width - 4) } ?? []
         // Border, summary, a blank line, the fields, the refusal, a blank line, the keys, border.
-        let height = min(model.size.height - 2, 5 + entry.summary.count + fieldRows + (entry.refusal == nil ? 0 : 1))
+        let height = min(model.size.height - 2, 5 + entry.summary.count + fieldRows + refusal.count)
         let rect = Rect(x: (model.size.width - width) / 2, y: max(1, (model.size.height - height) / 2), width: width, height: height)
         grid.fill(rect)
         grid.box(rect, title: entry.title, style: Style(bold: true))
@@ -186,11 +187,17 @@ enum EntryScreen {
         y += 1
         grid.cursor = entry.form.render(into: &grid, rect: Rect(x: rect.x + 2, y: y, width: width - 4, height: fieldRows))
         y += fieldRows
-        if let refusal = entry.refusal {
-            grid.put(refusal, x: rect.x + 2, y: y, maxWidth: width - 4, style: model.theme.warning)
+        for (i, line) in refusal.enumerated() {
+            grid.put(line, x: rect.x + 2, y: y + i, maxWidth: width - 4, style: model.theme.warning)
         }
-        let keys = entry.form.fields.isEmpty ? model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
-            : model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        let choices = entry.form.fields.contains { if case .choice = $0.input { return true } else { return false } }
+        let keys: String
+        switch (entry.form.fields.count, choices) {
+        case (0, _): keys = model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
+        case (1, false): keys = model.t("Enter 提交 · Esc 取消", "Enter submit · Esc cancel")
+        case (_, false): keys = model.t("Tab 下一项 · Enter 提交 · Esc 取消", "Tab next · Enter submit · Esc cancel")
+        case (_, true): keys = model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        }
         grid.put(keys,
                  x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
     }

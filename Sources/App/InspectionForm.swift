@@ -126,7 +126,8 @@ enum InspectionScreen {
         grid.put(t(" 记录检查：\(merchant.shopNumber) \(merchant.name)  \(day)", " Inspection: \(merchant.shopNumber) \(merchant.name)  \(day)")
                  + (form.date == nil ? "" : t("（补录）", " (entered afterwards)")), x: 0, y: 0, style: bar)
         let rules = market.rules(on: model.today)?.value
-        let visible = model.size.height - 5
+        // Rows: title, blank, the items, a message row, the field being typed, the keys, the status bar.
+        let visible = model.size.height - 6
         let offset = max(0, min(form.cursor - visible / 2, form.items.count - visible))
         for (row, i) in (offset..<min(form.items.count, offset + visible)).enumerated() {
             let item = form.items[i]
@@ -142,7 +143,8 @@ enum InspectionScreen {
                 let opened = form.date ?? model.today
                 let due = market.calendar.addingWorkingDays(days, to: opened)
                 label = t("不合格（\(severity.chineseName)）整改期限 \(due)", "failed (\(severity.rawValue)), rectify by \(due)")
-                    + (form.notes[i].isEmpty ? "" : t("，有备注", ", noted"))
+                    + (form.notes[i].isEmpty ? "" : " ✎")
+
                 style = model.theme.warning
             }
             if i == form.cursor { style.reverse = true }
@@ -151,6 +153,9 @@ enum InspectionScreen {
         }
         let fails = form.marks.filter { $0 == .minor || $0 == .serious }.count
         let y = model.size.height - 3
+        if let message = form.message {
+            grid.put(message, x: 1, y: y - 1, maxWidth: model.size.width - 2, style: model.theme.warning)
+        }
         switch form.editing {
         case .note(let field)?:
             let label = t("备注：", "Note: ")
@@ -162,17 +167,12 @@ enum InspectionScreen {
             grid.cursor = field.render(into: &grid, x: 1 + DisplayWidth.of(label), y: y, width: 12, style: Style(underline: true))
             grid.put(t("  Enter 确定 · Esc 取消", "  Enter ok · Esc cancel"), x: 14 + DisplayWidth.of(label), y: y, style: Style(dim: true))
         case nil:
-            if let message = form.message {
-                grid.put(message, x: 1, y: y, maxWidth: model.size.width - 2, style: model.theme.warning)
-            } else if form.items.indices.contains(form.cursor), !form.notes[form.cursor].isEmpty {
-                grid.put(t("备注：", "Note: ") + form.notes[form.cursor], x: 1, y: y, maxWidth: model.size.width - 2)
+            if form.items.indices.contains(form.cursor), !form.notes[form.cursor].isEmpty {
+                grid.put(TextLayout.truncate(t("备注：", "Note: ") + form.notes[form.cursor], toWidth: model.size.width - 2), x: 1, y: y)
             }
         }
-        if form.editing != nil, let message = form.message {
-            grid.put(message, x: 30, y: y, maxWidth: model.size.width - 31, style: model.theme.warning)
-        }
-        grid.put(t("1合格 2一般 3严重 4不适用 · n 备注 · d 日期 · Enter 记录（\(fails) 项不合格）· Esc 放弃",
-                   "1 pass 2 minor 3 serious 4 n/a · n note · d date · Enter record (\(fails) failed) · Esc cancel"),
+        grid.put(TextLayout.truncate(t("1合格 2一般 3严重 4不适用 · n备注 · d日期 · Enter 记录（\(fails) 项不合格）· Esc 放弃",
+                                       "1 pass 2 minor 3 serious 4 n/a · n note · d date · Enter record (\(fails) failed) · Esc cancel"), toWidth: model.size.width - 2),
                  x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
     }
 }

@@ -133,7 +133,8 @@ enum OverviewScreens {
             return [c.filed.receipt, "\(c.filed.date.month)-\(c.filed.date.day)", shop, c.filed.integrity.name(model.language), c.state.name(model.language), due]
         }
         if rows.isEmpty {
-            grid.put(t("没有办理中的投诉", "no open complaints"), x: 1, y: 2)
+            grid.put(model.complaintFilter == nil ? t("没有办理中的投诉", "no open complaints")
+                     : t("没有符合筛选的投诉（Esc 回到办理中的投诉队列）", "no complaints match (Esc shows the open queue)"), x: 1, y: 2)
             return
         }
         var table = TableView(columns: columns, rows: rows, position: model.queuePosition)

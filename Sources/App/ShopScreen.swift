@@ -66,8 +66,11 @@ enum ShopScreen {
         let inspections = market.inspections[merchant.shopNumber] ?? []
         section("【检查记录】", "Inspections")
         if inspections.isEmpty { out.append(Line(text: t("  尚无检查", "  none yet"))) }
-        for i in inspections.reversed() {
-            let fails = i.value.failures.map { "\($0.item)(\($0.severity?.name(model.language) ?? ""))" }.joined(separator: " ")
+        for i in inspections.sorted(by: { ($0.value.date, $0.sequence) > ($1.value.date, $1.sequence) }) {
+            let fails = i.value.failures.map { failure -> String in
+                let note = failure.note.map { t("：", ": ") + $0 } ?? ""
+                return "\(failure.item)(\(failure.severity?.name(model.language) ?? "")\(note))"
+            }.joined(separator: " ")
             out.append(Line(text: "  #\(i.sequence)  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails)))
         }
         let complaints = market.complaints.values.filter { $0.filed.shop == merchant.shopNumber }.sorted { $0.filedSequence > $1.filedSequence }

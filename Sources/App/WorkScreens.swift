@@ -95,6 +95,8 @@ enum WorkScreens {
             case .moveUp: model.inspectionPosition.move(by: -1, count: list.count, visibleRows: rows)
             case .pageDown: model.inspectionPosition.move(by: rows, count: list.count, visibleRows: rows)
             case .pageUp: model.inspectionPosition.move(by: -rows, count: list.count, visibleRows: rows)
+            case .top: model.inspectionPosition.moveTo(0, count: list.count, visibleRows: rows)
+            case .bottom: model.inspectionPosition.moveTo(list.count - 1, count: list.count, visibleRows: rows)
             case .toggleOpenOnly:
                 model.onlyOpenRectifications.toggle()
                 model.inspectionPosition = ListPosition()
@@ -111,6 +113,8 @@ enum WorkScreens {
             case .moveUp: model.reviewPosition.move(by: -1, count: list.count, visibleRows: rows)
             case .pageDown: model.reviewPosition.move(by: rows, count: list.count, visibleRows: rows)
             case .pageUp: model.reviewPosition.move(by: -rows, count: list.count, visibleRows: rows)
+            case .top: model.reviewPosition.moveTo(0, count: list.count, visibleRows: rows)
+            case .bottom: model.reviewPosition.moveTo(list.count - 1, count: list.count, visibleRows: rows)
             case .openShop:
                 guard model.reviewPosition.selected < list.count else { break }
                 guard model.user != nil else {
@@ -134,13 +138,15 @@ enum WorkScreens {
             return row.open > 0
         }
         Dashboard.drawTitle(model, right: "", into: &grid)
+        var mine = model.inspectionRows
+        if case .secretary(let branch)? = model.user?.role { mine = mine.filter { $0.branch == branch } }
         let openItems = open.reduce(0) { $0 + $1.open }, lateItems = open.reduce(0) { $0 + $1.overdueItems }
-        let summary = t("检查 \(model.inspectionRows.count) 次 · 待整改 \(openItems) 项，其中逾期 \(lateItems) 项",
-                        "\(model.inspectionRows.count) inspections · \(openItems) items to rectify, \(lateItems) overdue")
-            + (model.onlyOpenRectifications ? t("  · 只看待整改（o 切换）", "  · open only (o toggles)") : t("  · o 只看待整改", "  · o: open only"))
+        let summary = t("检查 \(mine.count) 次 · 待整改 \(openItems) 项，其中逾期 \(lateItems) 项",
+                        "\(mine.count) inspections · \(openItems) items to rectify, \(lateItems) overdue")
+            + (model.onlyOpenRectifications ? t(" · 只看待整改（o 切换）", " · open only (o toggles)") : t(" · o 只看待整改", " · o: open only"))
         grid.put(summary, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         if rows.isEmpty {
-            grid.put(t("没有检查记录", "no inspections"), x: 1, y: 3)
+            grid.put(model.onlyOpenRectifications ? t("没有待整改的项目（o 显示全部检查）", "nothing to rectify (o shows every inspection)") : t("没有检查记录", "no inspections"), x: 1, y: 3)
             return
         }
         let columns = [
@@ -168,8 +174,8 @@ enum WorkScreens {
         let items = reviews(model)
         Dashboard.drawTitle(model, right: "", into: &grid)
         let points = items.filter { $0.kind == .points }.count
-        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points) 件 · Enter 审批或决定",
-                   "\(points) points to approve · \(items.count - points) appeals to decide · Enter acts"),
+        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points) 件 · Enter 审批或决定（灰色的您不能办理）",
+                   "\(points) points to approve · \(items.count - points) appeals to decide · Enter acts (dimmed: not yours to act on)"),
                  x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         if items.isEmpty {
             grid.put(t("没有待办事项", "nothing waiting"), x: 1, y: 3)
@@ -188,6 +194,18 @@ enum WorkScreens {
         var table = TableView(columns: columns, rows: cells, position: model.reviewPosition)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+        // Rows this user may not act on (their own points, appeals they are involved in) are dimmed.
+        guard let user = model.user, let market = model.market else { return }
+        let visible = model.size.height - 4
+        for i in model.reviewPosition.offset..<min(items.count, model.reviewPosition.offset + visible) where i != model.reviewPosition.selected {
+            let item = items[i]
+            let body: EventBody = item.kind == .points
+                ? .contributionApproved(ContributionApproved(target: item.sequence))
+                : .appealDecided(AppealDecided(target: item.sequence, outcome: .upheld, reason: "-", date: model.today))
+            if (try? market.validate(body, by: user, today: model.today)) == nil {
+                restyle(&grid, y: 3 + i - model.reviewPosition.offset, columns: 1..<(model.size.width - 1), Style(dim: true))
+            }
+        }
     }
 
     /// Rows flagged overdue, other than the selected one, in the warning colour.

@@ -336,8 +336,8 @@ public struct ComplaintLinked: Sendable, Codable, Equatable {
 
 extension MarketState {
     public func validate(_ link: ComplaintLinked) throws(LocalizedMessage) {
-        guard complaints[link.receipt] != nil, complaints[link.duplicateOf] != nil else {
-            throw LocalizedMessage(zh: "两个受理编号都必须存在", en: "both receipts must exist")
+        for receipt in [link.receipt, link.duplicateOf] where complaints[receipt] == nil {
+            throw LocalizedMessage(zh: "没有受理编号为 \(receipt) 的投诉", en: "there is no complaint \(receipt)")
         }
         if link.receipt == link.duplicateOf {
             throw LocalizedMessage(zh: "投诉不能是自己的重复", en: "a complaint cannot duplicate itself")

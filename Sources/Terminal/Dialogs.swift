@@ -93,8 +93,11 @@ public struct Form: Sendable, Equatable {
         }
         switch fields[focus].input {
         case .line(var f):
+            let before = f.text
             let used = f.handle(key)
             fields[focus].input = .line(f)
+            // What was wrong is no longer shown once the person edits the field.
+            if f.text != before { fields[focus].message = nil }
             return used
         case .area(var a, let height):
             if key == .escape { return false }

@@ -247,7 +247,7 @@ struct ComplaintFormTests {
         _ = Dashboard.update(&m, .key(.enter))
         type("XXXX-0000", into: &m)
         effects = Dashboard.update(&m, .key(.enter))
-        #expect(effects.isEmpty && Dashboard.view(m).text.contains("两个受理编号都必须存在"))
+        #expect(effects.isEmpty && Dashboard.view(m).text.contains("没有受理编号为 XXXX-0000 的投诉"))
         _ = Dashboard.update(&m, .key(.escape))
         // A resolved case offers the deduction.
         if let upheld = market.complaints.values.first(where: { c in
@@ -355,5 +355,24 @@ struct OverviewStateTests {
         for state in Set(month.map(\.state)) {
             #expect(text.contains("\(state.chineseName)\(month.filter { $0.state == state }.count)"), "\(state.chineseName)")
         }
+    }
+}
+
+@Suite("Merchants: ties and clearing")
+struct MerchantTiesTests {
+    @Test func descendingSortsKeepTiesInShopOrderAndEscClearsEveryFilter() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.sortBy(column: 6, descending: true)
+        let stars = m.shownMerchants.map { market.rating(of: $0, today: m.today).stars ?? 0 }
+        #expect(stars == stars.sorted(by: >))
+        for (a, b) in zip(m.shownMerchants, m.shownMerchants.dropFirst()) where market.rating(of: a, today: m.today).stars == market.rating(of: b, today: m.today).stars {
+            #expect(a.shopNumber < b.shopNumber, "ties in shop order: \(a.shopNumber) before \(b.shopNumber)")
+        }
+        _ = Dashboard.update(&m, .key(.character("b")))
+        _ = Dashboard.update(&m, .key(.character("c")))
+        #expect(m.branchFilter == 1 && m.integrityFilter == .consumer)
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.branchFilter == nil && m.starFilter == nil && m.integrityFilter == nil && m.shown.count == 96)
     }
 }
