@@ -8,7 +8,7 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
-    case addPoints, reply, appeal, toggleOpenOnly
+    case addPoints, reply, appeal, toggleOpenOnly, export
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -270,6 +270,8 @@ public struct DashboardModel: Sendable, Equatable {
 
     /// A small form over the screen for one record (points, reply, appeal, decision…).
     public var entry: EntryForm?
+    /// An export being written, slice by slice (shown in the status bar).
+    public var exportProgress: ExportProgress?
 
     /// The complaint open from the queue, by receipt.
     public var openComplaint: String?
@@ -319,6 +321,10 @@ public enum DashboardMessage: Sendable, Equatable {
     case authenticated(User)
     /// The PIN was wrong, or the user unknown: what to tell the person.
     case authenticationFailed(String)
+    /// An export advanced by a slice.
+    case exportProgress(done: Int, total: Int)
+    /// An export was written: the sentence to show.
+    case exportFinished(String)
 }
 
 /// Work that `update` asks the program to do outside it.
@@ -335,6 +341,9 @@ public enum DashboardEffect: Sendable, Equatable {
     case loadAudit
     /// Check a user's PIN (slow on purpose); the answer comes back as a message.
     case authenticate(user: String, pin: String)
+    /// Write a file for others (merchants, complaints or inspections); progress comes back as
+    /// messages, the next slice on each tick, until it is finished.
+    case export(ExportKind, ExportFormat, withPersonalData: Bool, by: User)
 }
 
 public enum Dashboard {
@@ -397,6 +406,7 @@ public enum Dashboard {
             let own = screen == .inspections ? [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
                 KeyBinding(keys: [.character("o")], action: .toggleOpenOnly, zh: "只看待整改 / 全部", en: "open rectifications only / all"),
+                KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部检查记录（CSV 或 JSON）", en: "export every inspection (CSV or JSON)"),
             ] : [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分或决定复核", en: "approve the points or decide the appeal"),
             ]
@@ -414,6 +424,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除筛选）", en: "back to the open queue (clear the filter)"),
+                KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部投诉（CSV 或 JSON）", en: "export every complaint (CSV or JSON)"),
             ] + tabBindings + commonBindings
         case .firstRun:
             return [
@@ -431,14 +442,15 @@ public enum Dashboard {
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
                 KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
                 KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
-                KeyBinding(keys: [.character("/")], action: .search, zh: "查找：店铺号、名称、经营者、拼音首字母或全拼", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
-                KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户（亮身份、承诺、星级说明）", en: "open the selected shop"),
-                KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（中文按拼音）", en: "sort by the next column (Chinese by pinyin)"),
+                KeyBinding(keys: [.character("/")], action: .search, zh: "查找店铺（支持拼音）", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户", en: "open the selected shop"),
+                KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（拼音序）", en: "sort by the next column (Chinese by pinyin)"),
                 KeyBinding(keys: [.character("S")], action: .sortReverse, zh: "倒序", en: "reverse the order"),
-                KeyBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "只看某个支部（依次切换）", en: "one branch only (cycles)"),
-                KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看某个星级（依次切换，含待评定）", en: "one star level only (cycles)"),
-                KeyBinding(keys: [.character("c")], action: .cycleIntegrityFilter, zh: "只看某类诚信有问题的（扣分、未结投诉、待整改）", en: "one integrity's problems only: deductions, open complaints, rectifications (cycles)"),
+                KeyBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "只看一个支部（依次切换）", en: "one branch only (cycles)"),
+                KeyBinding(keys: [.character("*")], action: .cycleStarFilter, zh: "只看一个星级（依次切换）", en: "one star level only (cycles)"),
+                KeyBinding(keys: [.character("c")], action: .cycleIntegrityFilter, zh: "只看有某类诚信问题的", en: "one integrity's problems only: deductions, open complaints, rectifications (cycles)"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除查找和筛选", en: "clear the search and the filters"),
+                KeyBinding(keys: [.character("e")], action: .export, zh: "导出名册（CSV/JSON）", en: "export the roster (CSV or JSON)"),
             ] + tabBindings + commonBindings
         case .shop:
             return [
@@ -520,6 +532,7 @@ public enum Dashboard {
             return []
         case .failed(let text):
             model.notice = text
+            model.exportProgress = nil
             return []
         case .auditLoaded(let rows, let chain):
             model.audit = rows
@@ -531,6 +544,13 @@ public enum Dashboard {
             model.notice = model.t("欢迎，\(user.displayName)（\(user.role.name(.zh))）", "welcome, \(user.displayName) (\(user.role.name(.en)))")
             model.rebuildIndex()
             model.position.moveTo(0, count: model.shown.count, visibleRows: visibleRows(model))
+            return []
+        case .exportProgress(let done, let total):
+            model.exportProgress = ExportProgress(done: done, total: total)
+            return []
+        case .exportFinished(let text):
+            model.exportProgress = nil
+            model.notice = text
             return []
         case .authenticationFailed(let text):
             model.login.message = text
@@ -589,6 +609,18 @@ public enum Dashboard {
         case .quit: return [.quit]
         case .toggleHelp: model.showHelp.toggle(); return []
         case .closeHelp: model.showHelp = false; return []
+        case .export:
+            guard model.user != nil else {
+                model.notice = model.t("导出需要先登录", "log in to export")
+                return []
+            }
+            guard model.exportProgress == nil else {
+                model.notice = model.t("上一个导出还没有完成", "the previous export is still running")
+                return []
+            }
+            let kind: ExportKind = model.screen == .complaints ? .complaints : (model.screen == .inspections ? .inspections : .merchants)
+            model.entry = EntryForm.make(.export(kind), model)
+            return []
         case .showTab(let tab):
             model.tab = tab
             return tab == .audit ? [.loadAudit] : []
@@ -841,6 +873,10 @@ public enum Dashboard {
             case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件） Esc 清除  ", "only this month's \(i.englishName) (\(count))  Esc clears  ")
             }
         }
+        if let progress = model.exportProgress {
+            let fraction = progress.total > 0 ? Double(progress.done) / Double(progress.total) : 0
+            left += model.t("导出中 \(progress.done)/\(progress.total) ", "exporting \(progress.done)/\(progress.total) ") + Charts.bar(fraction, maximum: 1, width: 10, ascii: false) + "  "
+        }
         if let notice = model.notice {
             left += notice
         } else {
@@ -949,7 +985,8 @@ public enum DashboardProgram {
                            tickMilliseconds: Int = 400) {
         while true {
             backend.draw(Dashboard.view(model))
-            switch backend.nextInput(timeoutMilliseconds: tickMilliseconds) {
+            // While an export runs, the next slice is taken as soon as no key is waiting.
+            switch backend.nextInput(timeoutMilliseconds: model.exportProgress == nil ? tickMilliseconds : 0) {
             case .closed:
                 return
             case .timeout, .wake:
@@ -1001,4 +1038,10 @@ public struct MerchantFacts: Sendable, Equatable {
 /// Two digits, zero-padded (months and days).
 func twoDigits(_ value: Int) -> String {
     value < 10 ? "0\(value)" : "\(value)"
+}
+
+/// How far an export has got.
+public struct ExportProgress: Sendable, Equatable {
+    public var done: Int
+    public var total: Int
 }

@@ -15,6 +15,8 @@ public struct EntryForm: Sendable, Equatable {
         case resolve(receipt: String)
         case linkDuplicate(receipt: String)
         case confirmDeduction(receipt: String)
+        /// A file for others: the format, and personal data in full for a manager.
+        case export(ExportKind)
     }
 
     public var purpose: Purpose
@@ -74,6 +76,16 @@ public struct EntryForm: Sendable, Equatable {
         case .linkDuplicate(let receipt):
             return EntryForm(purpose: purpose, title: t("标为重复投诉", "Mark as a duplicate"), summary: [t("投诉 ", "Complaint ") + receipt],
                              form: Form(fields: [line(t("原投诉编号", "Original receipt"), limit: 12)]))
+        case .export(let kind):
+            let what = [ExportKind.merchants: t("商户名册", "shops"), .complaints: t("投诉", "complaints"), .inspections: t("检查", "inspections")][kind] ?? kind.rawValue
+            var fields = [Form.Field(label: t("格式", "Format"), input: .choice([t("CSV（Excel 可直接打开）", "CSV (opens in Excel)"), "JSON"], selected: 0))]
+            if model.user?.role == .manager {
+                fields.append(Form.Field(label: t("个人信息", "Personal data"), input: .choice([t("打码", "masked"), t("完整（文件仅本人可读）", "in full (file readable by you only)")], selected: 0)))
+            }
+            return EntryForm(purpose: purpose, title: t("导出\(what)", "Export \(what)"),
+                             summary: [t("导出全部\(what)到文件夹 ~/chengxin-exports/（文件名含日期）。", "All \(what) to ~/chengxin-exports/ (the file name has the date)."),
+                                       t("表格中以 = + - @ 开头的内容会加撇号，防止被当作公式。", "Cells starting with = + - @ get an apostrophe so they are never run as formulas.")],
+                             form: Form(fields: fields))
         case .confirmDeduction(let receipt):
             return EntryForm(purpose: purpose, title: t("确认扣分", "Confirm the deduction"),
                              summary: [t("投诉 ", "Complaint ") + receipt, t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
@@ -81,7 +93,7 @@ public struct EntryForm: Sendable, Equatable {
         }
     }
 
-    private func choice(_ i: Int) -> Int {
+    func choice(_ i: Int) -> Int {
         if case .choice(_, let selected) = form.fields[i].input { return selected }
         return 0
     }
@@ -123,6 +135,8 @@ public struct EntryForm: Sendable, Equatable {
             return .success(.complaintStep(ComplaintStep(receipt: receipt, action: .resolve(outcome: text(0), amountFen: amount), date: today)))
         case .linkDuplicate(let receipt):
             return .success(.complaintLinked(ComplaintLinked(receipt: receipt, duplicateOf: ReceiptCode.normalise(text(0)))))
+        case .export:
+            return .failure(LocalizedMessage(zh: "导出不是一条记录", en: "an export is not a record"))
         case .confirmDeduction(let receipt):
             return .success(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: receipt, severity: choice(0) == 0 ? .minor : .serious, date: today)))
         }
@@ -143,6 +157,11 @@ enum EntryScreen {
             guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
                 model.entry = entry
                 return []
+            }
+            if case .export(let kind) = entry.purpose {
+                model.entry = nil
+                model.exportProgress = ExportProgress(done: 0, total: 0)
+                return [.export(kind, entry.choice(0) == 0 ? .csv : .json, withPersonalData: entry.form.fields.count > 1 && entry.choice(1) == 1, by: user)]
             }
             switch entry.body(today: model.today) {
             case .failure(let problem):

@@ -125,21 +125,29 @@ public enum HelpOverlay {
         // One column when the entries fit the screen's height, else two side by side.
         let columns = entries.count + 4 > grid.size.height ? 2 : 1
         let rows = (entries.count + columns - 1) / columns
-        let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 0
-        let actionWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 0
-        let columnWidth = keyWidth + 3 + actionWidth
-        let inner = max(columnWidth * columns + 3 * (columns - 1), DisplayWidth.of(footer), DisplayWidth.of(title) + 4)
+        let parts = stride(from: 0, to: entries.count, by: max(1, rows)).map { Array(entries[$0..<min(entries.count, $0 + rows)]) }
+        let keyWidths = parts.map { $0.map { DisplayWidth.of($0.keys) }.max() ?? 0 }
+        let needed = zip(parts, keyWidths).map { part, keys in keys + 3 + (part.map { DisplayWidth.of($0.action) }.max() ?? 0) }
+        let inner = max(needed.reduce(0, +) + 3 * (parts.count - 1), DisplayWidth.of(footer), DisplayWidth.of(title) + 4)
         let width = min(grid.size.width, inner + 4)
         let height = min(grid.size.height, rows + 4)
         let rect = Rect(x: max(0, (grid.size.width - width) / 2), y: max(0, (grid.size.height - height) / 2), width: width, height: height)
-        let cell = columns == 1 ? width - 4 : (width - 4 - 3) / 2
+        // Two columns share the room by what they need: the narrower keeps its width when it can.
+        var cells = [width - 4]
+        if parts.count == 2 {
+            let available = width - 4 - 3
+            let right = min(needed[1], max(available / 2, available - needed[0]))
+            cells = [available - right, right]
+        }
         grid.fill(rect)
         grid.box(rect, title: title, style: Style(bold: true))
-        for (i, entry) in entries.enumerated() {
-            let row = i % rows, column = i / rows
-            guard row + 1 < height - 2 else { continue }
-            let text = TextLayout.fit(entry.keys, width: keyWidth) + "   " + entry.action
-            grid.put(TextLayout.truncate(text, toWidth: cell), x: rect.x + 2 + column * (cell + 3), y: rect.y + 1 + row, maxWidth: cell)
+        var x = rect.x + 2
+        for (column, part) in parts.enumerated() where column < cells.count {
+            for (row, entry) in part.enumerated() where row + 1 < height - 2 {
+                let text = TextLayout.fit(entry.keys, width: keyWidths[column]) + "   " + entry.action
+                grid.put(TextLayout.truncate(text, toWidth: cells[column]), x: x, y: rect.y + 1 + row, maxWidth: cells[column])
+            }
+            x += cells[column] + 3
         }
         grid.put(footer, x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
     }

@@ -221,6 +221,16 @@ final class LiveDashboard: DashboardEnvironment {
                 chain = language.pick("无法校验", "cannot be verified")
             }
             return .auditLoaded(Array(rows), chain: chain)
+        case .export(let kind, let format, let withPersonalData, let user):
+            guard let store else { return nil }
+            let request = ExportRequest(kind: kind, format: format, withPersonalData: withPersonalData)
+            let today = MarketClock.today()
+            do throws(CLIProblem) {
+                try exports.start(request, market: store.market, today: today, user: user, path: request.defaultPath(today: today), language: language)
+                return try exportSlice(rows: 0)
+            } catch {
+                return .failed(error.text)
+            }
         case .authenticate(let name, let pin):
             guard let market = store?.market else { return nil }
             guard let user = market.users[name], user.pin.matches(pin) else {
@@ -250,7 +260,22 @@ final class LiveDashboard: DashboardEnvironment {
     /// Watches the data directory (or, before it exists, nothing: the loop then polls).
     private(set) lazy var watcher: LogWatcher? = FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
 
+    /// The export the dashboard asked for, written a slice at a time between key presses.
+    let exports = ExportRunner()
+
+    private func exportSlice(rows: Int) throws(CLIProblem) -> DashboardMessage {
+        let (done, total, finished) = try exports.step(rows: rows)
+        return finished.map(DashboardMessage.exportFinished) ?? .exportProgress(done: done, total: total)
+    }
+
     func poll() -> DashboardMessage? {
+        if exports.isRunning {
+            do throws(CLIProblem) {
+                return try exportSlice(rows: 500)
+            } catch {
+                return .failed(error.text)
+            }
+        }
         _ = watcher?.drain()
         guard let store else {
             // Another process (chengxin init in another terminal) may have created the log.

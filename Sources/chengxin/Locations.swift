@@ -14,13 +14,17 @@ enum Locations {
         if let explicit, !explicit.isEmpty { return absolute(explicit) }
         if let value = env[variable], !value.isEmpty { return absolute(value) }
         if let base = env[xdg], base.hasPrefix("/") { return base + "/" + under }
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/" + homeDefault
+    }
+
+    /// `$HOME` when set (as every Unix tool reads it), else the account's home folder.
+    static var home: String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
-        if path == "~" || path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst() }
+        if path == "~" || path.hasPrefix("~/") { return home + path.dropFirst() }
         return FileManager.default.currentDirectoryPath + "/" + path
     }
 

@@ -303,7 +303,7 @@ struct ExportRequest: Sendable, Equatable {
     var byteOrderMark = true
 
     /// `$HOME/chengxin-exports/merchants-2026-11-26.csv` (the folder is created 0700).
-    func defaultPath(today: SimpleDate, home: String = NSHomeDirectory()) -> String {
+    func defaultPath(today: SimpleDate, home: String = Locations.home) -> String {
         home + "/chengxin-exports/\(kind.rawValue)-\(today).\(format.rawValue)"
     }
 }

@@ -376,3 +376,29 @@ struct MerchantTiesTests {
         #expect(m.branchFilter == nil && m.starFilter == nil && m.integrityFilter == nil && m.shown.count == 96)
     }
 }
+
+@Suite("Exports from the dashboard")
+struct DashboardExportTests {
+    @Test func eOffersTheFormatAndPersonalDataToManagersAndShowsProgress() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("e")))
+        #expect(Dashboard.view(m).text.contains("导出商户名册"))
+        _ = Dashboard.update(&m, .key(.tab))
+        _ = Dashboard.update(&m, .key(.right))
+        let effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects == [.export(.merchants, .csv, withPersonalData: true, by: try #require(market.users["zhuren"]))])
+        _ = Dashboard.update(&m, .exportProgress(done: 40, total: 96))
+        #expect(Dashboard.view(m).rowText(23).contains("导出中 40/96"))
+        _ = Dashboard.update(&m, .key(.character("e")))
+        #expect(m.entry == nil && Dashboard.view(m).rowText(23).contains("上一个导出还没有完成"))
+        _ = Dashboard.update(&m, .exportFinished("已导出 96 行到 /tmp/x.csv"))
+        #expect(m.exportProgress == nil && Dashboard.view(m).rowText(23).contains("已导出 96 行"))
+        // A secretary is not offered personal data; the complaints tab exports complaints.
+        var secretary = try managerModel(market, as: "shuji1")
+        _ = Dashboard.update(&secretary, .key(.character("4")))
+        _ = Dashboard.update(&secretary, .key(.character("e")))
+        #expect(secretary.entry?.form.fields.count == 1)
+        #expect(Dashboard.update(&secretary, .key(.enter)) == [.export(.complaints, .csv, withPersonalData: false, by: try #require(market.users["shuji1"]))])
+    }
+}

@@ -359,4 +359,27 @@ struct EndToEndTests {
         let log = try cli.run(["log"]).output
         #expect(log.contains("wang  contribution.recorded") && log.contains("li  contribution.approved"))
     }
+
+    @Test func anExportFromTheDashboardWritesTheFileWithItsProgress() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        let home = temporaryPath("export-home")
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env HOME=\(home) LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        try tmux.login("li", "1234")
+        try tmux.send("e")
+        _ = try tmux.waitFor("the export form") { $0.contains("导出商户名册") }
+        try tmux.send("Enter")
+        let path = home + "/chengxin-exports/merchants-2026-03-03.csv"
+        _ = try tmux.waitFor("the export to finish") { $0.contains("已导出 96 行到") }
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF], "a BOM for Excel")
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text.contains("A101,鉴明镜架批发部") && text.split(separator: "\r\n").count == 97)
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+    }
 }
