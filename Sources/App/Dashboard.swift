@@ -422,6 +422,8 @@ public enum Dashboard {
                 KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
                 KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
                 KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
+                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除筛选）", en: "back to the open queue (clear the filter)"),
                 KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部投诉（CSV 或 JSON）", en: "export every complaint (CSV or JSON)"),
@@ -693,10 +695,7 @@ public enum Dashboard {
             let count = queue(model).count
             let rows = visibleRows(model)
             switch action {
-            case .moveDown: model.queuePosition.move(by: 1, count: count, visibleRows: rows)
-            case .moveUp: model.queuePosition.move(by: -1, count: count, visibleRows: rows)
-            case .pageDown: model.queuePosition.move(by: rows, count: count, visibleRows: rows)
-            case .pageUp: model.queuePosition.move(by: -rows, count: count, visibleRows: rows)
+            case _ where model.queuePosition.follow(action, count: count, visibleRows: rows): break
             case .clearFilter:
                 model.complaintFilter = nil
                 model.queuePosition = ListPosition()
@@ -714,28 +713,21 @@ public enum Dashboard {
             case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
             case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
             case .back: model.openShop = nil
-            case .inspect:
+            case .inspect, .addPoints, .reply, .appeal:
+                // Every action on a shop needs someone logged in who may act for its branch.
                 guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
                 guard let user = model.user else {
-                    model.notice = model.t("记录检查需要先登录（先用 chengxin user add 添加用户）", "log in to record an inspection (add users with chengxin user add)")
+                    model.notice = model.t("需要先登录（先用 chengxin user add 添加用户）", "log in first (add users with chengxin user add)")
                     break
                 }
                 do throws(LocalizedMessage) {
-                    try Action.recordInspection(branch: merchant.branch).check(user.role)
+                    try (action == .inspect ? Action.recordInspection(branch: merchant.branch) : Action.actForShop(branch: merchant.branch)).check(user.role)
+                } catch {
+                    model.notice = error.text(model.language)
+                    break
+                }
+                if action == .inspect {
                     model.inspectionForm = InspectionForm(shop: shop, items: market.checklist?.items ?? [])
-                } catch {
-                    model.notice = error.text(model.language)
-                }
-            case .addPoints, .reply, .appeal:
-                guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
-                guard let user = model.user else {
-                    model.notice = model.t("需要先登录", "log in first")
-                    break
-                }
-                do throws(LocalizedMessage) {
-                    try Action.actForShop(branch: merchant.branch).check(user.role)
-                } catch {
-                    model.notice = error.text(model.language)
                     break
                 }
                 // Replies and appeals concern the latest published ratings (this year's before any).

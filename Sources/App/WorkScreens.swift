@@ -91,12 +91,7 @@ enum WorkScreens {
         case .inspections:
             let list = inspections(model)
             switch action {
-            case .moveDown: model.inspectionPosition.move(by: 1, count: list.count, visibleRows: rows)
-            case .moveUp: model.inspectionPosition.move(by: -1, count: list.count, visibleRows: rows)
-            case .pageDown: model.inspectionPosition.move(by: rows, count: list.count, visibleRows: rows)
-            case .pageUp: model.inspectionPosition.move(by: -rows, count: list.count, visibleRows: rows)
-            case .top: model.inspectionPosition.moveTo(0, count: list.count, visibleRows: rows)
-            case .bottom: model.inspectionPosition.moveTo(list.count - 1, count: list.count, visibleRows: rows)
+            case _ where model.inspectionPosition.follow(action, count: list.count, visibleRows: rows): break
             case .toggleOpenOnly:
                 model.onlyOpenRectifications.toggle()
                 model.inspectionPosition = ListPosition()
@@ -109,12 +104,7 @@ enum WorkScreens {
         case .reviews:
             let list = reviews(model)
             switch action {
-            case .moveDown: model.reviewPosition.move(by: 1, count: list.count, visibleRows: rows)
-            case .moveUp: model.reviewPosition.move(by: -1, count: list.count, visibleRows: rows)
-            case .pageDown: model.reviewPosition.move(by: rows, count: list.count, visibleRows: rows)
-            case .pageUp: model.reviewPosition.move(by: -rows, count: list.count, visibleRows: rows)
-            case .top: model.reviewPosition.moveTo(0, count: list.count, visibleRows: rows)
-            case .bottom: model.reviewPosition.moveTo(list.count - 1, count: list.count, visibleRows: rows)
+            case _ where model.reviewPosition.follow(action, count: list.count, visibleRows: rows): break
             case .openShop:
                 guard model.reviewPosition.selected < list.count else { break }
                 guard model.user != nil else {
@@ -222,5 +212,21 @@ enum WorkScreens {
         for x in columns where x < grid.size.width && grid[x, y].width > 0 {
             grid.put(grid[x, y].text, x: x, y: y, style: style)
         }
+    }
+}
+
+extension ListPosition {
+    /// Moves for the list actions (line, page, first, last); false for any other action.
+    mutating func follow(_ action: DashboardAction, count: Int, visibleRows rows: Int) -> Bool {
+        switch action {
+        case .moveDown: move(by: 1, count: count, visibleRows: rows)
+        case .moveUp: move(by: -1, count: count, visibleRows: rows)
+        case .pageDown: move(by: rows, count: count, visibleRows: rows)
+        case .pageUp: move(by: -rows, count: count, visibleRows: rows)
+        case .top: moveTo(0, count: count, visibleRows: rows)
+        case .bottom: moveTo(count - 1, count: count, visibleRows: rows)
+        default: return false
+        }
+        return true
     }
 }
