@@ -80,6 +80,8 @@ public struct DashboardModel: Sendable, Equatable {
     /// market changes rather than on every key press.
     private var rowCache: [[String]] = []
     private var starCache: [Int] = []
+    /// The complaint queue as of the last `rebuildIndex` (see DashboardCaches.swift).
+    var queueCache: ComplaintQueueCache?
     /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
     public private(set) var branchFilter: Int?
     public private(set) var starFilter: Int?
@@ -128,6 +130,7 @@ public struct DashboardModel: Sendable, Equatable {
         if let market {
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today)
             starCache = market.merchants.map { market.rating(of: $0, today: today).stars ?? 0 }
+            queueCache = ComplaintQueueCache(self)
         } else {
             rowCache = []
             starCache = []
@@ -352,6 +355,11 @@ public enum Dashboard {
     /// The complaint queue this user handles: every open case for a manager; for a secretary,
     /// the cases about shops of their branch.
     static func queue(_ model: DashboardModel) -> [ComplaintCase] {
+        if let cache = model.queueCache, cache.isCurrent(for: model) { return cache.cases }
+        return computeQueue(model)
+    }
+
+    static func computeQueue(_ model: DashboardModel) -> [ComplaintCase] {
         guard let market = model.market else { return [] }
         let all = market.complaintQueue(today: model.today)
         guard case .secretary(let branch)? = model.user?.role else { return all }

@@ -15,7 +15,7 @@ public enum MarketSnapshot {
 
     /// The state, or nil when the payload is damaged or of another version (the caller replays).
     public static func decode(_ payload: [UInt8]) -> MarketState? {
-        guard let decoded = try? JSONDecoder().decode(Payload.self, from: Data(payload)),
+        guard let decoded = try? FastJSON.decode(Payload.self, from: payload),
               decoded.version == MarketState.snapshotVersion else { return nil }
         return decoded.market
     }

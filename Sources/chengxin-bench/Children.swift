@@ -44,7 +44,7 @@ struct Opened {
 
     mutating func fold(_ record: LogRecord) {
         do {
-            market.apply(try EventCodec.decode(Data(record.payload)), sequence: record.sequence)
+            market.apply(try EventCodec.decode(record.payload), sequence: record.sequence)
         } catch {
             undecodable += 1
         }
@@ -65,7 +65,8 @@ enum Screens {
 
     static func model(_ directory: String, _ market: MarketState, today: SimpleDate) -> DashboardModel {
         var model = DashboardModel(language: .zh, dataDirectory: directory, market: market, size: size, today: today)
-        model.user = market.users["zhuren"]
+        if let manager = market.users["zhuren"] { _ = Dashboard.update(&model, .authenticated(manager)) }
+        model.notice = nil
         model.logSummary = "日志"
         return model
     }

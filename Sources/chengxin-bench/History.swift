@@ -109,7 +109,7 @@ enum BenchHistory {
                 let roll = Int.random(in: 0..<100, using: &rng)
                 let shop = shops[Int.random(in: 0..<shops.count, using: &rng)]
                 switch roll {
-                case 0..<34:
+                case 0..<30:
                     // An inspection, now and then with failures.
                     var outcomes = checklist.map { ItemOutcome(item: $0.id, result: .pass) }
                     if Int.random(in: 0..<4, using: &rng) == 0, !outcomes.isEmpty {
@@ -119,7 +119,7 @@ enum BenchHistory {
                     }
                     let inspection = Inspection(shop: shop.shopNumber, date: date, inspector: secretary(shop), checklistVersion: 1, outcomes: outcomes)
                     emit(.inspectionRecorded(inspection), by: secretary(shop), into: &out)
-                case 34..<50:
+                case 30..<38:
                     // A complaint filed at the desk; its steps follow over the next events.
                     let receipt = ReceiptCode.make(using: &rng)
                     guard state.complaints[receipt] == nil else { continue }
@@ -138,13 +138,13 @@ enum BenchHistory {
                     case 1: steps = [.accept, .mediate, .resolve(outcome: Self.outcomes[n % Self.outcomes.count], amountFen: filed.amountFen), .followUp(satisfaction: .satisfied), .close]
                     case 2: steps = [.accept, .forward(department: "market-regulator"), .followUp(satisfaction: .partly), .close]
                     case 3: steps = [.accept, .mediate, .terminate(reason: "no-agreement"), .followUp(satisfaction: .dissatisfied), .close]
-                    case 4: steps = [.accept, .mediate]
+                    case 4: steps = [.accept, .mediate, .terminate(reason: "consumer-withdrew"), .followUp(satisfaction: .partly), .close]
                     case 5: steps = [.accept, .resolve(outcome: "免费重配镜片", amountFen: 0), .followUp(satisfaction: .satisfied), .close]
-                    case 6: steps = [.accept, .forward(department: "tax-office")]
+                    case 6: steps = [.accept, .forward(department: "tax-office"), .followUp(satisfaction: .satisfied), .close]
                     default: steps = [.accept, .mediate, .resolve(outcome: "部分退款", amountFen: 5_000), .followUp(satisfaction: .partly), .close]
                     }
                     openComplaints.append((receipt, filed.shop, steps, 0))
-                case 50..<72:
+                case 38..<72:
                     // The next step of an open complaint, by its branch's secretary.
                     guard !openComplaints.isEmpty else { continue }
                     let i = Int.random(in: 0..<openComplaints.count, using: &rng)
@@ -163,14 +163,14 @@ enum BenchHistory {
                     } else {
                         openComplaints[i] = entry
                     }
-                case 72..<86:
+                case 72..<84:
                     // Contribution points entered by the secretary, approved by a manager.
                     let entry = ContributionRecorded(shop: shop.shopNumber, kind: [ContributionKind.development, .service, .harmony][roll % 3],
                                                      points: [10, 20, 25, 30, 40][roll % 5], date: date,
                                                      evidence: Self.evidence[Int.random(in: 0..<Self.evidence.count, using: &rng)])
                     let seq = emit(.contributionRecorded(entry), by: secretary(shop), into: &out)
                     pendingContributions.append((seq, secretary(shop)))
-                case 86..<96:
+                case 84..<96:
                     guard !pendingContributions.isEmpty else { continue }
                     let pending = pendingContributions.removeFirst()
                     emit(.contributionApproved(ContributionApproved(target: pending.sequence)), by: Bool.random(using: &rng) ? "zhuren" : "fuzhuren", into: &out)

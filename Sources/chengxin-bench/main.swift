@@ -24,6 +24,8 @@ struct Options {
     var pollLatency = 5
     var keep = false
     var tail = 500
+    var keys = 200
+    var generateOnly = false
 
     init(_ arguments: [String]) throws {
         var i = 0
@@ -47,9 +49,11 @@ struct Options {
             case "--latency": latency = try number()
             case "--poll-latency": pollLatency = try number()
             case "--tail": tail = try number()
+            case "--keys": keys = max(1, try number())
             case "--keep": keep = true
+            case "--generate-only": generateOnly = true; keep = true
             case "--help", "-h":
-                print("usage: chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R] [--appends K] [--latency S] [--poll-latency S] [--tail T] [--keep]")
+                print("usage: chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R] [--appends K] [--latency S] [--poll-latency S] [--tail T] [--keys K] [--keep] [--generate-only]")
                 exit(0)
             default: throw BenchFailure("unknown option \(arguments[i])")
             }
@@ -247,6 +251,12 @@ func runBenchmark(_ options: Options) throws {
         progress(String(format: "written in %.1f s", now() - t0))
     }
     let logSize = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
+    if options.generateOnly {
+        var excluded = 0.0
+        _ = try Opened.replay(directory, writable: true, snapshotAt: UInt64(max(1, n - options.tail)), excluded: &excluded)
+        progress("data directory kept: \(directory) (today \(today))")
+        return
+    }
     rows.append(Row(measure: "events in the log (event types)", value: "\(n) (\(typeCount) types)", target: "every type", met: nil))
     rows.append(Row(measure: "log size", value: String(format: "%.1f MiB", Double(logSize) / 1_048_576), target: "", met: nil))
 
@@ -274,7 +284,7 @@ func runBenchmark(_ options: Options) throws {
     var keyRuns: [[[String: Double]]] = [[], []]
     for run in 0..<options.runs {
         progress("open via snapshot \(run + 1)/\(options.runs)…")
-        let lines = try Child(["_open", directory, "snapshot", "--today", today]).finish()
+        let lines = try Child(["_open", directory, "snapshot", "--today", today, "--keys", String(options.keys)]).finish()
         guard let line = lines.first(where: { $0.hasPrefix("open") }) else { throw BenchFailure("open child printed nothing") }
         opens.append(fields(line))
         for line in lines where line.hasPrefix("keys") {

@@ -71,7 +71,7 @@ final class Store {
 
     private func apply(_ record: LogRecord) {
         do {
-            market.apply(try EventCodec.decode(Data(record.payload)), sequence: record.sequence)
+            market.apply(try EventCodec.decode(record.payload), sequence: record.sequence)
         } catch {
             undecodable.append(record.sequence)
         }
