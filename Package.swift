@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "TestSupport"]),
     ]
 )

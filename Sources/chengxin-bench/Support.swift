@@ -116,7 +116,7 @@ final class Child {
     }
 
     func stop() {
-        kill(pid, SIGTERM)
+        kill(pid, SIGKILL)
         close(readEnd)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

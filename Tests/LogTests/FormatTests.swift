@@ -133,3 +133,23 @@ struct IndependentVerifierTests {
         #expect(try LogVerifier.verify(directory: dir).tail == .corrupt(sequence: 4, offset: log.records[3].offset, damage: .chainBreak))
     }
 }
+
+@Suite struct CRCSlicingTests {
+    /// The eight-bytes-at-a-time CRC agrees with the definition (one bit at a time) at every length and alignment.
+    @Test func agreesWithBitwiseDefinition() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return ~crc
+        }
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        for start in 0..<9 {
+            for end in start..<bytes.count where end % 7 == 0 || end < 40 {
+                #expect(CRC32C.checksum(bytes[start..<end]) == bitwise(bytes[start..<end]))
+            }
+        }
+    }
+}
