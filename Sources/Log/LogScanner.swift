@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One record as read back from the file.
 public struct LogRecord: Sendable, Equatable {
     public let sequence: UInt64
@@ -106,7 +108,8 @@ public enum LogScanner {
     /// The same over `bytes[start...]` (no copy of the rest of the file); `baseOffset` is the file
     /// offset of `bytes[start]`.
     static func scan(
-        _ bytes: [UInt8], from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8], keepPayloads: Bool
+        _ bytes: [UInt8], from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8], keepPayloads: Bool,
+        parallel: Bool = true
     ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
         let baseOffset = fileOffset - start
         var records: [LogRecord] = []
@@ -114,8 +117,17 @@ public enum LogScanner {
         var expected = nextSequence
         var prev = previousHash
         var tail = LogTail.clean
+        let ahead = parallel ? precompute(bytes, from: start, keepPayloads: keepPayloads) : (offsets: [], results: [])
+        var k = 0
         while offset < bytes.count {
-            switch parseRecord(bytes, at: offset, keepPayload: keepPayloads) {
+            let result: Result<Parsed, LogDamage>
+            if k < ahead.offsets.count, ahead.offsets[k] == offset, let done = ahead.results[k] {
+                result = done
+                k += 1
+            } else {
+                result = parseRecord(bytes, at: offset, keepPayload: keepPayloads)
+            }
+            switch result {
             case .success(let parsed):
                 if parsed.sequence != expected {
                     tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: .sequenceGap(expected: expected, found: parsed.sequence))
@@ -139,6 +151,47 @@ public enum LogScanner {
             break
         }
         return (records, baseOffset + offset, tail, prev)
+    }
+
+    /// Checksums and hashes of the records ahead, on every core: the records' places follow from
+    /// their length fields alone, and each record's CRC and chain hash depend only on its own bytes,
+    /// so only the comparisons (sequence, link to the previous hash) need to stay in order. Records
+    /// are found by walking the lengths while the magic and the length are plausible; the scan then
+    /// uses these results where its own walk arrives, and parses anything else itself, so what it
+    /// decides is exactly what a one-record-at-a-time scan decides.
+    static func precompute(_ bytes: [UInt8], from start: Int, keepPayloads: Bool) -> (offsets: [Int], results: [Result<Parsed, LogDamage>?]) {
+        var offsets: [Int] = []
+        var offset = start
+        let magic = LogFormat.recordMagic
+        while offset + LogFormat.recordOverhead <= bytes.count,
+              bytes[offset] == magic[0], bytes[offset + 1] == magic[1], bytes[offset + 2] == magic[2], bytes[offset + 3] == magic[3] {
+            let length = Int(LogFormat.readLE32(bytes, offset + 4))
+            guard length <= LogFormat.maxPayload, offset + LogFormat.recordOverhead + length <= bytes.count else { break }
+            offsets.append(offset)
+            offset += LogFormat.recordOverhead + length
+        }
+        // Small reads (an append's catch-up, a short tail) are not worth the threads.
+        guard offsets.count >= 4096 else { return ([], []) }
+        var results = [Result<Parsed, LogDamage>?](repeating: nil, count: offsets.count)
+        let chunks = 16
+        let per = (offsets.count + chunks - 1) / chunks
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = SendableBuffer(buffer: buffer)
+            let places = offsets
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let from = chunk * per, to = min(places.count, from + per)
+                guard from < to else { return }
+                for i in from..<to {
+                    out.buffer[i] = parseRecord(bytes, at: places[i], keepPayload: keepPayloads)
+                }
+            }
+        }
+        return (offsets, results)
+    }
+
+    /// Each index is written by one thread only.
+    private struct SendableBuffer<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<T>
     }
 
     /// Reads a whole log file's bytes.
