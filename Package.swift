@@ -38,6 +38,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // SQLite, only as the benchmark's peer for durable appends (Debian's libsqlite3-dev).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
+        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Terminal", "App", "CSQLite"]),
         // A real second writer for the log's multi-process tests.
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
         // Helpers the tests share: child processes, polling, built products.
@@ -46,6 +54,6 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "TestSupport"]),
     ]
 )

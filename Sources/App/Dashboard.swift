@@ -95,6 +95,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var inspectionPosition = ListPosition()
     public var onlyOpenRectifications = false
     public var reviewPosition = ListPosition()
+    /// The complaint queue as of the last `rebuildIndex` or filter change (see DashboardCaches.swift).
+    var queueCache: ComplaintQueueCache?
     /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
     public private(set) var branchFilter: Int?
     public private(set) var starFilter: Int?
@@ -171,6 +173,7 @@ public struct DashboardModel: Sendable, Equatable {
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
             inspectionRows = InspectionRow.all(market, results: results, today: today)
             reviewItems = ReviewItem.pending(market, language)
+            queueCache = ComplaintQueueCache(self)
         } else {
             reviewItems = []
             rowCache = []
@@ -285,7 +288,9 @@ public struct DashboardModel: Sendable, Equatable {
     /// Selection in the complaint queue.
     public var queuePosition = ListPosition()
     /// The complaints tab's list when reached from an overview figure (nil: the open queue).
-    public var complaintFilter: ComplaintFilter?
+    public var complaintFilter: ComplaintFilter? {
+        didSet { if market != nil { queueCache = ComplaintQueueCache(self) } }
+    }
     /// The figure selected on the overview.
     public var overviewCursor = 0
 
@@ -474,6 +479,11 @@ public enum Dashboard {
     /// The complaint queue this user handles: every open case for a manager; for a secretary,
     /// the cases about shops of their branch.
     static func queue(_ model: DashboardModel) -> [ComplaintCase] {
+        if let cache = model.queueCache, cache.isCurrent(for: model) { return cache.cases }
+        return computeQueue(model)
+    }
+
+    static func computeQueue(_ model: DashboardModel) -> [ComplaintCase] {
         guard let market = model.market else { return [] }
         var all: [ComplaintCase]
         switch model.complaintFilter {

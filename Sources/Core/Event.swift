@@ -195,39 +195,73 @@ public enum EventCodec {
         }
     }
 
+    /// Decodes a payload (the hot path of every replay): one pass of `FastJSON` over the bytes,
+    /// the body decoded from the `data` member by the event type's own `Decodable` conformance.
+    public static func decode(_ bytes: [UInt8]) throws -> Event {
+        let document = try FastJSON.Document(bytes)
+        let head = try document.decode(Head.self, at: 0)
+        let data = document.member("data", in: 0)
+        return Event(actor: head.actor, at: head.at, key: head.key, body: try decodeBody(type: head.type, FastBody(document: document, node: data)))
+    }
+
     public static func decode(_ data: Data) throws -> Event {
+        try decode([UInt8](data))
+    }
+
+    /// The same with Foundation's `JSONDecoder` (the reference the fast path is tested against).
+    public static func decodeWithFoundation(_ data: Data) throws -> Event {
         let decoder = JSONDecoder()
         let head = try decoder.decode(Head.self, from: data)
-        func body<T: Codable>(_: T.Type) throws -> T {
-            try decoder.decode(Envelope<T>.self, from: data).data
+        return Event(actor: head.actor, at: head.at, key: head.key, body: try decodeBody(type: head.type, FoundationBody(decoder: decoder, data: data)))
+    }
+
+    private protocol BodyReader {
+        func callAsFunction<T: Codable>(_ type: T.Type) throws -> T
+    }
+
+    private struct FastBody: BodyReader {
+        let document: FastJSON.Document
+        let node: Int?
+        func callAsFunction<T: Codable>(_ type: T.Type) throws -> T {
+            guard let node else {
+                throw DecodingError.keyNotFound(FastJSONKey(stringValue: "data"), .init(codingPath: [], debugDescription: "no data"))
+            }
+            return try document.decode(T.self, at: node)
         }
-        let value: EventBody
-        switch head.type {
-        case "committee.registered": value = .committeeRegistered(try body(Committee.self))
-        case "branch.registered": value = .branchRegistered(try body(Branch.self))
-        case "merchant.registered": value = .merchantRegistered(try body(Merchant.self))
-        case "rules.published": value = .rulesPublished(try body(RatingRules.self))
-        case "checklist.published": value = .checklistPublished(try body(ChecklistPublished.self))
-        case "calendar.published": value = .calendarPublished(try body(WorkingCalendar.self))
-        case "user.registered": value = .userRegistered(try body(User.self))
-        case "inspection.recorded": value = .inspectionRecorded(try body(Inspection.self))
-        case "veto.confirmed": value = .vetoConfirmed(try body(VetoConfirmed.self))
-        case "contribution.recorded": value = .contributionRecorded(try body(ContributionRecorded.self))
-        case "contribution.approved": value = .contributionApproved(try body(ContributionApproved.self))
-        case "complaint.filed": value = .complaintFiled(try body(ComplaintFiled.self))
-        case "complaint.step": value = .complaintStep(try body(ComplaintStep.self))
-        case "complaint.deduction-confirmed": value = .complaintDeductionConfirmed(try body(ComplaintDeductionConfirmed.self))
-        case "complaint.linked": value = .complaintLinked(try body(ComplaintLinked.self))
-        case "ratings.published": value = .ratingsPublished(try body(RatingsPublished.self))
-        case "appeal.filed": value = .appealFiled(try body(AppealFiled.self))
-        case "appeal.decided": value = .appealDecided(try body(AppealDecided.self))
-        case "reply.published": value = .replyPublished(try body(ReplyPublished.self))
-        case "conduct.published": value = .conductPublished(try body(CodeOfConduct.self))
-        case "merchant.corrected": value = .merchantCorrected(try body(MerchantCorrection.self))
-        case "event.withdrawn": value = .withdrawn(try body(Withdrawal.self))
-        default: value = .unknown(type: head.type)
+    }
+
+    private struct FoundationBody: BodyReader {
+        let decoder: JSONDecoder
+        let data: Data
+        func callAsFunction<T: Codable>(_ type: T.Type) throws -> T { try decoder.decode(Envelope<T>.self, from: data).data }
+    }
+
+    private static func decodeBody(type: String, _ body: some BodyReader) throws -> EventBody {
+        switch type {
+        case "committee.registered": return .committeeRegistered(try body(Committee.self))
+        case "branch.registered": return .branchRegistered(try body(Branch.self))
+        case "merchant.registered": return .merchantRegistered(try body(Merchant.self))
+        case "rules.published": return .rulesPublished(try body(RatingRules.self))
+        case "checklist.published": return .checklistPublished(try body(ChecklistPublished.self))
+        case "calendar.published": return .calendarPublished(try body(WorkingCalendar.self))
+        case "user.registered": return .userRegistered(try body(User.self))
+        case "inspection.recorded": return .inspectionRecorded(try body(Inspection.self))
+        case "veto.confirmed": return .vetoConfirmed(try body(VetoConfirmed.self))
+        case "contribution.recorded": return .contributionRecorded(try body(ContributionRecorded.self))
+        case "contribution.approved": return .contributionApproved(try body(ContributionApproved.self))
+        case "complaint.filed": return .complaintFiled(try body(ComplaintFiled.self))
+        case "complaint.step": return .complaintStep(try body(ComplaintStep.self))
+        case "complaint.deduction-confirmed": return .complaintDeductionConfirmed(try body(ComplaintDeductionConfirmed.self))
+        case "complaint.linked": return .complaintLinked(try body(ComplaintLinked.self))
+        case "ratings.published": return .ratingsPublished(try body(RatingsPublished.self))
+        case "appeal.filed": return .appealFiled(try body(AppealFiled.self))
+        case "appeal.decided": return .appealDecided(try body(AppealDecided.self))
+        case "reply.published": return .replyPublished(try body(ReplyPublished.self))
+        case "conduct.published": return .conductPublished(try body(CodeOfConduct.self))
+        case "merchant.corrected": return .merchantCorrected(try body(MerchantCorrection.self))
+        case "event.withdrawn": return .withdrawn(try body(Withdrawal.self))
+        default: return .unknown(type: type)
         }
-        return Event(actor: head.actor, at: head.at, key: head.key, body: value)
     }
 }
 

@@ -79,16 +79,19 @@ extension MarketState {
     /// Open complaint cases, overdue first, then by deadline.
     public func complaintQueue(today: SimpleDate) -> [ComplaintCase] {
         guard let rules = rules(on: today)?.value else { return [] }
-        return complaints.values.filter { $0.state.isOpen }.sorted { a, b in
-            let da = a.deadline(rules: rules, calendar: calendar), db = b.deadline(rules: rules, calendar: calendar)
-            let oa = a.isOverdue(today: today, rules: rules, calendar: calendar), ob = b.isOverdue(today: today, rules: rules, calendar: calendar)
-            if oa != ob { return oa }
-            switch (da, db) {
+        // Each case's deadline once (working-day arithmetic), then sort: overdue first, then by deadline.
+        let open = complaints.values.filter { $0.state.isOpen }.map { c -> (deadline: SimpleDate?, overdue: Bool, c: ComplaintCase) in
+            let deadline = c.deadline(rules: rules, calendar: calendar)
+            return (deadline, deadline.map { today > $0 } ?? false, c)
+        }
+        return open.sorted { a, b in
+            if a.overdue != b.overdue { return a.overdue }
+            switch (a.deadline, b.deadline) {
             case let (x?, y?) where x != y: return x < y
             case (_?, nil): return true
             case (nil, _?): return false
-            default: return a.filed.receipt < b.filed.receipt
+            default: return a.c.filed.receipt < b.c.filed.receipt
             }
-        }
+        }.map(\.c)
     }
 }

@@ -163,20 +163,25 @@ public enum RatingEngine {
     /// rules in force, in working days); a later pass of the same item closes it.
     static func deriveRectifications(_ inspections: [Sequenced<Inspection>], state: MarketState) -> [Rectification] {
         var result: [Rectification] = []
+        // The open rectification of each item, if any (at most one per item is open at a time),
+        // so that a long history is walked once rather than searched for every outcome.
+        var open: [String: Int] = [:]
         for inspection in inspections {
             let date = inspection.value.date
             for outcome in inspection.value.outcomes {
-                let openIndex = result.lastIndex { $0.item == outcome.item && $0.closedBy == nil }
+                let openIndex = open[outcome.item]
                 switch outcome.result {
                 case .pass:
                     if let i = openIndex {
                         result[i].closedBy = inspection.sequence
                         result[i].closedOn = date
+                        open[outcome.item] = nil
                     }
                 case .fail:
                     guard openIndex == nil else { continue }
                     let severity = outcome.severity ?? .minor
                     let days = state.rules(on: date).map { severity == .minor ? $0.value.rectificationDays.minor : $0.value.rectificationDays.serious } ?? 10
+                    open[outcome.item] = result.count
                     result.append(Rectification(item: outcome.item, severity: severity, openedBy: inspection.sequence, openedOn: date,
                                                 deadline: state.calendar.addingWorkingDays(days, to: date), closedBy: nil, closedOn: nil))
                 case .notApplicable:

@@ -348,7 +348,7 @@ public final class EventLog {
 /// The result of checking a whole log file.
 public struct VerificationReport: Sendable, Equatable {
     public let logID: [UInt8]
-    /// The good records, in order (for checking checkpoints against them).
+    /// The good records, in order (for checking checkpoints against them), without their payloads.
     public let records: [LogRecord]
     public var recordCount: Int { records.count }
     public let headHash: [UInt8]
@@ -373,7 +373,7 @@ public enum LogVerifier {
         } catch {
             throw .io(error)
         }
-        switch LogScanner.scanFile(bytes) {
+        switch LogScanner.scanFile(bytes, keepPayloads: false) {
         case .failure(.newerVersion(let v)): throw LogError.newerVersion(v)
         case .failure(.damaged): throw LogError.notALog(path: path)
         case .success(let scan):

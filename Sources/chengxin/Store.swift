@@ -52,22 +52,15 @@ final class Store {
         return store
     }
 
-    private struct SnapshotPayload: Codable {
-        var version: Int
-        var market: MarketState
-    }
-
     private static func decodeState(_ payload: [UInt8]) -> MarketState? {
-        guard let decoded = try? JSONDecoder().decode(SnapshotPayload.self, from: Data(payload)),
-              decoded.version == MarketState.snapshotVersion else { return nil }
-        return decoded.market
+        MarketSnapshot.decode(payload)
     }
 
     /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
     func writeSnapshot() {
         guard log.damage == nil else { return }
-        guard let payload = try? JSONEncoder().encode(SnapshotPayload(version: MarketState.snapshotVersion, market: market)) else { return }
-        if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: Array(payload))) != nil {
+        guard let payload = try? MarketSnapshot.encode(market) else { return }
+        if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: payload)) != nil {
             snapshotSequence = log.lastSequence
         }
     }
@@ -78,7 +71,7 @@ final class Store {
 
     private func apply(_ record: LogRecord) {
         do {
-            market.apply(try EventCodec.decode(Data(record.payload)), sequence: record.sequence)
+            market.apply(try EventCodec.decode(record.payload), sequence: record.sequence)
         } catch {
             undecodable.append(record.sequence)
         }

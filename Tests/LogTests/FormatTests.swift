@@ -133,3 +133,61 @@ struct IndependentVerifierTests {
         #expect(try LogVerifier.verify(directory: dir).tail == .corrupt(sequence: 4, offset: log.records[3].offset, damage: .chainBreak))
     }
 }
+
+@Suite struct CRCSlicingTests {
+    /// The eight-bytes-at-a-time CRC agrees with the definition (one bit at a time) at every length and alignment.
+    @Test func agreesWithBitwiseDefinition() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return ~crc
+        }
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        for start in 0..<9 {
+            for end in start..<bytes.count where end % 7 == 0 || end < 40 {
+                #expect(CRC32C.checksum(bytes[start..<end]) == bitwise(bytes[start..<end]))
+            }
+        }
+    }
+}
+
+@Suite struct ParallelScanTests {
+    /// Checksums and hashes computed on several cores give exactly the one-at-a-time scan's
+    /// records, end, tail and head, intact or damaged anywhere.
+    @Test func agreesWithTheSequentialScanOnDamagedLogs() {
+        var body: [UInt8] = []
+        var hash = [UInt8](repeating: 7, count: 32)
+        var starts: [Int] = []
+        for sequence in 1...6000 as ClosedRange<UInt64> {
+            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: Array("{\"n\":\(sequence)}".utf8))
+            starts.append(body.count)
+            body += record.bytes
+            hash = record.hash
+        }
+        var cases: [(String, [UInt8])] = [("intact", body)]
+        var flipped = body
+        flipped[starts[3000] + 50] ^= 0x01
+        cases.append(("payload byte changed", flipped))
+        var magic = body
+        magic[starts[4500]] = 0
+        cases.append(("record magic damaged", magic))
+        cases.append(("torn last record", Array(body.dropLast(3))))
+        var swapped = body
+        swapped.replaceSubrange(starts[5000]..<starts[5002], with: Array(body[starts[5001]..<starts[5002]] + body[starts[5000]..<starts[5001]]))
+        cases.append(("records swapped", swapped))
+        var length = body
+        length[starts[100] + 4] = 0xFF
+        cases.append(("length damaged", length))
+        for (name, bytes) in cases {
+            for keep in [true, false] {
+                let fast = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep)
+                let slow = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep, parallel: false)
+                #expect(fast.records == slow.records, "\(name)")
+                #expect(fast.validEnd == slow.validEnd && fast.tail == slow.tail && fast.headHash == slow.headHash, "\(name): \(fast.tail) vs \(slow.tail)")
+            }
+        }
+    }
+}

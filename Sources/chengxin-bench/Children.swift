@@ -1,0 +1,179 @@
+import App
+import Core
+import Foundation
+import Log
+import Terminal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens a data directory the way the CLI's `Store.open` does (Sources/chengxin/Store.swift):
+/// from the snapshot plus the records after it when it is intact, else by replaying every record.
+struct Opened {
+    var market: MarketState
+    let log: EventLog
+    var undecodable = 0
+
+    static func replay(_ directory: String, writable: Bool, snapshotAt: UInt64? = nil, excluded: inout Double) throws -> Opened {
+        let log = try EventLog.open(directory: directory, writable: writable)
+        var opened = Opened(market: MarketState(), log: log)
+        for record in log.records {
+            opened.fold(record)
+            if record.sequence == snapshotAt {
+                // Writing the snapshot is not part of the rebuild's time.
+                let start = now()
+                let point = ResumePoint(logID: log.logID, sequence: record.sequence, recordStart: record.offset,
+                                        end: record.offset + record.size, hash: record.hash)
+                try SnapshotFile.write(directory: directory, point: point, payload: try MarketSnapshot.encode(opened.market))
+                excluded += now() - start
+            }
+        }
+        log.discardRecords()
+        return opened
+    }
+
+    static func fromSnapshot(_ directory: String, writable: Bool) throws -> Opened {
+        guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot in \(directory)") }
+        guard let market = MarketSnapshot.decode(snapshot.payload) else { throw BenchFailure("snapshot payload not readable") }
+        let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
+        var opened = Opened(market: market, log: log)
+        for record in log.records { opened.fold(record) }
+        log.discardRecords()
+        return opened
+    }
+
+    mutating func fold(_ record: LogRecord) {
+        do {
+            market.apply(try EventCodec.decode(record.payload), sequence: record.sequence)
+        } catch {
+            undecodable += 1
+        }
+    }
+
+    mutating func refresh() throws -> Bool {
+        let new = try log.refresh()
+        for record in new { fold(record) }
+        log.discardRecords()
+        return !new.isEmpty
+    }
+
+    func summary() -> String { "日志 \(log.lastSequence) 条" }
+}
+
+enum Screens {
+    static let size = Size(width: 120, height: 40)
+
+    static func model(_ directory: String, _ market: MarketState, today: SimpleDate) -> DashboardModel {
+        var model = DashboardModel(language: .zh, dataDirectory: directory, market: market, size: size, today: today)
+        if let manager = market.users["zhuren"] { _ = Dashboard.update(&model, .authenticated(manager)) }
+        model.notice = nil
+        model.logSummary = "日志"
+        return model
+    }
+
+    /// Cells that differ between two frames (what a terminal backend sends).
+    static func diff(_ old: Grid, _ new: Grid) -> Int {
+        var changed = 0
+        for y in 0..<new.size.height {
+            for x in 0..<new.size.width where old[x, y] != new[x, y] { changed += 1 }
+        }
+        return changed
+    }
+}
+
+/// What the child processes do: each measures one thing in a fresh process and prints
+/// `name key=value …` lines for the parent.
+enum ChildCommands {
+    static func run(_ arguments: [String]) throws {
+        guard arguments.count >= 3 else { throw BenchFailure("child: missing arguments") }
+        let directory = arguments[1]
+        switch arguments[0] {
+        case "_open": try open(directory, mode: arguments[2], options: Array(arguments.dropFirst(3)))
+        case "_verify": try verify(directory)
+        case "_watch": try watch(directory, mode: arguments[2], today: arguments[3])
+        default: throw BenchFailure("unknown child command \(arguments[0])")
+        }
+    }
+
+    static func option(_ name: String, _ options: [String]) -> String? {
+        options.firstIndex(of: name).flatMap { $0 + 1 < options.count ? options[$0 + 1] : nil }
+    }
+
+    static func open(_ directory: String, mode: String, options: [String]) throws {
+        guard let today = option("--today", options).flatMap(SimpleDate.init(iso:)) else { throw BenchFailure("--today") }
+        let start = now()
+        var excluded = 0.0
+        let opened: Opened
+        if mode == "replay" {
+            evictFromPageCache(EventLog.logPath(in: directory))
+            let snapshotAt = option("--snapshot-at", options).flatMap { UInt64($0) }
+            opened = try Opened.replay(directory, writable: true, snapshotAt: snapshotAt, excluded: &excluded)
+        } else {
+            opened = try Opened.fromSnapshot(directory, writable: true)
+        }
+        let folded = now() - start - excluded
+        var model = Screens.model(directory, opened.market, today: today)
+        let backend = MemoryBackend(size: Screens.size)
+        backend.draw(Dashboard.view(model))
+        let firstFrame = now() - start - excluded
+        let memory = memoryMiB()
+        report("open mode=\(mode == "replay" ? 0 : 1) events=\(opened.log.lastSequence) fold=\(folded) frame=\(firstFrame) rss=\(memory.resident) peak=\(memory.peak) undecodable=\(opened.undecodable)")
+
+        guard mode != "replay" else { return }
+        // Keystrokes: update + view + diff against the previous frame, on two screens.
+        let keys = Int(option("--keys", options) ?? "") ?? 200
+        for (name, tab) in [("merchants", DashboardModel.Tab.merchants), ("complaints", .complaints)] {
+            model.tab = tab
+            var previous = Dashboard.view(model)
+            var times: [Double] = []
+            var changed = 0
+            for i in 0..<keys {
+                let key: Key = (i / 20) % 2 == 0 ? .down : .up
+                let t0 = now()
+                _ = Dashboard.update(&model, .key(key))
+                let frame = Dashboard.view(model)
+                changed += Screens.diff(previous, frame)
+                times.append(now() - t0)
+                previous = frame
+            }
+            report("keys screen=\(name == "merchants" ? 0 : 1) median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
+        }
+        // What `chengxin` (the dashboard) also does before its first frame: check the whole chain.
+        let t0 = now()
+        let verification = try LogVerifier.verify(directory: directory)
+        report("startverify seconds=\(now() - t0) records=\(verification.recordCount) peak=\(memoryMiB().peak)")
+    }
+
+    static func verify(_ directory: String) throws {
+        let start = now()
+        let verification = try LogVerifier.verify(directory: directory)
+        let seconds = now() - start
+        report("verify seconds=\(seconds) records=\(verification.recordCount) intact=\(verification.intact ? 1 : 0) peak=\(memoryMiB().peak)")
+    }
+
+    /// A second process showing the dashboard: woken by inotify (or polling every second, the
+    /// CLI's tick without inotify), it reads the new records, updates the model and draws. Prints
+    /// the wall-clock time at which each new record was on screen.
+    static func watch(_ directory: String, mode: String, today: String) throws {
+        guard let day = SimpleDate(iso: today) else { throw BenchFailure("today") }
+        var opened = try Opened.fromSnapshot(directory, writable: false)
+        var model = Screens.model(directory, opened.market, today: day)
+        let backend = MemoryBackend(size: Screens.size)
+        backend.draw(Dashboard.view(model))
+        let watcher = mode == "inotify" ? LogWatcher(directory: directory) : nil
+        report("ready")
+        while true {
+            if let watcher {
+                guard watcher.wait(milliseconds: 5000) else { continue }
+                watcher.drain()
+            } else {
+                usleep(1_000_000)
+            }
+            if try opened.refresh() {
+                _ = Dashboard.update(&model, .marketChanged(opened.market, logSummary: opened.summary()))
+                backend.draw(Dashboard.view(model))
+                report("seen seq=\(opened.log.lastSequence) at=\(wallNanoseconds())")
+            }
+        }
+    }
+}

@@ -1,0 +1,369 @@
+import CSQLite
+import Core
+import Foundation
+import Log
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// chengxin-bench: generates a deterministic log of N realistic events and measures what
+// ../shared/docs/quality.md ("Performance") asks for. Usage:
+//   swift run -c release chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R]
+//                                       [--appends K] [--latency S] [--poll-latency S] [--keep]
+// Prints a Markdown table (one row per measure) to stdout, progress to stderr.
+
+
+
+struct Options {
+    var events = 1_000_000
+    var directory: String?
+    var seeds: String?
+    var runs = 3
+    var appends = 300
+    var latency = 20
+    var pollLatency = 5
+    var keep = false
+    var tail = 500
+    var keys = 200
+    var generateOnly = false
+
+    init(_ arguments: [String]) throws {
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < arguments.count else { throw BenchFailure("\(arguments[i - 1]) needs a value") }
+            return arguments[i]
+        }
+        func number() throws -> Int {
+            let text = try value()
+            guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n >= 0 else { throw BenchFailure("not a count: \(text)") }
+            return n
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--events": events = try number()
+            case "--dir": directory = try value()
+            case "--seeds": seeds = try value()
+            case "--runs": runs = max(1, try number())
+            case "--appends": appends = max(1, try number())
+            case "--latency": latency = try number()
+            case "--poll-latency": pollLatency = try number()
+            case "--tail": tail = try number()
+            case "--keys": keys = max(1, try number())
+            case "--keep": keep = true
+            case "--generate-only": generateOnly = true; keep = true
+            case "--help", "-h":
+                print("usage: chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R] [--appends K] [--latency S] [--poll-latency S] [--tail T] [--keys K] [--keep] [--generate-only]")
+                exit(0)
+            default: throw BenchFailure("unknown option \(arguments[i])")
+            }
+            i += 1
+        }
+    }
+}
+
+func progress(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// One row of the report.
+struct Row {
+    var measure: String
+    var value: String
+    var target: String
+    var met: Bool?
+}
+
+func seconds(_ s: Double) -> String { String(format: "%.3f s", s) }
+func milliseconds(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
+
+func findSeeds(_ given: String?) throws -> String {
+    var candidates: [String] = []
+    if let given { candidates.append(given) }
+    if let env = ProcessInfo.processInfo.environment["CHENGXIN_SEEDS"] { candidates.append(env) }
+    candidates.append(FileManager.default.currentDirectoryPath + "/seeds")
+    // Beside the sources (swift run from anywhere): Sources/chengxin-bench/main.swift -> ../../seeds.
+    candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/seeds")
+    guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/merchants.csv") }) else {
+        throw BenchFailure("cannot find the seeds folder; pass --seeds DIR")
+    }
+    return found
+}
+
+/// Writes the events as a log, in batches of records per fdatasync (generation, not measured).
+func writeLog(_ events: [Event], directory: String) throws {
+    let log = try EventLog.create(directory: directory)
+    var batch: [[UInt8]] = []
+    for event in events {
+        batch.append(Array(try EventCodec.encode(event)))
+        if batch.count == 10_000 {
+            let payloads = batch
+            try log.append { _ in payloads }
+            log.discardRecords()
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    if !batch.isEmpty {
+        let payloads = batch
+        try log.append { _ in payloads }
+    }
+}
+
+func lastDay(_ events: [Event]) -> String {
+    String(events.last?.at.prefix(10) ?? "2026-11-27")
+}
+
+/// Durable appends, interleaved so that the three see the same disk conditions: a chengxin
+/// append (encode, lock, catch up, pwrite, fdatasync, unlock) of one event; a bare pwrite +
+/// fdatasync of the same record bytes to another file; one SQLite INSERT with synchronous=FULL
+/// (WAL journal, SQLite's fastest durable mode, and the default rollback journal).
+func measureAppends(directory: String, count: Int, today: String) throws -> [String: [Double]] {
+    guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot") }
+    let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
+    log.discardRecords()
+    let barePath = directory + "/bare.bin"
+    let bare = open(barePath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard bare >= 0 else { throw BenchFailure("cannot create \(barePath)") }
+    defer { close(bare); unlink(barePath) }
+    var bareOffset = 0
+
+    func openSQLite(_ name: String, journal: String) throws -> (OpaquePointer, OpaquePointer) {
+        let path = directory + "/" + name
+        unlink(path); unlink(path + "-wal"); unlink(path + "-shm"); unlink(path + "-journal")
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw BenchFailure("sqlite3_open failed") }
+        for sql in ["PRAGMA journal_mode=\(journal)", "PRAGMA synchronous=FULL",
+                    "CREATE TABLE events(seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)"] {
+            guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchFailure("sqlite: \(sql): \(String(cString: sqlite3_errmsg(db)))") }
+        }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, "INSERT INTO events(payload) VALUES (?)", -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw BenchFailure("sqlite prepare failed")
+        }
+        return (db, statement)
+    }
+    let wal = try openSQLite("bench-wal.sqlite", journal: "WAL")
+    let rollback = try openSQLite("bench-delete.sqlite", journal: "DELETE")
+    defer {
+        for (db, statement) in [wal, rollback] {
+            sqlite3_finalize(statement)
+            sqlite3_close(db)
+        }
+        for name in ["bench-wal.sqlite", "bench-delete.sqlite"] {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(directory + "/" + name + suffix) }
+        }
+    }
+    func insert(_ pair: (OpaquePointer, OpaquePointer), _ bytes: [UInt8]) throws {
+        let (db, statement) = pair
+        sqlite3_reset(statement)
+        let rc = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), nil) }
+        guard rc == SQLITE_OK, sqlite3_step(statement) == SQLITE_DONE else { throw BenchFailure("sqlite insert: \(String(cString: sqlite3_errmsg(db)))") }
+    }
+
+    var times: [String: [Double]] = ["chengxin": [], "bare": [], "sqlite-wal": [], "sqlite-delete": []]
+    var sizes: [Double] = []
+    for i in 0..<count {
+        let event = Event(actor: "shuji2", at: today + "T03:00:00Z", key: "bench:append:\(UUID().uuidString)",
+                          body: .complaintStep(ComplaintStep(receipt: "BNCH-\(1000 + i % 9000)", action: .mediate,
+                                                             date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000), note: "现场调解，双方同意三日内答复")))
+        // chengxin: what `Store.append` does around the log (encode, then the durable append).
+        var t0 = now()
+        let records = try log.append { _ in [Array(try EventCodec.encode(event))] }
+        times["chengxin"]!.append(now() - t0)
+        log.discardRecords()
+        guard let record = records.first else { throw BenchFailure("append wrote nothing") }
+        let framed = LogFormat.record(sequence: record.sequence, previousHash: Array(repeating: 0, count: 32), payload: record.payload).bytes
+        sizes.append(Double(framed.count))
+        // The same bytes, bare.
+        t0 = now()
+        let written = framed.withUnsafeBytes { pwrite(bare, $0.baseAddress, $0.count, off_t(bareOffset)) }
+        guard written == framed.count, fdatasync(bare) == 0 else { throw BenchFailure("bare write failed") }
+        times["bare"]!.append(now() - t0)
+        bareOffset += framed.count
+        t0 = now()
+        try insert(wal, record.payload)
+        times["sqlite-wal"]!.append(now() - t0)
+        t0 = now()
+        try insert(rollback, record.payload)
+        times["sqlite-delete"]!.append(now() - t0)
+    }
+    times["bytes"] = sizes
+    return times
+}
+
+/// Appends events one at a time and reads, from a second process, when each was on its screen.
+func measureLatency(directory: String, mode: String, samples: Int, today: String) throws -> [Double] {
+    guard samples > 0 else { return [] }
+    let child = try Child(["_watch", directory, mode, today])
+    defer { child.stop() }
+    guard child.readLine() == "ready" else { throw BenchFailure("watcher did not start") }
+    guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot") }
+    let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
+    log.discardRecords()
+    var delays: [Double] = []
+    var rng = SplitMix64(seed: 77)
+    for i in 0..<samples {
+        // A random phase against the watcher's tick.
+        usleep(UInt32.random(in: 0..<(mode == "inotify" ? 50_000 : 1_000_000), using: &rng))
+        let event = Event(actor: "fuwutai", at: today + "T04:00:00Z", key: "bench:latency:\(mode):\(i):\(UUID().uuidString)",
+                          body: .complaintFiled(ComplaintFiled(receipt: "LT\(i % 10)\(i / 10 % 10)-\(mode == "inotify" ? "AAAA" : "BBBB")", shop: nil,
+                                                               category: ComplaintCodes.categories.keys.sorted().first ?? "other", integrity: .consumer,
+                                                               text: "延迟测试：另一终端应立即看到这条投诉", amountFen: nil, wants: ["apology"],
+                                                               consumerName: nil, consumerPhone: nil, consentToContact: false,
+                                                               date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000))))
+        let records = try log.append { _ in [Array(try EventCodec.encode(event))] }
+        let acknowledged = wallNanoseconds()
+        log.discardRecords()
+        guard let sequence = records.last?.sequence else { throw BenchFailure("latency append wrote nothing") }
+        while let line = child.readLine() {
+            let f = fields(line)
+            if line.hasPrefix("seen"), let seen = f["seq"], UInt64(seen) >= sequence, let at = f["at"] {
+                delays.append(max(0, (at - Double(acknowledged)) / 1e9))
+                break
+            }
+        }
+    }
+    return delays
+}
+
+func runBenchmark(_ options: Options) throws {
+    let directory = options.directory ?? (NSTemporaryDirectory() + "chengxin-bench-\(getpid())")
+    if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
+        throw BenchFailure("\(directory) already holds a log; pass an empty or new --dir")
+    }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    defer { if !options.keep && options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+    let n = options.events
+    var rows: [Row] = []
+
+    progress("generating \(n) events…")
+    var t0 = now()
+    let today: String
+    var typeCount = 0
+    do {
+        let events = try BenchHistory.events(count: n, seeds: try findSeeds(options.seeds))
+        let types = Set(events.map(\.type))
+        typeCount = types.count
+        today = lastDay(events)
+        progress(String(format: "generated in %.1f s (%d event types); writing the log…", now() - t0, types.count))
+        t0 = now()
+        try writeLog(events, directory: directory)
+        progress(String(format: "written in %.1f s", now() - t0))
+    }
+    let logSize = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
+    if options.generateOnly {
+        var excluded = 0.0
+        _ = try Opened.replay(directory, writable: true, snapshotAt: UInt64(max(1, n - options.tail)), excluded: &excluded)
+        progress("data directory kept: \(directory) (today \(today))")
+        return
+    }
+    rows.append(Row(measure: "events in the log (event types)", value: "\(n) (\(typeCount) types)", target: "every type", met: nil))
+    rows.append(Row(measure: "log size", value: String(format: "%.1f MiB", Double(logSize) / 1_048_576), target: "", met: nil))
+
+    // Full cold rebuild (page cache dropped for the log), in a fresh process; the first run also
+    // writes the snapshot `tail` records before the end (its writing is not timed).
+    let snapshotAt = UInt64(max(1, n - options.tail))
+    var rebuild: [[String: Double]] = []
+    for run in 0..<options.runs {
+        progress("cold rebuild \(run + 1)/\(options.runs)…")
+        var args = ["_open", directory, "replay", "--today", today]
+        if run == 0 { args += ["--snapshot-at", String(snapshotAt)] }
+        let lines = try Child(args).finish()
+        guard let line = lines.first(where: { $0.hasPrefix("open") }) else { throw BenchFailure("rebuild child printed nothing") }
+        rebuild.append(fields(line))
+    }
+    let rebuildFold = median(rebuild.compactMap { $0["fold"] })
+    rows.append(Row(measure: "full cold rebuild from the log (no snapshot)", value: seconds(rebuildFold) + String(format: " = %.0f events/s", Double(n) / rebuildFold),
+                    target: "≥ 1,000,000 events/s", met: Double(n) / rebuildFold >= 1_000_000))
+    rows.append(Row(measure: "rebuild to first frame (no snapshot)", value: seconds(median(rebuild.compactMap { $0["frame"] })), target: "", met: nil))
+    rows.append(Row(measure: "peak memory, rebuild without snapshot", value: String(format: "%.0f MiB", median(rebuild.compactMap { $0["peak"] })), target: "", met: nil))
+
+    var opens: [[String: Double]] = []
+    var keys: [[String: Double]] = [[:], [:]]
+    var startVerify: [Double] = []
+    var keyRuns: [[[String: Double]]] = [[], []]
+    for run in 0..<options.runs {
+        progress("open via snapshot \(run + 1)/\(options.runs)…")
+        let lines = try Child(["_open", directory, "snapshot", "--today", today, "--keys", String(options.keys)]).finish()
+        guard let line = lines.first(where: { $0.hasPrefix("open") }) else { throw BenchFailure("open child printed nothing") }
+        opens.append(fields(line))
+        for line in lines where line.hasPrefix("keys") {
+            let f = fields(line)
+            keyRuns[Int(f["screen"] ?? 0)].append(f)
+        }
+        if let line = lines.first(where: { $0.hasPrefix("startverify") }), let s = fields(line)["seconds"] { startVerify.append(s) }
+    }
+    for i in 0..<2 {
+        keys[i] = ["median": median(keyRuns[i].compactMap { $0["median"] }), "p99": median(keyRuns[i].compactMap { $0["p99"] }),
+                   "cells": median(keyRuns[i].compactMap { $0["cells"] })]
+    }
+    let firstFrame = median(opens.compactMap { $0["frame"] })
+    rows.append(Row(measure: "open via snapshot (\(options.tail) records after it) to the first drawn frame", value: seconds(firstFrame),
+                    target: "≤ 0.25 s", met: firstFrame <= 0.25))
+    let resident = median(opens.compactMap { $0["rss"] }), peak = median(opens.compactMap { $0["peak"] })
+    rows.append(Row(measure: "memory after opening via snapshot (resident / peak)", value: String(format: "%.0f / %.0f MiB", resident, peak),
+                    target: "≤ 150 MB", met: peak * 1.048576 <= 150))
+    for (i, name) in ["merchants", "complaints"].enumerated() {
+        rows.append(Row(measure: "keystroke on the \(name) screen: update + view + diff (median / p99)",
+                        value: String(format: "%.3f / %.3f ms", (keys[i]["median"] ?? .nan) * 1000, (keys[i]["p99"] ?? .nan) * 1000),
+                        target: "≤ 1 ms median", met: (keys[i]["median"] ?? .infinity) <= 0.001))
+    }
+    rows.append(Row(measure: "dashboard start-up chain check (whole log, before the first frame in `chengxin`)", value: seconds(median(startVerify)), target: "", met: nil))
+
+    var verifies: [[String: Double]] = []
+    for run in 0..<options.runs {
+        progress("verify \(run + 1)/\(options.runs)…")
+        let lines = try Child(["_verify", directory, "-"]).finish()
+        guard let line = lines.first(where: { $0.hasPrefix("verify") }) else { throw BenchFailure("verify child printed nothing") }
+        verifies.append(fields(line))
+    }
+    let verify = median(verifies.compactMap { $0["seconds"] })
+    rows.append(Row(measure: "verify (every record's CRC and the whole chain)", value: seconds(verify), target: "≤ 1.5 s", met: verify <= 1.5))
+    rows.append(Row(measure: "peak memory, verify", value: String(format: "%.0f MiB", median(verifies.compactMap { $0["peak"] })), target: "", met: nil))
+
+    progress("durable appends (\(options.appends) of each)…")
+    let appends = try measureAppends(directory: directory, count: options.appends, today: today)
+    let ours = appends["chengxin"] ?? [], bare = appends["bare"] ?? [], wal = appends["sqlite-wal"] ?? [], rollback = appends["sqlite-delete"] ?? []
+    let ratio = median(ours) / median(bare)
+    rows.append(Row(measure: String(format: "durable append, chengxin (one event, %.0f bytes framed; median / p99)", median(appends["bytes"] ?? [])),
+                    value: String(format: "%@ / %@", milliseconds(median(ours)), milliseconds(percentile(ours, 99))), target: "", met: nil))
+    rows.append(Row(measure: "durable append, bare pwrite + fdatasync of the same bytes (median / p99)",
+                    value: String(format: "%@ / %@", milliseconds(median(bare)), milliseconds(percentile(bare, 99))), target: "", met: nil))
+    rows.append(Row(measure: "durable append, chengxin ÷ bare (medians)", value: String(format: "%.2f×", ratio), target: "≤ 1.25×", met: ratio <= 1.25))
+    rows.append(Row(measure: "SQLite INSERT, synchronous=FULL, WAL (median / p99)",
+                    value: String(format: "%@ / %@", milliseconds(median(wal)), milliseconds(percentile(wal, 99))),
+                    target: "chengxin ≤ this", met: median(ours) <= median(wal)))
+    rows.append(Row(measure: "SQLite INSERT, synchronous=FULL, rollback journal (median / p99)",
+                    value: String(format: "%@ / %@", milliseconds(median(rollback)), milliseconds(percentile(rollback, 99))),
+                    target: "chengxin ≤ this", met: median(ours) <= median(rollback)))
+
+    progress("second-process latency (inotify, \(options.latency) samples)…")
+    let inotify = try measureLatency(directory: directory, mode: "inotify", samples: options.latency, today: today)
+    rows.append(Row(measure: "another process shows a new event, inotify (median / max)",
+                    value: String(format: "%@ / %@", milliseconds(median(inotify)), milliseconds(inotify.max() ?? .nan)),
+                    target: "≤ 250 ms", met: (inotify.max() ?? .infinity) <= 0.25))
+    progress("second-process latency (polling every 1 s, \(options.pollLatency) samples)…")
+    let polled = try measureLatency(directory: directory, mode: "poll", samples: options.pollLatency, today: today)
+    rows.append(Row(measure: "another process shows a new event, polling every 1 s (median / max)",
+                    value: String(format: "%@ / %@", milliseconds(median(polled)), milliseconds(polled.max() ?? .nan)),
+                    target: "≤ 1.5 s worst case", met: (polled.max() ?? .infinity) <= 1.5))
+
+    print("| measure (\(n) events) | figure | target | met |")
+    print("|---|---|---|---|")
+    for row in rows {
+        print("| \(row.measure) | \(row.value) | \(row.target) | \(row.met.map { $0 ? "yes" : "NO" } ?? "") |")
+    }
+    if options.keep || options.directory != nil { progress("data directory kept: \(directory)") }
+}
+
+do {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let first = arguments.first, first.hasPrefix("_") {
+        try ChildCommands.run(arguments)
+    } else {
+        try runBenchmark(try Options(arguments))
+    }
+} catch {
+    FileHandle.standardError.write(Data("chengxin-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,94 @@
+import Core
+import Foundation
+import Testing
+
+/// The fast reader on the replay path must read every payload exactly as Foundation's
+/// `JSONDecoder` does, and must never trap on damaged bytes.
+@Suite struct FastJSONTests {
+    func demoEvents() throws -> [Event] {
+        let roster = try SeedLoader.load(files: try shippedSeedFiles()).events(actor: "system", at: "2026-01-01T00:00:00Z")
+        let history = try DemoHistory.events(after: roster) { pin in try PINHash.make(pin: pin, salt: Array(repeating: 2, count: 16), rounds: 1024) }
+        let withdrawal = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: "w", body: .withdrawn(Withdrawal(target: 10, reason: "误登记，撤回")))
+        let unknown = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: nil, body: .unknown(type: "future.thing"))
+        return roster + history + [withdrawal, unknown]
+    }
+
+    @Test func readsEveryEventTypeAsFoundationDoes() throws {
+        let events = try demoEvents()
+        var types = Set<String>()
+        for event in events {
+            let payload = try EventCodec.encode(event)
+            let fast = try EventCodec.decode([UInt8](payload))
+            let reference = try EventCodec.decodeWithFoundation(payload)
+            #expect(fast == reference, "\(event.type)")
+            #expect(fast == event, "\(event.type)")
+            types.insert(event.type)
+        }
+        // Every type this version knows, plus an unknown one.
+        #expect(types.count == 23)
+    }
+
+    @Test func readsEscapesSpacingAndKeyOrderLikeJSONDecoder() throws {
+        let text = #"""
+        { "type" : "reply.published", "v":1, "at":"2026-11-27T01:00:00Z", "actor":"a\"b\\c\/d",
+          "data": {"year": 2026, "text": "第一行\n第二行\t\u00e9\ud83d\ude00 end", "shop": "A101"}, "key": null }
+        """#
+        let fast = try EventCodec.decode(Array(text.utf8))
+        let reference = try EventCodec.decodeWithFoundation(Data(text.utf8))
+        #expect(fast == reference)
+        #expect(fast.actor == "a\"b\\c/d")
+        guard case .replyPublished(let reply) = fast.body else {
+            Issue.record("wrong body \(fast.body)")
+            return
+        }
+        #expect(reply.text == "第一行\n第二行\té😀 end")
+        #expect(fast.key == nil)
+    }
+
+    @Test func unknownTypeWithoutDataIsKept() throws {
+        let text = #"{"v":1,"type":"later.kind","actor":"x","at":"2026-11-27T01:00:00Z"}"#
+        #expect(try EventCodec.decode(Array(text.utf8)).body == .unknown(type: "later.kind"))
+    }
+
+    /// Malformed JSON and wrong types are errors (the fast reader is at least as strict as
+    /// JSONDecoder, which for instance lets a trailing comma pass).
+    @Test func rejectsMalformedPayloadsAndWrongTypes() {
+        let bad = [
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":-1,"reason":"r"}}"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":"1","reason":"r"}}"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"reason":"r"}}"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":1,"reason":"r"}} x"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":1,"reason":"r",}}"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":01,"reason":"r"}}"#,
+            #"{"v":1,"type":"event.withdrawn","actor":"x","at":"t","data":{"target":1,"reason":"\x"}}"#,
+        ]
+        for text in bad {
+            #expect(throws: (any Error).self, "\(text)") { try EventCodec.decode(Array(text.utf8)) }
+        }
+    }
+
+    @Test func damagedPayloadsThrowAndNeverTrap() throws {
+        let events = try demoEvents()
+        var rng = SplitMix64(seed: 5)
+        for event in events.prefix(40) {
+            let payload = [UInt8](try EventCodec.encode(event))
+            // Every truncation is an error.
+            for cut in 0..<payload.count {
+                #expect(throws: (any Error).self) { try EventCodec.decode(Array(payload[0..<cut])) }
+            }
+            // Random damage: either an error or some event, never a trap.
+            for _ in 0..<50 {
+                var damaged = payload
+                damaged[Int.random(in: 0..<damaged.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                _ = try? EventCodec.decode(damaged)
+            }
+        }
+    }
+
+    @Test func snapshotRoundTripsThroughTheFastReader() throws {
+        let market = MarketState(events: try demoEvents())
+        let payload = try MarketSnapshot.encode(market)
+        #expect(MarketSnapshot.decode(payload) == market)
+        #expect(MarketSnapshot.decode(Array(payload.dropLast())) == nil)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The benchmark at a small scale: it must run end to end and report every measure (the figures
+/// themselves belong in docs/performance.md, not in a test).
+@Suite("Benchmark smoke test")
+struct BenchTests {
+    @Test func reportsEveryMeasureForTwoThousandEvents() throws {
+        let bench = try #require(builtProduct("chengxin-bench"))
+        let seeds = packageRoot.appendingPathComponent("seeds").path
+        let result = try runToCompletion([bench, "--events", "2000", "--seeds", seeds, "--runs", "1", "--appends", "5",
+                                          "--latency", "2", "--poll-latency", "1", "--keys", "5", "--tail", "100"])
+        #expect(result.status == 0, "\(result.errors)")
+        let rows = result.output.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| measure") }
+        let expected = [
+            "events in the log (event types) | 2000 (22 types)",
+            "full cold rebuild from the log (no snapshot)",
+            "open via snapshot (100 records after it) to the first drawn frame",
+            "memory after opening via snapshot",
+            "keystroke on the merchants screen",
+            "keystroke on the complaints screen",
+            "verify (every record's CRC and the whole chain)",
+            "durable append, chengxin (one event",
+            "durable append, bare pwrite + fdatasync of the same bytes",
+            "durable append, chengxin ÷ bare (medians)",
+            "SQLite INSERT, synchronous=FULL, WAL",
+            "SQLite INSERT, synchronous=FULL, rollback journal",
+            "another process shows a new event, inotify",
+            "another process shows a new event, polling every 1 s",
+        ]
+        for label in expected {
+            #expect(rows.contains { $0.contains(label) }, "missing row: \(label)")
+        }
+        // Every row has a figure, none of them missing (nan).
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count >= 2 && !cells[1].isEmpty && !cells[1].contains("nan"), "\(row)")
+        }
+    }
+}
