@@ -944,7 +944,7 @@ public enum Dashboard {
                 merchant.plate.name(language),
             ]
             if wide { row.append(merchant.business) }
-            row.append(market.ratingLabel(of: merchant, today: today, language: language))
+            row.append(market.ratingLabel(fact.status, shop: merchant.shopNumber, today: today, language: language))
             row.append(fact.score.map(String.init) ?? "—")
             row.append(fact.openComplaints == 0 ? "" : String(fact.openComplaints))
             row.append(fact.lastInspection.map { $0.year == today.year ? "\(twoDigits($0.month))-\(twoDigits($0.day))" : $0.description } ?? "—")
@@ -1007,6 +1007,7 @@ public enum DashboardProgram {
 
 /// What the merchants table shows and filters on beyond the roster, per merchant.
 public struct MerchantFacts: Sendable, Equatable {
+    public var status: RatingStatus
     /// Stars this year, 0 while awaiting.
     public var stars: Int
     public var score: Int?
@@ -1031,7 +1032,7 @@ public struct MerchantFacts: Sendable, Equatable {
             }
             var score: Int?
             if case .rated(_, let points, _)? = result?.status { score = points }
-            return MerchantFacts(stars: result?.status.stars ?? 0, score: score, openComplaints: open[merchant.shopNumber]?.count ?? 0,
+            return MerchantFacts(status: result?.status ?? .awaiting, stars: result?.status.stars ?? 0, score: score, openComplaints: open[merchant.shopNumber]?.count ?? 0,
                                  lastInspection: market.inspections[merchant.shopNumber]?.map(\.value.date).max(), problems: problems)
         }
     }

@@ -17,8 +17,13 @@ public struct BranchFigures: Sendable, Equatable {
 
 extension MarketState {
     public func ratingLabel(of merchant: Merchant, today: SimpleDate, language: Language) -> String {
-        let label = rating(of: merchant, today: today).label(language)
-        return isUnderReview(merchant.shopNumber, year: today.year) ? label + language.pick(" 复核中", " under review") : label
+        ratingLabel(rating(of: merchant, today: today), shop: merchant.shopNumber, today: today, language: language)
+    }
+
+    /// The label of a rating already worked out (so that a screen rates each shop once).
+    public func ratingLabel(_ status: RatingStatus, shop: String, today: SimpleDate, language: Language) -> String {
+        let label = status.label(language)
+        return isUnderReview(shop, year: today.year) ? label + language.pick(" 复核中", " under review") : label
     }
 
     /// The figures of every branch for the year of `today`, ranked by average stars, then satisfaction.
