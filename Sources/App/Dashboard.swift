@@ -363,6 +363,16 @@ public enum Dashboard {
         KeyBinding(keys: [.backTab], action: .previousTab, zh: "上一个标签页", en: "previous tab"),
     ]
 
+    /// Line, page, first and last row: the same keys in every list.
+    static let listMoves: [KeyBinding] = [
+        KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
+        KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
+        KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
+        KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+        KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
+        KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
+    ]
+
     static let commonBindings: [KeyBinding] = [
         KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
         KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
@@ -400,14 +410,6 @@ public enum Dashboard {
         case .branches:
             return tabBindings + commonBindings
         case .inspections, .reviews:
-            let moves = [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
-                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
-                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
-                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
-                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
-                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
-            ]
             let own = screen == .inspections ? [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
                 KeyBinding(keys: [.character("o")], action: .toggleOpenOnly, zh: "只看待整改 / 全部", en: "open rectifications only / all"),
@@ -415,20 +417,14 @@ public enum Dashboard {
             ] : [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分或决定复核", en: "approve the points or decide the appeal"),
             ]
-            return moves + own + tabBindings + commonBindings
+            return listMoves + own + tabBindings + commonBindings
         case .audit:
             return [
                 KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "上下移动", en: "move"),
                 KeyBinding(keys: [.character("/")], action: .search, zh: "按操作人、事件类型、店铺号或受理编号筛选", en: "filter by actor, type, shop or receipt"),
             ] + tabBindings + commonBindings
         case .complaints:
-            return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
-                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
-                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
-                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
-                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
-                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
+            return listMoves + [
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
                 KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除筛选）", en: "back to the open queue (clear the filter)"),
                 KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部投诉（CSV 或 JSON）", en: "export every complaint (CSV or JSON)"),
@@ -442,13 +438,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
         case .merchants:
-            return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下移一行", en: "move down"),
-                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上移一行", en: "move up"),
-                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
-                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
-                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一行", en: "first row"),
-                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
+            return listMoves + [
                 KeyBinding(keys: [.character("/")], action: .search, zh: "查找店铺（支持拼音）", en: "find: shop number, name, owner, pinyin initials or full pinyin"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选商户", en: "open the selected shop"),
                 KeyBinding(keys: [.character("s")], action: .sortNext, zh: "按下一列排序（拼音序）", en: "sort by the next column (Chinese by pinyin)"),
