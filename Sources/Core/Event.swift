@@ -162,11 +162,32 @@ public enum EventCodec {
 
     private struct Empty: Codable {}
 
+    /// The payload of an event: JSON with sorted keys, as `JSONEncoder` with
+    /// `[.sortedKeys, .withoutEscapingSlashes]` writes it (docs/log-format.md).
     public static func encode(_ event: Event) throws -> Data {
+        Data(try encodeBytes(event))
+    }
+
+    /// The same bytes, as the log takes them: written by `FastJSONWriter` (the append path),
+    /// or by `JSONEncoder` for anything the fast writer does not reproduce exactly.
+    public static func encodeBytes(_ event: Event) throws -> [UInt8] {
+        do {
+            return try encode(event) { try FastJSONWriter.encode($0) }
+        } catch is FastJSONWriter.Unsupported {
+            return try encodeWithFoundation(event)
+        }
+    }
+
+    /// The payload written by Foundation's `JSONEncoder` (the reference the fast writer is tested against).
+    public static func encodeWithFoundation(_ event: Event) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func wrap<T: Codable>(_ data: T) throws -> Data {
-            try encoder.encode(Envelope(v: payloadVersion, type: event.type, actor: event.actor, at: event.at, key: event.key, data: data))
+        return try encode(event) { [UInt8](try encoder.encode($0)) }
+    }
+
+    private static func encode(_ event: Event, with write: (any Encodable) throws -> [UInt8]) throws -> [UInt8] {
+        func wrap<T: Codable>(_ data: T) throws -> [UInt8] {
+            try write(Envelope(v: payloadVersion, type: event.type, actor: event.actor, at: event.at, key: event.key, data: data))
         }
         switch event.body {
         case .committeeRegistered(let value): return try wrap(value)

@@ -290,19 +290,20 @@ public final class EventLog {
         let caughtUp = try catchUp(cutTornTail: true)
         let payloads = try make(caughtUp)
         if payloads.isEmpty { return [] }
+        // All records framed into one buffer, sized once.
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(payloads.reduce(0) { $0 + LogFormat.recordOverhead + $1.count })
         var framed: [LogRecord] = []
+        framed.reserveCapacity(payloads.count)
         var hash = headHash
         var sequence = lastSequence + 1
         var offset = validEnd
         for payload in payloads {
             if payload.count > LogFormat.maxPayload { throw LogError.payloadTooLarge(payload.count) }
-            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: payload)
-            framed.append(LogRecord(sequence: sequence, offset: offset, payload: payload, hash: record.hash))
-            bytes += record.bytes
-            hash = record.hash
+            hash = LogFormat.appendRecord(to: &bytes, sequence: sequence, previousHash: hash, payload: payload)
+            framed.append(LogRecord(sequence: sequence, offset: offset, payload: payload, hash: hash))
             sequence += 1
-            offset += record.bytes.count
+            offset = validEnd + bytes.count
         }
         do throws(FileIOError) {
             try io.write(fd, bytes, offset: validEnd, path: path)

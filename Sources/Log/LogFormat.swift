@@ -36,15 +36,40 @@ public enum LogFormat {
 
     /// Frames one record; returns its bytes and its chain hash.
     public static func record(sequence: UInt64, previousHash: [UInt8], payload: [UInt8]) -> (bytes: [UInt8], hash: [UInt8]) {
-        var bytes = recordMagic
-        bytes.reserveCapacity(recordOverhead + payload.count)
-        bytes += le32(UInt32(payload.count))
-        bytes += le64(sequence)
+        var bytes: [UInt8] = []
+        let hash = appendRecord(to: &bytes, sequence: sequence, previousHash: previousHash, payload: payload)
+        return (bytes, hash)
+    }
+
+    /// Frames one record at the end of `bytes` (one buffer for a whole batch, no intermediate
+    /// arrays); returns its chain hash.
+    @discardableResult
+    public static func appendRecord(to bytes: inout [UInt8], sequence: UInt64, previousHash: [UInt8], payload: [UInt8]) -> [UInt8] {
+        let start = bytes.count
+        bytes.reserveCapacity(start + recordOverhead + payload.count)
+        bytes += recordMagic
+        appendLE32(UInt32(payload.count), to: &bytes)
+        var s = sequence
+        for _ in 0..<8 {
+            bytes.append(UInt8(truncatingIfNeeded: s))
+            s >>= 8
+        }
         bytes += previousHash
         bytes += payload
-        let hash = sha256(bytes[...])
-        bytes += le32(CRC32C.checksum(bytes))
-        return (bytes, hash)
+        let end = bytes.count
+        let (hash, crc) = bytes.withUnsafeBytes { raw -> ([UInt8], UInt32) in
+            let framed = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+            return (Array(SHA256.hash(data: framed)), CRC32C.checksum(buffer: framed))
+        }
+        appendLE32(crc, to: &bytes)
+        return hash
+    }
+
+    static func appendLE32(_ v: UInt32, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
     }
 
     public static func sha256(_ bytes: ArraySlice<UInt8>) -> [UInt8] {

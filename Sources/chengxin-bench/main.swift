@@ -168,7 +168,7 @@ func measureAppends(directory: String, count: Int, today: String) throws -> [Str
                                                              date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000), note: "现场调解，双方同意三日内答复")))
         // chengxin: what `Store.append` does around the log (encode, then the durable append).
         var t0 = now()
-        let records = try log.append { _ in [Array(try EventCodec.encode(event))] }
+        let records = try log.append { _ in [try EventCodec.encodeBytes(event)] }
         times["chengxin"]!.append(now() - t0)
         log.discardRecords()
         guard let record = records.first else { throw BenchFailure("append wrote nothing") }
@@ -211,7 +211,7 @@ func measureLatency(directory: String, mode: String, samples: Int, today: String
                                                                text: "延迟测试：另一终端应立即看到这条投诉", amountFen: nil, wants: ["apology"],
                                                                consumerName: nil, consumerPhone: nil, consentToContact: false,
                                                                date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000))))
-        let records = try log.append { _ in [Array(try EventCodec.encode(event))] }
+        let records = try log.append { _ in [try EventCodec.encodeBytes(event)] }
         let acknowledged = wallNanoseconds()
         log.discardRecords()
         guard let sequence = records.last?.sequence else { throw BenchFailure("latency append wrote nothing") }

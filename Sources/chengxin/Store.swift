@@ -95,7 +95,7 @@ final class Store {
         let records = try log.append { caughtUp in
             for record in caughtUp { self.apply(record) }
             let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
-            return try fresh.map { Array(try EventCodec.encode($0)) }
+            return try fresh.map { try EventCodec.encodeBytes($0) }
         }
         for record in records { apply(record) }
         log.discardRecords()
