@@ -26,7 +26,8 @@ public struct Event: Sendable, Equatable {
         let days = Int(floor(Double(seconds) / 86_400))
         let rest = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civilFromDays(days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
+        let p = SimpleDate.padded
+        return p(y, 4) + "-" + p(m, 2) + "-" + p(d, 2) + "T" + p(rest / 3600, 2) + ":" + p(rest % 3600 / 60, 2) + ":" + p(rest % 60, 2) + "Z"
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).

@@ -108,8 +108,18 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
         }
     }
 
+    /// `YYYY-MM-DD`, as `String(format: "%04d-%02d-%02d")` writes it, without the cost of a
+    /// format string (every event's date goes through this when it is encoded).
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        SimpleDate.padded(year, 4) + "-" + SimpleDate.padded(month, 2) + "-" + SimpleDate.padded(day, 2)
+    }
+
+    /// `value` in decimal, zero-padded to `width` characters as printf's `%0Nd` does (a minus sign
+    /// counts towards the width).
+    static func padded(_ value: Int, _ width: Int) -> String {
+        if value < 0 { return "-" + padded(0 - value, width - 1) }
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// Days since 1970-01-01 (negative before it).

@@ -127,3 +127,27 @@ import Testing
         #expect(throws: FastJSONWriter.Unsupported.self) { try FastJSONWriter.encode(WithData()) }
     }
 }
+
+/// Dates and timestamps are formatted by hand on the append path; they must read exactly as the
+/// printf formats they replace.
+@Suite struct DateFormattingTests {
+    @Test func simpleDateDescriptionMatchesPrintf() {
+        // Years from about -220 to 10183: negative, short, four- and five-digit years.
+        for n in stride(from: -800_000, to: 3_000_000, by: 997) {
+            let date = SimpleDate(dayNumber: n)
+            #expect(date.description == String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
+        }
+    }
+
+    @Test func timestampsMatchPrintf() {
+        for seconds in stride(from: -100_000_000.0, to: 5_000_000_000.0, by: 7_777_777.3) {
+            let date = Date(timeIntervalSince1970: seconds)
+            let s = Int64(seconds.rounded(.down))
+            let days = Int(floor(Double(s) / 86_400))
+            let rest = Int(s - Int64(days) * 86_400)
+            let day = SimpleDate(dayNumber: days)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", day.year, day.month, day.day, rest / 3600, rest % 3600 / 60, rest % 60)
+            #expect(Event.timestamp(date) == expected)
+        }
+    }
+}
