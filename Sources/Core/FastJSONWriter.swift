@@ -102,17 +102,24 @@ public enum FastJSONWriter {
 
     /// The node for a value: scalars directly, the types `JSONEncoder` treats specially refused,
     /// anything else through its own `encode(to:)`.
-    static func node<T: Encodable>(for value: T, codingPath: [any CodingKey]) throws -> Node {
+    /// Type checks are metatype comparisons (a pointer compare each), not dynamic casts; the coding
+    /// path is only built for values that get an encoder of their own.
+    static func node<T: Encodable>(for value: T, codingPath: @autoclosure () -> [any CodingKey]) throws -> Node {
         let node = Node()
-        switch value {
-        case let v as String: node.kind = .scalar; node.scalar = stringNode(v)
-        case let v as Int: node.kind = .scalar; node.scalar = Array(String(v).utf8)
-        case let v as UInt64: node.kind = .scalar; node.scalar = Array(String(v).utf8)
-        case let v as Bool: node.kind = .scalar; node.scalar = Array((v ? "true" : "false").utf8)
-        case is Double, is Float, is Date, is Data, is URL, is Decimal:
+        if T.self == String.self, let v = value as? String {
+            node.kind = .scalar
+            node.scalar = stringNode(v)
+        } else if T.self == Int.self, let v = value as? Int {
+            node.kind = .scalar
+            node.scalar = Array(String(v).utf8)
+        } else if T.self == Bool.self, let v = value as? Bool {
+            node.kind = .scalar
+            node.scalar = Array((v ? "true" : "false").utf8)
+        } else if T.self == Double.self || T.self == Float.self || T.self == Date.self || T.self == Data.self
+                    || T.self == URL.self || T.self == Decimal.self {
             throw Unsupported(what: "\(T.self)")
-        default:
-            try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        } else {
+            try value.encode(to: NodeEncoder(node: node, codingPath: codingPath()))
         }
         return node
     }
