@@ -65,7 +65,7 @@ public struct EntryForm: Sendable, Equatable {
                                  line(t("说明", "Reason"), limit: 500),
                              ]))
         case .approvePoints(let target):
-            let entry = market?.contributions.values.joined().first { $0.sequence == target }
+            let entry = market?.contributions.entry(recordedBy: target)
             return EntryForm(purpose: purpose, title: t("审批贡献分", "Approve contribution points"),
                              summary: entry.map { [shopName($0.entry.shop), "\($0.entry.kind.name(model.language)) +\($0.entry.points)  \($0.entry.date)  " + t("登记人 ", "entered by ") + $0.enteredBy,
                                                    t("依据：", "Evidence: ") + $0.entry.evidence] } ?? [],

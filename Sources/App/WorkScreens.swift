@@ -47,12 +47,10 @@ public struct ReviewItem: Sendable, Equatable {
 
     static func pending(_ market: MarketState, _ language: Language) -> [ReviewItem] {
         var items: [ReviewItem] = []
-        for (shop, entries) in market.contributions {
-            let branch = market.merchant(shopNumber: shop)?.branch ?? 0
-            for c in entries where c.approvedBy == nil {
-                items.append(ReviewItem(kind: .points, sequence: c.sequence, shop: shop, branch: branch, date: c.entry.date, by: c.enteredBy,
-                                        text: "\(c.entry.kind.name(language)) +\(c.entry.points)  \(c.entry.evidence)"))
-            }
+        for c in market.contributions.pending {
+            let branch = market.merchant(shopNumber: c.entry.shop)?.branch ?? 0
+            items.append(ReviewItem(kind: .points, sequence: c.sequence, shop: c.entry.shop, branch: branch, date: c.entry.date, by: c.enteredBy,
+                                    text: "\(c.entry.kind.name(language)) +\(c.entry.points)  \(c.entry.evidence)"))
         }
         for (shop, appeals) in market.appeals {
             let branch = market.merchant(shopNumber: shop)?.branch ?? 0

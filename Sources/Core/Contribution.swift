@@ -68,7 +68,7 @@ extension MarketState {
 
     /// Approval must come from a second person, allowed for the shop's branch, of an entry not yet approved.
     public func validateApproval(of target: UInt64, by user: User) throws(LocalizedMessage) {
-        guard let contribution = contributions.values.joined().first(where: { $0.sequence == target }) else {
+        guard let contribution = contributions.entry(recordedBy: target) else {
             throw LocalizedMessage(zh: "第 \(target) 条记录不是贡献分登记", en: "record \(target) is not a contribution entry")
         }
         if contribution.enteredBy == user.name {

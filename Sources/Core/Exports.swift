@@ -176,7 +176,7 @@ public struct ExportJob: Sendable {
         case .inspections:
             columns = Exports.inspectionColumns
             var list: [(Sequenced<Inspection>, Merchant?, [Rectification])] = []
-            for (shop, inspections) in market.inspections {
+            for (shop, inspections) in market.inspections.byShop {
                 let ordered = inspections.sorted { ($0.value.date, $0.sequence) < ($1.value.date, $1.sequence) }
                 let rectifications = RatingEngine.deriveRectifications(ordered, state: market)
                 let merchant = market.merchant(shopNumber: shop)

@@ -9,7 +9,7 @@ public enum Severity: String, Sendable, Codable, BilingualChoice {
 
 /// The result of one checklist item at one inspection.
 public struct ItemOutcome: Sendable, Codable, Equatable {
-    public enum Result: String, Sendable, Codable {
+    public enum Result: String, Sendable, Codable, CaseIterable {
         case pass, fail, notApplicable = "na"
     }
 

@@ -11,43 +11,44 @@ public struct Sequenced<Value: Sendable & Codable & Equatable>: Sendable, Codabl
 }
 
 /// The read model folded from events: the screens and the CLI ask it their questions.
-public struct MarketState: Sendable, Equatable, Codable {
+public struct MarketState: Sendable, Equatable {
     /// Bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let snapshotVersion = 1
+    public static let snapshotVersion = 2
 
-    public private(set) var committee: Committee?
-    public private(set) var branches: [Branch] = []
-    public private(set) var merchants: [Merchant] = []
-    public private(set) var rules: RatingRules?
+    public internal(set) var committee: Committee?
+    public internal(set) var branches: [Branch] = []
+    public internal(set) var merchants: [Merchant] = []
+    public internal(set) var rules: RatingRules?
     /// Every version of the rules, with the sequence number that published it, in log order.
-    public private(set) var ruleVersions: [Sequenced<RatingRules>] = []
-    public private(set) var users: [String: User] = [:]
+    public internal(set) var ruleVersions: [Sequenced<RatingRules>] = []
+    public internal(set) var users: [String: User] = [:]
+    /// Inspections, complaint cases and contribution points, compactly (CompactHistory.swift).
+    var history = CompactHistory()
     /// Inspections per shop, in log order.
-    public private(set) var inspections: [String: [Sequenced<Inspection>]] = [:]
-    public private(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
+    public var inspections: InspectionsView { InspectionsView(history: history) }
+    public internal(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
     /// Contribution entries per shop, approved or not.
-    public private(set) var contributions: [String: [Contribution]] = [:]
-    private var contributionShop: [UInt64: String] = [:]
+    public var contributions: ContributionsView { ContributionsView(history: history) }
     /// Complaint cases by receipt code.
-    public private(set) var complaints: [String: ComplaintCase] = [:]
-    public private(set) var ratingsPublished: [Int: Sequenced<RatingsPublished>] = [:]
-    public private(set) var appeals: [String: [Appeal]] = [:]
+    public var complaints: ComplaintsView { ComplaintsView(history: history) }
+    public internal(set) var ratingsPublished: [Int: Sequenced<RatingsPublished>] = [:]
+    public internal(set) var appeals: [String: [Appeal]] = [:]
     /// The latest reply per shop and year.
-    public private(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
-    public private(set) var conduct: Sequenced<CodeOfConduct>?
+    public internal(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
+    public internal(set) var conduct: Sequenced<CodeOfConduct>?
     /// Confirmed complaint deductions by receipt.
-    public private(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
-    public private(set) var checklist: ChecklistPublished?
-    public private(set) var calendar = WorkingCalendar(entries: [], years: [:])
-    public private(set) var eventCount = 0
-    public private(set) var idempotencyKeys: Set<String> = []
-    private var merchantPosition: [String: Int] = [:]
+    public internal(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
+    public internal(set) var checklist: ChecklistPublished?
+    public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
+    public internal(set) var eventCount = 0
+    public internal(set) var idempotencyKeys = KeyHashSet()
+    var merchantPosition: [String: Int] = [:]
     /// Which shop each merchant registration or correction (by sequence number) is about.
-    private var merchantRecords: [UInt64: String] = [:]
+    var merchantRecords: [UInt64: String] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
-    public private(set) var amendments: [UInt64: Amendment] = [:]
+    public internal(set) var amendments: [UInt64: Amendment] = [:]
     /// Shops whose registration was withdrawn: kept for the record, not listed.
-    public private(set) var withdrawnMerchants: [Merchant] = []
+    public internal(set) var withdrawnMerchants: [Merchant] = []
 
     /// What happened to an earlier event: withdrawn or corrected, by whom, when, why.
     public struct Amendment: Sendable, Codable, Equatable {
@@ -118,26 +119,16 @@ public struct MarketState: Sendable, Equatable, Codable {
         case .userRegistered(let value):
             users[value.name] = value
         case .inspectionRecorded(let value):
-            inspections[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+            history.addInspection(value, sequence: sequence)
         case .vetoConfirmed(let value):
             vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
         case .complaintFiled(let value):
-            guard complaints[value.receipt] == nil else { break }
-            complaints[value.receipt] = ComplaintCase(
-                filed: value, filedSequence: sequence, state: .filed, acceptedOn: nil, handler: nil,
-                history: [.init(sequence: sequence, actor: event.actor, date: value.date, action: nil, state: .filed, note: nil)], duplicateOf: nil)
+            history.fileComplaint(value, sequence: sequence, actor: event.actor)
         case .complaintStep(let step):
             // Steps the workflow forbids are kept in the log but change nothing.
-            guard var complaint = complaints[step.receipt], let next = step.action.next(from: complaint.state) else { break }
-            complaint.state = next
-            if step.action == .accept { complaint.acceptedOn = step.date }
-            if complaint.handler == nil, step.action != .close { complaint.handler = event.actor }
-            complaint.history.append(.init(sequence: sequence, actor: event.actor, date: step.date, action: step.action, state: next, note: step.note))
-            complaints[step.receipt] = complaint
+            history.applyStep(step, sequence: sequence, actor: event.actor)
         case .complaintLinked(let value):
-            if complaints[value.receipt] != nil, complaints[value.duplicateOf] != nil, value.receipt != value.duplicateOf {
-                complaints[value.receipt]?.duplicateOf = value.duplicateOf
-            }
+            history.link(value)
         case .ratingsPublished(let value):
             ratingsPublished[value.year] = Sequenced(sequence: sequence, value: value)
         case .appealFiled(let value):
@@ -154,19 +145,13 @@ public struct MarketState: Sendable, Equatable, Codable {
         case .conductPublished(let value):
             conduct = Sequenced(sequence: sequence, value: value)
         case .complaintDeductionConfirmed(let value):
-            if complaintDeductions[value.receipt] == nil, complaints[value.receipt]?.filed.shop != nil {
+            if complaintDeductions[value.receipt] == nil, complaints.shopAndIntegrity(value.receipt)?.shop != nil {
                 complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)
             }
         case .contributionRecorded(let value):
-            contributions[value.shop, default: []].append(Contribution(sequence: sequence, enteredBy: event.actor, entry: value))
-            contributionShop[sequence] = value.shop
+            history.addContribution(value, sequence: sequence, actor: event.actor)
         case .contributionApproved(let value):
-            // An approval counts only from a second person, once.
-            guard let shop = contributionShop[value.target],
-                  let i = contributions[shop]?.firstIndex(where: { $0.sequence == value.target }),
-                  let entry = contributions[shop]?[i], entry.approvedBy == nil, entry.enteredBy != event.actor else { break }
-            contributions[shop]?[i].approvedBy = event.actor
-            contributions[shop]?[i].approvalSequence = sequence
+            history.approve(value, sequence: sequence, actor: event.actor)
         case .checklistPublished(let value):
             checklist = value
         case .calendarPublished(let value):

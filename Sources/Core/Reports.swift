@@ -371,7 +371,7 @@ public struct MonthlyFigures: Sendable {
         var count = 0, shops = Set<String>(), failed = 0, opened = 0, closed = 0, overdue = 0
         var openByShop: [String: Int] = [:]
         var inspectionsByShop: [String: Int] = [:]
-        for (shop, list) in market.inspections {
+        for (shop, list) in market.inspections.byShop {
             let ordered = list.sorted { ($0.value.date, $0.sequence) < ($1.value.date, $1.sequence) }
             for i in ordered where month.contains(i.value.date) && i.value.date <= asOf {
                 count += 1

@@ -29,7 +29,7 @@ struct DemoTests {
         #expect(state.merchants.contains { if case .rated(_, _, true) = state.rating(of: $0, today: today) { return true } else { return false } })
         #expect(state.appeals.values.joined().contains { $0.decision != nil })
         #expect(state.merchants.contains { state.isUnderReview($0.shopNumber, year: 2026) })
-        #expect(state.contributions.values.joined().contains { $0.approvedBy == nil }, "some points await approval")
+        #expect(state.contributions.all.contains { $0.approvedBy == nil }, "some points await approval")
         #expect(!state.amendments.isEmpty && !state.replies.isEmpty)
         #expect(state.users.count == DemoHistory.users.count)
         #expect(state.branchFigures(today: today).allSatisfy { $0.inspectionCoverage == 1.0 })

@@ -67,7 +67,7 @@ struct ExportTests {
             let table = try CSVTable.parse(String(decoding: bytes, as: UTF8.self))
             #expect(table.header.first == ["merchants": "店铺号", "complaints": "受理编号", "inspections": "记录号"][kind.rawValue])
             #expect(table.rows.allSatisfy { $0.fields.count == table.header.count }, "\(kind)")
-            let expected = kind == .merchants ? market.merchants.count : kind == .complaints ? market.complaints.count : market.inspections.values.joined().count
+            let expected = kind == .merchants ? market.merchants.count : kind == .complaints ? market.complaints.count : market.inspections.count
             #expect(table.rows.count == expected, "\(kind)")
         }
         let plain = Exports.render(.merchants, market: market, today: today, options: ExportOptions(format: .csv))
@@ -264,7 +264,7 @@ struct ReportTests {
         #expect(f.complaintsFiled == filed.count && f.complaintsFiled > 0)
         #expect(f.byIntegrity.map(\.1).reduce(0, +) == filed.count)
         #expect(f.byState.map(\.1).reduce(0, +) == filed.count)
-        let inspections = market.inspections.values.joined().filter { month.contains($0.value.date) }
+        let inspections = market.inspections.all.filter { month.contains($0.value.date) }
         #expect(f.inspections == inspections.count && f.inspections > 0)
         #expect(f.itemsFailed == inspections.reduce(0) { $0 + $1.value.failures.count })
         #expect(f.branches.map(\.inspections).reduce(0, +) == f.inspections)

@@ -1,0 +1,551 @@
+/// The bulk of the market's history — inspections, complaint cases with their steps, contribution
+/// points — kept compactly: rows of plain numbers, identifiers interned once in a symbol table,
+/// free text in one UTF-8 arena. A million events take tens of megabytes instead of hundreds, the
+/// snapshot writes and reads these arrays as they are (docs/log-format.md, "Snapshots"), and the
+/// ratings walk the rows without building a Swift value per event. Values (`Inspection`,
+/// `ComplaintCase`, `Contribution`) are built on demand, exactly as they were recorded.
+
+/// Identifiers (shop numbers, user names, checklist items, codes), each kept once.
+public struct SymbolTable: Sendable, Equatable {
+    public private(set) var names: [String] = []
+    private var ids: [String: UInt32] = [:]
+
+    /// "No symbol" (an optional left empty).
+    public static let none = UInt32.max
+
+    public init() {}
+
+    init(names: [String]) {
+        self.names = names
+        ids.reserveCapacity(names.count)
+        for (i, name) in names.enumerated() where ids[name] == nil { ids[name] = UInt32(i) }
+    }
+
+    public mutating func id(_ name: String) -> UInt32 {
+        if let id = ids[name] { return id }
+        let id = UInt32(names.count)
+        names.append(name)
+        ids[name] = id
+        return id
+    }
+
+    mutating func id(_ name: String?) -> UInt32 { name.map { id($0) } ?? Self.none }
+
+    public func existing(_ name: String) -> UInt32? { ids[name] }
+
+    public subscript(id: UInt32) -> String { id == Self.none || Int(id) >= names.count ? "" : names[Int(id)] }
+
+    func optional(_ id: UInt32) -> String? { id == Self.none ? nil : self[id] }
+}
+
+/// Where a text lies in the arena; `length == UInt32.max` is "no text".
+struct TextRef: Sendable, Equatable {
+    var offset: UInt32
+    var length: UInt32
+    static let none = TextRef(offset: 0, length: .max)
+}
+
+/// Free text, one UTF-8 byte array. Holds up to 4 GiB of text (some 40 million complaints).
+struct TextArena: Sendable, Equatable {
+    var bytes: [UInt8] = []
+
+    mutating func add(_ text: String?) -> TextRef {
+        guard let text else { return .none }
+        let offset = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        precondition(bytes.count < Int(UInt32.max), "the text arena is limited to 4 GiB")
+        return TextRef(offset: UInt32(offset), length: UInt32(bytes.count - offset))
+    }
+
+    func string(_ ref: TextRef) -> String? {
+        guard ref.length != .max else { return nil }
+        let start = Int(ref.offset), end = start + Int(ref.length)
+        guard start >= 0, end <= bytes.count else { return "" }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    }
+}
+
+/// Lists of symbols that repeat (a checklist's items in order, a complaint's wishes), each kept once.
+struct SymbolLists: Sendable, Equatable {
+    var lists: [[UInt32]] = []
+    private var ids: [[UInt32]: UInt32] = [:]
+
+    init() {}
+
+    init(lists: [[UInt32]]) {
+        self.lists = lists
+        for (i, list) in lists.enumerated() where ids[list] == nil { ids[list] = UInt32(i) }
+    }
+
+    mutating func id(_ list: [UInt32]) -> UInt32 {
+        if let id = ids[list] { return id }
+        let id = UInt32(lists.count)
+        lists.append(list)
+        ids[list] = id
+        return id
+    }
+
+    subscript(id: UInt32) -> [UInt32] { Int(id) < lists.count ? lists[Int(id)] : [] }
+}
+
+/// Enumerations stored as their position among all cases.
+extension CaseIterable where Self: Equatable {
+    var code: UInt8 { UInt8(Self.allCases.distance(from: Self.allCases.startIndex, to: Self.allCases.firstIndex(of: self) ?? Self.allCases.startIndex)) }
+
+    static func decode(_ code: UInt8) -> Self? {
+        guard Int(code) < Self.allCases.count else { return nil }
+        return Self.allCases[Self.allCases.index(Self.allCases.startIndex, offsetBy: Int(code))]
+    }
+}
+
+/// The idempotency keys seen so far, as 128-bit FNV-1a hashes in an open-addressing table (a
+/// million keys in 16–32 MB, saved and loaded with the snapshot as one array, no rebuilding).
+public struct KeyHashSet: Sendable, Equatable {
+    /// Slots; 0 is empty (a hash of 0 is stored as 1).
+    private(set) var slots: [UInt128]
+    public private(set) var count: Int
+
+    public init() {
+        slots = Array(repeating: 0, count: 1024)
+        count = 0
+    }
+
+    init(slots: [UInt128], count: Int) {
+        self.slots = slots
+        self.count = count
+    }
+
+    static func hash(_ key: String) -> UInt128 {
+        // FNV-1a, 128 bits (offset basis and prime from the FNV specification).
+        var h: UInt128 = 0x6c62272e07bb014262b821756295c58d
+        let prime: UInt128 = (1 << 88) | 0x13b
+        for byte in key.utf8 {
+            h ^= UInt128(byte)
+            h = h &* prime
+        }
+        return h == 0 ? 1 : h
+    }
+
+    public func contains(_ key: String) -> Bool {
+        let h = Self.hash(key)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            if slots[i] == h { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
+    public mutating func insert(_ key: String) {
+        insert(hash: Self.hash(key))
+    }
+
+    private mutating func insert(hash h: UInt128) {
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            if slots[i] == h { return }
+            i = (i + 1) & mask
+        }
+        slots[i] = h
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: 0, count: old.count * 2)
+        count = 0
+        for h in old where h != 0 { insert(hash: h) }
+    }
+}
+
+/// The compact history. `MarketState` owns one and folds events into it.
+public struct CompactHistory: Sendable, Equatable {
+    var symbols = SymbolTable()
+    var text = TextArena()
+    var lists = SymbolLists()
+
+    struct InspectionRow: Sendable, Equatable {
+        var sequence: UInt64
+        var day: Int32
+        var shop: UInt32
+        var inspector: UInt32
+        var checklistVersion: Int64
+        /// The items in order (a symbol list); every item passed unless an exception says otherwise.
+        var items: UInt32
+        var firstException: UInt32
+        var exceptionCount: UInt32
+    }
+
+    /// An outcome other than a plain pass (a failure, not applicable, or a pass with a note).
+    struct OutcomeException: Sendable, Equatable {
+        var position: UInt32
+        var result: UInt8
+        /// 0 none, else Severity code + 1.
+        var severity: UInt8
+        var note: TextRef
+    }
+
+    var inspections: [InspectionRow] = []
+    var exceptions: [OutcomeException] = []
+    /// Row numbers of each shop's inspections, in log order (rebuilt when a snapshot is read).
+    var inspectionsByShop: [UInt32: [UInt32]] = [:]
+
+    struct CaseRow: Sendable, Equatable {
+        var receipt: TextRef
+        var shop: UInt32
+        var category: UInt32
+        var integrity: UInt8
+        var text: TextRef
+        var amountFen: Int64
+        var hasAmount: Bool
+        var wants: UInt32
+        var consumerName: TextRef
+        var consumerPhone: TextRef
+        var consent: Bool
+        var day: Int32
+        var filedSequence: UInt64
+        var filer: UInt32
+        var state: UInt8
+        /// Int32.min: not accepted.
+        var acceptedOn: Int32
+        var handler: UInt32
+        /// The latest step (an index into `steps`), UInt32.max before any.
+        var lastStep: UInt32
+        /// The case this one duplicates (a row number), UInt32.max if none.
+        var duplicateOf: UInt32
+    }
+
+    struct StepRow: Sendable, Equatable {
+        var sequence: UInt64
+        var actor: UInt32
+        var day: Int32
+        /// 0 accept, 1 reject, 2 mediate, 3 resolve, 4 forward, 5 terminate, 6 follow-up, 7 close.
+        var action: UInt8
+        /// The reason, department or satisfaction (a symbol).
+        var detail: UInt32
+        /// A resolution's outcome.
+        var outcome: TextRef
+        var amountFen: Int64
+        var hasAmount: Bool
+        var state: UInt8
+        var note: TextRef
+        /// The case's step before this one, UInt32.max if none.
+        var previous: UInt32
+    }
+
+    var cases: [CaseRow] = []
+    var steps: [StepRow] = []
+    /// Row number by receipt, and each shop's cases in log order (rebuilt when a snapshot is read).
+    var caseByReceipt: [String: UInt32] = [:]
+    var casesByShop: [UInt32: [UInt32]] = [:]
+
+    struct ContributionRow: Sendable, Equatable {
+        var sequence: UInt64
+        var enteredBy: UInt32
+        var shop: UInt32
+        var kind: UInt8
+        var points: Int64
+        var day: Int32
+        var evidence: TextRef
+        var approvedBy: UInt32
+        /// 0 while not approved (sequence numbers start at 1).
+        var approvalSequence: UInt64
+    }
+
+    var contributions: [ContributionRow] = []
+    var contributionsByShop: [UInt32: [UInt32]] = [:]
+    var contributionBySequence: [UInt64: UInt32] = [:]
+
+    init() {}
+
+    /// Rebuilds the lookup tables from the rows (after a snapshot is read).
+    mutating func rebuildIndexes() {
+        inspectionsByShop = [:]
+        for (i, row) in inspections.enumerated() { inspectionsByShop[row.shop, default: []].append(UInt32(i)) }
+        caseByReceipt = [:]
+        caseByReceipt.reserveCapacity(cases.count)
+        casesByShop = [:]
+        for (i, row) in cases.enumerated() {
+            caseByReceipt[text.string(row.receipt) ?? ""] = UInt32(i)
+            if row.shop != SymbolTable.none { casesByShop[row.shop, default: []].append(UInt32(i)) }
+        }
+        contributionsByShop = [:]
+        contributionBySequence = [:]
+        contributionBySequence.reserveCapacity(contributions.count)
+        for (i, row) in contributions.enumerated() {
+            contributionsByShop[row.shop, default: []].append(UInt32(i))
+            contributionBySequence[row.sequence] = UInt32(i)
+        }
+    }
+
+    // MARK: Inspections
+
+    mutating func addInspection(_ value: Inspection, sequence: UInt64) {
+        let first = UInt32(exceptions.count)
+        var items: [UInt32] = []
+        items.reserveCapacity(value.outcomes.count)
+        for (position, outcome) in value.outcomes.enumerated() {
+            items.append(symbols.id(outcome.item))
+            if outcome.result != .pass || outcome.severity != nil || outcome.note != nil {
+                exceptions.append(OutcomeException(position: UInt32(position), result: outcome.result.code,
+                                                   severity: outcome.severity.map { $0.code + 1 } ?? 0, note: text.add(outcome.note)))
+            }
+        }
+        let shop = symbols.id(value.shop)
+        inspectionsByShop[shop, default: []].append(UInt32(inspections.count))
+        inspections.append(InspectionRow(sequence: sequence, day: Int32(value.date.dayNumber), shop: shop, inspector: symbols.id(value.inspector),
+                                         checklistVersion: Int64(value.checklistVersion), items: lists.id(items),
+                                         firstException: first, exceptionCount: UInt32(exceptions.count) - first))
+    }
+
+    func inspection(_ i: UInt32) -> Sequenced<Inspection> {
+        let row = inspections[Int(i)]
+        var outcomes = lists[row.items].map { ItemOutcome(item: symbols[$0], result: .pass) }
+        for e in exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)] where Int(e.position) < outcomes.count {
+            outcomes[Int(e.position)].result = ItemOutcome.Result.decode(e.result) ?? .pass
+            outcomes[Int(e.position)].severity = e.severity == 0 ? nil : Severity.decode(e.severity - 1)
+            outcomes[Int(e.position)].note = text.string(e.note)
+        }
+        return Sequenced(sequence: row.sequence, value: Inspection(shop: symbols[row.shop], date: SimpleDate(dayNumber: Int(row.day)),
+                                                                  inspector: symbols[row.inspector], checklistVersion: Int(row.checklistVersion), outcomes: outcomes))
+    }
+
+    /// Calls `body` with each outcome of an inspection: item symbol, result, severity.
+    func forEachOutcome(of i: UInt32, _ body: (UInt32, ItemOutcome.Result, Severity?) -> Void) {
+        let row = inspections[Int(i)]
+        let items = lists[row.items]
+        let exceptions = self.exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)]
+        var next = exceptions.startIndex
+        for (position, item) in items.enumerated() {
+            if next < exceptions.endIndex, Int(exceptions[next].position) == position {
+                let e = exceptions[next]
+                body(item, ItemOutcome.Result.decode(e.result) ?? .pass, e.severity == 0 ? nil : Severity.decode(e.severity - 1))
+                next += 1
+            } else {
+                body(item, .pass, nil)
+            }
+        }
+    }
+
+    // MARK: Complaints
+
+    mutating func fileComplaint(_ value: ComplaintFiled, sequence: UInt64, actor: String) {
+        guard caseByReceipt[value.receipt] == nil else { return }
+        let row = UInt32(cases.count)
+        let shop = symbols.id(value.shop)
+        cases.append(CaseRow(receipt: text.add(value.receipt), shop: shop, category: symbols.id(value.category), integrity: value.integrity.code,
+                             text: text.add(value.text), amountFen: Int64(value.amountFen ?? 0), hasAmount: value.amountFen != nil,
+                             wants: lists.id(value.wants.map { symbols.id($0) }), consumerName: text.add(value.consumerName),
+                             consumerPhone: text.add(value.consumerPhone), consent: value.consentToContact, day: Int32(value.date.dayNumber),
+                             filedSequence: sequence, filer: symbols.id(actor), state: ComplaintState.filed.code, acceptedOn: .min,
+                             handler: SymbolTable.none, lastStep: .max, duplicateOf: .max))
+        caseByReceipt[value.receipt] = row
+        if shop != SymbolTable.none { casesByShop[shop, default: []].append(row) }
+    }
+
+    /// Applies a step the workflow allows; others change nothing.
+    mutating func applyStep(_ step: ComplaintStep, sequence: UInt64, actor: String) {
+        guard let i = caseByReceipt[step.receipt].map(Int.init), let current = ComplaintState.decode(cases[i].state),
+              let next = step.action.next(from: current) else { return }
+        var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil, code: UInt8
+        switch step.action {
+        case .accept: code = 0
+        case .reject(let reason): code = 1; detail = symbols.id(reason)
+        case .mediate: code = 2
+        case .resolve(let text, let fen): code = 3; outcome = self.text.add(text); amount = fen
+        case .forward(let department): code = 4; detail = symbols.id(department)
+        case .terminate(let reason): code = 5; detail = symbols.id(reason)
+        case .followUp(let satisfaction): code = 6; detail = symbols.id(satisfaction.rawValue)
+        case .close: code = 7
+        }
+        let actorID = symbols.id(actor)
+        steps.append(StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: code, detail: detail, outcome: outcome,
+                             amountFen: Int64(amount ?? 0), hasAmount: amount != nil, state: next.code, note: text.add(step.note), previous: cases[i].lastStep))
+        cases[i].lastStep = UInt32(steps.count - 1)
+        cases[i].state = next.code
+        if step.action == .accept { cases[i].acceptedOn = Int32(step.date.dayNumber) }
+        if cases[i].handler == SymbolTable.none, step.action != .close { cases[i].handler = actorID }
+    }
+
+    mutating func link(_ value: ComplaintLinked) {
+        guard let i = caseByReceipt[value.receipt], let target = caseByReceipt[value.duplicateOf], i != target else { return }
+        cases[Int(i)].duplicateOf = target
+    }
+
+    func action(of step: StepRow) -> ComplaintAction {
+        let detail = symbols[step.detail]
+        switch step.action {
+        case 0: return .accept
+        case 1: return .reject(reason: detail)
+        case 2: return .mediate
+        case 3: return .resolve(outcome: text.string(step.outcome) ?? "", amountFen: step.hasAmount ? Int(step.amountFen) : nil)
+        case 4: return .forward(department: detail)
+        case 5: return .terminate(reason: detail)
+        case 6: return .followUp(satisfaction: ComplaintAction.Satisfaction(rawValue: detail) ?? .partly)
+        default: return .close
+        }
+    }
+
+    func filed(_ row: CaseRow) -> ComplaintFiled {
+        ComplaintFiled(receipt: text.string(row.receipt) ?? "", shop: symbols.optional(row.shop), category: symbols[row.category],
+                       integrity: Integrity.decode(row.integrity) ?? .consumer, text: text.string(row.text) ?? "",
+                       amountFen: row.hasAmount ? Int(row.amountFen) : nil, wants: lists[row.wants].map { symbols[$0] },
+                       consumerName: text.string(row.consumerName), consumerPhone: text.string(row.consumerPhone),
+                       consentToContact: row.consent, date: SimpleDate(dayNumber: Int(row.day)))
+    }
+
+    func complaint(_ i: UInt32) -> ComplaintCase {
+        let row = cases[Int(i)]
+        let filed = filed(row)
+        var later: [ComplaintCase.HistoryEntry] = []
+        var s = row.lastStep
+        while s != .max, Int(s) < steps.count {
+            let step = steps[Int(s)]
+            later.append(.init(sequence: step.sequence, actor: symbols[step.actor], date: SimpleDate(dayNumber: Int(step.day)), action: action(of: step),
+                               state: ComplaintState.decode(step.state) ?? .filed, note: text.string(step.note)))
+            s = step.previous
+        }
+        let history = [ComplaintCase.HistoryEntry(sequence: row.filedSequence, actor: symbols[row.filer], date: filed.date, action: nil, state: .filed, note: nil)]
+            + later.reversed()
+        return ComplaintCase(filed: filed, filedSequence: row.filedSequence, state: ComplaintState.decode(row.state) ?? .filed,
+                             acceptedOn: row.acceptedOn == .min ? nil : SimpleDate(dayNumber: Int(row.acceptedOn)), handler: symbols.optional(row.handler),
+                             history: history, duplicateOf: row.duplicateOf == .max ? nil : text.string(cases[Int(row.duplicateOf)].receipt))
+    }
+
+    // MARK: Contributions
+
+    mutating func addContribution(_ value: ContributionRecorded, sequence: UInt64, actor: String) {
+        let shop = symbols.id(value.shop)
+        let row = UInt32(contributions.count)
+        contributions.append(ContributionRow(sequence: sequence, enteredBy: symbols.id(actor), shop: shop, kind: value.kind.code, points: Int64(value.points),
+                                             day: Int32(value.date.dayNumber), evidence: text.add(value.evidence), approvedBy: SymbolTable.none, approvalSequence: 0))
+        contributionsByShop[shop, default: []].append(row)
+        contributionBySequence[sequence] = row
+    }
+
+    /// An approval counts only from a second person, once.
+    mutating func approve(_ value: ContributionApproved, sequence: UInt64, actor: String) {
+        guard let i = contributionBySequence[value.target].map(Int.init), contributions[i].approvedBy == SymbolTable.none,
+              symbols[contributions[i].enteredBy] != actor else { return }
+        contributions[i].approvedBy = symbols.id(actor)
+        contributions[i].approvalSequence = sequence
+    }
+
+    func contribution(_ i: UInt32) -> Contribution {
+        let row = contributions[Int(i)]
+        return Contribution(sequence: row.sequence, enteredBy: symbols[row.enteredBy],
+                            entry: ContributionRecorded(shop: symbols[row.shop], kind: ContributionKind.decode(row.kind) ?? .service, points: Int(row.points),
+                                                        date: SimpleDate(dayNumber: Int(row.day)), evidence: text.string(row.evidence) ?? ""),
+                            approvedBy: symbols.optional(row.approvedBy), approvalSequence: row.approvalSequence == 0 ? nil : row.approvalSequence)
+    }
+}
+
+// MARK: Views of the history, as values
+
+/// Inspections, built on demand from the compact rows.
+public struct InspectionsView: Sendable {
+    let history: CompactHistory
+
+    /// A shop's inspections in log order, nil if it has none.
+    public subscript(shop: String) -> [Sequenced<Inspection>]? {
+        guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id], !rows.isEmpty else { return nil }
+        return rows.map { history.inspection($0) }
+    }
+
+    /// Every inspection, in log order.
+    public var all: [Sequenced<Inspection>] { history.inspections.indices.map { history.inspection(UInt32($0)) } }
+
+    public var count: Int { history.inspections.count }
+
+    /// Each shop with its inspections in log order.
+    public var byShop: [(shop: String, list: [Sequenced<Inspection>])] {
+        history.inspectionsByShop.map { (history.symbols[$0.key], $0.value.map { history.inspection($0) }) }
+    }
+
+    /// The date of a shop's latest inspection.
+    public func latestDate(of shop: String) -> SimpleDate? {
+        guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id] else { return nil }
+        return rows.map { history.inspections[Int($0)].day }.max().map { SimpleDate(dayNumber: Int($0)) }
+    }
+
+    /// The number of a shop's inspections.
+    public func count(of shop: String) -> Int {
+        history.symbols.existing(shop).flatMap { history.inspectionsByShop[$0]?.count } ?? 0
+    }
+}
+
+/// Complaint cases, built on demand from the compact rows.
+public struct ComplaintsView: Sendable {
+    let history: CompactHistory
+
+    public subscript(receipt: String) -> ComplaintCase? {
+        history.caseByReceipt[receipt].map { history.complaint($0) }
+    }
+
+    public func contains(_ receipt: String) -> Bool { history.caseByReceipt[receipt] != nil }
+
+    /// Every case, in the order filed.
+    public var values: [ComplaintCase] { history.cases.indices.map { history.complaint(UInt32($0)) } }
+
+    public var count: Int { history.cases.count }
+
+    /// A shop's cases, in the order filed.
+    public func of(shop: String) -> [ComplaintCase] {
+        guard let id = history.symbols.existing(shop) else { return [] }
+        return (history.casesByShop[id] ?? []).map { history.complaint($0) }
+    }
+
+    /// The cases whose state and filing date pass `include` (decided on the compact rows, so that
+    /// only the cases kept are built).
+    public func filter(_ include: (_ state: ComplaintState, _ filedOn: SimpleDate) -> Bool) -> [ComplaintCase] {
+        var result: [ComplaintCase] = []
+        for (i, row) in history.cases.enumerated() {
+            if include(ComplaintState.decode(row.state) ?? .filed, SimpleDate(dayNumber: Int(row.day))) { result.append(history.complaint(UInt32(i))) }
+        }
+        return result
+    }
+
+    /// The shop and integrity of each open case with a shop (for counting, without building the cases).
+    public var openByShop: [String: [Integrity]] {
+        var result: [String: [Integrity]] = [:]
+        for row in history.cases where row.shop != SymbolTable.none {
+            guard let state = ComplaintState.decode(row.state), state.isOpen else { continue }
+            result[history.symbols[row.shop], default: []].append(Integrity.decode(row.integrity) ?? .consumer)
+        }
+        return result
+    }
+
+    /// The shop and integrity of a case, without building it.
+    public func shopAndIntegrity(_ receipt: String) -> (shop: String?, integrity: Integrity)? {
+        guard let i = history.caseByReceipt[receipt] else { return nil }
+        let row = history.cases[Int(i)]
+        return (history.symbols.optional(row.shop), Integrity.decode(row.integrity) ?? .consumer)
+    }
+}
+
+/// Contribution entries, built on demand from the compact rows.
+public struct ContributionsView: Sendable {
+    let history: CompactHistory
+
+    /// A shop's entries in log order, approved or not; nil if it has none.
+    public subscript(shop: String) -> [Contribution]? {
+        guard let id = history.symbols.existing(shop), let rows = history.contributionsByShop[id], !rows.isEmpty else { return nil }
+        return rows.map { history.contribution($0) }
+    }
+
+    /// The entry recorded by the event `sequence`.
+    public func entry(recordedBy sequence: UInt64) -> Contribution? {
+        history.contributionBySequence[sequence].map { history.contribution($0) }
+    }
+
+    /// Every entry, in log order.
+    public var all: [Contribution] { history.contributions.indices.map { history.contribution(UInt32($0)) } }
+
+    /// Entries waiting for approval, in log order.
+    public var pending: [Contribution] {
+        history.contributions.indices.filter { history.contributions[$0].approvedBy == SymbolTable.none }.map { history.contribution(UInt32($0)) }
+    }
+}
