@@ -89,7 +89,9 @@ public struct DashboardModel: Sendable, Equatable {
     /// What the filters and numeric sorts need per merchant, computed with the rows.
     private var facts: [MerchantFacts] = []
     /// Every inspection with its open rectifications, computed when the market changes.
-    public private(set) var inspectionRows: [InspectionRow] = []
+    var inspectionIndex = InspectionIndex()
+    /// The overview's and the branches tab's figures, computed when the market changes.
+    var overview: OverviewFigures?
     /// Points to approve and appeals to decide, computed when the market changes.
     public private(set) var reviewItems: [ReviewItem] = []
     public var inspectionPosition = ListPosition()
@@ -171,14 +173,16 @@ public struct DashboardModel: Sendable, Equatable {
             }
             facts = MerchantFacts.all(market, results: results)
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
-            inspectionRows = InspectionRow.all(market, results: results, today: today)
+            inspectionIndex = InspectionIndex(market, results: results, today: today)
             reviewItems = ReviewItem.pending(market, language)
             queueCache = ComplaintQueueCache(self)
+            overview = OverviewFigures(market, facts: facts, today: today)
         } else {
             reviewItems = []
+            overview = nil
             rowCache = []
             facts = []
-            inspectionRows = []
+            inspectionIndex = InspectionIndex()
         }
         applyFilter(filter)
     }
@@ -319,6 +323,8 @@ public enum DashboardMessage: Sendable, Equatable {
     case resized(Size)
     /// The data directory was created or the log grew: the new state to show.
     case marketChanged(MarketState, logSummary: String)
+    /// The log's state changed (a background check finished): the status bar's new line.
+    case logSummaryChanged(String)
     case failed(String)
     /// The event history, newest first, with the chain's state.
     case auditLoaded([AuditRow], chain: String)
@@ -483,9 +489,9 @@ public enum Dashboard {
             let rules = market.rules(on: model.today)?.value
             all = market.complaintQueue(today: model.today).filter { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
         case .thisMonth(let integrity):
-            all = market.complaints.values.filter {
-                $0.filed.integrity == integrity && $0.filed.date.year == model.today.year && $0.filed.date.month == model.today.month
-            }.sorted { $0.filedSequence > $1.filedSequence }
+            all = market.complaints.summaries.filter {
+                $0.integrity == integrity && $0.filedOn.year == model.today.year && $0.filedOn.month == model.today.month
+            }.sorted { $0.filedSequence > $1.filedSequence }.map { market.complaints.complaint($0) }
         }
         guard case .secretary(let branch)? = model.user?.role else { return all }
         return all.filter { c in c.filed.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == branch }
@@ -531,6 +537,9 @@ public enum Dashboard {
             model.logSummary = summary
             model.rebuildIndex()
             model.position.keepVisible(count: model.shown.count, visibleRows: visibleRows(model))
+            return []
+        case .logSummaryChanged(let summary):
+            model.logSummary = summary
             return []
         case .failed(let text):
             model.notice = text
@@ -1008,10 +1017,7 @@ public struct MerchantFacts: Sendable, Equatable {
 
     /// The facts of every merchant, in the market's order, from their ratings.
     public static func all(_ market: MarketState, results: [String: RatingResult]) -> [MerchantFacts] {
-        var open: [String: [Integrity]] = [:]
-        for complaint in market.complaints.values where complaint.state.isOpen {
-            if let shop = complaint.filed.shop { open[shop, default: []].append(complaint.filed.integrity) }
-        }
+        let open = market.complaints.openByShop
         let categories = Dictionary((market.checklist?.items ?? []).map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
         return market.merchants.map { merchant in
             let result = results[merchant.shopNumber]
@@ -1023,7 +1029,7 @@ public struct MerchantFacts: Sendable, Equatable {
             var score: Int?
             if case .rated(_, let points, _)? = result?.status { score = points }
             return MerchantFacts(status: result?.status ?? .awaiting, stars: result?.status.stars ?? 0, score: score, openComplaints: open[merchant.shopNumber]?.count ?? 0,
-                                 lastInspection: market.inspections[merchant.shopNumber]?.map(\.value.date).max(), problems: problems)
+                                 lastInspection: market.inspections.latestDate(of: merchant.shopNumber), problems: problems)
         }
     }
 }

@@ -23,3 +23,67 @@ struct ComplaintQueueCache: Sendable, Equatable {
         events == (model.market?.eventCount ?? -1) && user == model.user?.name && today == model.today && filter == model.complaintFilter
     }
 }
+
+/// The overview's and the branches tab's figures, computed when the market changes (each from
+/// the ratings worked out once for the merchants table), not on every frame.
+struct OverviewFigures: Sendable, Equatable {
+    struct Month: Sendable, Equatable {
+        var year: Int
+        var month: Int
+        var count: Int
+    }
+
+    /// Shops per number of stars, index 0 = awaiting.
+    var distribution: [Int]
+    /// This month's complaints: in all, per integrity (in `Integrity.allCases` order), per state.
+    var thisMonth: Int
+    var thisMonthByIntegrity: [Int]
+    var thisMonthByState: [(ComplaintState, Int)]
+    var open: Int
+    var overdue: Int
+    /// Ranked as `branchFigures` ranks them.
+    var branches: [BranchFigures]
+    var monthly: [Month]
+
+    /// What the figures were computed for.
+    let events: Int
+    let today: SimpleDate
+
+    /// The cached figures if they are still those of the model's market and day, else fresh ones.
+    static func current(_ model: DashboardModel, _ market: MarketState) -> OverviewFigures {
+        if let cached = model.overview, cached.events == market.eventCount, cached.today == model.today { return cached }
+        // Stale (the day or the market changed without a rebuild): the ratings are worked out afresh.
+        return OverviewFigures(market, facts: nil, today: model.today)
+    }
+
+    /// `facts`: the merchants' facts (in the market's order) for this market and day, if at hand.
+    init(_ market: MarketState, facts: [MerchantFacts]?, today: SimpleDate) {
+        events = market.eventCount
+        self.today = today
+        var distribution = Array(repeating: 0, count: 6)
+        var stars: [String: Int?] = [:]
+        for (i, merchant) in market.merchants.enumerated() {
+            let status = facts.map { $0[i].status } ?? market.rating(of: merchant, today: today)
+            distribution[status.stars ?? 0] += 1
+            stars[merchant.shopNumber] = status.stars
+        }
+        self.distribution = distribution
+        let summaries = market.complaints.summaries
+        let month = summaries.filter { $0.filedOn.year == today.year && $0.filedOn.month == today.month }
+        thisMonth = month.count
+        thisMonthByIntegrity = Integrity.allCases.map { i in month.filter { $0.integrity == i }.count }
+        thisMonthByState = ComplaintState.allCases.map { s in (s, month.filter { $0.state == s }.count) }.filter { $0.1 > 0 }
+        let open = summaries.filter { $0.state.isOpen }
+        self.open = open.count
+        let rules = market.rules(on: today)?.value
+        overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
+        branches = market.branchFigures(today: today, stars: stars)
+        monthly = market.monthlyComplaints(today: today).map { Month(year: $0.year, month: $0.month, count: $0.count) }
+    }
+
+    static func == (a: OverviewFigures, b: OverviewFigures) -> Bool {
+        a.events == b.events && a.today == b.today && a.distribution == b.distribution && a.thisMonth == b.thisMonth && a.thisMonthByIntegrity == b.thisMonthByIntegrity
+            && a.thisMonthByState.map(\.0) == b.thisMonthByState.map(\.0) && a.thisMonthByState.map(\.1) == b.thisMonthByState.map(\.1)
+            && a.open == b.open && a.overdue == b.overdue && a.branches == b.branches && a.monthly == b.monthly
+    }
+}

@@ -17,33 +17,28 @@ enum OverviewScreens {
         let half = model.size.width / 2
         // Stars.
         grid.put(t("\(today.year) 年度星级分布（\(market.merchants.count) 家）", "\(today.year) stars (\(market.merchants.count) shops)"), x: 1, y: 2, style: heading)
-        let distribution = market.starDistribution(today: today)
+        let overview = OverviewFigures.current(model, market)
+        let distribution = overview.distribution
         var items: [(label: String, value: Double)] = (1...5).reversed().map { (String(repeating: "★", count: $0), Double(distribution[$0])) }
         items.append((t("待评定", "awaiting"), Double(distribution[0])))
         Charts.render(into: &grid, rect: Rect(x: 1, y: 3, width: half - 2, height: 6), items: items)
         // Complaints this month.
-        let month = market.complaints.values.filter { $0.filed.date.year == today.year && $0.filed.date.month == today.month }
-        grid.put(t("本月投诉 \(month.count) 件（按诚信类别）", "complaints this month: \(month.count)"), x: half + 1, y: 2, style: heading)
-        let byIntegrity = Integrity.allCases.map { integrity in (integrity.name(model.language), Double(month.filter { $0.filed.integrity == integrity }.count)) }
+        grid.put(t("本月投诉 \(overview.thisMonth) 件（按诚信类别）", "complaints this month: \(overview.thisMonth)"), x: half + 1, y: 2, style: heading)
+        let byIntegrity = zip(Integrity.allCases, overview.thisMonthByIntegrity).map { integrity, n in (integrity.name(model.language), Double(n)) }
         Charts.render(into: &grid, rect: Rect(x: half + 1, y: 3, width: model.size.width - half - 2, height: 4), items: byIntegrity)
-        let rules = market.rules(on: today)?.value
-        let open = market.complaints.values.filter { $0.state.isOpen }
-        let overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
-        grid.put(t("办理中 \(open.count) 件", "open: \(open.count)"), x: half + 1, y: 7)
+        let overdue = overview.overdue
+        grid.put(t("办理中 \(overview.open) 件", "open: \(overview.open)"), x: half + 1, y: 7)
         grid.put(t("逾期 \(overdue) 件", "overdue: \(overdue)"), x: half + 14, y: 7,
                  style: overdue > 0 ? model.theme.warning : .plain)
         // This month's complaints by state (those with any), wrapped over two lines.
         var byState: [String] = []
-        for state in ComplaintState.allCases {
-            let n = month.filter { $0.state == state }.count
-            if n > 0 { byState.append("\(state.name(model.language)) \(n)") }
-        }
+        for (state, n) in overview.thisMonthByState { byState.append("\(state.name(model.language)) \(n)") }
         if !byState.isEmpty {
             let lines = TextLayout.wrap(t("本月按状态：", "by state: ") + byState.joined(separator: " · "), width: model.size.width - half - 2)
             for (i, line) in lines.prefix(2).enumerated() { grid.put(line, x: half + 1, y: 8 + i, style: Style(dim: true)) }
         }
         // Satisfaction and inspections per branch.
-        let figures = market.branchFigures(today: today).sorted { $0.branch.number < $1.branch.number }
+        let figures = overview.branches.sorted { $0.branch.number < $1.branch.number }
         let followUps = figures.compactMap(\.satisfactionRate)
         grid.put(t("回访满意率（各支部）：", "satisfaction by branch: ") + figures.map { "\($0.branch.number):\(percent($0.satisfactionRate))" }.joined(separator: " "),
                  x: 1, y: 10, maxWidth: model.size.width - 2)
@@ -52,7 +47,7 @@ enum OverviewScreens {
         Charts.render(into: &grid, rect: Rect(x: 1, y: 13, width: model.size.width - 2, height: 5),
                       items: figures.map { ($0.branch.shortName, $0.inspectionCoverage * 100) })
         // Twelve months of complaints.
-        let series = market.monthlyComplaints(today: today)
+        let series = overview.monthly
         let spark = Charts.sparkline(series.map { Double($0.count) })
         let first = series.first.map { "\($0.year)-\($0.month)" } ?? ""
         grid.put(t("近 12 个月投诉：", "complaints, 12 months: ") + spark + "  (\(first) … \(series.map(\.count).map(String.init).joined(separator: " ")))",
@@ -78,7 +73,7 @@ enum OverviewScreens {
         guard let market = model.market else { return }
         let t = model.t
         Dashboard.drawTitle(model, right: "", into: &grid)
-        let figures = market.branchFigures(today: model.today)
+        let figures = OverviewFigures.current(model, market).branches
         let columns = [
             TableColumn(title: t("名次", "Rank"), alignment: .right),
             TableColumn(title: t("支部", "Branch"), flexible: true),

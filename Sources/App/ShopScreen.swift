@@ -73,7 +73,7 @@ enum ShopScreen {
             }.joined(separator: " ")
             out.append(Line(text: "  #\(i.sequence)  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails)))
         }
-        let complaints = market.complaints.values.filter { $0.filed.shop == merchant.shopNumber }.sorted { $0.filedSequence > $1.filedSequence }
+        let complaints = market.complaints.of(shop: merchant.shopNumber).sorted { $0.filedSequence > $1.filedSequence }
         section("【投诉】", "Complaints")
         if complaints.isEmpty { out.append(Line(text: t("  无", "  none"))) }
         for c in complaints {

@@ -16,21 +16,62 @@ public struct InspectionRow: Sendable, Equatable {
     public var overdue: Bool
     public var overdueItems: Int
 
-    /// Every inspection of this year's ratings, newest first, with its open rectifications.
-    static func all(_ market: MarketState, results: [String: RatingResult], today: SimpleDate) -> [InspectionRow] {
-        var rows: [InspectionRow] = []
+    /// The row of an inspection, with the rectifications it opened that are still open.
+    static func make(_ summary: InspectionSummary, merchant: Merchant?, opened: [Rectification], today: SimpleDate) -> InspectionRow {
+        InspectionRow(sequence: summary.sequence, date: summary.date, shop: summary.shop, shopName: merchant?.name ?? "",
+                      branch: merchant?.branch ?? 0, inspector: summary.inspector, failures: summary.failures,
+                      open: opened.count, earliestDeadline: opened.map(\.deadline).min(), overdue: opened.contains { today > $0.deadline },
+                      overdueItems: opened.filter { today > $0.deadline }.count)
+    }
+}
+
+/// The inspections tab's lists, computed when the market changes: every inspection of the listed
+/// shops newest first, as positions in the market's history (rows are built when drawn, so that
+/// years of inspections cost a few bytes each), and those with open rectifications, built.
+struct InspectionIndex: Sendable, Equatable {
+    /// Newest first; per branch as well, for secretaries.
+    var all: [Int] = []
+    var byBranch: [Int: [Int]] = [:]
+    /// Inspections that opened rectifications still open, newest first.
+    var open: [InspectionRow] = []
+    /// The open rectifications by the inspection that opened them.
+    var opened: [UInt64: [Rectification]] = [:]
+
+    init() {}
+
+    init(_ market: MarketState, results: [String: RatingResult], today: SimpleDate) {
+        var merchants: [String: Merchant] = [:]
         for merchant in market.merchants {
-            let rectifications = results[merchant.shopNumber]?.rectifications ?? []
-            for inspection in market.inspections[merchant.shopNumber] ?? [] {
-                let opened = rectifications.filter { $0.openedBy == inspection.sequence && $0.closedOn == nil }
-                rows.append(InspectionRow(
-                    sequence: inspection.sequence, date: inspection.value.date, shop: merchant.shopNumber, shopName: merchant.name,
-                    branch: merchant.branch, inspector: inspection.value.inspector, failures: inspection.value.failures.count,
-                    open: opened.count, earliestDeadline: opened.map(\.deadline).min(), overdue: opened.contains { today > $0.deadline },
-                    overdueItems: opened.filter { today > $0.deadline }.count))
+            merchants[merchant.shopNumber] = merchant
+            for r in results[merchant.shopNumber]?.rectifications ?? [] where r.closedOn == nil { opened[r.openedBy, default: []].append(r) }
+        }
+        for position in market.inspections.newestFirst {
+            guard let merchant = merchants[market.inspections.shop(at: position)] else { continue }
+            all.append(position)
+            byBranch[merchant.branch, default: []].append(position)
+            let summary = market.inspections.summary(at: position)
+            if let rectifications = opened[summary.sequence] {
+                open.append(InspectionRow.make(summary, merchant: merchant, opened: rectifications, today: today))
             }
         }
-        return rows.sorted { ($0.date, $0.sequence) > ($1.date, $1.sequence) }
+    }
+}
+
+/// A list of inspection rows, built one by one as they are read.
+struct InspectionRows: RandomAccessCollection {
+    let market: MarketState?
+    let positions: [Int]
+    let built: [InspectionRow]
+    let opened: [UInt64: [Rectification]]
+    let today: SimpleDate
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { market == nil ? built.count : positions.count }
+
+    subscript(i: Int) -> InspectionRow {
+        guard let market else { return built[i] }
+        let summary = market.inspections.summary(at: positions[i])
+        return InspectionRow.make(summary, merchant: market.merchant(shopNumber: summary.shop), opened: opened[summary.sequence] ?? [], today: today)
     }
 }
 
@@ -68,13 +109,17 @@ public struct ReviewItem: Sendable, Equatable {
 enum WorkScreens {
     /// The inspections this user follows: all for a manager, their branch's for a secretary,
     /// only those with open rectifications when `o` is on.
-    static func inspections(_ model: DashboardModel) -> [InspectionRow] {
-        var rows = model.inspectionRows
-        if case .secretary(let branch)? = model.user?.role { rows = rows.filter { $0.branch == branch } }
+    static func inspections(_ model: DashboardModel) -> InspectionRows {
+        let index = model.inspectionIndex
+        var branch: Int?
+        if case .secretary(let b)? = model.user?.role { branch = b }
         if model.onlyOpenRectifications {
-            rows = rows.filter { $0.open > 0 }.sorted { ($0.earliestDeadline ?? $0.date, $0.sequence) < ($1.earliestDeadline ?? $1.date, $1.sequence) }
+            let rows = index.open.filter { branch == nil || $0.branch == branch }
+                .sorted { ($0.earliestDeadline ?? $0.date, $0.sequence) < ($1.earliestDeadline ?? $1.date, $1.sequence) }
+            return InspectionRows(market: nil, positions: [], built: rows, opened: [:], today: model.today)
         }
-        return rows
+        let positions = branch.map { index.byBranch[$0] ?? [] } ?? index.all
+        return InspectionRows(market: model.market, positions: positions, built: [], opened: index.opened, today: model.today)
     }
 
     static func reviews(_ model: DashboardModel) -> [ReviewItem] {
@@ -121,16 +166,14 @@ enum WorkScreens {
         guard model.market != nil else { return }
         let t = model.t
         let rows = inspections(model)
-        let open = model.inspectionRows.filter { row in
-            if case .secretary(let branch)? = model.user?.role { return row.branch == branch && row.open > 0 }
-            return row.open > 0
-        }
+        var branch: Int?
+        if case .secretary(let b)? = model.user?.role { branch = b }
+        let open = model.inspectionIndex.open.filter { branch == nil || $0.branch == branch }
         Dashboard.drawTitle(model, right: "", into: &grid)
-        var mine = model.inspectionRows
-        if case .secretary(let branch)? = model.user?.role { mine = mine.filter { $0.branch == branch } }
+        let mine = branch.map { model.inspectionIndex.byBranch[$0]?.count ?? 0 } ?? model.inspectionIndex.all.count
         let openItems = open.reduce(0) { $0 + $1.open }, lateItems = open.reduce(0) { $0 + $1.overdueItems }
-        let summary = t("检查 \(mine.count) 次 · 待整改 \(openItems) 项，其中逾期 \(lateItems) 项",
-                        "\(mine.count) inspections · \(openItems) items to rectify, \(lateItems) overdue")
+        let summary = t("检查 \(mine) 次 · 待整改 \(openItems) 项，其中逾期 \(lateItems) 项",
+                        "\(mine) inspections · \(openItems) items to rectify, \(lateItems) overdue")
             + (model.onlyOpenRectifications ? t(" · 只看待整改（o 切换）", " · open only (o toggles)") : t(" · o 只看待整改", " · o: open only"))
         grid.put(summary, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         if rows.isEmpty {
@@ -144,16 +187,22 @@ enum WorkScreens {
             TableColumn(title: t("结果", "Result")),
             TableColumn(title: t("待整改", "To rectify"), flexible: true),
         ]
-        let cells = rows.map { row -> [String] in
+        // Only the rows on screen are built (years of inspections stand behind the list).
+        let visible = Dashboard.visibleRows(model)
+        var position = model.inspectionPosition
+        position.keepVisible(count: rows.count, visibleRows: visible)
+        let window = Array(rows[position.offset..<min(rows.count, position.offset + visible)])
+        let cells = window.map { row -> [String] in
             let result = row.failures == 0 ? t("全部合格", "all passed") : t("\(row.failures) 项不合格", "\(row.failures) failed")
             let rectify = row.open == 0 ? (row.failures == 0 ? "" : t("已整改", "done"))
                 : t("\(row.open) 项，期限 ", "\(row.open), due ") + (row.earliestDeadline?.description ?? "") + (row.overdue ? t(" 逾期", " late") : "")
             return [row.date.description, "\(row.shop) \(row.shopName)", row.inspector, result, rectify]
         }
-        var table = TableView(columns: columns, rows: cells, position: model.inspectionPosition)
+        let shown = ListPosition(selected: position.selected - position.offset, offset: 0)
+        var table = TableView(columns: columns, rows: cells, position: shown)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
-        paintOverdue(rows.map(\.overdue), position: model.inspectionPosition, top: 3, model, into: &grid)
+        paintOverdue(window.map(\.overdue), position: shown, top: 3, model, into: &grid)
     }
 
     static func drawReviews(_ model: DashboardModel, into grid: inout Grid) {

@@ -471,10 +471,46 @@ public struct InspectionsView: Sendable {
         return rows.map { history.inspections[Int($0)].day }.max().map { SimpleDate(dayNumber: Int($0)) }
     }
 
+    /// Positions of every inspection (for `summary(at:)`), newest first (by date, then log order).
+    public var newestFirst: [Int] {
+        let rows = history.inspections
+        return rows.indices.sorted { a, b in rows[a].day != rows[b].day ? rows[a].day > rows[b].day : rows[a].sequence > rows[b].sequence }
+    }
+
+    /// What a list of inspections shows, without building the inspection.
+    public func summary(at position: Int) -> InspectionSummary {
+        let row = history.inspections[position]
+        var failures = 0
+        for e in history.exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)] where e.result == ItemOutcome.Result.fail.code {
+            failures += 1
+        }
+        return InspectionSummary(sequence: row.sequence, date: SimpleDate(dayNumber: Int(row.day)), shop: history.symbols[row.shop],
+                                 inspector: history.symbols[row.inspector], failures: failures)
+    }
+
+    /// The shop of the inspection at `position`.
+    public func shop(at position: Int) -> String { history.symbols[history.inspections[position].shop] }
+
+    /// Whether the shop was inspected in `year`, on or before `date`.
+    public func inspected(shop: String, in year: Int, through date: SimpleDate) -> Bool {
+        guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id],
+              let start = SimpleDate(year: year, month: 1, day: 1)?.dayNumber else { return false }
+        return rows.contains { let day = Int(history.inspections[Int($0)].day); return day >= start && day <= date.dayNumber }
+    }
+
     /// The number of a shop's inspections.
     public func count(of shop: String) -> Int {
         history.symbols.existing(shop).flatMap { history.inspectionsByShop[$0]?.count } ?? 0
     }
+}
+
+/// An inspection as lists show it.
+public struct InspectionSummary: Sendable, Equatable {
+    public var sequence: UInt64
+    public var date: SimpleDate
+    public var shop: String
+    public var inspector: String
+    public var failures: Int
 }
 
 /// Complaint cases, built on demand from the compact rows.
@@ -508,6 +544,32 @@ public struct ComplaintsView: Sendable {
         return result
     }
 
+    /// What lists and counts need of every case, without building the cases (no text).
+    public var summaries: [ComplaintSummary] {
+        history.cases.enumerated().map { i, row in
+            ComplaintSummary(row: i, shop: history.symbols.optional(row.shop), integrity: Integrity.decode(row.integrity) ?? .consumer,
+                             state: ComplaintState.decode(row.state) ?? .filed, filedOn: SimpleDate(dayNumber: Int(row.day)),
+                             acceptedOn: row.acceptedOn == .min ? nil : SimpleDate(dayNumber: Int(row.acceptedOn)), filedSequence: row.filedSequence)
+        }
+    }
+
+    /// The whole case behind a summary.
+    public func complaint(_ summary: ComplaintSummary) -> ComplaintCase { history.complaint(UInt32(summary.row)) }
+
+    public func receipt(_ summary: ComplaintSummary) -> String { history.text.string(history.cases[summary.row].receipt) ?? "" }
+
+    /// The satisfaction recorded at each follow-up of the case.
+    public func satisfactions(_ summary: ComplaintSummary) -> [ComplaintAction.Satisfaction] {
+        var result: [ComplaintAction.Satisfaction] = []
+        var s = history.cases[summary.row].lastStep
+        while s != .max, Int(s) < history.steps.count {
+            let step = history.steps[Int(s)]
+            if step.action == 6, let satisfaction = ComplaintAction.Satisfaction(rawValue: history.symbols[step.detail]) { result.append(satisfaction) }
+            s = step.previous
+        }
+        return result.reversed()
+    }
+
     /// The shop and integrity of each open case with a shop (for counting, without building the cases).
     public var openByShop: [String: [Integrity]] {
         var result: [String: [Integrity]] = [:]
@@ -526,6 +588,25 @@ public struct ComplaintsView: Sendable {
     }
 }
 
+/// A complaint case without its text: what the queue, the counts and the charts need.
+public struct ComplaintSummary: Sendable, Equatable {
+    let row: Int
+    public let shop: String?
+    public let integrity: Integrity
+    public let state: ComplaintState
+    public let filedOn: SimpleDate
+    public let acceptedOn: SimpleDate?
+    public let filedSequence: UInt64
+
+    public func deadline(rules: RatingRules, calendar: WorkingCalendar) -> SimpleDate? {
+        ComplaintCase.deadline(state: state, filedOn: filedOn, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
+    }
+
+    public func isOverdue(today: SimpleDate, rules: RatingRules, calendar: WorkingCalendar) -> Bool {
+        deadline(rules: rules, calendar: calendar).map { today > $0 } ?? false
+    }
+}
+
 /// Contribution entries, built on demand from the compact rows.
 public struct ContributionsView: Sendable {
     let history: CompactHistory
@@ -539,6 +620,15 @@ public struct ContributionsView: Sendable {
     /// The entry recorded by the event `sequence`.
     public func entry(recordedBy sequence: UInt64) -> Contribution? {
         history.contributionBySequence[sequence].map { history.contribution($0) }
+    }
+
+    /// The approved points of a shop's entries dated in `year`.
+    public func approvedPoints(of shop: String, in year: Int) -> Int {
+        guard let id = history.symbols.existing(shop), let rows = history.contributionsByShop[id] else { return 0 }
+        return rows.reduce(0) { sum, i in
+            let row = history.contributions[Int(i)]
+            return row.approvedBy != SymbolTable.none && SimpleDate(dayNumber: Int(row.day)).year == year ? sum + Int(row.points) : sum
+        }
     }
 
     /// Every entry, in log order.

@@ -169,8 +169,12 @@ public struct ComplaintCase: Sendable, Codable, Equatable {
 
     /// The deadline of the current stage: accept or reject after filing; mediate after acceptance.
     public func deadline(rules: RatingRules, calendar: WorkingCalendar) -> SimpleDate? {
+        Self.deadline(state: state, filedOn: filed.date, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
+    }
+
+    static func deadline(state: ComplaintState, filedOn: SimpleDate, acceptedOn: SimpleDate?, rules: RatingRules, calendar: WorkingCalendar) -> SimpleDate? {
         switch state {
-        case .filed: return calendar.addingWorkingDays(rules.complaintDeadlines.acceptWorkingDays, to: filed.date)
+        case .filed: return calendar.addingWorkingDays(rules.complaintDeadlines.acceptWorkingDays, to: filedOn)
         case .accepted, .mediating:
             return acceptedOn.map { calendar.addingWorkingDays(rules.complaintDeadlines.mediationWorkingDays, to: $0) }
         default: return nil

@@ -177,8 +177,7 @@ public struct ExportJob: Sendable {
             columns = Exports.inspectionColumns
             var list: [(Sequenced<Inspection>, Merchant?, [Rectification])] = []
             for (shop, inspections) in market.inspections.byShop {
-                let ordered = inspections.sorted { ($0.value.date, $0.sequence) < ($1.value.date, $1.sequence) }
-                let rectifications = RatingEngine.deriveRectifications(ordered, state: market)
+                let rectifications = market.rectifications(of: shop)
                 let merchant = market.merchant(shopNumber: shop)
                 for inspection in inspections { list.append((inspection, merchant, rectifications.filter { $0.openedBy == inspection.sequence })) }
             }

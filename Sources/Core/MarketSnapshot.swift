@@ -82,6 +82,11 @@ public enum MarketSnapshot {
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             guard let history = readHistory(&input) else { return nil }
             market.history = history
+            for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
+                if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {
+                    market.deductionsByShop[history.symbols[shop], default: []].append(receipt)
+                }
+            }
             let slotCount = Int(clamping: input.u64()), keyCount = Int(clamping: input.u64())
             guard slotCount > 0, slotCount & (slotCount - 1) == 0, keyCount < slotCount, input.remaining == slotCount * 16 else { return nil }
             let slots = [UInt128](unsafeUninitializedCapacity: slotCount) { buffer, initialized in

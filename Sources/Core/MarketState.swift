@@ -38,6 +38,8 @@ public struct MarketState: Sendable, Equatable {
     public internal(set) var conduct: Sequenced<CodeOfConduct>?
     /// Confirmed complaint deductions by receipt.
     public internal(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
+    /// The receipts of each shop's confirmed deductions (derived; rebuilt when a snapshot is read).
+    var deductionsByShop: [String: [String]] = [:]
     public internal(set) var checklist: ChecklistPublished?
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public internal(set) var eventCount = 0
@@ -145,8 +147,9 @@ public struct MarketState: Sendable, Equatable {
         case .conductPublished(let value):
             conduct = Sequenced(sequence: sequence, value: value)
         case .complaintDeductionConfirmed(let value):
-            if complaintDeductions[value.receipt] == nil, complaints.shopAndIntegrity(value.receipt)?.shop != nil {
+            if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop {
                 complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)
+                deductionsByShop[shop, default: []].append(value.receipt)
             }
         case .contributionRecorded(let value):
             history.addContribution(value, sequence: sequence, actor: event.actor)

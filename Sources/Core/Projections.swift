@@ -26,24 +26,23 @@ extension MarketState {
         return isUnderReview(shop, year: today.year) ? label + language.pick(" 复核中", " under review") : label
     }
 
-    /// The figures of every branch for the year of `today`, ranked by average stars, then satisfaction.
-    public func branchFigures(today: SimpleDate) -> [BranchFigures] {
+    /// The figures of every branch for the year of `today`, ranked by average stars, then
+    /// satisfaction. `stars` gives each shop's stars when already worked out (else each is rated).
+    public func branchFigures(today: SimpleDate, stars known: [String: Int?]? = nil) -> [BranchFigures] {
         let year = today.year
         let rules = rules(on: today)?.value
+        let summaries = complaints.summaries.filter { $0.filedOn.year == year && $0.shop != nil }
+        let branchOf = Dictionary(merchants.map { ($0.shopNumber, $0.branch) }, uniquingKeysWith: { a, _ in a })
+        let casesByBranch = Dictionary(grouping: summaries.filter { branchOf[$0.shop ?? ""] != nil }, by: { branchOf[$0.shop ?? ""] ?? 0 })
         return branches.map { branch in
             let shops = merchants.filter { $0.branch == branch.number }
-            let shopNumbers = Set(shops.map(\.shopNumber))
-            let stars = shops.compactMap { rating(of: $0, today: today).stars }
-            let cases = complaints.values.filter { $0.filed.date.year == year && ($0.filed.shop.map(shopNumbers.contains) ?? false) }
+            let stars = shops.compactMap { shop in known.flatMap { $0[shop.shopNumber] } ?? rating(of: shop, today: today).stars }
+            let cases = casesByBranch[branch.number] ?? []
             var byIntegrity: [Integrity: Int] = [:]
-            for c in cases { byIntegrity[c.filed.integrity, default: 0] += 1 }
-            let followUps = cases.flatMap { $0.history.compactMap { entry -> ComplaintAction.Satisfaction? in
-                if case .followUp(let s) = entry.action { return s }
-                return nil
-            } }
-            let inspected = shops.filter { (inspections[$0.shopNumber] ?? []).contains { $0.value.date.year == year && $0.value.date <= today } }.count
-            let points = shops.flatMap { contributions[$0.shopNumber] ?? [] }
-                .filter { $0.approvedBy != nil && $0.entry.date.year == year }.reduce(0) { $0 + $1.entry.points }
+            for c in cases { byIntegrity[c.integrity, default: 0] += 1 }
+            let followUps = cases.flatMap { complaints.satisfactions($0) }
+            let inspected = shops.filter { inspections.inspected(shop: $0.shopNumber, in: year, through: today) }.count
+            let points = shops.reduce(0) { $0 + contributions.approvedPoints(of: $1.shopNumber, in: year) }
             return BranchFigures(
                 branch: branch, members: shops.count, rated: stars.count,
                 averageStars: stars.isEmpty ? nil : Double(stars.reduce(0, +)) / Double(stars.count),
@@ -77,17 +76,18 @@ extension MarketState {
         }
         months.reverse()
         var counts: [Int: Int] = [:]
-        for c in complaints.values { counts[c.filed.date.year * 100 + c.filed.date.month, default: 0] += 1 }
+        for c in complaints.summaries { counts[c.filedOn.year * 100 + c.filedOn.month, default: 0] += 1 }
         return months.map { (year: $0.0, month: $0.1, count: counts[$0.0 * 100 + $0.1] ?? 0) }
     }
 
     /// Open complaint cases, overdue first, then by deadline.
     public func complaintQueue(today: SimpleDate) -> [ComplaintCase] {
         guard let rules = rules(on: today)?.value else { return [] }
-        // Each case's deadline once (working-day arithmetic), then sort: overdue first, then by deadline.
-        let open = complaints.values.filter { $0.state.isOpen }.map { c -> (deadline: SimpleDate?, overdue: Bool, c: ComplaintCase) in
+        // Each case's deadline once (working-day arithmetic), then sort: overdue first, then by
+        // deadline; only the open cases are built.
+        let open = complaints.summaries.filter { $0.state.isOpen }.map { c -> (deadline: SimpleDate?, overdue: Bool, c: ComplaintCase) in
             let deadline = c.deadline(rules: rules, calendar: calendar)
-            return (deadline, deadline.map { today > $0 } ?? false, c)
+            return (deadline, deadline.map { today > $0 } ?? false, complaints.complaint(c))
         }
         return open.sorted { a, b in
             if a.overdue != b.overdue { return a.overdue }

@@ -46,9 +46,10 @@ public enum RatingEngine {
             return RatingResult(status: .awaiting, lines: [], rectifications: [], deductionsByIntegrity: [:])
         }
         let asOf = min(today, yearEnd)
-        let all = (state.inspections[merchant.shopNumber] ?? []).sorted { ($0.value.date, $0.sequence) < ($1.value.date, $1.sequence) }
-        let rectifications = deriveRectifications(all, state: state)
-        let inPeriod = all.filter { $0.value.date >= yearStart && $0.value.date <= asOf }
+        let history = state.history
+        let rows = state.inspectionRowsInDateOrder(of: merchant.shopNumber)
+        let rectifications = state.rectifications(rows: rows)
+        let inPeriod = rows.filter { let day = Int(history.inspections[Int($0)].day); return day >= yearStart.dayNumber && day <= asOf.dayNumber }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
         }
@@ -62,8 +63,12 @@ public enum RatingEngine {
         lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）", en: "rules: version \(r.version) (in force from \(r.effectiveFrom))", points: nil, sequence: rules.sequence))
         lines.append(ExplanationLine(zh: "基础分", en: "base points", points: r.basePoints, sequence: rules.sequence))
         var score = r.basePoints
-        let approved = (state.contributions[merchant.shopNumber] ?? [])
-            .filter { $0.approvedBy != nil && $0.entry.date >= yearStart && $0.entry.date <= asOf }
+        let approved = state.history.symbols.existing(merchant.shopNumber).flatMap { history.contributionsByShop[$0] }.map { rows in
+            rows.filter { i in
+                let row = history.contributions[Int(i)]
+                return row.approvedBy != SymbolTable.none && row.day >= yearStart.dayNumber && row.day <= asOf.dayNumber
+            }.map { history.contribution($0) }
+        } ?? []
         if approved.isEmpty {
             lines.append(ExplanationLine(zh: "贡献分（上限 \(r.contributionCap)）：本年度尚无经审批的贡献", en: "contribution points (cap \(r.contributionCap)): none approved this year", points: 0, sequence: nil))
         }
@@ -83,26 +88,31 @@ public enum RatingEngine {
             if let integrity = item.flatMap({ integrity(of: $0.category) }) { byIntegrity[integrity, default: 0] += points }
             lines.append(ExplanationLine(zh: zh, en: en, points: -points, sequence: sequence))
         }
-        for inspection in inPeriod {
-            for failure in inspection.value.failures {
-                let severity = failure.severity ?? .minor
+        for row in inPeriod {
+            let inspection = history.inspections[Int(row)]
+            let date = SimpleDate(dayNumber: Int(inspection.day))
+            history.forEachOutcome(of: row) { itemID, result, severity in
+                guard result == .fail else { return }
+                let severity = severity ?? .minor
                 let points = severity == .minor ? r.deductions.minor : r.deductions.serious
-                let item = checklist[failure.item]
-                let label = item.map { "\($0.id) \($0.text)（\($0.category.chineseName)）" } ?? failure.item
+                let name = history.symbols[itemID]
+                let item = checklist[name]
+                let label = item.map { "\($0.id) \($0.text)（\($0.category.chineseName)）" } ?? name
                 deduct(points, item,
-                       zh: "\(inspection.value.date) 检查不合格（\(severity.chineseName)）：\(label)",
-                       en: "\(inspection.value.date) inspection failed (\(severity.rawValue)): \(item.map { "\($0.id) (\($0.category.englishName))" } ?? failure.item)",
+                       zh: "\(date) 检查不合格（\(severity.chineseName)）：\(label)",
+                       en: "\(date) inspection failed (\(severity.rawValue)): \(item.map { "\($0.id) (\($0.category.englishName))" } ?? name)",
                        sequence: inspection.sequence)
             }
         }
-        for deduction in state.complaintDeductions.values.sorted(by: { $0.sequence < $1.sequence })
-        where deduction.value.date >= yearStart && deduction.value.date <= asOf {
-            guard let complaint = state.complaints[deduction.value.receipt], complaint.filed.shop == merchant.shopNumber else { continue }
+        let deductions = (state.deductionsByShop[merchant.shopNumber] ?? []).compactMap { state.complaintDeductions[$0] }.sorted { $0.sequence < $1.sequence }
+        for deduction in deductions where deduction.value.date >= yearStart && deduction.value.date <= asOf {
+            guard let (shop, integrity) = state.complaints.shopAndIntegrity(deduction.value.receipt), shop == merchant.shopNumber else { continue }
+            let receipt = deduction.value.receipt
             let points = deduction.value.severity == .minor ? r.deductions.minor : r.deductions.serious
             score -= points
-            byIntegrity[complaint.filed.integrity, default: 0] += points
-            lines.append(ExplanationLine(zh: "\(deduction.value.date) 投诉属实（\(deduction.value.severity.chineseName)，\(complaint.filed.integrity.chineseName)）：受理编号 \(complaint.filed.receipt)",
-                                         en: "\(deduction.value.date) complaint upheld (\(deduction.value.severity.rawValue), \(complaint.filed.integrity.englishName)): receipt \(complaint.filed.receipt)",
+            byIntegrity[integrity, default: 0] += points
+            lines.append(ExplanationLine(zh: "\(deduction.value.date) 投诉属实（\(deduction.value.severity.chineseName)，\(integrity.chineseName)）：受理编号 \(receipt)",
+                                         en: "\(deduction.value.date) complaint upheld (\(deduction.value.severity.rawValue), \(integrity.englishName)): receipt \(receipt)",
                                          points: -points, sequence: deduction.sequence))
         }
         if r.overdueRectificationRepeats {
@@ -158,43 +168,63 @@ public enum RatingEngine {
         default: return kind
         }
     }
+}
 
-    /// Rectifications from inspections in date order: a failure opens one (deadline from the
-    /// rules in force, in working days); a later pass of the same item closes it.
-    static func deriveRectifications(_ inspections: [Sequenced<Inspection>], state: MarketState) -> [Rectification] {
+extension MarketState {
+    public func rating(of merchant: Merchant, today: SimpleDate) -> RatingStatus {
+        RatingEngine.rate(merchant, in: self, year: today.year, today: today).status
+    }
+}
+
+extension MarketState {
+    /// A shop's inspections (compact row numbers) in date order, ties in log order.
+    func inspectionRowsInDateOrder(of shop: String) -> [UInt32] {
+        guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id] else { return [] }
+        let all = history.inspections
+        return rows.sorted { a, b in
+            let x = all[Int(a)], y = all[Int(b)]
+            return x.day != y.day ? x.day < y.day : x.sequence < y.sequence
+        }
+    }
+
+    /// A shop's rectifications, from its inspections up to `date` (all when nil), in date order:
+    /// a failure opens one (deadline from the rules in force, in working days); a later pass of the
+    /// same item closes it.
+    public func rectifications(of shop: String, through date: SimpleDate? = nil) -> [Rectification] {
+        var rows = inspectionRowsInDateOrder(of: shop)
+        if let date { rows = rows.filter { Int(history.inspections[Int($0)].day) <= date.dayNumber } }
+        return rectifications(rows: rows)
+    }
+
+    func rectifications(rows: [UInt32]) -> [Rectification] {
         var result: [Rectification] = []
         // The open rectification of each item, if any (at most one per item is open at a time),
         // so that a long history is walked once rather than searched for every outcome.
-        var open: [String: Int] = [:]
-        for inspection in inspections {
-            let date = inspection.value.date
-            for outcome in inspection.value.outcomes {
-                let openIndex = open[outcome.item]
-                switch outcome.result {
+        var open: [UInt32: Int] = [:]
+        for row in rows {
+            let inspection = history.inspections[Int(row)]
+            let date = SimpleDate(dayNumber: Int(inspection.day))
+            history.forEachOutcome(of: row) { item, outcome, severity in
+                let openIndex = open[item]
+                switch outcome {
                 case .pass:
                     if let i = openIndex {
                         result[i].closedBy = inspection.sequence
                         result[i].closedOn = date
-                        open[outcome.item] = nil
+                        open[item] = nil
                     }
                 case .fail:
-                    guard openIndex == nil else { continue }
-                    let severity = outcome.severity ?? .minor
-                    let days = state.rules(on: date).map { severity == .minor ? $0.value.rectificationDays.minor : $0.value.rectificationDays.serious } ?? 10
-                    open[outcome.item] = result.count
-                    result.append(Rectification(item: outcome.item, severity: severity, openedBy: inspection.sequence, openedOn: date,
-                                                deadline: state.calendar.addingWorkingDays(days, to: date), closedBy: nil, closedOn: nil))
+                    guard openIndex == nil else { return }
+                    let severity = severity ?? .minor
+                    let days = rules(on: date).map { severity == .minor ? $0.value.rectificationDays.minor : $0.value.rectificationDays.serious } ?? 10
+                    open[item] = result.count
+                    result.append(Rectification(item: history.symbols[item], severity: severity, openedBy: inspection.sequence, openedOn: date,
+                                                deadline: calendar.addingWorkingDays(days, to: date), closedBy: nil, closedOn: nil))
                 case .notApplicable:
                     break
                 }
             }
         }
         return result
-    }
-}
-
-extension MarketState {
-    public func rating(of merchant: Merchant, today: SimpleDate) -> RatingStatus {
-        RatingEngine.rate(merchant, in: self, year: today.year, today: today).status
     }
 }

@@ -379,8 +379,7 @@ public struct MonthlyFigures: Sendable {
                 failed += i.value.failures.count
                 inspectionsByShop[shop, default: 0] += 1
             }
-            let known = ordered.filter { $0.value.date <= asOf }
-            for r in RatingEngine.deriveRectifications(known, state: market) {
+            for r in market.rectifications(of: shop, through: asOf) {
                 if month.contains(r.openedOn) { opened += 1 }
                 if let on = r.closedOn, month.contains(on) { closed += 1 }
                 if r.closedOn == nil {

@@ -152,8 +152,9 @@ struct Dashboard: ParsableCommand {
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         if let store {
-            // The whole chain is checked once at start-up, so that the status bar can say so.
-            store.verifyChain()
+            // The whole chain is checked once at start-up, in the background (the status bar says
+            // 校验中… until it is done, then 已校验 or what is wrong).
+            store.startVerification()
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
@@ -286,7 +287,11 @@ final class LiveDashboard: DashboardEnvironment {
             return .marketChanged(opened.market, logSummary: opened.summary(language))
         }
         do {
-            guard try store.refresh() else { return nil }
+            let verified = store.collectVerification()
+            guard try store.refresh() else {
+                return verified ? .logSummaryChanged(store.summary(language)) : nil
+            }
+            _ = store.collectVerification()
             return .marketChanged(store.market, logSummary: store.summary(language))
         } catch {
             return .failed(error.text(language))

@@ -126,6 +126,7 @@ final class Store {
         let head = String(hexString(log.headHash).prefix(12))
         let checked: String
         switch verifiedUpTo {
+        case nil where verifying: checked = language.pick("校验中…", "verifying…")
         case nil: checked = language.pick("未校验", "not verified")
         case let n? where n == count: checked = language.pick("已校验", "verified")
         case let n?: checked = language.pick("已校验至第 \(n) 条", "verified to \(n)")
@@ -148,6 +149,31 @@ final class Store {
         guard let report = try? LogVerifier.verify(directory: log.directory) else { return }
         verifiedUpTo = report.intact ? UInt64(report.recordCount) : nil
     }
+
+    /// The same check on another thread, so that the first frame does not wait for it (a decade
+    /// of records takes over a second); `collectVerification` takes its result.
+    func startVerification() {
+        verifying = true
+        let directory = log.directory, result = verification
+        Thread.detachNewThread {
+            let report = try? LogVerifier.verify(directory: directory)
+            result.set(report.map { (intact: $0.intact, records: UInt64($0.recordCount)) })
+        }
+    }
+
+    /// Whether a background check is running.
+    private(set) var verifying = false
+    private let verification = VerificationResult()
+
+    /// Takes the background check's result once it is there; returns whether the summary changed.
+    func collectVerification() -> Bool {
+        guard verifying, let report = verification.take() else { return false }
+        verifying = false
+        verifiedUpTo = report.map { $0.intact ? $0.records : nil } ?? nil
+        // Records read since the check started were checked as they came.
+        if let verified = verifiedUpTo, verified < log.lastSequence, log.damage == nil { verifiedUpTo = log.lastSequence }
+        return true
+    }
 }
 
 /// Reads the seed files of a folder into a roster.
@@ -161,5 +187,26 @@ enum SeedFiles {
             }
         }
         return try SeedLoader.load(files: files)
+    }
+}
+
+/// The result of a background verification, handed from its thread to the dashboard's.
+final class VerificationResult: @unchecked Sendable {
+    private let lock = NSLock()
+    /// nil: not finished; .some(nil): the log could not be read.
+    private var value: (intact: Bool, records: UInt64)??
+
+    func set(_ report: (intact: Bool, records: UInt64)?) {
+        lock.lock()
+        value = .some(report)
+        lock.unlock()
+    }
+
+    func take() -> (intact: Bool, records: UInt64)?? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = value
+        value = nil
+        return taken
     }
 }
