@@ -81,6 +81,10 @@ public struct DashboardModel: Sendable, Equatable {
     public private(set) var filter = ""
     /// Search keys (shop number, name, owner) per merchant, in the market's order.
     private var searchIndex: [[Pinyin.Key]] = []
+    /// Whether the lists wait for a login (see `init`).
+    let listsAtLogin: Bool
+    /// The roster the search keys were made for.
+    private var searchIndexRoster: [Merchant] = []
     /// Indices into `market.merchants` of the shops shown, in order.
     public private(set) var shown: [Int] = []
     /// Each merchant's table row (all columns, the business one included), computed when the
@@ -149,7 +153,10 @@ public struct DashboardModel: Sendable, Equatable {
     public private(set) var sortColumn = 0
     public private(set) var sortDescending = false
 
-    public init(language: Language, dataDirectory: String, market: MarketState?, size: Size, today: SimpleDate) {
+    /// `listsAtLogin`: build the market's lists and figures only once someone has logged in (what
+    /// `chengxin` does: its first frame, the login screen, needs none of them).
+    public init(language: Language, dataDirectory: String, market: MarketState?, size: Size, today: SimpleDate, listsAtLogin: Bool = false) {
+        self.listsAtLogin = listsAtLogin
         self.today = today
         self.language = language
         self.dataDirectory = dataDirectory
@@ -165,8 +172,16 @@ public struct DashboardModel: Sendable, Equatable {
     }
 
     mutating func rebuildIndex() {
-        searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
-        if let market {
+        // Waiting only while the login screen is what is shown (a market without accounts is browsed at once).
+        let waiting = listsAtLogin && user == nil && !(market?.users.isEmpty ?? true)
+        // The search keys (pinyin) change only with the roster.
+        if !waiting, searchIndexRoster != market?.merchants {
+            searchIndexRoster = market?.merchants ?? []
+            searchIndex = searchIndexRoster.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        }
+        // Before anyone has logged in, no screen shows the market: its lists are built at login
+        // (so that the login screen of a decade-old market is drawn without waiting for them).
+        if let market, !waiting {
             var results: [String: RatingResult] = [:]
             for merchant in market.merchants {
                 results[merchant.shopNumber] = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
@@ -184,7 +199,11 @@ public struct DashboardModel: Sendable, Equatable {
             facts = []
             inspectionIndex = InspectionIndex()
         }
-        applyFilter(filter)
+        if rowCache.count == searchIndex.count {
+            applyFilter(filter)
+        } else {
+            shown = []
+        }
     }
 
     /// Rows of the shown shops, in order; without the business column unless `wide`.

@@ -11,7 +11,7 @@ public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
 
     /// What the state holds besides the compact history: small, kept as JSON.
-    private struct SmallParts: Codable {
+    fileprivate struct SmallParts: Codable {
         var committee: Committee?
         var branches: [Branch]
         var merchants: [Merchant]
@@ -29,7 +29,6 @@ public enum MarketSnapshot {
         var eventCount: Int
         var merchantRecords: [UInt64: String]
         var amendments: [UInt64: MarketState.Amendment]
-        var withdrawnMerchants: [Merchant]
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -40,7 +39,7 @@ public enum MarketSnapshot {
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
-                               merchantRecords: market.merchantRecords, amendments: market.amendments, withdrawnMerchants: market.withdrawnMerchants)
+                               merchantRecords: market.merchantRecords, amendments: market.amendments)
         let json = Array(try JSONEncoder().encode(small))
         out.u64(UInt64(json.count))
         out.bytes(json)
@@ -54,18 +53,34 @@ public enum MarketSnapshot {
 
     /// The state, or nil when the payload is damaged or of another format (the caller replays).
     public static func decode(_ payload: [UInt8]) -> MarketState? {
+        decode(payload[...])
+    }
+
+    public static func decode(_ payload: ArraySlice<UInt8>) -> MarketState? {
         payload.withUnsafeBytes { raw -> MarketState? in
             var input = BinaryReader(raw)
             guard input.bytes(magic.count).elementsEqual(magic), input.u16() == UInt16(MarketState.snapshotVersion) else { return nil }
             let jsonCount = Int(clamping: input.u64())
             let json = input.bytes(jsonCount)
-            guard !input.failed, let small = try? FastJSON.decode(SmallParts.self, from: Array(json)) else { return nil }
+            guard !input.failed else { return nil }
+            // The two halves are independent: read them on two cores.
+            let halves = DecodedHalves(json: Array(json), reader: input)
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                if half == 0 {
+                    halves.small = try? FastJSON.decode(SmallParts.self, from: halves.json)
+                } else if var reader = halves.reader {
+                    halves.history = readHistory(&reader)
+                    halves.rest = reader
+                }
+            }
+            guard let small = halves.small, let history = halves.history, var input = halves.rest else { return nil }
             var market = MarketState()
             market.committee = small.committee
             market.branches = small.branches
             market.merchants = small.merchants
             market.rules = small.rules
             market.ruleVersions = small.ruleVersions
+            market.ruleEffectiveDays = small.ruleVersions.map { SimpleDate(iso: $0.value.effectiveFrom)?.dayNumber }
             market.users = small.users
             market.vetoes = small.vetoes
             market.ratingsPublished = small.ratingsPublished
@@ -78,9 +93,7 @@ public enum MarketSnapshot {
             market.eventCount = small.eventCount
             market.merchantRecords = small.merchantRecords
             market.amendments = small.amendments
-            market.withdrawnMerchants = small.withdrawnMerchants
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
-            guard let history = readHistory(&input) else { return nil }
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
                 if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {
@@ -186,6 +199,21 @@ public enum MarketSnapshot {
         h.rebuildIndexes()
         return h
     }
+}
+
+/// What the two threads of `MarketSnapshot.decode` produce (each writes its own fields, and
+/// `concurrentPerform` returns only after both are done).
+private final class DecodedHalves: @unchecked Sendable {
+    let json: [UInt8]
+    let reader: BinaryReader?
+    init(json: [UInt8], reader: BinaryReader) {
+        self.json = json
+        self.reader = reader
+    }
+
+    var small: MarketSnapshot.SmallParts?
+    var history: CompactHistory?
+    var rest: BinaryReader?
 }
 
 extension CompactHistory {

@@ -49,8 +49,14 @@ public struct MarketState: Sendable, Equatable {
     var merchantRecords: [UInt64: String] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
     public internal(set) var amendments: [UInt64: Amendment] = [:]
-    /// Shops whose registration was withdrawn: kept for the record, not listed.
-    public internal(set) var withdrawnMerchants: [Merchant] = []
+    /// The shop of each withdrawn registration, by the registration's sequence number: no longer
+    /// listed; the registration itself stays in the log (a decade of them would weigh on every
+    /// snapshot for no screen).
+    public var withdrawnRecords: [UInt64: String] {
+        var result: [UInt64: String] = [:]
+        for (target, amendment) in amendments where amendment.kind == "withdrawn" { result[target] = merchantRecords[target] }
+        return result
+    }
 
     /// What happened to an earlier event: withdrawn or corrected, by whom, when, why.
     public struct Amendment: Sendable, Codable, Equatable {
@@ -111,13 +117,13 @@ public struct MarketState: Sendable, Equatable {
             guard let shop = merchantRecords[withdrawal.target], amendments[withdrawal.target] == nil else { break }
             amendments[withdrawal.target] = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)
             if let i = merchantPosition[shop] {
-                withdrawnMerchants.append(merchants[i])
                 merchants.remove(at: i)
                 merchantPosition = Dictionary(uniqueKeysWithValues: merchants.enumerated().map { ($1.shopNumber, $0) })
             }
         case .rulesPublished(let value):
             rules = value
             ruleVersions.append(Sequenced(sequence: sequence, value: value))
+            ruleEffectiveDays.append(SimpleDate(iso: value.effectiveFrom)?.dayNumber)
         case .userRegistered(let value):
             users[value.name] = value
         case .inspectionRecorded(let value):
@@ -193,11 +199,19 @@ public struct MarketState: Sendable, Equatable {
 
     /// The rules in force on a date: the latest published version whose effective date is not after it.
     public func rules(on date: SimpleDate) -> Sequenced<RatingRules>? {
-        let dated = ruleVersions.compactMap { version in SimpleDate(iso: version.value.effectiveFrom).map { (effective: $0, version: version) } }
-        let inForce = dated.filter { $0.effective <= date }
-            .max { ($0.effective, $0.version.sequence) < ($1.effective, $1.version.sequence) }
-        return inForce?.version ?? ruleVersions.first
+        // Asked for every failure of every inspection when ratings are worked out: the effective
+        // dates are parsed once, when the rules are published (`ruleEffectiveDays`).
+        var best: (day: Int, index: Int)?
+        for (i, day) in ruleEffectiveDays.enumerated() {
+            guard let day, day <= date.dayNumber else { continue }
+            if best.map({ (day, ruleVersions[i].sequence) > ($0.day, ruleVersions[$0.index].sequence) }) ?? true { best = (day, i) }
+        }
+        return best.map { ruleVersions[$0.index] } ?? ruleVersions.first
     }
+
+    /// The day number each version of the rules takes effect (nil if its date does not parse), in
+    /// the order of `ruleVersions`.
+    var ruleEffectiveDays: [Int?] = []
 
     /// Merchants ordered by shop number (the order of the market's floor plan).
     public var merchantsByShopNumber: [Merchant] {

@@ -203,6 +203,17 @@ extension MarketState {
         var open: [UInt32: Int] = [:]
         for row in rows {
             let inspection = history.inspections[Int(row)]
+            if inspection.exceptionCount == 0 {
+                // Every item passed (most inspections): only open rectifications can change.
+                guard !open.isEmpty else { continue }
+                let items = history.lists[inspection.items]
+                for (item, i) in open where items.contains(item) {
+                    result[i].closedBy = inspection.sequence
+                    result[i].closedOn = SimpleDate(dayNumber: Int(inspection.day))
+                    open[item] = nil
+                }
+                continue
+            }
             let date = SimpleDate(dayNumber: Int(inspection.day))
             history.forEachOutcome(of: row) { item, outcome, severity in
                 let openIndex = open[item]

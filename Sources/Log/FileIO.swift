@@ -64,20 +64,24 @@ public struct SystemFileIO: FileIO {
     }
 
     public func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+        // Read straight into the array's storage (no zero-filling first: logs and snapshots are
+        // hundreds of megabytes); only the bytes read count as initialised.
+        var failure: Int32?
+        let buffer = [UInt8](unsafeUninitializedCapacity: max(0, count)) { raw, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(call: "pread", path: path, code: errno)
-            }
-            if n == 0 { break }
-            done += n
+            initialized = done
         }
-        if done < count { buffer.removeLast(count - done) }
+        if let failure { throw FileIOError(call: "pread", path: path, code: failure) }
         return buffer
     }
 

@@ -149,7 +149,7 @@ struct Dashboard: ParsableCommand {
             throw Console.fail(error.text(common.lang))
         }
         defer { backend.shutdown() }
-        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today())
+        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today(), listsAtLogin: true)
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         if let store {
             // The whole chain is checked once at start-up, in the background (the status bar says

@@ -52,7 +52,7 @@ final class Store {
         return store
     }
 
-    private static func decodeState(_ payload: [UInt8]) -> MarketState? {
+    private static func decodeState(_ payload: ArraySlice<UInt8>) -> MarketState? {
         MarketSnapshot.decode(payload)
     }
 

@@ -36,7 +36,8 @@ struct CorrectionTests {
         let after = MarketState(events: registered() + [withdrawal])
         #expect(after.merchants.isEmpty)
         #expect(after.merchant(shopNumber: "A101") == nil)
-        #expect(after.withdrawnMerchants == [original])
+        // Kept: which registration was withdrawn (the registration itself stays in the log).
+        #expect(after.withdrawnRecords == [2: original.shopNumber])
         #expect(after.amendments[2]?.reason == "重复登记")
         #expect(after.amendments[2]?.actor == "manager.li")
     }
