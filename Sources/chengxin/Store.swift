@@ -166,8 +166,9 @@ final class Store {
     private let verification = VerificationResult()
 
     /// Takes the background check's result once it is there; returns whether the summary changed.
-    func collectVerification() -> Bool {
-        guard verifying, let report = verification.take() else { return false }
+    /// `wait`: block until the check is done (for tests and one-shot commands).
+    func collectVerification(wait: Bool = false) -> Bool {
+        guard verifying, let report = verification.take(wait: wait) else { return false }
         verifying = false
         verifiedUpTo = report.map { $0.intact ? $0.records : nil } ?? nil
         // Records read since the check started were checked as they came.
@@ -192,19 +193,21 @@ enum SeedFiles {
 
 /// The result of a background verification, handed from its thread to the dashboard's.
 final class VerificationResult: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     /// nil: not finished; .some(nil): the log could not be read.
     private var value: (intact: Bool, records: UInt64)??
 
     func set(_ report: (intact: Bool, records: UInt64)?) {
-        lock.lock()
+        condition.lock()
         value = .some(report)
-        lock.unlock()
+        condition.broadcast()
+        condition.unlock()
     }
 
-    func take() -> (intact: Bool, records: UInt64)?? {
-        lock.lock()
-        defer { lock.unlock() }
+    func take(wait: Bool) -> (intact: Bool, records: UInt64)?? {
+        condition.lock()
+        defer { condition.unlock() }
+        while wait && value == nil { condition.wait() }
         let taken = value
         value = nil
         return taken
