@@ -81,6 +81,8 @@ public struct DashboardModel: Sendable, Equatable {
     public private(set) var filter = ""
     /// Search keys (shop number, name, owner) per merchant, in the market's order.
     private var searchIndex: [[Pinyin.Key]] = []
+    /// Each shop's rectifications as of the last rebuild (see `rebuildIndex`).
+    var rectificationCache = RectificationCache(calendar: nil)
     /// Whether the lists wait for a login (see `init`).
     let listsAtLogin: Bool
     /// The roster the search keys were made for.
@@ -174,17 +176,19 @@ public struct DashboardModel: Sendable, Equatable {
     mutating func rebuildIndex() {
         // Waiting only while the login screen is what is shown (a market without accounts is browsed at once).
         let waiting = listsAtLogin && user == nil && !(market?.users.isEmpty ?? true)
-        // The search keys (pinyin) change only with the roster.
-        if !waiting, searchIndexRoster != market?.merchants {
-            searchIndexRoster = market?.merchants ?? []
-            searchIndex = searchIndexRoster.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
-        }
         // Before anyone has logged in, no screen shows the market: its lists are built at login
         // (so that the login screen of a decade-old market is drawn without waiting for them).
         if let market, !waiting {
             var results: [String: RatingResult] = [:]
+            // Each shop's rectifications walk its whole history: kept between rebuilds, and worked
+            // out again only for the shops with new inspections (or when the rules or calendar change).
+            if rectificationCache.calendar != market.calendar { rectificationCache = RectificationCache(calendar: market.calendar) }
             for merchant in market.merchants {
-                results[merchant.shopNumber] = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
+                let key = market.rectificationKey(of: merchant.shopNumber)
+                let cached = rectificationCache.entries[merchant.shopNumber].flatMap { $0.key == key ? $0.list : nil }
+                let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today, rectifications: cached)
+                if cached == nil { rectificationCache.entries[merchant.shopNumber] = .init(key: key, list: result.rectifications) }
+                results[merchant.shopNumber] = result
             }
             facts = MerchantFacts.all(market, results: results)
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
@@ -199,10 +203,10 @@ public struct DashboardModel: Sendable, Equatable {
             facts = []
             inspectionIndex = InspectionIndex()
         }
-        if rowCache.count == searchIndex.count {
-            applyFilter(filter)
-        } else {
+        if waiting {
             shown = []
+        } else {
+            applyFilter(filter)
         }
     }
 
@@ -224,12 +228,19 @@ public struct DashboardModel: Sendable, Equatable {
         filter = query
         var ownBranch: Int?
         if case .secretary(let branch)? = user?.role { ownBranch = branch }
-        let matching = searchIndex.indices.filter { i in
+        // The search keys (pinyin: an ICU transliteration per character) are made when a search is
+        // first typed, and again only when the roster changes.
+        let merchants = market?.merchants ?? []
+        if !query.isEmpty, searchIndexRoster != merchants {
+            searchIndexRoster = merchants
+            searchIndex = merchants.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        }
+        let matching = rowCache.indices.filter { i in
             if let ownBranch, market?.merchants[i].branch != ownBranch { return false }
             if let branch = branchFilter, market?.merchants[i].branch != branch { return false }
             if let stars = starFilter, facts[i].stars != stars { return false }
             if let integrity = integrityFilter, !facts[i].problems.contains(integrity) { return false }
-            return query.isEmpty || searchIndex[i].contains { $0.matches(query) }
+            return query.isEmpty || (i < searchIndex.count && searchIndex[i].contains { $0.matches(query) })
         }
         let column = sortColumn
         let descending = sortDescending

@@ -87,3 +87,15 @@ struct OverviewFigures: Sendable, Equatable {
             && a.open == b.open && a.overdue == b.overdue && a.branches == b.branches && a.monthly == b.monthly
     }
 }
+
+/// Each shop's rectifications with what they were worked out from (`MarketState.rectificationKey`)
+/// and the calendar (deadlines count working days).
+struct RectificationCache: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
+        var key: MarketState.RectificationKey
+        var list: [Rectification]
+    }
+
+    var calendar: WorkingCalendar?
+    var entries: [String: Entry] = [:]
+}

@@ -45,14 +45,11 @@ struct InspectionIndex: Sendable, Equatable {
             merchants[merchant.shopNumber] = merchant
             for r in results[merchant.shopNumber]?.rectifications ?? [] where r.closedOn == nil { opened[r.openedBy, default: []].append(r) }
         }
-        for position in market.inspections.newestFirst {
-            guard let merchant = merchants[market.inspections.shop(at: position)] else { continue }
-            all.append(position)
-            byBranch[merchant.branch, default: []].append(position)
+        (all, byBranch) = market.inspections.newestFirst(groupedBy: { merchants[$0]?.branch })
+        for position in all {
+            guard let rectifications = opened[market.inspections.sequence(at: position)] else { continue }
             let summary = market.inspections.summary(at: position)
-            if let rectifications = opened[summary.sequence] {
-                open.append(InspectionRow.make(summary, merchant: merchant, opened: rectifications, today: today))
-            }
+            open.append(InspectionRow.make(summary, merchant: merchants[summary.shop], opened: rectifications, today: today))
         }
     }
 }

@@ -477,6 +477,25 @@ public struct InspectionsView: Sendable {
         return rows.indices.sorted { a, b in rows[a].day != rows[b].day ? rows[a].day > rows[b].day : rows[a].sequence > rows[b].sequence }
     }
 
+    /// Positions of the inspections of the shops `group` places (nil: left out), newest first, all
+    /// together and per group; `group` is asked once per shop.
+    public func newestFirst(groupedBy group: (String) -> Int?) -> (all: [Int], groups: [Int: [Int]]) {
+        var groupOf: [UInt32: Int?] = [:]
+        var all: [Int] = [], groups: [Int: [Int]] = [:]
+        for position in newestFirst {
+            let shop = history.inspections[position].shop
+            let g: Int?
+            if let known = groupOf[shop] { g = known } else { g = group(history.symbols[shop]); groupOf[shop] = g }
+            guard let g else { continue }
+            all.append(position)
+            groups[g, default: []].append(position)
+        }
+        return (all, groups)
+    }
+
+    /// The sequence number of the inspection at `position`.
+    public func sequence(at position: Int) -> UInt64 { history.inspections[position].sequence }
+
     /// What a list of inspections shows, without building the inspection.
     public func summary(at position: Int) -> InspectionSummary {
         let row = history.inspections[position]
@@ -488,8 +507,6 @@ public struct InspectionsView: Sendable {
                                  inspector: history.symbols[row.inspector], failures: failures)
     }
 
-    /// The shop of the inspection at `position`.
-    public func shop(at position: Int) -> String { history.symbols[history.inspections[position].shop] }
 
     /// Whether the shop was inspected in `year`, on or before `date`.
     public func inspected(shop: String, in year: Int, through date: SimpleDate) -> Bool {

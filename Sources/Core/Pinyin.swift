@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Pinyin for search and sorting: ICU's transliteration (Foundation on Linux) plus the other
 /// readings of common polyphonic characters (长 cháng/zhǎng, 曾 zēng/céng, 单 shàn/dān …), so that a
@@ -26,11 +27,18 @@ public enum Pinyin {
             guard character.unicodeScalars.contains(where: { (0x3400...0x9FFF).contains($0.value) }) else {
                 return [single.lowercased()]
             }
+            if let known = transliterated.withLock({ $0[character] }) { return [known] }
             let latin = single.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false) ?? single
             let cleaned = latin.lowercased().filter { $0.isLetter && $0.isASCII }
-            return [cleaned.isEmpty ? single : cleaned]
+            let reading = cleaned.isEmpty ? single : cleaned
+            transliterated.withLock { $0[character] = reading }
+            return [reading]
         }
     }
+
+    /// ICU's reading of each character met so far (an ICU transform costs tens of microseconds;
+    /// a roster's names share most of their characters).
+    private static let transliterated = Mutex<[Character: String]>([:])
 
     /// A precomputed form of a text for matching many queries against it.
     public struct Key: Sendable, Equatable {

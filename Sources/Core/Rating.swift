@@ -41,15 +41,17 @@ public struct RatingResult: Sendable, Equatable {
 /// The rating engine (定星级): every number comes from the rules in force (data), every line
 /// of the result names its event. Deterministic: the date "today" is passed in.
 public enum RatingEngine {
-    public static func rate(_ merchant: Merchant, in state: MarketState, year: Int, today: SimpleDate) -> RatingResult {
+    /// `rectifications`: the shop's rectifications when already worked out for this state (see
+    /// `MarketState.rectificationKey(of:)`); they depend on its whole history, the rest on the year.
+    public static func rate(_ merchant: Merchant, in state: MarketState, year: Int, today: SimpleDate,
+                            rectifications known: [Rectification]? = nil) -> RatingResult {
         guard let yearEnd = SimpleDate(year: year, month: 12, day: 31), let yearStart = SimpleDate(year: year, month: 1, day: 1) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: [], deductionsByIntegrity: [:])
         }
         let asOf = min(today, yearEnd)
         let history = state.history
-        let rows = state.inspectionRowsInDateOrder(of: merchant.shopNumber)
-        let rectifications = state.rectifications(rows: rows)
-        let inPeriod = rows.filter { let day = Int(history.inspections[Int($0)].day); return day >= yearStart.dayNumber && day <= asOf.dayNumber }
+        let rectifications = known ?? state.rectifications(of: merchant.shopNumber)
+        let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day in day >= yearStart.dayNumber && day <= asOf.dayNumber }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
         }
@@ -178,13 +180,27 @@ extension MarketState {
 
 extension MarketState {
     /// A shop's inspections (compact row numbers) in date order, ties in log order.
-    func inspectionRowsInDateOrder(of shop: String) -> [UInt32] {
+    func inspectionRowsInDateOrder(of shop: String, where include: (Int) -> Bool = { _ in true }) -> [UInt32] {
         guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id] else { return [] }
         let all = history.inspections
-        return rows.sorted { a, b in
+        return rows.filter { include(Int(all[Int($0)].day)) }.sorted { a, b in
             let x = all[Int(a)], y = all[Int(b)]
             return x.day != y.day ? x.day < y.day : x.sequence < y.sequence
         }
+    }
+
+    /// What a shop's rectifications depend on, as far as it can change: its inspections (rows are
+    /// only ever added) and the versions of the rules. The calendar is compared by the caller.
+    public struct RectificationKey: Sendable, Equatable {
+        let inspections: Int
+        let lastSequence: UInt64
+        let ruleVersions: Int
+    }
+
+    public func rectificationKey(of shop: String) -> RectificationKey {
+        let rows = history.symbols.existing(shop).flatMap { history.inspectionsByShop[$0] } ?? []
+        return RectificationKey(inspections: rows.count, lastSequence: rows.last.map { history.inspections[Int($0)].sequence } ?? 0,
+                                ruleVersions: ruleVersions.count)
     }
 
     /// A shop's rectifications, from its inspections up to `date` (all when nil), in date order:

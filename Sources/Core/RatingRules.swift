@@ -142,9 +142,11 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
     }
 
     /// 1 = Monday … 7 = Sunday (ISO 8601).
-    public var weekday: Int {
-        let w = (dayNumber % 7 + 7 + 3) % 7  // 1970-01-01 was a Thursday
-        return w + 1
+    public var weekday: Int { Self.weekday(ofDayNumber: dayNumber) }
+
+    /// The weekday of the date `dayNumber` days after 1970-01-01 (a Thursday).
+    static func weekday(ofDayNumber dayNumber: Int) -> Int {
+        (dayNumber % 7 + 7 + 3) % 7 + 1
     }
 
     public func adding(days: Int) -> SimpleDate {

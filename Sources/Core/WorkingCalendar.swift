@@ -43,19 +43,25 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
     }
 
     public func isWorkingDay(_ date: SimpleDate) -> Bool {
-        if let entry = entries[date.dayNumber] { return entry.kind == .adjustedWorkday }
-        return date.weekday <= 5
+        isWorkingDay(dayNumber: date.dayNumber)
+    }
+
+    func isWorkingDay(dayNumber: Int) -> Bool {
+        if let entry = entries[dayNumber] { return entry.kind == .adjustedWorkday }
+        return SimpleDate.weekday(ofDayNumber: dayNumber) <= 5
     }
 
     /// The `n`-th working day after `date` (the day itself not counted); `date` for n ≤ 0.
     public func addingWorkingDays(_ n: Int, to date: SimpleDate) -> SimpleDate {
-        var current = date
+        // On day numbers: counting rectification deadlines over a decade of inspections asks this
+        // tens of thousands of times.
+        var day = date.dayNumber
         var left = n
         while left > 0 {
-            current = current.adding(days: 1)
-            if isWorkingDay(current) { left -= 1 }
+            day += 1
+            if isWorkingDay(dayNumber: day) { left -= 1 }
         }
-        return current
+        return left == n ? date : SimpleDate(dayNumber: day)
     }
 
     /// Working days after `start` up to and including `end` (0 when `end` ≤ `start`).
@@ -64,7 +70,7 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
         var count = 0
         var day = start.dayNumber + 1
         while day <= end.dayNumber {
-            if isWorkingDay(SimpleDate(dayNumber: day)) { count += 1 }
+            if isWorkingDay(dayNumber: day) { count += 1 }
             day += 1
         }
         return count

@@ -180,7 +180,8 @@ struct KioskTmuxTests {
         let fresh = try tmux.waitFor("step 1 again") { $0.contains("消费者是在哪家店买的？") }
         #expect(!fresh.contains("查找：jm"))
         try tmux.send("Enter", "Enter")
-        let story = try tmux.waitFor("step 3 again") { $0.contains("请写下发生了什么") }
+        // The whole frame (the counter is drawn below the prompt).
+        let story = try tmux.waitFor("step 3 again") { $0.contains("请写下发生了什么") && $0.contains("已输入") }
         #expect(story.contains("已输入 0 字") && !story.contains("半截"))
         // Nothing was recorded.
         #expect(!(try cli.run(["log"]).output.contains("complaint.filed")))
