@@ -165,7 +165,9 @@ public enum MarketSnapshot {
         }
         h.symbols = SymbolTable(names: names)
         let textCount = Int(clamping: input.u64())
-        h.text.bytes = Array(input.bytes(textCount))
+        let text = input.bytes(textCount)
+        h.text.bytes.reserveCapacity(CompactHistory.withRoom(text.count))
+        h.text.bytes.append(contentsOf: text)
         let listCount = input.count(minimumSize: 4)
         var lists: [[UInt32]] = []
         lists.reserveCapacity(listCount)
@@ -217,6 +219,11 @@ private final class DecodedHalves: @unchecked Sendable {
 }
 
 extension CompactHistory {
+    /// The capacity to read `n` items into: with room for the records that follow the snapshot,
+    /// so that the first of them does not copy a whole array to grow it (pages not yet written
+    /// take no memory).
+    static func withRoom(_ n: Int) -> Int { n + n / 8 + 64 }
+
     /// Every reference points inside its array (checked after reading a snapshot, so that a
     /// damaged one is rejected rather than read out of bounds).
     var isConsistent: Bool {
@@ -301,7 +308,7 @@ struct BinaryReader {
     mutating func rows<Row>(minimumSize: Int, _ read: (inout BinaryReader) -> Row) -> [Row] {
         let n = count(minimumSize: minimumSize)
         var result: [Row] = []
-        result.reserveCapacity(n)
+        result.reserveCapacity(CompactHistory.withRoom(n))
         for _ in 0..<n where !failed { result.append(read(&self)) }
         return result
     }

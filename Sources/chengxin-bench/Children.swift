@@ -45,7 +45,8 @@ struct Opened {
         lap("decode")
         let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
         lap("logopen")
-        var opened = Opened(market: market, log: log)
+        // Handed over, not shared: folding the tail must not copy the state's arrays.
+        var opened = Opened(market: consume market, log: log)
         for record in log.records { opened.fold(record) }
         log.discardRecords()
         lap("tail")
