@@ -98,22 +98,21 @@ extension CaseIterable where Self: Equatable {
     }
 }
 
-/// The idempotency keys seen so far, as 128-bit FNV-1a hashes in an open-addressing table (a
-/// million keys in 16–32 MB, saved and loaded with the snapshot as one array, no rebuilding).
-public struct KeyHashSet: Sendable, Equatable {
-    /// Slots; 0 is empty (a hash of 0 is stored as 1).
-    private(set) var slots: [UInt128]
-    public private(set) var count: Int
+/// The idempotency keys seen so far, as 128-bit FNV-1a hashes: those the snapshot held in one
+/// ascending array (a million keys in 16 MB, read as it is written), those seen since in a set.
+public struct KeySet: Sendable {
+    /// Hashes from the snapshot (or the last compaction), ascending, no repeats.
+    private(set) var sorted: [UInt128] = []
+    /// Hashes of keys seen since.
+    private(set) var recent: Set<UInt128> = []
 
-    public init() {
-        slots = Array(repeating: 0, count: 1024)
-        count = 0
+    public init() {}
+
+    init(sorted: [UInt128]) {
+        self.sorted = sorted
     }
 
-    init(slots: [UInt128], count: Int) {
-        self.slots = slots
-        self.count = count
-    }
+    public var count: Int { sorted.count + recent.count }
 
     static func hash(_ key: String) -> UInt128 {
         // FNV-1a, 128 bits (offset basis and prime from the FNV specification).
@@ -123,41 +122,54 @@ public struct KeyHashSet: Sendable, Equatable {
             h ^= UInt128(byte)
             h = h &* prime
         }
-        return h == 0 ? 1 : h
+        return h
     }
 
-    public func contains(_ key: String) -> Bool {
-        let h = Self.hash(key)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] != 0 {
-            if slots[i] == h { return true }
-            i = (i + 1) & mask
+    public func contains(_ key: String) -> Bool { contains(hash: Self.hash(key)) }
+
+    func contains(hash h: UInt128) -> Bool {
+        if recent.contains(h) { return true }
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < h { low = mid + 1 } else { high = mid }
         }
-        return false
+        return low < sorted.count && sorted[low] == h
     }
 
     public mutating func insert(_ key: String) {
-        insert(hash: Self.hash(key))
+        let h = Self.hash(key)
+        if !contains(hash: h) { recent.insert(h) }
     }
 
-    private mutating func insert(hash h: UInt128) {
-        if (count + 1) * 4 > slots.count * 3 { grow() }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] != 0 {
-            if slots[i] == h { return }
-            i = (i + 1) & mask
+    /// Every hash, ascending (what the snapshot writes).
+    var allSorted: [UInt128] {
+        guard !recent.isEmpty else { return sorted }
+        let new = recent.sorted()
+        var merged: [UInt128] = []
+        merged.reserveCapacity(sorted.count + new.count)
+        var i = 0, j = 0
+        while i < sorted.count || j < new.count {
+            if j == new.count || (i < sorted.count && sorted[i] < new[j]) {
+                merged.append(sorted[i]); i += 1
+            } else {
+                merged.append(new[j]); j += 1
+            }
         }
-        slots[i] = h
-        count += 1
+        return merged
     }
 
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
-        count = 0
-        for h in old where h != 0 { insert(hash: h) }
+    /// Moves the recent hashes into the ascending array (after a snapshot is written).
+    mutating func compact() {
+        sorted = allSorted
+        recent = []
+    }
+}
+
+extension KeySet: Equatable {
+    /// The same keys, however they are split between the array and the set.
+    public static func == (a: KeySet, b: KeySet) -> Bool {
+        a.count == b.count && a.sorted.allSatisfy(b.contains(hash:)) && a.recent.allSatisfy(b.contains(hash:))
     }
 }
 
@@ -257,7 +269,16 @@ public struct CompactHistory: Sendable, Equatable {
 
     var contributions: [ContributionRow] = []
     var contributionsByShop: [UInt32: [UInt32]] = [:]
-    var contributionBySequence: [UInt64: UInt32] = [:]
+
+    /// The row of the entry recorded by the event `sequence` (rows are in log order: a binary search).
+    func contributionRow(sequence: UInt64) -> Int? {
+        var low = 0, high = contributions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if contributions[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low < contributions.count && contributions[low].sequence == sequence ? low : nil
+    }
 
     init() {}
 
@@ -273,11 +294,8 @@ public struct CompactHistory: Sendable, Equatable {
             if row.shop != SymbolTable.none { casesByShop[row.shop, default: []].append(UInt32(i)) }
         }
         contributionsByShop = [:]
-        contributionBySequence = [:]
-        contributionBySequence.reserveCapacity(contributions.count)
         for (i, row) in contributions.enumerated() {
             contributionsByShop[row.shop, default: []].append(UInt32(i))
-            contributionBySequence[row.sequence] = UInt32(i)
         }
     }
 
@@ -423,12 +441,11 @@ public struct CompactHistory: Sendable, Equatable {
         contributions.append(ContributionRow(sequence: sequence, enteredBy: symbols.id(actor), shop: shop, kind: value.kind.code, points: Int64(value.points),
                                              day: Int32(value.date.dayNumber), evidence: text.add(value.evidence), approvedBy: SymbolTable.none, approvalSequence: 0))
         contributionsByShop[shop, default: []].append(row)
-        contributionBySequence[sequence] = row
     }
 
     /// An approval counts only from a second person, once.
     mutating func approve(_ value: ContributionApproved, sequence: UInt64, actor: String) {
-        guard let i = contributionBySequence[value.target].map(Int.init), contributions[i].approvedBy == SymbolTable.none,
+        guard let i = contributionRow(sequence: value.target), contributions[i].approvedBy == SymbolTable.none,
               symbols[contributions[i].enteredBy] != actor else { return }
         contributions[i].approvedBy = symbols.id(actor)
         contributions[i].approvalSequence = sequence
@@ -636,7 +653,7 @@ public struct ContributionsView: Sendable {
 
     /// The entry recorded by the event `sequence`.
     public func entry(recordedBy sequence: UInt64) -> Contribution? {
-        history.contributionBySequence[sequence].map { history.contribution($0) }
+        history.contributionRow(sequence: sequence).map { history.contribution(UInt32($0)) }
     }
 
     /// The approved points of a shop's entries dated in `year`.

@@ -44,10 +44,9 @@ public enum MarketSnapshot {
         out.u64(UInt64(json.count))
         out.bytes(json)
         write(market.history, to: &out)
-        let keys = market.idempotencyKeys
-        out.u64(UInt64(keys.slots.count))
+        let keys = market.idempotencyKeys.allSorted
         out.u64(UInt64(keys.count))
-        for slot in keys.slots { out.u128(slot) }
+        for key in keys { out.u128(key) }
         return out.buffer
     }
 
@@ -100,14 +99,18 @@ public enum MarketSnapshot {
                     market.deductionsByShop[history.symbols[shop], default: []].append(receipt)
                 }
             }
-            let slotCount = Int(clamping: input.u64()), keyCount = Int(clamping: input.u64())
-            guard slotCount > 0, slotCount & (slotCount - 1) == 0, keyCount < slotCount, input.remaining == slotCount * 16 else { return nil }
-            let slots = [UInt128](unsafeUninitializedCapacity: slotCount) { buffer, initialized in
-                for i in 0..<slotCount { buffer[i] = input.u128() }
-                initialized = slotCount
+            let keyCount = Int(clamping: input.u64())
+            guard input.remaining == keyCount * 16 else { return nil }
+            var ascending = true
+            let keys = [UInt128](unsafeUninitializedCapacity: keyCount) { buffer, initialized in
+                for i in 0..<keyCount {
+                    buffer[i] = input.u128()
+                    if i > 0 && buffer[i - 1] >= buffer[i] { ascending = false }
+                }
+                initialized = keyCount
             }
-            guard !input.failed, input.remaining == 0 else { return nil }
-            market.idempotencyKeys = KeyHashSet(slots: slots, count: keyCount)
+            guard ascending, !input.failed, input.remaining == 0 else { return nil }
+            market.idempotencyKeys = KeySet(sorted: keys)
             return market
         }
     }
@@ -246,8 +249,9 @@ extension CompactHistory {
             guard symbol(s.actor), symbol(s.detail, optional: true), inText(s.outcome), inText(s.note),
                   s.previous == .max || Int(s.previous) < i else { return false }
         }
-        for c in contributions {
-            guard symbol(c.enteredBy), symbol(c.shop), inText(c.evidence), symbol(c.approvedBy, optional: true) else { return false }
+        for (i, c) in contributions.enumerated() {
+            // In log order (looked up by binary search).
+            guard i == 0 || contributions[i - 1].sequence < c.sequence, symbol(c.enteredBy), symbol(c.shop), inText(c.evidence), symbol(c.approvedBy, optional: true) else { return false }
         }
         return true
     }

@@ -43,7 +43,7 @@ public struct MarketState: Sendable, Equatable {
     public internal(set) var checklist: ChecklistPublished?
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public internal(set) var eventCount = 0
-    public internal(set) var idempotencyKeys = KeyHashSet()
+    public internal(set) var idempotencyKeys = KeySet()
     var merchantPosition: [String: Int] = [:]
     /// Which shop each merchant registration or correction (by sequence number) is about.
     var merchantRecords: [UInt64: String] = [:]
@@ -68,6 +68,12 @@ public struct MarketState: Sendable, Equatable {
     }
 
     public init() {}
+
+    /// Files the idempotency keys seen since the last snapshot with the others (done when a
+    /// snapshot is written, so that the set of recent ones stays small).
+    public mutating func compactKeys() {
+        idempotencyKeys.compact()
+    }
 
     /// Folds events numbered from 1, as they stand in a log.
     public init(events: [Event]) {

@@ -59,6 +59,7 @@ final class Store {
     /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
     func writeSnapshot() {
         guard log.damage == nil else { return }
+        market.compactKeys()
         guard let payload = try? MarketSnapshot.encode(market) else { return }
         if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: payload)) != nil {
             snapshotSequence = log.lastSequence

@@ -152,12 +152,30 @@ struct CompactHistoryTests {
         }
     }
 
-    @Test func keysAreFoundAfterTheTableGrows() {
-        var keys = KeyHashSet()
-        for i in 0..<5000 { keys.insert("req-\(i)") }
+    @Test func keysAreFoundBeforeAndAfterCompactionAndThroughTheSnapshot() throws {
+        var keys = KeySet()
+        for i in 0..<3000 { keys.insert("req-\(i)") }
         keys.insert("req-7")
+        #expect(keys.count == 3000)
+        let before = keys
+        keys.compact()
+        #expect(keys == before && keys.count == 3000)
+        for i in 3000..<5000 { keys.insert("req-\(i)") }
+        keys.insert("req-10")
         #expect(keys.count == 5000)
         #expect((0..<5000).allSatisfy { keys.contains("req-\($0)") })
         #expect(!(5000..<6000).contains { keys.contains("req-\($0)") })
+        #expect(keys.allSorted == keys.allSorted.sorted() && Set(keys.allSorted).count == 5000)
+        // In a snapshot: written ascending, read back the same; out of order, refused.
+        var market = MarketState(events: try events())
+        market.compactKeys()
+        market.apply(Event(actor: "zhuren", at: "2026-11-22T08:00:00Z", key: "late-key", body: .unknown(type: "future.thing")), sequence: UInt64(market.eventCount + 1))
+        let payload = try MarketSnapshot.encode(market)
+        let read = try #require(MarketSnapshot.decode(payload))
+        #expect(read.idempotencyKeys == market.idempotencyKeys && read.idempotencyKeys.contains("late-key"))
+        var swapped = payload
+        let last = swapped.count - 16, previous = swapped.count - 32
+        for k in 0..<16 { swapped.swapAt(last + k, previous + k) }
+        #expect(MarketSnapshot.decode(swapped) == nil)
     }
 }
