@@ -305,3 +305,41 @@ extension Roster {
         return events
     }
 }
+
+extension EventCodec {
+    /// Decodes many payloads on every core, in order; nil where one does not decode. Records are
+    /// independent, so a replay decodes a batch in parallel and then folds it in sequence.
+    public static func decodeAll(_ payloads: [[UInt8]]) -> [Event?] {
+        let count = payloads.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
+        let results = DecodedSlots(count: count)
+        defer { results.release() }
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in (worker * chunk)..<min(count, (worker + 1) * chunk) {
+                results.store(i, try? decode(payloads[i]))
+            }
+        }
+        return results.values
+    }
+}
+
+/// Slots the workers of `decodeAll` fill, each its own indices (plain memory, so that no array
+/// is shared for writing between threads).
+private struct DecodedSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Event?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    func store(_ i: Int, _ event: Event?) { buffer[i] = event }
+
+    var values: [Event?] { Array(buffer) }
+
+    func release() {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+}
