@@ -316,6 +316,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var complaintFlow: ComplaintActionFlow?
     /// How far the shop screen is scrolled, in lines.
     public var detailScroll = 0
+    /// The open shop's page as of the last update (see DashboardCaches.swift).
+    var shopPage: ShopPageCache?
 
     /// The tab shown (the merchants table first, as the office opens it most).
     public var tab: Tab = .merchants
@@ -557,6 +559,16 @@ public enum Dashboard {
     }
 
     public static func update(_ model: inout DashboardModel, _ message: DashboardMessage) -> [DashboardEffect] {
+        let effects = handle(message, &model)
+        // The open shop's page is worked out when the shop, the market or the viewer changes, not
+        // on every key (it walks the shop's whole history).
+        if model.openShop != nil, !(model.shopPage?.isCurrent(for: model) ?? false) {
+            model.shopPage = ShopPageCache(model)
+        }
+        return effects
+    }
+
+    private static func handle(_ message: DashboardMessage, _ model: inout DashboardModel) -> [DashboardEffect] {
         switch message {
         case .resized(let size):
             model.size = size

@@ -99,3 +99,32 @@ struct RectificationCache: Sendable, Equatable {
     var calendar: WorkingCalendar?
     var entries: [String: Entry] = [:]
 }
+
+/// The open shop's page (its lines and its rating's label), kept between key presses: at a decade
+/// of records it walks thousands of inspections, complaints and points, and rates ten past years.
+struct ShopPageCache: Sendable, Equatable {
+    let shop: String?
+    let events: Int
+    let user: String?
+    let today: SimpleDate
+    let language: Language
+    let theme: Theme
+    let lines: [ShopScreen.Line]
+    let label: String
+
+    init(_ model: DashboardModel) {
+        shop = model.openShop
+        events = model.market?.eventCount ?? -1
+        user = model.user?.name
+        today = model.today
+        language = model.language
+        theme = model.theme
+        lines = ShopScreen.computeLines(model)
+        label = ShopScreen.computeLabel(model)
+    }
+
+    func isCurrent(for model: DashboardModel) -> Bool {
+        shop == model.openShop && events == (model.market?.eventCount ?? -1) && user == model.user?.name && today == model.today
+            && language == model.language && theme == model.theme
+    }
+}

@@ -4,12 +4,23 @@ import Terminal
 /// The shop screen: 亮身份 / 亮承诺 / 亮职责, guarantees, the star rating with its arithmetic,
 /// rectifications, inspections, complaints (personal data masked), points, appeals and the reply.
 enum ShopScreen {
-    struct Line {
+    struct Line: Sendable, Equatable {
         var text: String
         var style: Style = .plain
     }
 
+    /// The page's lines: from the cache when it is current, else worked out.
     static func lines(_ model: DashboardModel) -> [Line] {
+        if let page = model.shopPage, page.isCurrent(for: model) { return page.lines }
+        return computeLines(model)
+    }
+
+    static func computeLabel(_ model: DashboardModel) -> String {
+        guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return "" }
+        return market.ratingLabel(of: merchant, today: model.today, language: model.language)
+    }
+
+    static func computeLines(_ model: DashboardModel) -> [Line] {
         guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return [] }
         let t = model.t
         let today = model.today
@@ -103,7 +114,7 @@ enum ShopScreen {
         let bar = model.theme.title
         grid.fill(Rect(x: 0, y: 0, width: model.size.width, height: 1), style: bar)
         grid.put(" \(merchant.shopNumber)  \(merchant.name)", x: 0, y: 0, style: bar)
-        let label = market.ratingLabel(of: merchant, today: model.today, language: model.language)
+        let label = model.shopPage.flatMap { $0.isCurrent(for: model) ? $0.label : nil } ?? computeLabel(model)
         grid.put(label, x: model.size.width - DisplayWidth.of(label) - 1, y: 0, style: bar)
         let all = lines(model)
         let height = model.size.height - 3
