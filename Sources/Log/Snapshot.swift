@@ -1,5 +1,4 @@
 import Crypto
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,57 +59,23 @@ public enum SnapshotFile {
 
     /// The resume point and payload, or nil when the bytes are not an intact snapshot.
     public static func decode(_ bytes: [UInt8]) -> (point: ResumePoint, payload: ArraySlice<UInt8>)? {
-        guard let (point, payload) = unverified(bytes), hashHolds(bytes) else { return nil }
-        return (point, payload)
-    }
-
-    /// Whether the stored hash covers the first 96 bytes and the payload, read in place (a
-    /// snapshot of a decade of records is about 75 MB: no copies).
-    static func hashHolds(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= headerSize else { return false }
+        guard bytes.count >= headerSize, Array(bytes[0..<8]) == magic, LogFormat.readLE32(bytes, 8) == 1 else { return nil }
+        let length = LogFormat.readLE64(bytes, 88)
+        guard length == UInt64(bytes.count - headerSize) else { return nil }
+        // The hash covers the first 96 bytes and the payload, read in place (a snapshot of a
+        // decade of records is about 100 MB: no copies).
         var hasher = SHA256()
         bytes.withUnsafeBytes { raw in
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<96]))
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
         }
-        return Array(hasher.finalize()) == Array(bytes[96..<128])
-    }
-
-    /// The header's fields and the payload, before the hash is checked.
-    private static func unverified(_ bytes: [UInt8]) -> (point: ResumePoint, payload: ArraySlice<UInt8>)? {
-        guard bytes.count >= headerSize, Array(bytes[0..<8]) == magic, LogFormat.readLE32(bytes, 8) == 1 else { return nil }
-        let length = LogFormat.readLE64(bytes, 88)
-        guard length == UInt64(bytes.count - headerSize) else { return nil }
+        guard Array(hasher.finalize()) == Array(bytes[96..<128]) else { return nil }
         let payload = bytes[headerSize...]
         let start = LogFormat.readLE64(bytes, 40), end = LogFormat.readLE64(bytes, 48)
         guard start <= end, end <= UInt64(Int.max) else { return nil }
         let point = ResumePoint(logID: Array(bytes[16..<32]), sequence: LogFormat.readLE64(bytes, 32),
                                 recordStart: Int(start), end: Int(end), hash: Array(bytes[56..<88]))
         return (point, payload)
-    }
-
-    /// Reads the snapshot in `directory` and turns its payload into a value with `decode`, which
-    /// runs while the hash is being checked on another core (`decode` must cope with any bytes: its
-    /// result is used only if the hash holds). Nil when missing, damaged, or not decodable.
-    public static func read<Value: Sendable>(directory: String, io: any FileIO = SystemFileIO(),
-                                             decode: @escaping @Sendable (ArraySlice<UInt8>) -> Value?) -> (point: ResumePoint, value: Value)? {
-        let path = path(in: directory)
-        guard io.exists(path) else { return nil }
-        let bytes: [UInt8]
-        do throws(FileIOError) {
-            let fd = try io.open(path, flags: O_RDONLY, mode: 0)
-            defer { io.close(fd) }
-            bytes = try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path)
-        } catch {
-            return nil
-        }
-        guard let (point, payload) = unverified(bytes) else { return nil }
-        let results = ParallelResults<Value>()
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            if task == 0 { results.hashHolds = hashHolds(bytes) } else { results.value = decode(payload) }
-        }
-        guard results.hashHolds, let value = results.value else { return nil }
-        return (point, value)
     }
 
     /// Reads the snapshot in `directory`; nil when missing or damaged.
@@ -148,11 +113,4 @@ public enum SnapshotFile {
             throw .io(error)
         }
     }
-}
-
-/// What the two tasks of `SnapshotFile.read(directory:decode:)` produce; each writes its own field,
-/// and `concurrentPerform` returns only after both are done.
-private final class ParallelResults<Value>: @unchecked Sendable {
-    var hashHolds = false
-    var value: Value?
 }

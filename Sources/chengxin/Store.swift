@@ -49,8 +49,7 @@ final class Store {
     /// resume record is checked byte for byte), else from the start, and then writes a fresh
     /// snapshot if the old one was missing, stale or damaged.
     static func open(_ directory: String, writable: Bool = true) throws(LogError) -> Store {
-        if let snapshot = SnapshotFile.read(directory: directory, decode: MarketSnapshot.decode) {
-            let market = snapshot.value
+        if let snapshot = SnapshotFile.read(directory: directory), let market = decodeState(snapshot.payload) {
             do {
                 let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
                 let store = Store(log: log, market: market, usedSnapshot: true, snapshotSequence: snapshot.point.sequence)
@@ -65,6 +64,9 @@ final class Store {
         return store
     }
 
+    private static func decodeState(_ payload: ArraySlice<UInt8>) -> MarketState? {
+        MarketSnapshot.decode(payload)
+    }
 
     /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
     func writeSnapshot() {
