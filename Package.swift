@@ -23,12 +23,14 @@ let package = Package(
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CCRC32C", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Cell grid, display width, widgets, and the backends (only NcursesBackend.swift touches ncurses).
         .target(name: "Terminal", dependencies: ["CNcursesw", "CLocaleWidth"]),
         // The C library's wcwidth, so that widths agree with ncurses without touching ncurses.
         .target(name: "CLocaleWidth"),
+        // CRC-32C with the processor's instruction where there is one (the log's checksum).
+        .target(name: "CCRC32C"),
         // Screens: update + view.
         .target(name: "App", dependencies: ["Core", "Terminal"]),
         .executableTarget(

@@ -149,7 +149,22 @@ struct IndependentVerifierTests {
         for start in 0..<9 {
             for end in start..<bytes.count where end % 7 == 0 || end < 40 {
                 #expect(CRC32C.checksum(bytes[start..<end]) == bitwise(bytes[start..<end]))
+                // The tables (used where the processor has no CRC-32C instruction) agree too.
+                let software = bytes[start..<end].withUnsafeBytes { CRC32C.software(buffer: $0) }
+                #expect(software == bitwise(bytes[start..<end]))
             }
+        }
+        // Longer runs, seeded (continuing a checksum), at every alignment.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 24
+        }
+        let long = (0..<5000).map { _ in UInt8(truncatingIfNeeded: next()) }
+        for start in 0..<8 {
+            let slice = long[start...]
+            let seed = UInt32(truncatingIfNeeded: next())
+            #expect(CRC32C.checksum(slice, seed: seed) == slice.withUnsafeBytes { CRC32C.software(buffer: $0, seed: seed) })
         }
     }
 }
