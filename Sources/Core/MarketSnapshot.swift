@@ -56,7 +56,16 @@ public enum MarketSnapshot {
     }
 
     public static func decode(_ payload: ArraySlice<UInt8>) -> MarketState? {
-        payload.withUnsafeBytes { raw -> MarketState? in
+        payload.withUnsafeBytes { decode(raw: $0) }
+    }
+
+    /// The same from a `Data` (a mapped snapshot file).
+    public static func decode(_ payload: Data) -> MarketState? {
+        payload.withUnsafeBytes { decode(raw: $0) }
+    }
+
+    static func decode(raw: UnsafeRawBufferPointer) -> MarketState? {
+        do {
             var input = BinaryReader(raw)
             guard input.bytes(magic.count).elementsEqual(magic), input.u16() == UInt16(MarketState.snapshotVersion) else { return nil }
             let jsonCount = Int(clamping: input.u64())

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,6 +28,9 @@ public protocol FileIO: Sendable {
     func close(_ fd: Int32)
     func size(_ fd: Int32, path: String) throws(FileIOError) -> Int
     func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8]
+    /// The whole of a file that is replaced, never changed in place (snapshots): mapped where the
+    /// system can, so that it is not copied; read otherwise.
+    func readWhole(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data
     func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError)
     /// fdatasync: the data written is on stable storage when this returns.
     func sync(_ fd: Int32, path: String) throws(FileIOError)
@@ -43,6 +47,12 @@ public protocol FileIO: Sendable {
     /// fsync of a directory, so that a new name in it survives a crash.
     func syncDirectory(_ path: String) throws(FileIOError)
     func exists(_ path: String) -> Bool
+}
+
+extension FileIO {
+    public func readWhole(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data {
+        Data(try read(fd, offset: 0, count: count, path: path))
+    }
 }
 
 /// The real thing: POSIX calls.
@@ -83,6 +93,16 @@ public struct SystemFileIO: FileIO {
         }
         if let failure { throw FileIOError(call: "pread", path: path, code: failure) }
         return buffer
+    }
+
+    public func readWhole(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data {
+        guard count > 0 else { return Data() }
+        // Mapped (MAP_POPULATE: the pages are wired in one go): no copy of tens of megabytes. The
+        // file is only ever replaced by rename, so the mapping stays valid while it is read.
+        guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED else {
+            return Data(try read(fd, offset: 0, count: count, path: path))
+        }
+        return Data(bytesNoCopy: mapped, count: count, deallocator: .custom { pointer, length in munmap(pointer, length) })
     }
 
     public func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError) {

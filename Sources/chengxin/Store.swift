@@ -64,7 +64,7 @@ final class Store {
         return store
     }
 
-    private static func decodeState(_ payload: ArraySlice<UInt8>) -> MarketState? {
+    private static func decodeState(_ payload: Data) -> MarketState? {
         MarketSnapshot.decode(payload)
     }
 
