@@ -20,6 +20,8 @@ struct BenchTests {
             "memory after opening via snapshot",
             "keystroke on the merchants screen",
             "keystroke on the complaints screen",
+            "keystroke on the shop (scrolling the first shop's page) screen",
+            "then the PIN accepted to the overview's frame",
             "verify (every record's CRC and the whole chain)",
             "durable append, chengxin (one event",
             "durable append, bare pwrite + fdatasync of the same bytes",
