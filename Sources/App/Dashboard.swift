@@ -1020,6 +1020,13 @@ public protocol DashboardEnvironment: AnyObject {
     /// Called when the log watcher woke the loop, or no key came within a tick: a message if
     /// other processes appended events.
     func poll() -> DashboardMessage?
+    /// Whether work is going on in the background whose end `poll` reports (the start-up chain
+    /// check): the loop then polls every 200 ms instead of every tick.
+    var working: Bool { get }
+}
+
+extension DashboardEnvironment {
+    public var working: Bool { false }
 }
 
 /// The main loop: draw, wait for a key or a tick, update, carry out effects.
@@ -1029,7 +1036,8 @@ public enum DashboardProgram {
         while true {
             backend.draw(Dashboard.view(model))
             // While an export runs, the next slice is taken as soon as no key is waiting.
-            switch backend.nextInput(timeoutMilliseconds: model.exportProgress == nil ? tickMilliseconds : 0) {
+            let timeout = model.exportProgress != nil ? 0 : (environment.working ? min(200, tickMilliseconds) : tickMilliseconds)
+            switch backend.nextInput(timeoutMilliseconds: timeout) {
             case .closed:
                 return
             case .timeout, .wake:

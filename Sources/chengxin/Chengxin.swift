@@ -183,6 +183,9 @@ final class LiveDashboard: DashboardEnvironment {
         self.store = store
     }
 
+    /// The start-up chain check is still running (its result is taken by `poll`).
+    var working: Bool { store?.verifying ?? false }
+
     /// Consecutive wrong PINs in this session; each costs more waiting.
     private var failures = 0
 
