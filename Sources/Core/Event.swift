@@ -169,9 +169,11 @@ public enum EventCodec {
         Data(try encodeBytes(event))
     }
 
-    /// The same bytes, as the log takes them: written by `FastJSONWriter` (the append path),
-    /// or by `JSONEncoder` for anything the fast writer does not reproduce exactly.
+    /// The same bytes, as the log takes them: written by hand for the most frequent types
+    /// (`EventJSONWriter`), else by `FastJSONWriter`, or by `JSONEncoder` for anything the fast
+    /// writer does not reproduce exactly.
     public static func encodeBytes(_ event: Event) throws -> [UInt8] {
+        if let direct = EventJSONWriter.encode(event) { return direct }
         do {
             return try encode(event) { try FastJSONWriter.encode($0) }
         } catch is FastJSONWriter.Unsupported {

@@ -64,6 +64,15 @@ import Testing
                 .complaintFiled(ComplaintFiled(receipt: "R-2", shop: "A101", category: text, integrity: .quality, text: text, amountFen: Int.max,
                                                wants: [], consumerName: nil, consumerPhone: text, consentToContact: true, date: day)),
                 .unknown(type: text),
+                .inspectionRecorded(Inspection(shop: text, date: day, inspector: text, checklistVersion: -3, outcomes: [])),
+                .inspectionRecorded(Inspection(shop: "A101", date: day, inspector: "shuji1", checklistVersion: Int.max, outcomes: [
+                    ItemOutcome(item: text, result: .pass), ItemOutcome(item: "C2", result: .fail, severity: .serious, note: text),
+                    ItemOutcome(item: "C3", result: .notApplicable, note: ""), ItemOutcome(item: "C4", result: .pass, severity: .minor),
+                ])),
+                .contributionRecorded(ContributionRecorded(shop: text, kind: .harmony, points: Int.min, date: day, evidence: text)),
+                .contributionApproved(ContributionApproved(target: UInt64.max)),
+                .complaintStep(ComplaintStep(receipt: "R", action: .followUp(satisfaction: .dissatisfied), date: day, note: text)),
+                .complaintStep(ComplaintStep(receipt: "R", action: .close, date: day)),
             ]
             for body in bodies {
                 let event = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: "k", body: body)

@@ -1,0 +1,183 @@
+/// Hand-written payload writers for the event types recorded most often — inspections, complaint
+/// filings and steps, contribution points and their approvals — writing exactly the bytes
+/// `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` writes (members in sorted order,
+/// absent optionals left out, the same string escapes through `FastJSONWriter.writeString`),
+/// without the `Encoder` machinery: in a durable append, encoding through it was most of the
+/// time spent besides the disk's own sync. Other types go through `FastJSONWriter`.
+/// FastJSONWriterTests compares every event type with `JSONEncoder`, awkward text included.
+enum EventJSONWriter {
+    /// The payload, or nil for a type written by the generic writer.
+    static func encode(_ event: Event) -> [UInt8]? {
+        switch event.body {
+        case .complaintStep(let value): return envelope(event) { step(value, &$0) }
+        case .complaintFiled(let value): return envelope(event) { filed(value, &$0) }
+        case .inspectionRecorded(let value): return envelope(event) { inspection(value, &$0) }
+        case .contributionRecorded(let value): return envelope(event) { contribution(value, &$0) }
+        case .contributionApproved(let value):
+            return envelope(event) { out in
+                raw("{\"target\":", &out)
+                integer(value.target, &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        default: return nil
+        }
+    }
+
+    /// `{"actor":…,"at":…,"data":…,"key":…,"type":…,"v":1}` (keys in byte order; no key if nil).
+    private static func envelope(_ event: Event, data: (inout [UInt8]) -> Void) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        raw("{\"actor\":", &out)
+        string(event.actor, &out)
+        raw(",\"at\":", &out)
+        string(event.at, &out)
+        raw(",\"data\":", &out)
+        data(&out)
+        if let key = event.key {
+            raw(",\"key\":", &out)
+            string(key, &out)
+        }
+        raw(",\"type\":", &out)
+        string(event.type, &out)
+        raw(",\"v\":", &out)
+        integer(EventCodec.payloadVersion, &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    private static func step(_ value: ComplaintStep, _ out: inout [UInt8]) {
+        raw("{\"action\":", &out)
+        action(value.action, &out)
+        raw(",\"date\":", &out)
+        string(value.date.description, &out)
+        if let note = value.note {
+            raw(",\"note\":", &out)
+            string(note, &out)
+        }
+        raw(",\"receipt\":", &out)
+        string(value.receipt, &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// An enumeration with associated values, as Swift's synthesised `Codable` writes it:
+    /// `{"case":{…labelled values…}}`.
+    private static func action(_ action: ComplaintAction, _ out: inout [UInt8]) {
+        func member(_ name: String, _ label: String, _ text: String) {
+            raw("{\"\(name)\":{\"\(label)\":", &out)
+            string(text, &out)
+            raw("}}", &out)
+        }
+        switch action {
+        case .accept: raw("{\"accept\":{}}", &out)
+        case .mediate: raw("{\"mediate\":{}}", &out)
+        case .close: raw("{\"close\":{}}", &out)
+        case .reject(let reason): member("reject", "reason", reason)
+        case .forward(let department): member("forward", "department", department)
+        case .terminate(let reason): member("terminate", "reason", reason)
+        case .followUp(let satisfaction): member("followUp", "satisfaction", satisfaction.rawValue)
+        case .resolve(let outcome, let amountFen):
+            raw("{\"resolve\":{", &out)
+            if let amountFen {
+                raw("\"amountFen\":", &out)
+                integer(amountFen, &out)
+                out.append(UInt8(ascii: ","))
+            }
+            raw("\"outcome\":", &out)
+            string(outcome, &out)
+            raw("}}", &out)
+        }
+    }
+
+    private static func filed(_ value: ComplaintFiled, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        if let amount = value.amountFen {
+            raw("\"amountFen\":", &out)
+            integer(amount, &out)
+            out.append(UInt8(ascii: ","))
+        }
+        raw("\"category\":", &out)
+        string(value.category, &out)
+        raw(value.consentToContact ? ",\"consentToContact\":true" : ",\"consentToContact\":false", &out)
+        if let name = value.consumerName {
+            raw(",\"consumerName\":", &out)
+            string(name, &out)
+        }
+        if let phone = value.consumerPhone {
+            raw(",\"consumerPhone\":", &out)
+            string(phone, &out)
+        }
+        raw(",\"date\":", &out)
+        string(value.date.description, &out)
+        raw(",\"integrity\":", &out)
+        string(value.integrity.rawValue, &out)
+        raw(",\"receipt\":", &out)
+        string(value.receipt, &out)
+        if let shop = value.shop {
+            raw(",\"shop\":", &out)
+            string(shop, &out)
+        }
+        raw(",\"text\":", &out)
+        string(value.text, &out)
+        raw(",\"wants\":[", &out)
+        for (i, want) in value.wants.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            string(want, &out)
+        }
+        raw("]}", &out)
+    }
+
+    private static func inspection(_ value: Inspection, _ out: inout [UInt8]) {
+        raw("{\"checklistVersion\":", &out)
+        integer(value.checklistVersion, &out)
+        raw(",\"date\":", &out)
+        string(value.date.description, &out)
+        raw(",\"inspector\":", &out)
+        string(value.inspector, &out)
+        raw(",\"outcomes\":[", &out)
+        for (i, outcome) in value.outcomes.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            raw("{\"item\":", &out)
+            string(outcome.item, &out)
+            if let note = outcome.note {
+                raw(",\"note\":", &out)
+                string(note, &out)
+            }
+            raw(",\"result\":", &out)
+            string(outcome.result.rawValue, &out)
+            if let severity = outcome.severity {
+                raw(",\"severity\":", &out)
+                string(severity.rawValue, &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        raw("],\"shop\":", &out)
+        string(value.shop, &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func contribution(_ value: ContributionRecorded, _ out: inout [UInt8]) {
+        raw("{\"date\":", &out)
+        string(value.date.description, &out)
+        raw(",\"evidence\":", &out)
+        string(value.evidence, &out)
+        raw(",\"kind\":", &out)
+        string(value.kind.rawValue, &out)
+        raw(",\"points\":", &out)
+        integer(value.points, &out)
+        raw(",\"shop\":", &out)
+        string(value.shop, &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func raw(_ text: String, _ out: inout [UInt8]) {
+        out.append(contentsOf: text.utf8)
+    }
+
+    private static func string(_ text: String, _ out: inout [UInt8]) {
+        FastJSONWriter.writeString(text, to: &out)
+    }
+
+    private static func integer<I: BinaryInteger>(_ value: I, _ out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
+    }
+}
