@@ -153,7 +153,7 @@ public enum EventCodec {
         var data: Body
     }
 
-    private struct Head: Decodable {
+    fileprivate struct Head: Decodable {
         var v: Int
         var type: String
         var actor: String
@@ -343,5 +343,12 @@ private struct DecodedSlots: @unchecked Sendable {
     func release() {
         buffer.deinitialize()
         buffer.deallocate()
+    }
+}
+
+extension EventCodec.Head: FastJSONDecodable {
+    init(json: FastJSON.Object) throws {
+        self.init(v: try json.int("v"), type: try json.string("type"), actor: try json.string("actor"), at: try json.string("at"),
+                  key: try json.optionalString("key"))
     }
 }

@@ -728,3 +728,91 @@ extension Inspection: FastJSONDecodable {
                   checklistVersion: try json.int("checklistVersion"), outcomes: try json.array(ItemOutcome.self, "outcomes"))
     }
 }
+
+// The other types recorded most often (complaint filings and steps, points and approvals) read
+// the same way; FastJSONTests checks every event type against `JSONDecoder`.
+
+extension FastJSON.Object {
+    func bool(_ key: String) throws -> Bool { try document.decodeBool(try value(key), codingPath) }
+    func optionalInt(_ key: String) throws -> Int? { try optional(key).map { try document.decodeSigned(Int.self, $0, codingPath) } }
+    func uint64(_ key: String) throws -> UInt64 { try document.decodeUnsigned(UInt64.self, try value(key), codingPath) }
+
+    func strings(_ key: String) throws -> [String] {
+        let v = try value(key)
+        guard document.nodes[v].kind == .array else {
+            throw DecodingError.typeMismatch([String].self, .init(codingPath: codingPath, debugDescription: "expected an array"))
+        }
+        var result: [String] = []
+        result.reserveCapacity(Int(document.nodes[v].count))
+        var child = v + 1
+        let end = Int(document.nodes[v].next)
+        while child < end {
+            result.append(try document.decodeString(child, codingPath))
+            child = Int(document.nodes[child].next)
+        }
+        return result
+    }
+
+    /// The object under `key`.
+    func object(_ key: String) throws -> FastJSON.Object {
+        let v = try value(key)
+        guard document.nodes[v].kind == .object else {
+            throw DecodingError.typeMismatch([String: String].self, .init(codingPath: codingPath, debugDescription: "expected an object for \(key)"))
+        }
+        return FastJSON.Object(document: document, node: v, codingPath: codingPath)
+    }
+
+    var memberCount: Int { Int(document.nodes[node].count) }
+}
+
+extension ComplaintStep: FastJSONDecodable {
+    init(json: FastJSON.Object) throws {
+        self.init(receipt: try json.string("receipt"), action: try ComplaintAction(json: try json.object("action")),
+                  date: try json.date("date"), note: try json.optionalString("note"))
+    }
+}
+
+extension ComplaintAction: FastJSONDecodable {
+    /// `{"case":{…labelled values…}}`, one member, as Swift's synthesised `Codable` writes it.
+    init(json: FastJSON.Object) throws {
+        guard json.memberCount == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: json.codingPath, debugDescription: "Invalid number of keys found, expected one."))
+        }
+        if json.optional("accept") != nil { self = .accept }
+        else if json.optional("mediate") != nil { self = .mediate }
+        else if json.optional("close") != nil { self = .close }
+        else if json.optional("reject") != nil { self = .reject(reason: try json.object("reject").string("reason")) }
+        else if json.optional("forward") != nil { self = .forward(department: try json.object("forward").string("department")) }
+        else if json.optional("terminate") != nil { self = .terminate(reason: try json.object("terminate").string("reason")) }
+        else if json.optional("followUp") != nil { self = .followUp(satisfaction: try json.object("followUp").raw(Satisfaction.self, "satisfaction")) }
+        else if json.optional("resolve") != nil {
+            let values = try json.object("resolve")
+            self = .resolve(outcome: try values.string("outcome"), amountFen: try values.optionalInt("amountFen"))
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: json.codingPath, debugDescription: "not a complaint action"))
+        }
+    }
+}
+
+extension ComplaintFiled: FastJSONDecodable {
+    init(json: FastJSON.Object) throws {
+        self.init(receipt: try json.string("receipt"), shop: try json.optionalString("shop"), category: try json.string("category"),
+                  integrity: try json.raw(Integrity.self, "integrity"), text: try json.string("text"), amountFen: try json.optionalInt("amountFen"),
+                  wants: try json.strings("wants"), consumerName: try json.optionalString("consumerName"),
+                  consumerPhone: try json.optionalString("consumerPhone"), consentToContact: try json.bool("consentToContact"),
+                  date: try json.date("date"))
+    }
+}
+
+extension ContributionRecorded: FastJSONDecodable {
+    init(json: FastJSON.Object) throws {
+        self.init(shop: try json.string("shop"), kind: try json.raw(ContributionKind.self, "kind"), points: try json.int("points"),
+                  date: try json.date("date"), evidence: try json.string("evidence"))
+    }
+}
+
+extension ContributionApproved: FastJSONDecodable {
+    init(json: FastJSON.Object) throws {
+        self.init(target: try json.uint64("target"))
+    }
+}
