@@ -128,18 +128,22 @@ public struct KeySet: Sendable {
     public func contains(_ key: String) -> Bool { contains(hash: Self.hash(key)) }
 
     func contains(hash h: UInt128) -> Bool {
-        if recent.contains(h) { return true }
+        recent.contains(h) || inSorted(h)
+    }
+
+    public mutating func insert(_ key: String) {
+        let h = Self.hash(key)
+        // One hash-table operation when the key is not among the snapshot's (always, in a replay).
+        if !inSorted(h) { recent.insert(h) }
+    }
+
+    private func inSorted(_ h: UInt128) -> Bool {
         var low = 0, high = sorted.count
         while low < high {
             let mid = (low + high) / 2
             if sorted[mid] < h { low = mid + 1 } else { high = mid }
         }
         return low < sorted.count && sorted[low] == h
-    }
-
-    public mutating func insert(_ key: String) {
-        let h = Self.hash(key)
-        if !contains(hash: h) { recent.insert(h) }
     }
 
     /// Every hash, ascending (what the snapshot writes).
