@@ -33,6 +33,9 @@ public enum MarketSnapshot {
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
         var out = BinaryWriter()
+        let h = market.history
+        out.buffer.reserveCapacity(h.text.bytes.count + h.inspections.count * 40 + h.exceptions.count * 14 + h.cases.count * 88
+                                   + h.steps.count * 51 + h.contributions.count * 49 + market.idempotencyKeys.count * 16 + (1 << 22))
         out.bytes(magic)
         out.u16(UInt16(MarketState.snapshotVersion))
         let small = SmallParts(committee: market.committee, branches: market.branches, merchants: market.merchants, rules: market.rules,
@@ -40,7 +43,13 @@ public enum MarketSnapshot {
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
                                merchantRecords: market.merchantRecords, amendments: market.amendments)
-        let json = Array(try JSONEncoder().encode(small))
+        // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
+        let json: [UInt8]
+        do {
+            json = try FastJSONWriter.encode(small)
+        } catch is FastJSONWriter.Unsupported {
+            json = Array(try JSONEncoder().encode(small))
+        }
         out.u64(UInt64(json.count))
         out.bytes(json)
         write(market.history, to: &out)

@@ -41,7 +41,7 @@ struct Opened {
                 excluded += now() - start
             }
         }
-        opened.phases = [("scan", scanned - t0), ("decode", decoding), ("fold", folding)]
+        opened.phases = [("scan", scanned - t0), ("decode", decoding), ("fold", folding), ("snapshotwrite", excluded)]
         log.discardRecords()
         return opened
     }

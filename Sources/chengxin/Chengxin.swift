@@ -164,7 +164,9 @@ struct Dashboard: ParsableCommand {
         let watcher = environment.watcher
         backend.wakeDescriptor = watcher?.descriptor
         let tick = watcher?.descriptor == nil ? 1000 : 5000
+        store?.writesSnapshotsInBackground = true
         DashboardProgram.run(backend: backend, model: &model, environment: environment, tickMilliseconds: tick)
+        environment.store?.finishSnapshot()
     }
 }
 
@@ -174,7 +176,10 @@ final class LiveDashboard: DashboardEnvironment {
     let directory: String
     let seeds: String?
     let language: Language
-    var store: Store?
+    /// Snapshots are written on another thread while the dashboard is open.
+    var store: Store? {
+        didSet { store?.writesSnapshotsInBackground = true }
+    }
 
     init(directory: String, seeds: String?, language: Language, store: Store?) {
         self.directory = directory

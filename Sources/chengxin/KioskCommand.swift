@@ -63,7 +63,9 @@ struct KioskCommand: ParsableCommand {
         var model = KioskModel(language: common.lang, size: backend.size, today: MarketClock.today(), market: store.market, idleSeconds: Double(idle))
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         backend.wakeDescriptor = environment.watcher?.descriptor
+        store.writesSnapshotsInBackground = true
         KioskProgram.run(backend: backend, model: &model, environment: environment)
+        store.finishSnapshot()
     }
 
     /// The kiosk account after checking its PIN. Only an account with the kiosk role may run the

@@ -72,10 +72,33 @@ final class Store {
     func writeSnapshot() {
         guard log.damage == nil else { return }
         market.compactKeys()
+        if writesSnapshotsInBackground {
+            // A copy of the state (values: the arrays are shared until either side changes them)
+            // goes to another thread; the next append does not wait for its 0.5 s at a million records.
+            guard backgroundSnapshot.begin() else { return }
+            let state = market, point = log.resumePoint, directory = log.directory, writer = backgroundSnapshot
+            snapshotSequence = log.lastSequence
+            Thread.detachNewThread {
+                if let payload = try? MarketSnapshot.encode(state) { try? SnapshotFile.write(directory: directory, point: point, payload: payload) }
+                writer.end()
+            }
+            return
+        }
         guard let payload = try? MarketSnapshot.encode(market) else { return }
         if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: payload)) != nil {
             snapshotSequence = log.lastSequence
         }
+    }
+
+    /// The dashboard and the kiosk (processes that stay open) write their snapshots on another
+    /// thread; one-shot commands write them before they exit.
+    var writesSnapshotsInBackground = false
+    private let backgroundSnapshot = BackgroundSnapshot()
+
+    /// Waits for a snapshot being written in the background (before the process exits, so that
+    /// no half-written temporary file is left behind).
+    func finishSnapshot() {
+        backgroundSnapshot.wait()
     }
 
     private func snapshotIfDue() {
@@ -224,5 +247,33 @@ final class VerificationResult: @unchecked Sendable {
         let taken = value
         value = nil
         return taken
+    }
+}
+
+/// At most one snapshot written in the background at a time, and a way to wait for it.
+final class BackgroundSnapshot: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var running = false
+
+    /// Claims the writer; false when a snapshot is being written already.
+    func begin() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if running { return false }
+        running = true
+        return true
+    }
+
+    func end() {
+        condition.lock()
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() {
+        condition.lock()
+        while running { condition.wait() }
+        condition.unlock()
     }
 }

@@ -1,6 +1,7 @@
 import App
 import Core
 import Foundation
+import Log
 import Terminal
 import Testing
 import TestSupport
@@ -32,6 +33,27 @@ struct StartupTests {
         reopened.startVerification()
         #expect(reopened.collectVerification(wait: true))
         #expect(!reopened.summary(.zh).contains("已校验"), "\(reopened.summary(.zh))")
+    }
+
+    @Test func theDashboardsSnapshotIsWrittenInTheBackgroundAndWaitedForAtTheEnd() throws {
+        let directory = temporaryPath("startup-snapshot")
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh)
+        let store = try Store.open(directory)
+        store.writesSnapshotsInBackground = true
+        // A temporary file of a writer that died (no such process) is cleared by the next writer.
+        let abandoned = directory + "/snapshot.bin.new-999999"
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: abandoned))
+        let events = (0..<Int(Store.snapshotEvery) + 1).map { i in
+            Event(actor: "system", at: "2026-11-27T08:00:00Z", key: "bg-\(i)", body: .unknown(type: "test.filler"))
+        }
+        #expect(try store.append(events) == events.count)
+        store.finishSnapshot()
+        let snapshot = try #require(SnapshotFile.read(directory: directory))
+        #expect(snapshot.point.sequence == store.log.lastSequence, "the snapshot covers every record")
+        #expect(MarketSnapshot.decode(snapshot.payload) == store.market)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".new-") }.isEmpty)
+        _ = created
     }
 
     @Test func theLoginScreenComesFirstAndTheListsAreBuiltAtLogin() throws {
