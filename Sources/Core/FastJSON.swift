@@ -695,6 +695,16 @@ extension FastJSON {
         }
 
         func array<T: FastJSONDecodable>(_ type: T.Type, _ key: String) throws -> [T] {
+            try elements(key) { child in
+                guard document.nodes[child].kind == .object else {
+                    throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath, debugDescription: "expected an object"))
+                }
+                return try T(json: Object(document: document, node: child, codingPath: codingPath))
+            }
+        }
+
+        /// Each element of the array under `key`, read by `read` from its node.
+        func elements<T>(_ key: String, _ read: (Int) throws -> T) throws -> [T] {
             let v = try value(key)
             guard document.nodes[v].kind == .array else {
                 throw DecodingError.typeMismatch([T].self, .init(codingPath: codingPath, debugDescription: "expected an array"))
@@ -704,10 +714,7 @@ extension FastJSON {
             var child = v + 1
             let end = Int(document.nodes[v].next)
             while child < end {
-                guard document.nodes[child].kind == .object else {
-                    throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath, debugDescription: "expected an object"))
-                }
-                result.append(try T(json: Object(document: document, node: child, codingPath: codingPath)))
+                result.append(try read(child))
                 child = Int(document.nodes[child].next)
             }
             return result
@@ -738,19 +745,7 @@ extension FastJSON.Object {
     func uint64(_ key: String) throws -> UInt64 { try document.decodeUnsigned(UInt64.self, try value(key), codingPath) }
 
     func strings(_ key: String) throws -> [String] {
-        let v = try value(key)
-        guard document.nodes[v].kind == .array else {
-            throw DecodingError.typeMismatch([String].self, .init(codingPath: codingPath, debugDescription: "expected an array"))
-        }
-        var result: [String] = []
-        result.reserveCapacity(Int(document.nodes[v].count))
-        var child = v + 1
-        let end = Int(document.nodes[v].next)
-        while child < end {
-            result.append(try document.decodeString(child, codingPath))
-            child = Int(document.nodes[child].next)
-        }
-        return result
+        try elements(key) { try document.decodeString($0, codingPath) }
     }
 
     /// The object under `key`.
