@@ -536,10 +536,6 @@ public struct InspectionsView: Sendable {
         return rows.contains { let day = Int(history.inspections[Int($0)].day); return day >= start && day <= date.dayNumber }
     }
 
-    /// The number of a shop's inspections.
-    public func count(of shop: String) -> Int {
-        history.symbols.existing(shop).flatMap { history.inspectionsByShop[$0]?.count } ?? 0
-    }
 }
 
 /// An inspection as lists show it.
@@ -558,8 +554,6 @@ public struct ComplaintsView: Sendable {
     public subscript(receipt: String) -> ComplaintCase? {
         history.caseByReceipt[receipt].map { history.complaint($0) }
     }
-
-    public func contains(_ receipt: String) -> Bool { history.caseByReceipt[receipt] != nil }
 
     /// Every case, in the order filed.
     public var values: [ComplaintCase] { history.cases.indices.map { history.complaint(UInt32($0)) } }
@@ -593,8 +587,6 @@ public struct ComplaintsView: Sendable {
 
     /// The whole case behind a summary.
     public func complaint(_ summary: ComplaintSummary) -> ComplaintCase { history.complaint(UInt32(summary.row)) }
-
-    public func receipt(_ summary: ComplaintSummary) -> String { history.text.string(history.cases[summary.row].receipt) ?? "" }
 
     /// The satisfaction recorded at each follow-up of the case.
     public func satisfactions(_ summary: ComplaintSummary) -> [ComplaintAction.Satisfaction] {
