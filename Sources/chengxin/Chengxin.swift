@@ -56,6 +56,17 @@ enum Console {
         FileHandle.standardOutput.write(Data((safe + "\n").utf8))
     }
 
+    /// Said before a long replay (no usable snapshot: the first open after an upgrade, or a damaged
+    /// snapshot), so that a person does not look at an empty terminal for seconds.
+    static func announceReplay(_ language: Language) -> (Int) -> Void {
+        { size in
+            guard size > 20_000_000 else { return }
+            let mib = size / 1_048_576
+            FileHandle.standardError.write(Data((language.pick("正在逐条读取日志（\(mib) MiB，没有可用的快照），请稍候…",
+                                                               "reading every record of the log (\(mib) MiB, no usable snapshot), please wait…") + "\n").utf8))
+        }
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data(("chengxin: " + SafeText.sanitize(text) + "\n").utf8))
     }
@@ -137,7 +148,7 @@ struct Dashboard: ParsableCommand {
         var store: Store?
         if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
             do {
-                store = try Store.open(directory)
+                store = try Store.open(directory, beforeReplay: Console.announceReplay(common.lang))
             } catch {
                 throw Console.fail(error.text(common.lang))
             }

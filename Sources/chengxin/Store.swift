@@ -48,7 +48,9 @@ final class Store {
     /// Opens the data directory: from the snapshot when it is intact and matches the log (its
     /// resume record is checked byte for byte), else from the start, and then writes a fresh
     /// snapshot if the old one was missing, stale or damaged.
-    static func open(_ directory: String, writable: Bool = true) throws(LogError) -> Store {
+    /// `beforeReplay` is told the log's size in bytes when there is no usable snapshot and every
+    /// record is about to be read (seconds at a decade of records), so that a screen can say so.
+    static func open(_ directory: String, writable: Bool = true, beforeReplay: ((Int) -> Void)? = nil) throws(LogError) -> Store {
         if let snapshot = SnapshotFile.read(directory: directory), let market = decodeState(snapshot.payload) {
             do {
                 let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
@@ -58,6 +60,10 @@ final class Store {
             } catch .resumePointMismatch {
                 // Stale or foreign: fall through to a full replay.
             }
+        }
+        if let beforeReplay {
+            let size = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
+            beforeReplay(size)
         }
         let store = Store(log: try EventLog.open(directory: directory, writable: writable))
         store.writeSnapshot()
