@@ -77,8 +77,9 @@ struct OverviewFigures: Sendable, Equatable {
         self.open = open.count
         let rules = market.rules(on: today)?.value
         overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
-        branches = market.branchFigures(today: today, stars: stars)
-        monthly = market.monthlyComplaints(today: today).map { Month(year: $0.year, month: $0.month, count: $0.count) }
+        // The summaries once for all the figures (a decade holds tens of thousands of cases).
+        branches = market.branchFigures(today: today, stars: stars, summaries: summaries)
+        monthly = market.monthlyComplaints(today: today, summaries: summaries).map { Month(year: $0.year, month: $0.month, count: $0.count) }
     }
 
     static func == (a: OverviewFigures, b: OverviewFigures) -> Bool {

@@ -28,10 +28,11 @@ extension MarketState {
 
     /// The figures of every branch for the year of `today`, ranked by average stars, then
     /// satisfaction. `stars` gives each shop's stars when already worked out (else each is rated).
-    public func branchFigures(today: SimpleDate, stars known: [String: Int?]? = nil) -> [BranchFigures] {
+    /// `summaries`: the complaints' summaries when already at hand (else they are built).
+    public func branchFigures(today: SimpleDate, stars known: [String: Int?]? = nil, summaries all: [ComplaintSummary]? = nil) -> [BranchFigures] {
         let year = today.year
         let rules = rules(on: today)?.value
-        let summaries = complaints.summaries.filter { $0.filedOn.year == year && $0.shop != nil }
+        let summaries = (all ?? complaints.summaries).filter { $0.filedOn.year == year && $0.shop != nil }
         let branchOf = Dictionary(merchants.map { ($0.shopNumber, $0.branch) }, uniquingKeysWith: { a, _ in a })
         let casesByBranch = Dictionary(grouping: summaries.filter { branchOf[$0.shop ?? ""] != nil }, by: { branchOf[$0.shop ?? ""] ?? 0 })
         return branches.map { branch in
@@ -66,7 +67,7 @@ extension MarketState {
     }
 
     /// Complaints filed per month for the twelve months ending with `today`'s month, oldest first.
-    public func monthlyComplaints(today: SimpleDate) -> [(year: Int, month: Int, count: Int)] {
+    public func monthlyComplaints(today: SimpleDate, summaries: [ComplaintSummary]? = nil) -> [(year: Int, month: Int, count: Int)] {
         var months: [(Int, Int)] = []
         var y = today.year, m = today.month
         for _ in 0..<12 {
@@ -76,7 +77,7 @@ extension MarketState {
         }
         months.reverse()
         var counts: [Int: Int] = [:]
-        for c in complaints.summaries { counts[c.filedOn.year * 100 + c.filedOn.month, default: 0] += 1 }
+        for c in summaries ?? complaints.summaries { counts[c.filedOn.year * 100 + c.filedOn.month, default: 0] += 1 }
         return months.map { (year: $0.0, month: $0.1, count: counts[$0.0 * 100 + $0.1] ?? 0) }
     }
 
