@@ -50,9 +50,14 @@ struct TextArena: Sendable, Equatable {
     var bytes: [UInt8] = []
 
     mutating func add(_ text: String?) -> TextRef {
-        guard let text else { return .none }
+        guard var text else { return .none }
+        return text.withUTF8 { add(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Text given as its UTF-8 bytes (a replay copies them straight from the log).
+    mutating func add(utf8: UnsafeRawBufferPointer) -> TextRef {
         let offset = bytes.count
-        bytes.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: utf8)
         precondition(bytes.count < Int(UInt32.max), "the text arena is limited to 4 GiB")
         return TextRef(offset: UInt32(offset), length: UInt32(bytes.count - offset))
     }
@@ -115,10 +120,16 @@ public struct KeySet: Sendable {
     public var count: Int { sorted.count + recent.count }
 
     static func hash(_ key: String) -> UInt128 {
+        var key = key
+        return key.withUTF8 { hash(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of a key given as its UTF-8 bytes.
+    static func hash(utf8 key: UnsafeRawBufferPointer) -> UInt128 {
         // FNV-1a, 128 bits (offset basis and prime from the FNV specification).
         var h: UInt128 = 0x6c62272e07bb014262b821756295c58d
         let prime: UInt128 = (1 << 88) | 0x13b
-        for byte in key.utf8 {
+        for byte in key {
             h ^= UInt128(byte)
             h = h &* prime
         }
@@ -132,9 +143,54 @@ public struct KeySet: Sendable {
     }
 
     public mutating func insert(_ key: String) {
-        let h = Self.hash(key)
+        insert(hash: Self.hash(key))
+    }
+
+    mutating func insert(hash h: UInt128) {
         // One hash-table operation when the key is not among the snapshot's (always, in a replay).
         if !inSorted(h) { recent.insert(h) }
+    }
+
+    /// Adds many hashes at once (a replay's): sorted and filed with the others, as `compact` does.
+    mutating func insert(hashes: [UInt128]) {
+        guard !hashes.isEmpty else { return }
+        let new = Self.sortedUnique(hashes)
+        compact()
+        var merged: [UInt128] = []
+        merged.reserveCapacity(sorted.count + new.count)
+        var i = 0, j = 0
+        while i < sorted.count || j < new.count {
+            if j == new.count || (i < sorted.count && sorted[i] < new[j]) {
+                merged.append(sorted[i]); i += 1
+            } else if i < sorted.count && sorted[i] == new[j] {
+                j += 1
+            } else {
+                merged.append(new[j]); j += 1
+            }
+        }
+        sorted = merged
+    }
+
+    /// The hashes ascending, each once. They are uniformly spread (FNV-1a outputs), so they are
+    /// distributed into 65,536 buckets by their top 16 bits and each small bucket is sorted.
+    static func sortedUnique(_ hashes: [UInt128]) -> [UInt128] {
+        var starts = [Int](repeating: 0, count: 65_537)
+        for h in hashes { starts[Int(h >> 112) + 1] += 1 }
+        for b in 1..<starts.count { starts[b] += starts[b - 1] }
+        var next = starts
+        var out = [UInt128](repeating: 0, count: hashes.count)
+        for h in hashes {
+            let b = Int(h >> 112)
+            out[next[b]] = h
+            next[b] += 1
+        }
+        var unique: [UInt128] = []
+        unique.reserveCapacity(hashes.count)
+        for b in 0..<65_536 where starts[b] < starts[b + 1] {
+            out[starts[b]..<starts[b + 1]].sort()
+            for h in out[starts[b]..<starts[b + 1]] where unique.last != h { unique.append(h) }
+        }
+        return unique
     }
 
     private func inSorted(_ h: UInt128) -> Bool {
@@ -165,6 +221,7 @@ public struct KeySet: Sendable {
 
     /// Moves the recent hashes into the ascending array (after a snapshot is written).
     mutating func compact() {
+        guard !recent.isEmpty else { return }
         sorted = allSorted
         recent = []
     }
@@ -224,14 +281,14 @@ public struct CompactHistory: Sendable, Equatable {
         var day: Int32
         var filedSequence: UInt64
         var filer: UInt32
-        var state: UInt8
+        var state: UInt8 = ComplaintState.filed.code
         /// Int32.min: not accepted.
-        var acceptedOn: Int32
-        var handler: UInt32
+        var acceptedOn: Int32 = .min
+        var handler: UInt32 = SymbolTable.none
         /// The latest step (an index into `steps`), UInt32.max before any.
-        var lastStep: UInt32
+        var lastStep: UInt32 = .max
         /// The case this one duplicates (a row number), UInt32.max if none.
-        var duplicateOf: UInt32
+        var duplicateOf: UInt32 = .max
     }
 
     struct StepRow: Sendable, Equatable {
@@ -246,10 +303,10 @@ public struct CompactHistory: Sendable, Equatable {
         var outcome: TextRef
         var amountFen: Int64
         var hasAmount: Bool
-        var state: UInt8
+        var state: UInt8 = 0
         var note: TextRef
         /// The case's step before this one, UInt32.max if none.
-        var previous: UInt32
+        var previous: UInt32 = .max
     }
 
     var cases: [CaseRow] = []
@@ -266,9 +323,9 @@ public struct CompactHistory: Sendable, Equatable {
         var points: Int64
         var day: Int32
         var evidence: TextRef
-        var approvedBy: UInt32
+        var approvedBy: UInt32 = SymbolTable.none
         /// 0 while not approved (sequence numbers start at 1).
-        var approvalSequence: UInt64
+        var approvalSequence: UInt64 = 0
     }
 
     var contributions: [ContributionRow] = []
@@ -305,22 +362,40 @@ public struct CompactHistory: Sendable, Equatable {
 
     // MARK: Inspections
 
+    // Each event is folded in two parts: its identifiers interned and its texts added (from Swift
+    // values here, from the log's bytes in `MarketState.replay`, in the same order, so that both
+    // give the same table), then the rows written by the helpers both share.
+
     mutating func addInspection(_ value: Inspection, sequence: UInt64) {
         let first = UInt32(exceptions.count)
         var items: [UInt32] = []
         items.reserveCapacity(value.outcomes.count)
         for (position, outcome) in value.outcomes.enumerated() {
             items.append(symbols.id(outcome.item))
-            if outcome.result != .pass || outcome.severity != nil || outcome.note != nil {
-                exceptions.append(OutcomeException(position: UInt32(position), result: outcome.result.code,
-                                                   severity: outcome.severity.map { $0.code + 1 } ?? 0, note: text.add(outcome.note)))
-            }
+            addOutcome(position: position, result: outcome.result.code, severity: outcome.severity.map { $0.code + 1 } ?? 0, note: text.add(outcome.note))
         }
         let shop = symbols.id(value.shop)
+        let inspector = symbols.id(value.inspector)
+        finishInspection(sequence: sequence, day: Int32(value.date.dayNumber), shop: shop, inspector: inspector,
+                         checklistVersion: Int64(value.checklistVersion), items: lists.id(items), firstException: first)
+    }
+
+    /// One outcome of the inspection being recorded: kept as an exception unless a plain pass.
+    /// `severity` is 0 for none, else the severity's code + 1.
+    mutating func addOutcome(position: Int, result: UInt8, severity: UInt8, note: TextRef) {
+        if result != ItemOutcome.Result.pass.code || severity != 0 || note != .none {
+            exceptions.append(OutcomeException(position: UInt32(position), result: result, severity: severity, note: note))
+        }
+    }
+
+    /// The inspection's row, after its outcomes (the exceptions from `firstException` on);
+    /// `items` is the list of its items' symbols.
+    mutating func finishInspection(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
+                                   firstException: UInt32) {
         inspectionsByShop[shop, default: []].append(UInt32(inspections.count))
-        inspections.append(InspectionRow(sequence: sequence, day: Int32(value.date.dayNumber), shop: shop, inspector: symbols.id(value.inspector),
-                                         checklistVersion: Int64(value.checklistVersion), items: lists.id(items),
-                                         firstException: first, exceptionCount: UInt32(exceptions.count) - first))
+        inspections.append(InspectionRow(sequence: sequence, day: day, shop: shop, inspector: inspector, checklistVersion: checklistVersion,
+                                         items: items, firstException: firstException,
+                                         exceptionCount: UInt32(exceptions.count) - firstException))
     }
 
     func inspection(_ i: UInt32) -> Sequenced<Inspection> {
@@ -356,40 +431,61 @@ public struct CompactHistory: Sendable, Equatable {
 
     mutating func fileComplaint(_ value: ComplaintFiled, sequence: UInt64, actor: String) {
         guard caseByReceipt[value.receipt] == nil else { return }
-        let row = UInt32(cases.count)
         let shop = symbols.id(value.shop)
-        cases.append(CaseRow(receipt: text.add(value.receipt), shop: shop, category: symbols.id(value.category), integrity: value.integrity.code,
-                             text: text.add(value.text), amountFen: Int64(value.amountFen ?? 0), hasAmount: value.amountFen != nil,
-                             wants: lists.id(value.wants.map { symbols.id($0) }), consumerName: text.add(value.consumerName),
-                             consumerPhone: text.add(value.consumerPhone), consent: value.consentToContact, day: Int32(value.date.dayNumber),
-                             filedSequence: sequence, filer: symbols.id(actor), state: ComplaintState.filed.code, acceptedOn: .min,
-                             handler: SymbolTable.none, lastStep: .max, duplicateOf: .max))
-        caseByReceipt[value.receipt] = row
-        if shop != SymbolTable.none { casesByShop[shop, default: []].append(row) }
+        let receipt = text.add(value.receipt)
+        let category = symbols.id(value.category)
+        let body = text.add(value.text)
+        let wants = lists.id(value.wants.map { symbols.id($0) })
+        let name = text.add(value.consumerName), phone = text.add(value.consumerPhone)
+        addCase(value.receipt, CaseRow(receipt: receipt, shop: shop, category: category, integrity: value.integrity.code, text: body,
+                                       amountFen: Int64(value.amountFen ?? 0), hasAmount: value.amountFen != nil, wants: wants,
+                                       consumerName: name, consumerPhone: phone, consent: value.consentToContact,
+                                       day: Int32(value.date.dayNumber), filedSequence: sequence, filer: symbols.id(actor)))
+    }
+
+    /// A new case's row (filed, nothing done yet), found by `receipt` from now on.
+    mutating func addCase(_ receipt: String, _ row: CaseRow) {
+        let number = UInt32(cases.count)
+        cases.append(row)
+        caseByReceipt[receipt] = number
+        if row.shop != SymbolTable.none { casesByShop[row.shop, default: []].append(number) }
     }
 
     /// Applies a step the workflow allows; others change nothing.
     mutating func applyStep(_ step: ComplaintStep, sequence: UInt64, actor: String) {
-        guard let i = caseByReceipt[step.receipt].map(Int.init), let current = ComplaintState.decode(cases[i].state),
-              let next = step.action.next(from: current) else { return }
-        var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil, code: UInt8
+        guard let target = stepTarget(caseByReceipt[step.receipt], action: step.action.stepCode) else { return }
+        var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil
         switch step.action {
-        case .accept: code = 0
-        case .reject(let reason): code = 1; detail = symbols.id(reason)
-        case .mediate: code = 2
-        case .resolve(let text, let fen): code = 3; outcome = self.text.add(text); amount = fen
-        case .forward(let department): code = 4; detail = symbols.id(department)
-        case .terminate(let reason): code = 5; detail = symbols.id(reason)
-        case .followUp(let satisfaction): code = 6; detail = symbols.id(satisfaction.rawValue)
-        case .close: code = 7
+        case .accept, .mediate, .close: break
+        case .reject(let reason): detail = symbols.id(reason)
+        case .resolve(let text, let fen): outcome = self.text.add(text); amount = fen
+        case .forward(let department): detail = symbols.id(department)
+        case .terminate(let reason): detail = symbols.id(reason)
+        case .followUp(let satisfaction): detail = symbols.id(satisfaction.rawValue)
         }
         let actorID = symbols.id(actor)
-        steps.append(StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: code, detail: detail, outcome: outcome,
-                             amountFen: Int64(amount ?? 0), hasAmount: amount != nil, state: next.code, note: text.add(step.note), previous: cases[i].lastStep))
+        addStep(to: target, StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: step.action.stepCode, detail: detail,
+                                    outcome: outcome, amountFen: Int64(amount ?? 0), hasAmount: amount != nil, note: text.add(step.note)))
+    }
+
+    /// The case a step is for and the state it leads to, when the case exists and the workflow allows the step.
+    func stepTarget(_ row: UInt32?, action: UInt8) -> (row: Int, next: ComplaintState)? {
+        guard let i = row.map(Int.init), let current = ComplaintState.decode(cases[i].state),
+              let next = ComplaintAction.next(stepCode: action, from: current) else { return nil }
+        return (i, next)
+    }
+
+    /// Records an allowed step (its state and link to the case's previous step are filled in here).
+    mutating func addStep(to target: (row: Int, next: ComplaintState), _ step: StepRow) {
+        let i = target.row
+        var step = step
+        step.state = target.next.code
+        step.previous = cases[i].lastStep
+        steps.append(step)
         cases[i].lastStep = UInt32(steps.count - 1)
-        cases[i].state = next.code
-        if step.action == .accept { cases[i].acceptedOn = Int32(step.date.dayNumber) }
-        if cases[i].handler == SymbolTable.none, step.action != .close { cases[i].handler = actorID }
+        cases[i].state = target.next.code
+        if step.action == 0 { cases[i].acceptedOn = step.day }
+        if cases[i].handler == SymbolTable.none, step.action != 7 { cases[i].handler = step.actor }
     }
 
     mutating func link(_ value: ComplaintLinked) {
@@ -441,18 +537,32 @@ public struct CompactHistory: Sendable, Equatable {
 
     mutating func addContribution(_ value: ContributionRecorded, sequence: UInt64, actor: String) {
         let shop = symbols.id(value.shop)
-        let row = UInt32(contributions.count)
-        contributions.append(ContributionRow(sequence: sequence, enteredBy: symbols.id(actor), shop: shop, kind: value.kind.code, points: Int64(value.points),
-                                             day: Int32(value.date.dayNumber), evidence: text.add(value.evidence), approvedBy: SymbolTable.none, approvalSequence: 0))
-        contributionsByShop[shop, default: []].append(row)
+        addContribution(ContributionRow(sequence: sequence, enteredBy: symbols.id(actor), shop: shop, kind: value.kind.code, points: Int64(value.points),
+                                        day: Int32(value.date.dayNumber), evidence: text.add(value.evidence)))
+    }
+
+    mutating func addContribution(_ row: ContributionRow) {
+        contributionsByShop[row.shop, default: []].append(UInt32(contributions.count))
+        contributions.append(row)
     }
 
     /// An approval counts only from a second person, once.
     mutating func approve(_ value: ContributionApproved, sequence: UInt64, actor: String) {
-        guard let i = contributionRow(sequence: value.target), contributions[i].approvedBy == SymbolTable.none,
-              symbols[contributions[i].enteredBy] != actor else { return }
-        contributions[i].approvedBy = symbols.id(actor)
-        contributions[i].approvalSequence = sequence
+        guard let i = approvable(value.target, by: symbols.existing(actor)) else { return }
+        approve(i, sequence: sequence, by: symbols.id(actor))
+    }
+
+    /// The row an approval by `approver` (its symbol, nil if the name was never seen) would
+    /// approve: the entry exists, is not approved yet, and was entered by someone else.
+    func approvable(_ target: UInt64, by approver: UInt32?) -> Int? {
+        guard let i = contributionRow(sequence: target), contributions[i].approvedBy == SymbolTable.none,
+              contributions[i].enteredBy != approver else { return nil }
+        return i
+    }
+
+    mutating func approve(_ row: Int, sequence: UInt64, by approver: UInt32) {
+        contributions[row].approvedBy = approver
+        contributions[row].approvalSequence = sequence
     }
 
     func contribution(_ i: UInt32) -> Contribution {

@@ -47,15 +47,35 @@ public enum ComplaintAction: Sendable, Codable, Equatable {
 
     /// The state this step leads to, from `state`; nil when the workflow forbids it.
     public func next(from state: ComplaintState) -> ComplaintState? {
-        switch (self, state) {
-        case (.accept, .filed): return .accepted
-        case (.reject, .filed): return .rejected
-        case (.mediate, .accepted): return .mediating
-        case (.resolve, .mediating), (.resolve, .accepted): return .resolved
-        case (.forward, .accepted), (.forward, .mediating): return .forwarded
-        case (.terminate, .mediating): return .terminated
-        case (.followUp, .resolved), (.followUp, .forwarded), (.followUp, .terminated): return .followedUp
-        case (.close, .followedUp): return .closed
+        Self.next(stepCode: stepCode, from: state)
+    }
+
+    /// The action's number as step rows keep it: 0 accept, 1 reject, 2 mediate, 3 resolve,
+    /// 4 forward, 5 terminate, 6 follow-up, 7 close.
+    var stepCode: UInt8 {
+        switch self {
+        case .accept: return 0
+        case .reject: return 1
+        case .mediate: return 2
+        case .resolve: return 3
+        case .forward: return 4
+        case .terminate: return 5
+        case .followUp: return 6
+        case .close: return 7
+        }
+    }
+
+    /// The workflow: the state the action numbered `stepCode` leads to from `state`, nil when forbidden.
+    static func next(stepCode: UInt8, from state: ComplaintState) -> ComplaintState? {
+        switch (stepCode, state) {
+        case (0, .filed): return .accepted
+        case (1, .filed): return .rejected
+        case (2, .accepted): return .mediating
+        case (3, .mediating), (3, .accepted): return .resolved
+        case (4, .accepted), (4, .mediating): return .forwarded
+        case (5, .mediating): return .terminated
+        case (6, .resolved), (6, .forwarded), (6, .terminated): return .followedUp
+        case (7, .followedUp): return .closed
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -162,8 +163,11 @@ public final class EventLog {
     /// Opens an existing log. A torn tail is ignored with a warning (a writer cuts it off before
     /// its next append); damage followed by valid records leaves the log open read-only with
     /// `damage` set. A log that cannot be written (read-only file or directory) opens read-only.
+    /// With `copyingPayloads` false, a full read leaves the records' payloads in the bytes read
+    /// (`withBytesRead`) instead of copying each into its own array: a replay of every record
+    /// reads them there, in parallel.
     public static func open(directory: String, io: any FileIO = SystemFileIO(), writable: Bool = true,
-                            resumeAfter point: ResumePoint? = nil) throws(LogError) -> EventLog {
+                            resumeAfter point: ResumePoint? = nil, copyingPayloads: Bool = true) throws(LogError) -> EventLog {
         let path = logPath(in: directory)
         guard io.exists(directory) else { throw .missing(directory: directory) }
         guard io.exists(path) else { throw .missing(directory: directory) }
@@ -180,8 +184,9 @@ public final class EventLog {
         } catch {
             throw .io(error)
         }
-        let bytes: [UInt8]
         var resumed: (scan: LogScan, point: ResumePoint)?
+        var scannedWhole: Result<LogScan, LogScanner.HeaderProblem>?
+        var mapped = Data()
         do throws(FileIOError) {
             try io.lock(fd, exclusive: false, wait: true, path: path)
             defer { io.unlock(fd) }
@@ -195,18 +200,24 @@ public final class EventLog {
                     let result = LogScanner.scan(tail, baseOffset: point.end, nextSequence: point.sequence + 1, previousHash: point.hash)
                     resumed = (LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash), point)
                 }
+            } else if point == nil, copyingPayloads {
+                let bytes = try io.read(fd, offset: 0, count: size, path: path)
+                scannedWhole = LogScanner.scanFile(bytes, keepPayloads: true)
+            } else if point == nil {
+                // Scanned where it lies, under the lock (nothing cuts the file shorter meanwhile);
+                // the good records it finds are never changed afterwards, so their payloads are
+                // read from the mapping once the lock is released.
+                mapped = try io.mapGrowing(fd, count: size, path: path)
+                scannedWhole = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false) }
             }
-            bytes = resumed == nil ? try io.read(fd, offset: 0, count: size, path: path) : []
         } catch {
             io.close(fd)
             throw .io(error)
         }
-        if let point, resumed == nil {
-            _ = point
+        guard let scanned = resumed.map({ .success($0.scan) }) ?? scannedWhole else {
             io.close(fd)
             throw .resumePointMismatch
         }
-        let scanned: Result<LogScan, LogScanner.HeaderProblem> = resumed.map { .success($0.scan) } ?? LogScanner.scanFile(bytes)
         switch scanned {
         case .failure(.newerVersion(let v)):
             io.close(fd)
@@ -216,6 +227,7 @@ public final class EventLog {
             throw .notALog(path: path)
         case .success(let scan):
             let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan, resumedFrom: resumed?.point)
+            if !copyingPayloads && resumed == nil { log.bytesRead = mapped }
             switch scan.tail {
             case .clean:
                 break
@@ -328,6 +340,17 @@ public final class EventLog {
     /// not need them); the log's position, head hash and sequence are unaffected.
     public func discardRecords() {
         records.removeAll(keepingCapacity: false)
+        bytesRead = Data()
+    }
+
+    /// The whole file as read (mapped) by an `open` that did not copy payloads (empty otherwise,
+    /// and after `discardRecords`).
+    private var bytesRead = Data()
+
+    /// Calls `body` with the file's bytes as read at open (when payloads were not copied): a
+    /// record's payload is `payloadLength` bytes at `offset + LogFormat.recordHeaderSize`.
+    public func withBytesRead<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytesRead.withUnsafeBytes(body)
     }
 
     private func lockExclusive() throws(LogError) {
@@ -366,15 +389,19 @@ public enum LogVerifier {
     public static func verify(directory: String, io: any FileIO = SystemFileIO()) throws(LogError) -> VerificationReport {
         let path = EventLog.logPath(in: directory)
         guard io.exists(path) else { throw LogError.missing(directory: directory) }
-        let bytes: [UInt8]
+        let scanned: Result<LogScan, LogScanner.HeaderProblem>
         do throws(FileIOError) {
             let fd = try io.open(path, flags: O_RDONLY, mode: 0)
             defer { io.close(fd) }
-            bytes = try io.read(fd, offset: 0, count: try io.size(fd, path: path), path: path)
+            // Scanned where it lies, under a shared lock (no writer cuts a torn tail meanwhile).
+            try io.lock(fd, exclusive: false, wait: true, path: path)
+            defer { io.unlock(fd) }
+            let mapped = try io.mapGrowing(fd, count: try io.size(fd, path: path), path: path)
+            scanned = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false) }
         } catch {
             throw .io(error)
         }
-        switch LogScanner.scanFile(bytes, keepPayloads: false) {
+        switch scanned {
         case .failure(.newerVersion(let v)): throw LogError.newerVersion(v)
         case .failure(.damaged): throw LogError.notALog(path: path)
         case .success(let scan):

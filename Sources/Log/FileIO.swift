@@ -31,6 +31,10 @@ public protocol FileIO: Sendable {
     /// The whole of a file that is replaced, never changed in place (snapshots): mapped where the
     /// system can, so that it is not copied; read otherwise.
     func readWhole(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data
+    /// The whole of a file that only grows (the log) to be scanned in place: mapped where the
+    /// system can, read otherwise. The caller holds a lock that keeps writers from cutting the
+    /// file shorter while it reads beyond the records it will keep.
+    func mapGrowing(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data
     func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError)
     /// fdatasync: the data written is on stable storage when this returns.
     func sync(_ fd: Int32, path: String) throws(FileIOError)
@@ -51,6 +55,10 @@ public protocol FileIO: Sendable {
 
 extension FileIO {
     public func readWhole(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data {
+        Data(try read(fd, offset: 0, count: count, path: path))
+    }
+
+    public func mapGrowing(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data {
         Data(try read(fd, offset: 0, count: count, path: path))
     }
 }
@@ -100,6 +108,15 @@ public struct SystemFileIO: FileIO {
         // Mapped (MAP_POPULATE: the pages are wired in one go): no copy of tens of megabytes. The
         // file is only ever replaced by rename, so the mapping stays valid while it is read.
         guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED else {
+            return Data(try read(fd, offset: 0, count: count, path: path))
+        }
+        return Data(bytesNoCopy: mapped, count: count, deallocator: .custom { pointer, length in munmap(pointer, length) })
+    }
+
+    public func mapGrowing(_ fd: Int32, count: Int, path: String) throws(FileIOError) -> Data {
+        guard count > 0 else { return Data() }
+        // Not populated up front: the pages are brought in by the threads that scan them.
+        guard let mapped = mmap(nil, count, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             return Data(try read(fd, offset: 0, count: count, path: path))
         }
         return Data(bytesNoCopy: mapped, count: count, deallocator: .custom { pointer, length in munmap(pointer, length) })

@@ -1,23 +1,65 @@
+import Crypto
 import Dispatch
+import Foundation
+
+/// A record's chain hash (SHA-256), held as four words: a million records' hashes are a million
+/// values in one array, not a million small heap arrays.
+public struct ChainHash: Sendable, Hashable {
+    let w0, w1, w2, w3: UInt64
+
+    /// The 32 bytes at `bytes`.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        w0 = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        w1 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        w2 = bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+        w3 = bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+    }
+
+    /// The hash of 32 bytes (anything else, which no record holds, is the zero hash).
+    public init(bytes: [UInt8]) {
+        if bytes.count == 32 {
+            self = bytes.withUnsafeBytes { ChainHash($0) }
+        } else {
+            (w0, w1, w2, w3) = (0, 0, 0, 0)
+        }
+    }
+
+    /// SHA-256 of `bytes`.
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> ChainHash {
+        SHA256.hash(data: bytes).withUnsafeBytes { ChainHash($0) }
+    }
+
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: self) { Array($0) }
+    }
+}
 
 /// One record as read back from the file.
 public struct LogRecord: Sendable, Equatable {
     public let sequence: UInt64
     /// Byte offset of the record in the file.
     public let offset: Int
-    /// The payload; empty when the record was read only to be verified (`payloadLength` is its length).
+    /// The payload; empty when the record was read only to be verified, or when the log was
+    /// opened without copying payloads (`payloadLength` is its length).
     public let payload: [UInt8]
     /// This record's chain hash (what the next record stores as its previous hash).
-    public let hash: [UInt8]
+    public let chainHash: ChainHash
     public let payloadLength: Int
 
     public init(sequence: UInt64, offset: Int, payload: [UInt8], hash: [UInt8], payloadLength: Int? = nil) {
+        self.init(sequence: sequence, offset: offset, payload: payload, chainHash: ChainHash(bytes: hash), payloadLength: payloadLength)
+    }
+
+    init(sequence: UInt64, offset: Int, payload: [UInt8], chainHash: ChainHash, payloadLength: Int? = nil) {
         self.sequence = sequence
         self.offset = offset
         self.payload = payload
-        self.hash = hash
+        self.chainHash = chainHash
         self.payloadLength = payloadLength ?? payload.count
     }
+
+    /// The chain hash as bytes.
+    public var hash: [UInt8] { chainHash.bytes }
 
     public var size: Int { LogFormat.recordOverhead + payloadLength }
 }
@@ -109,25 +151,39 @@ public enum LogScanner {
     /// offset of `bytes[start]`.
     static func scan(
         _ bytes: [UInt8], from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8], keepPayloads: Bool,
-        parallel: Bool = true
+        parallel: Bool = true, parallelFrom: Int = parallelMinimum
+    ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
+        bytes.withUnsafeBytes {
+            scan($0, from: start, baseOffset: fileOffset, nextSequence: nextSequence, previousHash: previousHash, keepPayloads: keepPayloads,
+                 parallel: parallel, parallelFrom: parallelFrom)
+        }
+    }
+
+    /// Fewer bytes than this (an append's catch-up, a short tail) are not worth the threads.
+    static let parallelMinimum = 2 * 1024 * 1024
+
+    /// The scan itself, over bytes in memory (an array, or the mapped file).
+    ///
+    /// Records are checked on every core first: their places follow from their length fields
+    /// alone, and each record's CRC, chain hash, sequence number and link to the record before it
+    /// depend only on bytes, so each worker checks a run of records (the hash of the record before
+    /// its run computed once more) and says where the first fault in its run is. The records up to
+    /// the first fault are good; from there the one-record-at-a-time scan below decides, exactly as
+    /// it would have from the start, whether what follows is a torn tail or corruption.
+    static func scan(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8],
+        keepPayloads: Bool, parallel: Bool = true, parallelFrom: Int = parallelMinimum
     ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
         let baseOffset = fileOffset - start
-        var records: [LogRecord] = []
-        var offset = start
-        var expected = nextSequence
-        var prev = previousHash
+        let ahead = parallel && bytes.count - start >= parallelFrom
+        var records = ahead ? checkAhead(bytes, from: start, baseOffset: baseOffset, nextSequence: nextSequence,
+                                         previousHash: ChainHash(bytes: previousHash), keepPayloads: keepPayloads) : []
+        var offset = records.last.map { $0.offset - baseOffset + $0.size } ?? start
+        var expected = records.last.map { $0.sequence + 1 } ?? nextSequence
+        var prev = records.last?.chainHash ?? ChainHash(bytes: previousHash)
         var tail = LogTail.clean
-        let ahead = parallel ? precompute(bytes, from: start, keepPayloads: keepPayloads) : (offsets: [], results: [])
-        var k = 0
         while offset < bytes.count {
-            let result: Result<Parsed, LogDamage>
-            if k < ahead.offsets.count, ahead.offsets[k] == offset, let done = ahead.results[k] {
-                result = done
-                k += 1
-            } else {
-                result = parseRecord(bytes, at: offset, keepPayload: keepPayloads)
-            }
-            switch result {
+            switch parseRecord(bytes, at: offset, keepPayload: keepPayloads) {
             case .success(let parsed):
                 if parsed.sequence != expected {
                     tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: .sequenceGap(expected: expected, found: parsed.sequence))
@@ -135,7 +191,7 @@ public enum LogScanner {
                     tail = .corrupt(sequence: expected, offset: baseOffset + offset, damage: .chainBreak)
                 }
                 if tail != .clean { break }
-                let record = LogRecord(sequence: parsed.sequence, offset: baseOffset + offset, payload: parsed.payload, hash: parsed.hash, payloadLength: parsed.length)
+                let record = LogRecord(sequence: parsed.sequence, offset: baseOffset + offset, payload: parsed.payload, chainHash: parsed.hash, payloadLength: parsed.length)
                 records.append(record)
                 prev = parsed.hash
                 expected += 1
@@ -150,57 +206,127 @@ public enum LogScanner {
             }
             break
         }
-        return (records, baseOffset + offset, tail, prev)
+        return (records, baseOffset + offset, tail, prev.bytes)
     }
 
-    /// Checksums and hashes of the records ahead, on every core: the records' places follow from
-    /// their length fields alone, and each record's CRC and chain hash depend only on its own bytes,
-    /// so only the comparisons (sequence, link to the previous hash) need to stay in order. Records
-    /// are found by walking the lengths while the magic and the length are plausible; the scan then
-    /// uses these results where its own walk arrives, and parses anything else itself, so what it
-    /// decides is exactly what a one-record-at-a-time scan decides.
-    static func precompute(_ bytes: [UInt8], from start: Int, keepPayloads: Bool) -> (offsets: [Int], results: [Result<Parsed, LogDamage>?]) {
-        var offsets: [Int] = []
-        var offset = start
-        let magic = LogFormat.recordMagic
-        while offset + LogFormat.recordOverhead <= bytes.count,
-              bytes[offset] == magic[0], bytes[offset + 1] == magic[1], bytes[offset + 2] == magic[2], bytes[offset + 3] == magic[3] {
-            let length = Int(LogFormat.readLE32(bytes, offset + 4))
-            guard length <= LogFormat.maxPayload, offset + LogFormat.recordOverhead + length <= bytes.count else { break }
-            offsets.append(offset)
-            offset += LogFormat.recordOverhead + length
-        }
-        // Small reads (an append's catch-up, a short tail) are not worth the threads.
-        guard offsets.count >= 4096 else { return ([], []) }
-        var results = [Result<Parsed, LogDamage>?](repeating: nil, count: offsets.count)
-        let chunks = 16
-        let per = (offsets.count + chunks - 1) / chunks
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = SendableBuffer(buffer: buffer)
-            let places = offsets
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let from = chunk * per, to = min(places.count, from + per)
-                guard from < to else { return }
-                for i in from..<to {
-                    out.buffer[i] = parseRecord(bytes, at: places[i], keepPayload: keepPayloads)
-                }
+    /// The records from `start` that are good (checksum, sequence, link), checked on every core,
+    /// up to the first that is not (or the end).
+    ///
+    /// The bytes are cut into equal runs, one per task. A task finds the first record that starts
+    /// in its run (magic, plausible length, and a matching checksum; the first task starts at
+    /// `start`), then walks the records by their lengths, checking each, until it passes the end
+    /// of its run. The runs are then joined in order: a run's records are taken only if it begins
+    /// exactly where the walk of the run before it ended (the place the one-at-a-time walk would
+    /// reach), its first record continues the sequence and the chain, and the run before it had no
+    /// fault. So a place mistaken for a record start (bytes inside a payload that look like one)
+    /// can only make the join stop early, and the one-at-a-time scan carries on from there.
+    static func checkAhead(_ bytes: UnsafeRawBufferPointer, from start: Int, baseOffset: Int, nextSequence: UInt64, previousHash: ChainHash,
+                           keepPayloads: Bool) -> [LogRecord] {
+        let tasks = 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let runLength = (bytes.count - start + tasks - 1) / tasks
+        var runs = [Run](repeating: Run(), count: tasks)
+        runs.withUnsafeMutableBufferPointer { buffer in
+            let out = SendableBuffer(buffer: buffer), memory = SendableBytes(bytes: bytes)
+            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                let low = start + task * runLength, high = min(memory.bytes.count, low + runLength)
+                guard low < high else { return }
+                out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, keepPayloads: keepPayloads)
             }
         }
-        return (offsets, results)
+        var records: [LogRecord] = []
+        records.reserveCapacity(runs.reduce(0) { $0 + $1.records.count })
+        var offset = start, sequence = nextSequence, previous = previousHash
+        for run in runs {
+            if run.records.isEmpty && run.fault == nil { continue }
+            guard run.begin == offset, let first = run.records.first, first.sequence == sequence, run.firstPrevious == previous else { break }
+            records += run.records
+            guard run.fault == nil, let last = run.records.last else { break }
+            offset = run.end
+            sequence = last.sequence + 1
+            previous = last.chainHash
+        }
+        return records
     }
+
+    /// What one task found in its run of bytes.
+    struct Run {
+        /// Where its first record starts (nil: none found).
+        var begin: Int?
+        /// The previous-record hash its first record holds.
+        var firstPrevious: ChainHash?
+        /// Its good records, consecutive and linked to each other.
+        var records: [LogRecord] = []
+        /// Where the walk stopped: the first record start at or after the run's end.
+        var end = 0
+        /// The walk stopped early, at a record that is damaged or does not follow.
+        var fault: Int?
+    }
+
+    static func walkRun(_ bytes: UnsafeRawBufferPointer, from low: Int, to high: Int, first: Bool, baseOffset: Int, keepPayloads: Bool) -> Run {
+        var run = Run()
+        var offset = low
+        if !first {
+            // The first place in the run that holds a whole record with a matching checksum.
+            while offset < high, offset + LogFormat.recordOverhead <= bytes.count {
+                if hasMagic(bytes, at: offset), case .success = parseRecord(bytes, at: offset, keepPayload: false) { break }
+                offset += 1
+            }
+            guard offset < high, offset + LogFormat.recordOverhead <= bytes.count else { return run }
+        }
+        run.begin = offset
+        var previous: ChainHash?
+        while offset < high {
+            guard case .success(let parsed) = parseRecord(bytes, at: offset, keepPayload: keepPayloads) else {
+                run.fault = offset
+                break
+            }
+            if let previous, let last = run.records.last {
+                guard parsed.sequence == last.sequence + 1, parsed.previous == previous else {
+                    run.fault = offset
+                    break
+                }
+            } else {
+                run.firstPrevious = parsed.previous
+            }
+            run.records.append(LogRecord(sequence: parsed.sequence, offset: baseOffset + offset, payload: parsed.payload, chainHash: parsed.hash,
+                                         payloadLength: parsed.length))
+            previous = parsed.hash
+            offset += LogFormat.recordOverhead + parsed.length
+        }
+        run.end = offset
+        return run
+    }
+
+    /// Whether the four bytes at `offset` (which must be in `bytes`) are the record magic "CXR\n".
+    static func hasMagic(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == recordMagicWord
+    }
+
+    /// "CXR\n" as it lies in memory.
+    static let recordMagicWord = UInt32(littleEndian: 0x0A52_5843)
 
     /// Each index is written by one thread only.
     private struct SendableBuffer<T>: @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<T>
     }
 
+    /// Bytes only read, by every thread.
+    private struct SendableBytes: @unchecked Sendable {
+        let bytes: UnsafeRawBufferPointer
+    }
+
     /// Reads a whole log file's bytes.
     public static func scanFile(_ bytes: [UInt8], keepPayloads: Bool = true) -> Result<LogScan, HeaderProblem> {
-        switch readHeader(bytes) {
+        bytes.withUnsafeBytes { scanFile($0, keepPayloads: keepPayloads) }
+    }
+
+    static func scanFile(_ bytes: UnsafeRawBufferPointer, keepPayloads: Bool) -> Result<LogScan, HeaderProblem> {
+        let header = Array(bytes.prefix(LogFormat.headerSize))
+        switch readHeader(header) {
         case .failure(let problem):
             return .failure(problem)
         case .success(let logID):
-            let genesis = LogFormat.sha256(bytes[0..<LogFormat.headerSize])
+            let genesis = LogFormat.sha256(header[...])
             let result = scan(bytes, from: LogFormat.headerSize, baseOffset: LogFormat.headerSize, nextSequence: 1, previousHash: genesis, keepPayloads: keepPayloads)
             return .success(LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash))
         }
@@ -208,42 +334,42 @@ public enum LogScanner {
 
     struct Parsed {
         let sequence: UInt64
-        let previous: [UInt8]
+        let previous: ChainHash
         let payload: [UInt8]
-        let hash: [UInt8]
+        let hash: ChainHash
         let length: Int
     }
 
     static func parseRecord(_ bytes: [UInt8], at offset: Int, keepPayload: Bool = true) -> Result<Parsed, LogDamage> {
+        bytes.withUnsafeBytes { parseRecord($0, at: offset, keepPayload: keepPayload) }
+    }
+
+    static func parseRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int, keepPayload: Bool = true) -> Result<Parsed, LogDamage> {
         let available = bytes.count - offset
-        let magic = LogFormat.recordMagic
-        func magicMatches() -> Bool {
-            bytes[offset] == magic[0] && bytes[offset + 1] == magic[1] && bytes[offset + 2] == magic[2] && bytes[offset + 3] == magic[3]
-        }
         guard available >= 8 else {
-            return .failure(available >= 4 && !magicMatches() ? .badRecordMagic : .badLength(0))
+            return .failure(available >= 4 && !hasMagic(bytes, at: offset) ? .badRecordMagic : .badLength(0))
         }
-        guard magicMatches() else { return .failure(.badRecordMagic) }
-        let length = LogFormat.readLE32(bytes, offset + 4)
+        guard hasMagic(bytes, at: offset) else { return .failure(.badRecordMagic) }
+        let length = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
         guard Int(length) <= LogFormat.maxPayload else { return .failure(.badLength(length)) }
         let total = LogFormat.recordOverhead + Int(length)
         guard available >= total else { return .failure(.badLength(length)) }
-        let body = bytes[offset..<offset + LogFormat.recordHeaderSize + Int(length)]
-        let stored = LogFormat.readLE32(bytes, offset + LogFormat.recordHeaderSize + Int(length))
-        guard CRC32C.checksum(body) == stored else { return .failure(.checksumMismatch) }
-        let sequence = LogFormat.readLE64(bytes, offset + 8)
-        let previous = Array(bytes[offset + 16..<offset + 48])
-        let payload = keepPayload ? Array(bytes[offset + 48..<offset + 48 + Int(length)]) : []
-        return .success(Parsed(sequence: sequence, previous: previous, payload: payload, hash: LogFormat.sha256(body), length: Int(length)))
+        let bodyEnd = offset + LogFormat.recordHeaderSize + Int(length)
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bodyEnd, as: UInt32.self))
+        // The checksum, the hash and the fields read in place: nothing is copied unless the payload is kept.
+        let body = UnsafeRawBufferPointer(rebasing: bytes[offset..<bodyEnd])
+        guard CRC32C.checksum(buffer: body) == stored else { return .failure(.checksumMismatch) }
+        let payload = keepPayload ? Array(body[LogFormat.recordHeaderSize...]) : []
+        return .success(Parsed(sequence: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                               previous: ChainHash(UnsafeRawBufferPointer(rebasing: body[16..<48])), payload: payload,
+                               hash: ChainHash.sha256(body), length: Int(length)))
     }
 
     /// The offset of the first complete, checksum-valid record after `offset`, if any.
-    static func nextValidRecord(_ bytes: [UInt8], after offset: Int) -> Int? {
+    static func nextValidRecord(_ bytes: UnsafeRawBufferPointer, after offset: Int) -> Int? {
         var i = offset + 1
-        let magic = LogFormat.recordMagic
         while i + LogFormat.recordOverhead <= bytes.count {
-            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], bytes[i + 3] == magic[3],
-               case .success = parseRecord(bytes, at: i, keepPayload: false) {
+            if hasMagic(bytes, at: i), case .success = parseRecord(bytes, at: i, keepPayload: false) {
                 return i
             }
             i += 1

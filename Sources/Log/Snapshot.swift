@@ -28,7 +28,7 @@ public struct ResumePoint: Sendable, Equatable {
             return end == LogFormat.headerSize && hash == LogFormat.sha256(header[...])
         }
         guard case .success(let parsed) = LogScanner.parseRecord(bytes, at: 0) else { return false }
-        return parsed.sequence == sequence && parsed.hash == hash && LogFormat.recordOverhead + parsed.payload.count == end - recordStart
+        return parsed.sequence == sequence && parsed.hash == ChainHash(bytes: hash) && LogFormat.recordOverhead + parsed.payload.count == end - recordStart
     }
 }
 

@@ -18,18 +18,19 @@ final class Store {
     /// Interval checkpoints, when a signing key is available to this process.
     private var checkpointSchedule: CheckpointSchedule?
 
-    private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64) {
+    private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64, undecodable: [UInt64] = []) {
         self.log = log
         self.market = market
         self.usedSnapshot = usedSnapshot
         self.snapshotSequence = snapshotSequence
-        // Decoded a batch at a time on every core, folded in order.
+        self.undecodable = undecodable
+        // The records after the snapshot: decoded a batch at a time on every core, folded in order.
         let records = log.records
         var start = 0
         while start < records.count {
             let batch = records[start..<min(records.count, start + Store.batch)]
             for (record, event) in zip(batch, EventCodec.decodeAll(batch.map(\.payload))) {
-                if let event { self.market.apply(event, sequence: record.sequence) } else { undecodable.append(record.sequence) }
+                if let event { self.market.apply(event, sequence: record.sequence) } else { self.undecodable.append(record.sequence) }
             }
             start += Store.batch
         }
@@ -65,9 +66,23 @@ final class Store {
             let size = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
             beforeReplay(size)
         }
-        let store = Store(log: try EventLog.open(directory: directory, writable: writable))
+        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false))
         store.writeSnapshot()
         return store
+    }
+
+    /// A store over a log read whole without copying payloads: every record folded straight from
+    /// the bytes read (`MarketState.replay`, on every core).
+    private static func replayAll(_ log: EventLog) -> Store {
+        var market = MarketState()
+        let undecodable = log.withBytesRead { market.replay($0, Store.payloadPlaces(log.records)[...]) }
+        log.discardRecords()
+        return Store(log: log, market: market, usedSnapshot: false, snapshotSequence: 0, undecodable: undecodable)
+    }
+
+    /// Where each record's payload lies in the file.
+    static func payloadPlaces(_ records: [LogRecord]) -> [PayloadPlace] {
+        records.map { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
     }
 
     private static func decodeState(_ payload: Data) -> MarketState? {

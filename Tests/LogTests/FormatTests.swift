@@ -170,7 +170,8 @@ struct IndependentVerifierTests {
 }
 
 @Suite struct ParallelScanTests {
-    /// Checksums and hashes computed on several cores give exactly the one-at-a-time scan's
+    /// Checksums and hashes computed on several cores (each on its own run of bytes, the runs
+    /// joined where the walk from the start arrives) give exactly the one-at-a-time scan's
     /// records, end, tail and head, intact or damaged anywhere.
     @Test func agreesWithTheSequentialScanOnDamagedLogs() {
         var body: [UInt8] = []
@@ -196,9 +197,26 @@ struct IndependentVerifierTests {
         var length = body
         length[starts[100] + 4] = 0xFF
         cases.append(("length damaged", length))
+        // A payload that holds a whole record's bytes (magic, length, checksum all plausible): a
+        // run that starts inside it must not be joined.
+        var nested: [UInt8] = []
+        var nestedHash = [UInt8](repeating: 7, count: 32)
+        var nestedStarts: [Int] = []
+        for sequence in 1...2000 as ClosedRange<UInt64> {
+            let inner = LogFormat.record(sequence: 1, previousHash: nestedHash, payload: Array("{\"inner\":\(sequence)}".utf8)).bytes
+            let record = LogFormat.record(sequence: sequence, previousHash: nestedHash, payload: sequence % 3 == 0 ? inner + inner : Array("{}".utf8))
+            nestedStarts.append(nested.count)
+            nested += record.bytes
+            nestedHash = record.hash
+        }
+        cases.append(("records inside payloads", nested))
+        var nestedDamaged = nested
+        nestedDamaged[nestedStarts[1500] + 20] ^= 0x40
+        cases.append(("records inside payloads, damaged", nestedDamaged))
         for (name, bytes) in cases {
             for keep in [true, false] {
-                let fast = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep)
+                let fast = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep,
+                                           parallelFrom: 1)
                 let slow = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep, parallel: false)
                 #expect(fast.records == slow.records, "\(name)")
                 #expect(fast.validEnd == slow.validEnd && fast.tail == slow.tail && fast.headHash == slow.headHash, "\(name): \(fast.tail) vs \(slow.tail)")
