@@ -124,7 +124,9 @@ public struct MarketState: Sendable, Equatable {
             amendments[withdrawal.target] = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)
             if let i = merchantPosition[shop] {
                 merchants.remove(at: i)
-                merchantPosition = Dictionary(uniqueKeysWithValues: merchants.enumerated().map { ($1.shopNumber, $0) })
+                merchantPosition[shop] = nil
+                // Those after it move up one (a withdrawn registration is most often the last).
+                for j in i..<merchants.count { merchantPosition[merchants[j].shopNumber] = j }
             }
         case .rulesPublished(let value):
             rules = value

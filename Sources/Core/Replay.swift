@@ -32,6 +32,9 @@ public struct PayloadPlace: Sendable, Equatable {
 struct ByteSpan: Equatable {
     var start: UInt32
     var count: UInt32
+    /// For a name (looked up by its bytes when folded), its `ByteKeyTable.hash`, worked out by the
+    /// reading task; 0 for other text.
+    var hash: UInt32 = 0
     /// An absent optional.
     static let none = ByteSpan(start: 0, count: .max)
     var isNone: Bool { count == .max }
@@ -41,7 +44,7 @@ struct ByteSpan: Equatable {
 ///
 /// | kind | code | number | day | a | b | c | d | e | list |
 /// |---|---|---|---|---|---|---|---|---|---|
-/// | inspection | – | checklist version | date | shop | inspector | | | | outcomes |
+/// | inspection | – | checklist version | date | shop | inspector | the outcomes' bytes if `flag` (all plain passes) | | | outcomes |
 /// | filed | integrity | amount (if `hasNumber`) | date | receipt | shop? | category | text | name? (`f` phone?) | wants |
 /// | step | action (0…7) | resolve's amount (if `hasNumber`) | date | receipt | reason, department, satisfaction or outcome | note? | | | |
 /// | contribution | kind | points | date | shop | evidence | | | | |
@@ -61,6 +64,9 @@ struct RawEvent {
     var actor = ByteSpan.none
     var key = ByteSpan.none
     var a = ByteSpan.none, b = ByteSpan.none, c = ByteSpan.none, d = ByteSpan.none, e = ByteSpan.none, f = ByteSpan.none
+    /// An inspection whose outcomes were not read one by one: its block `c` is byte for byte one
+    /// the same task read before (so the fold has seen it).
+    var skipped = false
     /// Outcomes (inspection) or wants (filed): a range of the reading worker's side arrays.
     var listStart: UInt32 = 0
     var listCount: UInt32 = 0
@@ -73,6 +79,36 @@ struct RawOutcome {
     var result: UInt8
     /// 0 for none, else the severity's code + 1.
     var severity: UInt8
+}
+
+/// What one reading task keeps: its side arrays for the batch, and the blocks of plain outcomes
+/// it read lately.
+struct ReadScratch {
+    var outcomes: [RawOutcome] = []
+    var spans: [ByteSpan] = []
+    var blocks = SeenBlocks()
+}
+
+/// The last few distinct blocks of plain-pass outcomes a task read, by where their bytes lie (in
+/// the buffer being replayed, which stays in place for the whole replay).
+struct SeenBlocks {
+    private var entries: [(pointer: UnsafePointer<UInt8>, count: Int, hash: UInt32)] = []
+    private var next = 0
+
+    /// The block whose bytes are at `p`, if one seen lately has exactly those bytes.
+    func match(_ p: UnsafePointer<UInt8>, available: Int) -> (count: Int, hash: UInt32)? {
+        for entry in entries where entry.count <= available && memcmp(entry.pointer, p, entry.count) == 0 { return (entry.count, entry.hash) }
+        return nil
+    }
+
+    mutating func note(_ p: UnsafePointer<UInt8>, count: Int, hash: UInt32) {
+        if entries.count < 4 {
+            entries.append((p, count, hash))
+        } else {
+            entries[next] = (p, count, hash)
+            next = (next + 1) % entries.count
+        }
+    }
 }
 
 /// Reads one payload in the canonical shape; every method returns nil (or false) at the first
@@ -90,7 +126,7 @@ struct CanonicalPayloadReader {
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
     /// Reads the payload: nil for a type read by the general decoder, or any deviation.
-    static func read(_ base: UnsafePointer<UInt8>, count: Int, outcomes: inout [RawOutcome], spans: inout [ByteSpan]) -> RawEvent? {
+    static func read(_ base: UnsafePointer<UInt8>, count: Int, _ scratch: inout ReadScratch) -> RawEvent? {
         // `…,"type":"<type>","v":1}`: the type is found from the end (members are in sorted
         // order, so it follows the data), then everything is read from the start.
         let suffix: StaticString = "\",\"v\":1}"
@@ -113,16 +149,16 @@ struct CanonicalPayloadReader {
         var reader = CanonicalPayloadReader(base, count: introStart)
         var event = RawEvent()
         event.kind = kind
-        guard reader.literal("{\"actor\":"), let actor = reader.string(), reader.literal(",\"at\":"), reader.string() != nil,
+        guard reader.literal("{\"actor\":"), let actor = reader.name(), reader.literal(",\"at\":"), reader.string() != nil,
               reader.literal(",\"data\":") else { return nil }
         event.actor = actor
         let body: Bool
         switch kind {
         case .step: body = reader.step(&event)
-        case .inspection: body = reader.inspection(&event, &outcomes)
+        case .inspection: body = reader.inspection(&event, &scratch)
         case .contribution: body = reader.contribution(&event)
         case .approval: body = reader.approval(&event)
-        case .filed: body = reader.filed(&event, &spans)
+        case .filed: body = reader.filed(&event, &scratch.spans)
         case .general: body = false
         }
         guard body else { return nil }
@@ -144,19 +180,19 @@ struct CanonicalPayloadReader {
         else if literal("\"close\":{}") { event.code = 7 }
         else if literal("\"mediate\":{}") { event.code = 2 }
         else if literal("\"followUp\":{\"satisfaction\":") {
-            guard let s = string(), code(s, Self.satisfactions) != nil, literal("}") else { return false }
+            guard let s = name(), code(s, Self.satisfactions) != nil, literal("}") else { return false }
             event.code = 6
             event.b = s
         } else if literal("\"forward\":{\"department\":") {
-            guard let s = string(), literal("}") else { return false }
+            guard let s = name(), literal("}") else { return false }
             event.code = 4
             event.b = s
         } else if literal("\"reject\":{\"reason\":") {
-            guard let s = string(), literal("}") else { return false }
+            guard let s = name(), literal("}") else { return false }
             event.code = 1
             event.b = s
         } else if literal("\"terminate\":{\"reason\":") {
-            guard let s = string(), literal("}") else { return false }
+            guard let s = name(), literal("}") else { return false }
             event.code = 5
             event.b = s
         } else if literal("\"resolve\":{") {
@@ -177,50 +213,73 @@ struct CanonicalPayloadReader {
             guard let note = string() else { return false }
             event.c = note
         }
-        guard literal(",\"receipt\":"), let receipt = string(), literal("}") else { return false }
+        guard literal(",\"receipt\":"), let receipt = name(), literal("}") else { return false }
         event.a = receipt
         return true
     }
 
     /// `{"checklistVersion":n,"date":"…","inspector":"…","outcomes":[…],"shop":"…"}`
-    mutating func inspection(_ event: inout RawEvent, _ outcomes: inout [RawOutcome]) -> Bool {
+    mutating func inspection(_ event: inout RawEvent, _ scratch: inout ReadScratch) -> Bool {
         guard literal("{\"checklistVersion\":"), let version = integer(), literal(",\"date\":"), let day = date(),
-              literal(",\"inspector\":"), let inspector = string(), literal(",\"outcomes\":[") else { return false }
+              literal(",\"inspector\":"), let inspector = name(), literal(",\"outcomes\":[") else { return false }
         event.number = version
         event.day = day
         event.b = inspector
-        event.listStart = UInt32(outcomes.count)
-        if !literal("]") {
-            repeat {
-                // `{"item":"…"[,"note":"…"],"result":"…"[,"severity":"…"]}`
-                guard literal("{\"item\":"), let item = string() else { return false }
-                var outcome = RawOutcome(item: item, note: .none, result: 0, severity: 0)
-                if literal(",\"note\":") {
-                    guard let note = string() else { return false }
-                    outcome.note = note
-                }
-                guard literal(",\"result\":"), let result = string(), let resultCode = code(result, Self.results) else { return false }
-                outcome.result = resultCode
-                if literal(",\"severity\":") {
-                    guard let severity = string(), let severityCode = code(severity, Self.severities) else { return false }
-                    outcome.severity = severityCode + 1
-                }
-                guard literal("}") else { return false }
-                outcomes.append(outcome)
-            } while literal(",")
-            guard literal("]") else { return false }
+        event.listStart = UInt32(scratch.outcomes.count)
+        let blockStart = i
+        if let seen = scratch.blocks.match(base + i, available: count - i) {
+            // The same bytes as a block of plain passes this task read before: the same items.
+            i += seen.count
+            event.flag = true
+            event.skipped = true
+            event.c = ByteSpan(start: UInt32(blockStart), count: UInt32(seen.count), hash: seen.hash)
+        } else {
+            guard let plain = outcomeList(&scratch.outcomes) else { return false }
+            event.listCount = UInt32(scratch.outcomes.count) - event.listStart
+            // Every outcome a plain pass: the outcomes' bytes (the same checklist, inspection after
+            // inspection) stand for the list of items, looked up whole when folded.
+            event.flag = plain
+            if plain {
+                event.c = ByteSpan(start: UInt32(blockStart), count: UInt32(i - blockStart), hash: ByteKeyTable.hash(base + blockStart, i - blockStart))
+                scratch.blocks.note(base + blockStart, count: i - blockStart, hash: event.c.hash)
+            }
         }
-        event.listCount = UInt32(outcomes.count) - event.listStart
-        guard literal(",\"shop\":"), let shop = string(), literal("}") else { return false }
+        guard literal(",\"shop\":"), let shop = name(), literal("}") else { return false }
         event.a = shop
         return true
+    }
+
+    /// The outcomes after `"outcomes":[`, through the closing `]`: whether all are plain passes,
+    /// nil if they are not in the canonical shape.
+    mutating func outcomeList(_ outcomes: inout [RawOutcome]) -> Bool? {
+        var plain = true
+        if literal("]") { return plain }
+        repeat {
+            // `{"item":"…"[,"note":"…"],"result":"…"[,"severity":"…"]}`
+            guard literal("{\"item\":"), let item = name() else { return nil }
+            var outcome = RawOutcome(item: item, note: .none, result: 0, severity: 0)
+            if literal(",\"note\":") {
+                guard let note = string() else { return nil }
+                outcome.note = note
+            }
+            guard literal(",\"result\":"), let result = string(), let resultCode = code(result, Self.results) else { return nil }
+            outcome.result = resultCode
+            if literal(",\"severity\":") {
+                guard let severity = string(), let severityCode = code(severity, Self.severities) else { return nil }
+                outcome.severity = severityCode + 1
+            }
+            guard literal("}") else { return nil }
+            outcomes.append(outcome)
+            if outcome.result != 0 || outcome.severity != 0 || !outcome.note.isNone { plain = false }
+        } while literal(",")
+        return literal("]") ? plain : nil
     }
 
     /// `{"date":"…","evidence":"…","kind":"…","points":n,"shop":"…"}`
     mutating func contribution(_ event: inout RawEvent) -> Bool {
         guard literal("{\"date\":"), let day = date(), literal(",\"evidence\":"), let evidence = string(),
               literal(",\"kind\":"), let kind = string(), let kindCode = code(kind, Self.contributionKinds),
-              literal(",\"points\":"), let points = integer(), literal(",\"shop\":"), let shop = string(), literal("}") else { return false }
+              literal(",\"points\":"), let points = integer(), literal(",\"shop\":"), let shop = name(), literal("}") else { return false }
         event.day = day
         event.b = evidence
         event.code = kindCode
@@ -245,24 +304,24 @@ struct CanonicalPayloadReader {
             event.number = amount
             event.hasNumber = true
         }
-        guard literal("\"category\":"), let category = string(), literal(",\"consentToContact\":") else { return false }
+        guard literal("\"category\":"), let category = name(), literal(",\"consentToContact\":") else { return false }
         event.c = category
         if literal("true") { event.flag = true } else if !literal("false") { return false }
         if literal(",\"consumerName\":") {
-            guard let name = string() else { return false }
-            event.e = name
+            guard let consumerName = string() else { return false }
+            event.e = consumerName
         }
         if literal(",\"consumerPhone\":") {
             guard let phone = string() else { return false }
             event.f = phone
         }
         guard literal(",\"date\":"), let day = date(), literal(",\"integrity\":"), let integrity = string(),
-              let integrityCode = code(integrity, Self.integrities), literal(",\"receipt\":"), let receipt = string() else { return false }
+              let integrityCode = code(integrity, Self.integrities), literal(",\"receipt\":"), let receipt = name() else { return false }
         event.day = day
         event.code = integrityCode
         event.a = receipt
         if literal(",\"shop\":") {
-            guard let shop = string() else { return false }
+            guard let shop = name() else { return false }
             event.b = shop
         }
         guard literal(",\"text\":"), let text = string(), literal(",\"wants\":[") else { return false }
@@ -270,7 +329,7 @@ struct CanonicalPayloadReader {
         event.listStart = UInt32(spans.count)
         if !literal("]") {
             repeat {
-                guard let want = string() else { return false }
+                guard let want = name() else { return false }
                 spans.append(want)
             } while literal(",")
             guard literal("]") else { return false }
@@ -281,7 +340,8 @@ struct CanonicalPayloadReader {
 
     // MARK: Tokens
 
-    /// Consumes `text` if the bytes at the cursor are exactly it.
+    /// Consumes `text` if the bytes at the cursor are exactly it (compared eight bytes at a time).
+    @inline(__always)
     mutating func literal(_ text: StaticString) -> Bool {
         let n = text.utf8CodeUnitCount
         guard count - i >= n, Self.matches(base + i, text) else { return false }
@@ -289,8 +349,19 @@ struct CanonicalPayloadReader {
         return true
     }
 
+    @inline(__always)
     static func matches(_ p: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-        memcmp(p, text.utf8Start, text.utf8CodeUnitCount) == 0
+        let n = text.utf8CodeUnitCount, t = text.utf8Start
+        var k = 0
+        while k + 8 <= n {
+            guard UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(t + k).loadUnaligned(as: UInt64.self) else { return false }
+            k += 8
+        }
+        while k < n {
+            guard p[k] == t[k] else { return false }
+            k += 1
+        }
+        return true
     }
 
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
@@ -299,12 +370,26 @@ struct CanonicalPayloadReader {
     }
 
     /// A string without escapes or control characters, in valid UTF-8: its bytes are then
-    /// exactly the decoded string's.
+    /// exactly the decoded string's. Eight bytes at a time until one of them is a quote, a
+    /// backslash or a control character, then byte by byte.
     mutating func string() -> ByteSpan? {
         guard i < count, base[i] == Self.quote else { return nil }
         let start = i + 1
         var j = start
-        var ascii = true
+        var seen: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while j + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            let quotes = word ^ 0x2222_2222_2222_2222, backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            // A zero byte in `quotes` or `backslashes`, or a byte below 0x20 in `word` (exact as to
+            // whether there is one; which one is found byte by byte).
+            let stop = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- 0x2020_2020_2020_2020) & ~word)
+            if stop & highs != 0 { break }
+            seen |= word
+            j += 8
+        }
+        var ascii = seen & highs == 0
         while j < count {
             let byte = base[j]
             if byte == Self.quote { break }
@@ -315,6 +400,13 @@ struct CanonicalPayloadReader {
         guard j < count, ascii || Self.validUTF8(base + start, count: j - start) else { return nil }
         i = j + 1
         return ByteSpan(start: UInt32(start), count: UInt32(j - start))
+    }
+
+    /// A string that names something (a shop, a person, a checklist item, a code), with its hash.
+    mutating func name() -> ByteSpan? {
+        guard var span = string() else { return nil }
+        span.hash = ByteKeyTable.hash(base + Int(span.start), Int(span.count))
+        return span
     }
 
     /// An integer as the encoder writes one: an optional minus, digits, no leading zero, at most
@@ -354,14 +446,33 @@ struct CanonicalPayloadReader {
     }
 
     /// The position of the span's text among `values` (an enumeration's raw values, in case order).
-    func code(_ span: ByteSpan, _ values: [[UInt8]]) -> UInt8? {
-        let bytes = UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
-        for (k, value) in values.enumerated() where value.count == bytes.count && value.elementsEqual(bytes) { return UInt8(k) }
+    func code(_ span: ByteSpan, _ values: [PackedText]) -> UInt8? {
+        guard span.count <= 16 else { return nil }
+        let text = PackedText(base + Int(span.start), count: Int(span.count))
+        for (k, value) in values.enumerated() where value == text { return UInt8(k) }
         return nil
     }
 
-    static func rawValues<T: CaseIterable & RawRepresentable>(_: T.Type) -> [[UInt8]] where T.RawValue == String {
-        T.allCases.map { Array($0.rawValue.utf8) }
+    /// Up to 16 bytes of text in two words, compared at once.
+    struct PackedText: Equatable {
+        var low: UInt64 = 0, high: UInt64 = 0, count = 0
+
+        init() {}
+
+        init(_ p: UnsafePointer<UInt8>, count n: Int) {
+            count = n
+            for k in 0..<min(n, 16) {
+                if k < 8 { low |= UInt64(p[k]) << (8 * UInt64(k)) } else { high |= UInt64(p[k]) << (8 * UInt64(k - 8)) }
+            }
+        }
+    }
+
+    static func rawValues<T: CaseIterable & RawRepresentable>(_: T.Type) -> [PackedText] where T.RawValue == String {
+        T.allCases.map { value in
+            let bytes = Array(value.rawValue.utf8)
+            precondition(bytes.count <= 16, "raw values read in place are at most 16 bytes")
+            return bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { PackedText($0, count: bytes.count) } ?? PackedText() }
+        }
     }
 
     static let results = rawValues(ItemOutcome.Result.self)
@@ -431,10 +542,10 @@ struct ByteKeyTable {
         var k = Int(h) & mask
         return slots.withUnsafeBufferPointer { slots in
             keys.withUnsafeBufferPointer { keys in
+                guard let stored = keys.baseAddress else { return nil }
                 while slots[k].hash != 0 {
                     let slot = slots[k]
-                    if slot.hash == h, Int(slot.length) == n,
-                       n == 0 || keys.baseAddress.map({ memcmp($0 + Int(slot.offset), p, n) == 0 }) == true {
+                    if slot.hash == h, Int(slot.length) == n, Self.same(stored + Int(slot.offset), p, n) {
                         return slot.value
                     }
                     k = (k + 1) & mask
@@ -442,6 +553,22 @@ struct ByteKeyTable {
                 return nil
             }
         }
+    }
+
+    /// Whether `n` bytes at `a` and at `b` are the same (eight at a time, then one at a time).
+    @inline(__always)
+    static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n > 64 { return memcmp(a, b, n) == 0 }
+        var k = 0
+        while k + 8 <= n {
+            guard UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) else { return false }
+            k += 8
+        }
+        while k < n {
+            guard a[k] == b[k] else { return false }
+            k += 1
+        }
+        return true
     }
 
     /// Stores a value for bytes not stored yet.
@@ -483,8 +610,9 @@ struct ByteKeyTable {
             k += 1
         }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 29
-        return UInt32(truncatingIfNeeded: h) | 1
+        // The high half: every byte has reached it through the multiplications.
+        let high = UInt32(truncatingIfNeeded: h >> 32)
+        return high == 0 ? 1 : high
     }
 }
 
@@ -494,6 +622,7 @@ struct ReplayNames {
     private var symbols = ByteKeyTable()
     private var receipts = ByteKeyTable()
     private var itemLists = ByteKeyTable()
+    private var outcomeBlocks = ByteKeyTable()
     /// Scratch for an inspection's items (its capacity reused from one inspection to the next).
     var items: [UInt32] = []
     var keys: [UInt128] = []
@@ -502,7 +631,7 @@ struct ReplayNames {
     /// with the same name as a `String`).
     mutating func symbol(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, _ table: inout SymbolTable) -> UInt32 {
         if span.isNone { return SymbolTable.none }
-        let p = payload + Int(span.start), n = Int(span.count), h = ByteKeyTable.hash(p, n)
+        let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
         if let id = symbols.value(p, n, hash: h) { return id }
         let id = table.id(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
         symbols.insert(p, n, hash: h, value: id)
@@ -511,7 +640,7 @@ struct ReplayNames {
 
     /// The symbol of the name at `span` if the table has it (nothing is interned).
     mutating func existing(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, _ table: SymbolTable) -> UInt32? {
-        let p = payload + Int(span.start), n = Int(span.count), h = ByteKeyTable.hash(p, n)
+        let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
         if let id = symbols.value(p, n, hash: h) { return id }
         guard let id = table.existing(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)) else { return nil }
         symbols.insert(p, n, hash: h, value: id)
@@ -520,7 +649,7 @@ struct ReplayNames {
 
     /// The row of the complaint case whose receipt is at `span` (found as `caseByReceipt` finds it).
     mutating func caseRow(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, _ caseByReceipt: [String: UInt32]) -> UInt32? {
-        let p = payload + Int(span.start), n = Int(span.count), h = ByteKeyTable.hash(p, n)
+        let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
         if let row = receipts.value(p, n, hash: h) { return row }
         guard let row = caseByReceipt[String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)] else { return nil }
         receipts.insert(p, n, hash: h, value: row)
@@ -529,8 +658,19 @@ struct ReplayNames {
 
     /// Notes the row of a case just filed.
     mutating func filed(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, row: UInt32) {
-        let p = payload + Int(span.start), n = Int(span.count), h = ByteKeyTable.hash(p, n)
+        let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
         if receipts.value(p, n, hash: h) == nil { receipts.insert(p, n, hash: h, value: row) }
+    }
+
+    /// The item list of an inspection whose outcomes (all plain passes) are the bytes at `block`,
+    /// if an earlier inspection had the very same bytes: then every item was interned then, in the
+    /// same order, and folding them one by one again would change nothing but give this list.
+    func itemList(ofBlock block: ByteSpan, in payload: UnsafePointer<UInt8>) -> UInt32? {
+        outcomeBlocks.value(payload + Int(block.start), Int(block.count), hash: block.hash)
+    }
+
+    mutating func noteItemList(_ list: UInt32, ofBlock block: ByteSpan, in payload: UnsafePointer<UInt8>) {
+        outcomeBlocks.insert(payload + Int(block.start), Int(block.count), hash: block.hash, value: list)
     }
 
     /// The list id of `items` (as `SymbolLists.id` gives it).
@@ -560,8 +700,7 @@ final class ReplayBatch: @unchecked Sendable {
     private(set) var perTask = 1
 
     final class TaskOutput: @unchecked Sendable {
-        var outcomes: [RawOutcome] = []
-        var spans: [ByteSpan] = []
+        var scratch = ReadScratch()
     }
 
     init(capacity: Int, tasks: Int) {
@@ -593,8 +732,8 @@ final class ReplayBatch: @unchecked Sendable {
 
     private func read(_ bytes: UnsafeRawBufferPointer, task: Int, from: Int, to: Int) {
         let output = tasks[task]
-        output.outcomes.removeAll(keepingCapacity: true)
-        output.spans.removeAll(keepingCapacity: true)
+        output.scratch.outcomes.removeAll(keepingCapacity: true)
+        output.scratch.spans.removeAll(keepingCapacity: true)
         guard from < to, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         for k in from..<to {
             let place = places[places.startIndex + k]
@@ -604,7 +743,7 @@ final class ReplayBatch: @unchecked Sendable {
                 continue
             }
             let payload = base + place.offset
-            if let event = CanonicalPayloadReader.read(payload, count: place.length, outcomes: &output.outcomes, spans: &output.spans) {
+            if let event = CanonicalPayloadReader.read(payload, count: place.length, &output.scratch) {
                 events[k] = event
             } else {
                 events[k] = RawEvent()
@@ -672,8 +811,8 @@ extension MarketState {
         for task in 0..<batch.tasks.count {
             let from = task * per, to = min(places.count, from + per)
             guard from < to else { break }
-            batch.tasks[task].outcomes.withUnsafeBufferPointer { outcomes in
-                batch.tasks[task].spans.withUnsafeBufferPointer { spans in
+            batch.tasks[task].scratch.outcomes.withUnsafeBufferPointer { outcomes in
+                batch.tasks[task].scratch.spans.withUnsafeBufferPointer { spans in
                     for k in from..<to {
                         let place = places[places.startIndex + k]
                         let raw = events[k]
@@ -690,6 +829,18 @@ extension MarketState {
         }
     }
 
+    /// An inspection's outcomes, one by one: their items interned, the exceptions kept; returns the item list.
+    private mutating func foldOutcomes(_ list: UnsafeBufferPointer<RawOutcome>, payload p: UnsafePointer<UInt8>, _ names: inout ReplayNames) -> UInt32 {
+        names.items.removeAll(keepingCapacity: true)
+        for (position, outcome) in list.enumerated() {
+            names.items.append(names.symbol(outcome.item, in: p, &history.symbols))
+            let note = outcome.note.isNone ? TextRef.none
+                : history.text.add(utf8: UnsafeRawBufferPointer(start: p + Int(outcome.note.start), count: Int(outcome.note.count)))
+            history.addOutcome(position: position, result: outcome.result, severity: outcome.severity, note: note)
+        }
+        return names.itemList(&history.lists)
+    }
+
     /// `apply` for a payload read in place: the same rows, symbols and texts, in the same order.
     private mutating func apply(_ raw: RawEvent, payload p: UnsafePointer<UInt8>, sequence: UInt64, outcomes: UnsafeBufferPointer<RawOutcome>,
                                 spans: UnsafeBufferPointer<ByteSpan>, _ names: inout ReplayNames) {
@@ -704,19 +855,29 @@ extension MarketState {
         switch raw.kind {
         case .inspection:
             let first = UInt32(history.exceptions.count)
-            names.items.removeAll(keepingCapacity: true)
-            for position in 0..<Int(raw.listCount) {
-                let outcome = outcomes[Int(raw.listStart) + position]
-                names.items.append(names.symbol(outcome.item, in: p, &history.symbols))
-                history.addOutcome(position: position, result: outcome.result, severity: outcome.severity, note: text(outcome.note, &history.text))
+            let items: UInt32
+            let known = raw.flag ? names.itemList(ofBlock: raw.c, in: p) : nil
+            if let known {
+                items = known
+            } else if raw.skipped {
+                // Not read one by one (a block the reading task had seen): read now. Not reached
+                // while blocks are folded in the order their tasks read them.
+                var reader = CanonicalPayloadReader(p, count: Int(raw.c.start + raw.c.count))
+                reader.i = Int(raw.c.start)
+                var list: [RawOutcome] = []
+                _ = reader.outcomeList(&list)
+                items = list.withUnsafeBufferPointer { foldOutcomes($0, payload: p, &names) }
+            } else {
+                items = foldOutcomes(UnsafeBufferPointer(rebasing: outcomes[Int(raw.listStart)..<Int(raw.listStart + raw.listCount)]), payload: p, &names)
             }
+            if raw.flag, known == nil { names.noteItemList(items, ofBlock: raw.c, in: p) }
             let shop = names.symbol(raw.a, in: p, &history.symbols)
             let inspector = names.symbol(raw.b, in: p, &history.symbols)
             history.finishInspection(sequence: sequence, day: raw.day, shop: shop, inspector: inspector, checklistVersion: raw.number,
-                                     items: names.itemList(&history.lists), firstException: first)
+                                     items: items, firstException: first)
         case .filed:
-            guard names.caseRow(raw.a, in: p, history.caseByReceipt) == nil else { break }
             let receipt = String(decoding: bytes(raw.a), as: UTF8.self)
+            guard history.caseByReceipt[receipt] == nil else { break }
             let shop = names.symbol(raw.b, in: p, &history.symbols)
             let receiptText = text(raw.a, &history.text)
             let category = names.symbol(raw.c, in: p, &history.symbols)

@@ -59,7 +59,7 @@ public enum LogFormat {
         let end = bytes.count
         let (hash, crc) = bytes.withUnsafeBytes { raw -> ([UInt8], UInt32) in
             let framed = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-            return (Array(SHA256.hash(data: framed)), CRC32C.checksum(buffer: framed))
+            return (ChainHash.sha256(framed).bytes, CRC32C.checksum(buffer: framed))
         }
         appendLE32(crc, to: &bytes)
         return hash

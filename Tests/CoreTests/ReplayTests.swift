@@ -53,7 +53,18 @@ struct ReplayTests {
     }
 
     @Test func theDemoYearAndEveryCornerFoldAlike() throws {
-        let payloads = try payloads(try CompactHistoryTests().events())
+        var events = try CompactHistoryTests().events()
+        // Inspections with the same outcomes again and again (read once per task, then matched
+        // whole), now and then one with a failure or another checklist.
+        let items = (1...12).map { "ITEM-\($0)" }
+        for n in 0..<3000 {
+            var outcomes = items.map { ItemOutcome(item: $0, result: .pass) }
+            if n % 7 == 3 { outcomes[n % items.count] = ItemOutcome(item: items[n % items.count], result: .fail, severity: .minor, note: "第\(n)次") }
+            if n % 11 == 5 { outcomes.removeLast() }
+            let inspection = Inspection(shop: ["A101", "A102", "B101"][n % 3], date: date("2026-11-23"), inspector: "shuji1", checklistVersion: 1, outcomes: outcomes)
+            events.append(Event(actor: "shuji1", at: "2026-11-23T08:00:00Z", key: "repeat-\(n)", body: .inspectionRecorded(inspection)))
+        }
+        let payloads = try payloads(events)
         try expectSame(payloads)
         // Continuing a replay on a state that already holds records, across a batch boundary.
         try expectSame(payloads, splitAt: payloads.count / 3)
@@ -68,9 +79,9 @@ struct ReplayTests {
         for event in try CompactHistoryTests().events() where bulk.contains(event.type) {
             var payload = try EventCodec.encodeBytes(event)
             if payload.contains(UInt8(ascii: "\\")) { continue }
-            var outcomes: [RawOutcome] = [], spans: [ByteSpan] = []
+            var scratch = ReadScratch()
             let event = payload.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress.flatMap { CanonicalPayloadReader.read($0, count: buffer.count, outcomes: &outcomes, spans: &spans) }
+                buffer.baseAddress.flatMap { CanonicalPayloadReader.read($0, count: buffer.count, &scratch) }
             }
             #expect(event != nil, "\(String(decoding: payload, as: UTF8.self))")
             read += 1
