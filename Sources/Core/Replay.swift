@@ -63,6 +63,8 @@ struct RawEvent {
     var number: Int64 = 0
     var actor = ByteSpan.none
     var key = ByteSpan.none
+    /// The idempotency key's hash (`KeySet.hash`), worked out by the reading task.
+    var keyHash: UInt128 = 0
     var a = ByteSpan.none, b = ByteSpan.none, c = ByteSpan.none, d = ByteSpan.none, e = ByteSpan.none, f = ByteSpan.none
     /// An inspection whose outcomes were not read one by one: its block `c` is byte for byte one
     /// the same task read before (so the fold has seen it).
@@ -165,6 +167,7 @@ struct CanonicalPayloadReader {
         if reader.literal(",\"key\":") {
             guard let key = reader.string() else { return nil }
             event.key = key
+            event.keyHash = KeySet.hash(utf8: UnsafeRawBufferPointer(start: base + Int(key.start), count: Int(key.count)))
         }
         // The data and the key end exactly where the type begins.
         guard reader.i == reader.count else { return nil }
@@ -851,7 +854,7 @@ extension MarketState {
             span.isNone ? .none : arena.add(utf8: bytes(span))
         }
         eventCount += 1
-        if !raw.key.isNone { names.keys.append(KeySet.hash(utf8: bytes(raw.key))) }
+        if !raw.key.isNone { names.keys.append(raw.keyHash) }
         switch raw.kind {
         case .inspection:
             let first = UInt32(history.exceptions.count)
