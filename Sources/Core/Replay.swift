@@ -692,7 +692,8 @@ struct ReplayNames {
 /// One batch of payloads read on every core: a `RawEvent` per record, the side arrays of the
 /// task that read it, and the general decoder's event where the canonical reader declined. Its
 /// storage is kept from one batch to the next (two of them alternate: one is folded while the
-/// next is read).
+/// next is read). The batch is read in parts ("tasks"), each taken by whichever thread is free:
+/// a helper thread, and the folding thread once it has folded the batch before.
 final class ReplayBatch: @unchecked Sendable {
     private(set) var places: ArraySlice<PayloadPlace> = []
     /// One per record of the batch.
@@ -720,17 +721,49 @@ final class ReplayBatch: @unchecked Sendable {
         general.deallocate()
     }
 
-    /// Reads the payloads at `places` (at most the capacity) of `bytes`, each index by one task.
-    func read(_ bytes: UnsafeRawBufferPointer, _ places: ArraySlice<PayloadPlace>) {
+    private let progress = NSCondition()
+    private var nextTask = 0, tasksDone = 0, taskCount = 0
+    private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    /// Sets the batch to the payloads at `places` (at most the capacity) of `bytes`, to be read by
+    /// `readTasks` (on as many threads as call it) and then `waitForTasks`.
+    func prepare(_ bytes: UnsafeRawBufferPointer, _ places: ArraySlice<PayloadPlace>) {
         precondition(places.count <= events.count, "a replay batch holds at most \(events.count) records")
         self.places = places
-        let count = places.count
-        let taskCount = max(1, min(tasks.count, count / 256))
-        perTask = (count + taskCount - 1) / taskCount
-        let memory = SendableBytes(bytes: bytes), per = perTask
-        DispatchQueue.concurrentPerform(iterations: taskCount) { task in
-            self.read(memory.bytes, task: task, from: task * per, to: min(count, task * per + per))
+        self.bytes = bytes
+        taskCount = max(1, min(tasks.count, places.count / 256))
+        perTask = (places.count + taskCount - 1) / taskCount
+        nextTask = 0
+        tasksDone = 0
+    }
+
+    /// Reads parts of the batch until none is left (each part by one thread only).
+    func readTasks() {
+        while true {
+            progress.lock()
+            let task = nextTask
+            nextTask += 1
+            progress.unlock()
+            guard task < taskCount else { return }
+            read(bytes, task: task, from: task * perTask, to: min(places.count, task * perTask + perTask))
+            progress.lock()
+            tasksDone += 1
+            progress.broadcast()
+            progress.unlock()
         }
+    }
+
+    func waitForTasks() {
+        progress.lock()
+        while tasksDone < taskCount { progress.wait() }
+        progress.unlock()
+    }
+
+    /// Reads the whole batch on every core.
+    func read(_ bytes: UnsafeRawBufferPointer, _ places: ArraySlice<PayloadPlace>) {
+        prepare(bytes, places)
+        DispatchQueue.concurrentPerform(iterations: max(1, ProcessInfo.processInfo.activeProcessorCount)) { _ in self.readTasks() }
+        waitForTasks()
     }
 
     private func read(_ bytes: UnsafeRawBufferPointer, task: Int, from: Int, to: Int) {
@@ -760,23 +793,18 @@ final class ReplayBatch: @unchecked Sendable {
     }
 }
 
-/// Runs one read on another thread and lets the caller wait for it.
+/// Reads parts of a batch on another thread (the folding thread joins in when it is free).
 private final class BackgroundRead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ batch: ReplayBatch, _ bytes: UnsafeRawBufferPointer, _ places: ArraySlice<PayloadPlace>) {
-        let memory = UnsafeBytesBox(bytes: bytes)
+    init(_ batch: ReplayBatch) {
         DispatchQueue.global().async { [done] in
-            batch.read(memory.bytes, places)
+            batch.readTasks()
             done.signal()
         }
     }
 
     func wait() { done.wait() }
-
-    private struct UnsafeBytesBox: @unchecked Sendable {
-        let bytes: UnsafeRawBufferPointer
-    }
 }
 
 extension MarketState {
@@ -791,16 +819,24 @@ extension MarketState {
         var names = ReplayNames()
         names.keys.reserveCapacity(places.count)
         var undecodable: [UInt64] = []
-        let tasks = 2 * ProcessInfo.processInfo.activeProcessorCount
+        let tasks = 8
         var batches = [ReplayBatch(capacity: Self.replayBatch, tasks: tasks), ReplayBatch(capacity: Self.replayBatch, tasks: tasks)]
         var start = places.startIndex
         var end = min(places.endIndex, start + Self.replayBatch)
         if start < end { batches[0].read(bytes, places[start..<end]) }
         while start < end {
             let nextEnd = min(places.endIndex, end + Self.replayBatch)
-            let next = end < nextEnd ? BackgroundRead(batches[1], bytes, places[end..<nextEnd]) : nil
+            var helper: BackgroundRead?
+            if end < nextEnd {
+                batches[1].prepare(bytes, places[end..<nextEnd])
+                helper = BackgroundRead(batches[1])
+            }
             fold(batches[0], bytes, &names, &undecodable)
-            next?.wait()
+            if let helper {
+                batches[1].readTasks()
+                batches[1].waitForTasks()
+                helper.wait()
+            }
             batches.swapAt(0, 1)
             (start, end) = (end, nextEnd)
         }

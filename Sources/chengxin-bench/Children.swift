@@ -144,7 +144,9 @@ enum ChildCommands {
         var excluded = 0.0
         let opened: Opened
         if mode == "replay" {
-            evictFromPageCache(EventLog.logPath(in: directory))
+            // From the disk (the log dropped from the page cache), unless the log's pages may stay
+            // where they are (the file was just written or read, as is usual).
+            if !options.contains("--in-page-cache") { evictFromPageCache(EventLog.logPath(in: directory)) }
             let snapshotAt = option("--snapshot-at", options).flatMap { UInt64($0) }
             opened = try Opened.replay(directory, writable: true, snapshotAt: snapshotAt, excluded: &excluded)
         } else {
