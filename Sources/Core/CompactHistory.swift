@@ -333,7 +333,14 @@ public struct CompactHistory: Sendable, Equatable {
 
     /// The row of the entry recorded by the event `sequence` (rows are in log order: a binary search).
     func contributionRow(sequence: UInt64) -> Int? {
-        var low = 0, high = contributions.count
+        // Approvals come soon after the entries they approve: the search starts from the newest
+        // rows, widening the window until it holds the sequence number, then halves it.
+        var low = 0, high = contributions.count, width = 64
+        while high - width > 0, contributions[high - width].sequence > sequence {
+            high -= width
+            width *= 2
+        }
+        low = max(0, high - width)
         while low < high {
             let mid = (low + high) / 2
             if contributions[mid].sequence < sequence { low = mid + 1 } else { high = mid }

@@ -626,7 +626,8 @@ struct ReplayNames {
     private var receipts = ByteKeyTable()
     private var itemLists = ByteKeyTable()
     private var outcomeBlocks = ByteKeyTable()
-    /// Scratch for an inspection's items (its capacity reused from one inspection to the next).
+    /// Scratch for a list of symbols — an inspection's items, a complaint's wishes — its capacity
+    /// reused from one list to the next.
     var items: [UInt32] = []
     var keys: [UInt128] = []
 
@@ -773,9 +774,10 @@ final class ReplayBatch: @unchecked Sendable {
         guard from < to, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         for k in from..<to {
             let place = places[places.startIndex + k]
-            general[k] = nil
+            // `general[k]` is read only for a record the canonical reader declined, and is set then.
             guard place.offset >= 0, place.length >= 0, place.offset + place.length <= bytes.count else {
                 events[k] = RawEvent()
+                general[k] = nil
                 continue
             }
             let payload = base + place.offset
@@ -921,9 +923,9 @@ extension MarketState {
             let receiptText = text(raw.a, &history.text)
             let category = names.symbol(raw.c, in: p, &history.symbols)
             let body = text(raw.d, &history.text)
-            var wants: [UInt32] = []
-            for k in Int(raw.listStart)..<Int(raw.listStart + raw.listCount) { wants.append(names.symbol(spans[k], in: p, &history.symbols)) }
-            let wantsList = history.lists.id(wants)
+            names.items.removeAll(keepingCapacity: true)
+            for k in Int(raw.listStart)..<Int(raw.listStart + raw.listCount) { names.items.append(names.symbol(spans[k], in: p, &history.symbols)) }
+            let wantsList = names.itemList(&history.lists)
             let name = text(raw.e, &history.text), phone = text(raw.f, &history.text)
             history.addCase(receipt, CompactHistory.CaseRow(
                 receipt: receiptText, shop: shop, category: category, integrity: raw.code, text: body, amountFen: raw.hasNumber ? raw.number : 0,

@@ -179,3 +179,22 @@ struct CompactHistoryTests {
         #expect(MarketSnapshot.decode(swapped) == nil)
     }
 }
+
+@Suite("Compact history lookups")
+struct CompactHistoryLookupTests {
+    /// An approval's entry is found from the newest rows backwards: the same row a plain search
+    /// finds, for every sequence number, present or not, near or far.
+    @Test func contributionRowsAreFoundWhereverTheyAre() {
+        for count in [0, 1, 2, 63, 64, 65, 130, 1000] {
+            var history = CompactHistory()
+            for i in 0..<count {
+                history.addContribution(CompactHistory.ContributionRow(sequence: UInt64(3 * i + 5), enteredBy: 0, shop: 0, kind: 0, points: 1, day: 0,
+                                                                       evidence: .none))
+            }
+            for sequence in 0...UInt64(3 * count + 10) {
+                let expected = history.contributions.firstIndex { $0.sequence == sequence }
+                #expect(history.contributionRow(sequence: sequence) == expected, "\(count) rows, sequence \(sequence)")
+            }
+        }
+    }
+}
