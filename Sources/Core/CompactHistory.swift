@@ -154,21 +154,25 @@ public struct KeySet: Sendable {
     /// Adds many hashes at once (a replay's): sorted and filed with the others, as `compact` does.
     mutating func insert(hashes: [UInt128]) {
         guard !hashes.isEmpty else { return }
-        let new = Self.sortedUnique(hashes)
         compact()
+        sorted = Self.merge(sorted, Self.sortedUnique(hashes))
+    }
+
+    /// Two ascending arrays as one, each hash once.
+    static func merge(_ a: [UInt128], _ b: [UInt128]) -> [UInt128] {
         var merged: [UInt128] = []
-        merged.reserveCapacity(sorted.count + new.count)
+        merged.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
-        while i < sorted.count || j < new.count {
-            if j == new.count || (i < sorted.count && sorted[i] < new[j]) {
-                merged.append(sorted[i]); i += 1
-            } else if i < sorted.count && sorted[i] == new[j] {
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                merged.append(a[i]); i += 1
+            } else if i < a.count && a[i] == b[j] {
                 j += 1
             } else {
-                merged.append(new[j]); j += 1
+                merged.append(b[j]); j += 1
             }
         }
-        sorted = merged
+        return merged
     }
 
     /// The hashes ascending, each once. They are uniformly spread (FNV-1a outputs), so they are
@@ -204,19 +208,7 @@ public struct KeySet: Sendable {
 
     /// Every hash, ascending (what the snapshot writes).
     var allSorted: [UInt128] {
-        guard !recent.isEmpty else { return sorted }
-        let new = recent.sorted()
-        var merged: [UInt128] = []
-        merged.reserveCapacity(sorted.count + new.count)
-        var i = 0, j = 0
-        while i < sorted.count || j < new.count {
-            if j == new.count || (i < sorted.count && sorted[i] < new[j]) {
-                merged.append(sorted[i]); i += 1
-            } else {
-                merged.append(new[j]); j += 1
-            }
-        }
-        return merged
+        recent.isEmpty ? sorted : Self.merge(sorted, recent.sorted())
     }
 
     /// Moves the recent hashes into the ascending array (after a snapshot is written).

@@ -354,17 +354,7 @@ struct CanonicalPayloadReader {
 
     @inline(__always)
     static func matches(_ p: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-        let n = text.utf8CodeUnitCount, t = text.utf8Start
-        var k = 0
-        while k + 8 <= n {
-            guard UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(t + k).loadUnaligned(as: UInt64.self) else { return false }
-            k += 8
-        }
-        while k < n {
-            guard p[k] == t[k] else { return false }
-            k += 1
-        }
-        return true
+        ByteKeyTable.same(p, text.utf8Start, text.utf8CodeUnitCount)
     }
 
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
