@@ -155,7 +155,8 @@ public struct KeySet: Sendable {
     mutating func insert(hashes: [UInt128]) {
         guard !hashes.isEmpty else { return }
         compact()
-        sorted = Self.merge(sorted, Self.sortedUnique(hashes))
+        let new = Self.sortedUnique(hashes)
+        sorted = sorted.isEmpty ? new : Self.merge(sorted, new)
     }
 
     /// Two ascending arrays as one, each hash once.
@@ -175,26 +176,19 @@ public struct KeySet: Sendable {
         return merged
     }
 
-    /// The hashes ascending, each once. They are uniformly spread (FNV-1a outputs), so they are
-    /// distributed into 65,536 buckets by their top 16 bits and each small bucket is sorted.
+    /// The hashes ascending, each once.
     static func sortedUnique(_ hashes: [UInt128]) -> [UInt128] {
-        var starts = [Int](repeating: 0, count: 65_537)
-        for h in hashes { starts[Int(h >> 112) + 1] += 1 }
-        for b in 1..<starts.count { starts[b] += starts[b - 1] }
-        var next = starts
-        var out = [UInt128](repeating: 0, count: hashes.count)
-        for h in hashes {
-            let b = Int(h >> 112)
-            out[next[b]] = h
-            next[b] += 1
+        var out = hashes
+        out.sort()
+        var unique = 0
+        out.withUnsafeMutableBufferPointer { out in
+            for i in 0..<out.count where unique == 0 || out[unique - 1] != out[i] {
+                out[unique] = out[i]
+                unique += 1
+            }
         }
-        var unique: [UInt128] = []
-        unique.reserveCapacity(hashes.count)
-        for b in 0..<65_536 where starts[b] < starts[b + 1] {
-            out[starts[b]..<starts[b + 1]].sort()
-            for h in out[starts[b]..<starts[b + 1]] where unique.last != h { unique.append(h) }
-        }
-        return unique
+        out.removeLast(out.count - unique)
+        return out
     }
 
     private func inSorted(_ h: UInt128) -> Bool {
