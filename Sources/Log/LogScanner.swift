@@ -243,19 +243,32 @@ public enum LogScanner {
                 out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, keepPayloads: keepPayloads)
             }
         }
-        var records: [LogRecord] = []
-        records.reserveCapacity(runs.reduce(0) { $0 + $1.records.count })
+        // Which runs join (in order, up to the first that does not), then their records copied
+        // into one array, each run's part on its own thread.
+        var joined: [(run: Int, at: Int)] = []
+        var total = 0
         var offset = start, sequence = nextSequence, previous = previousHash
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             if run.records.isEmpty && run.fault == nil { continue }
             guard run.begin == offset, let first = run.records.first, first.sequence == sequence, run.firstPrevious == previous else { break }
-            records += run.records
+            joined.append((index, total))
+            total += run.records.count
             guard run.fault == nil, let last = run.records.last else { break }
             offset = run.end
             sequence = last.sequence + 1
             previous = last.chainHash
         }
-        return records
+        return [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let out = SendableBuffer(buffer: buffer), parts = joined, found = runs
+            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+                let records = found[parts[part].run].records
+                guard let base = out.buffer.baseAddress else { return }
+                records.withUnsafeBufferPointer { source in
+                    if let from = source.baseAddress { (base + parts[part].at).initialize(from: from, count: source.count) }
+                }
+            }
+            initialized = total
+        }
     }
 
     /// What one task found in its run of bytes.
