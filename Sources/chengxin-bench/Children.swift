@@ -22,7 +22,7 @@ struct Opened {
         // As `Store` does (Sources/chengxin/Store.swift, `replayAll`): every record folded from
         // the bytes read; stopped once at `snapshotAt` to write a snapshot there.
         let records = log.records
-        let places = records.map { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
+        let places = PayloadPlace.of(records) { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
         let snapshotCut = snapshotAt.flatMap { at in records.firstIndex { $0.sequence == at }.map { $0 + 1 } }
         let cut = snapshotCut ?? places.count
         var folding = 0.0

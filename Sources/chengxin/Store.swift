@@ -82,7 +82,7 @@ final class Store {
 
     /// Where each record's payload lies in the file.
     static func payloadPlaces(_ records: [LogRecord]) -> [PayloadPlace] {
-        records.map { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
+        PayloadPlace.of(records) { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
     }
 
     private static func decodeState(_ payload: Data) -> MarketState? {

@@ -179,6 +179,14 @@ struct ReplayTests {
         #expect(again.idempotencyKeys.count == keys)
     }
 
+    @Test func placesAreFilledInOrderOnEveryCore() {
+        for count in [0, 1, 1000, 200_003] {
+            let records = Array(0..<count)
+            let places = PayloadPlace.of(records) { PayloadPlace(offset: 3 * $0, length: $0 % 17, sequence: UInt64($0 + 1)) }
+            #expect(places == records.map { PayloadPlace(offset: 3 * $0, length: $0 % 17, sequence: UInt64($0 + 1)) }, "\(count)")
+        }
+    }
+
     @Test func theUTF8CheckAgreesWithSwift() {
         var samples: [[UInt8]] = [[], [0x41], Array("诚信😀".utf8), [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xEF, 0xBF, 0xBF],
                                   [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF]]
