@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The bulk of the market's history — inspections, complaint cases with their steps, contribution
 /// points — kept compactly: rows of plain numbers, identifiers interned once in a symbol table,
 /// free text in one UTF-8 arena. A million events take tens of megabytes instead of hundreds, the
@@ -165,21 +167,33 @@ public struct KeySet: Sendable {
         merged.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i] < b[j]) {
-                merged.append(a[i]); i += 1
-            } else if i < a.count && a[i] == b[j] {
-                j += 1
+            let next: UInt128
+            if j == b.count || (i < a.count && a[i] <= b[j]) {
+                next = a[i]
+                i += 1
             } else {
-                merged.append(b[j]); j += 1
+                next = b[j]
+                j += 1
             }
+            if merged.last != next { merged.append(next) }
         }
         return merged
     }
 
-    /// The hashes ascending, each once.
+    /// The hashes ascending, each once (a million of them: the two halves sorted on two cores,
+    /// then merged).
     static func sortedUnique(_ hashes: [UInt128]) -> [UInt128] {
         var out = hashes
-        out.sort()
+        if out.count < 100_000 {
+            out.sort()
+        } else {
+            let middle = out.count / 2
+            out.withUnsafeMutableBufferPointer { buffer in
+                let halves = HalfBuffers(buffer: buffer, middle: middle)
+                DispatchQueue.concurrentPerform(iterations: 2) { half in halves.sort(half) }
+            }
+            return merge(Array(out[..<middle]), Array(out[middle...]))
+        }
         var unique = 0
         out.withUnsafeMutableBufferPointer { out in
             for i in 0..<out.count where unique == 0 || out[unique - 1] != out[i] {
@@ -189,6 +203,17 @@ public struct KeySet: Sendable {
         }
         out.removeLast(out.count - unique)
         return out
+    }
+
+    /// The two halves of an array, each sorted by one thread.
+    private struct HalfBuffers: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<UInt128>
+        let middle: Int
+
+        func sort(_ half: Int) {
+            var part = UnsafeMutableBufferPointer(rebasing: half == 0 ? buffer[..<middle] : buffer[middle...])
+            part.sort()
+        }
     }
 
     private func inSorted(_ h: UInt128) -> Bool {

@@ -182,6 +182,26 @@ struct CompactHistoryTests {
 
 @Suite("Compact history lookups")
 struct CompactHistoryLookupTests {
+    /// A replay's keys, sorted on two cores and merged, are every hash once, ascending; merging
+    /// with keys already held adds each new one once.
+    @Test func keysAreSortedEachOnce() {
+        var state: UInt64 = 77
+        func next() -> UInt128 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt128(state >> 20) << 64 | UInt128(state)
+        }
+        for count in [0, 1, 5, 99_999, 250_001] {
+            var hashes = (0..<count).map { _ in next() }
+            hashes += hashes.prefix(count / 10)  // repeats
+            let expected = Array(Set(hashes)).sorted()
+            #expect(KeySet.sortedUnique(hashes) == expected, "\(count)")
+            var keys = KeySet()
+            keys.insert(hashes: Array(hashes.prefix(count / 2)))
+            keys.insert(hashes: hashes)
+            #expect(keys.allSorted == expected && keys.count == expected.count, "\(count), in two parts")
+        }
+    }
+
     /// An approval's entry is found from the newest rows backwards: the same row a plain search
     /// finds, for every sequence number, present or not, near or far.
     @Test func contributionRowsAreFoundWhereverTheyAre() {
