@@ -174,12 +174,10 @@ public enum LogScanner {
 
     /// The scan itself, over bytes in memory (an array, or the mapped file).
     ///
-    /// Records are checked on every core first: their places follow from their length fields
-    /// alone, and each record's CRC, chain hash, sequence number and link to the record before it
-    /// depend only on bytes, so each worker checks a run of records (the hash of the record before
-    /// its run computed once more) and says where the first fault in its run is. The records up to
-    /// the first fault are good; from there the one-record-at-a-time scan below decides, exactly as
-    /// it would have from the start, whether what follows is a torn tail or corruption.
+    /// Records are checked on every core first (`checkAhead`: runs of bytes, joined where the walk
+    /// from the start arrives). The records it joins are good; from the first place it did not
+    /// join, the one-record-at-a-time scan below decides, exactly as it would have from the start,
+    /// whether what follows is more good records, a torn tail or corruption.
     static func scan(
         _ bytes: UnsafeRawBufferPointer, from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8],
         keepPayloads: Bool, parallel: Bool = true, parallelFrom: Int = parallelMinimum
@@ -320,8 +318,9 @@ public enum LogScanner {
         return run
     }
 
-    /// `parseRecord`'s result when the record is whole and its checksum matches (nil otherwise);
-    /// a plain value, for the hot loop of a scan.
+    /// The record at `offset` when it is whole and its checksum matches (nil otherwise; `parseRecord`
+    /// says why): a plain value, for the hot loop of a scan. The checksum, the hash and the fields
+    /// are read in place; nothing is copied unless the payload is kept.
     @inline(__always)
     static func checkedRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int, keepPayload: Bool) -> Parsed? {
         guard bytes.count - offset >= LogFormat.recordOverhead, hasMagic(bytes, at: offset) else { return nil }
@@ -383,24 +382,16 @@ public enum LogScanner {
     }
 
     static func parseRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int, keepPayload: Bool = true) -> Result<Parsed, LogDamage> {
+        if let parsed = checkedRecord(bytes, at: offset, keepPayload: keepPayload) { return .success(parsed) }
+        // Not a good record: say what is wrong with it.
         let available = bytes.count - offset
         guard available >= 8 else {
             return .failure(available >= 4 && !hasMagic(bytes, at: offset) ? .badRecordMagic : .badLength(0))
         }
         guard hasMagic(bytes, at: offset) else { return .failure(.badRecordMagic) }
         let length = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
-        guard Int(length) <= LogFormat.maxPayload else { return .failure(.badLength(length)) }
-        let total = LogFormat.recordOverhead + Int(length)
-        guard available >= total else { return .failure(.badLength(length)) }
-        let bodyEnd = offset + LogFormat.recordHeaderSize + Int(length)
-        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bodyEnd, as: UInt32.self))
-        // The checksum, the hash and the fields read in place: nothing is copied unless the payload is kept.
-        let body = UnsafeRawBufferPointer(rebasing: bytes[offset..<bodyEnd])
-        guard CRC32C.checksum(buffer: body) == stored else { return .failure(.checksumMismatch) }
-        let payload = keepPayload ? Array(body[LogFormat.recordHeaderSize...]) : []
-        return .success(Parsed(sequence: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                               previous: ChainHash(UnsafeRawBufferPointer(rebasing: body[16..<48])), payload: payload,
-                               hash: ChainHash.sha256(body), length: Int(length)))
+        guard Int(length) <= LogFormat.maxPayload, available >= LogFormat.recordOverhead + Int(length) else { return .failure(.badLength(length)) }
+        return .failure(.checksumMismatch)
     }
 
     /// The offset of the first complete, checksum-valid record after `offset`, if any.
