@@ -27,18 +27,12 @@ enum EventJSONWriter {
     private static func envelope(_ event: Event, data: (inout [UInt8]) -> Void) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(320)
-        raw("{\"actor\":", &out)
-        string(event.actor, &out)
-        raw(",\"at\":", &out)
-        string(event.at, &out)
+        member("{\"actor\":", event.actor, &out)
+        member(",\"at\":", event.at, &out)
         raw(",\"data\":", &out)
         data(&out)
-        if let key = event.key {
-            raw(",\"key\":", &out)
-            string(key, &out)
-        }
-        raw(",\"type\":", &out)
-        string(event.type, &out)
+        member(",\"key\":", event.key, &out)
+        member(",\"type\":", event.type, &out)
         raw(",\"v\":", &out)
         integer(EventCodec.payloadVersion, &out)
         out.append(UInt8(ascii: "}"))
@@ -48,33 +42,27 @@ enum EventJSONWriter {
     private static func step(_ value: ComplaintStep, _ out: inout [UInt8]) {
         raw("{\"action\":", &out)
         action(value.action, &out)
-        raw(",\"date\":", &out)
-        string(value.date.description, &out)
-        if let note = value.note {
-            raw(",\"note\":", &out)
-            string(note, &out)
-        }
-        raw(",\"receipt\":", &out)
-        string(value.receipt, &out)
+        member(",\"date\":", value.date.description, &out)
+        member(",\"note\":", value.note, &out)
+        member(",\"receipt\":", value.receipt, &out)
         out.append(UInt8(ascii: "}"))
     }
 
     /// An enumeration with associated values, as Swift's synthesised `Codable` writes it:
     /// `{"case":{…labelled values…}}`.
     private static func action(_ action: ComplaintAction, _ out: inout [UInt8]) {
-        func member(_ name: String, _ label: String, _ text: String) {
-            raw("{\"\(name)\":{\"\(label)\":", &out)
-            string(text, &out)
+        func labelled(_ name: String, _ label: String, _ text: String) {
+            member("{\"\(name)\":{\"\(label)\":", text, &out)
             raw("}}", &out)
         }
         switch action {
         case .accept: raw("{\"accept\":{}}", &out)
         case .mediate: raw("{\"mediate\":{}}", &out)
         case .close: raw("{\"close\":{}}", &out)
-        case .reject(let reason): member("reject", "reason", reason)
-        case .forward(let department): member("forward", "department", department)
-        case .terminate(let reason): member("terminate", "reason", reason)
-        case .followUp(let satisfaction): member("followUp", "satisfaction", satisfaction.rawValue)
+        case .reject(let reason): labelled("reject", "reason", reason)
+        case .forward(let department): labelled("forward", "department", department)
+        case .terminate(let reason): labelled("terminate", "reason", reason)
+        case .followUp(let satisfaction): labelled("followUp", "satisfaction", satisfaction.rawValue)
         case .resolve(let outcome, let amountFen):
             raw("{\"resolve\":{", &out)
             if let amountFen {
@@ -82,8 +70,7 @@ enum EventJSONWriter {
                 integer(amountFen, &out)
                 out.append(UInt8(ascii: ","))
             }
-            raw("\"outcome\":", &out)
-            string(outcome, &out)
+            member("\"outcome\":", outcome, &out)
             raw("}}", &out)
         }
     }
@@ -95,29 +82,15 @@ enum EventJSONWriter {
             integer(amount, &out)
             out.append(UInt8(ascii: ","))
         }
-        raw("\"category\":", &out)
-        string(value.category, &out)
+        member("\"category\":", value.category, &out)
         raw(value.consentToContact ? ",\"consentToContact\":true" : ",\"consentToContact\":false", &out)
-        if let name = value.consumerName {
-            raw(",\"consumerName\":", &out)
-            string(name, &out)
-        }
-        if let phone = value.consumerPhone {
-            raw(",\"consumerPhone\":", &out)
-            string(phone, &out)
-        }
-        raw(",\"date\":", &out)
-        string(value.date.description, &out)
-        raw(",\"integrity\":", &out)
-        string(value.integrity.rawValue, &out)
-        raw(",\"receipt\":", &out)
-        string(value.receipt, &out)
-        if let shop = value.shop {
-            raw(",\"shop\":", &out)
-            string(shop, &out)
-        }
-        raw(",\"text\":", &out)
-        string(value.text, &out)
+        member(",\"consumerName\":", value.consumerName, &out)
+        member(",\"consumerPhone\":", value.consumerPhone, &out)
+        member(",\"date\":", value.date.description, &out)
+        member(",\"integrity\":", value.integrity.rawValue, &out)
+        member(",\"receipt\":", value.receipt, &out)
+        member(",\"shop\":", value.shop, &out)
+        member(",\"text\":", value.text, &out)
         raw(",\"wants\":[", &out)
         for (i, want) in value.wants.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -129,44 +102,37 @@ enum EventJSONWriter {
     private static func inspection(_ value: Inspection, _ out: inout [UInt8]) {
         raw("{\"checklistVersion\":", &out)
         integer(value.checklistVersion, &out)
-        raw(",\"date\":", &out)
-        string(value.date.description, &out)
-        raw(",\"inspector\":", &out)
-        string(value.inspector, &out)
+        member(",\"date\":", value.date.description, &out)
+        member(",\"inspector\":", value.inspector, &out)
         raw(",\"outcomes\":[", &out)
         for (i, outcome) in value.outcomes.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            raw("{\"item\":", &out)
-            string(outcome.item, &out)
-            if let note = outcome.note {
-                raw(",\"note\":", &out)
-                string(note, &out)
-            }
-            raw(",\"result\":", &out)
-            string(outcome.result.rawValue, &out)
-            if let severity = outcome.severity {
-                raw(",\"severity\":", &out)
-                string(severity.rawValue, &out)
-            }
+            member("{\"item\":", outcome.item, &out)
+            member(",\"note\":", outcome.note, &out)
+            member(",\"result\":", outcome.result.rawValue, &out)
+            member(",\"severity\":", outcome.severity?.rawValue, &out)
             out.append(UInt8(ascii: "}"))
         }
-        raw("],\"shop\":", &out)
-        string(value.shop, &out)
+        member("],\"shop\":", value.shop, &out)
         out.append(UInt8(ascii: "}"))
     }
 
     private static func contribution(_ value: ContributionRecorded, _ out: inout [UInt8]) {
-        raw("{\"date\":", &out)
-        string(value.date.description, &out)
-        raw(",\"evidence\":", &out)
-        string(value.evidence, &out)
-        raw(",\"kind\":", &out)
-        string(value.kind.rawValue, &out)
+        member("{\"date\":", value.date.description, &out)
+        member(",\"evidence\":", value.evidence, &out)
+        member(",\"kind\":", value.kind.rawValue, &out)
         raw(",\"points\":", &out)
         integer(value.points, &out)
-        raw(",\"shop\":", &out)
-        string(value.shop, &out)
+        member(",\"shop\":", value.shop, &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// `name` (the member's name with its quotes, colon and any comma before it), then the value
+    /// as a JSON string; nothing at all for an absent value (as `JSONEncoder` leaves nil out).
+    private static func member(_ name: String, _ value: String?, _ out: inout [UInt8]) {
+        guard let value else { return }
+        raw(name, &out)
+        string(value, &out)
     }
 
     private static func raw(_ text: String, _ out: inout [UInt8]) {
