@@ -165,9 +165,11 @@ public final class EventLog {
     /// `damage` set. A log that cannot be written (read-only file or directory) opens read-only.
     /// With `copyingPayloads` false, a full read leaves the records' payloads in the bytes read
     /// (`withBytesRead`) instead of copying each into its own array: a replay of every record
-    /// reads them there, in parallel.
+    /// reads them there, in parallel. `chainCheck` deferred (with `copyingPayloads` false): the
+    /// links of a full read are left to the caller's own check afterwards (see `ChainCheck`).
     public static func open(directory: String, io: any FileIO = SystemFileIO(), writable: Bool = true,
-                            resumeAfter point: ResumePoint? = nil, copyingPayloads: Bool = true) throws(LogError) -> EventLog {
+                            resumeAfter point: ResumePoint? = nil, copyingPayloads: Bool = true,
+                            chainCheck: ChainCheck = .full) throws(LogError) -> EventLog {
         let path = logPath(in: directory)
         guard io.exists(directory) else { throw .missing(directory: directory) }
         guard io.exists(path) else { throw .missing(directory: directory) }
@@ -208,7 +210,7 @@ public final class EventLog {
                 // the good records it finds are never changed afterwards, so their payloads are
                 // read from the mapping once the lock is released.
                 mapped = try io.mapGrowing(fd, count: size, path: path)
-                scannedWhole = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false) }
+                scannedWhole = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false, chainCheck: chainCheck) }
             }
         } catch {
             io.close(fd)
@@ -239,6 +241,16 @@ public final class EventLog {
             if !canWrite && log.damage == nil { log.damage = .readOnly }
             return log
         }
+    }
+
+    /// Damage found after the open by a check of the whole chain (an open from a snapshot checks
+    /// the links only after it; one with `ChainCheck.deferred` leaves them all to that check): from
+    /// now on the log refuses writes, as if the open had found it (a log open read-only says what
+    /// was found instead). Other errors are not damage.
+    public func noteDamage(_ error: LogError) {
+        guard case .corrupt = error else { return }
+        if case .corrupt = damage { return }
+        damage = error
     }
 
     /// Reads what other processes appended since the last read. Returns the new records.

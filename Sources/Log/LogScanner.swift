@@ -36,6 +36,9 @@ public struct ChainHash: Sendable, Hashable {
         return withUnsafeBytes(of: digest) { ChainHash($0) }
     }
 
+    /// All zero bits: a hash not computed.
+    static let zero = ChainHash(bytes: [])
+
     /// Whether `sha256` uses the processor's SHA instructions.
     public static let hardware = cx_sha256_hardware_available() == 1
 
@@ -52,8 +55,9 @@ public struct LogRecord: Sendable, Equatable {
     /// The payload; empty when the record was read only to be verified, or when the log was
     /// opened without copying payloads (`payloadLength` is its length).
     public let payload: [UInt8]
-    /// This record's chain hash (what the next record stores as its previous hash).
-    public let chainHash: ChainHash
+    /// This record's chain hash (what the next record stores as its previous hash). After a scan
+    /// with `ChainCheck.deferred`, the hash the next record claims for it (see there).
+    public internal(set) var chainHash: ChainHash
     public let payloadLength: Int
 
     public init(sequence: UInt64, offset: Int, payload: [UInt8], hash: [UInt8], payloadLength: Int? = nil) {
@@ -130,6 +134,19 @@ public struct LogScan: Sendable {
     public let headHash: [UInt8]
 }
 
+/// How much of the hash chain a scan checks.
+public enum ChainCheck: Sendable {
+    /// Every record's SHA-256 is computed and compared with the previous-hash the next record holds.
+    case full
+    /// Every record's checksum, length and sequence number are checked, but not the links: a
+    /// record's chain hash is taken as the one the next record holds for it (only the last
+    /// record's is computed, for the next append). For an open whose caller checks the whole
+    /// chain right afterwards on another thread (the dashboard: 校验中… then 已校验, or the log is
+    /// made read-only), so that the first frame does not wait for 0.2 s of SHA-256 per million
+    /// records. A log shorter than `LogScanner.parallelMinimum` is checked in full anyway.
+    case deferred
+}
+
 /// Reads a log's bytes and tells good records from a torn tail and from corruption.
 /// Never traps on any byte sequence.
 public enum LogScanner {
@@ -161,11 +178,11 @@ public enum LogScanner {
     /// offset of `bytes[start]`.
     static func scan(
         _ bytes: [UInt8], from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8], keepPayloads: Bool,
-        parallel: Bool = true, parallelFrom: Int = parallelMinimum
+        parallel: Bool = true, parallelFrom: Int = parallelMinimum, chainCheck: ChainCheck = .full
     ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
         bytes.withUnsafeBytes {
             scan($0, from: start, baseOffset: fileOffset, nextSequence: nextSequence, previousHash: previousHash, keepPayloads: keepPayloads,
-                 parallel: parallel, parallelFrom: parallelFrom)
+                 parallel: parallel, parallelFrom: parallelFrom, chainCheck: chainCheck)
         }
     }
 
@@ -177,15 +194,16 @@ public enum LogScanner {
     /// Records are checked on every core first (`checkAhead`: runs of bytes, joined where the walk
     /// from the start arrives). The records it joins are good; from the first place it did not
     /// join, the one-record-at-a-time scan below decides, exactly as it would have from the start,
-    /// whether what follows is more good records, a torn tail or corruption.
+    /// whether what follows is more good records, a torn tail or corruption (always checking the
+    /// links: with `chainCheck` deferred, only those of the records `checkAhead` joined are left).
     static func scan(
         _ bytes: UnsafeRawBufferPointer, from start: Int, baseOffset fileOffset: Int, nextSequence: UInt64, previousHash: [UInt8],
-        keepPayloads: Bool, parallel: Bool = true, parallelFrom: Int = parallelMinimum
+        keepPayloads: Bool, parallel: Bool = true, parallelFrom: Int = parallelMinimum, chainCheck: ChainCheck = .full
     ) -> (records: [LogRecord], validEnd: Int, tail: LogTail, headHash: [UInt8]) {
         let baseOffset = fileOffset - start
         let ahead = parallel && bytes.count - start >= parallelFrom
         var records = ahead ? checkAhead(bytes, from: start, baseOffset: baseOffset, nextSequence: nextSequence,
-                                         previousHash: ChainHash(bytes: previousHash), keepPayloads: keepPayloads) : []
+                                         previousHash: ChainHash(bytes: previousHash), keepPayloads: keepPayloads, chainCheck: chainCheck) : []
         var offset = records.last.map { $0.offset - baseOffset + $0.size } ?? start
         var expected = records.last.map { $0.sequence + 1 } ?? nextSequence
         var prev = records.last?.chainHash ?? ChainHash(bytes: previousHash)
@@ -228,8 +246,13 @@ public enum LogScanner {
     /// reach), its first record continues the sequence and the chain, and the run before it had no
     /// fault. So a place mistaken for a record start (bytes inside a payload that look like one)
     /// can only make the join stop early, and the one-at-a-time scan carries on from there.
+    ///
+    /// With `chainCheck` deferred no hash is computed but the last joined record's: each record
+    /// takes the hash the next one holds for it (the first record's previous-hash is still
+    /// compared with `previousHash`).
     static func checkAhead(_ bytes: UnsafeRawBufferPointer, from start: Int, baseOffset: Int, nextSequence: UInt64, previousHash: ChainHash,
-                           keepPayloads: Bool) -> [LogRecord] {
+                           keepPayloads: Bool, chainCheck: ChainCheck = .full) -> [LogRecord] {
+        let linking = chainCheck == .full
         let tasks = 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
         let runLength = (bytes.count - start + tasks - 1) / tasks
         var runs = [Run](repeating: Run(), count: tasks)
@@ -238,7 +261,8 @@ public enum LogScanner {
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
                 let low = start + task * runLength, high = min(memory.bytes.count, low + runLength)
                 guard low < high else { return }
-                out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, keepPayloads: keepPayloads)
+                out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, keepPayloads: keepPayloads,
+                                           linking: linking)
             }
         }
         // Which runs join (in order, up to the first that does not), then their records copied
@@ -248,7 +272,8 @@ public enum LogScanner {
         var offset = start, sequence = nextSequence, previous = previousHash
         for (index, run) in runs.enumerated() {
             if run.records.isEmpty && run.fault == nil { continue }
-            guard run.begin == offset, let first = run.records.first, first.sequence == sequence, run.firstPrevious == previous else { break }
+            guard run.begin == offset, let first = run.records.first, first.sequence == sequence,
+                  run.firstPrevious == previous || (!linking && !joined.isEmpty) else { break }
             joined.append((index, total))
             total += run.records.count
             guard run.fault == nil, let last = run.records.last else { break }
@@ -256,7 +281,7 @@ public enum LogScanner {
             sequence = last.sequence + 1
             previous = last.chainHash
         }
-        return [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
+        var records = [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = SendableBuffer(buffer: buffer), parts = joined, found = runs
             DispatchQueue.concurrentPerform(iterations: parts.count) { part in
                 let records = found[parts[part].run].records
@@ -267,6 +292,16 @@ public enum LogScanner {
             }
             initialized = total
         }
+        if !linking, let last = records.indices.last {
+            // Each run's last record takes the hash the next run's first record holds for it; the
+            // very last one's is computed.
+            for part in joined.dropFirst() {
+                if let claimed = runs[part.run].firstPrevious { records[part.at - 1].chainHash = claimed }
+            }
+            let start = records[last].offset - baseOffset
+            records[last].chainHash = ChainHash.sha256(UnsafeRawBufferPointer(rebasing: bytes[start..<start + LogFormat.recordHeaderSize + records[last].payloadLength]))
+        }
+        return records
     }
 
     /// What one task found in its run of bytes.
@@ -283,7 +318,10 @@ public enum LogScanner {
         var fault: Int?
     }
 
-    static func walkRun(_ bytes: UnsafeRawBufferPointer, from low: Int, to high: Int, first: Bool, baseOffset: Int, keepPayloads: Bool) -> Run {
+    /// `linking` false: the links are not checked (no hash computed); each record takes the hash the
+    /// next one holds for it, and the run's last record has none yet (`checkAhead` gives it one).
+    static func walkRun(_ bytes: UnsafeRawBufferPointer, from low: Int, to high: Int, first: Bool, baseOffset: Int, keepPayloads: Bool,
+                        linking: Bool = true) -> Run {
         var run = Run()
         var offset = low
         if !first {
@@ -297,15 +335,16 @@ public enum LogScanner {
         run.begin = offset
         var previous: ChainHash?
         while offset < high {
-            guard let parsed = checkedRecord(bytes, at: offset, keepPayload: keepPayloads) else {
+            guard let parsed = checkedRecord(bytes, at: offset, keepPayload: keepPayloads, hashing: linking) else {
                 run.fault = offset
                 break
             }
-            if let previous, let last = run.records.last {
-                guard parsed.sequence == last.sequence + 1, parsed.previous == previous else {
+            if let last = run.records.indices.last {
+                guard parsed.sequence == run.records[last].sequence + 1, !linking || parsed.previous == previous else {
                     run.fault = offset
                     break
                 }
+                if !linking { run.records[last].chainHash = parsed.previous }
             } else {
                 run.firstPrevious = parsed.previous
             }
@@ -320,9 +359,10 @@ public enum LogScanner {
 
     /// The record at `offset` when it is whole and its checksum matches (nil otherwise; `parseRecord`
     /// says why): a plain value, for the hot loop of a scan. The checksum, the hash and the fields
-    /// are read in place; nothing is copied unless the payload is kept.
+    /// are read in place; nothing is copied unless the payload is kept. `hashing` false: the record's
+    /// own hash is not computed (it is left zero).
     @inline(__always)
-    static func checkedRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int, keepPayload: Bool) -> Parsed? {
+    static func checkedRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int, keepPayload: Bool, hashing: Bool = true) -> Parsed? {
         guard bytes.count - offset >= LogFormat.recordOverhead, hasMagic(bytes, at: offset) else { return nil }
         let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
         guard length <= LogFormat.maxPayload, bytes.count - offset >= LogFormat.recordOverhead + length else { return nil }
@@ -331,7 +371,8 @@ public enum LogScanner {
         guard CRC32C.checksum(buffer: body) == UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bodyEnd, as: UInt32.self)) else { return nil }
         return Parsed(sequence: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
                       previous: ChainHash(UnsafeRawBufferPointer(rebasing: body[16..<48])),
-                      payload: keepPayload ? Array(body[LogFormat.recordHeaderSize...]) : [], hash: ChainHash.sha256(body), length: length)
+                      payload: keepPayload ? Array(body[LogFormat.recordHeaderSize...]) : [],
+                      hash: hashing ? ChainHash.sha256(body) : ChainHash.zero, length: length)
     }
 
     /// Whether the four bytes at `offset` (which must be in `bytes`) are the record magic "CXR\n".
@@ -353,18 +394,19 @@ public enum LogScanner {
     }
 
     /// Reads a whole log file's bytes.
-    public static func scanFile(_ bytes: [UInt8], keepPayloads: Bool = true) -> Result<LogScan, HeaderProblem> {
-        bytes.withUnsafeBytes { scanFile($0, keepPayloads: keepPayloads) }
+    public static func scanFile(_ bytes: [UInt8], keepPayloads: Bool = true, chainCheck: ChainCheck = .full) -> Result<LogScan, HeaderProblem> {
+        bytes.withUnsafeBytes { scanFile($0, keepPayloads: keepPayloads, chainCheck: chainCheck) }
     }
 
-    static func scanFile(_ bytes: UnsafeRawBufferPointer, keepPayloads: Bool) -> Result<LogScan, HeaderProblem> {
+    static func scanFile(_ bytes: UnsafeRawBufferPointer, keepPayloads: Bool, chainCheck: ChainCheck = .full) -> Result<LogScan, HeaderProblem> {
         let header = Array(bytes.prefix(LogFormat.headerSize))
         switch readHeader(header) {
         case .failure(let problem):
             return .failure(problem)
         case .success(let logID):
             let genesis = LogFormat.sha256(header[...])
-            let result = scan(bytes, from: LogFormat.headerSize, baseOffset: LogFormat.headerSize, nextSequence: 1, previousHash: genesis, keepPayloads: keepPayloads)
+            let result = scan(bytes, from: LogFormat.headerSize, baseOffset: LogFormat.headerSize, nextSequence: 1, previousHash: genesis, keepPayloads: keepPayloads,
+                              chainCheck: chainCheck)
             return .success(LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash))
         }
     }

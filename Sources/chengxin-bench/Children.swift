@@ -16,7 +16,8 @@ struct Opened {
 
     static func replay(_ directory: String, writable: Bool, snapshotAt: UInt64? = nil, excluded: inout Double) throws -> Opened {
         let t0 = now()
-        let log = try EventLog.open(directory: directory, writable: writable, copyingPayloads: false)
+        // As the dashboard opens (its chain check follows on another thread: timed on its own).
+        let log = try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: .deferred)
         let scanned = now()
         var opened = Opened(market: MarketState(), log: log)
         // As `Store` does (Sources/chengxin/Store.swift, `replayAll`): every record folded from

@@ -148,7 +148,9 @@ struct Dashboard: ParsableCommand {
         var store: Store?
         if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
             do {
-                store = try Store.open(directory, beforeReplay: Console.announceReplay(common.lang))
+                // The chain is checked below, on another thread, whether the state comes from
+                // the snapshot or from replaying every record.
+                store = try Store.open(directory, beforeReplay: Console.announceReplay(common.lang), chainCheck: .deferred)
             } catch {
                 throw Console.fail(error.text(common.lang))
             }

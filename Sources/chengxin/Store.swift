@@ -51,7 +51,12 @@ final class Store {
     /// snapshot if the old one was missing, stale or damaged.
     /// `beforeReplay` is told the log's size in bytes when there is no usable snapshot and every
     /// record is about to be read (seconds at a decade of records), so that a screen can say so.
-    static func open(_ directory: String, writable: Bool = true, beforeReplay: ((Int) -> Void)? = nil) throws(LogError) -> Store {
+    /// `chainCheck` deferred: a full replay leaves the hash chain's links to the caller, who checks
+    /// the whole chain right afterwards (`startVerification`), as it does after a snapshot open;
+    /// the new snapshot is then written once that check has found the chain whole (a state is
+    /// never kept as a snapshot before every record under it was checked).
+    static func open(_ directory: String, writable: Bool = true, beforeReplay: ((Int) -> Void)? = nil,
+                     chainCheck: ChainCheck = .full) throws(LogError) -> Store {
         if let snapshot = SnapshotFile.read(directory: directory), let market = decodeState(snapshot.payload) {
             do {
                 let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
@@ -66,8 +71,8 @@ final class Store {
             let size = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
             beforeReplay(size)
         }
-        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false))
-        store.writeSnapshot()
+        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: chainCheck))
+        if chainCheck == .deferred { store.snapshotAfterCheck = true } else { store.writeSnapshot() }
         return store
     }
 
@@ -201,11 +206,28 @@ final class Store {
     private(set) var verifiedUpTo: UInt64?
 
     /// Checks every record and the chain from the start (what `chengxin verify` does), for the
-    /// status bar. A damaged log is reported through `log.damage` on the next append or refresh.
+    /// status bar. Damage it finds makes the log read-only, as if the open had found it.
     func verifyChain() {
         guard let report = try? LogVerifier.verify(directory: log.directory) else { return }
-        verifiedUpTo = report.intact ? UInt64(report.recordCount) : nil
+        take(ChainCheckOutcome(report))
     }
+
+    private func take(_ outcome: ChainCheckOutcome) {
+        if let damage = outcome.damage {
+            log.noteDamage(damage)
+            verifiedUpTo = nil
+        } else {
+            verifiedUpTo = outcome.records
+            if snapshotAfterCheck {
+                snapshotAfterCheck = false
+                writeSnapshot()
+            }
+        }
+    }
+
+    /// The state was replayed with the chain's links left to the check that follows: the snapshot
+    /// is written when that check finds the chain whole.
+    private var snapshotAfterCheck = false
 
     /// The same check on another thread, so that the first frame does not wait for it (a decade
     /// of records takes over a second); `collectVerification` takes its result.
@@ -214,7 +236,7 @@ final class Store {
         let directory = log.directory, result = verification
         Thread.detachNewThread {
             let report = try? LogVerifier.verify(directory: directory)
-            result.set(report.map { (intact: $0.intact, records: UInt64($0.recordCount)) })
+            result.set(report.map(ChainCheckOutcome.init))
         }
     }
 
@@ -227,7 +249,7 @@ final class Store {
     func collectVerification(wait: Bool = false) -> Bool {
         guard verifying, let report = verification.take(wait: wait) else { return false }
         verifying = false
-        verifiedUpTo = report.map { $0.intact ? $0.records : nil } ?? nil
+        if let outcome = report { take(outcome) } else { verifiedUpTo = nil }
         // Records read since the check started were checked as they came.
         if let verified = verifiedUpTo, verified < log.lastSequence, log.damage == nil { verifiedUpTo = log.lastSequence }
         return true
@@ -248,20 +270,35 @@ enum SeedFiles {
     }
 }
 
+/// What a check of the whole chain found: how many good records, and the damage if any.
+struct ChainCheckOutcome: Sendable {
+    let records: UInt64
+    let damage: LogError?
+
+    init(_ report: VerificationReport) {
+        records = UInt64(report.recordCount)
+        if case .corrupt(let sequence, let offset, let damage) = report.tail {
+            self.damage = .corrupt(sequence: sequence, offset: offset, damage: damage)
+        } else {
+            damage = nil
+        }
+    }
+}
+
 /// The result of a background verification, handed from its thread to the dashboard's.
 final class VerificationResult: @unchecked Sendable {
     private let condition = NSCondition()
     /// nil: not finished; .some(nil): the log could not be read.
-    private var value: (intact: Bool, records: UInt64)??
+    private var value: ChainCheckOutcome??
 
-    func set(_ report: (intact: Bool, records: UInt64)?) {
+    func set(_ report: ChainCheckOutcome?) {
         condition.lock()
         value = .some(report)
         condition.broadcast()
         condition.unlock()
     }
 
-    func take(wait: Bool) -> (intact: Bool, records: UInt64)?? {
+    func take(wait: Bool) -> ChainCheckOutcome?? {
         condition.lock()
         defer { condition.unlock() }
         while wait && value == nil { condition.wait() }

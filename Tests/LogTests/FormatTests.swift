@@ -244,12 +244,49 @@ struct IndependentVerifierTests {
         cases.append(("records inside payloads, damaged", nestedDamaged))
         for (name, bytes) in cases {
             for keep in [true, false] {
-                let fast = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep,
-                                           parallelFrom: 1)
                 let slow = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep, parallel: false)
-                #expect(fast.records == slow.records, "\(name)")
-                #expect(fast.validEnd == slow.validEnd && fast.tail == slow.tail && fast.headHash == slow.headHash, "\(name): \(fast.tail) vs \(slow.tail)")
+                // With the links left for later, every other check still gives the same answer,
+                // and each record the hash the next one holds for it: its own, in a whole chain.
+                for check in [ChainCheck.full, .deferred] {
+                    let fast = LogScanner.scan(bytes, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 7, count: 32), keepPayloads: keep,
+                                               parallelFrom: 1, chainCheck: check)
+                    #expect(fast.records == slow.records, "\(name), \(check)")
+                    #expect(fast.validEnd == slow.validEnd && fast.tail == slow.tail && fast.headHash == slow.headHash, "\(name), \(check): \(fast.tail) vs \(slow.tail)")
+                }
             }
         }
+    }
+
+    /// A record edited and its checksum recomputed breaks only the chain: the full scan stops
+    /// there; a scan that leaves the links for later takes it (whoever asked for it checks the
+    /// chain afterwards), and its head hash is still the real last record's.
+    @Test func aDeferredChainCheckLeavesOnlyTheLinksUnchecked() {
+        var body: [UInt8] = []
+        var hash = [UInt8](repeating: 7, count: 32)
+        var starts: [Int] = []
+        for sequence in 1...3000 as ClosedRange<UInt64> {
+            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: Array("{\"n\":\(sequence + 100)}".utf8))
+            starts.append(body.count)
+            body += record.bytes
+            hash = record.hash
+        }
+        var tampered = body
+        let start = starts[1700], length = Int(LogFormat.readLE32(body, start + 4))
+        tampered[start + 48 + 5] = UInt8(ascii: "9")
+        tampered.replaceSubrange(start + 48 + length..<start + 52 + length, with: LogFormat.le32(CRC32C.checksum(tampered[start..<start + 48 + length])))
+        let genesis = [UInt8](repeating: 7, count: 32)
+        let full = LogScanner.scan(tampered, from: 0, baseOffset: 32, nextSequence: 1, previousHash: genesis, keepPayloads: false, parallelFrom: 1)
+        #expect(full.tail == .corrupt(sequence: 1702, offset: 32 + starts[1701], damage: .chainBreak))
+        #expect(full.records.count == 1701)
+        let deferred = LogScanner.scan(tampered, from: 0, baseOffset: 32, nextSequence: 1, previousHash: genesis, keepPayloads: false, parallelFrom: 1,
+                                       chainCheck: .deferred)
+        #expect(deferred.tail == .clean && deferred.records.count == 3000 && deferred.validEnd == 32 + tampered.count)
+        #expect(deferred.headHash == hash, "the last record's hash is computed, not taken")
+        // The records before the edit carry their real hashes.
+        #expect(Array(deferred.records.prefix(1700)) == Array(full.records.prefix(1700)))
+        // A first record that does not follow the hash it should is still caught at once.
+        let wrongStart = LogScanner.scan(body, from: 0, baseOffset: 32, nextSequence: 1, previousHash: [UInt8](repeating: 8, count: 32), keepPayloads: false,
+                                         parallelFrom: 1, chainCheck: .deferred)
+        #expect(wrongStart.records.isEmpty && wrongStart.tail == .corrupt(sequence: 1, offset: 32, damage: .chainBreak))
     }
 }
