@@ -48,7 +48,16 @@ struct Tmux {
         waitUntil(timeout: timeout) { !isRunning() }
     }
 
-    func kill() { _ = try? run(["kill-server"], output: false) }
+    /// Ends the program in the pane with SIGTERM (how a kiosk is stopped), then the server: after a
+    /// kill-server alone the kiosk's tmux servers were seen to stay, the kiosk still running in them.
+    func kill() {
+        if let text = try? run(["display-message", "-p", "-t", session, "#{pane_pid}"]),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
+            _ = Glibc.kill(pid, SIGTERM)
+            _ = waitForExit(timeout: 5)
+        }
+        _ = try? run(["kill-server"], output: false)
+    }
 
     /// Logs in on the dashboard's login screen and waits for the table.
     func login(_ user: String, _ pin: String) throws {
@@ -68,7 +77,8 @@ struct EndToEndTests {
     @Test(arguments: [(80, 24), (120, 40)])
     func firstRunCreatesTheRosterAndTheDashboardShowsChineseShops(width: Int, height: Int) throws {
         let binary = try #require(builtProduct("chengxin"), "the chengxin executable is built beside the tests")
-        let data = NSTemporaryDirectory() + "chengxin-e2e-\(UUID().uuidString)"
+        // Short enough to be shown whole on the first-run screen at 80 columns.
+        let data = testScratchFolder + "/e2e-\(UUID().uuidString.prefix(8))"
         let tmux = Tmux()
         defer { tmux.kill() }
         let command = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_SEEDS=\(packageRoot.path)/seeds \(binary)"

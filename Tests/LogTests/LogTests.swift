@@ -1,12 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Log
 
-/// A fresh directory under the system's temporary folder.
+/// A fresh path in the tests' folder (removed when the tests end), named after the test.
 func temporaryDirectory(_ name: String = #function) -> String {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let path = NSTemporaryDirectory() + "chengxin-test-\(safe)-\(UUID().uuidString)"
-    return path
+    temporaryPath("test-" + name.filter { $0.isLetter || $0.isNumber })
 }
 
 func payloads(_ n: Int) -> [[UInt8]] {

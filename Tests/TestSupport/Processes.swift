@@ -16,7 +16,7 @@ public final class ChildProcess {
 
     public init(_ argv: [String], outputPath: String? = nil) throws {
         self.ownsOutput = outputPath == nil
-        self.outputPath = outputPath ?? NSTemporaryDirectory() + "chengxin-child-\(UUID().uuidString)"
+        self.outputPath = outputPath ?? temporaryPath("child")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -94,9 +94,19 @@ public func builtProduct(_ name: String) -> String? {
     return nil
 }
 
-/// A fresh path under the temporary folder (not created).
+/// The folder every test of this process works in (`chengxin-tests-PID` in the temporary folder),
+/// removed with all it holds when the process exits normally: a run of the tests leaves nothing
+/// behind (a crashed run leaves its folder to look at).
+public let testScratchFolder: String = {
+    let folder = NSTemporaryDirectory() + "chengxin-tests-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: testScratchFolder) }
+    return folder
+}()
+
+/// A fresh path in the tests' folder (not created).
 public func temporaryPath(_ label: String) -> String {
-    NSTemporaryDirectory() + "chengxin-\(label)-\(UUID().uuidString)"
+    testScratchFolder + "/chengxin-\(label)-\(UUID().uuidString)"
 }
 
 /// Golden files: compares `text` with the file at `url`, or writes it when CHENGXIN_UPDATE_GOLDEN=1.
