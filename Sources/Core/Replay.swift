@@ -780,8 +780,13 @@ final class ReplayBatch: @unchecked Sendable {
 
     private func read(_ bytes: UnsafeRawBufferPointer, task: Int, from: Int, to: Int) {
         let output = tasks[task]
-        output.scratch.outcomes.removeAll(keepingCapacity: true)
-        output.scratch.spans.removeAll(keepingCapacity: true)
+        // Taken out of the task's object for the loop (a class property passed `inout` would be
+        // checked for exclusive access at run time on every record), and put back at the end.
+        var scratch = output.scratch
+        output.scratch = ReadScratch()
+        defer { output.scratch = scratch }
+        scratch.outcomes.removeAll(keepingCapacity: true)
+        scratch.spans.removeAll(keepingCapacity: true)
         guard from < to, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         for k in from..<to {
             let place = places[places.startIndex + k]
@@ -792,7 +797,7 @@ final class ReplayBatch: @unchecked Sendable {
                 continue
             }
             let payload = base + place.offset
-            if let event = CanonicalPayloadReader.read(payload, count: place.length, &output.scratch) {
+            if let event = CanonicalPayloadReader.read(payload, count: place.length, &scratch) {
                 events[k] = event
             } else {
                 events[k] = RawEvent()
@@ -844,6 +849,7 @@ extension MarketState {
                 batches[1].prepare(bytes, places[end..<nextEnd])
                 helper = BackgroundRead(batches[1])
             }
+            reserveAhead(folded: start - places.startIndex, of: places.count)
             fold(batches[0], bytes, &names, &undecodable)
             if let helper {
                 batches[1].readTasks()
@@ -855,6 +861,26 @@ extension MarketState {
         }
         idempotencyKeys.insert(hashes: names.keys)
         return undecodable
+    }
+
+    /// Room in each growing array of the history for the rest of the replay, as much as the
+    /// records folded so far promise, once the array is nearly full: instead of being copied into
+    /// arrays twice as large again and again (and each new one's pages faulted in), a decade of
+    /// rows is copied about once. Capacity not used is never touched (no resident memory).
+    private mutating func reserveAhead(folded: Int, of total: Int) {
+        guard folded >= 2 * Self.replayBatch else { return }
+        func ensure<T>(_ array: inout [T]) {
+            let count = array.count
+            guard array.capacity - count < count / 8 + 1024 else { return }
+            let projected = count / folded * total + count % folded * total / folded
+            if projected > array.capacity { array.reserveCapacity(projected + projected / 8) }
+        }
+        ensure(&history.inspections)
+        ensure(&history.exceptions)
+        ensure(&history.cases)
+        ensure(&history.steps)
+        ensure(&history.contributions)
+        ensure(&history.text.bytes)
     }
 
     private mutating func fold(_ batch: ReplayBatch, _ bytes: UnsafeRawBufferPointer, _ names: inout ReplayNames, _ undecodable: inout [UInt64]) {

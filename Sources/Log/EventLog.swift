@@ -352,7 +352,17 @@ public final class EventLog {
     /// not need them); the log's position, head hash and sequence are unaffected.
     public func discardRecords() {
         records.removeAll(keepingCapacity: false)
-        bytesRead = Data()
+        if !bytesRead.isEmpty {
+            // Unmapping a decade of records takes tens of milliseconds: done on another thread.
+            let mapping = SendableData(data: bytesRead)
+            bytesRead = Data()
+            Thread.detachNewThread { withExtendedLifetime(mapping) {} }
+        }
+    }
+
+    /// Handed to the thread that lets go of it (nothing reads or writes it any more).
+    private struct SendableData: @unchecked Sendable {
+        let data: Data
     }
 
     /// The whole file as read (mapped) by an `open` that did not copy payloads (empty otherwise,
