@@ -150,16 +150,24 @@ struct CanonicalPayloadReader {
 
     /// Reads the payload: nil for a type read by the general decoder, or any deviation.
     static func read(_ base: UnsafePointer<UInt8>, count: Int, _ scratch: inout ReadScratch) -> RawEvent? {
+        var event = RawEvent()
+        return read(base, count: count, &scratch, into: &event) ? event : nil
+    }
+
+    /// The same into `event` where it lies (a batch's slot: no copy of the event per record);
+    /// false, with `event` a general one, when the general decoder is to read the payload.
+    static func read(_ base: UnsafePointer<UInt8>, count: Int, _ scratch: inout ReadScratch, into event: inout RawEvent) -> Bool {
+        event = RawEvent()
         // `…,"type":"<type>","v":1}`: the type is found from the end (members are in sorted
         // order, so it follows the data), then everything is read from the start.
         let suffix: StaticString = "\",\"v\":1}"
         let typeIntro: StaticString = ",\"type\":\""
-        guard count > 40, matches(base + (count - suffix.utf8CodeUnitCount), suffix) else { return nil }
+        guard count > 40, matches(base + (count - suffix.utf8CodeUnitCount), suffix) else { return false }
         let typeEnd = count - suffix.utf8CodeUnitCount
         var q = typeEnd - 1
         while q > 0, base[q] != quote { q -= 1 }
         let introStart = q + 1 - typeIntro.utf8CodeUnitCount
-        guard introStart > 0, matches(base + introStart, typeIntro) else { return nil }
+        guard introStart > 0, matches(base + introStart, typeIntro) else { return false }
         let type = UnsafeBufferPointer(start: base + q + 1, count: typeEnd - q - 1)
         let kind: RawEvent.Kind
         if equal(type, "complaint.step") { kind = .step }
@@ -167,13 +175,11 @@ struct CanonicalPayloadReader {
         else if equal(type, "contribution.recorded") { kind = .contribution }
         else if equal(type, "contribution.approved") { kind = .approval }
         else if equal(type, "complaint.filed") { kind = .filed }
-        else { return nil }
+        else { return false }
 
         var reader = CanonicalPayloadReader(base, count: introStart)
-        var event = RawEvent()
-        event.kind = kind
         guard reader.literal("{\"actor\":"), let actor = reader.name(), reader.literal(",\"at\":"), reader.string() != nil,
-              reader.literal(",\"data\":") else { return nil }
+              reader.literal(",\"data\":") else { return false }
         event.actor = actor
         let body: Bool
         switch kind {
@@ -184,15 +190,17 @@ struct CanonicalPayloadReader {
         case .filed: body = reader.filed(&event, &scratch.spans)
         case .general: body = false
         }
-        guard body else { return nil }
+        guard body else { return false }
         if reader.literal(",\"key\":") {
-            guard let key = reader.string() else { return nil }
+            guard let key = reader.string() else { return false }
             event.key = key
             event.keyHash = KeySet.hash(utf8: UnsafeRawBufferPointer(start: base + Int(key.start), count: Int(key.count)))
         }
         // The data and the key end exactly where the type begins.
-        guard reader.i == reader.count else { return nil }
-        return event
+        guard reader.i == reader.count else { return false }
+        // Only now: a payload declined part way is a general one, whatever was filled in.
+        event.kind = kind
+        return true
     }
 
     // MARK: The bodies, members in sorted order
@@ -671,10 +679,23 @@ struct ReplayNames {
         return row
     }
 
-    /// Notes the row of a case just filed.
+    /// Notes the row of a case just filed (whose receipt was not known).
     mutating func filed(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, row: UInt32) {
         let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
-        if receipts.value(p, n, hash: h) == nil { receipts.insert(p, n, hash: h, value: row) }
+        receipts.insert(p, n, hash: h, value: row)
+    }
+
+    /// Whether every case filed so far was filed through `filed` (none by the general decoder's
+    /// route): then a receipt the table does not hold is no case's.
+    var receiptsComplete = true
+
+    /// Whether a case with the receipt at `span` was filed already (as `caseByReceipt` tells).
+    mutating func isFiled(_ span: ByteSpan, in payload: UnsafePointer<UInt8>, _ caseByReceipt: [String: UInt32]) -> Bool {
+        if receiptsComplete {
+            let p = payload + Int(span.start), n = Int(span.count), h = span.hash != 0 ? span.hash : ByteKeyTable.hash(p, n)
+            return receipts.value(p, n, hash: h) != nil
+        }
+        return caseRow(span, in: payload, caseByReceipt) != nil
     }
 
     /// The item list of an inspection whose outcomes (all plain passes) are the bytes at `block`,
@@ -797,10 +818,7 @@ final class ReplayBatch: @unchecked Sendable {
                 continue
             }
             let payload = base + place.offset
-            if let event = CanonicalPayloadReader.read(payload, count: place.length, &scratch) {
-                events[k] = event
-            } else {
-                events[k] = RawEvent()
+            if !CanonicalPayloadReader.read(payload, count: place.length, &scratch, into: &events[k]) {
                 general[k] = try? EventCodec.decode(Array(UnsafeBufferPointer(start: payload, count: place.length)))
             }
         }
@@ -897,6 +915,7 @@ extension MarketState {
                         if raw.kind != .general {
                             apply(raw, payload: base + place.offset, sequence: place.sequence, outcomes: outcomes, spans: spans, &names)
                         } else if let event = batch.general[k] {
+                            if case .complaintFiled = event.body { names.receiptsComplete = false }
                             apply(event, sequence: place.sequence)
                         } else {
                             undecodable.append(place.sequence)
@@ -954,8 +973,8 @@ extension MarketState {
             history.finishInspection(sequence: sequence, day: raw.day, shop: shop, inspector: inspector, checklistVersion: raw.number,
                                      items: items, firstException: first)
         case .filed:
+            guard !names.isFiled(raw.a, in: p, history.caseByReceipt) else { break }
             let receipt = String(decoding: bytes(raw.a), as: UTF8.self)
-            guard history.caseByReceipt[receipt] == nil else { break }
             let shop = names.symbol(raw.b, in: p, &history.symbols)
             let receiptText = text(raw.a, &history.text)
             let category = names.symbol(raw.c, in: p, &history.symbols)

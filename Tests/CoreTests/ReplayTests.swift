@@ -165,6 +165,13 @@ struct ReplayTests {
         for (i, payload) in payloads.enumerated() {
             try expectSame(base.prefix(40) + [payload], "payload \(i): \(String(decoding: payload, as: UTF8.self))")
         }
+        // A receipt filed twice (the second filing changes nothing), read in place both times, or
+        // first by the general decoder and then in place.
+        let again = Array(filed.replacingOccurrences(of: "\"awk-1\"", with: "\"awk-1b\"").replacingOccurrences(of: "标价不符", with: "又一次").utf8)
+        let spaced = Array(filed.replacingOccurrences(of: #"{"actor":"#, with: #"{ "actor" : "#).utf8)
+        for twice in [[Array(filed.utf8), again], [spaced, again], [spaced, Array(filed.utf8), again]] {
+            try expectSame(base.prefix(40) + twice + [Array(step.utf8)])
+        }
     }
 
     @Test func replayingAgainAddsNothingTwiceToTheKeys() throws {
