@@ -754,6 +754,15 @@ final class ReplayBatch: @unchecked Sendable {
         general.deallocate()
     }
 
+    /// The general decoder's event for record `k`, moved out (no copy of its strings), its slot
+    /// left empty.
+    func takeGeneral(_ k: Int) -> Event? {
+        guard let slot = general.baseAddress.map({ $0 + k }) else { return nil }
+        let event = slot.move()
+        slot.initialize(to: nil)
+        return event
+    }
+
     private let progress = NSCondition()
     private var nextTask = 0, tasksDone = 0, taskCount = 0
     private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -899,6 +908,11 @@ extension MarketState {
         ensure(&history.steps)
         ensure(&history.contributions)
         ensure(&history.text.bytes)
+        let cases = history.caseByReceipt.count
+        if history.caseByReceipt.capacity - cases < cases / 8 + 1024 {
+            let projected = cases / folded * total + cases % folded * total / folded
+            if projected > history.caseByReceipt.capacity { history.caseByReceipt.reserveCapacity(projected + projected / 8) }
+        }
     }
 
     private mutating func fold(_ batch: ReplayBatch, _ bytes: UnsafeRawBufferPointer, _ names: inout ReplayNames, _ undecodable: inout [UInt64]) {
@@ -914,7 +928,7 @@ extension MarketState {
                         let raw = events[k]
                         if raw.kind != .general {
                             apply(raw, payload: base + place.offset, sequence: place.sequence, outcomes: outcomes, spans: spans, &names)
-                        } else if let event = batch.general[k] {
+                        } else if let event = batch.takeGeneral(k) {
                             if case .complaintFiled = event.body { names.receiptsComplete = false }
                             apply(event, sequence: place.sequence)
                         } else {
