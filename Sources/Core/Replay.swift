@@ -27,7 +27,9 @@ public struct PayloadPlace: Sendable, Equatable {
         self.sequence = sequence
     }
 
-    /// The place of each of `records` (a million log records: filled on every core).
+    /// The place of each of `records` (a million log records: filled on every core). Inlinable, so
+    /// that it is specialised where it is called: each record is read where it lies, not copied.
+    @inlinable
     public static func of<Records: RandomAccessCollection & Sendable>(
         _ records: Records, _ place: @escaping @Sendable (Records.Element) -> PayloadPlace
     ) -> [PayloadPlace] where Records.Index == Int {
@@ -44,8 +46,14 @@ public struct PayloadPlace: Sendable, Equatable {
     }
 
     /// Each index is written by one part only.
-    private struct PlaceBuffer: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<PayloadPlace>
+    @usableFromInline
+    struct PlaceBuffer: @unchecked Sendable {
+        @usableFromInline let buffer: UnsafeMutableBufferPointer<PayloadPlace>
+
+        @usableFromInline
+        init(buffer: UnsafeMutableBufferPointer<PayloadPlace>) {
+            self.buffer = buffer
+        }
     }
 }
 

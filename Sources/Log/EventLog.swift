@@ -351,18 +351,22 @@ public final class EventLog {
     /// Drops the records kept in memory (a caller that has folded them into its own state does
     /// not need them); the log's position, head hash and sequence are unaffected.
     public func discardRecords() {
-        records.removeAll(keepingCapacity: false)
-        if !bytesRead.isEmpty {
-            // Unmapping a decade of records takes tens of milliseconds: done on another thread.
-            let mapping = SendableData(data: bytesRead)
-            bytesRead = Data()
-            Thread.detachNewThread { withExtendedLifetime(mapping) {} }
+        if records.count < 100_000 && bytesRead.isEmpty {
+            records.removeAll(keepingCapacity: false)
+            return
         }
+        // Letting go of a decade of records (their array, the mapped file) takes tens of
+        // milliseconds of unmapping: done on another thread.
+        let dropped = Dropped(records: records, mapping: bytesRead)
+        records = []
+        bytesRead = Data()
+        Thread.detachNewThread { withExtendedLifetime(dropped) {} }
     }
 
-    /// Handed to the thread that lets go of it (nothing reads or writes it any more).
-    private struct SendableData: @unchecked Sendable {
-        let data: Data
+    /// Handed to the thread that lets go of them (nothing reads or writes them any more).
+    private struct Dropped: @unchecked Sendable {
+        let records: [LogRecord]
+        let mapping: Data
     }
 
     /// The whole file as read (mapped) by an `open` that did not copy payloads (empty otherwise,
