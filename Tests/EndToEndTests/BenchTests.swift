@@ -15,7 +15,8 @@ struct BenchTests {
         let rows = result.output.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| measure") }
         let expected = [
             "events in the log (event types) | 2000 (22 types)",
-            "full cold rebuild from the log (no snapshot; the log in the page cache)",
+            "full cold rebuild from the log (no snapshot; the log in the page cache;",
+            "then that check of the whole chain",
             "the same with the log read from the disk (page cache dropped first)",
             "open via snapshot (100 records after it) to the first drawn frame",
             "memory after opening via snapshot",
