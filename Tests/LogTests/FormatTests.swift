@@ -202,16 +202,23 @@ struct IndependentVerifierTests {
     /// Checksums and hashes computed on several cores (each on its own run of bytes, the runs
     /// joined where the walk from the start arrives) give exactly the one-at-a-time scan's
     /// records, end, tail and head, intact or damaged anywhere.
-    @Test func agreesWithTheSequentialScanOnDamagedLogs() {
+    /// `count` chained records (the first linked to a hash of sevens) with small payloads: their
+    /// bytes, where each starts, and the last one's hash.
+    static func records(_ count: UInt64, payload: (UInt64) -> String) -> (body: [UInt8], starts: [Int], hash: [UInt8]) {
         var body: [UInt8] = []
         var hash = [UInt8](repeating: 7, count: 32)
         var starts: [Int] = []
-        for sequence in 1...6000 as ClosedRange<UInt64> {
-            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: Array("{\"n\":\(sequence)}".utf8))
+        for sequence in 1...count {
+            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: Array(payload(sequence).utf8))
             starts.append(body.count)
             body += record.bytes
             hash = record.hash
         }
+        return (body, starts, hash)
+    }
+
+    @Test func agreesWithTheSequentialScanOnDamagedLogs() {
+        let (body, starts, _) = Self.records(6000) { "{\"n\":\($0)}" }
         var cases: [(String, [UInt8])] = [("intact", body)]
         var flipped = body
         flipped[starts[3000] + 50] ^= 0x01
@@ -261,15 +268,7 @@ struct IndependentVerifierTests {
     /// there; a scan that leaves the links for later takes it (whoever asked for it checks the
     /// chain afterwards), and its head hash is still the real last record's.
     @Test func aDeferredChainCheckLeavesOnlyTheLinksUnchecked() {
-        var body: [UInt8] = []
-        var hash = [UInt8](repeating: 7, count: 32)
-        var starts: [Int] = []
-        for sequence in 1...3000 as ClosedRange<UInt64> {
-            let record = LogFormat.record(sequence: sequence, previousHash: hash, payload: Array("{\"n\":\(sequence + 100)}".utf8))
-            starts.append(body.count)
-            body += record.bytes
-            hash = record.hash
-        }
+        let (body, starts, hash) = Self.records(3000) { "{\"n\":\($0 + 100)}" }
         var tampered = body
         let start = starts[1700], length = Int(LogFormat.readLE32(body, start + 4))
         tampered[start + 48 + 5] = UInt8(ascii: "9")
