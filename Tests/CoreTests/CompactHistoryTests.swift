@@ -182,13 +182,19 @@ struct CompactHistoryTests {
 
 @Suite("Compact history lookups")
 struct CompactHistoryLookupTests {
-    /// A replay's keys, sorted on two cores and merged, are every hash once, ascending; merging
-    /// with keys already held adds each new one once.
-    @Test func keysAreSortedEachOnce() {
+    /// A replay's keys, sorted (by buckets of their top bits, or in two halves merged when they
+    /// crowd into few buckets), are every hash once, ascending; merging with keys already held
+    /// adds each new one once.
+    @Test(arguments: ["spread", "crowded", "keys"])
+    func keysAreSortedEachOnce(kind: String) {
         var state: UInt64 = 77
         func next() -> UInt128 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt128(state >> 20) << 64 | UInt128(state)
+            switch kind {
+            case "spread": return UInt128(state >> 20) << 64 | UInt128(state)
+            case "crowded": return UInt128(state & 3) << 112 | UInt128(state)  // four buckets
+            default: return KeySet.hash("demo:\(state % 400_000)")          // real keys' hashes
+            }
         }
         for count in [0, 1, 5, 99_999, 250_001] {
             var hashes = (0..<count).map { _ in next() }
