@@ -57,6 +57,9 @@ struct Tmux {
             _ = waitForExit(timeout: 5)
         }
         _ = try? run(["kill-server"], output: false)
+        // tmux leaves its socket file behind; a run of the tests would leave a dozen.
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        _ = unlink("\(folder)/tmux-\(getuid())/\(socket)")
     }
 
     /// Logs in on the dashboard's login screen and waits for the table.
