@@ -156,8 +156,10 @@ public struct KeySet: Sendable {
     /// Adds many hashes at once (a replay's): sorted and filed with the others, as `compact` does.
     mutating func insert(hashes: [UInt128]) {
         guard !hashes.isEmpty else { return }
-        compact()
-        let new = Self.sortedUnique(hashes)
+        // The keys added one by one meanwhile (`recent`: a replay's records of the general kinds)
+        // go in with them: one sort, and a merge only with keys held before.
+        let new = Self.sortedUnique(recent.isEmpty ? hashes : hashes + recent)
+        recent = []
         sorted = sorted.isEmpty ? new : Self.merge(sorted, new)
     }
 

@@ -99,8 +99,13 @@ public struct MarketState: Sendable, Equatable {
     }
 
     public mutating func apply(_ event: Event, sequence: UInt64) {
-        eventCount += 1
         if let key = event.key { idempotencyKeys.insert(key) }
+        apply(body: event, sequence: sequence)
+    }
+
+    /// `apply` but for the idempotency key (a replay gathers the keys and files them at the end).
+    mutating func apply(body event: Event, sequence: UInt64) {
+        eventCount += 1
         switch event.body {
         case .committeeRegistered(let value):
             committee = value

@@ -938,7 +938,8 @@ extension MarketState {
                             apply(raw, payload: base + place.offset, sequence: place.sequence, outcomes: outcomes, spans: spans, &names)
                         } else if let event = batch.takeGeneral(k) {
                             if case .complaintFiled = event.body { names.receiptsComplete = false }
-                            apply(event, sequence: place.sequence)
+                            if let key = event.key { names.keys.append(KeySet.hash(key)) }
+                            apply(body: event, sequence: place.sequence)
                         } else {
                             undecodable.append(place.sequence)
                         }

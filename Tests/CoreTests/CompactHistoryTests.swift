@@ -205,6 +205,13 @@ struct CompactHistoryLookupTests {
             keys.insert(hashes: Array(hashes.prefix(count / 2)))
             keys.insert(hashes: hashes)
             #expect(keys.allSorted == expected && keys.count == expected.count, "\(count), in two parts")
+            // Keys added one by one before a replay's many (some of them among those, some new).
+            var mixed = KeySet()
+            let single = Array(hashes.suffix(count / 20)) + (0..<3).map { _ in next() }
+            for h in single { mixed.insert(hash: h) }
+            mixed.insert(hashes: Array(hashes.dropLast(count / 40)))
+            let all = Array(Set(hashes + single)).sorted()
+            #expect(mixed.allSorted == all && mixed.count == all.count && all.allSatisfy(mixed.contains(hash:)), "\(count), one by one first")
         }
     }
 
