@@ -261,8 +261,7 @@ public enum LogScanner {
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
                 let low = start + task * runLength, high = min(memory.bytes.count, low + runLength)
                 guard low < high else { return }
-                out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, keepPayloads: keepPayloads,
-                                           linking: linking)
+                out.buffer[task] = walkRun(memory.bytes, from: low, to: high, first: task == 0, baseOffset: baseOffset, linking: linking)
             }
         }
         // Which runs join (in order, up to the first that does not), then their records copied
@@ -282,12 +281,16 @@ public enum LogScanner {
             previous = last.chainHash
         }
         var records = [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let out = SendableBuffer(buffer: buffer), parts = joined, found = runs
+            let out = SendableBuffer(buffer: buffer), parts = joined, found = runs, memory = SendableBytes(bytes: bytes)
             DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-                let records = found[parts[part].run].records
                 guard let base = out.buffer.baseAddress else { return }
-                records.withUnsafeBufferPointer { source in
-                    if let from = source.baseAddress { (base + parts[part].at).initialize(from: from, count: source.count) }
+                found[parts[part].run].records.withUnsafeBufferPointer { source in
+                    for (i, record) in source.enumerated() {
+                        let payload = keepPayloads ? Array(UnsafeRawBufferPointer(rebasing: memory.bytes[record.payloadStart(baseOffset)..<record.payloadStart(baseOffset) + record.length]))
+                            : []
+                        (base + parts[part].at + i).initialize(to: LogRecord(sequence: record.sequence, offset: record.offset, payload: payload,
+                                                                            chainHash: record.chainHash, payloadLength: record.length))
+                    }
                 }
             }
             initialized = total
@@ -304,6 +307,19 @@ public enum LogScanner {
         return records
     }
 
+    /// A good record as a run's walk found it (plain values: a million are gathered and joined
+    /// without a reference count touched; the `LogRecord`s are made once, in place).
+    struct Scanned {
+        var sequence: UInt64
+        /// In the file.
+        var offset: Int
+        var length: Int
+        var chainHash: ChainHash
+
+        /// Where its payload begins in the bytes scanned.
+        func payloadStart(_ baseOffset: Int) -> Int { offset - baseOffset + LogFormat.recordHeaderSize }
+    }
+
     /// What one task found in its run of bytes.
     struct Run {
         /// Where its first record starts (nil: none found).
@@ -311,7 +327,7 @@ public enum LogScanner {
         /// The previous-record hash its first record holds.
         var firstPrevious: ChainHash?
         /// Its good records, consecutive and linked to each other.
-        var records: [LogRecord] = []
+        var records: [Scanned] = []
         /// Where the walk stopped: the first record start at or after the run's end.
         var end = 0
         /// The walk stopped early, at a record that is damaged or does not follow.
@@ -320,8 +336,7 @@ public enum LogScanner {
 
     /// `linking` false: the links are not checked (no hash computed); each record takes the hash the
     /// next one holds for it, and the run's last record has none yet (`checkAhead` gives it one).
-    static func walkRun(_ bytes: UnsafeRawBufferPointer, from low: Int, to high: Int, first: Bool, baseOffset: Int, keepPayloads: Bool,
-                        linking: Bool = true) -> Run {
+    static func walkRun(_ bytes: UnsafeRawBufferPointer, from low: Int, to high: Int, first: Bool, baseOffset: Int, linking: Bool = true) -> Run {
         var run = Run()
         var offset = low
         if !first {
@@ -335,7 +350,7 @@ public enum LogScanner {
         run.begin = offset
         var previous: ChainHash?
         while offset < high {
-            guard let parsed = checkedRecord(bytes, at: offset, keepPayload: keepPayloads, hashing: linking) else {
+            guard let parsed = checkedRecord(bytes, at: offset, keepPayload: false, hashing: linking) else {
                 run.fault = offset
                 break
             }
@@ -348,8 +363,7 @@ public enum LogScanner {
             } else {
                 run.firstPrevious = parsed.previous
             }
-            run.records.append(LogRecord(sequence: parsed.sequence, offset: baseOffset + offset, payload: parsed.payload, chainHash: parsed.hash,
-                                         payloadLength: parsed.length))
+            run.records.append(Scanned(sequence: parsed.sequence, offset: baseOffset + offset, length: parsed.length, chainHash: parsed.hash))
             previous = parsed.hash
             offset += LogFormat.recordOverhead + parsed.length
         }
