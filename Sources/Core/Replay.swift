@@ -904,11 +904,15 @@ extension MarketState {
     /// rows is copied about once. Capacity not used is never touched (no resident memory).
     private mutating func reserveAhead(folded: Int, of total: Int) {
         guard folded >= 2 * Self.replayBatch else { return }
-        func ensure<T>(_ array: inout [T]) {
-            let count = array.count
-            guard array.capacity - count < count / 8 + 1024 else { return }
+        /// The room to reserve for what holds `count` now and `capacity` at most: nil while it has
+        /// room enough, or when the rest of the replay promises no more than it has.
+        func room(_ count: Int, _ capacity: Int) -> Int? {
+            guard capacity - count < count / 8 + 1024 else { return nil }
             let projected = count / folded * total + count % folded * total / folded
-            if projected > array.capacity { array.reserveCapacity(projected + projected / 8) }
+            return projected > capacity ? projected + projected / 8 : nil
+        }
+        func ensure<T>(_ array: inout [T]) {
+            if let room = room(array.count, array.capacity) { array.reserveCapacity(room) }
         }
         ensure(&history.inspections)
         ensure(&history.exceptions)
@@ -916,11 +920,7 @@ extension MarketState {
         ensure(&history.steps)
         ensure(&history.contributions)
         ensure(&history.text.bytes)
-        let cases = history.caseByReceipt.count
-        if history.caseByReceipt.capacity - cases < cases / 8 + 1024 {
-            let projected = cases / folded * total + cases % folded * total / folded
-            if projected > history.caseByReceipt.capacity { history.caseByReceipt.reserveCapacity(projected + projected / 8) }
-        }
+        if let room = room(history.caseByReceipt.count, history.caseByReceipt.capacity) { history.caseByReceipt.reserveCapacity(room) }
     }
 
     private mutating func fold(_ batch: ReplayBatch, _ bytes: UnsafeRawBufferPointer, _ names: inout ReplayNames, _ undecodable: inout [UInt64]) {
