@@ -363,8 +363,8 @@ public final class EventLog {
         Thread.detachNewThread { withExtendedLifetime(dropped) {} }
     }
 
-    /// Handed to the thread that lets go of them (nothing reads or writes them any more).
-    private struct Dropped: @unchecked Sendable {
+    /// Handed to the thread that lets go of them.
+    private struct Dropped: Sendable {
         let records: [LogRecord]
         let mapping: Data
     }
