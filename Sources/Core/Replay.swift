@@ -223,17 +223,9 @@ struct CanonicalPayloadReader {
             guard let s = name(), code(s, Self.satisfactions) != nil, literal("}") else { return false }
             event.code = 6
             event.b = s
-        } else if literal("\"forward\":{\"department\":") {
+        } else if let code = oneNameAction() {
             guard let s = name(), literal("}") else { return false }
-            event.code = 4
-            event.b = s
-        } else if literal("\"reject\":{\"reason\":") {
-            guard let s = name(), literal("}") else { return false }
-            event.code = 1
-            event.b = s
-        } else if literal("\"terminate\":{\"reason\":") {
-            guard let s = name(), literal("}") else { return false }
-            event.code = 5
+            event.code = code
             event.b = s
         } else if literal("\"resolve\":{") {
             if literal("\"amountFen\":") {
@@ -249,13 +241,19 @@ struct CanonicalPayloadReader {
         }
         guard literal("},\"date\":"), let day = date() else { return false }
         event.day = day
-        if literal(",\"note\":") {
-            guard let note = string() else { return false }
-            event.c = note
-        }
+        guard optional(",\"note\":", into: &event.c) else { return false }
         guard literal(",\"receipt\":"), let receipt = name(), literal("}") else { return false }
         event.a = receipt
         return true
+    }
+
+    /// The code of an action whose one member names something (a department, a reason), its
+    /// opening consumed up to that name.
+    mutating func oneNameAction() -> UInt8? {
+        if literal("\"forward\":{\"department\":") { return 4 }
+        if literal("\"reject\":{\"reason\":") { return 1 }
+        if literal("\"terminate\":{\"reason\":") { return 5 }
+        return nil
     }
 
     /// `{"checklistVersion":n,"date":"…","inspector":"…","outcomes":[…],"shop":"…"}`
@@ -298,10 +296,7 @@ struct CanonicalPayloadReader {
             // `{"item":"…"[,"note":"…"],"result":"…"[,"severity":"…"]}`
             guard literal("{\"item\":"), let item = name() else { return nil }
             var outcome = RawOutcome(item: item, note: .none, result: 0, severity: 0)
-            if literal(",\"note\":") {
-                guard let note = string() else { return nil }
-                outcome.note = note
-            }
+            guard optional(",\"note\":", into: &outcome.note) else { return nil }
             guard literal(",\"result\":"), let result = string(), let resultCode = code(result, Self.results) else { return nil }
             outcome.result = resultCode
             if literal(",\"severity\":") {
@@ -347,23 +342,13 @@ struct CanonicalPayloadReader {
         guard literal("\"category\":"), let category = name(), literal(",\"consentToContact\":") else { return false }
         event.c = category
         if literal("true") { event.flag = true } else if !literal("false") { return false }
-        if literal(",\"consumerName\":") {
-            guard let consumerName = string() else { return false }
-            event.e = consumerName
-        }
-        if literal(",\"consumerPhone\":") {
-            guard let phone = string() else { return false }
-            event.f = phone
-        }
+        guard optional(",\"consumerName\":", into: &event.e), optional(",\"consumerPhone\":", into: &event.f) else { return false }
         guard literal(",\"date\":"), let day = date(), literal(",\"integrity\":"), let integrity = string(),
               let integrityCode = code(integrity, Self.integrities), literal(",\"receipt\":"), let receipt = name() else { return false }
         event.day = day
         event.code = integrityCode
         event.a = receipt
-        if literal(",\"shop\":") {
-            guard let shop = name() else { return false }
-            event.b = shop
-        }
+        guard optional(",\"shop\":", name: true, into: &event.b) else { return false }
         guard literal(",\"text\":"), let text = string(), literal(",\"wants\":[") else { return false }
         event.d = text
         event.listStart = UInt32(spans.count)
@@ -379,6 +364,16 @@ struct CanonicalPayloadReader {
     }
 
     // MARK: Tokens
+
+    /// An optional string member (`member` is its `,"name":`): when present, its text (or, with
+    /// `name`, its text and hash) goes into `target`, which stays as it is when the member is left
+    /// out. False when it is there but not a string as the encoder writes one.
+    mutating func optional(_ member: StaticString, name: Bool = false, into target: inout ByteSpan) -> Bool {
+        guard literal(member) else { return true }
+        guard let value = name ? self.name() : string() else { return false }
+        target = value
+        return true
+    }
 
     /// Consumes `text` if the bytes at the cursor are exactly it (compared eight bytes at a time).
     @inline(__always)
