@@ -73,6 +73,9 @@ public enum EventBody: Sendable, Equatable {
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
     case withdrawn(Withdrawal)
+    /// A writer cut an unfinished, never acknowledged record off the end of the log (written by
+    /// the log itself, docs/log-format.md "Appending"): the bytes are kept in `file`.
+    case logTailCut(LogTailCut)
     case unknown(type: String)
 
     public var type: String {
@@ -99,6 +102,7 @@ public enum EventBody: Sendable, Equatable {
         case .conductPublished: return "conduct.published"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
+        case .logTailCut: return "log.tail-cut"
         case .unknown(let type): return type
         }
     }
@@ -113,6 +117,23 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     public init(target: UInt64, reason: String) {
         self.target = target
         self.reason = reason
+    }
+}
+
+/// Where an unfinished record was cut off the end of the log, and where its bytes are kept.
+public struct LogTailCut: Sendable, Codable, Equatable {
+    /// The kept bytes' file, relative to the data directory (`cut/<offset>-<time>.bin`).
+    public var file: String
+    public var length: Int
+    public var offset: Int
+    /// Lower-case hex SHA-256 of the bytes cut.
+    public var sha256: String
+
+    public init(file: String, length: Int, offset: Int, sha256: String) {
+        self.file = file
+        self.length = length
+        self.offset = offset
+        self.sha256 = sha256
     }
 }
 
@@ -215,6 +236,7 @@ public enum EventCodec {
         case .conductPublished(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
+        case .logTailCut(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
         }
     }
@@ -284,6 +306,7 @@ public enum EventCodec {
         case "conduct.published": return .conductPublished(try body(CodeOfConduct.self))
         case "merchant.corrected": return .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": return .withdrawn(try body(Withdrawal.self))
+        case "log.tail-cut": return .logTailCut(try body(LogTailCut.self))
         default: return .unknown(type: type)
         }
     }

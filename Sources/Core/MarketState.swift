@@ -178,7 +178,8 @@ public struct MarketState: Sendable, Equatable {
             checklist = value
         case .calendarPublished(let value):
             calendar = value
-        case .unknown:
+        case .logTailCut, .unknown:
+            // A fact about the log itself (kept for the history), or a type of a later version.
             break
         }
     }

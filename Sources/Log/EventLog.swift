@@ -12,7 +12,8 @@ public enum LogError: Error, Sendable, Equatable {
     case newerVersion(UInt32)
     /// Damage followed by valid records: the log is open read-only.
     case corrupt(sequence: UInt64, offset: Int, damage: LogDamage)
-    case readOnly
+    /// The log's file, folder or mount cannot be written (not damage: reading works).
+    case readOnly(path: String)
     case lockBusy(path: String)
     case payloadTooLarge(Int)
     /// A snapshot's resume point does not match the log (stale or from another log): rebuild.
@@ -30,8 +31,9 @@ public enum LogError: Error, Sendable, Equatable {
         case .alreadyExists(let p): return "数据目录中已有日志：\(p)，不会覆盖。"
         case .notALog(let p): return "\(p) 不是 chengxin 的日志文件（文件头不符），未做任何改动。"
         case .newerVersion(let v): return "这个日志由更新版本的 chengxin 写入（格式版本 \(v)），请升级 chengxin 后再打开；未做任何改动。"
-        case .corrupt(let s, let o, let d): return "日志损坏：第 \(s) 条记录（字节偏移 \(o)）\(d.zh)。日志已以只读方式打开；请运行 chengxin verify 查看详情。"
-        case .readOnly: return "日志处于只读状态（已发现损坏），不能再写入。"
+        case .corrupt(0, _, let d): return "日志损坏：\(d.zh)。日志已以只读方式打开，不会再写入；请运行 chengxin verify 查看详情。"
+        case .corrupt(let s, let o, let d): return "日志损坏：第 \(s) 条记录（字节偏移 \(o)）\(d.zh)。日志已以只读方式打开，不会再写入；请运行 chengxin verify 查看详情。"
+        case .readOnly(let p): return "日志所在的文件或磁盘是只读的（\(p)），不能写入；读取不受影响。请检查权限或挂载方式，或用 --data 指定可写的目录。"
         case .lockBusy(let p): return "另一个进程长时间占用日志锁（\(p)），本次没有写入。请检查是否有卡住的 chengxin 进程。"
         case .payloadTooLarge(let n): return "单条记录过大（\(n) 字节），上限 \(LogFormat.maxPayload) 字节。"
         case .resumePointMismatch: return "快照与日志不符（已过时或属于另一份日志），将从日志重建。"
@@ -50,8 +52,9 @@ public enum LogError: Error, Sendable, Equatable {
         case .alreadyExists(let p): return "the data directory already holds a log: \(p); it will not be overwritten."
         case .notALog(let p): return "\(p) is not a chengxin log (bad file header); nothing was changed."
         case .newerVersion(let v): return "this log was written by a newer chengxin (format version \(v)); upgrade to open it. Nothing was changed."
-        case .corrupt(let s, let o, let d): return "the log is damaged at record \(s) (byte offset \(o)): \(d.en). It is open read-only; run chengxin verify for details."
-        case .readOnly: return "the log is read-only (damage was found); nothing more can be written."
+        case .corrupt(0, _, let d): return "the log is damaged: \(d.en). It is open read-only and nothing will be written; run chengxin verify for details."
+        case .corrupt(let s, let o, let d): return "the log is damaged at record \(s) (byte offset \(o)): \(d.en). It is open read-only and nothing will be written; run chengxin verify for details."
+        case .readOnly(let p): return "the log's file or disk is read-only (\(p)): nothing can be written; reading works. Check the permissions or the mount, or choose a writable directory with --data."
         case .lockBusy(let p): return "another process has held the log's lock for too long (\(p)); nothing was written. Look for a stuck chengxin process."
         case .payloadTooLarge(let n): return "a record is too large (\(n) bytes); the limit is \(LogFormat.maxPayload) bytes."
         case .resumePointMismatch: return "the snapshot does not match the log (stale, or from another log); it will be rebuilt from the log."
@@ -63,20 +66,25 @@ public enum LogError: Error, Sendable, Equatable {
 public enum LogWarning: Sendable, Equatable {
     /// An unfinished last record (a write cut short by a crash) that readers skip.
     case tornTailIgnored(offset: Int, length: Int)
-    /// The same, cut off by a writer before it appended.
-    case tornTailCut(offset: Int, length: Int)
+    /// The same, cut off by a writer before it appended; its bytes were kept in `keptIn`.
+    case tornTailCut(offset: Int, length: Int, keptIn: String)
+    /// The witness file (acknowledged.bin) is missing or unreadable: a torn tail cannot be told
+    /// from a damaged last record until the next append writes it.
+    case noWitness
 
     public var zh: String {
         switch self {
         case .tornTailIgnored(let o, let l): return "日志末尾有一条未写完的记录（偏移 \(o)，\(l) 字节，多半是写入时断电或进程被杀），已忽略；下次写入前会截去。"
-        case .tornTailCut(let o, let l): return "日志末尾有一条未写完的记录（偏移 \(o)，\(l) 字节），写入前已截去；此前的记录完好。"
+        case .tornTailCut(let o, let l, let f): return "注意：日志末尾有一条未写完、也从未确认的记录（偏移 \(o)，\(l) 字节，多半是写入时断电或进程被杀），写入前已截去；截下的字节保存在 \(f)，截去这件事也已记入日志。此前的记录完好。"
+        case .noWitness: return "数据目录里没有可用的见证文件 acknowledged.bin：暂时无法区分未写完的记录与损坏的最后一条记录；下次写入后恢复。"
         }
     }
 
     public var en: String {
         switch self {
         case .tornTailIgnored(let o, let l): return "the log ends with an unfinished record (offset \(o), \(l) bytes, most likely a crash during a write); it is ignored and will be cut before the next write."
-        case .tornTailCut(let o, let l): return "an unfinished record at the end of the log (offset \(o), \(l) bytes) was cut off before writing; the records before it are intact."
+        case .tornTailCut(let o, let l, let f): return "note: an unfinished, never acknowledged record at the end of the log (offset \(o), \(l) bytes, most likely a crash during a write) was cut off before writing; its bytes are kept in \(f) and the cut is recorded in the log. The records before it are intact."
+        case .noWitness: return "the data directory has no readable witness file (acknowledged.bin): an unfinished record cannot be told from a damaged last record until the next write."
         }
     }
 }
@@ -108,6 +116,11 @@ public final class EventLog {
     public private(set) var warnings: [LogWarning] = []
     /// How long an append waits for a lock held by another process before giving up.
     public var lockTimeout: Double = 10
+    /// The witness file, open for writing (-1 when this process cannot write it).
+    private var witnessFD: Int32 = -1
+    /// A torn tail this process cut whose event is not yet in the log: written as the first
+    /// record of the next append (docs/log-format.md, "Appending", step 2).
+    public private(set) var pendingTailCut: TornTailCut?
 
     private init(directory: String, path: String, io: any FileIO, fd: Int32, scan: LogScan, resumedFrom: ResumePoint?) {
         self.directory = directory
@@ -127,7 +140,10 @@ public final class EventLog {
         ResumePoint(logID: logID, sequence: lastSequence, recordStart: lastRecordStart, end: validEnd, hash: headHash)
     }
 
-    deinit { io.close(fd) }
+    deinit {
+        io.close(fd)
+        if witnessFD >= 0 { io.close(witnessFD) }
+    }
 
     public static func logPath(in directory: String) -> String {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
@@ -155,6 +171,22 @@ public final class EventLog {
             try io.syncDirectory(directory)
         } catch {
             if error.code == EEXIST { throw .alreadyExists(path: path) }
+            throw .io(error)
+        }
+        // The witness of an empty log (nothing acknowledged yet), in place before anything is.
+        let header = LogFormat.header(logID: id)
+        let witness = Witness(logID: id, sequence: 0, end: LogFormat.headerSize, hash: LogFormat.sha256(header[...]))
+        let witnessPath = Witness.path(in: directory), witnessTemp = witnessPath + ".new-\(getpid())"
+        do throws(FileIOError) {
+            let fd = try io.open(witnessTemp, flags: O_RDWR | O_CREAT | O_TRUNC, mode: 0o600)
+            defer { io.close(fd) }
+            try io.write(fd, [UInt8](repeating: 0, count: 2 * Witness.slotSize), offset: 0, path: witnessTemp)
+            try io.write(fd, witness.slot.bytes, offset: witness.slot.offset, path: witnessTemp)
+            try io.sync(fd, path: witnessTemp)
+            try io.rename(witnessTemp, witnessPath)
+            try io.syncDirectory(directory)
+        } catch {
+            io.remove(witnessTemp)
             throw .io(error)
         }
         return try open(directory: directory, io: io)
@@ -189,9 +221,12 @@ public final class EventLog {
         var resumed: (scan: LogScan, point: ResumePoint)?
         var scannedWhole: Result<LogScan, LogScanner.HeaderProblem>?
         var mapped = Data()
+        var witness: Witness?
         do throws(FileIOError) {
             try io.lock(fd, exclusive: false, wait: true, path: path)
             defer { io.unlock(fd) }
+            // Read under the same lock as the records: no append can come between the two.
+            witness = Witness.read(directory: directory, io: io)
             let size = try io.size(fd, path: path)
             if let point, size >= point.end, point.end >= LogFormat.headerSize {
                 // Read the header and the resume record only, check them, then scan what follows.
@@ -227,8 +262,14 @@ public final class EventLog {
         case .failure(.damaged):
             io.close(fd)
             throw .notALog(path: path)
-        case .success(let scan):
+        case .success(let read):
+            let scan = read.judged(by: witness, resumedFrom: resumed?.point)
             let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan, resumedFrom: resumed?.point)
+            if witness == nil { log.warnings.append(.noWitness) }
+            if canWrite {
+                let witnessPath = Witness.path(in: directory)
+                log.witnessFD = (try? io.open(witnessPath, flags: O_RDWR | O_CREAT, mode: 0o600)) ?? -1
+            }
             if !copyingPayloads && resumed == nil { log.bytesRead = mapped }
             switch scan.tail {
             case .clean:
@@ -238,7 +279,7 @@ public final class EventLog {
             case .corrupt(let s, let o, let d):
                 log.damage = .corrupt(sequence: s, offset: o, damage: d)
             }
-            if !canWrite && log.damage == nil { log.damage = .readOnly }
+            if !canWrite && log.damage == nil { log.damage = .readOnly(path: path) }
             return log
         }
     }
@@ -267,14 +308,32 @@ public final class EventLog {
 
     private func catchUp(cutTornTail: Bool) throws(LogError) -> [LogRecord] {
         let bytes: [UInt8]
+        let size: Int
         do throws(FileIOError) {
-            let size = try io.size(fd, path: path)
-            guard size > validEnd else { return [] }
+            size = try io.size(fd, path: path)
+        } catch {
+            throw .io(error)
+        }
+        if size < validEnd {
+            // Records this process had read are gone: the file was cut short under it.
+            let error = LogError.corrupt(sequence: lastSequence, offset: lastRecordStart, damage: .acknowledgedRecordMissing(acknowledged: lastSequence))
+            damage = error
+            throw error
+        }
+        guard size > validEnd else { return [] }
+        do throws(FileIOError) {
             bytes = try io.read(fd, offset: validEnd, count: size - validEnd, path: path)
         } catch {
             throw .io(error)
         }
-        let result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: lastSequence + 1, previousHash: headHash)
+        var result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: lastSequence + 1, previousHash: headHash)
+        if case .torn = result.tail, let witness = Witness.read(directory: directory, io: io) {
+            // A torn tail is cut only if the witness does not say it was acknowledged.
+            let read = LogScan(logID: logID, records: result.records, validEnd: result.validEnd, tail: result.tail, headHash: result.headHash)
+            let point = resumePoint
+            result.tail = read.judged(by: witness, resumedFrom: point).tail
+        }
+        let readFrom = validEnd
         records += result.records
         headHash = result.headHash
         validEnd = result.validEnd
@@ -287,13 +346,16 @@ public final class EventLog {
             break
         case .torn(let offset, let length):
             if cutTornTail {
+                let cut = Array(bytes[(offset - readFrom)...])
+                let kept = try keepCutBytes(cut, offset: offset)
                 do throws(FileIOError) {
                     try io.truncate(fd, length: offset, path: path)
                     try io.sync(fd, path: path)
                 } catch {
                     throw .io(error)
                 }
-                warnings.append(.tornTailCut(offset: offset, length: length))
+                pendingTailCut = kept
+                warnings.append(.tornTailCut(offset: offset, length: length, keptIn: kept.file))
             }
         case .corrupt(let s, let o, let d):
             damage = .corrupt(sequence: s, offset: o, damage: d)
@@ -312,7 +374,8 @@ public final class EventLog {
         try lockExclusive()
         defer { io.unlock(fd) }
         let caughtUp = try catchUp(cutTornTail: true)
-        let payloads = try make(caughtUp)
+        var payloads = try make(caughtUp)
+        if let cut = pendingTailCut { payloads.insert(cut.payload, at: 0) }
         if payloads.isEmpty { return [] }
         // All records framed into one buffer, sized once.
         var bytes: [UInt8] = []
@@ -345,7 +408,39 @@ public final class EventLog {
             lastSequence = last.sequence
             lastRecordStart = last.offset
         }
+        pendingTailCut = nil
+        writeWitness()
         return framed
+    }
+
+    /// Writes the witness of the last record (durable already): one `pwrite` into its slot, no sync
+    /// (a lower bound after a power cut, never ahead of the log). A failure is not the append's:
+    /// its records are acknowledged; the witness then lags until the next append.
+    private func writeWitness() {
+        guard witnessFD >= 0 else { return }
+        let slot = Witness(logID: logID, sequence: lastSequence, end: validEnd, hash: headHash).slot
+        try? io.write(witnessFD, slot.bytes, offset: slot.offset, path: Witness.path(in: directory))
+    }
+
+    /// Keeps a torn tail's bytes in `DATA/cut/<offset>-<time>.bin` (synced) before it is cut.
+    private func keepCutBytes(_ bytes: [UInt8], offset: Int) throws(LogError) -> TornTailCut {
+        let folder = (directory.hasSuffix("/") ? directory : directory + "/") + TornTailCut.folder
+        let now = TornTailCut.utcNow()
+        let name = "\(offset)-\(now.compact).bin"
+        let path = folder + "/" + name
+        do throws(FileIOError) {
+            try io.makeDirectories(folder, mode: 0o700)
+            let out = try io.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
+            defer { io.close(out) }
+            try io.write(out, bytes, offset: 0, path: path)
+            try io.sync(out, path: path)
+            try io.syncDirectory(folder)
+            try io.syncDirectory(directory)
+        } catch {
+            throw .io(error)
+        }
+        return TornTailCut(offset: offset, length: bytes.count, sha256: hexString(LogFormat.sha256(bytes[...])),
+                           file: TornTailCut.folder + "/" + name, at: now.iso)
     }
 
     /// Drops the records kept in memory (a caller that has folded them into its own state does
@@ -404,6 +499,8 @@ public struct VerificationReport: Sendable, Equatable {
     public let headHash: [UInt8]
     /// The first problem, if any: a torn tail is reported but does not make the log damaged.
     public let tail: LogTail
+    /// The witness of the last acknowledged record, when the data directory has a readable one.
+    public let witness: Witness?
     public var intact: Bool {
         if case .corrupt = tail { return false }
         return true
@@ -416,12 +513,15 @@ public enum LogVerifier {
         let path = EventLog.logPath(in: directory)
         guard io.exists(path) else { throw LogError.missing(directory: directory) }
         let scanned: Result<LogScan, LogScanner.HeaderProblem>
+        var witness: Witness?
         do throws(FileIOError) {
             let fd = try io.open(path, flags: O_RDONLY, mode: 0)
             defer { io.close(fd) }
-            // Scanned where it lies, under a shared lock (no writer cuts a torn tail meanwhile).
+            // Scanned where it lies, under a shared lock (no writer cuts a torn tail or appends
+            // meanwhile: the witness read under it describes the same file).
             try io.lock(fd, exclusive: false, wait: true, path: path)
             defer { io.unlock(fd) }
+            witness = Witness.read(directory: directory, io: io)
             let mapped = try io.mapGrowing(fd, count: try io.size(fd, path: path), path: path)
             scanned = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false) }
         } catch {
@@ -430,8 +530,9 @@ public enum LogVerifier {
         switch scanned {
         case .failure(.newerVersion(let v)): throw LogError.newerVersion(v)
         case .failure(.damaged): throw LogError.notALog(path: path)
-        case .success(let scan):
-            return VerificationReport(logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail)
+        case .success(let read):
+            let scan = read.judged(by: witness, resumedFrom: nil)
+            return VerificationReport(logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail, witness: witness)
         }
     }
 }

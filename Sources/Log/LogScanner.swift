@@ -87,6 +87,14 @@ public enum LogDamage: Error, Sendable, Equatable {
     case checksumMismatch
     case sequenceGap(expected: UInt64, found: UInt64)
     case chainBreak
+    /// Not well-formed, with nothing valid after it, but the witness says it was acknowledged.
+    case acknowledgedRecordDamaged(acknowledged: UInt64)
+    /// The log ends at a record boundary before the last record the witness says was acknowledged.
+    case acknowledgedRecordMissing(acknowledged: UInt64)
+    /// The record the witness names has another chain hash.
+    case differsFromWitness
+    /// The witness file names another log.
+    case foreignWitness
 
     public var zh: String {
         switch self {
@@ -97,6 +105,10 @@ public enum LogDamage: Error, Sendable, Equatable {
         case .checksumMismatch: return "校验和不符（内容被改动或损坏）"
         case .sequenceGap(let e, let f): return "序号不连续：应为 \(e)，实为 \(f)（记录被删除、重排或重复）"
         case .chainBreak: return "哈希链断裂：与前一条记录的哈希不符（记录被篡改、删除或重排）"
+        case .acknowledgedRecordDamaged(let a): return "已确认写入的记录损坏（见证文件记到第 \(a) 条；不是未写完的记录，不会截去）"
+        case .acknowledgedRecordMissing(let a): return "已确认写入的记录缺失：见证文件记到第 \(a) 条，日志在此之前就结束了（被截短或回滚）"
+        case .differsFromWitness: return "与见证文件记下的哈希不符（记录被改写）"
+        case .foreignWitness: return "见证文件 acknowledged.bin 属于另一份日志"
         }
     }
 
@@ -109,6 +121,10 @@ public enum LogDamage: Error, Sendable, Equatable {
         case .checksumMismatch: return "checksum mismatch (content altered or damaged)"
         case .sequenceGap(let e, let f): return "sequence gap: expected \(e), found \(f) (records deleted, reordered or duplicated)"
         case .chainBreak: return "hash chain broken: previous-hash does not match (records altered, deleted or reordered)"
+        case .acknowledgedRecordDamaged(let a): return "an acknowledged record is damaged (the witness goes up to record \(a); this is not an unfinished write and will not be cut)"
+        case .acknowledgedRecordMissing(let a): return "acknowledged records are missing: the witness goes up to record \(a) but the log ends before it (cut short or rolled back)"
+        case .differsFromWitness: return "differs from the hash the witness holds (the record was rewritten)"
+        case .foreignWitness: return "the witness file acknowledged.bin belongs to another log"
         }
     }
 }

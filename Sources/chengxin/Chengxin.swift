@@ -560,7 +560,7 @@ struct PrintLog: ParsableCommand {
                 Console.out("\(record.sequence)  " + common.t("（无法解码的事件）", "(undecodable event)"))
             }
         }
-        if let damage = log.damage, damage != .readOnly {
+        if let damage = log.damage, case .corrupt = damage {
             throw Console.fail(damage.text(common.lang))
         }
     }

@@ -47,6 +47,8 @@ struct CheckpointTests {
             prev = record.hash
         }
         try Data(bytes).write(to: URL(fileURLWithPath: EventLog.logPath(in: dir)))
+        // An insider who rewrites the log removes the witness too (it carries no signature).
+        try FileManager.default.removeItem(atPath: Witness.path(in: dir))
         #expect(try LogVerifier.verify(directory: dir).intact, "the chain alone cannot tell")
         #expect(try problems(dir, files) == [.rewritten(sequence: 5)])
     }
@@ -57,6 +59,7 @@ struct CheckpointTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(log.records[2].offset + log.records[2].size).write(to: URL(fileURLWithPath: path))
         try FileManager.default.removeItem(atPath: CheckpointFiles.dataCopyPath(dir))
+        try FileManager.default.removeItem(atPath: Witness.path(in: dir))
         #expect(try LogVerifier.verify(directory: dir).intact)
         #expect(try problems(dir, files) == [.rolledBack(checkpoint: 5, records: 3)])
     }

@@ -162,20 +162,27 @@ struct LogDamageTests {
     }
 
     @Test func garbageAndZerosAfterTheLastRecordAreATornTail() throws {
-        let (dir, bytes, ends) = try makeLog()
-        let path = EventLog.logPath(in: dir)
         for tail in [[UInt8](repeating: 0, count: 300), Array("garbage 垃圾 \u{1B}[2J".utf8)] {
+            let (dir, bytes, ends) = try makeLog()
+            let path = EventLog.logPath(in: dir)
             try Data(bytes + tail).write(to: URL(fileURLWithPath: path))
             let log = try EventLog.open(directory: dir)
             #expect(log.records.count == 5)
             #expect(log.damage == nil)
             #expect(log.warnings == [.tornTailIgnored(offset: ends[4], length: tail.count)])
-            // A writer cuts the tail off before appending, and the chain continues.
-            try log.append { _ in [Array("next".utf8)] }
-            #expect(log.warnings.last == .tornTailCut(offset: ends[4], length: tail.count))
+            // A writer cuts the tail off before appending (keeping its bytes and recording the cut
+            // as the first record it writes), and the chain continues.
+            let written = try log.append { _ in [Array("next".utf8)] }
+            guard case .tornTailCut(ends[4], tail.count, let kept) = log.warnings.last else {
+                Issue.record("no warning of the cut: \(log.warnings)")
+                continue
+            }
+            #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/" + kept))) == tail)
+            #expect(written.count == 2)
+            #expect(String(decoding: written[0].payload, as: UTF8.self).contains("\"type\":\"log.tail-cut\""))
             let after = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(Array(after[0..<ends[4]]) == bytes)
-            #expect(try LogVerifier.verify(directory: dir).recordCount == 6)
+            #expect(try LogVerifier.verify(directory: dir).recordCount == 7)
         }
     }
 

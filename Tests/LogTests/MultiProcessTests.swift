@@ -113,9 +113,12 @@ struct MultiProcessTests {
         let io = ReadOnlyFileIO()
         let readOnly = try EventLog.open(directory: dir, io: io)
         #expect(readOnly.records.count == 1)
-        #expect(readOnly.damage == .readOnly)
-        #expect(throws: LogError.readOnly) { try readOnly.append { _ in [Array("y".utf8)] } }
-        #expect(LogError.readOnly.zh.contains("只读"))
+        let expected = LogError.readOnly(path: EventLog.logPath(in: dir))
+        #expect(readOnly.damage == expected)
+        #expect(throws: expected) { try readOnly.append { _ in [Array("y".utf8)] } }
+        // Said as read-only, not as damage.
+        #expect(expected.zh.contains("只读") && !expected.zh.contains("损坏"))
+        #expect(expected.en.contains("read-only") && !expected.en.contains("damage"))
         #expect(throws: LogError.self) { try EventLog.create(directory: dir + "-new/sub", io: io) }
         #expect(!FileManager.default.fileExists(atPath: dir + "-new"))
     }

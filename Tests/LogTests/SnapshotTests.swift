@@ -65,7 +65,7 @@ struct SnapshotTests {
         let read = try #require(SnapshotFile.read(directory: dir))
         #expect(read.point == log.resumePoint && Array(read.payload) == payload)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files == ["events.log", "snapshot.bin"], "no temporary file left behind")
+        #expect(files == ["acknowledged.bin", "events.log", "snapshot.bin"], "no temporary file left behind")
         let mode = try FileManager.default.attributesOfItem(atPath: SnapshotFile.path(in: dir))[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
@@ -87,6 +87,6 @@ struct SnapshotTests {
         io.failSync = true
         #expect(throws: LogError.self) { try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: [2], io: io) }
         #expect(SnapshotFile.read(directory: dir).map { Array($0.payload) } == [1])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["events.log", "snapshot.bin"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["acknowledged.bin", "events.log", "snapshot.bin"])
     }
 }
