@@ -108,6 +108,17 @@ public enum EventBody: Sendable, Equatable {
     }
 }
 
+/// Why a record's payload is not a readable event, in both languages.
+public struct UnreadableEvent: Error, Sendable, Equatable {
+    public let zh: String
+    public let en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+}
+
 /// Points at the event a correction or withdrawal is about, by its sequence number in the log,
 /// and says why. The actor is the event's own `actor`.
 public struct Withdrawal: Sendable, Codable, Equatable {
@@ -245,6 +256,7 @@ public enum EventCodec {
     /// the body decoded from the `data` member by the event type's own `Decodable` conformance.
     public static func decode(_ bytes: [UInt8]) throws -> Event {
         let document = try FastJSON.Document(bytes)
+        if let problem = envelopeProblem(document) { throw problem }
         let head = try document.decode(Head.self, at: 0)
         let data = document.member("data", in: 0)
         return Event(actor: head.actor, at: head.at, key: head.key, body: try decodeBody(type: head.type, FastBody(document: document, node: data)))
@@ -252,6 +264,47 @@ public enum EventCodec {
 
     public static func decode(_ data: Data) throws -> Event {
         try decode([UInt8](data))
+    }
+
+    /// Why a payload is not a readable event (docs/log-format.md, "Required keys"): not JSON, not
+    /// one object, a required key missing or of another kind, or — for a type this version knows —
+    /// `data` it cannot read. Nil when it reads.
+    public static func unreadable(_ bytes: [UInt8]) -> UnreadableEvent? {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return UnreadableEvent(zh: "不是合法的 UTF-8", en: "not valid UTF-8")
+        }
+        do {
+            _ = try decode(bytes)
+            return nil
+        } catch let problem as UnreadableEvent {
+            return problem
+        } catch let syntax as FastJSON.SyntaxError {
+            return UnreadableEvent(zh: "不是合法的 JSON（第 \(syntax.offset) 字节：\(syntax.reason)）", en: "not valid JSON (\(syntax.description))")
+        } catch {
+            return UnreadableEvent(zh: "这一类型的 data 无法读取（\(error)）", en: "its data cannot be read for its type (\(error))")
+        }
+    }
+
+    /// The envelope's rules: one object; `v` the number 1; `type`, `actor`, `at` strings; `data` an
+    /// object; `key` absent, null or a string.
+    static func envelopeProblem(_ document: FastJSON.Document) -> UnreadableEvent? {
+        guard document.kind(of: 0) == .object else {
+            return UnreadableEvent(zh: "不是一个 JSON 对象", en: "not one JSON object")
+        }
+        func missing(_ key: String, _ zhKind: String, _ enKind: String) -> UnreadableEvent {
+            UnreadableEvent(zh: "缺少\(zhKind)“\(key)”", en: "“\(key)” is missing or not \(enKind)")
+        }
+        guard let v = document.member("v", in: 0), document.kind(of: v) == .number, document.rawText(of: v) == "1" else {
+            return UnreadableEvent(zh: "“v”不是 1", en: "“v” is not 1")
+        }
+        for key in ["type", "actor", "at"] {
+            guard let node = document.member(key, in: 0), document.isString(node) else { return missing(key, "字符串", "a string") }
+        }
+        guard let data = document.member("data", in: 0), document.kind(of: data) == .object else { return missing("data", "对象", "an object") }
+        if let key = document.member("key", in: 0), !document.isString(key), document.kind(of: key) != .null {
+            return UnreadableEvent(zh: "“key”不是字符串", en: "“key” is not a string")
+        }
+        return nil
     }
 
     /// The same with Foundation's `JSONDecoder` (the reference the fast path is tested against).

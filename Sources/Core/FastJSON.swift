@@ -61,6 +61,18 @@ public enum FastJSON {
         /// Member indexes of large objects (dictionaries in the snapshot), built on first use.
         private var indexes: [Int: [String: Int]] = [:]
 
+        /// What the value at `node` is.
+        func kind(of node: Int) -> Kind { nodes[node].kind }
+
+        /// Whether the value at `node` is a string (with or without escapes).
+        func isString(_ node: Int) -> Bool { nodes[node].kind == .string || nodes[node].kind == .escapedString }
+
+        /// The bytes of the value at `node` as written (a number's digits).
+        func rawText(of node: Int) -> String {
+            let n = nodes[node]
+            return String(decoding: bytes[Int(n.start)..<Int(n.end)], as: UTF8.self)
+        }
+
         /// The index of the value of `key` in the object at `node`, if there is one.
         func member(_ key: String, in node: Int) -> Int? {
             guard nodes[node].kind == .object else { return nil }

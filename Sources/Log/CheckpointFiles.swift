@@ -6,7 +6,7 @@ import Glibc
 /// Where checkpoints live on disk: the signing key (outside the data directory), the checkpoint
 /// file in the data directory, and a mirror of it beside the key ("anchors"), so that deleting the
 /// data directory's copy does not hide a rollback.
-public struct CheckpointFiles {
+public struct CheckpointFiles: Sendable {
     public static let fileName = "checkpoints.txt"
     static let keyPrefix = "chengxin-checkpoint-key v1 "
 

@@ -18,6 +18,10 @@ public enum LogError: Error, Sendable, Equatable {
     case payloadTooLarge(Int)
     /// A snapshot's resume point does not match the log (stale or from another log): rebuild.
     case resumePointMismatch
+    /// The log disagrees with a signed checkpoint (rolled back, rewritten, re-chained): read-only.
+    case checkpointFailed(CheckpointProblem)
+    /// The whole log could not be read to be checked before a write.
+    case unverifiable(path: String)
 
     public var zh: String {
         switch self {
@@ -37,6 +41,8 @@ public enum LogError: Error, Sendable, Equatable {
         case .lockBusy(let p): return "另一个进程长时间占用日志锁（\(p)），本次没有写入。请检查是否有卡住的 chengxin 进程。"
         case .payloadTooLarge(let n): return "单条记录过大（\(n) 字节），上限 \(LogFormat.maxPayload) 字节。"
         case .resumePointMismatch: return "快照与日志不符（已过时或属于另一份日志），将从日志重建。"
+        case .checkpointFailed(let p): return "日志与已签名的检查点不符：\(p.zh)。日志已以只读方式打开，不会再写入；请运行 chengxin verify 查看详情。"
+        case .unverifiable(let p): return "写入前无法完整校验日志（\(p)），本次没有写入。"
         }
     }
 
@@ -58,6 +64,8 @@ public enum LogError: Error, Sendable, Equatable {
         case .lockBusy(let p): return "another process has held the log's lock for too long (\(p)); nothing was written. Look for a stuck chengxin process."
         case .payloadTooLarge(let n): return "a record is too large (\(n) bytes); the limit is \(LogFormat.maxPayload) bytes."
         case .resumePointMismatch: return "the snapshot does not match the log (stale, or from another log); it will be rebuilt from the log."
+        case .checkpointFailed(let p): return "the log disagrees with a signed checkpoint: \(p.en). It is open read-only and nothing will be written; run chengxin verify for details."
+        case .unverifiable(let p): return "the log could not be checked in full before writing (\(p)); nothing was written."
         }
     }
 }
@@ -289,9 +297,14 @@ public final class EventLog {
     /// now on the log refuses writes, as if the open had found it (a log open read-only says what
     /// was found instead). Other errors are not damage.
     public func noteDamage(_ error: LogError) {
-        guard case .corrupt = error else { return }
-        if case .corrupt = damage { return }
-        damage = error
+        switch error {
+        case .corrupt, .checkpointFailed: break
+        default: return
+        }
+        switch damage {
+        case .corrupt?, .checkpointFailed?: return
+        default: damage = error
+        }
     }
 
     /// Reads what other processes appended since the last read. Returns the new records.
@@ -492,6 +505,8 @@ public final class EventLog {
 
 /// The result of checking a whole log file.
 public struct VerificationReport: Sendable, Equatable {
+    /// The data directory verified.
+    public let directory: String
     public let logID: [UInt8]
     /// The good records, in order (for checking checkpoints against them), without their payloads.
     public let records: [LogRecord]
@@ -532,7 +547,7 @@ public enum LogVerifier {
         case .failure(.damaged): throw LogError.notALog(path: path)
         case .success(let read):
             let scan = read.judged(by: witness, resumedFrom: nil)
-            return VerificationReport(logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail, witness: witness)
+            return VerificationReport(directory: directory, logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail, witness: witness)
         }
     }
 }

@@ -32,81 +32,135 @@ public struct ResumePoint: Sendable, Equatable {
     }
 }
 
-/// A snapshot of derived state: opaque payload bytes (the caller's encoding) tied to a resume
-/// point in the log. Written atomically: temporary file, fsync, rename, fsync of the directory.
+/// The key that authenticates snapshots: `SHA-256("chengxin-snapshot-key v1" ‖ the 32-byte
+/// checkpoint private key)` (docs/log-format.md, "The snapshot key"). Whoever cannot sign
+/// checkpoints cannot make a snapshot that chengxin will use.
+public struct SnapshotKey: Sendable {
+    /// The 32 key bytes (kept as plain bytes: `SymmetricKey` is not `Sendable`).
+    let bytes: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
+
+    public init(checkpointKey: Curve25519.Signing.PrivateKey) {
+        self.init(rawCheckpointKey: Array(checkpointKey.rawRepresentation))
+    }
+
+    public init(rawCheckpointKey: [UInt8]) {
+        bytes = Array(SHA256.hash(data: Array("chengxin-snapshot-key v1".utf8) + rawCheckpointKey))
+    }
+}
+
+/// What an authentic snapshot holds: where it stands in the log, which of the records it covers
+/// are unreadable events, and the state (the caller's encoding).
+public struct SnapshotContents: Sendable {
+    public let point: ResumePoint
+    /// Sequence numbers of the unreadable events among records `1...point.sequence`, ascending.
+    public let unreadable: [UInt64]
+    public let payload: Data
+}
+
+/// What is in a data directory's snapshot file, as far as the key can tell.
+public enum SnapshotReading: Sendable {
+    case absent
+    /// Its MAC holds with this key.
+    case authentic(SnapshotContents)
+    /// A version-2 snapshot whose MAC does not hold: edited, or written under another key.
+    case forged
+    /// Another format version (version 1's plain hash could be recomputed by anyone): not used.
+    case otherVersion(UInt32)
+    /// Not a snapshot at all (cut short, wrong magic, lengths that do not add up).
+    case malformed
+}
+
+/// A snapshot of derived state tied to a resume point in the log and authenticated with the
+/// snapshot key. Written atomically: temporary file, fsync, rename, fsync of the directory.
 ///
-/// Layout (little-endian): magic "CXSNAP\r\n" (8), version 1 (4), reserved (4), log id (16),
-/// sequence (8), record start (8), end (8), chain hash (32), payload length (8),
-/// SHA-256 of the 96 bytes before it followed by the payload (32), payload.
+/// Layout (little-endian, docs/log-format.md "Snapshots"): magic "CXSNAP\r\n" (8), version 2 (4),
+/// reserved (4), log id (16), sequence (8), record start (8), end (8), chain hash (32), payload
+/// length (8), HMAC-SHA256 of bytes 0..<96 and 128..<end (32), unreadable count U (8), U sequence
+/// numbers (8 each), payload.
 public enum SnapshotFile {
     public static let fileName = "snapshot.bin"
+    /// Where a snapshot whose MAC failed is moved (kept as evidence) before a new one is written.
+    public static let rejectedName = "snapshot.rejected.bin"
     static let magic: [UInt8] = Array("CXSNAP\r\n".utf8)
+    static let version: UInt32 = 2
     static let headerSize = 128
 
     public static func path(in directory: String) -> String {
         (directory.hasSuffix("/") ? directory : directory + "/") + fileName
     }
 
-    public static func encode(point: ResumePoint, payload: [UInt8]) -> [UInt8] {
-        header(point: point, payload: payload) + payload
+    public static func encode(point: ResumePoint, unreadable: [UInt64] = [], payload: [UInt8], key: SnapshotKey) -> [UInt8] {
+        let (head, list) = header(point: point, unreadable: unreadable, payload: payload, key: key)
+        return head + list + payload
     }
 
-    /// The first 128 bytes: the fields, then the hash of the first 96 and the payload (hashed in
-    /// place: a decade's snapshot is some 75 MB).
-    static func header(point: ResumePoint, payload: [UInt8]) -> [UInt8] {
+    /// The first 128 bytes and the list of unreadable events that follows them; the MAC covers
+    /// the first 96, the list and the payload (read in place: a decade's snapshot is some 75 MB).
+    static func header(point: ResumePoint, unreadable: [UInt64], payload: [UInt8], key: SnapshotKey) -> (header: [UInt8], list: [UInt8]) {
         var bytes = magic
-        bytes += LogFormat.le32(1) + LogFormat.le32(0)
+        bytes += LogFormat.le32(version) + LogFormat.le32(0)
         bytes += point.logID
         bytes += LogFormat.le64(point.sequence) + LogFormat.le64(UInt64(point.recordStart)) + LogFormat.le64(UInt64(point.end))
         bytes += point.hash
         bytes += LogFormat.le64(UInt64(payload.count))
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        payload.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        bytes += Array(hasher.finalize())
-        return bytes
+        let list = LogFormat.le64(UInt64(unreadable.count)) + unreadable.flatMap(LogFormat.le64)
+        var mac = HMAC<SHA256>(key: key.key)
+        bytes.withUnsafeBytes { mac.update(data: $0) }
+        list.withUnsafeBytes { mac.update(data: $0) }
+        payload.withUnsafeBytes { mac.update(data: $0) }
+        bytes += Array(mac.finalize())
+        return (bytes, list)
     }
 
-    /// The resume point and payload, or nil when the bytes are not an intact snapshot.
-    public static func decode(_ bytes: [UInt8]) -> (point: ResumePoint, payload: Data)? {
-        decode(Data(bytes))
-    }
-
-    /// The resume point and payload (a slice of `bytes`, not a copy), or nil when the bytes are
-    /// not an intact snapshot.
-    public static func decode(_ bytes: Data) -> (point: ResumePoint, payload: Data)? {
-        let header: (point: ResumePoint, hashHolds: Bool)? = bytes.withUnsafeBytes { raw in
-            guard raw.count >= headerSize, raw.prefix(8).elementsEqual(magic),
-                  UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == 1 else { return nil }
+    /// What the bytes of a snapshot file are, as far as `key` can tell (the payload of an
+    /// authentic one is a slice of `bytes`, not a copy).
+    public static func decode(_ bytes: Data, key: SnapshotKey) -> SnapshotReading {
+        bytes.withUnsafeBytes { raw -> SnapshotReading in
+            guard raw.count >= headerSize + 8, raw.prefix(8).elementsEqual(magic) else { return .malformed }
+            let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            guard version == SnapshotFile.version else { return .otherVersion(version) }
             func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-            guard u64(88) == UInt64(raw.count - headerSize) else { return nil }
-            // The hash covers the first 96 bytes and the payload, read in place (a snapshot of a
-            // decade of records is about 75 MB: no copies).
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<96]))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
-            let holds = Array(hasher.finalize()).elementsEqual(raw[96..<128])
+            let count = u64(headerSize)
+            guard count <= UInt64(raw.count - headerSize - 8) / 8 else { return .malformed }
+            let payloadStart = headerSize + 8 + 8 * Int(count)
+            guard u64(88) == UInt64(raw.count - payloadStart) else { return .malformed }
+            var mac = HMAC<SHA256>(key: key.key)
+            mac.update(data: UnsafeRawBufferPointer(rebasing: raw[0..<96]))
+            mac.update(data: UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
+            guard Array(mac.finalize()).elementsEqual(raw[96..<headerSize]) else { return .forged }
             let start = u64(40), end = u64(48)
-            guard start <= end, end <= UInt64(Int.max) else { return nil }
+            guard start <= end, end <= UInt64(Int.max) else { return .malformed }
             let point = ResumePoint(logID: Array(raw[16..<32]), sequence: u64(32), recordStart: Int(start), end: Int(end), hash: Array(raw[56..<88]))
-            return (point, holds)
+            let unreadable = (0..<Int(count)).map { u64(headerSize + 8 + 8 * $0) }
+            return .authentic(SnapshotContents(point: point, unreadable: unreadable, payload: bytes[(bytes.startIndex + payloadStart)...]))
         }
-        guard let header, header.hashHolds else { return nil }
-        return (header.point, bytes[(bytes.startIndex + headerSize)...])
     }
 
-    /// Reads the snapshot in `directory` (mapped, not copied, where the system can); nil when
-    /// missing or damaged.
-    public static func read(directory: String, io: any FileIO = SystemFileIO()) -> (point: ResumePoint, payload: Data)? {
+    /// What the data directory's snapshot file is (mapped, not copied, where the system can).
+    public static func inspect(directory: String, key: SnapshotKey, io: any FileIO = SystemFileIO()) -> SnapshotReading {
         let path = path(in: directory)
-        guard io.exists(path) else { return nil }
+        guard io.exists(path) else { return .absent }
         do throws(FileIOError) {
             let fd = try io.open(path, flags: O_RDONLY, mode: 0)
             defer { io.close(fd) }
-            return decode(try io.readWhole(fd, count: try io.size(fd, path: path), path: path))
+            return decode(try io.readWhole(fd, count: try io.size(fd, path: path), path: path), key: key)
         } catch {
-            return nil
+            return .malformed
         }
+    }
+
+    /// The data directory's snapshot when it is authentic; nil otherwise.
+    public static func read(directory: String, key: SnapshotKey, io: any FileIO = SystemFileIO()) -> SnapshotContents? {
+        if case .authentic(let contents) = inspect(directory: directory, key: key, io: io) { return contents }
+        return nil
+    }
+
+    /// Moves a snapshot that failed its MAC aside (`snapshot.rejected.bin`, replacing an older
+    /// one), so that the evidence is not overwritten by the next snapshot.
+    public static func setAsideForged(directory: String, io: any FileIO = SystemFileIO()) {
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        try? io.rename(path(in: directory), folder + rejectedName)
     }
 
     /// Removes temporary files left by writers that died while writing (`snapshot.bin.new-PID`
@@ -123,16 +177,18 @@ public enum SnapshotFile {
     }
 
     /// Writes a snapshot atomically: a reader sees the old one or the new one, never half of one.
-    public static func write(directory: String, point: ResumePoint, payload: [UInt8], io: any FileIO = SystemFileIO()) throws(LogError) {
+    public static func write(directory: String, point: ResumePoint, unreadable: [UInt64] = [], payload: [UInt8], key: SnapshotKey,
+                             io: any FileIO = SystemFileIO()) throws(LogError) {
         let path = path(in: directory)
         removeAbandonedTemporaries(directory: directory, io: io)
         let temp = path + ".new-\(getpid())"
         do throws(FileIOError) {
             let fd = try io.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
             do throws(FileIOError) {
-                // The header, then the payload where it lies (no copy of it).
-                try io.write(fd, header(point: point, payload: payload), offset: 0, path: temp)
-                try io.write(fd, payload, offset: headerSize, path: temp)
+                // The header and the list, then the payload where it lies (no copy of it).
+                let (head, list) = header(point: point, unreadable: unreadable, payload: payload, key: key)
+                try io.write(fd, head + list, offset: 0, path: temp)
+                try io.write(fd, payload, offset: headerSize + list.count, path: temp)
                 try io.sync(fd, path: temp)
                 io.close(fd)
             } catch {

@@ -37,7 +37,7 @@ struct Opened {
                 let record = records[cut - 1]
                 let point = ResumePoint(logID: log.logID, sequence: record.sequence, recordStart: record.offset,
                                         end: record.offset + record.size, hash: record.hash)
-                try SnapshotFile.write(directory: directory, point: point, payload: try MarketSnapshot.encode(opened.market))
+                try SnapshotFile.write(directory: directory, point: point, unreadable: [], payload: try MarketSnapshot.encode(opened.market), key: benchSnapshotKey)
                 excluded += now() - start
             }
             let f1 = now()
@@ -56,7 +56,7 @@ struct Opened {
         var t = now()
         var phases: [(name: String, seconds: Double)] = []
         func lap(_ name: String) { let t1 = now(); phases.append((name, t1 - t)); t = t1 }
-        guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot in \(directory)") }
+        guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot in \(directory)") }
         lap("snapshotfile")
         guard let market = MarketSnapshot.decode(snapshot.payload) else { throw BenchFailure("snapshot payload not readable") }
         lap("decode")

@@ -1,4 +1,5 @@
 import Foundation
+import Log
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -137,3 +138,7 @@ func fields(_ line: String) -> [String: Double] {
 func report(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+/// The benchmark's snapshots are authenticated as chengxin's are (HMAC-SHA256 with a key derived
+/// from a checkpoint key, docs/log-format.md); this fixed key stands for the office's.
+let benchSnapshotKey = SnapshotKey(rawCheckpointKey: Array(repeating: 7, count: 32))

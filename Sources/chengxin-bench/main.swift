@@ -118,7 +118,7 @@ func lastDay(_ events: [Event]) -> String {
 /// fdatasync of the same record bytes to another file; one SQLite INSERT with synchronous=FULL
 /// (WAL journal, SQLite's fastest durable mode, and the default rollback journal).
 func measureAppends(directory: String, count: Int, today: String) throws -> [String: [Double]] {
-    guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot") }
+    guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot") }
     let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
     log.discardRecords()
     let barePath = directory + "/bare.bin"
@@ -205,7 +205,7 @@ func measureLatency(directory: String, mode: String, samples: Int, today: String
     let child = try Child(["_watch", directory, mode, today])
     defer { child.stop() }
     guard child.readLine() == "ready" else { throw BenchFailure("watcher did not start") }
-    guard let snapshot = SnapshotFile.read(directory: directory) else { throw BenchFailure("no snapshot") }
+    guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot") }
     let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
     log.discardRecords()
     var delays: [Double] = []

@@ -32,13 +32,25 @@ struct CommonOptions: ParsableArguments {
 
     func t(_ zh: String, _ en: String) -> String { lang.pick(zh, en) }
 
-    /// The data directory opened read-only (from its snapshot when intact); a problem ends the command.
+    /// The key that authenticates snapshots, derived from this user's checkpoint key (nil without
+    /// one: then no snapshot is read or written, and every open replays the log).
+    var snapshotKey: SnapshotKey? {
+        guard let files = try? checkpointFiles(), let key = try? files.loadKey() else { return nil }
+        return SnapshotKey(checkpointKey: key)
+    }
+
+    /// The data directory opened read-only (from its snapshot when authentic and intact); a
+    /// problem ends the command.
     func openForReading() throws -> Store {
+        let store: Store
         do {
-            return try Store.open(dataDirectory, writable: false)
+            store = try Store.open(dataDirectory, writable: false, snapshotKey: snapshotKey)
         } catch {
             throw Console.fail(error.text(lang))
         }
+        // What a damaged log still shows is said to be incomplete, before it is shown.
+        if let damage = store.log.damage, case .corrupt = damage { Console.error(damage.text(lang)) }
+        return store
     }
 
     /// Any error as one sentence in the chosen language.
@@ -150,7 +162,7 @@ struct Dashboard: ParsableCommand {
             do {
                 // The chain is checked below, on another thread, whether the state comes from
                 // the snapshot or from replaying every record.
-                store = try Store.open(directory, beforeReplay: Console.announceReplay(common.lang), chainCheck: .deferred)
+                store = try Store.open(directory, snapshotKey: common.snapshotKey, beforeReplay: Console.announceReplay(common.lang), chainCheck: .deferred)
             } catch {
                 throw Console.fail(error.text(common.lang))
             }
@@ -172,7 +184,7 @@ struct Dashboard: ParsableCommand {
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
         if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
-        let environment = LiveDashboard(directory: directory, seeds: seeds, language: common.lang, store: store)
+        let environment = LiveDashboard(directory: directory, seeds: seeds, common: common, store: store)
         // inotify wakes the loop as soon as another process appends; without it, poll every second.
         let watcher = environment.watcher
         backend.wakeDescriptor = watcher?.descriptor
@@ -189,15 +201,21 @@ final class LiveDashboard: DashboardEnvironment {
     let directory: String
     let seeds: String?
     let language: Language
+    /// Snapshots are read and written with it (none without a checkpoint key).
+    let snapshotKey: SnapshotKey?
+    /// The signed checkpoints, checked before the first append and extended every 1,000 records.
+    let checkpointFiles: CheckpointFiles?
     /// Snapshots are written on another thread while the dashboard is open.
     var store: Store? {
         didSet { store?.writesSnapshotsInBackground = true }
     }
 
-    init(directory: String, seeds: String?, language: Language, store: Store?) {
+    init(directory: String, seeds: String?, common: CommonOptions, store: Store?) {
         self.directory = directory
         self.seeds = seeds
-        self.language = language
+        self.language = common.lang
+        self.snapshotKey = common.snapshotKey
+        self.checkpointFiles = try? common.checkpointFiles()
         self.store = store
     }
 
@@ -268,7 +286,8 @@ final class LiveDashboard: DashboardEnvironment {
             return .authenticated(user)
         case .createFromShippedRoster, .createDemo:
             do {
-                let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language)
+                let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language,
+                                                                  snapshotKey: snapshotKey, checkpoints: checkpointFiles)
                 if effect == .createDemo { try Initialize.addDemo(to: created) }
                 created.verifyChain()
                 store = created
@@ -302,7 +321,8 @@ final class LiveDashboard: DashboardEnvironment {
         guard let store else {
             // Another process (chengxin init in another terminal) may have created the log.
             guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
-                  let opened = try? Store.open(directory) else { return nil }
+                  let opened = try? Store.open(directory, snapshotKey: snapshotKey) else { return nil }
+            if let checkpointFiles { opened.enableCheckpoints(checkpointFiles) }
             opened.verifyChain()
             self.store = opened
             return .marketChanged(opened.market, logSummary: opened.summary(language))
@@ -356,8 +376,12 @@ struct Initialize: ParsableCommand {
         let directory = common.dataDirectory
         let store: Store
         let written: Int
+        // The checkpoint key first: the snapshots written from the start are authenticated with it.
+        var keyCreated = false
+        if let files = try? common.checkpointFiles(), let (_, created) = try? files.loadOrCreateKey() { keyCreated = created }
         do {
-            (store, written) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang)
+            (store, written) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang,
+                                                              snapshotKey: common.snapshotKey, checkpoints: try? common.checkpointFiles())
         } catch {
             throw Console.fail(error.text)
         }
@@ -385,7 +409,7 @@ struct Initialize: ParsableCommand {
             let files = try common.checkpointFiles()
             let (key, created) = try files.loadOrCreateKey()
             let checkpoint = try store.log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
-            if created {
+            if created || keyCreated {
                 Console.out(common.t("已创建检查点签名密钥：\(files.keyPath)（请妥善保管，勿放入数据目录）",
                                      "created the checkpoint signing key: \(files.keyPath) (keep it safe, outside the data directory)"))
             }
@@ -417,7 +441,8 @@ struct Initialize: ParsableCommand {
 
     /// Creates (or completes) a data directory from the seeds. Idempotent: events already
     /// recorded (by their keys) are not recorded again.
-    static func createFromSeeds(directory: String, seeds: String?, language: Language) throws(CLIProblem) -> (Store, Int) {
+    static func createFromSeeds(directory: String, seeds: String?, language: Language, snapshotKey: SnapshotKey?,
+                                checkpoints: CheckpointFiles?) throws(CLIProblem) -> (Store, Int) {
         guard let folder = Locations.seedsDirectory(seeds) else {
             throw CLIProblem(text: language.pick("找不到随附名册（seeds 文件夹）。请用 --seeds 指定，或设置 CHENGXIN_SEEDS。",
                                                  "cannot find the shipped roster (the seeds folder); pass --seeds or set CHENGXIN_SEEDS."))
@@ -431,10 +456,11 @@ struct Initialize: ParsableCommand {
         do {
             let store: Store
             if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
-                store = try Store.open(directory)
+                store = try Store.open(directory, snapshotKey: snapshotKey)
             } else {
-                store = Store(log: try EventLog.create(directory: directory))
+                store = Store(log: try EventLog.create(directory: directory), snapshotKey: snapshotKey)
             }
+            if let checkpoints { store.enableCheckpoints(checkpoints) }
             let written = try store.append(roster.events(actor: "system", at: Event.timestamp(Date())))
             return (store, written)
         } catch let error as LogError {

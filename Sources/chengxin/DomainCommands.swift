@@ -68,11 +68,15 @@ enum Writer {
     static func open(_ common: CommonOptions) throws -> Store {
         let store: Store
         do {
-            store = try Store.open(common.dataDirectory)
-        } catch {
+            store = try Store.open(common.dataDirectory, snapshotKey: common.snapshotKey)
+            if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
+            // The whole log is checked now, so that damage is named before anything is asked, and
+            // an unfinished last record is cut (kept aside, recorded) with a warning.
+            try store.requireIntact()
+            if let cut = try store.settleTornTail() { Console.error(cut.text(common.lang)) }
+        } catch let error as LogError {
             throw CLIProblem(text: error.text(common.lang))
         }
-        if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
         return store
     }
 

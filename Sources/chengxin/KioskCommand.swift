@@ -62,6 +62,10 @@ struct KioskCommand: ParsableCommand {
         let environment = LiveKiosk(store: store, user: me, language: common.lang)
         var model = KioskModel(language: common.lang, size: backend.size, today: MarketClock.today(), market: store.market, idleSeconds: Double(idle))
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
+        // The operator hears of an unfinished record cut off at start-up (Writer.open cut it).
+        if let cut = store.log.warnings.last(where: { if case .tornTailCut = $0 { return true } else { return false } }) {
+            model.notice = cut.text(common.lang)
+        }
         backend.wakeDescriptor = environment.watcher?.descriptor
         store.writesSnapshotsInBackground = true
         KioskProgram.run(backend: backend, model: &model, environment: environment)

@@ -17,13 +17,20 @@ final class Store {
     private var snapshotSequence: UInt64
     /// Interval checkpoints, when a signing key is available to this process.
     private var checkpointSchedule: CheckpointSchedule?
+    /// The key that authenticates snapshots (derived from the checkpoint key); without it this
+    /// process neither reads nor writes snapshots.
+    let snapshotKey: SnapshotKey?
+    /// Where the signed checkpoints are, for the check before the first append.
+    private(set) var checkpointFiles: CheckpointFiles?
 
-    private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64, undecodable: [UInt64] = []) {
+    private init(log: EventLog, market: MarketState, usedSnapshot: Bool, snapshotSequence: UInt64, undecodable: [UInt64] = [],
+                 snapshotKey: SnapshotKey?) {
         self.log = log
         self.market = market
         self.usedSnapshot = usedSnapshot
         self.snapshotSequence = snapshotSequence
         self.undecodable = undecodable
+        self.snapshotKey = snapshotKey
         // The records after the snapshot: decoded a batch at a time on every core, folded in order.
         let records = log.records
         var start = 0
@@ -42,8 +49,8 @@ final class Store {
     static let batch = 8192
 
     /// A store over a log opened from its start.
-    convenience init(log: EventLog) {
-        self.init(log: log, market: MarketState(), usedSnapshot: false, snapshotSequence: 0)
+    convenience init(log: EventLog, snapshotKey: SnapshotKey?) {
+        self.init(log: log, market: MarketState(), usedSnapshot: false, snapshotSequence: 0, snapshotKey: snapshotKey)
     }
 
     /// Opens the data directory: from the snapshot when it is intact and matches the log (its
@@ -55,34 +62,47 @@ final class Store {
     /// the whole chain right afterwards (`startVerification`), as it does after a snapshot open;
     /// the new snapshot is then written once that check has found the chain whole (a state is
     /// never kept as a snapshot before every record under it was checked).
-    static func open(_ directory: String, writable: Bool = true, beforeReplay: ((Int) -> Void)? = nil,
+    /// `snapshotKey`: the snapshot is used only when its MAC holds with it (none without a key);
+    /// a forged one is never used, and a writable open sets it aside as evidence.
+    static func open(_ directory: String, writable: Bool = true, snapshotKey: SnapshotKey?, beforeReplay: ((Int) -> Void)? = nil,
                      chainCheck: ChainCheck = .full) throws(LogError) -> Store {
-        if let snapshot = SnapshotFile.read(directory: directory), let market = decodeState(snapshot.payload) {
-            do {
-                let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
-                let store = Store(log: log, market: market, usedSnapshot: true, snapshotSequence: snapshot.point.sequence)
-                store.snapshotIfDue()
-                return store
-            } catch .resumePointMismatch {
-                // Stale or foreign: fall through to a full replay.
+        if let snapshotKey {
+            switch SnapshotFile.inspect(directory: directory, key: snapshotKey) {
+            case .authentic(let snapshot):
+                if let market = decodeState(snapshot.payload) {
+                    do {
+                        let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
+                        let store = Store(log: log, market: market, usedSnapshot: true, snapshotSequence: snapshot.point.sequence,
+                                          undecodable: snapshot.unreadable, snapshotKey: snapshotKey)
+                        store.snapshotIfDue()
+                        return store
+                    } catch .resumePointMismatch {
+                        // Stale or foreign: fall through to a full replay.
+                    }
+                }
+            case .forged:
+                if writable { SnapshotFile.setAsideForged(directory: directory) }
+            case .absent, .otherVersion, .malformed:
+                break
             }
         }
         if let beforeReplay {
             let size = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
             beforeReplay(size)
         }
-        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: chainCheck))
+        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: chainCheck),
+                              snapshotKey: snapshotKey)
         if chainCheck == .deferred { store.snapshotAfterCheck = true } else { store.writeSnapshot() }
         return store
     }
 
     /// A store over a log read whole without copying payloads: every record folded straight from
     /// the bytes read (`MarketState.replay`, on every core).
-    private static func replayAll(_ log: EventLog) -> Store {
+    private static func replayAll(_ log: EventLog, snapshotKey: SnapshotKey?) -> Store {
         var market = MarketState()
         let undecodable = log.withBytesRead { market.replay($0, Store.payloadPlaces(log.records)[...]) }
         log.discardRecords()
-        return Store(log: log, market: market, usedSnapshot: false, snapshotSequence: 0, undecodable: undecodable)
+        return Store(log: log, market: market, usedSnapshot: false, snapshotSequence: 0, undecodable: undecodable, snapshotKey: snapshotKey)
     }
 
     /// Where each record's payload lies in the file.
@@ -96,8 +116,9 @@ final class Store {
 
     /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
     func writeSnapshot() {
-        guard log.damage == nil else { return }
+        guard log.damage == nil, let key = snapshotKey else { return }
         market.compactKeys()
+        let unreadable = undecodable.sorted()
         if writesSnapshotsInBackground {
             // A copy of the state (values: the arrays are shared until either side changes them)
             // goes to another thread; the next append does not wait for its 0.5 s at a million records.
@@ -105,13 +126,15 @@ final class Store {
             let state = market, point = log.resumePoint, directory = log.directory, writer = backgroundSnapshot
             snapshotSequence = log.lastSequence
             Thread.detachNewThread {
-                if let payload = try? MarketSnapshot.encode(state) { try? SnapshotFile.write(directory: directory, point: point, payload: payload) }
+                if let payload = try? MarketSnapshot.encode(state) {
+                    try? SnapshotFile.write(directory: directory, point: point, unreadable: unreadable, payload: payload, key: key)
+                }
                 writer.end()
             }
             return
         }
         guard let payload = try? MarketSnapshot.encode(market) else { return }
-        if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, payload: payload)) != nil {
+        if (try? SnapshotFile.write(directory: log.directory, point: log.resumePoint, unreadable: unreadable, payload: payload, key: key)) != nil {
             snapshotSequence = log.lastSequence
         }
     }
@@ -154,6 +177,7 @@ final class Store {
     /// Returns the records written (none when every event's key was recorded already).
     @discardableResult
     func append(events build: (MarketState) throws -> [Event]) throws -> [LogRecord] {
+        try requireIntact()
         let records = try log.append { caughtUp in
             for record in caughtUp { self.apply(record) }
             let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
@@ -174,9 +198,34 @@ final class Store {
         try append(events: { _ in events }).count
     }
 
-    /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one.
+    /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one;
+    /// the checkpoints in `files` are also checked before the first append.
     func enableCheckpoints(_ files: CheckpointFiles) {
+        checkpointFiles = files
         checkpointSchedule = CheckpointSchedule(files: files, log: log)
+    }
+
+    /// Cuts a torn tail now (its bytes kept, the cut recorded as an event), rather than at the first
+    /// append: a write command or the kiosk then says so before anything else. Returns the warning.
+    @discardableResult
+    func settleTornTail() throws -> LogWarning? {
+        guard log.warnings.contains(where: { if case .tornTailIgnored = $0 { return true } else { return false } }) else { return nil }
+        try append(events: { _ in [] })
+        return log.warnings.last { if case .tornTailCut = $0 { return true } else { return false } }
+    }
+
+    /// Refuses to go on unless the whole log has been checked and found intact — every record
+    /// from the first, the witness and the signed checkpoints (docs/log-format.md, "Appending",
+    /// step 0): called before this process's first append, and by write commands as soon as they
+    /// open, so that damage is named before anything else is asked. Waits for the dashboard's
+    /// background check when it is still running.
+    func requireIntact() throws(LogError) {
+        if let damage = log.damage { throw damage }
+        if verifiedUpTo == nil {
+            if verifying { _ = collectVerification(wait: true) } else { verifyChain() }
+        }
+        if let damage = log.damage { throw damage }
+        if verifiedUpTo == nil { throw .unverifiable(path: log.path) }
     }
 
     /// One line for the status bar: the number of records and the log's state.
@@ -186,6 +235,11 @@ final class Store {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
         }
         let head = String(hexString(log.headHash).prefix(12))
+        let cut = log.warnings.last { if case .tornTailCut = $0 { return true } else { return false } }
+        if case .tornTailCut(_, let length, let file)? = cut {
+            return language.pick("日志 \(count) 条 · 已截去末尾未写完的记录（\(length) 字节，保存在 \(file)）· 链头 \(head)",
+                                 "log \(count) records · an unfinished record was cut off the end (\(length) bytes, kept in \(file)) · head \(head)")
+        }
         let checked: String
         switch verifiedUpTo {
         case nil where verifying: checked = language.pick("校验中…", "verifying…")
@@ -209,7 +263,7 @@ final class Store {
     /// status bar. Damage it finds makes the log read-only, as if the open had found it.
     func verifyChain() {
         guard let report = try? LogVerifier.verify(directory: log.directory) else { return }
-        take(ChainCheckOutcome(report))
+        take(ChainCheckOutcome(report, checkpoints: checkpointFiles))
     }
 
     private func take(_ outcome: ChainCheckOutcome) {
@@ -233,10 +287,10 @@ final class Store {
     /// of records takes over a second); `collectVerification` takes its result.
     func startVerification() {
         verifying = true
-        let directory = log.directory, result = verification
+        let directory = log.directory, result = verification, files = checkpointFiles
         Thread.detachNewThread {
             let report = try? LogVerifier.verify(directory: directory)
-            result.set(report.map(ChainCheckOutcome.init))
+            result.set(report.map { ChainCheckOutcome($0, checkpoints: files) })
         }
     }
 
@@ -275,10 +329,14 @@ struct ChainCheckOutcome: Sendable {
     let records: UInt64
     let damage: LogError?
 
-    init(_ report: VerificationReport) {
+    /// The chain's verdict, then the signed checkpoints' (when `checkpoints` is given): a log
+    /// older than or different from a signed checkpoint is not appended to either.
+    init(_ report: VerificationReport, checkpoints: CheckpointFiles?) {
         records = UInt64(report.recordCount)
         if case .corrupt(let sequence, let offset, let damage) = report.tail {
             self.damage = .corrupt(sequence: sequence, offset: offset, damage: damage)
+        } else if let checkpoints, let problem = CheckpointVerdict.problems(report, files: checkpoints).first {
+            damage = .checkpointFailed(problem)
         } else {
             damage = nil
         }

@@ -45,9 +45,30 @@ import Testing
         #expect(fast.key == nil)
     }
 
-    @Test func unknownTypeWithoutDataIsKept() throws {
-        let text = #"{"v":1,"type":"later.kind","actor":"x","at":"2026-11-27T01:00:00Z"}"#
+    @Test func unknownTypeIsKeptButTheEnvelopesKeysAreRequired() throws {
+        let text = #"{"v":1,"type":"later.kind","actor":"x","at":"2026-11-27T01:00:00Z","data":{"new":true}}"#
         #expect(try EventCodec.decode(Array(text.utf8)).body == .unknown(type: "later.kind"))
+        #expect(EventCodec.unreadable(Array(text.utf8)) == nil)
+        // docs/log-format.md, "Required keys": each of these is an unreadable event, and says why.
+        let cases: [(String, String)] = [
+            (#"{"v":1,"type":"later.kind","actor":"x","at":"2026-11-27T01:00:00Z"}"#, "“data”"),
+            (#"{"v":2,"type":"later.kind","actor":"x","at":"t","data":{}}"#, "“v”"),
+            (#"{"v":1.0,"type":"later.kind","actor":"x","at":"t","data":{}}"#, "“v”"),
+            (#"{"type":"later.kind","actor":"x","at":"t","data":{}}"#, "“v”"),
+            (#"{"v":1,"actor":"x","at":"t","data":{}}"#, "“type”"),
+            (#"{"v":1,"type":"later.kind","actor":7,"at":"t","data":{}}"#, "“actor”"),
+            (#"{"v":1,"type":"later.kind","actor":"x","data":{}}"#, "“at”"),
+            (#"{"v":1,"type":"later.kind","actor":"x","at":"t","data":[]}"#, "“data”"),
+            (#"{"v":1,"type":"later.kind","actor":"x","at":"t","data":{},"key":5}"#, "“key”"),
+            (#"[1,2]"#, "JSON 对象"),
+            (#"{"v":1,"type":"#, "JSON"),
+        ]
+        for (payload, named) in cases {
+            let problem = EventCodec.unreadable(Array(payload.utf8))
+            #expect(problem?.zh.contains(named) == true, "\(payload): \(String(describing: problem))")
+            #expect(throws: (any Error).self) { try EventCodec.decode(Array(payload.utf8)) }
+        }
+        #expect(EventCodec.unreadable([0x7B, 0xFF, 0x7D])?.zh.contains("UTF-8") == true)
     }
 
     /// Malformed JSON and wrong types are errors (the fast reader is at least as strict as

@@ -7,14 +7,17 @@ import Testing
 import TestSupport
 @testable import chengxin
 
+/// The snapshot key these tests write and read snapshots with.
+let startupKey = SnapshotKey(rawCheckpointKey: Array(repeating: 5, count: 32))
+
 /// What `chengxin` does between opening the data directory and its first frames.
 @Suite("Start-up")
 struct StartupTests {
     @Test func theWholeChainIsCheckedInTheBackgroundAndTheStatusBarSaysSo() throws {
         let directory = temporaryPath("startup")
-        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh)
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)
         try Initialize.addDemo(to: created)
-        let store = try Store.open(directory)
+        let store = try Store.open(directory, snapshotKey: startupKey)
         #expect(store.summary(.zh).contains("未校验"))
         store.startVerification()
         #expect(store.summary(.zh).contains("校验中…"))
@@ -28,7 +31,7 @@ struct StartupTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count / 2] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let reopened = try Store.open(directory, writable: false)
+        let reopened = try Store.open(directory, writable: false, snapshotKey: startupKey)
         #expect(reopened.usedSnapshot)
         reopened.startVerification()
         #expect(reopened.collectVerification(wait: true))
@@ -42,7 +45,7 @@ struct StartupTests {
     /// that checked the links itself would have).
     @Test func aColdOpenLeavesTheLinksToTheBackgroundCheckWhichStopsWritesOnDamage() throws {
         let directory = temporaryPath("startup-cold")
-        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh)
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)
         try Initialize.addDemo(to: created)
         // Enough records that the open checks them on every core (where the links can be left).
         let filler = String(repeating: "诚信经营，明码标价。", count: 20)
@@ -53,18 +56,18 @@ struct StartupTests {
         let path = directory + "/events.log"
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > LogScanner.parallelMinimum)
         try FileManager.default.removeItem(atPath: directory + "/snapshot.bin")
-        let intact = try Store.open(directory, chainCheck: .deferred)
+        let intact = try Store.open(directory, snapshotKey: startupKey, chainCheck: .deferred)
         #expect(!intact.usedSnapshot && intact.log.damage == nil)
-        #expect(SnapshotFile.read(directory: directory) == nil, "no snapshot before the chain is checked")
+        #expect(SnapshotFile.read(directory: directory, key: startupKey) == nil, "no snapshot before the chain is checked")
         intact.startVerification()
         #expect(intact.collectVerification(wait: true))
         #expect(intact.summary(.zh).contains("日志 \(intact.log.lastSequence) 条 · 已校验"), "\(intact.summary(.zh))")
         let market = intact.market
-        let snapshot = try #require(SnapshotFile.read(directory: directory), "written once the chain was found whole")
+        let snapshot = try #require(SnapshotFile.read(directory: directory, key: startupKey), "written once the chain was found whole")
         #expect(snapshot.point.sequence == intact.log.lastSequence && MarketSnapshot.decode(snapshot.payload) == market)
         // The same state as an open that checked every link itself.
         try FileManager.default.removeItem(atPath: directory + "/snapshot.bin")
-        #expect(try Store.open(directory).market == market)
+        #expect(try Store.open(directory, snapshotKey: startupKey).market == market)
 
         // Record 3000's payload edited (a letter of its type) and its checksum recomputed.
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -77,7 +80,7 @@ struct StartupTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         try FileManager.default.removeItem(atPath: directory + "/snapshot.bin")
 
-        let deferred = try Store.open(directory, chainCheck: .deferred)
+        let deferred = try Store.open(directory, snapshotKey: startupKey, chainCheck: .deferred)
         #expect(deferred.log.damage == nil, "the open did not check the links")
         #expect(deferred.market.eventCount == market.eventCount)
         deferred.startVerification()
@@ -86,16 +89,16 @@ struct StartupTests {
         #expect(deferred.log.damage == .corrupt(sequence: 3001, offset: offset + LogFormat.recordOverhead + length, damage: .chainBreak))
         #expect(deferred.summary(.zh).contains("只读：日志损坏：第 3001 条记录"), "\(deferred.summary(.zh))")
         #expect(throws: LogError.self) { try deferred.append([Event(actor: "system", at: "2026-11-27T09:00:00Z", key: "after", body: .unknown(type: "test.after"))]) }
-        #expect(SnapshotFile.read(directory: directory) == nil, "no snapshot of a state under a broken chain")
+        #expect(SnapshotFile.read(directory: directory, key: startupKey) == nil, "no snapshot of a state under a broken chain")
         // An open that checks the links finds the same place at once.
-        let full = try Store.open(directory)
+        let full = try Store.open(directory, snapshotKey: startupKey)
         #expect(full.log.damage == deferred.log.damage)
     }
 
     @Test func theDashboardsSnapshotIsWrittenInTheBackgroundAndWaitedForAtTheEnd() throws {
         let directory = temporaryPath("startup-snapshot")
-        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh)
-        let store = try Store.open(directory)
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)
+        let store = try Store.open(directory, snapshotKey: startupKey)
         store.writesSnapshotsInBackground = true
         // A temporary file of a writer that died (no such process) is cleared by the next writer.
         let abandoned = directory + "/snapshot.bin.new-999999"
@@ -105,7 +108,7 @@ struct StartupTests {
         }
         #expect(try store.append(events) == events.count)
         store.finishSnapshot()
-        let snapshot = try #require(SnapshotFile.read(directory: directory))
+        let snapshot = try #require(SnapshotFile.read(directory: directory, key: startupKey))
         #expect(snapshot.point.sequence == store.log.lastSequence, "the snapshot covers every record")
         #expect(MarketSnapshot.decode(snapshot.payload) == store.market)
         #expect(!FileManager.default.fileExists(atPath: abandoned))
@@ -115,7 +118,7 @@ struct StartupTests {
 
     @Test func theLoginScreenComesFirstAndTheListsAreBuiltAtLogin() throws {
         let directory = temporaryPath("startup-login")
-        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh)
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)
         try Initialize.addDemo(to: created)
         let market = created.market
         let today = try #require(SimpleDate(iso: "2026-11-26"))

@@ -8,6 +8,9 @@ func temporaryDirectory(_ name: String = #function) -> String {
     temporaryPath("test-" + name.filter { $0.isLetter || $0.isNumber })
 }
 
+/// The snapshot key of the tests (a checkpoint key's stand-in).
+let testSnapshotKey = SnapshotKey(rawCheckpointKey: Array(repeating: 3, count: 32))
+
 func payloads(_ n: Int) -> [[UInt8]] {
     (1...n).map { Array("{\"n\":\($0),\"text\":\"眼镜城第\($0)号\"}".utf8) }
 }

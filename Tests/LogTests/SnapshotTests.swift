@@ -61,32 +61,65 @@ struct SnapshotTests {
         let log = try EventLog.create(directory: dir)
         try log.append { _ in payloads(3) }
         let payload = Array("{\"state\":\"眼镜城\"}".utf8)
-        try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: payload)
-        let read = try #require(SnapshotFile.read(directory: dir))
-        #expect(read.point == log.resumePoint && Array(read.payload) == payload)
+        try SnapshotFile.write(directory: dir, point: log.resumePoint, unreadable: [2], payload: payload, key: testSnapshotKey)
+        let read = try #require(SnapshotFile.read(directory: dir, key: testSnapshotKey))
+        #expect(read.point == log.resumePoint && Array(read.payload) == payload && read.unreadable == [2])
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(files == ["acknowledged.bin", "events.log", "snapshot.bin"], "no temporary file left behind")
         let mode = try FileManager.default.attributesOfItem(atPath: SnapshotFile.path(in: dir))[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
-        // Any damage makes it unreadable (then it is rebuilt), never wrongly trusted.
+        // Any damage makes it unusable (then it is rebuilt), never wrongly trusted.
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SnapshotFile.path(in: dir))))
         for index in 0..<bytes.count {
             var damaged = bytes
             damaged[index] ^= 0x40
-            #expect(SnapshotFile.decode(damaged) == nil, "byte \(index)")
+            if case .authentic = SnapshotFile.decode(Data(damaged), key: testSnapshotKey) { Issue.record("byte \(index) accepted") }
         }
-        #expect(SnapshotFile.decode(Array(bytes.dropLast())) == nil)
+        if case .authentic = SnapshotFile.decode(Data(bytes.dropLast()), key: testSnapshotKey) { Issue.record("a short snapshot accepted") }
+    }
+
+    /// An insider edits the state inside the snapshot and recomputes what anyone can recompute:
+    /// without the key the MAC cannot be made, so the snapshot is forged, never used.
+    @Test func aSnapshotEditedWithoutTheKeyIsForged() throws {
+        let dir = temporaryDirectory()
+        let log = try EventLog.create(directory: dir)
+        try log.append { _ in payloads(3) }
+        let payload = Array("{\"merchant\":\"眼镜城一号店\"}".utf8)
+        try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: payload, key: testSnapshotKey)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SnapshotFile.path(in: dir))))
+        let at = try #require(bytes.firstRange(of: Array("一号".utf8))).lowerBound
+        bytes.replaceSubrange(at..<at + 6, with: Array("假冒".utf8))
+        // The old format's plain SHA-256 recomputed over the edited bytes, where the MAC is.
+        bytes.replaceSubrange(96..<128, with: LogFormat.sha256(bytes[0..<96] + bytes[128...]))
+        try Data(bytes).write(to: URL(fileURLWithPath: SnapshotFile.path(in: dir)))
+        guard case .forged = SnapshotFile.inspect(directory: dir, key: testSnapshotKey) else {
+            Issue.record("an edited snapshot was not called forged")
+            return
+        }
+        #expect(SnapshotFile.read(directory: dir, key: testSnapshotKey) == nil)
+        // Written under another key: not this office's snapshot either.
+        try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: payload, key: SnapshotKey(rawCheckpointKey: Array(repeating: 1, count: 32)))
+        #expect(SnapshotFile.read(directory: dir, key: testSnapshotKey) == nil)
+        // A version-1 snapshot is not read.
+        var old = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SnapshotFile.path(in: dir))))
+        old.replaceSubrange(8..<12, with: [1, 0, 0, 0])
+        guard case .otherVersion(1) = SnapshotFile.decode(Data(old), key: testSnapshotKey) else {
+            Issue.record("version 1 read")
+            return
+        }
+        SnapshotFile.setAsideForged(directory: dir)
+        #expect(FileManager.default.fileExists(atPath: dir + "/" + SnapshotFile.rejectedName))
     }
 
     @Test func aFailedSnapshotWriteKeepsTheOldOne() throws {
         let dir = temporaryDirectory()
         let log = try EventLog.create(directory: dir)
-        try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: [1])
+        try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: [1], key: testSnapshotKey)
         let io = FaultyFileIO()
         io.failSync = true
-        #expect(throws: LogError.self) { try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: [2], io: io) }
-        #expect(SnapshotFile.read(directory: dir).map { Array($0.payload) } == [1])
+        #expect(throws: LogError.self) { try SnapshotFile.write(directory: dir, point: log.resumePoint, payload: [2], key: testSnapshotKey, io: io) }
+        #expect(SnapshotFile.read(directory: dir, key: testSnapshotKey).map { Array($0.payload) } == [1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["acknowledged.bin", "events.log", "snapshot.bin"])
     }
 }
