@@ -305,7 +305,7 @@ public final class CheckpointSchedule {
     public let files: CheckpointFiles
     public let every: UInt64
     private let key: Curve25519.Signing.PrivateKey
-    /// The highest sequence number known to be covered by a checkpoint.
+    /// The highest sequence number known to be covered by a checkpoint of this key.
     public private(set) var lastSigned: UInt64
 
     /// Nil when there is no signing key (then no interval checkpoints are signed here).
@@ -317,7 +317,9 @@ public final class CheckpointSchedule {
         self.files = files
         self.every = every
         self.key = key
-        self.lastSigned = existing.checkpoints.last?.sequence ?? 0
+        // The newest checkpoint this key signed (a line by another key, or altered, covers nothing).
+        let publicKey = Array(key.publicKey.rawRepresentation)
+        self.lastSigned = existing.checkpoints.last { $0.publicKey == publicKey && $0.signatureIsValid }?.sequence ?? 0
     }
 
     /// Call after appending: signs the head if the log has crossed a mark since the last
