@@ -332,6 +332,27 @@ struct CheckpointFilesTests {
         #expect(try files.scan(dataDirectory: dir, logID: first.logID).checkpoints.map(\.sequence) == [12, 21])
     }
 
+    @Test func fourWritersOnFourThreadsSignEachMarkOnce() throws {
+        let dir = temporaryDirectory()
+        let keyPath = temporaryPath("key") + "/checkpoint.key"
+        _ = try CheckpointFiles(keyPath: keyPath).loadOrCreateKey()
+        let logID = try EventLog.create(directory: dir).logID
+        let time = self.time
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            guard let log = try? EventLog.open(directory: dir),
+                  let schedule = CheckpointSchedule(files: CheckpointFiles(keyPath: keyPath), log: log, every: 10) else { return }
+            for _ in 0..<25 {
+                _ = try? log.append { _ in payloads(1) }
+                schedule.afterAppend(to: log, at: time)
+            }
+        }
+        let found = try CheckpointFiles(keyPath: keyPath).scan(dataDirectory: dir, logID: logID)
+        #expect(try LogVerifier.verify(directory: dir).recordCount == 100)
+        let marks = found.checkpoints.map { $0.sequence / 10 * 10 }
+        #expect(Set(marks).count == marks.count, "one checkpoint per mark: \(found.checkpoints.map(\.sequence))")
+        #expect(marks.count >= 5 && found.problems.isEmpty && found.notes.isEmpty)
+    }
+
     @Test func aMarkCoveredOnlyByALineNotSignedByTheKeyIsStillSigned() throws {
         let (dir, log, files, _) = try setUp(records: 10)
         let stranger = Curve25519.Signing.PrivateKey()
