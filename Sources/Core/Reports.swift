@@ -97,6 +97,9 @@ enum Markup {
         dl.figures { display: grid; grid-template-columns: auto auto auto auto; gap: 1mm 4mm; margin: 1mm 0 3mm 0; }
         dl.figures dt { color: #444; }
         dl.figures dd { margin: 0; font-weight: bold; }
+        section.head { break-inside: avoid; page-break-inside: avoid; margin-top: 5mm; }
+        section.head dl.figures { grid-template-columns: auto 1fr; }
+        code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; font-size: 9pt; word-break: break-all; }
         @media screen { body { background: #ddd; } main { background: #fff; padding: 12mm; margin: 6mm auto; box-shadow: 0 0 3mm #999; } }
         </style>
         </head>
@@ -170,11 +173,79 @@ public enum SVGChart {
     }
 }
 
+/// The event log's head as printed on paper (docs/log-format.md, "Anchors: the head on paper"):
+/// whoever keeps a printed notice or report can later check that the log still extends it, with
+/// `chengxin verify --anchor SEQ:HASH`. Plain values: the command line fills them from the log.
+public struct LogHead: Sendable, Equatable {
+    /// The sequence number of the last record (0 for an empty log).
+    public let sequence: UInt64
+    /// Its chain hash, 64 lower-case hexadecimal digits.
+    public let hash: String
+    /// The fingerprint (16 hex digits) of the key of the newest signed checkpoint; nil when the
+    /// log has no signed checkpoint.
+    public let keyFingerprint: String?
+
+    public init(sequence: UInt64, hash: String, keyFingerprint: String?) {
+        self.sequence = sequence
+        self.hash = hash
+        self.keyFingerprint = keyFingerprint
+    }
+
+    /// `SEQ:HASH`, exactly as `chengxin verify --anchor` reads it.
+    public var anchor: String { "\(sequence):\(hash)" }
+
+    /// The rows of the block: label, value, and whether the value is set as code (a number or
+    /// hex digits to be copied exactly; only letters, digits and colons are).
+    func rows(_ l: Language) -> [(label: String, value: String, code: Bool)] {
+        func code(_ text: String) -> Bool { !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == ":") } }
+        let fingerprint = keyFingerprint ?? l.pick("未签名", "not signed")
+        return [(l.pick("记录序号", "Sequence number"), "\(sequence)", true),
+                (l.pick("链头哈希", "Head hash"), hash, code(hash)),
+                (l.pick("锚点", "Anchor"), anchor, code(anchor)),
+                (l.pick("签名密钥指纹", "Signing key fingerprint"), fingerprint, keyFingerprint.map(code) ?? false)]
+    }
+
+    func heading(_ l: Language) -> String { l.pick("日志链头", "Log head") }
+
+    /// The sentence on how to check the paper, before and after the command
+    /// `chengxin verify --anchor SEQ:HASH` (which each format sets as code).
+    func howToCheck(_ l: Language) -> (before: String, after: String) {
+        (l.pick("以上是打印时事件日志的最后一条记录及其哈希。任何人日后都可以在存有日志的电脑上运行 ",
+                "This is the event log's last record and its hash when this was printed. Anyone can later check it on the computer that keeps the log with "),
+         l.pick(" 核对：日志若被回滚、删改或整体重写，核对就会失败。", ": if the log was rolled back, altered or rewritten, the check fails."))
+    }
+
+    var command: String { "chengxin verify --anchor \(anchor)" }
+
+    /// The block in HTML: a small section, the numbers and hex digits in `code`.
+    func html(_ l: Language) -> String {
+        var out = "<section class=\"head\">\n<h2>\(Markup.html(heading(l)))</h2>\n<dl class=\"figures\">"
+        for row in rows(l) {
+            let value = row.code ? "<code>\(Markup.html(row.value))</code>" : Markup.html(row.value)
+            out += "<dt>\(Markup.html(row.label))</dt><dd>\(value)</dd>"
+        }
+        let (before, after) = howToCheck(l)
+        return out + "</dl>\n<p class=\"note\">\(Markup.html(before))<code>\(Markup.html(command))</code>\(Markup.html(after))</p>\n</section>\n"
+    }
+
+    /// The block in Markdown: the hex values as code spans, so that they are copied as they are.
+    func md(_ l: Language) -> String {
+        var out = "\n## \(Markup.md(heading(l)))\n\n| \(l.pick("项目", "Item")) | \(l.pick("内容", "Value")) |\n| --- | --- |\n"
+        for row in rows(l) {
+            out += "| \(Markup.md(row.label)) | \(row.code ? "`" + row.value + "`" : Markup.md(row.value)) |\n"
+        }
+        let (before, after) = howToCheck(l)
+        let command = rows(l)[2].code ? "`\(command)`" : Markup.md(command)
+        return out + "\n" + Markup.md(before) + command + Markup.md(after) + "\n"
+    }
+}
+
 /// The public notice (公示) of the member shops' ratings, one section per branch: the shops, their
 /// plates, stars, pledges, guarantees and replies. No personal data (no owner names).
 public enum PublicNotice {
     /// `asOf` is the date the ratings are computed for (normally today).
-    public static func render(_ market: MarketState, asOf: SimpleDate, format: ReportFormat, language: Language = .zh) -> String {
+    /// `head`, when given, is printed at the end ("日志链头 / Log head"), so that the paper anchors the log.
+    public static func render(_ market: MarketState, asOf: SimpleDate, format: ReportFormat, language: Language = .zh, head: LogHead? = nil) -> String {
         let year = asOf.year
         let l = language
         let marketName = market.committee?.marketName ?? l.pick("眼镜城", "the market")
@@ -226,6 +297,7 @@ public enum PublicNotice {
                 body += "<footer><p>\(Markup.html(note))</p><p>\(Markup.html(market.committee?.name ?? ""))　\(Markup.html(published?.description ?? asOf.description))</p></footer>\n"
                 body += "</section>\n"
             }
+            if let head { body += head.html(l) }
             return Markup.page(title: title, language: l, body: body)
         case .md:
             var out = "# \(Markup.md(title))\n\n\(Markup.md(subtitle))\n"
@@ -242,6 +314,7 @@ public enum PublicNotice {
                 }
             }
             out += "\n" + Markup.md(note) + "\n"
+            if let head { out += head.md(l) }
             return out
         }
     }
@@ -435,7 +508,8 @@ public struct MonthlyFigures: Sendable {
 /// The monthly report (月报): the month's complaints, how fast they were settled, satisfaction,
 /// inspections and rectifications, star changes and the branches side by side.
 public enum MonthlyReport {
-    public static func render(_ market: MarketState, month: ReportMonth, today: SimpleDate, format: ReportFormat, language: Language = .zh) -> String {
+    /// `head`, when given, is printed at the end ("日志链头 / Log head"), so that the paper anchors the log.
+    public static func render(_ market: MarketState, month: ReportMonth, today: SimpleDate, format: ReportFormat, language: Language = .zh, head: LogHead? = nil) -> String {
         let f = MonthlyFigures(market, month: month, today: today)
         let l = language
         let marketName = market.committee?.marketName ?? l.pick("眼镜城", "the market")
@@ -530,6 +604,7 @@ public enum MonthlyReport {
             body += "<h2>\(Markup.html(l.pick("支部比较", "Branches compared")))</h2>\n"
             body += figure(l.pick("平均星级", "Average stars"), SVGChart.bars(branchBars, title: l.pick("各支部平均星级", "Average stars by branch"), maximum: 5))
             body += table(branchHeaders, branchRows, numeric: [1, 2, 3, 4, 5, 6])
+            if let head { body += head.html(l) }
             body += "<footer><p>\(Markup.html(l.pick("数据来自事件日志，每个数字都可追溯到记录；本报告不含个人信息。", "Figures come from the event log and can be traced to its records; no personal data.")))</p></footer>\n"
             return Markup.page(title: title, language: l, body: body)
         case .md:
@@ -556,6 +631,7 @@ public enum MonthlyReport {
             out += barsTable(l.pick("月末星级分布", "Stars at the end of the month"), distributionBars)
             out += "\n### \(l.pick("星级变化（与上月末相比）", "Changes since the end of last month"))\n\n" + table(changeHeaders, changeRows)
             out += "\n## \(l.pick("支部比较", "Branches compared"))\n\n" + table(branchHeaders, branchRows)
+            if let head { out += head.md(l) }
             return out
         }
     }

@@ -171,19 +171,42 @@ struct ReportCommand: ParsableCommand {
             if market.branches.isEmpty {
                 throw CLIProblem(text: common.t("数据目录里还没有名册（先运行 chengxin init）", "the data directory holds no roster yet (run chengxin init first)"))
             }
+            let head = logHead(store)
             let text: String
             switch kind {
             case .publicNotice:
-                text = PublicNotice.render(market, asOf: min(chosen.last, today), format: format, language: common.lang)
+                text = PublicNotice.render(market, asOf: min(chosen.last, today), format: format, language: common.lang, head: head)
             case .monthly:
-                text = MonthlyReport.render(market, month: chosen, today: today, format: format, language: common.lang)
+                text = MonthlyReport.render(market, month: chosen, today: today, format: format, language: common.lang, head: head)
             }
             try OutputFile.write(Array(text.utf8), to: out, mode: 0o644, language: common.lang)
             let what = kind == .publicNotice ? common.t("公示", "public notice") : common.t("月报", "monthly report")
             Console.out(common.t("已写入\(what)：\(out)（\(format.rawValue)，\(chosen)）", "wrote the \(what) to \(out) (\(format.rawValue), \(chosen))"))
+            if let head { Console.out(common.t("日志链头锚点：", "log head anchor: ") + head.anchor) }
         } catch {
             throw Console.fail(common.describe(error))
         }
+    }
+}
+
+extension ReportCommand {
+    /// The log's head for the paper: the last record's sequence number and chain hash, and the
+    /// fingerprint of the key of the newest checkpoint whose signature holds (by the key at hand,
+    /// when there is one). Nil, with a warning, when the log is damaged: a head printed then
+    /// would anchor nothing that `verify` accepts.
+    func logHead(_ store: Store) -> LogHead? {
+        let log = store.log
+        // (A log opened for reading is `.readOnly`; only corruption is damage.)
+        if case .corrupt? = log.damage {
+            Console.error(common.t("日志已损坏，报告中不印日志链头（请运行 chengxin verify）", "the log is damaged: the report carries no log head (run chengxin verify)"))
+            return nil
+        }
+        var fingerprint: String?
+        if let files = try? common.checkpointFiles(), var found = try? files.scan(dataDirectory: common.dataDirectory, logID: log.logID) {
+            if let key = try? files.loadKey() { found.trustedKey = Array(key.publicKey.rawRepresentation) }
+            fingerprint = found.newestSigned()?.keyFingerprint
+        }
+        return LogHead(sequence: log.lastSequence, hash: hexString(log.headHash), keyFingerprint: fingerprint)
     }
 }
 

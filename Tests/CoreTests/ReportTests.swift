@@ -293,4 +293,42 @@ struct ReportTests {
         #expect(md.hasPrefix("# ") && md.contains("## 支部比较") && !md.contains("<svg"))
         #expect(md.contains("| 本月投诉 | \(MonthlyFigures(market, month: month, today: SimpleDate(iso: "2026-11-26")!).complaintsFiled)（上月"))
     }
+
+    @Test func bothReportsPrintTheLogHeadAsAnAnchorInEveryFormat() throws {
+        let market = try demoMarket()
+        let hash = String(repeating: "0123456789abcdef", count: 4)
+        let signed = LogHead(sequence: 652, hash: hash, keyFingerprint: "66687aadf862bd77")
+        #expect(signed.anchor == "652:" + hash)
+        let asOf = try #require(SimpleDate(iso: "2026-11-26"))
+        let month = try #require(ReportMonth("2026-03"))
+        for language in [Language.zh, .en] {
+            for format in [ReportFormat.html, .md] {
+                let texts = [PublicNotice.render(market, asOf: asOf, format: format, language: language, head: signed),
+                             MonthlyReport.render(market, month: month, today: asOf, format: format, language: language, head: signed)]
+                for text in texts {
+                    let has = (anchor: text.contains(format == .md ? "`652:\(hash)`" : "<code>652:\(hash)</code>"),
+                               hash: text.contains(format == .md ? "| `\(hash)` |" : "<code>\(hash)</code>"),
+                               fingerprint: text.contains("66687aadf862bd77"),
+                               command: text.contains("chengxin verify --anchor 652:\(hash)"),
+                               heading: text.contains(language == .zh ? "日志链头" : "Log head"))
+                    #expect(has.anchor && has.hash && has.fingerprint && has.command && has.heading, "\(language) \(format): \(has)")
+                    if format == .html {
+                        let problem = xmlProblem(text)
+                        #expect(problem == nil, "\(problem ?? "")")
+                    }
+                }
+            }
+        }
+        // No signed checkpoint: said so, in words.
+        let unsigned = LogHead(sequence: 0, hash: hash, keyFingerprint: nil)
+        let md = PublicNotice.render(market, asOf: asOf, format: .md, head: unsigned)
+        let html = MonthlyReport.render(market, month: month, today: asOf, format: .html, language: .en, head: unsigned)
+        let said = md.contains("| 签名密钥指纹 | 未签名 |") && md.contains("`0:\(hash)`") && html.contains("<dd>not signed</dd>")
+        #expect(said)
+        // Without a head (as before), no block; and the notice's rows are still the shops'.
+        let plain = PublicNotice.render(market, asOf: asOf, format: .html)
+        let withHead = PublicNotice.render(market, asOf: asOf, format: .html, head: signed)
+        #expect(!plain.contains("日志链头"))
+        #expect(withHead.components(separatedBy: "<tr><td>").count == plain.components(separatedBy: "<tr><td>").count)
+    }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Log
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -168,6 +169,26 @@ struct ReportCLITests {
         let monthly = try String(contentsOfFile: cli.path("monthly.html"), encoding: .utf8)
         let charts = monthly.components(separatedBy: "<svg ").count - 1
         #expect(charts == 8)
+    }
+
+    @Test func theReportsPrintTheLogHeadAsTheAnchorSEQColonHASH() throws {
+        let cli = try ReportCLI()
+        try cli.demo()
+        let report = try LogVerifier.verify(directory: cli.data)
+        let anchor = "\(report.recordCount):\(hexString(report.headHash))"
+        let checkpoints = try CheckpointFiles(keyPath: cli.key).scan(dataDirectory: cli.data, logID: report.logID)
+        let fingerprint = try #require(checkpoints.newestSigned()?.keyFingerprint, "init signs a checkpoint with the key")
+        for (kind, format, name) in [("public-notice", "md", "notice.md"), ("monthly", "html", "monthly.html")] {
+            let made = try cli.run(["report", kind, "--format", format, "--month", "2026-10", "--out", cli.path(name)])
+            #expect(made.status == 0, "\(made.errors)")
+            #expect(made.output.contains("日志链头锚点：" + anchor + "\n"), "\(made.output)")
+            let text = try String(contentsOfFile: cli.path(name), encoding: .utf8)
+            let printed = format == "md" ? text.contains("| 锚点 | `\(anchor)` |") : text.contains("<code>\(anchor)</code>")
+            let command = text.contains("chengxin verify --anchor \(anchor)")
+            #expect(printed && command && text.contains(fingerprint), "\(name)")
+        }
+        // The anchor printed is one the log extends.
+        #expect(AnchorCheck.problems([try Anchor.parse(anchor)], report: report).isEmpty)
     }
 
     /// Renders both HTML reports to PNG with headless Chromium (skipped, with this message, where
