@@ -432,4 +432,280 @@ struct PowerLossTests {
             }
         })
     }
+
+    // MARK: Known gaps (found by the tests above; skipped until the code under test is fixed)
+
+    /// The first checkpoint of a data directory creates checkpoints.txt (and anchors/ and its mirror
+    /// file beside the key) but never syncs the folders that hold the new names.
+    @Test(.disabled("""
+        Known gap: CheckpointFiles.record opens checkpoints.txt and <key folder>/anchors/<id>.txt with \
+        O_CREAT (and makes anchors/ with mkdir) but never fsyncs the folders that hold the new names. \
+        A power cut after writeCheckpoint returned loses both files in the model (and anchors/ itself): \
+        the first checkpoint of a data directory, acknowledged, is gone.
+        """), arguments: Mode.allCases)
+    func testKnownGap_theFirstCheckpointSurvivesAPowerCut(mode: Mode) throws {
+        try everyCrash("first-checkpoint", mode: mode,
+                       setup: { try CheckpointScenario(root: $0, withOld: false) },
+                       operation: { try $0.run($1) },
+                       check: { scenario, outcome in
+            for path in scenario.paths {
+                let found = try scenario.parse(path, outcome.label)
+                if outcome.completed {
+                    #expect(found?.contains { $0.signedText == scenario.newSignedText } == true,
+                            "\(outcome.label): the checkpoint was acknowledged, then lost with \(path)")
+                }
+            }
+            try checkLog(scenario.data, acknowledged: scenario.records, attempted: scenario.records.map(\.payload), outcome.label)
+        })
+    }
+
+    /// A new log in a data folder that `create` makes itself: the folder's name in its parent is
+    /// never synced.
+    @Test(.disabled("""
+        Known gap: EventLog.create makes the data folder (makeDirectories) and syncs the folder itself \
+        after linking events.log, but never syncs the folder's parent, so the data folder's own name \
+        is not durable: a power cut after create returned loses the whole new log in the model. \
+        (ext4 in its default mode happens to commit the mkdir with the same journal transaction.)
+        """), arguments: Mode.allCases)
+    func testKnownGap_aNewLogInANewFolderSurvivesAPowerCut(mode: Mode) throws {
+        try everyCrash("create-folder", mode: mode,
+                       setup: { try CreateScenario(root: $0, folderExists: false) },
+                       operation: { try $0.run($1) },
+                       check: { scenario, outcome in
+            if FileManager.default.fileExists(atPath: EventLog.logPath(in: scenario.data)) {
+                try checkLog(scenario.data, acknowledged: [], attempted: [], outcome.label)
+            } else {
+                #expect(!outcome.completed, "\(outcome.label): the new log was acknowledged, then lost")
+            }
+        })
+    }
+
+    /// After a crash that left the start of a checkpoint line (the crashing write landed in part),
+    /// the next checkpoint is appended after it.
+    @Test(.disabled("""
+        Known gap: a power cut (or kill -9) in the middle of a checkpoint's pwrite leaves the start \
+        of the line at the end of checkpoints.txt or of the mirror (fine on its own: an unfinished \
+        last line), but the next CheckpointFiles.record appends at the file's end without cutting \
+        back to the last LF, so the fragment and the new line make one malformed line.
+        """), arguments: [Mode.tornWrite, .killed])
+    func testKnownGap_theNextCheckpointAfterATornLineParses(mode: Mode) throws {
+        try everyCrash("checkpoint-next-torn", mode: mode,
+                       setup: { try CheckpointScenario(root: $0, withOld: true) },
+                       operation: { try $0.run($1) },
+                       check: { scenario, outcome in
+            let log = try EventLog.open(directory: scenario.data)
+            try log.writeCheckpoint(files: scenario.files, key: scenario.key, at: "2026-11-29T00:00:00Z")
+            for path in scenario.paths {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let (found, malformed) = CheckpointCheck.parseFile(text, name: path)
+                #expect(malformed.isEmpty && found.last?.at == "2026-11-29T00:00:00Z", "\(outcome.label): \(path): \(malformed)")
+            }
+        })
+    }
+}
+
+// MARK: A full disk, a file-size limit, read-only media
+
+/// Forwards to the real calls until `failure` is set; then every write fails with that errno after
+/// letting its first `landing` bytes through (a disk that fills up part-way, a file reaching its
+/// size limit), and, for `EROFS` (a file system remounted read-only), so does everything else that
+/// would change the disk: opening for writing, truncating, renaming, linking, making folders.
+final class FailingMediaFileIO: FileIO, @unchecked Sendable {
+    let real = SystemFileIO()
+    private let lock = NSLock()
+    private var _failure: Int32?
+    var landing = 0
+    var failure: Int32? {
+        get { lock.withLock { _failure } }
+        set { lock.withLock { _failure = newValue } }
+    }
+    private var readOnly: Bool { failure == EROFS }
+
+    func open(_ path: String, flags: Int32, mode: UInt32) throws(FileIOError) -> Int32 {
+        if readOnly && flags & (O_RDWR | O_WRONLY | O_CREAT | O_TRUNC) != 0 { throw FileIOError(call: "open", path: path, code: EROFS) }
+        return try real.open(path, flags: flags, mode: mode)
+    }
+    func close(_ fd: Int32) { real.close(fd) }
+    func size(_ fd: Int32, path: String) throws(FileIOError) -> Int { try real.size(fd, path: path) }
+    func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8] { try real.read(fd, offset: offset, count: count, path: path) }
+    func write(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(FileIOError) {
+        guard let failure else { return try real.write(fd, bytes, offset: offset, path: path) }
+        if !readOnly { try real.write(fd, Array(bytes.prefix(landing)), offset: offset, path: path) }
+        throw FileIOError(call: "pwrite", path: path, code: failure)
+    }
+    func sync(_ fd: Int32, path: String) throws(FileIOError) { try real.sync(fd, path: path) }
+    func truncate(_ fd: Int32, length: Int, path: String) throws(FileIOError) {
+        if readOnly { throw FileIOError(call: "ftruncate", path: path, code: EROFS) }
+        try real.truncate(fd, length: length, path: path)
+    }
+    func lock(_ fd: Int32, exclusive: Bool, wait: Bool, path: String) throws(FileIOError) { try real.lock(fd, exclusive: exclusive, wait: wait, path: path) }
+    func unlock(_ fd: Int32) { real.unlock(fd) }
+    func makeDirectory(_ path: String, mode: UInt32) throws(FileIOError) {
+        if readOnly { throw FileIOError(call: "mkdir", path: path, code: EROFS) }
+        try real.makeDirectory(path, mode: mode)
+    }
+    func link(_ target: String, _ link: String) throws(FileIOError) {
+        if readOnly { throw FileIOError(call: "link", path: link, code: EROFS) }
+        try real.link(target, link)
+    }
+    func remove(_ path: String) { if !readOnly { real.remove(path) } }
+    func rename(_ from: String, _ to: String) throws(FileIOError) {
+        if readOnly { throw FileIOError(call: "rename", path: to, code: EROFS) }
+        try real.rename(from, to)
+    }
+    func syncDirectory(_ path: String) throws(FileIOError) { try real.syncDirectory(path) }
+    func exists(_ path: String) -> Bool { real.exists(path) }
+}
+
+/// Every file under `folder`, with its bytes.
+private func filesUnder(_ folder: String) throws -> [String: Data] {
+    var found: [String: Data] = [:]
+    guard let walker = FileManager.default.enumerator(atPath: folder) else { return found }
+    for case let name as String in walker {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder), !isFolder.boolValue {
+            found[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+        }
+    }
+    return found
+}
+
+@Suite("A full disk, a file-size limit and read-only media (PowerLoss)")
+struct FailingMediaPowerLossTests {
+    /// A log with records, a snapshot and a checkpoint, and a `FailingMediaFileIO` for it.
+    private func market(_ name: String) throws -> (root: String, data: String, keyPath: String, io: FailingMediaFileIO, log: EventLog) {
+        let root = try makeRoot(name)
+        let data = root + "/data", keyPath = root + "/key/checkpoint.key"
+        let io = FailingMediaFileIO()
+        let log = try EventLog.create(directory: data, io: io)
+        try log.append { _ in numbered(1...3, "介质") }
+        try SnapshotFile.write(directory: data, point: log.resumePoint, payload: Array("旧快照".utf8), io: io)
+        let files = CheckpointFiles(keyPath: keyPath, io: io)
+        try log.writeCheckpoint(files: files, key: try files.loadOrCreateKey().key, at: "2026-11-27T00:00:00Z")
+        return (root, data, keyPath, io, log)
+    }
+
+    /// The append, the snapshot and the checkpoint each fail with `errno`, say `zh`/`en` (and not
+    /// "damaged"), and leave every file as it was; the log then reopens intact.
+    private func everyWriteFails(_ name: String, errno code: Int32, landing: Int, zh: String, en: String,
+                                 files check: (_ root: String, _ before: [String: Data]) throws -> Void) throws {
+        let (root, data, keyPath, io, log) = try market(name)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let before = try filesUnder(root)
+        io.landing = landing
+        io.failure = code
+        func expectClear(_ what: String, _ body: () throws -> Void) {
+            do {
+                try body()
+                Issue.record("\(name): \(what) succeeded")
+            } catch let error as LogError {
+                guard case .io(let e) = error, e.code == code else {
+                    Issue.record("\(name): \(what): \(error)")
+                    return
+                }
+                #expect(error.zh.contains(zh) && error.en.contains(en), "\(name): \(what): \(error.zh) / \(error.en)")
+                #expect(!error.zh.contains("损坏") && !error.en.contains("damage"), "\(name): \(what): \(error.en)")
+            } catch {
+                Issue.record("\(name): \(what): \(error)")
+            }
+        }
+        expectClear("append") { try log.append { _ in numbered(4...5, "写不进") } }
+        #expect(log.records.count == 3 && log.lastSequence == 3, "\(name): nothing acknowledged")
+        expectClear("snapshot") { try SnapshotFile.write(directory: data, point: log.resumePoint, payload: Array("新快照".utf8), io: io) }
+        let files = CheckpointFiles(keyPath: keyPath, io: io)
+        expectClear("checkpoint") { try log.writeCheckpoint(files: files, key: try #require(try files.loadKey()), at: "2026-11-28T00:00:00Z") }
+        io.failure = nil
+        try check(root, before)
+        let reopened = try EventLog.open(directory: data)
+        #expect(reopened.records.map(\.payload) == numbered(1...3, "介质") && reopened.damage == nil && reopened.warnings.isEmpty, "\(name)")
+        #expect(try LogVerifier.verify(directory: data).tail == .clean, "\(name)")
+        #expect(SnapshotFile.read(directory: data).map { Array($0.payload) } == Array("旧快照".utf8), "\(name)")
+        try reopened.append { _ in numbered(4...4, "恢复后") }
+        #expect(try LogVerifier.verify(directory: data).recordCount == 4, "\(name)")
+    }
+
+    /// The log and the snapshot are as they were, nothing half-written anywhere.
+    private func logAndSnapshotUnchanged(_ root: String, _ before: [String: Data]) throws {
+        let after = try filesUnder(root)
+        #expect(after.keys.sorted() == before.keys.sorted(), "no file added: \(after.keys.sorted())")
+        for name in ["data/events.log", "data/snapshot.bin"] {
+            #expect(after[name] == before[name], "\(name) changed")
+        }
+    }
+
+    @Test func aFileSizeLimitIsNamedAndLeavesNothingPartial() throws {
+        try everyWriteFails("efbig", errno: EFBIG, landing: 40, zh: "大小上限", en: "size limit", files: logAndSnapshotUnchanged)
+        #expect(LogError.io(FileIOError(call: "pwrite", path: "p", code: EFBIG)).zh.contains("这次操作没有记录"))
+    }
+
+    @Test func aFullDiskIsNamedAndLeavesNothingPartial() throws {
+        try everyWriteFails("enospc", errno: ENOSPC, landing: 40, zh: "磁盘已满", en: "disk is full", files: logAndSnapshotUnchanged)
+    }
+
+    @Test func readOnlyMediaAreNamedAsSuchAndNothingChanges() throws {
+        try everyWriteFails("erofs", errno: EROFS, landing: 0, zh: "只读", en: "read-only") { root, before in
+            let after = try filesUnder(root)
+            #expect(after == before, "every file as it was")
+        }
+        // Permission is another matter, and says so.
+        let denied = LogError.io(FileIOError(call: "open", path: "p", code: EACCES))
+        #expect(denied.zh.contains("没有写入权限") && !denied.zh.contains("只读"))
+    }
+
+    @Test func aLogOnReadOnlyMediaOpensForReadingAndRefusesWrites() throws {
+        let (root, data, _, io, _) = try market("erofs-open")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let before = try filesUnder(root)
+        io.failure = EROFS
+        let log = try EventLog.open(directory: data, io: io)
+        #expect(log.records.map(\.payload) == numbered(1...3, "介质"))
+        #expect(throws: LogError.readOnly) { try log.append { _ in numbered(4...4, "写不进") } }
+        let after = try filesUnder(root)
+        #expect(after == before)
+    }
+
+    @Test(.disabled("""
+        Known gap: a log on read-only media opens with damage == .readOnly, and LogError.readOnly's \
+        sentence says "日志处于只读状态（已发现损坏）" / "the log is read-only (damage was found)": \
+        read-only media are reported as damage. Only the .io case's wording was in this change's scope.
+        """))
+    func testKnownGap_aLogOnReadOnlyMediaIsNotCalledDamaged() throws {
+        let (root, data, _, io, _) = try market("erofs-wording")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        io.failure = EROFS
+        let log = try EventLog.open(directory: data, io: io)
+        do {
+            try log.append { _ in numbered(4...4, "写不进") }
+            Issue.record("an append on read-only media succeeded")
+        } catch let error as LogError {
+            #expect(error.zh.contains("只读") && !error.zh.contains("损坏"), "\(error.zh)")
+            #expect(error.en.contains("read-only") && !error.en.contains("damage"), "\(error.en)")
+        }
+    }
+
+    @Test(.disabled("""
+        Known gap: CheckpointFiles.record appends a line with one pwrite and does not take back what \
+        reached the file when the write fails part-way (ENOSPC, EFBIG): the first bytes of the line \
+        stay at the end of checkpoints.txt, and the next checkpoint is appended after them, making a \
+        malformed line in the middle of the file. Log.EventLog.append truncates back; record() should too \
+        (or cut back to the last LF before appending, as docs/log-format.md says).
+        """))
+    func testKnownGap_aCheckpointLineThatDidNotFitIsLeftHalfWritten() throws {
+        for code in [ENOSPC, EFBIG] {
+            let (root, data, keyPath, io, log) = try market("checkpoint-partial")
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let before = try filesUnder(root)
+            io.landing = 40
+            io.failure = code
+            let files = CheckpointFiles(keyPath: keyPath, io: io)
+            #expect(throws: LogError.self) { try log.writeCheckpoint(files: files, key: try #require(try files.loadKey()), at: "2026-11-28T00:00:00Z") }
+            io.failure = nil
+            let after = try filesUnder(root)
+            let paths = after.keys.filter { $0.hasSuffix(".txt") }.sorted()
+            for path in paths {
+                #expect(after[path] == before[path], "\(path) keeps part of a line (errno \(code)): \(String(decoding: after[path] ?? Data(), as: UTF8.self).suffix(60).debugDescription)")
+            }
+            _ = data
+        }
+    }
 }
