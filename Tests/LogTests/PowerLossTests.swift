@@ -480,6 +480,29 @@ struct PowerLossTests {
         })
     }
 
+    /// A crash while a new log is created leaves no temporary file in the data folder.
+    @Test(.disabled("""
+        Known gap: EventLog.create removes its temporary name (events.log.new-PID) only after the \
+        folder sync, and nothing removes an abandoned one later (SnapshotFile does so for its own \
+        temporaries): a power cut just after create returned brings back events.log.new-PID as a \
+        second name of the log, and a kill -9 during create leaves it behind (at crash points 1-2 \
+        with no or part of a header).
+        """), arguments: Mode.allCases)
+    func testKnownGap_aCrashDuringCreateLeavesNoTemporaryFile(mode: Mode) throws {
+        try everyCrash("create-temporary", mode: mode,
+                       setup: { try CreateScenario(root: $0, folderExists: true) },
+                       operation: { try $0.run($1) },
+                       check: { scenario, outcome in
+            // The next writer (here: creating the log if it is missing, then appending) tidies up.
+            if !FileManager.default.fileExists(atPath: EventLog.logPath(in: scenario.data)) {
+                _ = try EventLog.create(directory: scenario.data)
+            }
+            try EventLog.open(directory: scenario.data).append { _ in numbered(1...1, "整理") }
+            let names = try FileManager.default.contentsOfDirectory(atPath: scenario.data)
+            #expect(!names.contains { $0.hasPrefix(EventLog.fileName + ".new-") }, "\(outcome.label): \(names)")
+        })
+    }
+
     /// After a crash that left the start of a checkpoint line (the crashing write landed in part),
     /// the next checkpoint is appended after it.
     @Test(.disabled("""
