@@ -26,10 +26,16 @@ public enum LogError: Error, Sendable, Equatable {
     public var zh: String {
         switch self {
         case .io(let e):
-            if e.code == EACCES || e.code == EROFS || e.code == EPERM {
+            if e.code == EROFS {
+                return "文件系统是只读的（只读介质，或以只读方式挂载），未能写入 \(e.path)（\(e.call)）；这次操作没有记录。请换到可写的位置，或用 --data 指定另一个目录。"
+            }
+            if e.code == EACCES || e.code == EPERM {
                 return "没有写入权限：\(e.path)（\(e.call)：\(e.systemText)）。请检查数据目录的权限，或用 --data 指定另一个目录。"
             }
             if e.isNoSpace { return "磁盘已满，未能写入 \(e.path)；这次操作没有记录。请腾出空间后重试。" }
+            if e.code == EFBIG {
+                return "文件将超过本进程允许写入的大小上限（ulimit -f），未能写入 \(e.path)；这次操作没有记录。请提高该上限后重试。"
+            }
             return "文件操作失败：\(e.call) \(e.path)：\(e.systemText)"
         case .missing(let d): return "数据目录不存在：\(d)。请先运行 chengxin init 创建。"
         case .alreadyExists(let p): return "数据目录中已有日志：\(p)，不会覆盖。"
@@ -49,10 +55,16 @@ public enum LogError: Error, Sendable, Equatable {
     public var en: String {
         switch self {
         case .io(let e):
-            if e.code == EACCES || e.code == EROFS || e.code == EPERM {
+            if e.code == EROFS {
+                return "the file system is read-only (read-only media, or mounted read-only): \(e.path) was not written (\(e.call)) and nothing was recorded; use a writable place or choose another with --data."
+            }
+            if e.code == EACCES || e.code == EPERM {
                 return "no permission to write \(e.path) (\(e.call): \(e.systemText)); check the data directory's permissions or choose another with --data."
             }
             if e.isNoSpace { return "the disk is full: \(e.path) was not written and nothing was recorded; free some space and retry." }
+            if e.code == EFBIG {
+                return "the file would exceed the size limit this process may write (ulimit -f): \(e.path) was not written and nothing was recorded; raise the limit and retry."
+            }
             return "file operation failed: \(e.call) \(e.path): \(e.systemText)"
         case .missing(let d): return "the data directory does not exist: \(d); run chengxin init first."
         case .alreadyExists(let p): return "the data directory already holds a log: \(p); it will not be overwritten."

@@ -117,6 +117,9 @@ struct Chengxin: ParsableCommand {
 
     /// Runs the command; usage errors exit with status 2 (docs/cli.md), not ArgumentParser's 64.
     static func main() {
+        // Past `ulimit -f` a write then fails with EFBIG (reported, nothing partial kept) instead
+        // of SIGXFSZ killing the process in the middle of a record.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
