@@ -166,7 +166,10 @@ public struct CheckpointFiles: Sendable {
     }
 
     private func appendToMirror(_ checkpoint: Checkpoint, dataDirectory: String) throws(FileIOError) {
-        try io.makeDirectories(anchorsDirectory, mode: 0o700)
+        if !io.exists(anchorsDirectory) {
+            try io.makeDirectories(anchorsDirectory, mode: 0o700)
+            try io.syncDirectory(keyDirectory)
+        }
         let mirror = anchorPath(logID: checkpoint.logID)
         let header = CheckpointFiles.mirrorDataPrefix + CheckpointFiles.realPath(dataDirectory)
         try withExclusiveLock(mirror) { fd throws(FileIOError) in
@@ -174,12 +177,18 @@ public struct CheckpointFiles: Sendable {
         }
     }
 
+    /// Runs `body` on the file under its exclusive lock; a file this call created has its name
+    /// made durable (its folder synced) once `body` has written and synced it.
     private func withExclusiveLock(_ path: String, _ body: (Int32) throws(FileIOError) -> Void) throws(FileIOError) {
+        let existed = io.exists(path)
         let fd = try io.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
         defer { io.close(fd) }
         try io.lock(fd, exclusive: true, wait: true, path: path)
         defer { io.unlock(fd) }
         try body(fd)
+        if !existed, let slash = path.lastIndex(of: "/") {
+            try io.syncDirectory(slash == path.startIndex ? "/" : String(path[..<slash]))
+        }
     }
 
     /// Appends one line (and its LF) to a file whose exclusive lock the caller holds, then syncs.
@@ -211,8 +220,15 @@ public struct CheckpointFiles: Sendable {
         var bytes: [UInt8] = []
         if size == 0, let header { bytes += Array((header + "\n").utf8) }
         bytes += Array((line + "\n").utf8)
-        try io.write(fd, bytes, offset: size, path: path)
-        try io.sync(fd, path: path)
+        do throws(FileIOError) {
+            try io.write(fd, bytes, offset: size, path: path)
+            try io.sync(fd, path: path)
+        } catch {
+            // Take back whatever reached the file (a full disk, a size limit): no half line stays.
+            try? io.truncate(fd, length: size, path: path)
+            try? io.sync(fd, path: path)
+            throw error
+        }
     }
 
     // MARK: Reading

@@ -174,11 +174,23 @@ public final class EventLog {
     public static func create(directory: String, io: any FileIO = SystemFileIO(), logID: [UInt8]? = nil) throws(LogError) -> EventLog {
         let path = logPath(in: directory)
         do throws(FileIOError) {
-            try io.makeDirectories(directory, mode: 0o700)
+            if !io.exists(directory) {
+                try io.makeDirectories(directory, mode: 0o700)
+                // The new folder's own name made durable (its parent synced), or a power cut
+                // could take the whole new log with it.
+                let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+                if let slash = trimmed.lastIndex(of: "/") {
+                    try io.syncDirectory(slash == trimmed.startIndex ? "/" : String(trimmed[..<slash]))
+                } else {
+                    try io.syncDirectory(".")
+                }
+            }
         } catch {
             throw .io(error)
         }
         if io.exists(path) { throw .alreadyExists(path: path) }
+        io.removeAbandonedTemporaries(of: fileName, in: directory)
+        io.removeAbandonedTemporaries(of: Witness.fileName, in: directory)
         var id = logID ?? []
         if id.count != 16 { id = (0..<16).map { _ in UInt8.random(in: 0...255) } }
         let temp = path + ".new-\(getpid())"
@@ -188,6 +200,8 @@ public final class EventLog {
             try io.write(fd, LogFormat.header(logID: id), offset: 0, path: temp)
             try io.sync(fd, path: temp)
             try io.link(temp, path)
+            // The temporary name goes before the folder is synced: a power cut cannot bring it back.
+            io.remove(temp)
             try io.syncDirectory(directory)
         } catch {
             if error.code == EEXIST { throw .alreadyExists(path: path) }
@@ -287,6 +301,8 @@ public final class EventLog {
             let log = EventLog(directory: directory, path: path, io: io, fd: fd, scan: scan, resumedFrom: resumed?.point)
             if witness == nil { log.warnings.append(.noWitness) }
             if canWrite {
+                // What a `create` killed half-way left behind.
+                io.removeAbandonedTemporaries(of: fileName, in: directory)
                 let witnessPath = Witness.path(in: directory)
                 log.witnessFD = (try? io.open(witnessPath, flags: O_RDWR | O_CREAT, mode: 0o600)) ?? -1
             }

@@ -183,6 +183,19 @@ public struct SystemFileIO: FileIO {
 }
 
 extension FileIO {
+    /// Removes the temporary files (`NAME.new-PID`) that writers of `name` in `directory` left when
+    /// they died while writing (their process is gone).
+    public func removeAbandonedTemporaries(of name: String, in directory: String) {
+        let prefix = name + ".new-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for found in names where found.hasPrefix(prefix) {
+            guard let pid = Int32(found.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                remove((directory.hasSuffix("/") ? directory : directory + "/") + found)
+            }
+        }
+    }
+
     /// Creates a folder and any missing parents: the folder itself with `mode`, parents 0755.
     public func makeDirectories(_ path: String, mode: UInt32) throws(FileIOError) {
         let parts = path.split(separator: "/")

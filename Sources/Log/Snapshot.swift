@@ -163,24 +163,12 @@ public enum SnapshotFile {
         try? io.rename(path(in: directory), folder + rejectedName)
     }
 
-    /// Removes temporary files left by writers that died while writing (`snapshot.bin.new-PID`
-    /// whose process is gone): a snapshot of a decade of records is tens of megabytes.
-    static func removeAbandonedTemporaries(directory: String, io: any FileIO) {
-        let prefix = fileName + ".new-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) == -1 && errno == ESRCH {
-                io.remove((directory.hasSuffix("/") ? directory : directory + "/") + name)
-            }
-        }
-    }
-
     /// Writes a snapshot atomically: a reader sees the old one or the new one, never half of one.
     public static func write(directory: String, point: ResumePoint, unreadable: [UInt64] = [], payload: [UInt8], key: SnapshotKey,
                              io: any FileIO = SystemFileIO()) throws(LogError) {
         let path = path(in: directory)
-        removeAbandonedTemporaries(directory: directory, io: io)
+        // A snapshot of a decade of records is tens of megabytes: a dead writer's is not kept.
+        io.removeAbandonedTemporaries(of: fileName, in: directory)
         let temp = path + ".new-\(getpid())"
         do throws(FileIOError) {
             let fd = try io.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
