@@ -305,7 +305,7 @@ class VerifierTests(unittest.TestCase):
             (event(4, v=True), '"v" is true, not 1'),
             (b"[1,2]", "not a JSON object"),
             (event(6, data=[1]), '"data" is not an object'),
-            (event(7, key=7), '"key" is neither absent nor a string'),
+            (event(7, key=7), '"key" is neither absent, null nor a string'),
             (b'{"actor":"a","at":"t","data":{},"type":"x","v":1,"n":NaN}', "not JSON"),
             (b'{"actor":"a","at":"\xff","data":{},"type":"x","v":1}', "not UTF-8"),
         ]
@@ -317,9 +317,10 @@ class VerifierTests(unittest.TestCase):
 
     def test_readable_payload_without_key(self):
         p = json.dumps({"actor": "a", "at": "t", "data": {}, "type": "x", "v": 1}, separators=(" , ", " : ")).encode()
-        built = Built([p])
-        self.write_log(built, witness_w=1)
-        self.assertVerdict(0, first="intact: 1 records")
+        null_key = json.dumps({"actor": "a", "at": "t", "data": {}, "key": None, "type": "x", "v": 1}).encode()
+        built = Built([p, null_key])
+        self.write_log(built, witness_w=2)
+        self.assertVerdict(0, first="intact: 2 records")
 
     # Checkpoints.
 

@@ -393,8 +393,8 @@ def payload_problem(payload: bytes):
         return 'no "data"'
     if not isinstance(event["data"], dict):
         return '"data" is not an object'
-    if "key" in event and not isinstance(event["key"], str):
-        return '"key" is neither absent nor a string'
+    if "key" in event and event["key"] is not None and not isinstance(event["key"], str):
+        return '"key" is neither absent, null nor a string'
     return None
 
 

@@ -544,6 +544,9 @@ public struct VerificationReport: Sendable, Equatable {
     public let tail: LogTail
     /// The witness of the last acknowledged record, when the data directory has a readable one.
     public let witness: Witness?
+    /// The file as it was read (mapped), when asked for: a record's payload is `payloadLength`
+    /// bytes at `offset + LogFormat.recordHeaderSize`. Empty otherwise.
+    public let bytes: Data
     public var intact: Bool {
         if case .corrupt = tail { return false }
         return true
@@ -552,11 +555,13 @@ public struct VerificationReport: Sendable, Equatable {
 
 public enum LogVerifier {
     /// Checks every record's checksum and the whole chain of a log file, reading it as it is.
-    public static func verify(directory: String, io: any FileIO = SystemFileIO()) throws(LogError) -> VerificationReport {
+    /// `keepingBytes`: the report keeps the mapped file (for reading the good records' payloads).
+    public static func verify(directory: String, io: any FileIO = SystemFileIO(), keepingBytes: Bool = false) throws(LogError) -> VerificationReport {
         let path = EventLog.logPath(in: directory)
         guard io.exists(path) else { throw LogError.missing(directory: directory) }
         let scanned: Result<LogScan, LogScanner.HeaderProblem>
         var witness: Witness?
+        var kept = Data()
         do throws(FileIOError) {
             let fd = try io.open(path, flags: O_RDONLY, mode: 0)
             defer { io.close(fd) }
@@ -567,6 +572,7 @@ public enum LogVerifier {
             witness = Witness.read(directory: directory, io: io)
             let mapped = try io.mapGrowing(fd, count: try io.size(fd, path: path), path: path)
             scanned = mapped.withUnsafeBytes { LogScanner.scanFile($0, keepPayloads: false) }
+            if keepingBytes { kept = mapped }
         } catch {
             throw .io(error)
         }
@@ -575,7 +581,7 @@ public enum LogVerifier {
         case .failure(.damaged): throw LogError.notALog(path: path)
         case .success(let read):
             let scan = read.judged(by: witness, resumedFrom: nil)
-            return VerificationReport(directory: directory, logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail, witness: witness)
+            return VerificationReport(directory: directory, logID: scan.logID, records: scan.records, headHash: scan.headHash, tail: scan.tail, witness: witness, bytes: kept)
         }
     }
 }

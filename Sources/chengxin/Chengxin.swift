@@ -23,7 +23,7 @@ struct CommonOptions: ParsableArguments {
     /// The checkpoint files, or a problem when the key would sit inside the data directory.
     func checkpointFiles() throws(CLIProblem) -> CheckpointFiles {
         let path = Locations.keyFile(key)
-        if Locations.isInside(path, dataDirectory) {
+        if CheckpointFiles.isInside(path, directory: dataDirectory) {
             throw CLIProblem(text: t("签名密钥不能放在数据目录里（\(path)）：能改日志的人也就能重签检查点。请放到数据目录之外。",
                                      "the signing key must not be inside the data directory (\(path)): whoever can rewrite the log could re-sign it. Keep it elsewhere."))
         }
@@ -470,67 +470,6 @@ struct Initialize: ParsableCommand {
             throw CLIProblem(text: error.text(language))
         } catch {
             throw CLIProblem(text: language.pick("写入失败：\(error)", "write failed: \(error)"))
-        }
-    }
-}
-
-struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Check every record's checksum, the hash chain and the signed checkpoints; exit 0 when intact, 1 when damaged.")
-
-    @OptionGroup var common: CommonOptions
-
-    func run() throws {
-        let report: VerificationReport
-        do {
-            report = try LogVerifier.verify(directory: common.dataDirectory)
-        } catch {
-            throw Console.fail(error.text(common.lang))
-        }
-        let head = hexString(report.headHash)
-        var damaged = false
-        switch report.tail {
-        case .clean:
-            Console.out(common.t("完好：\(report.recordCount) 条记录，校验和与哈希链均无误。", "intact: \(report.recordCount) records, every checksum and the hash chain check out."))
-        case .torn(let offset, let length):
-            Console.out(common.t("完好：\(report.recordCount) 条记录；末尾有一条未写完的记录（偏移 \(offset)，\(length) 字节），下次写入前会截去。",
-                                 "intact: \(report.recordCount) records; an unfinished record at the end (offset \(offset), \(length) bytes) will be cut before the next write."))
-        case .corrupt(let sequence, let offset, let damage):
-            damaged = true
-            Console.out(common.t("已损坏：第 \(sequence) 条记录（字节偏移 \(offset)）\(damage.zh)。此前 \(report.recordCount) 条记录完好。",
-                                 "damaged: record \(sequence) (byte offset \(offset)): \(damage.en). The \(report.recordCount) records before it are intact."))
-        }
-        Console.out(common.t("链头哈希：", "head hash: ") + head)
-        if try !checkCheckpoints(report) { damaged = true }
-        if damaged { throw ExitCode(1) }
-    }
-
-    /// Checks the signed checkpoints against the records; prints what it found. False when one fails.
-    func checkCheckpoints(_ report: VerificationReport) throws -> Bool {
-        let files: CheckpointFiles
-        do {
-            files = try common.checkpointFiles()
-        } catch {
-            Console.error(error.text)
-            return true
-        }
-        do {
-            let (checkpoints, malformed) = try files.checkpoints(dataDirectory: common.dataDirectory, logID: report.logID)
-            let trusted = try files.loadKey().map { Array($0.publicKey.rawRepresentation) }
-            let problems = malformed + CheckpointCheck.problems(checkpoints, logID: report.logID, records: report.records, trustedKey: trusted)
-            if checkpoints.isEmpty && problems.isEmpty {
-                Console.out(common.t("没有已签名的检查点（chengxin checkpoint 可以签一个）。", "no signed checkpoints (chengxin checkpoint signs one)."))
-                return true
-            }
-            for problem in problems { Console.out(common.t("检查点不符：", "checkpoint mismatch: ") + problem.text(common.lang)) }
-            if let last = checkpoints.last, problems.isEmpty {
-                let whose = trusted == nil ? common.t("（本机没有签名密钥，只核对了检查点自带的公钥）", " (no signing key here: checked against the keys the checkpoints name)") : ""
-                Console.out(common.t("\(checkpoints.count) 个已签名检查点均相符；最近一个在第 \(last.sequence) 条（\(last.at)）", "all \(checkpoints.count) signed checkpoints match; the latest covers record \(last.sequence) (\(last.at))") + whose)
-            }
-            return problems.isEmpty
-        } catch {
-            Console.error(common.describe(error))
-            return false
         }
     }
 }

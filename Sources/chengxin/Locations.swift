@@ -34,12 +34,6 @@ enum Locations {
         resolve(explicit, variable: "CHENGXIN_KEY", xdg: "XDG_CONFIG_HOME", under: "chengxin/checkpoint.key", homeDefault: ".config/chengxin/checkpoint.key")
     }
 
-    /// Whether `path` lies inside `directory`.
-    static func isInside(_ path: String, _ directory: String) -> Bool {
-        let dir = directory.hasSuffix("/") ? directory : directory + "/"
-        return path.hasPrefix(dir)
-    }
-
     /// The folder with the shipped roster: `--seeds DIR`, else `$CHENGXIN_SEEDS`, else a `seeds`
     /// folder beside the executable or in one of its parents (as in a `swift run` checkout), else
     /// `share/chengxin/seeds` beside an installed binary, else the source checkout it was built from.

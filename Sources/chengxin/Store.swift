@@ -247,7 +247,10 @@ final class Store {
         case let n? where n == count: checked = language.pick("已校验", "verified")
         case let n?: checked = language.pick("已校验至第 \(n) 条", "verified to \(n)")
         }
-        return language.pick("日志 \(count) 条 · \(checked) · 链头 \(head)", "log \(count) records · \(checked) · head \(head)")
+        // Unreadable events are never dropped in silence (docs/log-format.md, "Required keys").
+        let unreadable = undecodable.isEmpty ? "" : language.pick(" · \(undecodable.count) 条事件无法读取（chengxin verify 列出）",
+                                                                    " · \(undecodable.count) unreadable events (chengxin verify lists them)")
+        return language.pick("日志 \(count) 条 · \(checked)\(unreadable) · 链头 \(head)", "log \(count) records · \(checked)\(unreadable) · head \(head)")
     }
 
     /// Records read or written after a verified prefix were checked as they came (checksum and link
@@ -335,7 +338,8 @@ struct ChainCheckOutcome: Sendable {
         records = UInt64(report.recordCount)
         if case .corrupt(let sequence, let offset, let damage) = report.tail {
             self.damage = .corrupt(sequence: sequence, offset: offset, damage: damage)
-        } else if let checkpoints, let problem = CheckpointVerdict.problems(report, files: checkpoints).first {
+        } else if let checkpoints,
+                  let problem = (try? checkpoints.verify(dataDirectory: report.directory, logID: report.logID, records: report.records))?.problems.first {
             damage = .checkpointFailed(problem)
         } else {
             damage = nil

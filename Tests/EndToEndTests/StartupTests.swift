@@ -95,6 +95,20 @@ struct StartupTests {
         #expect(full.log.damage == deferred.log.damage)
     }
 
+    /// An unreadable event is never dropped in silence: the status bar counts it, from a full
+    /// replay and from the snapshot that lists it.
+    @Test func theStatusBarCountsUnreadableEvents() throws {
+        let directory = temporaryPath("startup-unreadable")
+        let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)
+        try created.log.append { _ in [Array("{\"v\":1,\"type\":\"x\"".utf8)] }
+        let replayed = try Store.open(directory, snapshotKey: startupKey)
+        #expect(!replayed.usedSnapshot && replayed.undecodable == [replayed.log.lastSequence])
+        #expect(replayed.summary(.zh).contains("1 条事件无法读取"), "\(replayed.summary(.zh))")
+        let fromSnapshot = try Store.open(directory, snapshotKey: startupKey)
+        #expect(fromSnapshot.usedSnapshot && fromSnapshot.undecodable == replayed.undecodable)
+        #expect(fromSnapshot.summary(.en).contains("1 unreadable events"))
+    }
+
     @Test func theDashboardsSnapshotIsWrittenInTheBackgroundAndWaitedForAtTheEnd() throws {
         let directory = temporaryPath("startup-snapshot")
         let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: packageRoot.appendingPathComponent("seeds").path, language: .zh, snapshotKey: startupKey, checkpoints: nil)

@@ -113,7 +113,8 @@ struct IndependentVerifierTests {
     @Test func agreesOnTheHeadHashAndOnWhereDamageIs() throws {
         let dir = temporaryDirectory()
         let log = try EventLog.create(directory: dir)
-        try log.append { _ in payloads(5) }
+        // Payloads with the keys docs/log-format.md requires (anything else is an unreadable event).
+        try log.append { _ in (1...5).map { Array(#"{"actor":"system","at":"2026-11-27T02:32:11Z","data":{"n":\#($0)},"type":"test.kind","v":1}"#.utf8) } }
         let (status, output) = try run(dir)
         #expect(status == 0)
         #expect(output.contains("intact: 5 records"))
@@ -124,7 +125,8 @@ struct IndependentVerifierTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let start = log.records[2].offset
         let length = log.records[2].payload.count
-        bytes[start + 48] = UInt8(ascii: "[")
+        let digit = try #require(bytes[start + 48..<start + 48 + length].firstRange(of: Array(#""n":3"#.utf8))).upperBound - 1
+        bytes[digit] = UInt8(ascii: "7")
         bytes.replaceSubrange(start + 48 + length..<start + 52 + length, with: LogFormat.le32(CRC32C.checksum(bytes[start..<start + 48 + length])))
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let (damagedStatus, damagedOutput) = try run(dir)
