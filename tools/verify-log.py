@@ -734,7 +734,10 @@ def run(argv, env, out) -> int:
     log = walk(data)
     witness = read_witness(data_dir, log, report)
     apply_witness(log, witness, report)
-    unreadable = check_payloads(log, report)
+    # Reported last, as chengxin verify does (chain and witness, checkpoints, anchors, snapshot,
+    # events); read first, for the snapshot's list.
+    events = Report()
+    unreadable = check_payloads(log, events)
     if private_key is None:
         report.note(f"no checkpoint key ({key_path} does not exist): checkpoints checked against the keys they "
                     f"name, the snapshot not checked")
@@ -743,6 +746,7 @@ def run(argv, env, out) -> int:
     check_mirrors(key_path, data_dir, log, public_key, report, verified)
     check_anchors(anchors, log, report)
     check_snapshot(data_dir, log, private_key, unreadable, report)
+    report.lines += events.lines
 
     first = next((text for is_damage, text in report.lines if is_damage), None)
     print(f"damaged: {first}" if first is not None else f"intact: {log.n} records", file=out)

@@ -190,6 +190,14 @@ struct IntegrityTests {
         try c.verifyBoth(expect: 1, record: 300, offset: records[299].offset)
         try c.writeIsRefused(naming: "record 300 (byte offset \(records[299].offset))")
 
+        // Damaged before the kiosk's user was registered: the damage is named, not "no such user".
+        let early = try Case("early")
+        let first = try early.records()
+        var earlyBytes = try early.bytes()
+        earlyBytes[first[4].offset + 60] ^= 1
+        try early.write(earlyBytes)
+        try early.writeIsRefused(naming: "record 5 (byte offset \(first[4].offset))")
+
         // Edited with its checksum recomputed: the next record's link breaks.
         let d = try Case("middle-crc")
         try d.rechain(edit: { _, payload in payload })
