@@ -220,15 +220,8 @@ public struct CheckpointFiles: Sendable {
         var bytes: [UInt8] = []
         if size == 0, let header { bytes += Array((header + "\n").utf8) }
         bytes += Array((line + "\n").utf8)
-        do throws(FileIOError) {
-            try io.write(fd, bytes, offset: size, path: path)
-            try io.sync(fd, path: path)
-        } catch {
-            // Take back whatever reached the file (a full disk, a size limit): no half line stays.
-            try? io.truncate(fd, length: size, path: path)
-            try? io.sync(fd, path: path)
-            throw error
-        }
+        // A full disk or a size limit leaves no half line.
+        try io.appendDurably(fd, bytes, at: size, path: path)
     }
 
     // MARK: Reading

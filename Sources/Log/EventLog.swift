@@ -95,7 +95,7 @@ public enum LogWarning: Sendable, Equatable {
     public var zh: String {
         switch self {
         case .tornTailIgnored(let o, let l): return "日志末尾有一条未写完的记录（偏移 \(o)，\(l) 字节，多半是写入时断电或进程被杀），已忽略；下次写入前会截去。"
-        case .tornTailCut(let o, let l, let f): return "注意：日志末尾有一条未写完、也从未确认的记录（偏移 \(o)，\(l) 字节，多半是写入时断电或进程被杀），写入前已截去；截下的字节保存在 \(f)，截去这件事也已记入日志。此前的记录完好。"
+        case .tornTailCut(let o, let l, let f): return "注意：已截去日志末尾一条未写完、从未确认的记录（写入时断电或程序被强行结束所致）；原字节存于 \(f)（\(l) 字节，偏移 \(o)），此事已记入日志，此前的记录完好。"
         case .noWitness: return "数据目录里没有可用的见证文件 acknowledged.bin：暂时无法区分未写完的记录与损坏的最后一条记录；下次写入后恢复。"
         }
     }
@@ -103,7 +103,7 @@ public enum LogWarning: Sendable, Equatable {
     public var en: String {
         switch self {
         case .tornTailIgnored(let o, let l): return "the log ends with an unfinished record (offset \(o), \(l) bytes, most likely a crash during a write); it is ignored and will be cut before the next write."
-        case .tornTailCut(let o, let l, let f): return "note: an unfinished, never acknowledged record at the end of the log (offset \(o), \(l) bytes, most likely a crash during a write) was cut off before writing; its bytes are kept in \(f) and the cut is recorded in the log. The records before it are intact."
+        case .tornTailCut(let o, let l, let f): return "note: an unfinished, never acknowledged record was cut off the end of the log (a crash during a write); its \(l) bytes are kept in \(f) (offset \(o)) and the cut is recorded in the log. The records before it are intact."
         case .noWitness: return "the data directory has no readable witness file (acknowledged.bin): an unfinished record cannot be told from a damaged last record until the next write."
         }
     }
@@ -434,12 +434,9 @@ public final class EventLog {
             offset = validEnd + bytes.count
         }
         do throws(FileIOError) {
-            try io.write(fd, bytes, offset: validEnd, path: path)
-            try io.sync(fd, path: path)
+            // No partial record stays behind a failed write or sync.
+            try io.appendDurably(fd, bytes, at: validEnd, path: path)
         } catch {
-            // Take back whatever reached the file, so that no partial record stays behind.
-            try? io.truncate(fd, length: validEnd, path: path)
-            try? io.sync(fd, path: path)
             throw LogError.io(error)
         }
         records += framed

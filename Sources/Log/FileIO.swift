@@ -196,6 +196,20 @@ extension FileIO {
         }
     }
 
+    /// Writes `bytes` at `offset` (the file's end) and syncs; when either fails (a full disk, a size
+    /// limit, a failed sync) whatever reached the file is taken back — truncated to `offset` — so
+    /// that nothing partial stays behind, and the error is thrown.
+    public func appendDurably(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws(FileIOError) {
+        do throws(FileIOError) {
+            try write(fd, bytes, offset: offset, path: path)
+            try sync(fd, path: path)
+        } catch {
+            try? truncate(fd, length: offset, path: path)
+            try? sync(fd, path: path)
+            throw error
+        }
+    }
+
     /// Creates a folder and any missing parents: the folder itself with `mode`, parents 0755.
     public func makeDirectories(_ path: String, mode: UInt32) throws(FileIOError) {
         let parts = path.split(separator: "/")

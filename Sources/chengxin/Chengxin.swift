@@ -179,14 +179,15 @@ struct Dashboard: ParsableCommand {
         defer { backend.shutdown() }
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today(), listsAtLogin: true)
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
+        // The signed checkpoints are part of the start-up check (a rolled-back log is not written to).
+        if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
         if let store {
-            // The whole chain is checked once at start-up, in the background (the status bar says
-            // 校验中… until it is done, then 已校验 or what is wrong).
+            // The whole log is checked once at start-up, in the background (the status bar says
+            // 校验中… until it is done, then 已校验 or what is wrong); a write waits for it.
             store.startVerification()
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
-        if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
         let environment = LiveDashboard(directory: directory, seeds: seeds, common: common, store: store)
         // inotify wakes the loop as soon as another process appends; without it, poll every second.
         let watcher = environment.watcher
@@ -484,15 +485,16 @@ struct MakeCheckpoint: ParsableCommand {
     func run() throws {
         do {
             let files = try common.checkpointFiles()
-            let log = try EventLog.open(directory: common.dataDirectory)
-            if let damage = log.damage { throw CLIProblem(text: damage.text(common.lang)) }
+            // A signature is a write: it is refused, as an append is, on a log with damage anywhere
+            // or that disagrees with the checkpoints signed before (a rollback is never blessed).
+            let log = try Writer.open(common).log
             let (key, created) = try files.loadOrCreateKey()
             if created {
                 Console.out(common.t("已创建检查点签名密钥：\(files.keyPath)", "created the checkpoint signing key: \(files.keyPath)"))
             }
             let checkpoint = try log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
-            Console.out(common.t("已签名检查点：第 \(checkpoint.sequence) 条，链头哈希 \(hexString(checkpoint.headHash))\n公钥：\(hexString(checkpoint.publicKey))",
-                                 "signed checkpoint at record \(checkpoint.sequence), head hash \(hexString(checkpoint.headHash))\npublic key: \(hexString(checkpoint.publicKey))"))
+            Console.out(common.t("已签名检查点：第 \(checkpoint.sequence) 条，链头哈希 \(hexString(checkpoint.headHash))\n公钥：\(hexString(checkpoint.publicKey))（指纹 \(checkpoint.keyFingerprint)）",
+                                 "signed checkpoint at record \(checkpoint.sequence), head hash \(hexString(checkpoint.headHash))\npublic key: \(hexString(checkpoint.publicKey)) (fingerprint \(checkpoint.keyFingerprint))"))
         } catch {
             throw Console.fail(common.describe(error))
         }

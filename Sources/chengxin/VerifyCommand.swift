@@ -35,7 +35,16 @@ struct Verify: ParsableCommand {
             throw usage(error.text)
         }
         let wanted = try anchorsAsked()
+        let key = (try? files.loadKey()).flatMap { $0 }.map(SnapshotKey.init(checkpointKey:))
+        // The snapshot's MAC (some 75 MB at a million records) is checked on another thread while
+        // the chain is checked.
+        let snapshotCheck = SnapshotCheck()
+        let checking = DispatchGroup()
+        if let key {
+            DispatchQueue.global().async(group: checking) { snapshotCheck.reading = SnapshotFile.inspect(directory: directory, key: key) }
+        }
         let report: VerificationReport
+        defer { checking.wait() }
         do {
             report = try LogVerifier.verify(directory: directory, keepingBytes: true)
         } catch {
@@ -49,8 +58,8 @@ struct Verify: ParsableCommand {
         for problem in AnchorCheck.problems(wanted, report: report) {
             findings.append(Finding(failure: true, zh: "锚点不符：" + problem.zh, en: "anchor not extended: " + problem.en))
         }
-        let key = try? files.loadKey()
-        let snapshot = snapshotFindings(report, key: key.flatMap { $0 }.map(SnapshotKey.init(checkpointKey:)), into: &findings)
+        checking.wait()
+        let snapshot = snapshotFindings(report, reading: snapshotCheck.reading, into: &findings)
         for (sequence, offset, why) in Verify.unreadableEvents(report, snapshot: snapshot) {
             findings.append(Finding(failure: true, zh: "第 \(sequence) 条记录（字节偏移 \(offset)）是无法读取的事件：\(why.zh)",
                                     en: "record \(sequence) (byte offset \(offset)) is an unreadable event: \(why.en)"))
@@ -153,10 +162,8 @@ struct Verify: ParsableCommand {
     /// The snapshot: a forged one is a failure. Returns it when it is authentic and bound to this
     /// intact chain (its record's hash is the chain's): its list of unreadable events then stands
     /// for the records it covers.
-    func snapshotFindings(_ report: VerificationReport, key: SnapshotKey?, into findings: inout [Finding]) -> SnapshotContents? {
-        guard FileManager.default.fileExists(atPath: SnapshotFile.path(in: report.directory)) else { return nil }
-        guard let key else { return nil }
-        switch SnapshotFile.inspect(directory: report.directory, key: key) {
+    func snapshotFindings(_ report: VerificationReport, reading: SnapshotReading, into findings: inout [Finding]) -> SnapshotContents? {
+        switch reading {
         case .absent:
             return nil
         case .forged:
@@ -204,6 +211,12 @@ struct Verify: ParsableCommand {
             }
         }
     }
+}
+
+/// The snapshot as its check on another thread found it (`.absent` without a key): written there
+/// before the group is left, read here after waiting for it.
+final class SnapshotCheck: @unchecked Sendable {
+    var reading: SnapshotReading = .absent
 }
 
 extension CheckpointNote: BilingualText {}

@@ -171,7 +171,7 @@ struct IntegrityTests {
         #expect(output.contains("unfinished, never acknowledged record at the end (byte offset \(end)"))
         let filed = try c.fileComplaint()
         #expect(filed.status == 0, "\(filed.errors)")
-        #expect(filed.errors.contains("was cut off before writing; its bytes are kept in cut/\(end)-"), "\(filed.errors)")
+        #expect(filed.errors.contains("was cut off the end of the log (a crash during a write); its \(bytes.count - end) bytes are kept in cut/\(end)-"), "\(filed.errors)")
         let kept = try FileManager.default.contentsOfDirectory(atPath: c.data + "/cut")
         #expect(kept.count == 1 && kept[0].hasPrefix("\(end)-"))
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: c.data + "/cut/" + kept[0]))) == Array(bytes[end...]))
@@ -249,6 +249,9 @@ struct IntegrityTests {
         try c.rechain(keep: 600, edit: { _, payload in payload })
         try c.verifyBoth(expect: 1)
         try c.writeIsRefused(naming: "rolled back")
+        // Nor is a new checkpoint signed over it (a rollback is never blessed).
+        let signed = try c.chengxin(["checkpoint"])
+        #expect(signed.status == 1 && signed.errors.contains("rolled back"), "\(signed.errors)")
         // Cut at a record boundary with the witness left as it was: the witness names it too.
         let d = try Case("cut-boundary")
         let records = try d.records()

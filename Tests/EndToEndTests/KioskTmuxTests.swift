@@ -33,6 +33,33 @@ struct KioskTmuxTests {
         return nil
     }
 
+    /// An unfinished record left by a power cut is cut at start-up with a notice for the operator;
+    /// a damaged log does not start the kiosk at all, and says where the damage is.
+    @Test func theOperatorHearsOfACutTailAndADamagedLogStopsTheKiosk() throws {
+        let (binary, cli) = try Self.prepared()
+        let log = cli.data + "/events.log"
+        let intact = try Data(contentsOf: URL(fileURLWithPath: log))
+        try (intact + Data("CXR\n\u{10}\0\0\0half".utf8)).write(to: URL(fileURLWithPath: log))
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(Self.kioskCommand(binary, cli), width: 120, height: 30)
+        let home = try tmux.waitFor("the notice") { $0.contains("投诉登记") && $0.contains("注意：已截去日志末尾一条未写完、从未确认的记录") }
+        #expect(home.contains("投诉登记"))
+        try tmux.send("Down")
+        _ = try tmux.waitFor("the notice gone at the next key") { !$0.contains("注意：已截去") }
+        tmux.kill()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.data + "/cut").count == 1)
+        #expect(try cli.run(["log", "--since", "1"]).output.contains("log.tail-cut"))
+
+        // One byte of an early record damaged: the kiosk refuses to start and names it.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log)))
+        bytes[32 + 60] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: log))
+        let refused = try runToCompletion(["/usr/bin/env", "LANG=C.UTF-8", "CHENGXIN_DATA=\(cli.data)", "CHENGXIN_KEY=\(cli.key)", "CHENGXIN_PIN=5555", binary, "kiosk", "--as", "desk1"])
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("日志损坏：第 1 条记录（字节偏移 32）"), "\(refused.errors)")
+    }
+
     @Test func aComplaintFiledWithChineseTextThroughEveryStepReachesTheDashboardsQueue() throws {
         let (binary, cli) = try Self.prepared()
         let tmux = Tmux()
