@@ -15,12 +15,16 @@ public struct AppealFiled: Sendable, Codable, Equatable {
     public var year: Int
     public var reason: String
     public var date: SimpleDate
+    /// Why an appeal is recorded after its window closed (a late appeal received on paper): only a
+    /// market manager may record one, and only with this.
+    public var lateReason: String?
 
-    public init(shop: String, year: Int, reason: String, date: SimpleDate) {
+    public init(shop: String, year: Int, reason: String, date: SimpleDate, lateReason: String? = nil) {
         self.shop = shop
         self.year = year
         self.reason = reason
         self.date = date
+        self.lateReason = lateReason
     }
 }
 
@@ -69,19 +73,38 @@ public struct Appeal: Sendable, Codable, Equatable {
 }
 
 extension MarketState {
-    /// An appeal is filed within the rules' window after the period's ratings were published.
-    public func validate(_ appeal: AppealFiled) throws(LocalizedMessage) {
+    /// An appeal is filed after the period's ratings were published and within the rules' window
+    /// (a late one only by a market manager who records why), never dated ahead of today.
+    public func validate(_ appeal: AppealFiled, by user: User, today: SimpleDate) throws(LocalizedMessage) {
         guard merchant(shopNumber: appeal.shop) != nil else {
             throw LocalizedMessage(zh: "没有店铺号为 \(appeal.shop) 的商户", en: "there is no shop \(appeal.shop)")
         }
         guard let published = ratingsPublished[appeal.year] else {
             throw LocalizedMessage(zh: "\(appeal.year) 年度的星级尚未公示，不能申请复核", en: "the \(appeal.year) ratings have not been published; there is nothing to appeal yet")
         }
+        if appeal.date > today {
+            throw LocalizedMessage(zh: "复核申请日期 \(appeal.date) 晚于今天（\(today)）", en: "the appeal's date \(appeal.date) is after today (\(today))")
+        }
+        if appeal.date < published.value.date {
+            throw LocalizedMessage(zh: "复核申请日期 \(appeal.date) 早于 \(appeal.year) 年度星级的公示日期 \(published.value.date)",
+                                   en: "the appeal's date \(appeal.date) is before the \(appeal.year) ratings were published (\(published.value.date))")
+        }
         let window = rules(on: published.value.date)?.value.appeal.fileWithinWorkingDays ?? 10
         let lastDay = calendar.addingWorkingDays(window, to: published.value.date)
+        let late = appeal.lateReason.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
+        if appeal.lateReason != nil && !late {
+            throw LocalizedMessage(zh: "逾期受理的理由不能为空", en: "the reason for a late appeal cannot be blank")
+        }
+        if late && user.role != .manager {
+            throw LocalizedMessage(zh: "逾期的复核申请只能由市场管理方登记并写明理由", en: "only a market manager may record a late appeal, with the reason")
+        }
+        if today > lastDay && !late {
+            throw LocalizedMessage(zh: "复核申请已过期限：\(appeal.year) 年度星级于 \(published.value.date) 公示，须在 \(window) 个工作日内（截至 \(lastDay)）申请；纸面上按时收到的，由市场管理方用 --late-reason 写明情况后登记",
+                                   en: "the appeal is out of time: the \(appeal.year) ratings were published on \(published.value.date); appeals close after \(window) working days (\(lastDay)); one received on paper in time is recorded by a market manager with --late-reason")
+        }
         if appeal.date > lastDay {
-            throw LocalizedMessage(zh: "复核申请已过期限：\(appeal.year) 年度星级于 \(published.value.date) 公示，须在 \(window) 个工作日内（截至 \(lastDay)）申请",
-                                   en: "the appeal is out of time: the \(appeal.year) ratings were published on \(published.value.date); appeals close after \(window) working days (\(lastDay))")
+            throw LocalizedMessage(zh: "复核申请日期 \(appeal.date) 已过期限（截至 \(lastDay)）；按时收到的纸面申请请写它收到的日期",
+                                   en: "the appeal's date \(appeal.date) is after the window closed (\(lastDay)); for a paper appeal received in time, give the date it was received")
         }
         if appeal.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "复核申请需要写明理由", en: "an appeal needs a reason")
@@ -91,9 +114,10 @@ extension MarketState {
         }
     }
 
-    /// The decision comes from someone not involved: not an inspector of the shop in that year,
-    /// not the shop's own branch secretary, not the person who filed it.
-    public func validateDecision(_ decision: AppealDecided, by user: User) throws(LocalizedMessage) {
+    /// The decision comes from a market manager not involved in the rating (`involvement`: not its
+    /// inspectors, deduction or veto confirmers, points enterers or approvers, branch secretaries or
+    /// owner), not the person who filed it, dated on or after the appeal and not ahead of today.
+    public func validateDecision(_ decision: AppealDecided, by user: User, today: SimpleDate) throws(LocalizedMessage) {
         guard let appeal = appeals.values.joined().first(where: { $0.sequence == decision.target }) else {
             throw LocalizedMessage(zh: "第 \(decision.target) 条记录不是复核申请", en: "record \(decision.target) is not an appeal")
         }
@@ -103,9 +127,14 @@ extension MarketState {
         guard case .manager = user.role else {
             throw LocalizedMessage(zh: "复核由市场管理方作出决定", en: "appeals are decided by a market manager")
         }
-        let inspectors = Set((inspections[appeal.filed.shop] ?? []).filter { $0.value.date.year == appeal.filed.year }.map(\.value.inspector))
-        if inspectors.contains(user.name) {
-            throw LocalizedMessage(zh: "\(user.displayName) 检查过该商户，属于利害关系人，不能决定这份复核", en: "\(user.displayName) inspected this shop and is involved; someone else must decide")
+        if let part = involvement(in: appeal.filed.shop, year: appeal.filed.year)[user.name] {
+            throw LocalizedMessage(zh: "\(user.displayName)\(part.zh)，属于利害关系人，不能决定这份复核", en: "\(user.displayName) \(part.en) and is involved; someone else must decide")
+        }
+        if decision.date > today {
+            throw LocalizedMessage(zh: "决定日期 \(decision.date) 晚于今天（\(today)）", en: "the decision's date \(decision.date) is after today (\(today))")
+        }
+        if decision.date < appeal.filed.date {
+            throw LocalizedMessage(zh: "决定日期 \(decision.date) 早于复核申请日期 \(appeal.filed.date)", en: "the decision's date \(decision.date) is before the appeal was filed (\(appeal.filed.date))")
         }
         if appeal.filedBy == user.name {
             throw LocalizedMessage(zh: "提出复核的人不能自己决定", en: "the person who filed the appeal cannot decide it")

@@ -268,8 +268,9 @@ extension MarketState {
         }
     }
 
-    /// Checks a workflow step against the case's state, the codes, the date and the role.
-    public func validate(_ step: ComplaintStep, by user: User) throws(LocalizedMessage) {
+    /// Checks a workflow step against the case's state, the codes, the date and the role; nobody
+    /// handles a complaint about their own shop.
+    public func validate(_ step: ComplaintStep, by user: User, today: SimpleDate) throws(LocalizedMessage) {
         guard let complaint = complaints[step.receipt] else {
             throw LocalizedMessage(zh: "没有受理编号为 \(step.receipt) 的投诉", en: "there is no complaint \(step.receipt)")
         }
@@ -282,6 +283,7 @@ extension MarketState {
                 throw LocalizedMessage(zh: "第 \(branch) 支部书记只能处理本支部商户的投诉", en: "the secretary of branch \(branch) handles complaints about that branch's shops only")
             }
         }
+        if let shop = complaint.filed.shop { try refuseOwnShop(user, shop: shop, doing: "处理针对", "handle a complaint about") }
         guard let next = step.action.next(from: complaint.state) else {
             throw LocalizedMessage(zh: "投诉 \(step.receipt) 目前“\(complaint.state.chineseName)”，不能“\(step.action.name.zh)”",
                                    en: "complaint \(step.receipt) is \(complaint.state.rawValue); it cannot \(step.action.name.en) now")
@@ -310,6 +312,7 @@ extension MarketState {
         if step.date < complaint.filed.date {
             throw LocalizedMessage(zh: "日期 \(step.date) 早于登记日期 \(complaint.filed.date)", en: "the date \(step.date) is before the filing date \(complaint.filed.date)")
         }
+        try checkRecordDate(step.date, today: today, what: "办理日期", "date of the step")
     }
 }
 
@@ -329,7 +332,7 @@ public struct ComplaintDeductionConfirmed: Sendable, Codable, Equatable {
 extension MarketState {
     /// A deduction is confirmed once, for a complaint about a known shop that was resolved in the
     /// consumer's favour (resolved, or followed up after resolution), by a manager or the shop's secretary.
-    public func validate(_ deduction: ComplaintDeductionConfirmed, by user: User) throws(LocalizedMessage) {
+    public func validate(_ deduction: ComplaintDeductionConfirmed, by user: User, today: SimpleDate) throws(LocalizedMessage) {
         guard let complaint = complaints[deduction.receipt] else {
             throw LocalizedMessage(zh: "没有受理编号为 \(deduction.receipt) 的投诉", en: "there is no complaint \(deduction.receipt)")
         }
@@ -337,6 +340,8 @@ extension MarketState {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 没有对应的商户，不能扣分", en: "complaint \(deduction.receipt) names no shop; nothing to deduct from")
         }
         try Action.actForShop(branch: merchant.branch).check(user.role)
+        try refuseOwnShop(user, shop: shop, doing: "确认", "confirm a deduction of")
+        try checkRecordDate(deduction.date, today: today, what: "确认日期", "date of the confirmation")
         let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
         guard upheld else {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 尚未调解解决（属实），不能确认扣分", en: "complaint \(deduction.receipt) has not been resolved as upheld; no deduction can be confirmed")

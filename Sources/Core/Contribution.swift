@@ -55,15 +55,14 @@ extension MarketState {
             throw LocalizedMessage(zh: "没有店铺号为 \(entry.shop) 的商户", en: "there is no shop \(entry.shop)")
         }
         try Action.actForShop(branch: merchant.branch).check(user.role)
+        try refuseOwnShop(user, shop: entry.shop, doing: "为", "enter points for")
         if entry.points <= 0 || entry.points > 40 {
             throw LocalizedMessage(zh: "贡献分应为 1 到 40 之间的整数，现为 \(entry.points)", en: "contribution points must be 1–40, got \(entry.points)")
         }
         if entry.evidence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "贡献分必须附上依据（证明材料）", en: "contribution points need evidence")
         }
-        if entry.date > today {
-            throw LocalizedMessage(zh: "日期 \(entry.date) 晚于今天（\(today)）", en: "the date \(entry.date) is after today (\(today))")
-        }
+        try checkRecordDate(entry.date, today: today, what: "贡献分日期", "date of the points")
     }
 
     /// Approval must come from a second person, allowed for the shop's branch, of an entry not yet approved.
@@ -80,5 +79,6 @@ extension MarketState {
         if let merchant = merchant(shopNumber: contribution.entry.shop) {
             try Action.actForShop(branch: merchant.branch).check(user.role)
         }
+        try refuseOwnShop(user, shop: contribution.entry.shop, doing: "审批", "approve points for")
     }
 }

@@ -63,8 +63,13 @@ public enum DemoHistory {
             users[u.name] = user
             emit(.userRegistered(user), by: "system", on: first)
         }
-        func secretary(of shop: Merchant) -> User { users["shuji\(shop.branch)"] ?? users["zhuren"]! }
         let manager = users["zhuren"]!, deputy = users["fuzhuren"]!, desk = users["fuwutai"]!
+        /// The branch's secretary acts for its shops — but not for their own (a conflict of
+        /// interest, refused by the validators): a market manager does.
+        func secretary(of shop: Merchant) -> User {
+            guard let secretary = users["shuji\(shop.branch)"], !state.owns(secretary, shop: shop.shopNumber) else { return manager }
+            return secretary
+        }
         let checklist = state.checklist?.items ?? []
         let today = SimpleDate(year: 2026, month: 11, day: 26)!
 
@@ -84,7 +89,8 @@ public enum DemoHistory {
             let failed = Set(fails.map(\.item))
             let outcomes = fails + checklist.filter { !failed.contains($0.id) }.map { ItemOutcome(item: $0.id, result: .pass) }
             let inspection = Inspection(shop: shop.shopNumber, date: day, inspector: inspector.name, checklistVersion: 1, outcomes: outcomes)
-            if check("inspection \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(inspection, by: inspector, today: today) }) {
+            // Each record is checked as if entered on its own day.
+            if check("inspection \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(inspection, by: inspector, today: day) }) {
                 emit(.inspectionRecorded(inspection), by: inspector.name, on: day)
             }
             if !fails.isEmpty {
@@ -94,7 +100,7 @@ public enum DemoHistory {
                     let again = calendar.addingWorkingDays(late < 6 ? 3 : 14, to: day)
                     let recheck = Inspection(shop: shop.shopNumber, date: again, inspector: inspector.name, checklistVersion: 1,
                                              outcomes: fails.map { ItemOutcome(item: $0.item, result: .pass) })
-                    if check("re-inspection \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(recheck, by: inspector, today: today) }) {
+                    if check("re-inspection \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(recheck, by: inspector, today: again) }) {
                         emit(.inspectionRecorded(recheck), by: inspector.name, on: again)
                     }
                 }
@@ -106,10 +112,11 @@ public enum DemoHistory {
                 let evidence = ["义务验光服务社区老人", "调解邻户消费纠纷", "带动新商户诚信经营", "参加市场消防演练", "捐赠助学眼镜"].randomElement(using: &rng) ?? "服务"
                 let entryDay = calendar.addingWorkingDays(5, to: day)
                 let entry = ContributionRecorded(shop: shop.shopNumber, kind: kind, points: points, date: entryDay, evidence: "演示：\(evidence)")
-                if check("points \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(entry, by: inspector, today: today) }) {
+                if check("points \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(entry, by: inspector, today: entryDay) }) {
                     let seq = emit(.contributionRecorded(entry), by: inspector.name, on: entryDay)
                     if Int.random(in: 0..<10, using: &rng) < 8 {
-                        let approver = Bool.random(using: &rng) ? manager : deputy
+                        let picked = Bool.random(using: &rng) ? manager : deputy
+                        let approver = picked.name == inspector.name ? (picked == manager ? deputy : manager) : picked
                         if check("approve \(seq)", { () throws(LocalizedMessage) in try state.validateApproval(of: seq, by: approver) }) {
                             emit(.contributionApproved(ContributionApproved(target: seq)), by: approver.name, on: calendar.addingWorkingDays(2, to: entryDay))
                         }
@@ -134,7 +141,7 @@ public enum DemoHistory {
                 wants: [["refund"], ["exchange"], ["repair"], ["apology"], ["compensation", "apology"]][n % 5],
                 consumerName: n % 3 == 0 ? nil : "演示顾客\(n)", consumerPhone: n % 3 == 0 ? nil : String(format: "1380000%04d", n),
                 consentToContact: n % 3 != 0, date: day)
-            guard check("complaint \(n)", { () throws(LocalizedMessage) in try state.validate(filed, today: today) }) else { continue }
+            guard check("complaint \(n)", { () throws(LocalizedMessage) in try state.validate(filed, today: day) }) else { continue }
             emit(.complaintFiled(filed), by: desk.name, on: day)
             receipts.append(receipt)
             let handler = shop.map(secretary(of:)) ?? manager
@@ -158,12 +165,12 @@ public enum DemoHistory {
             for action in steps {
                 stepDay = min(today, calendar.addingWorkingDays(Int.random(in: 0...3, using: &rng), to: stepDay))
                 let step = ComplaintStep(receipt: receipt, action: action, date: stepDay, note: nil)
-                guard check("step \(receipt)", { () throws(LocalizedMessage) in try state.validate(step, by: handler) }) else { break }
+                guard check("step \(receipt)", { () throws(LocalizedMessage) in try state.validate(step, by: handler, today: stepDay) }) else { break }
                 emit(.complaintStep(step), by: handler.name, on: stepDay)
             }
             if n % 12 == 5 || n % 12 == 9, shop != nil {
                 let deduction = ComplaintDeductionConfirmed(receipt: receipt, severity: .minor, date: stepDay)
-                if check("deduction \(receipt)", { () throws(LocalizedMessage) in try state.validate(deduction, by: manager) }) {
+                if check("deduction \(receipt)", { () throws(LocalizedMessage) in try state.validate(deduction, by: manager, today: stepDay) }) {
                     emit(.complaintDeductionConfirmed(deduction), by: manager.name, on: stepDay)
                 }
             }
@@ -181,18 +188,23 @@ public enum DemoHistory {
         emit(.ratingsPublished(RatingsPublished(year: 2026, date: published)), by: manager.name, on: published)
         if let appealShop = shops.dropFirst(5).first {
             let appeal = AppealFiled(shop: appealShop.shopNumber, year: 2026, reason: "演示：认为检查时标价签已更新", date: calendar.addingWorkingDays(3, to: published))
-            if check("appeal", { () throws(LocalizedMessage) in try state.validate(appeal) }) {
-                let seq = emit(.appealFiled(appeal), by: secretary(of: appealShop).name, on: appeal.date)
+            let filer = secretary(of: appealShop)
+            if check("appeal", { () throws(LocalizedMessage) in try state.validate(appeal, by: filer, today: appeal.date) }) {
+                let seq = emit(.appealFiled(appeal), by: filer.name, on: appeal.date)
                 let decision = AppealDecided(target: seq, outcome: .upheld, reason: "演示：检查记录与照片一致，维持原评定", date: calendar.addingWorkingDays(6, to: appeal.date))
-                if check("decision", { () throws(LocalizedMessage) in try state.validateDecision(decision, by: deputy) }) {
-                    emit(.appealDecided(decision), by: deputy.name, on: decision.date)
+                // Decided by a manager who took no part in the shop's rating.
+                let involved = state.involvement(in: appealShop.shopNumber, year: 2026)
+                let decider = [deputy, manager].first { involved[$0.name] == nil && $0.name != filer.name } ?? deputy
+                if check("decision", { () throws(LocalizedMessage) in try state.validateDecision(decision, by: decider, today: decision.date) }) {
+                    emit(.appealDecided(decision), by: decider.name, on: decision.date)
                 }
             }
         }
         if let pendingShop = shops.dropFirst(60).first {
             let appeal = AppealFiled(shop: pendingShop.shopNumber, year: 2026, reason: "演示：对投诉扣分有异议", date: calendar.addingWorkingDays(5, to: published))
-            if check("appeal 2", { () throws(LocalizedMessage) in try state.validate(appeal) }) {
-                emit(.appealFiled(appeal), by: secretary(of: pendingShop).name, on: appeal.date)
+            let filer = secretary(of: pendingShop)
+            if check("appeal 2", { () throws(LocalizedMessage) in try state.validate(appeal, by: filer, today: appeal.date) }) {
+                emit(.appealFiled(appeal), by: filer.name, on: appeal.date)
             }
         }
         for shop in shops.prefix(3) {

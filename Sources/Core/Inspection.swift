@@ -85,8 +85,12 @@ extension MarketState {
             throw LocalizedMessage(zh: "没有店铺号为 \(inspection.shop) 的商户", en: "there is no shop \(inspection.shop)")
         }
         try Action.recordInspection(branch: merchant.branch).check(user.role)
-        if inspection.date > today {
-            throw LocalizedMessage(zh: "检查日期 \(inspection.date) 晚于今天（\(today)）", en: "the inspection date \(inspection.date) is after today (\(today))")
+        try refuseOwnShop(user, shop: inspection.shop, doing: "检查", "inspect")
+        try checkRecordDate(inspection.date, today: today, what: "检查日期", "inspection date")
+        // One inspector, one shop, one day: a second inspection would contradict the first.
+        if let earlier = inspections[inspection.shop]?.first(where: { $0.value.inspector == user.name && $0.value.date == inspection.date }) {
+            throw LocalizedMessage(zh: "\(user.displayName)已于 \(inspection.date) 检查过 \(inspection.shop)（记录 #\(earlier.sequence)），同一天不能再记一次；如有错漏请更正原记录",
+                                   en: "\(user.displayName) already inspected \(inspection.shop) on \(inspection.date) (record #\(earlier.sequence)); a second inspection that day is refused — correct the first instead")
         }
         guard let checklist else {
             throw LocalizedMessage(zh: "还没有检查清单", en: "there is no checklist yet")

@@ -29,6 +29,7 @@ public enum MarketSnapshot {
         var eventCount: Int
         var merchantRecords: [UInt64: String]
         var amendments: [UInt64: MarketState.Amendment]
+        var confirmers: [UInt64: String]
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -42,7 +43,7 @@ public enum MarketSnapshot {
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
-                               merchantRecords: market.merchantRecords, amendments: market.amendments)
+                               merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -110,6 +111,7 @@ public enum MarketSnapshot {
             market.eventCount = small.eventCount
             market.merchantRecords = small.merchantRecords
             market.amendments = small.amendments
+            market.confirmers = small.confirmers
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

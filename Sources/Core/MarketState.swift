@@ -38,6 +38,9 @@ public struct MarketState: Sendable, Equatable {
     public internal(set) var conduct: Sequenced<CodeOfConduct>?
     /// Confirmed complaint deductions by receipt.
     public internal(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
+    /// Who recorded each veto and each complaint deduction's confirmation, by that record's
+    /// sequence number (an appeal may not be decided by them).
+    public internal(set) var confirmers: [UInt64: String] = [:]
     /// The receipts of each shop's confirmed deductions (derived; rebuilt when a snapshot is read).
     var deductionsByShop: [String: [String]] = [:]
     public internal(set) var checklist: ChecklistPublished?
@@ -143,6 +146,7 @@ public struct MarketState: Sendable, Equatable {
             history.addInspection(value, sequence: sequence)
         case .vetoConfirmed(let value):
             vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+            confirmers[sequence] = event.actor
         case .complaintFiled(let value):
             history.fileComplaint(value, sequence: sequence, actor: event.actor)
         case .complaintStep(let step):
@@ -168,6 +172,7 @@ public struct MarketState: Sendable, Equatable {
         case .complaintDeductionConfirmed(let value):
             if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop {
                 complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)
+                confirmers[sequence] = event.actor
                 deductionsByShop[shop, default: []].append(value.receipt)
             }
         case .contributionRecorded(let value):

@@ -44,6 +44,11 @@ public struct RatingRules: Sendable, Codable, Equatable {
     public var rectificationDays: RectificationDays
     public var complaintDeadlines: ComplaintDeadlines
     public var appeal: Appeal
+    /// How many days back a person may date what they record (absent in rules before version 2:
+    /// `defaultRecordWithinDays`).
+    public var recordWithinDays: Int?
+
+    public static let defaultRecordWithinDays = 30
 
     /// Stars for a score, by the thresholds (highest first); below every threshold, one star.
     public func stars(forScore score: Int) -> Int {
@@ -73,6 +78,9 @@ public struct RatingRules: Sendable, Codable, Equatable {
         }
         if SimpleDate(iso: effectiveFrom) == nil {
             throw fail("effectiveFrom 不是有效日期：\(effectiveFrom)", "effectiveFrom is not a valid date: \(effectiveFrom)")
+        }
+        if let days = recordWithinDays, days < 0 || days > 366 {
+            throw fail("recordWithinDays（可补登的天数）应在 0 到 366 之间，现为 \(days)", "recordWithinDays must be 0–366, is \(days)")
         }
     }
 }

@@ -10,24 +10,28 @@ extension MarketState {
         case .contributionApproved(let approval):
             try validateApproval(of: approval.target, by: user)
         case .complaintStep(let step):
-            try validate(step, by: user)
+            try validate(step, by: user, today: today)
         case .complaintDeductionConfirmed(let deduction):
-            try validate(deduction, by: user)
+            try validate(deduction, by: user, today: today)
         case .complaintLinked(let link):
             if user.role == .kiosk {
                 throw LocalizedMessage(zh: "服务台不能处理投诉，只能登记和查询", en: "kiosk staff file and look up complaints; they do not handle them")
             }
+            for receipt in [link.receipt, link.duplicateOf] {
+                if let shop = complaints[receipt]?.filed.shop { try refuseOwnShop(user, shop: shop, doing: "处理针对", "handle complaints about") }
+            }
             try validate(link)
         case .appealFiled(let appeal):
             if let shop = merchant(shopNumber: appeal.shop) { try Action.actForShop(branch: shop.branch).check(user.role) }
-            if appeal.date > today {
-                throw LocalizedMessage(zh: "日期 \(appeal.date) 晚于今天（\(today)）", en: "the date \(appeal.date) is after today (\(today))")
-            }
-            try validate(appeal)
+            try validate(appeal, by: user, today: today)
         case .appealDecided(let decision):
-            try validateDecision(decision, by: user)
+            try validateDecision(decision, by: user, today: today)
         case .replyPublished(let reply):
             try validate(reply, by: user)
+        case .vetoConfirmed(let veto):
+            try validate(veto, by: user, today: today)
+        case .ratingsPublished(let publication):
+            try validate(publication, by: user, today: today)
         default:
             throw LocalizedMessage(zh: "这类记录（\(body.type)）不能在这里登记", en: "records of type \(body.type) cannot be made here")
         }
@@ -39,9 +43,51 @@ extension MarketState {
             throw LocalizedMessage(zh: "没有店铺号为 \(reply.shop) 的商户", en: "there is no shop \(reply.shop)")
         }
         try Action.actForShop(branch: shop.branch).check(user.role)
+        guard ratingsPublished[reply.year] != nil else {
+            throw LocalizedMessage(zh: "\(reply.year) 年度的星级尚未公示，没有可回应的评定", en: "the \(reply.year) ratings have not been published; there is no rating to reply to")
+        }
         let trimmed = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.count > 500 {
             throw LocalizedMessage(zh: "回应应为 1 到 500 字", en: "a reply is 1 to 500 characters")
+        }
+    }
+}
+
+extension MarketState {
+    /// A veto (一票否决): by a market manager, for a known shop that is not theirs, of a kind the
+    /// rules name, with the facts, dated within the recording window, once per kind and year.
+    public func validate(_ veto: VetoConfirmed, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        try Action.confirmVeto.check(user.role)
+        guard merchant(shopNumber: veto.shop) != nil else {
+            throw LocalizedMessage(zh: "没有店铺号为 \(veto.shop) 的商户", en: "there is no shop \(veto.shop)")
+        }
+        try refuseOwnShop(user, shop: veto.shop, doing: "否决", "veto")
+        try checkRecordDate(veto.date, today: today, what: "否决日期", "date of the veto")
+        guard rules(on: veto.date)?.value.veto.kinds.contains(veto.kind) == true else {
+            throw LocalizedMessage(zh: "否决类型“\(veto.kind)”不在规则中（counterfeit、tax-evasion、criminal-case）", en: "veto kind \"\(veto.kind)\" is not in the rules")
+        }
+        if veto.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "需要写明事实和理由", en: "a reason is needed")
+        }
+        if let earlier = vetoes[veto.shop]?.first(where: { $0.value.kind == veto.kind && $0.value.date.year == veto.date.year }) {
+            throw LocalizedMessage(zh: "\(veto.shop) 本年度已有同类一票否决（记录 #\(earlier.sequence)）", en: "\(veto.shop) already has this veto this year (record #\(earlier.sequence))")
+        }
+    }
+
+    /// A year's public notice (公示): by a market manager, once, dated today or within the
+    /// recording window, in the year after the period or in its own last part — never ahead of time.
+    public func validate(_ publication: RatingsPublished, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        try Action.confirmVeto.check(user.role)
+        try checkRecordDate(publication.date, today: today, what: "公示日期", "publication date")
+        if publication.date.year < publication.year {
+            throw LocalizedMessage(zh: "不能在 \(publication.year) 年之前公示该年度星级", en: "cannot publish the \(publication.year) ratings before \(publication.year)")
+        }
+        if publication.date.year > publication.year + 1 {
+            throw LocalizedMessage(zh: "\(publication.year) 年度的公示期早已过去（\(publication.date)）", en: "the time to publish the \(publication.year) ratings is long past (\(publication.date))")
+        }
+        if let published = ratingsPublished[publication.year] {
+            throw LocalizedMessage(zh: "\(publication.year) 年度星级已于 \(published.value.date) 公示（记录 #\(published.sequence)），不能重复公示",
+                                   en: "the \(publication.year) ratings were published on \(published.value.date) (record #\(published.sequence)); they cannot be published again")
         }
     }
 }

@@ -76,12 +76,18 @@ public struct User: Sendable, Codable, Equatable {
     public var displayName: String
     public var role: Role
     public var pin: PINHash
+    /// The person behind the account, as the roster names people (a shop's owner, a branch's
+    /// secretary): the shops whose owner this is are the user's own (docs/domain-model.md,
+    /// "Conflicts of interest"). Nil: for a secretary, the branch's secretary in the roster;
+    /// otherwise nobody in the roster.
+    public var person: String?
 
-    public init(name: String, displayName: String, role: Role, pin: PINHash) {
+    public init(name: String, displayName: String, role: Role, pin: PINHash, person: String? = nil) {
         self.name = name
         self.displayName = displayName
         self.role = role
         self.pin = pin
+        self.person = person
     }
 
     public static func nameProblem(_ name: String) -> LocalizedMessage? {

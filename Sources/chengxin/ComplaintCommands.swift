@@ -171,7 +171,7 @@ struct ComplaintUpdate: ParsableCommand {
             let key = actor.key("complaint-step")
             let (store, _) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
-                    try market.validate(stepEvent, by: me)
+                    try market.validate(.complaintStep(stepEvent), by: me, today: stepEvent.date)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
@@ -205,7 +205,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             let key = actor.key("deduction")
             _ = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
-                    try market.validate(deduction, by: me)
+                    try market.validate(.complaintDeductionConfirmed(deduction), by: me, today: deduction.date)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }

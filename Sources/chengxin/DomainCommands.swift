@@ -134,6 +134,9 @@ struct UserAdd: ParsableCommand {
     @Option(name: .long, help: "The name shown on screen (default: the login name).")
     var display: String?
 
+    @Option(name: .long, help: "The person behind the account, as the roster names shop owners (default for a secretary: the branch's secretary in the roster); their shops are off-limits to them.")
+    var person: String?
+
     func run() throws {
         do {
             let role: Role
@@ -160,7 +163,9 @@ struct UserAdd: ParsableCommand {
                 try Action.registerUser.check(me.role)
                 actorName = me.name
             }
-            let user = User(name: name, displayName: display ?? name, role: role, pin: hash)
+            let person = self.person?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if person?.isEmpty == true { throw CLIProblem(text: common.t("--person 不能为空", "--person cannot be blank")) }
+            let user = User(name: name, displayName: display ?? name, role: role, pin: hash, person: person)
             let key = actor.key("user")
             let (_, written) = try Writer.record(opened, key: key) { market in
                 if market.users[name] != nil {

@@ -7,28 +7,28 @@ struct AppealTests {
         var s = try Scenario()
         s.inspect("A101", "2026-03-02", by: "gu")
         let early = AppealFiled(shop: "A101", year: 2026, reason: "检查时店主不在场", date: date("2026-03-10"))
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(early) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(early, by: s.manager, today: early.date) }
         s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
         // 10 working days after Friday 25 September 2026 (itself a holiday), across National Day and its 调休 Saturday: 15 October.
         let late = AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date("2026-10-16"))
         do {
-            try s.state.validate(late)
+            try s.state.validate(late, by: s.manager, today: late.date)
             Issue.record("out of time")
         } catch {
             #expect(error.zh.contains("须在 10 个工作日内（截至 2026-10-15）申请"))
         }
         let appeal = AppealFiled(shop: "A101", year: 2026, reason: "检查时店主不在场", date: date("2026-10-15"))
-        try s.state.validate(appeal)
+        try s.state.validate(appeal, by: s.manager, today: appeal.date)
         let seq = s.add(.appealFiled(appeal), by: "wang")
         #expect(s.state.isUnderReview("A101", year: 2026))
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(appeal) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(appeal, by: s.manager, today: appeal.date) }
 
         let decision = AppealDecided(target: seq, outcome: .upheld, reason: "检查记录完整", date: date("2026-10-20"))
         // The inspector is involved; a secretary may not decide; the manager who did not inspect may.
         let inspectorAsManager = User(name: "gu", displayName: "顾书记", role: .manager, pin: s.manager.pin)
-        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: inspectorAsManager) }
-        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: s.secretary2) }
-        try s.state.validateDecision(decision, by: s.manager)
+        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: inspectorAsManager, today: decision.date) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validateDecision(decision, by: s.secretary2, today: decision.date) }
+        try s.state.validateDecision(decision, by: s.manager, today: decision.date)
         s.add(.appealDecided(decision), by: "li")
         #expect(!s.state.isUnderReview("A101", year: 2026))
         #expect(s.state.appeals["A101"]?.first?.decidedBy == "li")

@@ -28,7 +28,7 @@ struct ComplaintTests {
                 let action = allActions.randomElement(using: &rng)!
                 let step = ComplaintStep(receipt: "R\(run)", action: action, date: date("2026-03-05"))
                 let before = s.state
-                let allowed = (try? before.validate(step, by: s.manager)) != nil
+                let allowed = (try? before.validate(step, by: s.manager, today: step.date)) != nil
                 #expect(allowed == (action.next(from: expected) != nil), "run \(run): \(action) from \(expected)")
                 if allowed {
                     s.add(.complaintStep(step), by: "li")
@@ -77,14 +77,14 @@ struct ComplaintTests {
         }
         #expect(s.rate("A101").status == .rated(stars: 5, score: 100, vetoed: false), "proposed, not yet confirmed")
         let confirmation = ComplaintDeductionConfirmed(receipt: "R1", severity: .serious, date: date("2026-03-05"))
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(confirmation, by: s.secretary2) }
-        try s.state.validate(confirmation, by: s.manager)
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(confirmation, by: s.secretary2, today: confirmation.date) }
+        try s.state.validate(confirmation, by: s.manager, today: confirmation.date)
         let seq = s.add(.complaintDeductionConfirmed(confirmation), by: "li")
         let result = s.rate("A101")
         #expect(result.status == .rated(stars: 5, score: 95, vetoed: false))
         #expect(result.deductionsByIntegrity == [.quality: 5])
         #expect(result.lines.contains { $0.sequence == seq && $0.points == -5 && $0.zh.contains("投诉属实（严重，质量诚信）：受理编号 R1") })
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(confirmation, by: s.manager) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(confirmation, by: s.manager, today: confirmation.date) }
     }
 
     @Test func badComplaintsGetSpecificMessages() throws {
@@ -115,16 +115,16 @@ struct ComplaintTests {
         s.add(.complaintFiled(filing("R1")), by: "desk1")
         let kiosk = User(name: "desk1", displayName: "服务台", role: .kiosk, pin: s.manager.pin)
         let accept = ComplaintStep(receipt: "R1", action: .accept, date: date("2026-03-03"))
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(accept, by: kiosk) }
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(accept, by: s.secretary2) }
-        try s.state.validate(accept, by: s.secretary1)
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(accept, by: kiosk, today: accept.date) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(accept, by: s.secretary2, today: accept.date) }
+        try s.state.validate(accept, by: s.secretary1, today: accept.date)
         do {
-            try s.state.validate(ComplaintStep(receipt: "R1", action: .close, date: date("2026-03-03")), by: s.manager)
+            try s.state.validate(ComplaintStep(receipt: "R1", action: .close, date: date("2026-03-03")), by: s.manager, today: date("2026-03-03"))
         } catch {
             #expect(error.zh == "投诉 R1 目前“已登记”，不能“办结”")
         }
         do {
-            try s.state.validate(ComplaintStep(receipt: "R1", action: .reject(reason: "because"), date: date("2026-03-03")), by: s.manager)
+            try s.state.validate(ComplaintStep(receipt: "R1", action: .reject(reason: "because"), date: date("2026-03-03")), by: s.manager, today: date("2026-03-03"))
         } catch {
             #expect(error.zh.contains("不予受理的原因代码“because”不存在"))
         }

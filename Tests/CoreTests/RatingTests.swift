@@ -204,7 +204,7 @@ struct PermissionTests {
         let s = try Scenario()
         func attempt(_ points: Int, _ evidence: String) -> String? {
             do {
-                try s.state.validate(ContributionRecorded(shop: "A101", kind: .harmony, points: points, date: date("2026-05-01"), evidence: evidence), by: s.secretary1, today: date("2026-06-30"))
+                try s.state.validate(ContributionRecorded(shop: "A101", kind: .harmony, points: points, date: date("2026-05-01"), evidence: evidence), by: s.secretary1, today: date("2026-05-20"))
                 return nil
             } catch { return error.zh }
         }

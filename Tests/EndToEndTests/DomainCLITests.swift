@@ -49,12 +49,16 @@ struct DomainCLITests {
         // Every write command answers a retry the same way, even one whose step is no longer allowed.
         let logBefore = try cli.run(["log"]).output
         for command in [["points", "add", "--merchant", "A101", "--kind", "service", "--points", "5", "--evidence", "义务验光", "--as", "gu"],
-                        ["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"]] {
+                        ["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "gu"]] {
             let first = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
             let again = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
             #expect(first.status == 0 && !first.output.contains("#0"))
             #expect(again.status == 0 && again.output == "该请求已记录过（同一 --request-id），未重复记录\n", "\(command[0])")
         }
+        #expect(try cli.run(["log"]).output.split(separator: "\n").count == logBefore.split(separator: "\n").count + 2)
+        // A reply to a rating that has not been published is refused, and nothing is written.
+        let reply = try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"], pin: "2222")
+        #expect(reply.status == 1 && reply.errors.contains("2026 年度的星级尚未公示，没有可回应的评定"), "\(reply.errors)")
         #expect(try cli.run(["log"]).output.split(separator: "\n").count == logBefore.split(separator: "\n").count + 2)
 
         let added = try cli.run(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "40", "--evidence", "义务验光四十次", "--as", "gu"], pin: "2222")

@@ -1,0 +1,116 @@
+import Testing
+@testable import Core
+
+/// Issue 17, items 1 and 5: conflicts of interest and dates, in Core's one validation gate.
+@Suite("Conflicts of interest and dates")
+struct ConflictTests {
+    /// What the gate says of a body, or nil when it is accepted.
+    func refusal(_ s: Scenario, _ body: EventBody, by user: User, today: String) -> String? {
+        do {
+            try s.state.validate(body, by: user, today: date(today))
+            return nil
+        } catch {
+            return error.zh
+        }
+    }
+
+    func allPass(_ s: Scenario, shop: String, day: String, by user: String) -> EventBody {
+        .inspectionRecorded(Inspection(shop: shop, date: date(day), inspector: user, checklistVersion: 1,
+                                       outcomes: (s.state.checklist?.items ?? []).map { ItemOutcome(item: $0.id, result: .pass) }))
+    }
+
+    /// The roster names 顾逸飞 secretary of branch 1 and owner of A105: the branch-1 secretary's
+    /// account is his, and A105 is his own shop.
+    @Test func aSecretaryNeverActsOnTheShopHeOwns() throws {
+        var s = try Scenario()
+        #expect(s.state.person(of: s.secretary1) == "顾逸飞")
+        #expect(s.state.owns(s.secretary1, shop: "A105") && !s.state.owns(s.secretary1, shop: "A101"))
+        let own = refusal(s, allPass(s, shop: "A105", day: "2026-06-01", by: "gu"), by: s.secretary1, today: "2026-06-01")
+        #expect(own?.contains("是 A105 的经营者，不能检查自己的店铺（利益冲突）") == true, "\(String(describing: own))")
+        #expect(refusal(s, allPass(s, shop: "A101", day: "2026-06-01", by: "gu"), by: s.secretary1, today: "2026-06-01") == nil)
+        let points = EventBody.contributionRecorded(ContributionRecorded(shop: "A105", kind: .service, points: 40, date: date("2026-06-01"), evidence: "义务验光"))
+        #expect(refusal(s, points, by: s.secretary1, today: "2026-06-01")?.contains("利益冲突") == true)
+        // Entered by someone else, approved by the owner: refused too.
+        let entry = s.add(.contributionRecorded(ContributionRecorded(shop: "A105", kind: .service, points: 40, date: date("2026-06-01"), evidence: "义务验光")), by: "li")
+        let owner = User(name: "gu2", displayName: "顾逸飞", role: .manager, pin: s.manager.pin, person: "顾逸飞")
+        s.add(.userRegistered(owner), by: "li")
+        #expect(refusal(s, .contributionApproved(ContributionApproved(target: entry)), by: owner, today: "2026-06-02")?.contains("利益冲突") == true)
+        // A complaint about his shop: he neither handles it nor confirms its deduction nor links it.
+        s.add(.complaintFiled(ComplaintFiled(receipt: "R1", shop: "A105", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
+                                             wants: ["refund"], consumerName: nil, consumerPhone: nil, consentToContact: false, date: date("2026-06-01"))), by: "desk1")
+        let accept = EventBody.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-06-02")))
+        #expect(refusal(s, accept, by: s.secretary1, today: "2026-06-02")?.contains("不能处理针对自己的店铺") == true)
+        #expect(refusal(s, accept, by: s.manager, today: "2026-06-02") == nil)
+        let veto = EventBody.vetoConfirmed(VetoConfirmed(shop: "A105", kind: "counterfeit", date: date("2026-06-02"), reason: "查实销售假冒镜架"))
+        #expect(refusal(s, veto, by: owner, today: "2026-06-02")?.contains("利益冲突") == true)
+        #expect(refusal(s, veto, by: s.manager, today: "2026-06-02") == nil)
+    }
+
+    /// An appeal is decided by nobody involved in the rating, and the refusal says how they were.
+    @Test func anAppealIsDecidedByNobodyInvolved() throws {
+        var s = try Scenario()
+        let zhou = User(name: "zhou", displayName: "周副主任", role: .manager, pin: s.manager.pin)
+        let qian = User(name: "qian", displayName: "钱副主任", role: .manager, pin: s.manager.pin)
+        let sun = User(name: "sun", displayName: "孙主任", role: .manager, pin: s.manager.pin)
+        for user in [zhou, qian, sun] { s.add(.userRegistered(user), by: "li") }
+        s.inspect("A101", "2026-03-02", by: "li")
+        let entry = s.add(.contributionRecorded(ContributionRecorded(shop: "A101", kind: .service, points: 10, date: date("2026-03-05"), evidence: "义务验光")), by: "gu")
+        s.add(.contributionApproved(ContributionApproved(target: entry)), by: "zhou")
+        s.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-01"), reason: "查实")), by: "qian")
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        let appeal = s.add(.appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "对否决有异议", date: date("2026-09-28"))), by: "gu")
+        let decision = EventBody.appealDecided(AppealDecided(target: appeal, outcome: .revised, reason: "证据不足", date: date("2026-10-09")))
+        #expect(refusal(s, decision, by: s.manager, today: "2026-10-09")?.contains("检查过该商户") == true)
+        #expect(refusal(s, decision, by: zhou, today: "2026-10-09")?.contains("审批过该商户的贡献分") == true)
+        #expect(refusal(s, decision, by: qian, today: "2026-10-09")?.contains("确认过该商户的一票否决") == true)
+        #expect(refusal(s, decision, by: s.secretary1, today: "2026-10-09") != nil)
+        #expect(refusal(s, decision, by: sun, today: "2026-10-09") == nil)
+        // Not before the appeal, not ahead of today.
+        let early = EventBody.appealDecided(AppealDecided(target: appeal, outcome: .upheld, reason: "维持", date: date("2026-09-27")))
+        #expect(refusal(s, early, by: sun, today: "2026-10-09")?.contains("早于复核申请日期") == true)
+        #expect(refusal(s, decision, by: sun, today: "2026-10-08")?.contains("晚于今天") == true)
+        // The involvement holds in the state a snapshot gives back too.
+        #expect(MarketSnapshot.decode(try MarketSnapshot.encode(s.state))?.involvement(in: "A101", year: 2026)["qian"] != nil)
+    }
+
+    @Test func datesAreNeitherAheadOfTodayNorLongPast() throws {
+        var s = try Scenario()
+        let tomorrow = refusal(s, allPass(s, shop: "A101", day: "2026-06-02", by: "gu"), by: s.secretary1, today: "2026-06-01")
+        #expect(tomorrow?.contains("晚于今天（2026-06-01），不能预先登记") == true)
+        let ancient = refusal(s, allPass(s, shop: "A101", day: "1990-01-01", by: "gu"), by: s.secretary1, today: "2026-06-01")
+        #expect(ancient?.contains("早于 30 天前") == true, "\(String(describing: ancient))")
+        #expect(refusal(s, allPass(s, shop: "A101", day: "2026-05-02", by: "gu"), by: s.secretary1, today: "2026-06-01") == nil)
+        // One inspector, one shop, one day.
+        s.inspect("A101", "2026-06-01", by: "gu")
+        #expect(refusal(s, allPass(s, shop: "A101", day: "2026-06-01", by: "gu"), by: s.secretary1, today: "2026-06-01")?.contains("同一天不能再记一次") == true)
+        // The public notice: not ahead of time, not years late, not before its year.
+        func publish(_ year: Int, _ day: String, today: String) -> String? {
+            refusal(s, .ratingsPublished(RatingsPublished(year: year, date: date(day))), by: s.manager, today: today)
+        }
+        #expect(publish(2027, "2027-01-10", today: "2026-12-06")?.contains("晚于今天") == true)
+        #expect(publish(2025, "2025-03-01", today: "2026-12-06")?.contains("早于 30 天前") == true)
+        #expect(publish(2027, "2026-12-06", today: "2026-12-06")?.contains("之前公示") == true)
+        #expect(publish(2026, "2026-12-06", today: "2026-12-06") == nil)
+        // A reply only to a published rating.
+        let reply = EventBody.replyPublished(ReplyPublished(shop: "A101", year: 2027, text: "接受监督"))
+        #expect(refusal(s, reply, by: s.manager, today: "2026-12-06")?.contains("2027 年度的星级尚未公示") == true)
+    }
+
+    @Test func appealsFollowTheNoticeWithinTheirWindowUnlessAManagerRecordsWhy() throws {
+        var s = try Scenario()
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        func file(_ day: String, today: String, by user: User, late: String? = nil) -> String? {
+            refusal(s, .appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date(day), lateReason: late)), by: user, today: today)
+        }
+        #expect(file("2026-09-24", today: "2026-09-28", by: s.secretary1)?.contains("早于 2026 年度星级的公示日期") == true)
+        #expect(file("2026-10-16", today: "2026-10-16", by: s.secretary1)?.contains("须在 10 个工作日内（截至 2026-10-15）申请") == true)
+        // Dated back inside the window but entered after it closed: the window is over.
+        #expect(file("2026-10-14", today: "2026-10-20", by: s.secretary1)?.contains("已过期限") == true)
+        // A paper appeal received in time, entered late by a manager who says why.
+        #expect(file("2026-10-14", today: "2026-10-20", by: s.secretary1, late: "纸面申请 10 月 14 日收到")?.contains("只能由市场管理方登记") == true)
+        #expect(file("2026-10-14", today: "2026-10-20", by: s.manager, late: "纸面申请 10 月 14 日收到") == nil)
+        #expect(file("2026-10-14", today: "2026-10-20", by: s.manager, late: "  ")?.contains("理由不能为空") == true)
+        #expect(file("2026-10-16", today: "2026-10-20", by: s.manager, late: "迟交")?.contains("已过期限（截至 2026-10-15）") == true)
+        #expect(file("2026-10-15", today: "2026-10-15", by: s.secretary1) == nil)
+    }
+}
