@@ -193,7 +193,7 @@ public struct DashboardModel: Sendable, Equatable {
             facts = MerchantFacts.all(market, results: results)
             rowCache = Dashboard.merchantRows(market, language, wide: true, today: today, facts: facts)
             inspectionIndex = InspectionIndex(market, results: results, today: today)
-            reviewItems = ReviewItem.pending(market, language)
+            reviewItems = ReviewItem.pending(market, language, today: today)
             queueCache = ComplaintQueueCache(self)
             overview = OverviewFigures(market, facts: facts, today: today)
         } else {

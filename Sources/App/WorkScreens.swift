@@ -83,7 +83,7 @@ public struct ReviewItem: Sendable, Equatable {
     public var by: String
     public var text: String
 
-    static func pending(_ market: MarketState, _ language: Language) -> [ReviewItem] {
+    static func pending(_ market: MarketState, _ language: Language, today: SimpleDate) -> [ReviewItem] {
         var items: [ReviewItem] = []
         for c in market.contributions.pending {
             let branch = market.merchant(shopNumber: c.entry.shop)?.branch ?? 0
@@ -93,8 +93,12 @@ public struct ReviewItem: Sendable, Equatable {
         for (shop, appeals) in market.appeals {
             let branch = market.merchant(shopNumber: shop)?.branch ?? 0
             for a in appeals where a.decision == nil {
+                let deadline = market.decisionDeadline(of: a)
+                let due = market.isOverdue(a, on: today)
+                    ? language.pick("【逾期】应于 \(deadline) 前决定 · ", "[overdue] due \(deadline) · ")
+                    : language.pick("应于 \(deadline) 前决定 · ", "due \(deadline) · ")
                 items.append(ReviewItem(kind: .appeal, sequence: a.sequence, shop: shop, branch: branch, date: a.filed.date, by: a.filedBy,
-                                        text: language.pick("\(a.filed.year) 年度：", "\(a.filed.year): ") + a.filed.reason))
+                                        text: due + language.pick("\(a.filed.year) 年度：", "\(a.filed.year): ") + a.filed.reason))
             }
         }
         return items.sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }

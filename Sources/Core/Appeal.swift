@@ -144,6 +144,24 @@ extension MarketState {
         }
     }
 
+    /// The last day an appeal should be decided on: the rules' `appeal.decideWithinWorkingDays` (15)
+    /// working days after it was filed.
+    public func decisionDeadline(of appeal: Appeal) -> SimpleDate {
+        let days = rules(on: appeal.filed.date)?.value.appeal.decideWithinWorkingDays ?? 15
+        return calendar.addingWorkingDays(days, to: appeal.filed.date)
+    }
+
+    /// Whether an appeal is overdue on `today`: undecided past its deadline, or decided after it.
+    public func isOverdue(_ appeal: Appeal, on today: SimpleDate) -> Bool {
+        let deadline = decisionDeadline(of: appeal)
+        return appeal.decision.map { $0.value.date > deadline } ?? (today > deadline)
+    }
+
+    /// The appeals undecided past their deadline on `today`, oldest first.
+    public func overdueAppeals(on today: SimpleDate) -> [Appeal] {
+        appeals.values.joined().filter { $0.decision == nil && isOverdue($0, on: today) }.sorted { $0.filed.date < $1.filed.date }
+    }
+
     /// Whether the shop has an undecided appeal for the year (its rating then shows "under review").
     public func isUnderReview(_ shop: String, year: Int) -> Bool {
         appeals[shop]?.contains { $0.filed.year == year && $0.decision == nil } ?? false

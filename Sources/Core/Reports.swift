@@ -522,6 +522,10 @@ public enum MonthlyReport {
         let up = f.starChanges.filter { ($0.after.stars ?? 0) > ($0.before.stars ?? 0) }.count
         let down = f.starChanges.count - up
         let followTotal = f.followUps.values.reduce(0, +)
+        // Appeals not decided within the rules' working days (15): flagged by shop and deadline.
+        let late = market.overdueAppeals(on: f.asOf)
+        let overdueAppeals = late.isEmpty ? l.pick("无", "none")
+            : late.map { l.pick("\($0.filed.shop)（应于 \(market.decisionDeadline(of: $0)) 前）", "\($0.filed.shop) (due \(market.decisionDeadline(of: $0)))") }.joined(separator: l.pick("、", ", "))
 
         let keyFigures: [(String, String)] = [
             (l.pick("本月投诉", "complaints filed"), "\(f.complaintsFiled)" + l.pick("（上月 \(f.previousComplaintsFiled)）", " (last month \(f.previousComplaintsFiled))")),
@@ -533,6 +537,7 @@ public enum MonthlyReport {
             (l.pick("不合格项", "failed items"), "\(f.itemsFailed)"),
             (l.pick("整改 新开/完成/逾期未改", "rectifications opened/closed/overdue"), "\(f.rectificationsOpened) / \(f.rectificationsClosed) / \(f.rectificationsOverdue)"),
             (l.pick("星级变化", "star changes"), l.pick("升 \(up) 户，降 \(down) 户", "\(up) up, \(down) down")),
+            (l.pick("复核逾期未决", "appeals undecided past their deadline"), overdueAppeals),
         ]
         let integrityBars = f.byIntegrity.map { SVGChart.Bar(label: $0.0.name(l), value: Double($0.1), text: "\($0.1)") }
         let stateBars = f.byState.map { SVGChart.Bar(label: $0.0.name(l), value: Double($0.1), text: "\($0.1)") }

@@ -113,4 +113,21 @@ struct ConflictTests {
         #expect(file("2026-10-16", today: "2026-10-20", by: s.manager, late: "迟交")?.contains("已过期限（截至 2026-10-15）") == true)
         #expect(file("2026-10-15", today: "2026-10-15", by: s.secretary1) == nil)
     }
+
+    /// An appeal not decided within 15 working days is flagged on the reviews tab and in the
+    /// monthly report.
+    @Test func anAppealUndecidedPastFifteenWorkingDaysIsFlagged() throws {
+        var s = try Scenario()
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        s.add(.appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date("2026-09-28"))), by: "gu")
+        let appeal = try #require(s.state.appeals["A101"]?.first)
+        // 15 working days from Monday 28 September, across National Day and its 调休 days.
+        let deadline = s.state.decisionDeadline(of: appeal)
+        #expect(deadline == date("2026-10-23"), "\(deadline)")
+        #expect(!s.state.isOverdue(appeal, on: deadline))
+        #expect(s.state.isOverdue(appeal, on: date("2026-10-26")))
+        #expect(s.state.overdueAppeals(on: date("2026-10-26")).map(\.filed.shop) == ["A101"])
+        let report = MonthlyReport.render(s.state, month: try #require(ReportMonth("2026-10")), today: date("2026-10-30"), format: .md)
+        #expect(report.contains("复核逾期未决") && report.contains("A101（应于 2026-10-23 前）"), "\(report)")
+    }
 }
