@@ -155,8 +155,8 @@ final class LiveKiosk: KioskEnvironment {
             pending = nil
             let rules = store.market.rules(on: date)?.value
             let days = rules?.complaintDeadlines.acceptWorkingDays
-            let answerBy = days.map { store.market.calendar.addingWorkingDays($0, to: date) }
-            return .filed(KioskReceipt(code: receipt, answerBy: answerBy, workingDays: days), market: store.market)
+            let answerBy = days.map { store.market.calendar.deadline($0, after: date) }
+            return .filed(KioskReceipt(code: receipt, answerBy: answerBy?.date, workingDays: days, estimateNote: answerBy?.consumerNote), market: store.market)
         }
     }
 
