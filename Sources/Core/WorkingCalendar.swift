@@ -274,8 +274,9 @@ public struct CalendarYearAdded: Sendable, Codable, Equatable {
     /// row checked; all the problems at once, each with its line.
     public static func parse(year: Int, text: String, file: String) throws(SeedProblems) -> CalendarYearAdded {
         var problems: [LocalizedMessage] = []
+        var rowProblems: [(line: Int, message: LocalizedMessage)] = []
         func problem(_ line: Int, _ zh: String, _ en: String) {
-            problems.append(LocalizedMessage(zh: "\(file) 第 \(line) 行：\(zh)", en: "\(file) line \(line): \(en)"))
+            rowProblems.append((line, LocalizedMessage(zh: "\(file) 第 \(line) 行：\(zh)", en: "\(file) line \(line): \(en)")))
         }
         guard (1900...9999).contains(year) else {
             throw SeedProblems(problems: [LocalizedMessage(zh: "年份 \(year) 无效", en: "invalid year \(year)")])
@@ -307,6 +308,8 @@ public struct CalendarYearAdded: Sendable, Codable, Equatable {
             // The header's message names the file already.
             problems.append(error.zh.hasPrefix(file) ? error : LocalizedMessage(zh: "\(file)：\(error.zh)", en: "\(file): \(error.en)"))
         }
+        // In the order of the file's lines.
+        problems += rowProblems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element.message)
         if problems.isEmpty && !days.contains(where: { $0.kind == .holiday }) {
             problems.append(LocalizedMessage(zh: "\(file) 没有 \(year) 年的放假日（休）", en: "\(file) has no holiday (休) of \(year)"))
         }

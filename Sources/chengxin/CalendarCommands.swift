@@ -81,7 +81,9 @@ struct CalendarAddYear: ParsableCommand {
             do {
                 added = try CalendarYearAdded.parse(year: year, text: text, file: (file as NSString).lastPathComponent)
             } catch {
-                throw CLIProblem(text: error.text(common.lang))
+                // One line per problem on stderr, the last as the command's error.
+                for problem in error.problems.dropLast() { Console.error(problem.text(common.lang)) }
+                throw CLIProblem(text: error.problems.last?.text(common.lang) ?? "")
             }
             added.reason = replace ? reason : nil
             let opened = try Writer.open(common)
