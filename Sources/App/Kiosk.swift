@@ -101,6 +101,14 @@ public struct KioskReceipt: Sendable, Equatable {
         self.workingDays = workingDays
         self.estimateNote = estimateNote
     }
+
+    /// The receipt of a complaint filed on `date`: the answer on acceptance is due the rules'
+    /// working days after it, an estimate when the calendar does not officially cover them.
+    public static func make(code: String, market: MarketState, filedOn date: SimpleDate) -> KioskReceipt {
+        let days = market.rules(on: date)?.value.complaintDeadlines.acceptWorkingDays
+        let answerBy = days.map { market.calendar.deadline($0, after: date) }
+        return KioskReceipt(code: code, answerBy: answerBy?.date, workingDays: days, estimateNote: answerBy?.consumerNote)
+    }
 }
 
 public enum KioskMessage: Sendable, Equatable {

@@ -153,10 +153,7 @@ final class LiveKiosk: KioskEnvironment {
                 }
             }
             pending = nil
-            let rules = store.market.rules(on: date)?.value
-            let days = rules?.complaintDeadlines.acceptWorkingDays
-            let answerBy = days.map { store.market.calendar.deadline($0, after: date) }
-            return .filed(KioskReceipt(code: receipt, answerBy: answerBy?.date, workingDays: days, estimateNote: answerBy?.consumerNote), market: store.market)
+            return .filed(KioskReceipt.make(code: receipt, market: store.market, filedOn: date), market: store.market)
         }
     }
 
