@@ -137,8 +137,13 @@ enum ComplaintScreen {
             t("诉求：", "Wants: ") + c.filed.wants.map { ComplaintCodes.wants[$0] ?? $0 }.joined(separator: "、"),
             t("内容：", "What happened: ") + c.filed.text,
         ]
-        if let rules = market.rules(on: model.today)?.value, let due = c.deadline(rules: rules, calendar: market.calendar) {
-            lines.append(t("期限：\(due)", "Due: \(due)") + (c.isOverdue(today: model.today, rules: rules, calendar: market.calendar) ? t("（已逾期）", " (overdue)") : ""))
+        var warningLine: Int?
+        if let rules = market.rules(on: model.today)?.value, let due = c.due(rules: rules, calendar: market.calendar) {
+            lines.append(t("期限：\(due)", "Due: \(due)") + (model.today > due.date ? t("（已逾期）", " (overdue)") : ""))
+            if let warning = due.warning {
+                warningLine = lines.count
+                lines.append(t("　　注意：", "     note: ") + warning.text(model.language))
+            }
         }
         if let original = c.duplicateOf { lines.append(t("重复投诉，原投诉：", "duplicate of ") + original) }
         if let deduction = market.complaintDeductions[receipt] {
@@ -151,7 +156,7 @@ enum ComplaintScreen {
             lines.append("  \(entry.date)  \(entry.actor)  \(what) → \(entry.state.name(model.language))  #\(entry.sequence)")
         }
         for (i, line) in lines.prefix(model.size.height - 3).enumerated() {
-            grid.put(line, x: 1, y: 2 + i, maxWidth: model.size.width - 2)
+            grid.put(line, x: 1, y: 2 + i, maxWidth: model.size.width - 2, style: i == warningLine ? model.theme.warning : .plain)
         }
         grid.put(t("a 办理 · Esc 返回", "a act · Esc back"), x: 1, y: model.size.height - 2, style: Style(dim: true))
         if let flow = model.complaintFlow {

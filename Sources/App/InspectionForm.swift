@@ -129,6 +129,7 @@ enum InspectionScreen {
         // Rows: title, blank, the items, a message row, the field being typed, the keys, the status bar.
         let visible = model.size.height - 6
         let offset = max(0, min(form.cursor - visible / 2, form.items.count - visible))
+        var uncertain: [Deadline] = []
         for (row, i) in (offset..<min(form.items.count, offset + visible)).enumerated() {
             let item = form.items[i]
             let mark = form.marks[i]
@@ -141,8 +142,10 @@ enum InspectionScreen {
                 let severity: Severity = mark == .minor ? .minor : .serious
                 let days = rules.map { severity == .minor ? $0.rectificationDays.minor : $0.rectificationDays.serious } ?? 0
                 let opened = form.date ?? model.today
-                let due = market.calendar.addingWorkingDays(days, to: opened)
+                let due = market.calendar.deadline(days, after: opened)
+                if !due.isCertain { uncertain.append(due) }
                 label = t("不合格（\(severity.chineseName)）整改期限 \(due)", "failed (\(severity.rawValue)), rectify by \(due)")
+                    + (due.isCertain ? "" : t("（估）", " (est.)"))
                     + (form.notes[i].isEmpty ? "" : " ✎")
 
                 style = model.theme.warning
@@ -155,6 +158,8 @@ enum InspectionScreen {
         let y = model.size.height - 3
         if let message = form.message {
             grid.put(message, x: 1, y: y - 1, maxWidth: model.size.width - 2, style: model.theme.warning)
+        } else if let warning = Deadline.warning(for: uncertain) {
+            grid.put(t("估：", "est.: ") + warning.text(model.language), x: 1, y: y - 1, maxWidth: model.size.width - 2, style: model.theme.warning)
         }
         switch form.editing {
         case .note(let field)?:

@@ -91,11 +91,23 @@ public struct KioskReceipt: Sendable, Equatable {
     /// The last working day for an answer on acceptance, and how many working days that is.
     public var answerBy: SimpleDate?
     public var workingDays: Int?
+    /// Said under the date when the calendar does not officially cover the days counted
+    /// (`Deadline.consumerNote`): the date is an estimate.
+    public var estimateNote: LocalizedMessage?
 
-    public init(code: String, answerBy: SimpleDate?, workingDays: Int?) {
+    public init(code: String, answerBy: SimpleDate?, workingDays: Int?, estimateNote: LocalizedMessage? = nil) {
         self.code = code
         self.answerBy = answerBy
         self.workingDays = workingDays
+        self.estimateNote = estimateNote
+    }
+
+    /// The receipt of a complaint filed on `date`: the answer on acceptance is due the rules'
+    /// working days after it, an estimate when the calendar does not officially cover them.
+    public static func make(code: String, market: MarketState, filedOn date: SimpleDate) -> KioskReceipt {
+        let days = market.rules(on: date)?.value.complaintDeadlines.acceptWorkingDays
+        let answerBy = days.map { market.calendar.deadline($0, after: date) }
+        return KioskReceipt(code: code, answerBy: answerBy?.date, workingDays: days, estimateNote: answerBy?.consumerNote)
     }
 }
 
@@ -356,10 +368,11 @@ public enum Kiosk {
                      t("登记日期：", "Filed on: ") + complaint.filed.date.description,
                      t("当前状态：", "State: ") + complaint.state.name(model.language)]
         if let market = model.market, let rules = market.rules(on: model.today)?.value,
-           let deadline = complaint.deadline(rules: rules, calendar: market.calendar) {
-            let overdue = complaint.isOverdue(today: model.today, rules: rules, calendar: market.calendar)
+           let deadline = complaint.due(rules: rules, calendar: market.calendar) {
+            let overdue = model.today > deadline.date
             let stage = complaint.state == .filed ? t("答复是否受理", "answer on acceptance") : t("调解办结", "mediation")
-            lines.append(t("办理期限：\(deadline) 前\(stage)\(overdue ? "（已逾期）" : "")", "Due: \(stage) by \(deadline)\(overdue ? " (overdue)" : "")"))
+            lines.append(t("办理期限：\(deadline) 前\(stage)\(overdue ? "（已逾期）" : "")", "Due: \(stage) by \(deadline)\(overdue ? " (overdue)" : "")")
+                         + (deadline.consumerNote.map { t("（\($0.zh)）", " (\($0.en))") } ?? ""))
         }
         lines.append("")
         lines.append(t("办理经过：", "Progress:"))

@@ -267,6 +267,9 @@ enum KioskView {
         y += 1
         if let days = receipt.workingDays, let by = receipt.answerBy {
             center(t("我们将在 \(days) 个工作日内（\(by) 前）答复是否受理", "We answer on acceptance within \(days) working days (by \(by))"), y: y, style: strong, &grid)
+            if let note = receipt.estimateNote {
+                center(note.text(model.language), y: y + 1, style: .plain, &grid)
+            }
         }
     }
 

@@ -120,11 +120,15 @@ enum OverviewScreens {
             TableColumn(title: t("状态", "State")),
             TableColumn(title: t("期限", "Due")),
         ]
+        // A deadline counted over a year the calendar does not officially cover is marked 估 (est.),
+        // and the warning is said once under the table.
+        var uncertain: [Deadline] = []
         let rows = queue.map { c -> [String] in
             let shop = c.filed.shop.map { number in "\(number) \(market.merchant(shopNumber: number)?.name ?? "")" } ?? t("不清楚", "unknown")
-            let deadline = rules.flatMap { c.deadline(rules: $0, calendar: market.calendar) }
-            let overdue = rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false
-            let due = deadline.map { "\($0.month)-\($0.day)" + (overdue ? t(" 逾期", " late") : "") } ?? "—"
+            let deadline = rules.flatMap { c.due(rules: $0, calendar: market.calendar) }
+            if let deadline, !deadline.isCertain { uncertain.append(deadline) }
+            let overdue = deadline.map { model.today > $0.date } ?? false
+            let due = deadline.map { "\($0.date.month)-\($0.date.day)" + ($0.isCertain ? "" : t(" 估", " est.")) + (overdue ? t(" 逾期", " late") : "") } ?? "—"
             return [c.filed.receipt, "\(c.filed.date.month)-\(c.filed.date.day)", shop, c.filed.integrity.name(model.language), c.state.name(model.language), due]
         }
         if rows.isEmpty {
@@ -132,12 +136,19 @@ enum OverviewScreens {
                      : t("没有符合筛选的投诉（Esc 回到办理中的投诉队列）", "no complaints match (Esc shows the open queue)"), x: 1, y: 2)
             return
         }
-        var table = TableView(columns: columns, rows: rows, position: model.queuePosition)
+        let warning = Deadline.warning(for: uncertain)
+        var position = model.queuePosition
+        // The warning takes the table's last row: the selected case stays in sight.
+        if warning != nil { position.keepVisible(count: rows.count, visibleRows: max(1, Dashboard.visibleRows(model) - 1)) }
+        var table = TableView(columns: columns, rows: rows, position: position)
         table.fitColumns(available: model.size.width - 2)
-        table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
+        table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - (warning == nil ? 2 : 3)))
+        if let warning {
+            grid.put(t("估：", "est.: ") + warning.text(model.language), x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: model.theme.warning)
+        }
         // Overdue rows in the warning colour.
         let overdue = queue.map { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
-        WorkScreens.paintOverdue(overdue, position: model.queuePosition, top: 2, model, into: &grid)
+        WorkScreens.paintOverdue(overdue, position: position, top: 2, model, into: &grid)
     }
 }
 

@@ -72,6 +72,9 @@ enum ShopScreen {
                 let state = r.closedOn.map { t("已于 \($0) 复查合格", "passed on \($0)") } ?? (today > r.deadline ? t("已逾期", "overdue") : t("整改中", "open"))
                 out.append(Line(text: "  \(r.item)（\(r.severity.name(model.language))）\(t("期限", "due")) \(r.deadline)：\(state)",
                                 style: r.closedOn == nil && today > r.deadline ? model.theme.warning : .plain))
+                if r.closedOn == nil, let warning = market.calendar.deadline(from: r.openedOn, to: r.deadline).warning {
+                    out.append(Line(text: t("    注意：", "    note: ") + warning.text(model.language), style: model.theme.warning))
+                }
             }
         }
         let inspections = market.inspections[merchant.shopNumber] ?? []

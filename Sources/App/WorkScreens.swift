@@ -189,21 +189,41 @@ enum WorkScreens {
             TableColumn(title: t("待整改", "To rectify"), flexible: true),
         ]
         // Only the rows on screen are built (years of inspections stand behind the list).
-        let visible = Dashboard.visibleRows(model)
-        var position = model.inspectionPosition
-        position.keepVisible(count: rows.count, visibleRows: visible)
-        let window = Array(rows[position.offset..<min(rows.count, position.offset + visible)])
+        // A deadline counted over a year the calendar does not officially cover is marked 估 (est.),
+        // and the warning takes the table's last row.
+        func due(_ row: InspectionRow) -> Deadline? {
+            guard row.open > 0, let market = model.market else { return nil }
+            return row.earliestDeadline.map { market.calendar.deadline(from: row.date, to: $0) }
+        }
+        func slice(_ visible: Int) -> (ListPosition, [InspectionRow]) {
+            var position = model.inspectionPosition
+            position.keepVisible(count: rows.count, visibleRows: visible)
+            return (position, Array(rows[position.offset..<min(rows.count, position.offset + visible)]))
+        }
+        var visible = Dashboard.visibleRows(model)
+        var (position, window) = slice(visible)
+        var warning = Deadline.warning(for: window.compactMap(due))
+        if warning != nil {
+            visible = max(1, visible - 1)
+            (position, window) = slice(visible)
+            warning = Deadline.warning(for: window.compactMap(due))
+        }
         let cells = window.map { row -> [String] in
             let result = row.failures == 0 ? t("全部合格", "all passed") : t("\(row.failures) 项不合格", "\(row.failures) failed")
+            let estimated = due(row).map { !$0.isCertain } ?? false
             let rectify = row.open == 0 ? (row.failures == 0 ? "" : t("已整改", "done"))
-                : t("\(row.open) 项，期限 ", "\(row.open), due ") + (row.earliestDeadline?.description ?? "") + (row.overdue ? t(" 逾期", " late") : "")
+                : t("\(row.open) 项，期限 ", "\(row.open), due ") + (row.earliestDeadline?.description ?? "") + (estimated ? t(" 估", " est.") : "")
+                    + (row.overdue ? t(" 逾期", " late") : "")
             return [row.date.description, "\(row.shop) \(row.shopName)", row.inspector, result, rectify]
         }
         let shown = ListPosition(selected: position.selected - position.offset, offset: 0)
         var table = TableView(columns: columns, rows: cells, position: shown)
         table.fitColumns(available: model.size.width - 2)
-        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - (warning == nil ? 3 : 4)))
         paintOverdue(window.map(\.overdue), position: shown, top: 3, model, into: &grid)
+        if let warning {
+            grid.put(t("估：", "est.: ") + warning.text(model.language), x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: model.theme.warning)
+        }
     }
 
     static func drawReviews(_ model: DashboardModel, into grid: inout Grid) {

@@ -816,6 +816,11 @@ public struct ComplaintSummary: Sendable, Equatable {
         ComplaintCase.deadline(state: state, filedOn: filedOn, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
     }
 
+    /// The deadline with the calendar's coverage of the days it counted (what is shown).
+    public func due(rules: RatingRules, calendar: WorkingCalendar) -> Deadline? {
+        ComplaintCase.due(state: state, filedOn: filedOn, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
+    }
+
     public func isOverdue(today: SimpleDate, rules: RatingRules, calendar: WorkingCalendar) -> Bool {
         deadline(rules: rules, calendar: calendar).map { today > $0 } ?? false
     }

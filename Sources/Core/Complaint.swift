@@ -192,11 +192,24 @@ public struct ComplaintCase: Sendable, Codable, Equatable {
         Self.deadline(state: state, filedOn: filed.date, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
     }
 
+    /// The same deadline with the calendar's coverage of the days it counted (what is shown).
+    public func due(rules: RatingRules, calendar: WorkingCalendar) -> Deadline? {
+        Self.due(state: state, filedOn: filed.date, acceptedOn: acceptedOn, rules: rules, calendar: calendar)
+    }
+
     static func deadline(state: ComplaintState, filedOn: SimpleDate, acceptedOn: SimpleDate?, rules: RatingRules, calendar: WorkingCalendar) -> SimpleDate? {
+        stage(state: state, filedOn: filedOn, acceptedOn: acceptedOn, rules: rules).map { calendar.addingWorkingDays($0.days, to: $0.from) }
+    }
+
+    static func due(state: ComplaintState, filedOn: SimpleDate, acceptedOn: SimpleDate?, rules: RatingRules, calendar: WorkingCalendar) -> Deadline? {
+        stage(state: state, filedOn: filedOn, acceptedOn: acceptedOn, rules: rules).map { calendar.deadline($0.days, after: $0.from) }
+    }
+
+    /// The current stage's working days and the day they count from.
+    private static func stage(state: ComplaintState, filedOn: SimpleDate, acceptedOn: SimpleDate?, rules: RatingRules) -> (days: Int, from: SimpleDate)? {
         switch state {
-        case .filed: return calendar.addingWorkingDays(rules.complaintDeadlines.acceptWorkingDays, to: filedOn)
-        case .accepted, .mediating:
-            return acceptedOn.map { calendar.addingWorkingDays(rules.complaintDeadlines.mediationWorkingDays, to: $0) }
+        case .filed: return (rules.complaintDeadlines.acceptWorkingDays, filedOn)
+        case .accepted, .mediating: return acceptedOn.map { (rules.complaintDeadlines.mediationWorkingDays, $0) }
         default: return nil
         }
     }

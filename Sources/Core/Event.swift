@@ -55,6 +55,8 @@ public enum EventBody: Sendable, Equatable {
     case checklistPublished(ChecklistPublished)
     /// The working-day calendar in force from now on (a new year is added by publishing again).
     case calendarPublished(WorkingCalendar)
+    /// One year's official holidays and 调休 added to the calendar in force (`calendar add-year`).
+    case calendarYearAdded(CalendarYearAdded)
     case userRegistered(User)
     case inspectionRecorded(Inspection)
     case vetoConfirmed(VetoConfirmed)
@@ -86,6 +88,7 @@ public enum EventBody: Sendable, Equatable {
         case .rulesPublished: return "rules.published"
         case .checklistPublished: return "checklist.published"
         case .calendarPublished: return "calendar.published"
+        case .calendarYearAdded: return "calendar.year-added"
         case .userRegistered: return "user.registered"
         case .inspectionRecorded: return "inspection.recorded"
         case .vetoConfirmed: return "veto.confirmed"
@@ -231,6 +234,7 @@ public enum EventCodec {
         case .rulesPublished(let value): return try wrap(value)
         case .checklistPublished(let value): return try wrap(value)
         case .calendarPublished(let value): return try wrap(value)
+        case .calendarYearAdded(let value): return try wrap(value)
         case .userRegistered(let value): return try wrap(value)
         case .inspectionRecorded(let value): return try wrap(value)
         case .vetoConfirmed(let value): return try wrap(value)
@@ -343,6 +347,7 @@ public enum EventCodec {
         case "rules.published": return .rulesPublished(try body(RatingRules.self))
         case "checklist.published": return .checklistPublished(try body(ChecklistPublished.self))
         case "calendar.published": return .calendarPublished(try body(WorkingCalendar.self))
+        case "calendar.year-added": return .calendarYearAdded(try body(CalendarYearAdded.self))
         case "user.registered": return .userRegistered(try body(User.self))
         case "inspection.recorded": return .inspectionRecorded(try body(Inspection.self))
         case "veto.confirmed": return .vetoConfirmed(try body(VetoConfirmed.self))

@@ -183,6 +183,8 @@ public struct MarketState: Sendable, Equatable {
             checklist = value
         case .calendarPublished(let value):
             calendar = value
+        case .calendarYearAdded(let value):
+            calendar.addOfficialYear(value)
         case .logTailCut, .unknown:
             // A fact about the log itself (kept for the history), or a type of a later version.
             break

@@ -389,6 +389,9 @@ public struct MonthlyFigures: Sendable {
     public var branches: [BranchRow]
     /// Complaints filed in each of the twelve months ending with this one.
     public var trend: [(year: Int, month: Int, count: Int)]
+    /// Set when a figure counted working days in a year the calendar does not officially cover
+    /// (rectification deadlines, time to settle): those figures may be wrong.
+    public var calendarWarning: LocalizedMessage?
 
     public var satisfaction: Double? {
         let total = followUps.values.reduce(0, +)
@@ -418,6 +421,7 @@ public struct MonthlyFigures: Sendable {
         }
         byState = ComplaintState.allCases.compactMap { s in states[s].map { (s, $0) } }
         var days: [Int] = []
+        var counted: [Deadline] = []
         var satisfaction: [ComplaintAction.Satisfaction: Int] = [:]
         var previous: [ComplaintAction.Satisfaction: Int] = [:]
         for c in cases {
@@ -428,6 +432,7 @@ public struct MonthlyFigures: Sendable {
                 }
             }), month.contains(settled.date), settled.date <= asOf {
                 days.append(settled.date <= c.filed.date ? 0 : market.calendar.workingDays(after: c.filed.date, through: settled.date))
+                counted.append(market.calendar.deadline(from: c.filed.date, to: settled.date))
             }
             for entry in c.history {
                 if case .followUp(let s)? = entry.action {
@@ -453,6 +458,7 @@ public struct MonthlyFigures: Sendable {
                 inspectionsByShop[shop, default: 0] += 1
             }
             for r in market.rectifications(of: shop, through: asOf) {
+                if month.contains(r.openedOn) || r.closedOn == nil { counted.append(market.calendar.deadline(from: r.openedOn, to: r.deadline)) }
                 if month.contains(r.openedOn) { opened += 1 }
                 if let on = r.closedOn, month.contains(on) { closed += 1 }
                 if r.closedOn == nil {
@@ -467,6 +473,7 @@ public struct MonthlyFigures: Sendable {
         rectificationsOpened = opened
         rectificationsClosed = closed
         rectificationsOverdue = overdue
+        calendarWarning = Deadline.warning(for: counted)
 
         let before = month.previous.last
         var changes: [StarChange] = []
@@ -508,6 +515,11 @@ public struct MonthlyFigures: Sendable {
 /// The monthly report (月报): the month's complaints, how fast they were settled, satisfaction,
 /// inspections and rectifications, star changes and the branches side by side.
 public enum MonthlyReport {
+    /// The calendar's warning, said of the figures it concerns.
+    static func calendarNote(_ warning: LocalizedMessage, _ l: Language) -> String {
+        l.pick("注意：整改期限与办理用时按工作日计算，", "Note: rectification deadlines and times to settle count working days; ") + warning.text(l)
+    }
+
     /// `head`, when given, is printed at the end ("日志链头 / Log head"), so that the paper anchors the log.
     public static func render(_ market: MarketState, month: ReportMonth, today: SimpleDate, format: ReportFormat, language: Language = .zh, head: LogHead? = nil) -> String {
         let f = MonthlyFigures(market, month: month, today: today)
@@ -593,6 +605,7 @@ public enum MonthlyReport {
             var body = "<header><h1>\(Markup.html(title))</h1><p class=\"sub\">\(Markup.html(subtitle))</p></header>\n"
             body += "<h2>\(Markup.html(l.pick("本月要点", "Key figures")))</h2>\n<dl class=\"figures\">"
             body += keyFigures.map { "<dt>\(Markup.html($0.0))</dt><dd>\(Markup.html($0.1))</dd>" }.joined() + "</dl>\n"
+            if let warning = f.calendarWarning { body += "<p class=\"note\"><strong>\(Markup.html(calendarNote(warning, l)))</strong></p>\n" }
             body += "<h2>\(Markup.html(l.pick("投诉", "Complaints")))</h2>\n<div class=\"grid\">\n"
             body += "<div>" + figure(l.pick("按诚信类别", "By integrity"), SVGChart.bars(integrityBars, title: l.pick("按诚信类别", "By integrity"), width: 320)) + "</div>"
             body += "<div>" + figure(l.pick("按目前状态", "By state"), SVGChart.bars(stateBars, title: l.pick("按目前状态", "By state"), width: 320)) + "</div>\n</div>\n"
@@ -624,6 +637,7 @@ public enum MonthlyReport {
             }
             var out = "# \(Markup.md(title))\n\n\(Markup.md(subtitle))\n\n## \(l.pick("本月要点", "Key figures"))\n\n"
             out += table([l.pick("指标", "Figure"), l.pick("数值", "Value")], keyFigures.map { [$0.0, $0.1] })
+            if let warning = f.calendarWarning { out += "\n**\(Markup.md(calendarNote(warning, l)))**\n" }
             out += "\n## \(l.pick("投诉", "Complaints"))\n"
             out += barsTable(l.pick("按诚信类别", "By integrity"), integrityBars)
             out += barsTable(l.pick("按目前状态", "By state"), stateBars)

@@ -111,7 +111,7 @@ struct Chengxin: ParsableCommand {
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
                       VetoCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, KioskCommand.self,
-                      ExportCommand.self, ReportCommand.self, ImportCommand.self],
+                      ExportCommand.self, ReportCommand.self, ImportCommand.self, CalendarCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

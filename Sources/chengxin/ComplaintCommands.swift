@@ -58,12 +58,22 @@ struct ComplaintFile: ParsableCommand {
             }
             let sequence = written.sequence
             let rules = store.market.rules(on: today)?.value
-            let answerBy = rules.map { store.market.calendar.addingWorkingDays($0.complaintDeadlines.acceptWorkingDays, to: today) }
+            let answerBy = rules.map { store.market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: today) }
             Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
-                                 "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")"))
+                                 "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")")
+                        + common.calendarWarning(answerBy))
         } catch {
             throw common.failure(error)
         }
+    }
+}
+
+extension CommonOptions {
+    /// The calendar's warning beside a deadline counted over a year it does not officially cover
+    /// (docs/domain-model.md, "Working-day calendar"); empty when the deadline is certain.
+    func calendarWarning(_ deadline: Deadline?) -> String {
+        guard let warning = deadline?.warning else { return "" }
+        return t("（注意：\(warning.zh)）", " (note: \(warning.en))")
     }
 }
 
@@ -89,9 +99,10 @@ struct ComplaintStatus: ParsableCommand {
         var lines = [common.t("受理编号：", "receipt: ") + code,
                      common.t("登记日期：", "filed: ") + complaint.filed.date.description,
                      common.t("当前状态：", "state: ") + complaint.state.name(common.lang)]
-        if let rules = store.market.rules(on: today)?.value, let deadline = complaint.deadline(rules: rules, calendar: store.market.calendar) {
-            let overdue = complaint.isOverdue(today: today, rules: rules, calendar: store.market.calendar)
-            lines.append(common.t("办理期限：\(deadline)\(overdue ? "（已逾期）" : "")", "due by: \(deadline)\(overdue ? " (overdue)" : "")"))
+        if let rules = store.market.rules(on: today)?.value, let deadline = complaint.due(rules: rules, calendar: store.market.calendar) {
+            let overdue = today > deadline.date
+            lines.append(common.t("办理期限：\(deadline)\(overdue ? "（已逾期）" : "")", "due by: \(deadline)\(overdue ? " (overdue)" : "")")
+                         + common.calendarWarning(deadline))
         }
         for entry in complaint.history {
             let what = entry.action.map { common.lang.pick($0.name.zh, $0.name.en) } ?? common.t("登记", "filed")

@@ -249,7 +249,8 @@ struct InspectionRecord: ParsableCommand {
                                  "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failures.count) item(s) failed"))
             for rectification in result.rectifications where rectification.closedBy == nil {
                 Console.out(common.t("  整改：\(rectification.item)（\(rectification.severity.chineseName)）期限 \(rectification.deadline)",
-                                     "  rectify: \(rectification.item) (\(rectification.severity.rawValue)) by \(rectification.deadline)"))
+                                     "  rectify: \(rectification.item) (\(rectification.severity.rawValue)) by \(rectification.deadline)")
+                            + common.calendarWarning(store.market.calendar.deadline(from: rectification.openedOn, to: rectification.deadline)))
             }
             Console.out(common.t("当前星级：", "rating now: ") + describe(result.status))
         } catch {

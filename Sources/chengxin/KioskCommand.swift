@@ -153,10 +153,7 @@ final class LiveKiosk: KioskEnvironment {
                 }
             }
             pending = nil
-            let rules = store.market.rules(on: date)?.value
-            let days = rules?.complaintDeadlines.acceptWorkingDays
-            let answerBy = days.map { store.market.calendar.addingWorkingDays($0, to: date) }
-            return .filed(KioskReceipt(code: receipt, answerBy: answerBy, workingDays: days), market: store.market)
+            return .filed(KioskReceipt.make(code: receipt, market: store.market, filedOn: date), market: store.market)
         }
     }
 

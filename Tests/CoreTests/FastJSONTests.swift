@@ -10,7 +10,9 @@ import Testing
         let history = try DemoHistory.events(after: roster) { pin in try PINHash.make(pin: pin, salt: Array(repeating: 2, count: 16), rounds: 1024) }
         let withdrawal = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: "w", body: .withdrawn(Withdrawal(target: 10, reason: "误登记，撤回")))
         let unknown = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: nil, body: .unknown(type: "future.thing"))
-        return roster + history + [withdrawal, unknown]
+        let year = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: "calendar-year:1", body: .calendarYearAdded(CalendarYearAdded(
+            year: 2028, source: "测试用虚构安排", days: [WorkingCalendar.Entry(date: SimpleDate(dayNumber: 21_459), kind: .holiday, name: "国庆节")], reason: "更正")))
+        return roster + history + [withdrawal, year, unknown]
     }
 
     @Test func readsEveryEventTypeAsFoundationDoes() throws {
@@ -25,7 +27,7 @@ import Testing
             types.insert(event.type)
         }
         // Every type this version knows, plus an unknown one.
-        #expect(types.count == 23)
+        #expect(types.count == 24)
     }
 
     @Test func readsEscapesSpacingAndKeyOrderLikeJSONDecoder() throws {

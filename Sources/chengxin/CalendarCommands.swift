@@ -1,0 +1,129 @@
+import ArgumentParser
+import Core
+import Foundation
+import Log
+
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "The working-day calendar (法定节假日与调休) that deadlines are counted on.",
+        subcommands: [CalendarShow.self, CalendarAddYear.self])
+}
+
+struct CalendarShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Which years the calendar covers officially; --year lists that year's days.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "List this year's holidays (休) and adjusted working days (班).")
+    var year: Int?
+
+    func run() throws {
+        let calendar = try common.openForReading().market.calendar
+        var lines: [String] = []
+        for (year, coverage) in calendar.years.sorted(by: { $0.key < $1.key }) {
+            lines.append("\(year)  " + CalendarShow.name(coverage, common.lang))
+        }
+        lines.append(common.t("其他年份：没有录入，只按周末推算（期限旁会有提示）", "other years: not entered, weekends only (deadlines carry a warning)"))
+        if let year {
+            lines.append("")
+            lines.append("\(year)  " + CalendarShow.name(calendar.coverage(of: year), common.lang))
+            let days = calendar.entries.values.filter { $0.date.year == year }.sorted { $0.date < $1.date }
+            for day in days {
+                lines.append("  \(day.date)  \(day.kind == .holiday ? common.t("休", "holiday") : common.t("班", "worked"))  \(day.name)")
+            }
+        }
+        Console.out(lines.joined(separator: "\n"))
+    }
+
+    static func name(_ coverage: WorkingCalendar.Coverage, _ language: Language) -> String {
+        switch coverage {
+        case .official: return language.pick("正式（国务院办公厅通知）", "official (State Council notice)")
+        case .provisional: return language.pick("暂定（只有法定节假日，调休尚未录入）", "provisional (statutory holidays only, no 调休)")
+        case .none: return language.pick("没有录入（只按周末推算）", "not entered (weekends only)")
+        }
+    }
+}
+
+struct CalendarAddYear: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-year",
+        abstract: "Record a year's official holidays and 调休 from FILE (the format of seeds/calendar.csv: 日期,类型,名称,依据), as an event. Market managers only.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Argument(help: "The year, e.g. 2028.")
+    var year: Int
+
+    @Argument(help: "A UTF-8 CSV file: 日期,类型,名称,依据 — one row per holiday (休) or adjusted working day (班) of YEAR.")
+    var file: String
+
+    @Flag(name: .long, help: "Replace a year that is official already (needs --reason).")
+    var replace = false
+
+    @Option(name: .long, help: "Why an official year is replaced (with --replace).")
+    var reason: String?
+
+    /// A year's file is a few dozen lines; anything far larger is not one.
+    static let maximumFileSize = 256 * 1024
+
+    func run() throws {
+        do {
+            let reason = self.reason.map(SafeStorage.clean)
+            if replace && (reason ?? "").isEmpty {
+                throw CLIProblem(text: common.t("--replace 需要用 --reason 说明为什么更正这一年的日历", "--replace needs --reason: why the year's calendar is corrected"))
+            }
+            if !replace && reason != nil {
+                throw CLIProblem(text: common.t("--reason 只与 --replace 一起使用", "--reason goes only with --replace"))
+            }
+            let text = try readFile()
+            var added: CalendarYearAdded
+            do {
+                added = try CalendarYearAdded.parse(year: year, text: text, file: (file as NSString).lastPathComponent)
+            } catch {
+                // One line per problem on stderr, the last as the command's error.
+                for problem in error.problems.dropLast() { Console.error(problem.text(common.lang)) }
+                throw CLIProblem(text: error.problems.last?.text(common.lang) ?? "")
+            }
+            added.reason = replace ? reason : nil
+            let opened = try Writer.open(common)
+            let me = try actor.authenticate(opened.market, common)
+            let key = actor.key("calendar-year")
+            let (store, written) = try Writer.record(opened, key: key) { market in
+                do throws(LocalizedMessage) {
+                    try market.validate(added, by: me)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
+                }
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .calendarYearAdded(added))
+            }
+            let official = store.market.calendar.coverage(of: year) == .official
+            Console.out(common.t(
+                "已录入 \(year) 年正式日历\(replace ? "（更正原有的正式日历）" : "")：\(added.holidays) 个放假日、\(added.adjustedWorkdays) 个调休上班日，记录 #\(written.sequence)\n依据：\(added.source)\n此后计算的期限按这一日历\(official ? "" : "（未生效，请检查日志）")",
+                "entered the official calendar of \(year)\(replace ? " (correcting the earlier one)" : ""): \(added.holidays) holidays, \(added.adjustedWorkdays) adjusted working days, record #\(written.sequence)\nsource: \(added.source)\ndeadlines computed from now on use it\(official ? "" : " (not in force: check the log)")"))
+        } catch {
+            throw common.failure(error)
+        }
+    }
+
+    /// The file's text: UTF-8, at most `maximumFileSize` bytes.
+    func readFile() throws(CLIProblem) -> String {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw CLIProblem(text: common.t("无法读取文件 \(file)", "cannot read the file \(file)"))
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: Self.maximumFileSize + 1) ?? Data()
+        } catch {
+            throw CLIProblem(text: common.t("无法读取文件 \(file)：\(error.localizedDescription)", "cannot read the file \(file): \(error.localizedDescription)"))
+        }
+        if data.count > Self.maximumFileSize {
+            throw CLIProblem(text: common.t("文件 \(file) 超过 256 KB，不像是一年的日历", "the file \(file) is over 256 KB: not one year's calendar"))
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw CLIProblem(text: common.t("文件 \(file) 不是 UTF-8 编码（用 Excel 保存时请选“CSV UTF-8”）", "the file \(file) is not UTF-8 (save as \"CSV UTF-8\")"))
+        }
+        return text
+    }
+}
