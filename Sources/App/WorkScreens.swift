@@ -93,10 +93,11 @@ public struct ReviewItem: Sendable, Equatable {
         for (shop, appeals) in market.appeals {
             let branch = market.merchant(shopNumber: shop)?.branch ?? 0
             for a in appeals where a.decision == nil {
-                let deadline = market.decisionDeadline(of: a)
+                let deadline = market.decisionDue(of: a)
+                let estimate = deadline.isCertain ? "" : language.pick("（估）", " (est.)")
                 let due = market.isOverdue(a, on: today)
-                    ? language.pick("【逾期】应于 \(deadline) 前决定 · ", "[overdue] due \(deadline) · ")
-                    : language.pick("应于 \(deadline) 前决定 · ", "due \(deadline) · ")
+                    ? language.pick("【逾期】应于 \(deadline.date)\(estimate) 前决定 · ", "[overdue] due \(deadline.date)\(estimate) · ")
+                    : language.pick("应于 \(deadline.date)\(estimate) 前决定 · ", "due \(deadline.date)\(estimate) · ")
                 items.append(ReviewItem(kind: .appeal, sequence: a.sequence, shop: shop, branch: branch, date: a.filed.date, by: a.filedBy,
                                         text: due + language.pick("\(a.filed.year) 年度：", "\(a.filed.year): ") + a.filed.reason))
             }

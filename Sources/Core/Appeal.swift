@@ -90,7 +90,9 @@ extension MarketState {
                                    en: "the appeal's date \(appeal.date) is before the \(appeal.year) ratings were published (\(published.value.date))")
         }
         let window = rules(on: published.value.date)?.value.appeal.fileWithinWorkingDays ?? 10
-        let lastDay = calendar.addingWorkingDays(window, to: published.value.date)
+        let due = calendar.deadline(window, after: published.value.date)
+        let lastDay = due.date
+        let uncertain = due.warning.map { "（\($0.zh)）" } ?? "", uncertainEn = due.warning.map { " (\($0.en))" } ?? ""
         let late = appeal.lateReason.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
         if appeal.lateReason != nil && !late {
             throw LocalizedMessage(zh: "逾期受理的理由不能为空", en: "the reason for a late appeal cannot be blank")
@@ -99,8 +101,8 @@ extension MarketState {
             throw LocalizedMessage(zh: "逾期的复核申请只能由市场管理方登记并写明理由", en: "only a market manager may record a late appeal, with the reason")
         }
         if today > lastDay && !late {
-            throw LocalizedMessage(zh: "复核申请已过期限：\(appeal.year) 年度星级于 \(published.value.date) 公示，须在 \(window) 个工作日内（截至 \(lastDay)）申请；纸面上按时收到的，由市场管理方用 --late-reason 写明情况后登记",
-                                   en: "the appeal is out of time: the \(appeal.year) ratings were published on \(published.value.date); appeals close after \(window) working days (\(lastDay)); one received on paper in time is recorded by a market manager with --late-reason")
+            throw LocalizedMessage(zh: "复核申请已过期限：\(appeal.year) 年度星级于 \(published.value.date) 公示，须在 \(window) 个工作日内（截至 \(lastDay)）申请\(uncertain)；纸面上按时收到的，由市场管理方用 --late-reason 写明情况后登记",
+                                   en: "the appeal is out of time: the \(appeal.year) ratings were published on \(published.value.date); appeals close after \(window) working days (\(lastDay))\(uncertainEn); one received on paper in time is recorded by a market manager with --late-reason")
         }
         if appeal.date > lastDay {
             throw LocalizedMessage(zh: "复核申请日期 \(appeal.date) 已过期限（截至 \(lastDay)）；按时收到的纸面申请请写它收到的日期",
@@ -147,8 +149,14 @@ extension MarketState {
     /// The last day an appeal should be decided on: the rules' `appeal.decideWithinWorkingDays` (15)
     /// working days after it was filed.
     public func decisionDeadline(of appeal: Appeal) -> SimpleDate {
+        decisionDue(of: appeal).date
+    }
+
+    /// The same with the calendar's warning when a day it counted lies in a year the calendar does
+    /// not officially cover.
+    public func decisionDue(of appeal: Appeal) -> Deadline {
         let days = rules(on: appeal.filed.date)?.value.appeal.decideWithinWorkingDays ?? 15
-        return calendar.addingWorkingDays(days, to: appeal.filed.date)
+        return calendar.deadline(days, after: appeal.filed.date)
     }
 
     /// Whether an appeal is overdue on `today`: undecided past its deadline, or decided after it.
