@@ -289,7 +289,7 @@ struct LoginTests {
             files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
         }
         var events = try SeedLoader.load(files: files).events(actor: "system", at: "2026-01-01T00:00:00Z")
-        let hash = try PINHash.make(pin: "1234", salt: Array(repeating: 2, count: 16), rounds: 1024)
+        let hash = try PINHash.make(pin: "123456", salt: Array(repeating: 2, count: 16), rounds: 1024)
         let manager = User(name: "li", displayName: "李主任", role: .manager, pin: hash)
         let secretary = User(name: "wang", displayName: "王书记", role: .secretary(branch: 2), pin: hash)
         events.append(Event(actor: "system", at: "t", key: "u1", body: .userRegistered(manager)))
@@ -309,7 +309,7 @@ struct LoginTests {
         #expect(grid.rowText(8).contains("●●●●") && !grid.rowText(8).contains("1"))
         #expect(grid.text.contains("PIN 只含数字"))
         try assertGolden(grid, "login-80x24")
-        #expect(Dashboard.update(&m, .key(.enter)) == [.authenticate(user: "wang", pin: "1234")])
+        #expect(Dashboard.update(&m, .key(.enter)) == [.authenticate(user: "wang", pin: "123456")])
         _ = Dashboard.update(&m, .authenticationFailed("用户名或 PIN 不正确（第 1 次）"))
         #expect(m.login.pin.text.isEmpty && Dashboard.view(m).text.contains("用户名或 PIN 不正确"))
         // The secretary sees the shops of their own branch.
