@@ -945,7 +945,7 @@ public enum Dashboard {
         grid.put(model.t("含承诺、职责和保障；星级在首次检查前为“待评定”。", "5 branches, 90+ member shops with pledges, duties, guarantees."), x: x, y: rect.y + 6, maxWidth: inner)
         let choices = [
             model.t("用随附名册创建数据目录", "Create the data directory from the shipped roster"),
-            model.t("创建演示数据（名册加一年虚构记录；演示管理员 zhuren，PIN 111111）", "Create a demo (roster plus a year of fictional history)"),
+            model.t("创建演示数据（名册加一年虚构记录；管理员 zhuren，PIN 111111）", "Create a demo (roster plus a year of fictional history)"),
             model.t("退出", "Quit"),
         ]
         for (i, choice) in choices.enumerated() {

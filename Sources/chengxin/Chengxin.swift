@@ -291,7 +291,7 @@ final class LiveDashboard: DashboardEnvironment {
             let user: User
             do throws(CLIProblem) {
                 user = try SignIn.check(store, name: name, pin: pin, via: .dashboard, command: nil, language: language,
-                                        consequence: ("请重新输入", "try again"), allowUnrecorded: true)
+                                        consequence: ("未登录", "not signed in"), allowUnrecorded: true)
             } catch {
                 return .authenticationFailed(error.text)
             }

@@ -45,8 +45,8 @@ enum SignIn {
         case .signedIn(let user)?:
             return user
         case .locked(let until)?:
-            throw CLIProblem(text: language.pick("“\(name)”的错误 PIN 次数过多，登录已暂停至 \(localTime(until))（北京时间），PIN 未经检查，\(consequence.zh)",
-                                                 "too many wrong PINs for \"\(name)\": sign-in is suspended until \(localTime(until)) (China Standard Time), the PIN was not checked and \(consequence.en)"))
+            throw CLIProblem(text: language.pick("“\(name)”的错误 PIN 次数过多，登录已暂停至 \(localTime(until))（北京时间），\(consequence.zh)",
+                                                 "too many wrong PINs for \"\(name)\": sign-in is suspended until \(localTime(until)) (China Standard Time) and \(consequence.en)"))
         case .wrong?, nil:
             let failures = store.market.signInFailures[AuthFailed.clip(name)] ?? []
             if let until = policy.lockedUntil(failures, now: now()) {

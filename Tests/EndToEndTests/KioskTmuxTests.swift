@@ -103,8 +103,8 @@ struct KioskTmuxTests {
         let code = try #require(Self.receipt(on: done), "a receipt code on:\n\(done)")
         #expect(done.contains("个工作日内（2026-03-"))
 
-        // Recorded by the kiosk account, exactly as typed; the chain verifies.
-        let log = try cli.run(["log", "--jsonl"]).output
+        // Recorded by the kiosk account, exactly as typed (a manager reads it unmasked); the chain verifies.
+        let log = try cli.run(["log", "--jsonl", "--as", "li"], pin: "123456").output
         let line = try #require(log.split(separator: "\n").first { $0.contains("complaint.filed") && $0.contains(code) })
         #expect(line.contains("\"actor\":\"desk1\""))
         #expect(line.contains("\"text\":\"\(story)\""))
@@ -241,8 +241,9 @@ struct KioskTmuxTests {
         let done = try tmux.waitFor("the receipt") { $0.contains("答复是否受理") }
         let code = try #require(Self.receipt(on: done))
 
-        // The log holds the text exactly as typed (the JSON lines escape what a terminal must not see).
-        let log = try cli.run(["log", "--jsonl"]).output
+        // The log holds the text exactly as typed (the JSON lines escape what a terminal must not see;
+        // a manager reads the name unmasked).
+        let log = try cli.run(["log", "--jsonl", "--as", "li"], pin: "123456").output
         let line = try #require(log.split(separator: "\n").first { $0.contains(code) })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let data = try #require((object["event"] as? [String: Any])?["data"] as? [String: Any])
