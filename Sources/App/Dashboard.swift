@@ -382,7 +382,7 @@ public enum DashboardEffect: Sendable, Equatable {
     case record(EventBody, by: User)
     /// Read the event history for the audit tab; the rows come back as a message.
     case loadAudit
-    /// Check a user's PIN (slow on purpose); the answer comes back as a message.
+    /// Check a user's PIN (one scrypt derivation, throttled and recorded by the environment); the answer comes back as a message.
     case authenticate(user: String, pin: String)
     /// Write a file for others (merchants, complaints or inspections); progress comes back as
     /// messages, the next slice on each tick, until it is finished.

@@ -27,7 +27,14 @@ enum SignIn {
             })
         } catch {
             let reason = (error as? LogError)?.text(language) ?? (error as? CLIProblem)?.text ?? "\(error)"
-            if result == nil && allowUnrecorded {
+            // Only a log that is read-only for good (damaged, or on a read-only file or disk): a busy
+            // lock or a full disk is no reason to check a PIN without its record.
+            var readOnly = false
+            switch error as? LogError {
+            case .corrupt?, .checkpointFailed?, .readOnly?, .unverifiable?: readOnly = true
+            default: break
+            }
+            if result == nil && allowUnrecorded && readOnly {
                 result = store.market.signIn(name: name, pin: pin, now: now(), via: via, command: command, policy: policy)
                 if case .wrong = result {
                     throw CLIProblem(text: language.pick("用户名或 PIN 不正确（日志只读，这次尝试未能记录：\(reason)）",
