@@ -309,7 +309,7 @@ struct LoginTests {
         #expect(grid.rowText(8).contains("●●●●") && !grid.rowText(8).contains("1"))
         #expect(grid.text.contains("PIN 只含数字"))
         try assertGolden(grid, "login-80x24")
-        #expect(Dashboard.update(&m, .key(.enter)) == [.authenticate(user: "wang", pin: "123456")])
+        #expect(Dashboard.update(&m, .key(.enter)) == [.authenticate(user: "wang", pin: "1234")])
         _ = Dashboard.update(&m, .authenticationFailed("用户名或 PIN 不正确（第 1 次）"))
         #expect(m.login.pin.text.isEmpty && Dashboard.view(m).text.contains("用户名或 PIN 不正确"))
         // The secretary sees the shops of their own branch.

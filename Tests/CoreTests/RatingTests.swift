@@ -159,7 +159,7 @@ struct PermissionTests {
         #expect(a.matches("2468") && !a.matches("2469") && !a.matches(""))
         #expect(!a.digest.contains("2468"))
         #expect(PINHash.problem(with: "12a4") != nil && PINHash.problem(with: "123") != nil && PINHash.problem(with: "123456789") != nil)
-        #expect(PINHash.problem(with: "0000") == nil)
+        #expect(PINHash.problem(with: "000000") == nil && PINHash.problem(with: "0000") != nil, "new PINs have at least 6 digits")
     }
 
     @Test func theMatrixOfRolesAndActions() {
