@@ -99,7 +99,8 @@ public enum Action: Sendable, Equatable {
     case actForShop(branch: Int)
     case confirmVeto
     case amendRecord
-    /// Exports with consumers' names and phones and owners' names unmasked (market managers only).
+    /// Personal data unmasked: exports with consumers' names and phones and owners' names, and
+    /// `log --jsonl --as` (market managers only; each disclosure recorded, docs/privacy.md).
     case exportPersonalData
     case fileComplaint
 
