@@ -382,7 +382,7 @@ public enum DashboardEffect: Sendable, Equatable {
     case record(EventBody, by: User)
     /// Read the event history for the audit tab; the rows come back as a message.
     case loadAudit
-    /// Check a user's PIN (slow on purpose); the answer comes back as a message.
+    /// Check a user's PIN (one scrypt derivation, throttled and recorded by the environment); the answer comes back as a message.
     case authenticate(user: String, pin: String)
     /// Write a file for others (merchants, complaints or inspections); progress comes back as
     /// messages, the next slice on each tick, until it is finished.
@@ -945,7 +945,7 @@ public enum Dashboard {
         grid.put(model.t("含承诺、职责和保障；星级在首次检查前为“待评定”。", "5 branches, 90+ member shops with pledges, duties, guarantees."), x: x, y: rect.y + 6, maxWidth: inner)
         let choices = [
             model.t("用随附名册创建数据目录", "Create the data directory from the shipped roster"),
-            model.t("创建演示数据（名册加一年虚构记录；演示管理员 zhuren，PIN 1111）", "Create a demo (roster plus a year of fictional history)"),
+            model.t("创建演示数据（名册加一年虚构记录；管理员 zhuren，PIN 111111）", "Create a demo (roster plus a year of fictional history)"),
             model.t("退出", "Quit"),
         ]
         for (i, choice) in choices.enumerated() {

@@ -61,7 +61,10 @@ enum LoginScreen {
         let pinCursor = dots.render(into: &grid, x: fieldX, y: rect.y + 4, width: fieldWidth,
                                     style: model.login.focus == 1 ? Style(reverse: true) : Style(underline: true))
         if let message = model.login.message {
-            grid.put(message, x: x, y: rect.y + 6, maxWidth: width - 6, style: model.theme.warning)
+            // Two lines: a refusal names the remaining tries or the time sign-in reopens.
+            for (i, line) in TextLayout.wrap(message, width: width - 6).prefix(2).enumerated() {
+                grid.put(line, x: x, y: rect.y + 6 + i, maxWidth: width - 6, style: model.theme.warning)
+            }
         }
         grid.put(model.t("Tab 切换 · Enter 登录 · Ctrl-C 退出", "Tab switch · Enter log in · Ctrl-C quit"), x: x, y: rect.y + 8, maxWidth: width - 6, style: Style(dim: true))
         grid.cursor = model.login.focus == 0 ? nameCursor : pinCursor

@@ -19,14 +19,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 public enum DemoHistory {
     /// The demo users and their published demo PINs.
     public static let users: [(name: String, display: String, role: Role, pin: String)] = [
-        ("zhuren", "李主任（演示）", .manager, "1111"),
-        ("fuzhuren", "周副主任（演示）", .manager, "1112"),
-        ("shuji1", "第一支部书记（演示）", .secretary(branch: 1), "2001"),
-        ("shuji2", "第二支部书记（演示）", .secretary(branch: 2), "2002"),
-        ("shuji3", "第三支部书记（演示）", .secretary(branch: 3), "2003"),
-        ("shuji4", "第四支部书记（演示）", .secretary(branch: 4), "2004"),
-        ("shuji5", "第五支部书记（演示）", .secretary(branch: 5), "2005"),
-        ("fuwutai", "服务台（演示）", .kiosk, "3000"),
+        ("zhuren", "李主任（演示）", .manager, "111111"),
+        ("fuzhuren", "周副主任（演示）", .manager, "111112"),
+        ("shuji1", "第一支部书记（演示）", .secretary(branch: 1), "200001"),
+        ("shuji2", "第二支部书记（演示）", .secretary(branch: 2), "200002"),
+        ("shuji3", "第三支部书记（演示）", .secretary(branch: 3), "200003"),
+        ("shuji4", "第四支部书记（演示）", .secretary(branch: 4), "200004"),
+        ("shuji5", "第五支部书记（演示）", .secretary(branch: 5), "200005"),
+        ("fuwutai", "服务台（演示）", .kiosk, "300000"),
     ]
 
     public struct Skipped: Error, Sendable { public let messages: [String] }

@@ -78,6 +78,11 @@ public enum EventBody: Sendable, Equatable {
     /// A writer cut an unfinished, never acknowledged record off the end of the log (written by
     /// the log itself, docs/log-format.md "Appending"): the bytes are kept in `file`.
     case logTailCut(LogTailCut)
+    /// A wrong PIN (or a PIN for a user that does not exist), recorded so that sign-in is throttled
+    /// across processes (Privacy.swift, `SignInPolicy`). Never the PIN itself.
+    case authFailed(AuthFailed)
+    /// Personal data shown unmasked to someone: who (the actor), when (`at`), what (here).
+    case dataDisclosed(DataDisclosed)
     case unknown(type: String)
 
     public var type: String {
@@ -106,6 +111,8 @@ public enum EventBody: Sendable, Equatable {
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .logTailCut: return "log.tail-cut"
+        case .authFailed: return "auth.failed"
+        case .dataDisclosed: return "data.disclosed"
         case .unknown(let type): return type
         }
     }
@@ -252,6 +259,8 @@ public enum EventCodec {
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .logTailCut(let value): return try wrap(value)
+        case .authFailed(let value): return try wrap(value)
+        case .dataDisclosed(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
         }
     }
@@ -365,6 +374,8 @@ public enum EventCodec {
         case "merchant.corrected": return .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": return .withdrawn(try body(Withdrawal.self))
         case "log.tail-cut": return .logTailCut(try body(LogTailCut.self))
+        case "auth.failed": return .authFailed(try body(AuthFailed.self))
+        case "data.disclosed": return .dataDisclosed(try body(DataDisclosed.self))
         default: return .unknown(type: type)
         }
     }

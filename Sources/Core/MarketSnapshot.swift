@@ -30,6 +30,8 @@ public enum MarketSnapshot {
         var merchantRecords: [UInt64: String]
         var amendments: [UInt64: MarketState.Amendment]
         var confirmers: [UInt64: String]
+        /// Absent in snapshots written before sign-in failures were recorded.
+        var signInFailures: [String: [Int64]]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -43,7 +45,8 @@ public enum MarketSnapshot {
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
-                               merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers)
+                               merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers,
+                               signInFailures: market.signInFailures)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -112,6 +115,7 @@ public enum MarketSnapshot {
             market.merchantRecords = small.merchantRecords
             market.amendments = small.amendments
             market.confirmers = small.confirmers
+            market.signInFailures = small.signInFailures ?? [:]
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

@@ -47,6 +47,9 @@ public struct MarketState: Sendable, Equatable {
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
     public internal(set) var eventCount = 0
     public internal(set) var idempotencyKeys = KeySet()
+    /// The newest wrong-PIN times (seconds since 1970) per user name tried, from `auth.failed`
+    /// events: what throttles sign-in across processes (Privacy.swift).
+    public internal(set) var signInFailures: [String: [Int64]] = [:]
     var merchantPosition: [String: Int] = [:]
     /// Which shop each merchant registration or correction (by sequence number) is about.
     var merchantRecords: [UInt64: String] = [:]
@@ -185,6 +188,11 @@ public struct MarketState: Sendable, Equatable {
             calendar = value
         case .calendarYearAdded(let value):
             calendar.addOfficialYear(value)
+        case .authFailed(let failure):
+            noteSignInFailure(of: failure.user, at: event.at)
+        case .dataDisclosed:
+            // Kept for the history (chengxin log, the audit screen); no figure depends on it.
+            break
         case .logTailCut, .unknown:
             // A fact about the log itself (kept for the history), or a type of a later version.
             break

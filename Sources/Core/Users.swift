@@ -48,10 +48,10 @@ public struct PINHash: Sendable, Codable, Equatable {
         return difference == 0
     }
 
-    /// A PIN is 4 to 8 digits.
+    /// A new PIN is 6 to 8 digits (a million guesses at least; the login field takes 8).
     public static func problem(with pin: String) -> LocalizedMessage? {
-        if pin.count < 4 || pin.count > 8 || !pin.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            return LocalizedMessage(zh: "PIN 应为 4 到 8 位数字", en: "a PIN is 4 to 8 digits")
+        if pin.count < 6 || pin.count > 8 || !pin.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return LocalizedMessage(zh: "PIN 应为 6 到 8 位数字", en: "a PIN is 6 to 8 digits")
         }
         return nil
     }
@@ -105,7 +105,8 @@ public enum Action: Sendable, Equatable {
     case actForShop(branch: Int)
     case confirmVeto
     case amendRecord
-    /// Exports with consumers' names and phones and owners' names unmasked (market managers only).
+    /// Personal data unmasked: exports with consumers' names and phones and owners' names, and
+    /// `log --jsonl --as` (market managers only; each disclosure recorded, docs/privacy.md).
     case exportPersonalData
     case fileComplaint
 

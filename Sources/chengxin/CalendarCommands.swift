@@ -87,7 +87,7 @@ struct CalendarAddYear: ParsableCommand {
             }
             added.reason = replace ? reason : nil
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let key = actor.key("calendar-year")
             let (store, written) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {

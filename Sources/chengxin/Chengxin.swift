@@ -226,9 +226,6 @@ final class LiveDashboard: DashboardEnvironment {
     /// The start-up chain check is still running (its result is taken by `poll`).
     var working: Bool { store?.verifying ?? false }
 
-    /// Consecutive wrong PINs in this session; each costs more waiting.
-    private var failures = 0
-
     func perform(_ effect: DashboardEffect) -> DashboardMessage? {
         switch effect {
         case .quit:
@@ -270,23 +267,37 @@ final class LiveDashboard: DashboardEnvironment {
             let request = ExportRequest(kind: kind, format: format, withPersonalData: withPersonalData)
             let today = MarketClock.today()
             do throws(CLIProblem) {
-                try exports.start(request, market: store.market, today: today, user: user, path: request.defaultPath(today: today), language: language)
+                let path = request.defaultPath(today: today)
+                try exports.start(request, market: store.market, today: today, user: user, path: path, language: language)
+                if let disclosed = exports.disclosure {
+                    // Recorded before the file is written; if it cannot be recorded, nothing is exported.
+                    do throws(CLIProblem) {
+                        try Disclosure.record(store, by: user, DataDisclosed(via: .dashboard, command: "export \(kind.rawValue)", fields: disclosed.fields,
+                                                                             from: nil, through: store.log.lastSequence, count: disclosed.rows,
+                                                                             destination: path), language: language)
+                    } catch {
+                        exports.cancel()
+                        throw error
+                    }
+                }
                 return try exportSlice(rows: 0)
             } catch {
                 return .failed(error.text)
             }
         case .authenticate(let name, let pin):
-            guard let market = store?.market else { return nil }
-            guard let user = market.users[name], user.pin.matches(pin) else {
-                failures += 1
-                // Slow down guessing: 1 s, 2 s, … up to 8 s per wrong attempt.
-                sleep(UInt32(min(8, failures)))
-                return .authenticationFailed(language.pick("用户名或 PIN 不正确（第 \(failures) 次）", "wrong user name or PIN (attempt \(failures))"))
+            guard let store else { return nil }
+            // The one sign-in (SignIn.swift): throttled across processes, a wrong PIN recorded; a
+            // damaged (read-only) log is still opened for reading, without the record.
+            let user: User
+            do throws(CLIProblem) {
+                user = try SignIn.check(store, name: name, pin: pin, via: .dashboard, command: nil, language: language,
+                                        consequence: ("未登录", "not signed in"), allowUnrecorded: true)
+            } catch {
+                return .authenticationFailed(error.text)
             }
             if user.role == .kiosk {
                 return .authenticationFailed(language.pick("服务台账号请使用 chengxin kiosk", "kiosk accounts use chengxin kiosk"))
             }
-            failures = 0
             return .authenticated(user)
         case .createFromShippedRoster, .createDemo:
             do {
@@ -502,17 +513,32 @@ struct MakeCheckpoint: ParsableCommand {
 }
 
 struct PrintLog: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "Print events.")
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print events; consumers' names and phones masked and PIN hashes withheld unless a market manager asks with --jsonl --as (recorded first).")
 
     @OptionGroup var common: CommonOptions
 
     @Option(name: .long, help: "Only events with a sequence number of at least SEQ.")
     var since: UInt64 = 1
 
-    @Flag(name: .long, help: "One JSON object per line: {\"seq\":N,\"event\":{…}}.")
+    @Flag(name: .long, help: "One JSON object per line: {\"seq\":N,\"event\":{…}}, with \"masked\":true where personal data was masked or withheld.")
     var jsonl = false
 
+    @Option(name: .customLong("as"), help: "A market manager, to print --jsonl unmasked (the PIN from $CHENGXIN_PIN, else asked); the disclosure is recorded before anything is printed.")
+    var user: String?
+
+    func validate() throws {
+        if user != nil && !jsonl {
+            throw ValidationError(common.t("--as 只用于 --jsonl：表格本身不含个人信息", "--as goes with --jsonl only: the table holds no personal data"))
+        }
+    }
+
     func run() throws {
+        if let user {
+            try printUnmasked(as: user)
+            return
+        }
         let log: EventLog
         do {
             log = try EventLog.open(directory: common.dataDirectory, writable: false)
@@ -521,9 +547,7 @@ struct PrintLog: ParsableCommand {
         }
         for record in log.records where record.sequence >= since {
             if jsonl {
-                // The payload is JSON already; characters unsafe for a terminal (bidi overrides, C1
-                // controls that JSON leaves raw) become \u escapes, which keep the data exact.
-                Console.out("{\"seq\":\(record.sequence),\"event\":" + Console.jsonEscapingUnsafe(String(decoding: record.payload, as: UTF8.self)) + "}")
+                Console.out(PrintLog.maskedLine(record))
             } else if let event = try? EventCodec.decode(Data(record.payload)) {
                 Console.out("\(record.sequence)  \(event.at)  \(event.actor)  \(event.type)  \(event.key ?? "-")")
             } else {
@@ -532,6 +556,58 @@ struct PrintLog: ParsableCommand {
         }
         if let damage = log.damage, case .corrupt = damage {
             throw Console.fail(damage.text(common.lang))
+        }
+    }
+
+    /// One record as a JSON line. The payload is JSON already; characters unsafe for a terminal
+    /// (bidi overrides, C1 controls that JSON leaves raw) become \u escapes, which keep the data exact.
+    static func line(_ sequence: UInt64, _ payload: [UInt8], masked: Bool = false) -> String {
+        "{\"seq\":\(sequence),\"event\":" + Console.jsonEscapingUnsafe(String(decoding: payload, as: UTF8.self)) + (masked ? ",\"masked\":true}" : "}")
+    }
+
+    /// A record as anyone may see it (docs/privacy.md): consumers' names and phones masked, PIN
+    /// hashes withheld, the data of a type this version does not know withheld, and an unreadable
+    /// payload withheld whole (`"event":null`) — each such line marked `"masked":true`.
+    static func maskedLine(_ record: LogRecord) -> String {
+        guard let event = try? EventCodec.decode(record.payload) else {
+            return "{\"seq\":\(record.sequence),\"event\":null,\"masked\":true}"
+        }
+        if case .unknown = event.body, let bytes = try? EventCodec.encodeBytes(event) {
+            return line(record.sequence, bytes, masked: true)
+        }
+        guard let masked = PersonalData.masked(event) else { return line(record.sequence, record.payload) }
+        guard let bytes = try? EventCodec.encodeBytes(masked) else { return "{\"seq\":\(record.sequence),\"event\":null,\"masked\":true}" }
+        return line(record.sequence, bytes, masked: true)
+    }
+
+    /// `log --jsonl --as MANAGER`: the PIN checked (a wrong one recorded), the disclosure recorded,
+    /// and only then every record up to the head at that moment, unmasked.
+    func printUnmasked(as name: String) throws {
+        do {
+            let store = try Writer.open(common)
+            let me = try SignIn.prompted(store, name: name, common: common, via: .cli, consequence: ("未显示任何内容", "nothing was shown"))
+            do throws(LocalizedMessage) {
+                try Action.exportPersonalData.check(me.role)
+            } catch {
+                throw CLIProblem(text: common.t("只有市场管理方可以查看未打码的个人信息（\(me.role.name(.zh))不可以），未显示任何内容",
+                                                "only a market manager may see unmasked personal data (not a \(me.role.name(.en))); nothing was shown"))
+            }
+            let log = try EventLog.open(directory: common.dataDirectory, writable: false)
+            let through = log.lastSequence
+            let shown = log.records.filter { $0.sequence >= since && $0.sequence <= through }
+            var fields = Set<String>()
+            var count = 0
+            for record in shown {
+                // What cannot be read is shown as it stands: counted as personal, to be safe.
+                let found = (try? EventCodec.decode(record.payload)).map(PersonalData.personalFields) ?? ["unreadable"]
+                if !found.isEmpty { count += 1 }
+                fields.formUnion(found)
+            }
+            try Disclosure.record(store, by: me, DataDisclosed(via: .cli, command: "log --jsonl", fields: fields.sorted(), from: since,
+                                                               through: through, count: count, destination: "terminal"), language: common.lang)
+            for record in shown { Console.out(PrintLog.line(record.sequence, record.payload)) }
+        } catch {
+            throw common.failure(error)
         }
     }
 }

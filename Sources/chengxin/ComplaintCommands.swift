@@ -38,7 +38,7 @@ struct ComplaintFile: ParsableCommand {
                 amountFen = value
             }
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             var receipt = ""
@@ -176,7 +176,7 @@ struct ComplaintUpdate: ParsableCommand {
                 throw CLIProblem(text: common.t("不认识的步骤“\(step)”", "unknown step \"\(step)\""))
             }
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let code = ReceiptCode.normalise(receipt)
             let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
             let key = actor.key("complaint-step")
@@ -211,7 +211,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
                 throw CLIProblem(text: common.t("--severity 应为 minor 或 serious", "--severity must be minor or serious"))
             }
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
             let key = actor.key("deduction")
             _ = try Writer.record(opened, key: key) { market in

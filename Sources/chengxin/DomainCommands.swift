@@ -18,20 +18,13 @@ struct ActorOptions: ParsableArguments {
         "\(kind):\(requestID ?? UUID().uuidString)"
     }
 
-    /// The user, after checking the PIN. A wrong PIN costs two seconds, to slow guessing.
-    func authenticate(_ market: MarketState, _ common: CommonOptions) throws(CLIProblem) -> User {
+    /// The user, after checking the PIN (SignIn.swift: throttled across processes, a wrong PIN
+    /// recorded as `auth.failed`; the same work for a right PIN, a wrong one and an unknown name).
+    func authenticate(_ store: Store, _ common: CommonOptions) throws(CLIProblem) -> User {
         guard let name = user else {
             throw CLIProblem(text: common.t("写入操作需要用 --as 指明操作人", "a write needs --as USER"))
         }
-        guard let user = market.users[name] else {
-            throw CLIProblem(text: common.t("没有用户“\(name)”", "there is no user \"\(name)\""))
-        }
-        let pin = try PINInput.read(prompt: common.t("\(user.displayName) 的 PIN：", "PIN for \(user.displayName): "), common: common)
-        guard user.pin.matches(pin) else {
-            sleep(2)
-            throw CLIProblem(text: common.t("PIN 不正确，未做任何改动", "wrong PIN; nothing was changed"))
-        }
-        return user
+        return try SignIn.prompted(store, name: name, common: common, via: .cli, consequence: ("未做任何改动", "nothing was changed"))
     }
 }
 
@@ -148,7 +141,7 @@ struct UserAdd: ParsableCommand {
                 role = .secretary(branch: branch)
             }
             if let problem = User.nameProblem(name) { throw CLIProblem(text: problem.text(common.lang)) }
-            let pin = try PINInput.read(prompt: common.t("新用户 \(name) 的 PIN（4–8 位数字）：", "PIN for the new user \(name) (4–8 digits): "), common: common, variable: "CHENGXIN_NEW_PIN")
+            let pin = try PINInput.read(prompt: common.t("新用户 \(name) 的 PIN（6–8 位数字）：", "PIN for the new user \(name) (6–8 digits): "), common: common, variable: "CHENGXIN_NEW_PIN")
             if let problem = PINHash.problem(with: pin) { throw CLIProblem(text: problem.text(common.lang)) }
             let hash = try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
             let opened = try Writer.open(common)
@@ -159,7 +152,7 @@ struct UserAdd: ParsableCommand {
                 }
                 actorName = name
             } else {
-                let me = try actor.authenticate(opened.market, common)
+                let me = try actor.authenticate(opened, common)
                 try Action.registerUser.check(me.role)
                 actorName = me.name
             }
@@ -226,7 +219,7 @@ struct InspectionRecord: ParsableCommand {
                 throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
             }
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let key = actor.key("inspection")
             let (store, written) = try Writer.record(opened, key: key) { market in
                 var outcomes = failures
@@ -346,7 +339,7 @@ struct PointsAdd: ParsableCommand {
             }
             let entry = ContributionRecorded(shop: merchant, kind: kind, points: points, date: day, evidence: evidence)
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let key = actor.key("points")
             let (_, written) = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {
@@ -376,7 +369,7 @@ struct PointsApprove: ParsableCommand {
     func run() throws {
         do {
             let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             let key = actor.key("approve")
             _ = try Writer.record(opened, key: key) { market in
                 do throws(LocalizedMessage) {

@@ -48,7 +48,7 @@ struct KioskCommand: ParsableCommand {
         let me: User
         do {
             store = try Writer.open(common)
-            me = try KioskCommand.signIn(user, store.market, common)
+            me = try KioskCommand.signIn(user, store, common)
         } catch {
             throw Console.fail(common.describe(error))
         }
@@ -72,23 +72,16 @@ struct KioskCommand: ParsableCommand {
         store.finishSnapshot()
     }
 
-    /// The kiosk account after checking its PIN. Only an account with the kiosk role may run the
-    /// kiosk: a manager's or a secretary's session must never be left open in the market hall.
-    static func signIn(_ name: String, _ market: MarketState, _ common: CommonOptions) throws(CLIProblem) -> User {
-        guard let user = market.users[name] else {
-            throw CLIProblem(text: common.t("没有用户“\(name)”（服务台账号由市场管理方用 chengxin user add NAME --role kiosk 添加）",
-                                            "there is no user \"\(name)\" (a manager adds kiosk accounts with chengxin user add NAME --role kiosk)"))
-        }
+    /// The kiosk account after checking its PIN (SignIn.swift: throttled, a wrong PIN recorded).
+    /// Only an account with the kiosk role may run the kiosk: a manager's or a secretary's session
+    /// must never be left open in the market hall. The role is told only after the PIN is right.
+    static func signIn(_ name: String, _ store: Store, _ common: CommonOptions) throws(CLIProblem) -> User {
+        // The PIN is not left in the environment of a program that runs for days.
+        let user = try SignIn.prompted(store, name: name, common: common, via: .kiosk, consequence: ("服务台未启动", "the kiosk did not start"),
+                                       afterReading: { unsetenv("CHENGXIN_PIN") })
         guard user.role == .kiosk else {
             throw CLIProblem(text: common.t("“\(name)”不是服务台账号；chengxin kiosk 只能用服务台账号（角色 kiosk）运行",
                                             "\"\(name)\" is not a kiosk account; chengxin kiosk runs only with a kiosk account (role kiosk)"))
-        }
-        let pin = try PINInput.read(prompt: common.t("\(user.displayName) 的 PIN：", "PIN for \(user.displayName): "), common: common)
-        // The PIN is not left in the environment of a program that runs for days.
-        unsetenv("CHENGXIN_PIN")
-        guard user.pin.matches(pin) else {
-            sleep(2)
-            throw CLIProblem(text: common.t("PIN 不正确，服务台未启动", "wrong PIN; the kiosk did not start"))
         }
         return user
     }

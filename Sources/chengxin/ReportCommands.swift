@@ -89,22 +89,34 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try common.openForReading()
-            let market = store.market
+            let options = ExportOptions(format: format, withPersonalData: withPersonalData, byteOrderMark: bom, language: common.lang)
+            let today = MarketClock.today()
+            let market: MarketState
             if withPersonalData {
                 if actor.user == nil {
                     throw CLIProblem(text: common.t("导出未打码的个人信息需要用 --as 指明操作人（市场管理方）", "exporting unmasked personal data needs --as USER (a market manager)"))
                 }
-                let me = try actor.authenticate(market, common)
+                // A write: the PIN check and the disclosure are recorded in the log.
+                let opened = try Writer.open(common)
+                let me = try actor.authenticate(opened, common)
                 do throws(LocalizedMessage) {
                     try Action.exportPersonalData.check(me.role)
                 } catch {
                     throw CLIProblem(text: common.t("只有市场管理方可以导出未打码的个人信息（\(me.role.name(.zh))不可以）",
                                                     "only a market manager may export unmasked personal data (not a \(me.role.name(.en)))"))
                 }
+                market = opened.market
+                let job = ExportJob(kind: kind, market: market, today: today, options: options)
+                let fields = job.columns.filter(\.personal).map(\.key)
+                if !fields.isEmpty {
+                    // Recorded before a byte is written; if it cannot be recorded, nothing is exported.
+                    try Disclosure.record(opened, by: me, DataDisclosed(via: .cli, command: "export \(kind.rawValue)", fields: fields, from: nil,
+                                                                         through: opened.log.lastSequence, count: job.total,
+                                                                         destination: out ?? "terminal"), language: common.lang)
+                }
+            } else {
+                market = try common.openForReading().market
             }
-            let options = ExportOptions(format: format, withPersonalData: withPersonalData, byteOrderMark: bom, language: common.lang)
-            let today = MarketClock.today()
             // Progress on stderr for long exports, only when someone is watching a terminal.
             let showProgress = out != nil && isatty(2) == 1
             let bytes = Exports.render(kind, market: market, today: today, options: options) { done, total in
@@ -278,7 +290,7 @@ struct ImportRoster: ParsableCommand {
                 Console.out(report.joined(separator: "\n"))
                 return
             }
-            let me = try actor.authenticate(opened.market, common)
+            let me = try actor.authenticate(opened, common)
             do throws(LocalizedMessage) {
                 try Action.amendRecord.check(me.role)
             } catch {
@@ -375,4 +387,15 @@ final class ExportRunner {
     }
 
     var isRunning: Bool { job != nil }
+
+    /// The job's unmasked columns and rows, when it carries personal data unmasked (for the
+    /// disclosure recorded before it runs).
+    var disclosure: (fields: [String], rows: Int)? {
+        guard let job, job.options.withPersonalData else { return nil }
+        let fields = job.columns.filter(\.personal).map(\.key)
+        return fields.isEmpty ? nil : (fields, job.total)
+    }
+
+    /// Drops the prepared job (its disclosure could not be recorded): nothing is written.
+    func cancel() { job = nil }
 }

@@ -8,7 +8,7 @@ enum SimpleWrite {
     static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
                     _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody) throws -> UInt64 {
         let opened = try Writer.open(common)
-        let me = try actor.authenticate(opened.market, common)
+        let me = try actor.authenticate(opened, common)
         let key = actor.key(kind)
         let today = MarketClock.today()
         let (_, written) = try Writer.record(opened, key: key) { market in

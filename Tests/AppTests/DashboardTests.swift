@@ -289,7 +289,7 @@ struct LoginTests {
             files[name] = try String(contentsOf: packageRoot.appendingPathComponent("seeds/\(name)"), encoding: .utf8)
         }
         var events = try SeedLoader.load(files: files).events(actor: "system", at: "2026-01-01T00:00:00Z")
-        let hash = try PINHash.make(pin: "1234", salt: Array(repeating: 2, count: 16), rounds: 1024)
+        let hash = try PINHash.make(pin: "123456", salt: Array(repeating: 2, count: 16), rounds: 1024)
         let manager = User(name: "li", displayName: "李主任", role: .manager, pin: hash)
         let secretary = User(name: "wang", displayName: "王书记", role: .secretary(branch: 2), pin: hash)
         events.append(Event(actor: "system", at: "t", key: "u1", body: .userRegistered(manager)))

@@ -22,50 +22,53 @@ struct DomainCLITests {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         // The first user is a market manager; then a secretary of branch 1.
-        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1"], newPIN: "2222").errors.contains("第一个用户必须是市场管理方"))
-        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
-        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "gu"], pin: "2222", newPIN: "3333").errors.contains("无权进行此操作"))
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1"], newPIN: "222222").errors.contains("第一个用户必须是市场管理方"))
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "gu"], pin: "222222", newPIN: "333333").errors.contains("无权进行此操作"))
 
         // A secretary outside their branch is refused, and nothing is recorded.
         let before = try cli.run(["log"]).output
-        let outside = try cli.run(["inspection", "record", "--merchant", "B101", "--pass-all", "--as", "gu"], pin: "2222")
+        let outside = try cli.run(["inspection", "record", "--merchant", "B101", "--pass-all", "--as", "gu"], pin: "222222")
         #expect(outside.status == 1)
         #expect(outside.errors.contains("第 1 支部书记只能为本支部的商户记录检查（该商户属于第 2 支部）"))
-        let wrongPIN = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--as", "gu"], pin: "9999")
+        let wrongPIN = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--as", "gu"], pin: "999999")
         #expect(wrongPIN.status == 1 && wrongPIN.errors.contains("PIN 不正确"))
-        #expect(try cli.run(["log"]).output == before)
+        // Nothing is recorded but the failure itself (docs/privacy.md).
+        let after = try cli.run(["log"]).output
+        #expect(after.hasPrefix(before) && after.dropFirst(before.count).split(separator: "\n").count == 1)
+        #expect(after.dropFirst(before.count).contains("unauthenticated  auth.failed"))
 
         let inspected = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价",
-                                     "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "2222")
+                                     "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "222222")
         #expect(inspected.status == 0)
         #expect(inspected.output.contains("1 项不合格"))
         #expect(inspected.output.contains("整改：PRI-1（严重）期限 2026-03-09"))
         #expect(inspected.output.contains("当前星级：★☆☆☆☆（1 星，得分 55）"))
         // The same request again is not recorded twice.
         let retry = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价",
-                                 "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "2222")
+                                 "--date", "2026-03-02", "--as", "gu", "--request-id", "ins-1"], pin: "222222")
         #expect(retry.status == 0 && retry.output == "该请求已记录过（同一 --request-id），未重复记录\n")
         // Every write command answers a retry the same way, even one whose step is no longer allowed.
         let logBefore = try cli.run(["log"]).output
         for command in [["points", "add", "--merchant", "A101", "--kind", "service", "--points", "5", "--evidence", "义务验光", "--as", "gu"],
                         ["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "gu"]] {
-            let first = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
-            let again = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "2222")
+            let first = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "222222")
+            let again = try cli.run(command + ["--request-id", "retry-\(command[0])"], pin: "222222")
             #expect(first.status == 0 && !first.output.contains("#0"))
             #expect(again.status == 0 && again.output == "该请求已记录过（同一 --request-id），未重复记录\n", "\(command[0])")
         }
         #expect(try cli.run(["log"]).output.split(separator: "\n").count == logBefore.split(separator: "\n").count + 2)
         // A reply to a rating that has not been published is refused, and nothing is written.
-        let reply = try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"], pin: "2222")
+        let reply = try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"], pin: "222222")
         #expect(reply.status == 1 && reply.errors.contains("2026 年度的星级尚未公示，没有可回应的评定"), "\(reply.errors)")
         #expect(try cli.run(["log"]).output.split(separator: "\n").count == logBefore.split(separator: "\n").count + 2)
 
-        let added = try cli.run(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "40", "--evidence", "义务验光四十次", "--as", "gu"], pin: "2222")
+        let added = try cli.run(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "40", "--evidence", "义务验光四十次", "--as", "gu"], pin: "222222")
         #expect(added.status == 0)
         let entry = try #require(added.output.split(separator: "#").dropFirst().first?.prefix { $0.isNumber })
-        #expect(try cli.run(["points", "approve", String(entry), "--as", "gu"], pin: "2222").errors.contains("须由登记人以外的人审批"))
-        #expect(try cli.run(["points", "approve", String(entry), "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["points", "approve", String(entry), "--as", "gu"], pin: "222222").errors.contains("须由登记人以外的人审批"))
+        #expect(try cli.run(["points", "approve", String(entry), "--as", "li"], pin: "123456").status == 0)
 
         let shown = try cli.run(["merchant", "show", "A101", "--explain"])
         #expect(shown.status == 0)
@@ -82,13 +85,13 @@ struct DomainCLITests {
     @Test func aComplaintFromTheKioskToClosedWithoutLeakingPersonalData() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
 
         let hostile = "镜片有划痕\u{1B}[2J\u{202E}，要求换货"
         let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
                                  "--text", hostile, "--amount", "680.50", "--name", "张三丰", "--phone", "13812341234",
-                                 "--wants", "exchange", "--as", "desk1"], pin: "5555")
+                                 "--wants", "exchange", "--as", "desk1"], pin: "555555")
         #expect(filed.status == 0, "\(filed.errors)")
         let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
         #expect(receipt.count == 9)
@@ -100,11 +103,11 @@ struct DomainCLITests {
         let plain = try cli.run(["log"]).output
         #expect(!plain.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
 
-        let refused = try cli.run(["complaint", "update", receipt, "accept", "--as", "desk1"], pin: "5555")
+        let refused = try cli.run(["complaint", "update", receipt, "accept", "--as", "desk1"], pin: "555555")
         #expect(refused.status == 1 && refused.errors.contains("服务台不能处理投诉"))
         for (step, extra) in [("accept", [String]()), ("mediate", []), ("resolve", ["--outcome", "更换镜片", "--amount", "0"]),
                               ("follow-up", ["--satisfaction", "satisfied"]), ("close", [])] {
-            let result = try cli.run(["complaint", "update", receipt, step, "--as", "li"] + extra, pin: "1234")
+            let result = try cli.run(["complaint", "update", receipt, step, "--as", "li"] + extra, pin: "123456")
             #expect(result.status == 0, "\(step): \(result.errors)")
         }
         let status = try cli.run(["complaint", "status", receipt.lowercased().replacingOccurrences(of: "-", with: "")])
@@ -115,36 +118,36 @@ struct DomainCLITests {
         #expect(!status.output.contains("张三丰") && !status.output.contains("13812341234") && !status.output.contains("1381"))
         let unknown = try cli.run(["complaint", "status", "AAAA-BBBB"])
         #expect(unknown.status == 1 && unknown.errors.contains("没有受理编号为 AAAA-BBBB 的投诉"))
-        let badAmount = try cli.run(["complaint", "file", "--category", "price", "--integrity", "price", "--text", "价格不符", "--amount", "12.345", "--as", "desk1"], pin: "5555")
+        let badAmount = try cli.run(["complaint", "file", "--category", "price", "--integrity", "price", "--text", "价格不符", "--amount", "12.345", "--as", "desk1"], pin: "555555")
         #expect(badAmount.status == 1 && badAmount.errors.contains("不是有效的数字"))
     }
 
     @Test func vetoPublicationAppealAndReply() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "zhou", "--role", "manager"], newPIN: "4321").status == 1, "a second manager needs --as")
-        #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "1234", newPIN: "4321").status == 0)
-        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
-        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager"], newPIN: "654321").status == 1, "a second manager needs --as")
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "123456", newPIN: "654321").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
+        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "123456").status == 0)
 
-        let refused = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "售假", "--as", "gu"], pin: "2222")
+        let refused = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "售假", "--as", "gu"], pin: "222222")
         #expect(refused.status == 1 && refused.errors.contains("无权进行此操作"))
-        #expect(try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--as", "li"], pin: "123456").status == 0)
         #expect(try cli.run(["merchant", "show", "A101", "--explain"]).output.contains("一票否决（售假，2026-03-03）：定为 1 星"))
 
-        let early = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "不服", "--as", "gu"], pin: "2222")
+        let early = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "不服", "--as", "gu"], pin: "222222")
         #expect(early.status == 1 && early.errors.contains("尚未公示"))
-        #expect(try cli.run(["ratings", "publish", "--year", "2026", "--as", "li"], pin: "1234").status == 0)
-        let filed = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "否决依据不足", "--as", "gu"], pin: "2222")
+        #expect(try cli.run(["ratings", "publish", "--year", "2026", "--as", "li"], pin: "123456").status == 0)
+        let filed = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "否决依据不足", "--as", "gu"], pin: "222222")
         #expect(filed.status == 0)
         let appeal = try #require(filed.output.split(separator: "#").last?.prefix { $0.isNumber })
         #expect(try cli.run(["merchant", "list", "--format", "csv"]).output.contains("A101,鉴明镜架批发部,高娟,1,党员示范岗,★☆☆☆☆ 复核中"))
         // li inspected A101: involved, so zhou decides.
-        let involved = try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "li"], pin: "1234")
+        let involved = try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "li"], pin: "123456")
         #expect(involved.status == 1 && involved.errors.contains("利害关系人"))
-        #expect(try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "zhou"], pin: "4321").status == 0)
-        #expect(try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "已停售涉事商品，接受监督", "--as", "gu"], pin: "2222").status == 0)
+        #expect(try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "zhou"], pin: "654321").status == 0)
+        #expect(try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "已停售涉事商品，接受监督", "--as", "gu"], pin: "222222").status == 0)
         let shown = try cli.run(["merchant", "show", "A101"]).output
         #expect(shown.contains("商户回应：已停售涉事商品，接受监督"))
         #expect(!shown.contains("复核中"))

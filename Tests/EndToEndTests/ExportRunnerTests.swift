@@ -9,7 +9,7 @@ struct ExportRunnerTests {
     @Test func exportsInSlicesWritesTheFileAndRefusesPersonalDataToSecretaries() throws {
         let roster = try SeedFiles.load(packageRoot.appendingPathComponent("seeds").path).events(actor: "system", at: "2026-01-01T00:00:00Z")
         let market = MarketState(events: roster)
-        let hash = try PINHash.make(pin: "1234", salt: Array(repeating: 1, count: 16), rounds: 1024)
+        let hash = try PINHash.make(pin: "123456", salt: Array(repeating: 1, count: 16), rounds: 1024)
         let manager = User(name: "li", displayName: "李", role: .manager, pin: hash)
         let secretary = User(name: "gu", displayName: "顾", role: .secretary(branch: 1), pin: hash)
         let today = SimpleDate(iso: "2026-11-26")!

@@ -80,7 +80,7 @@ struct FileLimitTests {
         let ignored = try #require(UInt64(status.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16))
         #expect(ignored & (1 << (UInt64(SIGXFSZ) - 1)) == 0, "\(status)")
         let limited = try runWithDefaultSignals(["/bin/sh", "-c", "ulimit -f \(blocks); exec \"$@\"", "sh"]
-                                          + environment + ["CHENGXIN_PIN=3000", binary] + file)
+                                          + environment + ["CHENGXIN_PIN=300000", binary] + file)
         #expect(limited.status == 1, "status \(limited.status): \(limited.errors)")
         #expect(limited.errors.contains("大小上限") && limited.errors.contains("ulimit -f"), "\(limited.errors)")
         #expect(!limited.errors.contains("损坏"), "\(limited.errors)")
@@ -89,7 +89,7 @@ struct FileLimitTests {
         let verified = try runToCompletion(environment + [binary, "verify"])
         #expect(verified.status == 0, "\(verified.output)\(verified.errors)")
         // Without the limit the same command goes through.
-        let unlimited = try runToCompletion(environment + ["CHENGXIN_PIN=3000", binary] + file)
+        let unlimited = try runToCompletion(environment + ["CHENGXIN_PIN=300000", binary] + file)
         #expect(unlimited.status == 0, "\(unlimited.errors)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: log)).count > before.count + 1024)
         #expect(try runToCompletion(environment + [binary, "verify"]).status == 0)

@@ -17,7 +17,7 @@ struct IntegrityTests {
         let seeds = packageRoot.appendingPathComponent("seeds").path
         guard (try? runToCompletion([binary, "init", "--demo", "--seeds", seeds, "--data", data, "--key", key]))?.status == 0 else { return nil }
         // A first write replays the log and writes the (authenticated) snapshot.
-        let filed = try? runToCompletion(["/usr/bin/env", "CHENGXIN_PIN=3000", "CHENGXIN_TODAY=2026-12-01", binary, "complaint", "file", "--merchant", "A101",
+        let filed = try? runToCompletion(["/usr/bin/env", "CHENGXIN_PIN=300000", "CHENGXIN_TODAY=2026-12-01", binary, "complaint", "file", "--merchant", "A101",
                                           "--category", "quality", "--integrity", "quality", "--text", "镜片有划痕", "--as", "fuwutai", "--data", data, "--key", key])
         guard filed?.status == 0 else { return nil }
         return (data, key)
@@ -99,7 +99,7 @@ struct IntegrityTests {
 
         /// A write command (a complaint filed at the kiosk's account).
         func fileComplaint(_ text: String = "又一件") throws -> (status: Int32, output: String, errors: String) {
-            try chengxin(["complaint", "file", "--merchant", "A102", "--category", "quality", "--integrity", "quality", "--text", text, "--as", "fuwutai"], pin: "3000")
+            try chengxin(["complaint", "file", "--merchant", "A102", "--category", "quality", "--integrity", "quality", "--text", text, "--as", "fuwutai"], pin: "300000")
         }
 
         /// A write is refused, names `named`, and changes nothing.

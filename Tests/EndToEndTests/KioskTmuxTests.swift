@@ -9,19 +9,19 @@ import Glibc
 /// signals and key combinations, the idle reset, hostile text.
 @Suite("Kiosk in tmux", .serialized)
 struct KioskTmuxTests {
-    /// A data directory with the roster, a manager (li/1234) and a kiosk account (desk1/5555).
+    /// A data directory with the roster, a manager (li/123456) and a kiosk account (desk1/555555).
     static func prepared() throws -> (String, DomainCLI) {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
         return (binary, cli)
     }
 
     /// `exec`, so that the pane's process is the kiosk itself (signals go to it, not to a shell).
     static func kioskCommand(_ binary: String, _ cli: DomainCLI, extra: String = "") -> String {
-        "exec env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) CHENGXIN_PIN=5555 \(binary) kiosk --as desk1 \(extra)"
+        "exec env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) CHENGXIN_PIN=555555 \(binary) kiosk --as desk1 \(extra)"
     }
 
     /// The receipt code from the receipt screen's spaced-out line ("V A F 8 - N 5 S 2").
@@ -55,7 +55,7 @@ struct KioskTmuxTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log)))
         bytes[32 + 60] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: log))
-        let refused = try runToCompletion(["/usr/bin/env", "LANG=C.UTF-8", "CHENGXIN_DATA=\(cli.data)", "CHENGXIN_KEY=\(cli.key)", "CHENGXIN_PIN=5555", binary, "kiosk", "--as", "desk1"])
+        let refused = try runToCompletion(["/usr/bin/env", "LANG=C.UTF-8", "CHENGXIN_DATA=\(cli.data)", "CHENGXIN_KEY=\(cli.key)", "CHENGXIN_PIN=555555", binary, "kiosk", "--as", "desk1"])
         #expect(refused.status == 1)
         #expect(refused.errors.contains("日志损坏：第 1 条记录（字节偏移 32）"), "\(refused.errors)")
     }
@@ -103,8 +103,8 @@ struct KioskTmuxTests {
         let code = try #require(Self.receipt(on: done), "a receipt code on:\n\(done)")
         #expect(done.contains("个工作日内（2026-03-"))
 
-        // Recorded by the kiosk account, exactly as typed; the chain verifies.
-        let log = try cli.run(["log", "--jsonl"]).output
+        // Recorded by the kiosk account, exactly as typed (a manager reads it unmasked); the chain verifies.
+        let log = try cli.run(["log", "--jsonl", "--as", "li"], pin: "123456").output
         let line = try #require(log.split(separator: "\n").first { $0.contains("complaint.filed") && $0.contains(code) })
         #expect(line.contains("\"actor\":\"desk1\""))
         #expect(line.contains("\"text\":\"\(story)\""))
@@ -127,7 +127,7 @@ struct KioskTmuxTests {
         let dashboard = Tmux()
         defer { dashboard.kill() }
         try dashboard.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 120, height: 40)
-        try dashboard.login("li", "1234")
+        try dashboard.login("li", "123456")
         try dashboard.send("4")
         let queue = try dashboard.waitFor("the queue") { $0.contains(code) }
         #expect(queue.split(separator: "\n").first { $0.contains(code) }?.contains("A101") == true)
@@ -142,12 +142,12 @@ struct KioskTmuxTests {
         let (binary, cli) = try Self.prepared()
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start(Self.kioskCommand(binary, cli).replacingOccurrences(of: "CHENGXIN_PIN=5555 ", with: ""), width: 80, height: 24)
+        try tmux.start(Self.kioskCommand(binary, cli).replacingOccurrences(of: "CHENGXIN_PIN=555555 ", with: ""), width: 80, height: 24)
         _ = try tmux.waitFor("the PIN prompt") { $0.contains("desk1 的 PIN：") }
-        try tmux.send("-l", "5555")
+        try tmux.send("-l", "555555")
         try tmux.send("Enter")
         let home = try tmux.waitFor("the home screen") { $0.contains("投诉登记") && $0.contains("诚信公示") }
-        #expect(!home.contains("5555"), "the PIN is not echoed")
+        #expect(!home.contains("555555"), "the PIN is not echoed")
     }
 
     @Test func signalsAndKeyCombinationsLeaveTheKioskRunning() throws {
@@ -241,8 +241,9 @@ struct KioskTmuxTests {
         let done = try tmux.waitFor("the receipt") { $0.contains("答复是否受理") }
         let code = try #require(Self.receipt(on: done))
 
-        // The log holds the text exactly as typed (the JSON lines escape what a terminal must not see).
-        let log = try cli.run(["log", "--jsonl"]).output
+        // The log holds the text exactly as typed (the JSON lines escape what a terminal must not see;
+        // a manager reads the name unmasked).
+        let log = try cli.run(["log", "--jsonl", "--as", "li"], pin: "123456").output
         let line = try #require(log.split(separator: "\n").first { $0.contains(code) })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let data = try #require((object["event"] as? [String: Any])?["data"] as? [String: Any])

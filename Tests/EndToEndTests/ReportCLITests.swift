@@ -48,7 +48,7 @@ struct ReportCLITests {
         let cli = try ReportCLI()
         try cli.demo()
         let file = cli.path("merchants.csv")
-        let exported = try cli.run(["export", "merchants", "--format", "csv", "--bom", "--with-personal-data", "--as", "zhuren", "--out", file], pin: "1111")
+        let exported = try cli.run(["export", "merchants", "--format", "csv", "--bom", "--with-personal-data", "--as", "zhuren", "--out", file], pin: "111111")
         #expect(exported.status == 0, "\(exported.errors)")
         #expect(exported.output.contains("已导出 96 行") && exported.output.contains("含个人信息"))
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
@@ -58,7 +58,7 @@ struct ReportCLITests {
 
         // Straight back: nothing changes, nothing is written.
         let before = try cli.run(["log"]).output
-        let same = try cli.run(["import", "roster", file, "--as", "zhuren"], pin: "1111")
+        let same = try cli.run(["import", "roster", file, "--as", "zhuren"], pin: "111111")
         #expect(same.status == 0)
         #expect(same.output.contains("编码 UTF-8（带 BOM），96 行") && same.output.contains("未变 96 户"))
         #expect(try cli.run(["log"]).output == before)
@@ -77,12 +77,12 @@ struct ReportCLITests {
         #expect(try cli.run(["log"]).output == before, "a dry run writes nothing")
 
         // A secretary may not import; a manager may.
-        let refused = try cli.run(["import", "roster", gbFile, "--as", "shuji1"], pin: "2001")
+        let refused = try cli.run(["import", "roster", gbFile, "--as", "shuji1"], pin: "200001")
         #expect(refused.status == 1 && refused.errors.contains("只有市场管理方可以导入名册"))
-        let imported = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "1111")
+        let imported = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "111111")
         #expect(imported.status == 0, "\(imported.errors)")
         #expect(imported.output.contains("已导入：新增 1 户，更新 1 户，未变 95 户"))
-        let again = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "1111")
+        let again = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "111111")
         #expect(again.output.contains("名册与文件一致"))
         let log = try cli.run(["log", "--since", "653"]).output
         #expect(log.contains("merchant.corrected  roster-import:roster-1:A103"))
@@ -108,7 +108,7 @@ struct ReportCLITests {
         let bad = cli.path("bad.csv")
         try "店铺号,店铺名称,经营者,支部编号,挂牌类型,统一社会信用代码,主营\r\nA101,鉴明镜架批发部,高娟,1,党员示范岗,92321181MAE76BT309,板材镜架\r\nZ1,坏店,张三,8,党员经营户,92321181MA5UCLBD21,镜架\r\nE970,好店,李四,5,党员经营户,92321181MA5UCLBD20,镜架\r\n"
             .write(toFile: bad, atomically: true, encoding: .utf8)
-        let rejected = try cli.run(["import", "roster", bad, "--as", "zhuren"], pin: "1111")
+        let rejected = try cli.run(["import", "roster", bad, "--as", "zhuren"], pin: "111111")
         #expect(rejected.status == 1)
         #expect(rejected.errors.contains("有 3 处问题，未写入任何内容"))
         #expect(rejected.errors.contains("bad.csv 第 3 行：店铺号“Z1”格式不对"))
@@ -118,7 +118,7 @@ struct ReportCLITests {
 
         let wrongEncoding = try cli.run(["import", "roster", fixture, "--encoding", "utf-8", "--dry-run"])
         #expect(wrongEncoding.status == 1 && wrongEncoding.errors.contains("--encoding gb18030"))
-        let imported = try cli.run(["import", "roster", fixture, "--encoding", "gb18030", "--as", "zhuren"], pin: "1111")
+        let imported = try cli.run(["import", "roster", fixture, "--encoding", "gb18030", "--as", "zhuren"], pin: "111111")
         #expect(imported.status == 0, "\(imported.errors)")
         #expect(imported.output.contains("编码 GB18030，3 行"))
         #expect(imported.output.contains("新增 1 户，更新 1 户，未变 1 户"))
@@ -131,12 +131,12 @@ struct ReportCLITests {
         try cli.demo()
         let anonymous = try cli.run(["export", "complaints", "--format", "csv", "--with-personal-data"])
         #expect(anonymous.status == 1 && anonymous.errors.contains("需要用 --as 指明操作人"))
-        let secretary = try cli.run(["export", "complaints", "--format", "csv", "--with-personal-data", "--as", "shuji1"], pin: "2001")
+        let secretary = try cli.run(["export", "complaints", "--format", "csv", "--with-personal-data", "--as", "shuji1"], pin: "200001")
         #expect(secretary.status == 1 && secretary.errors.contains("只有市场管理方可以导出未打码的个人信息"))
         let masked = try cli.run(["export", "complaints", "--format", "csv"])
         #expect(masked.status == 0)
         #expect(masked.output.contains("****"))
-        let full = try cli.run(["export", "complaints", "--format", "csv", "--with-personal-data", "--as", "zhuren"], pin: "1111")
+        let full = try cli.run(["export", "complaints", "--format", "csv", "--with-personal-data", "--as", "zhuren"], pin: "111111")
         #expect(full.status == 0)
         let phone = try #require(full.output.split(whereSeparator: { !$0.isNumber }).first { $0.count == 11 && $0.hasPrefix("1") }, "the demo has phones")
         #expect(!masked.output.contains(String(phone)))

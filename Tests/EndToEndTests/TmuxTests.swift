@@ -142,8 +142,8 @@ struct EndToEndTests {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
@@ -151,10 +151,10 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
         try tmux.send("-l", "li")
         try tmux.send("Tab")
-        try tmux.send("-l", "9999")
+        try tmux.send("-l", "999999")
         try tmux.send("Enter")
         _ = try tmux.waitFor("the refusal") { $0.contains("用户名或 PIN 不正确") }
-        try tmux.send("-l", "1234")
+        try tmux.send("-l", "123456")
         try tmux.send("Enter")
         let first = try tmux.waitFor("the table") { $0.contains("天恒眼镜商行") }
         #expect(first.contains("li（市场管理方）") || first.contains("欢迎，li"))
@@ -162,7 +162,7 @@ struct EndToEndTests {
         #expect(first.split(separator: "\n").first { $0.contains("A101") }?.contains("待评定") == true)
 
         // Another terminal records a serious failure at A101: its row changes without a key press.
-        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "QUA-2:serious:验光仪过期", "--date", "2026-03-03", "--as", "li"], pin: "1234").status == 0)
+        #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "QUA-2:serious:验光仪过期", "--date", "2026-03-03", "--as", "li"], pin: "123456").status == 0)
         let after = try tmux.waitFor("A101's stars to change") { screen in
             screen.split(separator: "\n").first { $0.contains("A101") }?.contains("★☆☆☆☆") == true
         }
@@ -252,11 +252,11 @@ struct EndToEndTests {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
-        try tmux.login("li", "1234")
+        try tmux.login("li", "123456")
         try tmux.send("/", "g", "j", "Enter")
         _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }
         try tmux.send("Enter")
@@ -279,15 +279,15 @@ struct EndToEndTests {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
         let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
-                                 "--text", "镜片有划痕，要求换货", "--phone", "13812341234", "--as", "desk1"], pin: "5555")
+                                 "--text", "镜片有划痕，要求换货", "--phone", "13812341234", "--as", "desk1"], pin: "555555")
         let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
-        try tmux.login("li", "1234")
+        try tmux.login("li", "123456")
         try tmux.send("4")
         _ = try tmux.waitFor("the queue") { $0.contains(receipt) }
         try tmux.send("Enter")
@@ -323,8 +323,8 @@ struct EndToEndTests {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
-        #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "1234", newPIN: "2222").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
         let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)"
         let secretary = Tmux()
         defer { secretary.kill() }
@@ -332,7 +332,7 @@ struct EndToEndTests {
         _ = try secretary.waitFor("the login screen") { $0.contains("用户名：") }
         try secretary.send("-l", "wang")
         try secretary.send("Tab")
-        try secretary.send("-l", "2222")
+        try secretary.send("-l", "222222")
         try secretary.send("Enter")
         let list = try secretary.waitFor("the branch's shops") { $0.contains("亮点镜片批发部") && $0.contains("1/18") }
         #expect(!list.contains("鉴明镜架批发部"), "another branch's shops are not listed")
@@ -357,7 +357,7 @@ struct EndToEndTests {
         let manager = Tmux()
         defer { manager.kill() }
         try manager.start(environment, width: 100, height: 30)
-        try manager.login("li", "1234")
+        try manager.login("li", "123456")
         try manager.send("7")
         _ = try manager.waitFor("the reviews tab") { $0.contains("待审批贡献分 1 条") && $0.contains("组织义务验光进社区") }
         try manager.send("Enter")
@@ -377,12 +377,12 @@ struct EndToEndTests {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
         #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
-        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let home = temporaryPath("export-home")
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env HOME=\(home) LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
-        try tmux.login("li", "1234")
+        try tmux.login("li", "123456")
         try tmux.send("e")
         _ = try tmux.waitFor("the export form") { $0.contains("导出商户名册") }
         try tmux.send("Enter")
