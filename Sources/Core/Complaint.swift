@@ -355,12 +355,23 @@ extension MarketState {
         try Action.actForShop(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: shop, doing: "确认", "confirm a deduction of")
         try checkRecordDate(deduction.date, today: today, what: "确认日期", "date of the confirmation")
-        let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
-        guard upheld else {
+        let resolution = complaint.history.last { if case .resolve = $0.action { return true } else { return false } }
+        guard let resolution else {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 尚未调解解决（属实），不能确认扣分", en: "complaint \(deduction.receipt) has not been resolved as upheld; no deduction can be confirmed")
+        }
+        // Four eyes: whoever resolved the case proposed the deduction; someone else confirms it.
+        if resolution.actor == user.name {
+            throw LocalizedMessage(zh: "\(user.displayName)办理了这件投诉（记录 #\(resolution.sequence)），扣分须由另一人确认",
+                                   en: "\(user.displayName) handled this complaint (record #\(resolution.sequence)); someone else must confirm its deduction")
         }
         if complaintDeductions[deduction.receipt] != nil {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 的扣分已经确认过", en: "the deduction for complaint \(deduction.receipt) was confirmed already")
+        }
+        // One matter, one deduction: a complaint linked as a duplicate shares its group's.
+        let matter = matter(of: deduction.receipt)
+        if let counted = (deductionsByShop[shop] ?? []).first(where: { self.matter(of: $0) == matter }) {
+            throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 与 \(counted) 是同一件事（重复投诉），\(counted) 已扣过分，同一件事只扣一次",
+                                   en: "complaint \(deduction.receipt) is the same matter as \(counted) (a duplicate), which was deducted already; one matter is deducted once")
         }
     }
 }
@@ -377,12 +388,33 @@ public struct ComplaintLinked: Sendable, Codable, Equatable {
 }
 
 extension MarketState {
-    public func validate(_ link: ComplaintLinked) throws(LocalizedMessage) {
+    /// The first complaint of the matter `receipt` belongs to: following its duplicate links back
+    /// (complaints linked as duplicates share it; a matter is deducted once).
+    public func matter(of receipt: String) -> String {
+        var root = receipt
+        var seen: Set<String> = [receipt]
+        while let next = complaints[root]?.duplicateOf, seen.insert(next).inserted { root = next }
+        return root
+    }
+
+    /// A link marks a complaint as a duplicate of another about the same shop, by someone allowed
+    /// to act for that shop's branch; it is never replaced (a wrong link is corrected, not overwritten).
+    public func validate(_ link: ComplaintLinked, by user: User) throws(LocalizedMessage) {
         for receipt in [link.receipt, link.duplicateOf] where complaints[receipt] == nil {
             throw LocalizedMessage(zh: "没有受理编号为 \(receipt) 的投诉", en: "there is no complaint \(receipt)")
         }
         if link.receipt == link.duplicateOf {
             throw LocalizedMessage(zh: "投诉不能是自己的重复", en: "a complaint cannot duplicate itself")
+        }
+        let shop = complaints[link.receipt]?.filed.shop, original = complaints[link.duplicateOf]?.filed.shop
+        guard let shop, shop == original else {
+            throw LocalizedMessage(zh: "只能把同一家店铺的投诉标为重复（\(link.receipt) 针对 \(shop ?? "不明店铺")，\(link.duplicateOf) 针对 \(original ?? "不明店铺")）",
+                                   en: "only complaints about the same shop can be linked (\(link.receipt) is about \(shop ?? "an unknown shop"), \(link.duplicateOf) about \(original ?? "an unknown shop"))")
+        }
+        if let branch = merchant(shopNumber: shop)?.branch { try Action.actForShop(branch: branch).check(user.role) }
+        if let existing = complaints[link.receipt]?.duplicateOf {
+            throw LocalizedMessage(zh: "投诉 \(link.receipt) 已标为 \(existing) 的重复，不会被改写；如标错了，请更正原记录",
+                                   en: "complaint \(link.receipt) is already marked a duplicate of \(existing); it is not overwritten — correct the first link instead")
         }
         var seen: Set<String> = [link.receipt]
         var next: String? = link.duplicateOf

@@ -170,14 +170,22 @@ public enum DemoHistory {
             }
             if n % 12 == 5 || n % 12 == 9, shop != nil {
                 let deduction = ComplaintDeductionConfirmed(receipt: receipt, severity: .minor, date: stepDay)
-                if check("deduction \(receipt)", { () throws(LocalizedMessage) in try state.validate(deduction, by: manager, today: stepDay) }) {
-                    emit(.complaintDeductionConfirmed(deduction), by: manager.name, on: stepDay)
+                // Confirmed by a manager other than whoever handled the case.
+                let confirmer = handler.name == manager.name ? deputy : manager
+                if check("deduction \(receipt)", { () throws(LocalizedMessage) in try state.validate(deduction, by: confirmer, today: stepDay) }) {
+                    emit(.complaintDeductionConfirmed(deduction), by: confirmer.name, on: stepDay)
                 }
             }
         }
-        if receipts.count > 10 {
-            let link = ComplaintLinked(receipt: receipts[10], duplicateOf: receipts[9])
-            if check("link", { () throws(LocalizedMessage) in try state.validate(link) }) { emit(.complaintLinked(link), by: manager.name, on: today) }
+        // A duplicate: the first later complaint about the same shop as an earlier one.
+        let pair = receipts.indices.lazy.compactMap { later -> (String, String)? in
+            guard let shop = state.complaints[receipts[later]]?.filed.shop,
+                  let earlier = receipts[..<later].first(where: { state.complaints[$0]?.filed.shop == shop }) else { return nil }
+            return (receipts[later], earlier)
+        }.first
+        if let (duplicate, original) = pair {
+            let link = ComplaintLinked(receipt: duplicate, duplicateOf: original)
+            if check("link", { () throws(LocalizedMessage) in try state.validate(link, by: manager) }) { emit(.complaintLinked(link), by: manager.name, on: today) }
         }
 
         // A veto, the published ratings, an appeal decided by an uninvolved manager, replies, a correction.

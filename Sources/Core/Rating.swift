@@ -107,9 +107,19 @@ public enum RatingEngine {
             }
         }
         let deductions = (state.deductionsByShop[merchant.shopNumber] ?? []).compactMap { state.complaintDeductions[$0] }.sorted { $0.sequence < $1.sequence }
+        var mattersDeducted: [String: String] = [:]
         for deduction in deductions where deduction.value.date >= yearStart && deduction.value.date <= asOf {
             guard let (shop, integrity) = state.complaints.shopAndIntegrity(deduction.value.receipt), shop == merchant.shopNumber else { continue }
             let receipt = deduction.value.receipt
+            // One matter, one deduction: a duplicate linked to a complaint already deducted counts nothing.
+            let matter = state.matter(of: receipt)
+            if let first = mattersDeducted[matter] {
+                lines.append(ExplanationLine(zh: "\(deduction.value.date) 投诉 \(receipt) 与 \(first) 是同一件事（重复投诉），不再扣分",
+                                             en: "\(deduction.value.date) complaint \(receipt) is the same matter as \(first) (a duplicate): not deducted again",
+                                             points: 0, sequence: deduction.sequence))
+                continue
+            }
+            mattersDeducted[matter] = receipt
             let points = deduction.value.severity == .minor ? r.deductions.minor : r.deductions.serious
             score -= points
             byIntegrity[integrity, default: 0] += points

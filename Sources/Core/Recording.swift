@@ -20,7 +20,7 @@ extension MarketState {
             for receipt in [link.receipt, link.duplicateOf] {
                 if let shop = complaints[receipt]?.filed.shop { try refuseOwnShop(user, shop: shop, doing: "处理针对", "handle complaints about") }
             }
-            try validate(link)
+            try validate(link, by: user)
         case .appealFiled(let appeal):
             if let shop = merchant(shopNumber: appeal.shop) { try Action.actForShop(branch: shop.branch).check(user.role) }
             try validate(appeal, by: user, today: today)

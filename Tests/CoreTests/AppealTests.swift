@@ -41,15 +41,57 @@ struct AppealTests {
         #expect(s.state.replies["A101"]?[2026]?.value.text == "已整改完毕，欢迎监督")
     }
 
-    @Test func duplicatesAreLinkedWithoutCycles() throws {
+    @Test func duplicatesAreLinkedWithoutCyclesWithinOneShopOnceAndDeductedOnce() throws {
         var s = try Scenario()
         s.add(.complaintFiled(filing("R1")), by: "desk1")
         s.add(.complaintFiled(filing("R2")), by: "desk1")
-        try s.state.validate(ComplaintLinked(receipt: "R2", duplicateOf: "R1"))
+        try s.state.validate(ComplaintLinked(receipt: "R2", duplicateOf: "R1"), by: s.manager)
+        // Another branch's secretary may not link them.
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R2", duplicateOf: "R1"), by: s.secretary2) }
         s.add(.complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R1")), by: "li")
         #expect(s.state.complaints["R2"]?.duplicateOf == "R1")
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R2")) }
-        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R1")) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R2"), by: s.manager) }
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(ComplaintLinked(receipt: "R1", duplicateOf: "R1"), by: s.manager) }
+        // Never silently replaced.
+        s.add(.complaintFiled(filing("R3")), by: "desk1")
+        do {
+            try s.state.validate(ComplaintLinked(receipt: "R2", duplicateOf: "R3"), by: s.manager)
+            Issue.record("a link was replaced")
+        } catch {
+            #expect(error.zh.contains("已标为 R1 的重复，不会被改写"))
+        }
+        // Only within one shop.
+        var other = filing("R4")
+        other.shop = "B101"
+        s.add(.complaintFiled(other), by: "desk1")
+        do {
+            try s.state.validate(ComplaintLinked(receipt: "R4", duplicateOf: "R1"), by: s.manager)
+            Issue.record("a link across shops")
+        } catch {
+            #expect(error.zh.contains("只能把同一家店铺的投诉标为重复"))
+        }
+        // One matter, one deduction; and the handler does not confirm his own.
+        for receipt in ["R1", "R2"] {
+            for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 100)] {
+                s.add(.complaintStep(ComplaintStep(receipt: receipt, action: action, date: date("2026-03-04"))), by: "gu")
+            }
+        }
+        let own = ComplaintDeductionConfirmed(receipt: "R1", severity: .minor, date: date("2026-03-05"))
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(own, by: s.secretary1, today: own.date) }
+        try s.state.validate(own, by: s.manager, today: own.date)
+        s.add(.complaintDeductionConfirmed(own), by: "li")
+        do {
+            try s.state.validate(ComplaintDeductionConfirmed(receipt: "R2", severity: .minor, date: date("2026-03-05")), by: s.manager, today: date("2026-03-05"))
+            Issue.record("a duplicate deducted twice")
+        } catch {
+            #expect(error.zh.contains("同一件事只扣一次"))
+        }
+        // A log that holds both anyway (written before this rule) still deducts the matter once.
+        s.inspect("A101", "2026-03-01")
+        s.add(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: "R2", severity: .minor, date: date("2026-03-05"))), by: "li")
+        let rating = s.rate("A101")
+        #expect(rating.lines.filter { $0.points < 0 }.map(\.points) == [-2], "one matter, one deduction: \(rating.lines.map(\.zh))")
+        #expect(rating.lines.contains { $0.points == 0 && $0.zh.contains("与 R1 是同一件事（重复投诉），不再扣分") })
     }
 
     @Test func theShippedCodeOfConductIsRecorded() throws {
