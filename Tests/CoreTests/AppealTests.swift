@@ -90,7 +90,7 @@ struct AppealTests {
         s.inspect("A101", "2026-03-01")
         s.add(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: "R2", severity: .minor, date: date("2026-03-05"))), by: "li")
         let rating = s.rate("A101")
-        #expect(rating.lines.filter { $0.points < 0 }.map(\.points) == [-2], "one matter, one deduction: \(rating.lines.map(\.zh))")
+        #expect(rating.lines.compactMap(\.points).filter { $0 < 0 } == [-2], "one matter, one deduction: \(rating.lines.map(\.zh))")
         #expect(rating.lines.contains { $0.points == 0 && $0.zh.contains("与 R1 是同一件事（重复投诉），不再扣分") })
     }
 
