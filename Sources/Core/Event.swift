@@ -76,6 +76,9 @@ public enum EventBody: Sendable, Equatable {
     /// A writer cut an unfinished, never acknowledged record off the end of the log (written by
     /// the log itself, docs/log-format.md "Appending"): the bytes are kept in `file`.
     case logTailCut(LogTailCut)
+    /// The data directory holds training data (`init --demo` or `init --training`): only there may
+    /// the clock be fixed (`$CHENGXIN_TODAY`).
+    case trainingMarked(TrainingMarked)
     case unknown(type: String)
 
     public var type: String {
@@ -103,6 +106,7 @@ public enum EventBody: Sendable, Equatable {
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .logTailCut: return "log.tail-cut"
+        case .trainingMarked: return "market.training"
         case .unknown(let type): return type
         }
     }
@@ -128,6 +132,17 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     public init(target: UInt64, reason: String) {
         self.target = target
         self.reason = reason
+    }
+}
+
+/// The mark of a training data directory, recorded by `chengxin init --demo` or `--training` when
+/// the log holds nothing but the roster; a production directory never gets it later.
+public struct TrainingMarked: Sendable, Codable, Equatable {
+    /// `demo` (with the generated history) or `training` (the roster alone).
+    public var purpose: String
+
+    public init(purpose: String) {
+        self.purpose = purpose
     }
 }
 
@@ -248,6 +263,7 @@ public enum EventCodec {
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
         case .logTailCut(let value): return try wrap(value)
+        case .trainingMarked(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
         }
     }
@@ -360,6 +376,7 @@ public enum EventCodec {
         case "merchant.corrected": return .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": return .withdrawn(try body(Withdrawal.self))
         case "log.tail-cut": return .logTailCut(try body(LogTailCut.self))
+        case "market.training": return .trainingMarked(try body(TrainingMarked.self))
         default: return .unknown(type: type)
         }
     }

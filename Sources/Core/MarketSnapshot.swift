@@ -29,6 +29,8 @@ public enum MarketSnapshot {
         var eventCount: Int
         var merchantRecords: [UInt64: String]
         var amendments: [UInt64: MarketState.Amendment]
+        /// Absent in snapshots written before the training mark existed (their logs have none).
+        var training: Sequenced<TrainingMarked>?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -42,7 +44,7 @@ public enum MarketSnapshot {
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
-                               merchantRecords: market.merchantRecords, amendments: market.amendments)
+                               merchantRecords: market.merchantRecords, amendments: market.amendments, training: market.training)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -110,6 +112,7 @@ public enum MarketSnapshot {
             market.eventCount = small.eventCount
             market.merchantRecords = small.merchantRecords
             market.amendments = small.amendments
+            market.training = small.training
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

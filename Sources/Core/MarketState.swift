@@ -42,6 +42,8 @@ public struct MarketState: Sendable, Equatable {
     var deductionsByShop: [String: [String]] = [:]
     public internal(set) var checklist: ChecklistPublished?
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
+    /// Set when the data directory is training data (`market.training`): only then may the clock be fixed.
+    public internal(set) var training: Sequenced<TrainingMarked>?
     public internal(set) var eventCount = 0
     public internal(set) var idempotencyKeys = KeySet()
     var merchantPosition: [String: Int] = [:]
@@ -178,6 +180,8 @@ public struct MarketState: Sendable, Equatable {
             checklist = value
         case .calendarPublished(let value):
             calendar = value
+        case .trainingMarked(let value):
+            if training == nil { training = Sequenced(sequence: sequence, value: value) }
         case .logTailCut, .unknown:
             // A fact about the log itself (kept for the history), or a type of a later version.
             break
