@@ -13,7 +13,7 @@ struct KioskTmuxTests {
     static func prepared() throws -> (String, DomainCLI) {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "1234").status == 0)
         #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "1234", newPIN: "5555").status == 0)
         return (binary, cli)
