@@ -45,7 +45,7 @@ public struct AuditRow: Sendable, Equatable {
 enum AuditScreen {
     static func rows(_ model: DashboardModel) -> [AuditRow] {
         let all = model.audit ?? []
-        let query = model.auditQuery.lowercased()
+        let query = TypedCode.fold(model.auditQuery).lowercased()
         guard !query.isEmpty else { return all }
         return all.filter { "\($0.actor) \($0.type) \($0.subject)".lowercased().contains(query) }
     }

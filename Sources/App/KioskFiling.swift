@@ -164,11 +164,14 @@ enum KioskFiling {
             switch model.draft.contactFocus {
             case 0: model.draft.name.handle(key)
             case 1:
-                if case .character(let c) = key, !(c.isASCII && (c.isNumber || c == "-" || c == " ")) {
+                // Full-width digits from an IME (１３８) are taken as the digits they are.
+                var typed = key
+                if case .character(let c) = key { typed = .character(TypedCode.fold(c)) }
+                if case .character(let c) = typed, !(c.isASCII && (c.isNumber || c == "-" || c == " ")) {
                     model.notice = model.t("电话只能输入数字和短横线", "digits and a dash only in a phone number")
                     return
                 }
-                model.draft.phone.handle(key)
+                model.draft.phone.handle(typed)
             default:
                 switch key {
                 case .character(" "), .left, .right: model.draft.consent.toggle()

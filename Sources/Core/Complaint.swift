@@ -261,9 +261,7 @@ extension MarketState {
         if text.isEmpty {
             throw LocalizedMessage(zh: "请写明发生了什么（投诉内容不能为空）", en: "say what happened: the complaint text is empty")
         }
-        if complaint.text.count > 5000 {
-            throw LocalizedMessage(zh: "投诉内容过长（\(complaint.text.count) 字），请控制在 5000 字以内", en: "the text is too long (\(complaint.text.count) characters); keep it under 5000")
-        }
+        try TextLimits.check(complaint.text, .complaintText)
         if let amount = complaint.amountFen, amount < 0 || amount > 100_000_000 {
             throw LocalizedMessage(zh: "涉及金额应在 0 到 100 万元之间", en: "the amount must be between 0 and 1,000,000 yuan")
         }
@@ -437,10 +435,11 @@ public enum ReceiptCode {
         return String(chars[0..<4]) + "-" + String(chars[4..<8])
     }
 
-    /// Accepts lower case and a missing dash, as people type codes.
+    /// Accepts lower case, a missing dash and full-width letters and digits (ＫＸ７Ｑ), as people type codes.
     public static func normalise(_ text: String) -> String {
-        let cleaned = text.uppercased().filter { $0 != "-" && $0 != " " }
-        guard cleaned.count == 8 else { return text.uppercased() }
+        let typed = TypedCode.normalise(text)
+        let cleaned = typed.uppercased().filter { $0 != "-" && $0 != " " }
+        guard cleaned.count == 8 else { return typed.uppercased() }
         return String(cleaned.prefix(4)) + "-" + String(cleaned.suffix(4))
     }
 }

@@ -83,6 +83,9 @@ public enum EventBody: Sendable, Equatable {
     case authFailed(AuthFailed)
     /// Personal data shown unmasked to someone: who (the actor), when (`at`), what (here).
     case dataDisclosed(DataDisclosed)
+    /// The data directory holds training data (`init --demo` or `init --training`): only there may
+    /// the clock be fixed (`$CHENGXIN_TODAY`).
+    case trainingMarked(TrainingMarked)
     case unknown(type: String)
 
     public var type: String {
@@ -113,6 +116,7 @@ public enum EventBody: Sendable, Equatable {
         case .logTailCut: return "log.tail-cut"
         case .authFailed: return "auth.failed"
         case .dataDisclosed: return "data.disclosed"
+        case .trainingMarked: return "market.training"
         case .unknown(let type): return type
         }
     }
@@ -138,6 +142,17 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     public init(target: UInt64, reason: String) {
         self.target = target
         self.reason = reason
+    }
+}
+
+/// The mark of a training data directory, recorded by `chengxin init --demo` or `--training` when
+/// the log holds nothing but the roster; a production directory never gets it later.
+public struct TrainingMarked: Sendable, Codable, Equatable {
+    /// `demo` (with the generated history) or `training` (the roster alone).
+    public var purpose: String
+
+    public init(purpose: String) {
+        self.purpose = purpose
     }
 }
 
@@ -261,6 +276,7 @@ public enum EventCodec {
         case .logTailCut(let value): return try wrap(value)
         case .authFailed(let value): return try wrap(value)
         case .dataDisclosed(let value): return try wrap(value)
+        case .trainingMarked(let value): return try wrap(value)
         case .unknown: return try wrap(Empty())
         }
     }
@@ -376,6 +392,7 @@ public enum EventCodec {
         case "log.tail-cut": return .logTailCut(try body(LogTailCut.self))
         case "auth.failed": return .authFailed(try body(AuthFailed.self))
         case "data.disclosed": return .dataDisclosed(try body(DataDisclosed.self))
+        case "market.training": return .trainingMarked(try body(TrainingMarked.self))
         default: return .unknown(type: type)
         }
     }

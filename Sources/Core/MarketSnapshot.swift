@@ -32,6 +32,8 @@ public enum MarketSnapshot {
         var confirmers: [UInt64: String]
         /// Absent in snapshots written before sign-in failures were recorded.
         var signInFailures: [String: [Int64]]?
+        /// Absent in snapshots written before the training mark existed (their logs have none).
+        var training: Sequenced<TrainingMarked>?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -46,7 +48,7 @@ public enum MarketSnapshot {
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
                                merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers,
-                               signInFailures: market.signInFailures)
+                               signInFailures: market.signInFailures, training: market.training)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -116,6 +118,7 @@ public enum MarketSnapshot {
             market.amendments = small.amendments
             market.confirmers = small.confirmers
             market.signInFailures = small.signInFailures ?? [:]
+            market.training = small.training
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

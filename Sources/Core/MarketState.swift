@@ -45,6 +45,8 @@ public struct MarketState: Sendable, Equatable {
     var deductionsByShop: [String: [String]] = [:]
     public internal(set) var checklist: ChecklistPublished?
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
+    /// Set when the data directory is training data (`market.training`): only then may the clock be fixed.
+    public internal(set) var training: Sequenced<TrainingMarked>?
     public internal(set) var eventCount = 0
     public internal(set) var idempotencyKeys = KeySet()
     /// The newest wrong-PIN times (seconds since 1970) per user name tried, from `auth.failed`
@@ -193,6 +195,8 @@ public struct MarketState: Sendable, Equatable {
         case .dataDisclosed:
             // Kept for the history (chengxin log, the audit screen); no figure depends on it.
             break
+        case .trainingMarked(let value):
+            if training == nil { training = Sequenced(sequence: sequence, value: value) }
         case .logTailCut, .unknown:
             // A fact about the log itself (kept for the history), or a type of a later version.
             break

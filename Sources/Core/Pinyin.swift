@@ -54,7 +54,7 @@ public enum Pinyin {
         /// run of consecutive characters each typed as its initial or its full syllable (the last
         /// one may be cut short). Case and spaces do not matter.
         public func matches(_ query: String) -> Bool {
-            let q = query.lowercased().filter { !$0.isWhitespace }
+            let q = TypedCode.fold(query).lowercased().filter { !$0.isWhitespace }
             if q.isEmpty { return true }
             if text.lowercased().contains(q) { return true }
             let chars = Array(q)

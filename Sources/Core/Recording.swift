@@ -1,7 +1,13 @@
 /// The one check for everything a person records from a screen or a command: the role's
 /// permission and the domain's rules, run again under the log's lock before the event is written.
 extension MarketState {
+    /// Every typed text field is then held to its limits (TextLimits.swift).
     public func validate(_ body: EventBody, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        try validateRules(body, by: user, today: today)
+        try TextLimits.check(body)
+    }
+
+    private func validateRules(_ body: EventBody, by user: User, today: SimpleDate) throws(LocalizedMessage) {
         switch body {
         case .inspectionRecorded(let inspection):
             try validate(inspection, by: user, today: today)
@@ -47,9 +53,10 @@ extension MarketState {
             throw LocalizedMessage(zh: "\(reply.year) 年度的星级尚未公示，没有可回应的评定", en: "the \(reply.year) ratings have not been published; there is no rating to reply to")
         }
         let trimmed = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || trimmed.count > 500 {
+        if trimmed.isEmpty {
             throw LocalizedMessage(zh: "回应应为 1 到 500 字", en: "a reply is 1 to 500 characters")
         }
+        try TextLimits.check(reply.text, .replyText)
     }
 }
 

@@ -138,6 +138,7 @@ public enum RosterImport {
     /// when the column is absent the shop keeps what it has.
     static let optional: [(zh: String, en: String)] = [("承诺", "pledges"), ("职责", "duties"), ("保障", "guarantees")]
 
+    /// Kept for reference; the limit itself is `TextLimits.table[.rosterField]` (500 characters, 1,500 bytes).
     static let maxFieldLength = 500
 
     public static func plan(text: String, market: MarketState) throws(SeedProblems) -> RosterImportPlan {
@@ -194,8 +195,8 @@ public enum RosterImport {
                 } else if value.unicodeScalars.contains(where: { SpreadsheetCell.isUnsafe($0) || $0 == "\n" || $0 == "\t" }) {
                     problem(line, "“\(column)”含有换行或控制字符", "\"\(column)\" contains a line break or a control character")
                     ok = false
-                } else if value.count > maxFieldLength {
-                    problem(line, "“\(column)”过长（\(value.count) 字，最多 \(maxFieldLength) 字）", "\"\(column)\" is too long (\(value.count) characters; at most \(maxFieldLength))")
+                } else if let limit = TextLimits.problem(value, .rosterField) {
+                    problem(line, "“\(column)”：\(limit.zh)", "\"\(column)\": \(limit.en)")
                     ok = false
                 }
                 return value
@@ -236,7 +237,7 @@ public enum RosterImport {
             func lines(_ column: String) -> [String]? {
                 guard let value = cell(column) else { return nil }
                 let entries = value.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                for entry in entries where entry.unicodeScalars.contains(where: SpreadsheetCell.isUnsafe) || entry.count > maxFieldLength {
+                for entry in entries where entry.unicodeScalars.contains(where: SpreadsheetCell.isUnsafe) || TextLimits.problem(entry, .rosterField) != nil {
                     problem(line, "“\(column)”中的“\(entry.prefix(20))”含有控制字符或过长", "an entry of \"\(column)\" contains a control character or is too long")
                     ok = false
                 }

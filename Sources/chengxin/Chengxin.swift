@@ -48,6 +48,8 @@ struct CommonOptions: ParsableArguments {
         } catch {
             throw Console.fail(error.text(lang))
         }
+        // A fixed clock ($CHENGXIN_TODAY) only on training data.
+        do throws(CLIProblem) { try MarketClock.admit(store.market, lang) } catch { throw Console.fail(error.text) }
         // What a damaged log still shows is said to be incomplete, before it is shown.
         if let damage = store.log.damage, case .corrupt = damage { Console.error(damage.text(lang)) }
         return store
@@ -57,6 +59,7 @@ struct CommonOptions: ParsableArguments {
     func describe(_ error: any Error) -> String {
         if let problem = error as? CLIProblem { return problem.text }
         if let logError = error as? LogError { return logError.text(lang) }
+        if let message = error as? LocalizedMessage { return message.text(lang) }
         return "\(error)"
     }
 }
@@ -120,12 +123,20 @@ struct Chengxin: ParsableCommand {
         // Past `ulimit -f` a write then fails with EFBIG (reported, nothing partial kept) instead
         // of SIGXFSZ killing the process in the middle of a record.
         signal(SIGXFSZ, SIG_IGN)
+        // An argument that is not valid UTF-8 is refused before parsing (Swift would turn its bad
+        // bytes into U+FFFD and record something nobody typed).
+        if let problem = RawArguments.invalidUTF8Problem() {
+            FileHandle.standardError.write(Data(("chengxin: " + problem + "\n").utf8))
+            Foundation.exit(1)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // The message may quote what was typed: made safe for the terminal like all output.
+                let message = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.sanitize(String($0)) }.joined(separator: "\n")
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
@@ -168,6 +179,9 @@ struct Dashboard: ParsableCommand {
                 store = try Store.open(directory, snapshotKey: common.snapshotKey, beforeReplay: Console.announceReplay(common.lang), chainCheck: .deferred)
             } catch {
                 throw Console.fail(error.text(common.lang))
+            }
+            if let market = store?.market {
+                do throws(CLIProblem) { try MarketClock.admit(market, common.lang) } catch { throw Console.fail(error.text) }
             }
         }
         let backend: NcursesBackend
@@ -300,10 +314,17 @@ final class LiveDashboard: DashboardEnvironment {
             }
             return .authenticated(user)
         case .createFromShippedRoster, .createDemo:
+            if effect == .createFromShippedRoster, MarketClock.override != nil {
+                return .failed(language.pick("设置了 \(MarketClock.variable) 时不能建正式数据目录；请取消它，或选择演示数据。",
+                                             "a production data directory cannot be made while \(MarketClock.variable) is set; unset it, or choose the demo."))
+            }
             do {
                 let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language,
                                                                   snapshotKey: snapshotKey, checkpoints: checkpointFiles)
-                if effect == .createDemo { try Initialize.addDemo(to: created) }
+                if effect == .createDemo {
+                    try Initialize.addDemo(to: created)
+                    try Initialize.markTraining(created, purpose: "demo", language: language)
+                }
                 created.verifyChain()
                 store = created
                 return .marketChanged(created.market, logSummary: created.summary(language))
@@ -337,6 +358,7 @@ final class LiveDashboard: DashboardEnvironment {
             // Another process (chengxin init in another terminal) may have created the log.
             guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
                   let opened = try? Store.open(directory, snapshotKey: snapshotKey) else { return nil }
+            do throws(CLIProblem) { try MarketClock.admit(opened.market, language) } catch { return .failed(error.text) }
             if let checkpointFiles { opened.enableCheckpoints(checkpointFiles) }
             opened.verifyChain()
             self.store = opened
@@ -384,8 +406,11 @@ struct Initialize: ParsableCommand {
     @Option(name: .long, help: "Folder of the roster to record (default: the shipped seeds/).")
     var seeds: String?
 
-    @Flag(name: .long, help: "Also add a year (2026) of generated, clearly fictional history, with demo users and published demo PINs.")
+    @Flag(name: .long, help: "Also add a year (2026) of generated, clearly fictional history, with demo users and published demo PINs (training data).")
     var demo = false
+
+    @Flag(name: .long, help: "Mark a new data directory as training data, where $CHENGXIN_TODAY may fix the date (never on production data).")
+    var training = false
 
     func run() throws {
         let directory = common.dataDirectory
@@ -414,8 +439,19 @@ struct Initialize: ParsableCommand {
                 throw Console.fail(common.describe(error))
             }
         }
+        var marked = false
+        if demo || training {
+            do {
+                marked = try Initialize.markTraining(store, purpose: demo ? "demo" : "training", language: common.lang)
+                if marked {
+                    Console.out(common.t("已标为培训数据：可以用 CHENGXIN_TODAY 固定日期。", "marked as training data: CHENGXIN_TODAY may fix the date."))
+                }
+            } catch {
+                throw Console.fail(common.describe(error))
+            }
+        }
         let market = store.market
-        if written == 0 {
+        if written == 0 && !marked {
             Console.out(common.t("数据目录 \(directory) 已经记录了这份名册，未做任何改动（日志 \(store.log.lastSequence) 条记录）。",
                                  "the data directory \(directory) already holds this roster; nothing was changed (\(store.log.lastSequence) records)."))
             return
@@ -452,6 +488,22 @@ struct Initialize: ParsableCommand {
             try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
         }
         return try store.append(history)
+    }
+
+    /// Marks the data directory as training data (`market.training`, key `init:training`), when it
+    /// holds nothing but the roster and the demo: a directory with real records stays production
+    /// data. Returns whether the mark was written now (false: it was there already).
+    @discardableResult
+    static func markTraining(_ store: Store, purpose: String, language: Language) throws -> Bool {
+        if store.market.training != nil { return false }
+        let full = try EventLog.open(directory: store.log.directory, writable: false)
+        let keys = full.records.map { (try? EventCodec.decode(Data($0.payload)))?.key ?? "" }
+        guard keys.allSatisfy({ $0.hasPrefix("init:") || $0.hasPrefix("demo:") }) else {
+            throw CLIProblem(text: language.pick("只有新建的数据目录（只有名册或演示数据）可以标为培训数据；这个目录已有正式记录，仍是正式数据。",
+                                                 "only a new data directory (the roster or the demo alone) can be marked as training data; this one holds real records and stays production data."))
+        }
+        let mark = Event(actor: "system", at: Event.timestamp(Date()), key: "init:training", body: .trainingMarked(TrainingMarked(purpose: purpose)))
+        return try store.append([mark]) == 1
     }
 
     /// Creates (or completes) a data directory from the seeds. Idempotent: events already

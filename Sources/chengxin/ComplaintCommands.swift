@@ -15,14 +15,14 @@ struct ComplaintFile: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number, or 'unknown'.") var merchant: String = "unknown"
+    @Option(name: .long, help: "Shop number, or 'unknown'.", transform: TypedCode.normalise) var merchant: String = "unknown"
     @Option(name: .long, help: "price, quality, service, refund, fraud, invoice, optometry or other.") var category: String
     @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
     @Option(name: .long, help: "What happened.") var text: String
     @Option(name: .long, help: "Amount involved, in yuan.") var amount: String?
     @Option(name: .long, help: "What the consumer wants: refund, exchange, repair, apology, compensation (repeatable).") var wants: [String] = []
     @Option(name: .long, help: "Consumer's name (optional).") var name: String?
-    @Option(name: .long, help: "Consumer's phone (optional; implies consent to be contacted).") var phone: String?
+    @Option(name: .long, help: "Consumer's phone (optional; implies consent to be contacted).", transform: TypedCode.normalise) var phone: String?
 
     func run() throws {
         do {
@@ -42,23 +42,33 @@ struct ComplaintFile: ParsableCommand {
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             var receipt = ""
-            let (store, written) = try Writer.record(opened, key: key) { market in
-                var generator = SystemRandomNumberGenerator()
-                repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
-                let filed = ComplaintFiled(
-                    receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
-                    text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
-                    consumerPhone: phone, consentToContact: phone != nil, date: today)
-                do throws(LocalizedMessage) {
-                    try market.validate(filed, today: today)
-                } catch {
-                    throw CLIProblem(text: error.text(common.lang))
+            // A retry of the same request (same --request-id, user and content) answers with the
+            // first answer: its receipt, its record and its answer-by date.
+            let sequence: UInt64
+            let filedOn: SimpleDate
+            let market: MarketState
+            do {
+                let (store, written) = try Writer.record(opened, key: key) { market in
+                    var generator = SystemRandomNumberGenerator()
+                    repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
+                    let filed = ComplaintFiled(
+                        receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
+                        text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
+                        consumerPhone: phone, consentToContact: phone != nil, date: today)
+                    do throws(LocalizedMessage) {
+                        try market.validate(filed, today: today)
+                    } catch {
+                        throw CLIProblem(text: error.text(common.lang))
+                    }
+                    return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
                 }
-                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
+                (sequence, filedOn, market) = (written.sequence, today, store.market)
+            } catch let retry as AlreadyRecorded {
+                guard case .complaintFiled(let filed) = retry.event.body else { throw retry }
+                (receipt, sequence, filedOn, market) = (filed.receipt, retry.sequence, filed.date, opened.market)
             }
-            let sequence = written.sequence
-            let rules = store.market.rules(on: today)?.value
-            let answerBy = rules.map { store.market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: today) }
+            let rules = market.rules(on: filedOn)?.value
+            let answerBy = rules.map { market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: filedOn) }
             Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
                                  "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")")
                         + common.calendarWarning(answerBy))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Terminal
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,12 +12,16 @@ struct ActorOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: "The user doing this (the PIN is read from $CHENGXIN_PIN, else asked).")
     var user: String?
 
-    @Option(name: .customLong("request-id"), help: "Idempotency key: retrying a command with the same id records it once.")
+    @Option(name: .customLong("request-id"), help: "Idempotency key, bound to the user and the content: a retry with the same id records nothing twice and answers as the first time; the same id with other content is refused.")
     var requestID: String?
 
     func key(_ kind: String) -> String {
         "\(kind):\(requestID ?? UUID().uuidString)"
     }
+
+    /// The kinds of request `key` is made for: an id used for one kind is refused for any other.
+    static let kinds = ["user", "inspection", "points", "approve", "complaint", "complaint-step", "deduction",
+                        "veto", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
 
     /// The user, after checking the PIN (SignIn.swift: throttled across processes, a wrong PIN
     /// recorded as `auth.failed`; the same work for a right PIN, a wrong one and an unknown name).
@@ -30,14 +35,16 @@ struct ActorOptions: ParsableArguments {
 
 /// Reading a PIN: `$CHENGXIN_PIN`, else from the terminal without echo.
 enum PINInput {
+    /// The prompt (which may name a user) goes through the screen's sanitising: a display name
+    /// cannot send escape sequences to the terminal. Full-width digits (１２３４) count as digits.
     static func read(prompt: String, common: CommonOptions, variable: String = "CHENGXIN_PIN") throws(CLIProblem) -> String {
-        if let pin = ProcessInfo.processInfo.environment[variable] { return pin }
+        if let pin = ProcessInfo.processInfo.environment[variable] { return TypedCode.normalise(pin) }
         let tty = open("/dev/tty", O_RDWR)
         guard tty >= 0 else {
             throw CLIProblem(text: common.t("没有终端可以输入 PIN；请设置环境变量 \(variable)", "no terminal to ask for the PIN; set \(variable)"))
         }
         defer { close(tty) }
-        _ = prompt.withCString { write(tty, $0, strlen($0)) }
+        _ = SafeText.sanitize(prompt).withCString { write(tty, $0, strlen($0)) }
         var saved = termios()
         tcgetattr(tty, &saved)
         var quiet = saved
@@ -50,7 +57,7 @@ enum PINInput {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while Glibc.read(tty, &byte, 1) == 1, byte != 10, byte != 13, bytes.count < 64 { bytes.append(byte) }
-        return String(decoding: bytes, as: UTF8.self)
+        return TypedCode.normalise(String(decoding: bytes, as: UTF8.self))
     }
 }
 
@@ -70,24 +77,70 @@ enum Writer {
         } catch let error as LogError {
             throw CLIProblem(text: error.text(common.lang))
         }
+        // A fixed clock ($CHENGXIN_TODAY) only on training data.
+        try MarketClock.admit(store.market, common.lang)
         return store
     }
 
-    /// Records the event `build` makes, unless an event with the same idempotency key is already
-    /// in the log: a retry (same `--request-id`) is recognised under the lock before anything is
-    /// checked or built, and ends the command with one message and exit status 0.
+    /// Records the event `build` makes, its typed text held to the limits (TextLimits.swift),
+    /// unless the idempotency key is used already. A used key is recognised under the lock before
+    /// anything is built; then the recorded event is looked up in the log and compared with what
+    /// `build` makes from the state just before it (`Event.isSameRequest`): the same user asking
+    /// the same thing ends with `AlreadyRecorded` (the original event, exit status 0), anything
+    /// else — another user, other content, another kind of request — with `RequestConflict`
+    /// (exit status 1). Nothing is written in either case.
     static func record(_ store: Store, key: String, _ build: (MarketState) throws -> Event) throws -> (Store, LogRecord) {
+        var used: String?
         let written = try store.append(events: { market in
-            if market.idempotencyKeys.contains(key) { return [] }
-            return [try build(market)]
+            if let taken = Writer.keys(sharing: key).first(where: { market.idempotencyKeys.contains($0) }) {
+                used = taken
+                return []
+            }
+            let event = try build(market)
+            try TextLimits.check(event.body)
+            return [event]
         })
-        guard let record = written.first else { throw AlreadyRecorded() }
+        guard let record = written.first else { throw retried(store, key: used ?? key, sameKind: (used ?? key) == key, build) }
         return (store, record)
+    }
+
+    /// The key itself, then the keys the same request id makes for the other kinds of request.
+    static func keys(sharing key: String) -> [String] {
+        guard let colon = key.firstIndex(of: ":"), ActorOptions.kinds.contains(String(key[..<colon])) else { return [key] }
+        let id = key[key.index(after: colon)...]
+        return [key] + ActorOptions.kinds.map { "\($0):\(id)" }.filter { $0 != key }
+    }
+
+    /// What a used key means: the original request retried, or another request under its id.
+    /// Reads the log (a rare path): the event recorded with the key, and the state before it.
+    private static func retried(_ store: Store, key: String, sameKind: Bool, _ build: (MarketState) throws -> Event) -> any Error {
+        guard let log = try? EventLog.open(directory: store.log.directory, writable: false) else { return RequestConflict(sequence: nil) }
+        var before = MarketState()
+        for record in log.records {
+            guard let event = try? EventCodec.decode(Data(record.payload)) else { continue }
+            if event.key == key {
+                guard sameKind, let candidate = try? build(before), event.isSameRequest(as: candidate) else {
+                    return RequestConflict(sequence: record.sequence)
+                }
+                return AlreadyRecorded(sequence: record.sequence, event: event)
+            }
+            before.apply(event, sequence: record.sequence)
+        }
+        return RequestConflict(sequence: nil)
     }
 }
 
-/// A retried request (same `--request-id`) that the log already holds.
-struct AlreadyRecorded: Error {}
+/// A retried request (same `--request-id`, same user, same content) that the log already holds.
+struct AlreadyRecorded: Error {
+    /// The record that holds it, and its event: a command may answer as it did the first time.
+    let sequence: UInt64
+    let event: Event
+}
+
+/// A `--request-id` used before by another user, for other content or another kind of request.
+struct RequestConflict: Error {
+    let sequence: UInt64?
+}
 
 extension CommonOptions {
     /// The error a write command ends with: a retry is reported once, uniformly, as success;
@@ -96,6 +149,11 @@ extension CommonOptions {
         if error is AlreadyRecorded {
             Console.out(t("该请求已记录过（同一 --request-id），未重复记录", "already recorded (same --request-id); nothing recorded twice"))
             return ExitCode.success
+        }
+        if let conflict = error as? RequestConflict {
+            let record = conflict.sequence.map { "#\($0)" }
+            return Console.fail(t("这个 --request-id 已用于另一项请求\(record.map { "（记录 \($0)）" } ?? "")，内容或操作人不同，本次未做任何记录；请换一个编号",
+                                  "this --request-id was used for another request\(record.map { " (record \($0))" } ?? ""), by another user or with other content; nothing was recorded — use a new id"))
         }
         return Console.fail(describe(error))
     }
@@ -141,6 +199,7 @@ struct UserAdd: ParsableCommand {
                 role = .secretary(branch: branch)
             }
             if let problem = User.nameProblem(name) { throw CLIProblem(text: problem.text(common.lang)) }
+            if let problem = TextLimits.problem(display ?? name, .displayName) { throw CLIProblem(text: problem.text(common.lang)) }
             let pin = try PINInput.read(prompt: common.t("新用户 \(name) 的 PIN（6–8 位数字）：", "PIN for the new user \(name) (6–8 digits): "), common: common, variable: "CHENGXIN_NEW_PIN")
             if let problem = PINHash.problem(with: pin) { throw CLIProblem(text: problem.text(common.lang)) }
             let hash = try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
@@ -189,7 +248,7 @@ struct InspectionRecord: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number.")
+    @Option(name: .long, help: "Shop number (full-width ＡＢ１２ is read as AB12).", transform: TypedCode.normalise)
     var merchant: String
 
     @Flag(name: .long, help: "Every item not named by --fail passed.")
@@ -265,7 +324,7 @@ struct MerchantShow: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Shop number.")
+    @Argument(help: "Shop number.", transform: TypedCode.normalise)
     var shop: String
 
     @Flag(name: .long, help: "Print the rating arithmetic line by line, each with its event.")
@@ -322,7 +381,7 @@ struct PointsAdd: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number.") var merchant: String
+    @Option(name: .long, help: "Shop number.", transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: "development, service or harmony (比发展/比服务/比和谐).") var kind: String
     @Option(name: .long, help: "Points, 1 to 40.") var points: Int
     @Option(name: .long, help: "What the points are for: the evidence.") var evidence: String

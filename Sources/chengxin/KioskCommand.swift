@@ -136,11 +136,15 @@ final class LiveKiosk: KioskEnvironment {
                     return Event(actor: self.user.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
                 }
             } catch {
-                if error is AlreadyRecorded, let earlier = earlierReceipt(for: submission) {
+                if let retry = error as? AlreadyRecorded, case .complaintFiled(let filed) = retry.event.body {
+                    // The first attempt was recorded after all: its receipt is the answer.
+                    receipt = filed.receipt
+                } else if error is AlreadyRecorded, let earlier = earlierReceipt(for: submission) {
                     receipt = earlier
                 } else {
                     pending = (submission, key)
                     if let problem = error as? CLIProblem { return .failed(problem.text) }
+                    if let message = error as? LocalizedMessage { return .failed(message.text(language)) }
                     let reason = (error as? LogError)?.text(language) ?? "\(error)"
                     return .failed(language.pick("未能记录，请重试或改用纸质登记：", "not recorded; retry or use the paper form: ") + reason)
                 }

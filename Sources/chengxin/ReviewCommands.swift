@@ -41,7 +41,7 @@ struct VetoConfirm: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "confirm")
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long) var merchant: String
+    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: "counterfeit, tax-evasion or criminal-case.") var kind: String
     @Option(name: .long) var reason: String
     @Option(name: .long) var date: String?
@@ -91,7 +91,7 @@ struct AppealFile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "file", abstract: "File an appeal for a shop (by a manager or the shop's secretary).")
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long) var merchant: String
+    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long) var year: Int
     @Option(name: .long) var reason: String
     @Option(name: .long) var date: String?
@@ -140,7 +140,7 @@ struct ReplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reply", abstract: "Record a shop's reply to its rating (shown beside it on the public board).")
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long) var merchant: String
+    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long) var year: Int
     @Option(name: .long) var text: String
 

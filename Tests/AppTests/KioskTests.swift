@@ -220,6 +220,18 @@ struct KioskTests {
         #expect(p.notice == "电话只能输入数字和短横线")
     }
 
+    @Test func fullWidthDigitsAndLettersAreTakenAsTheirASCIIForms() throws {
+        // An IME in full-width mode: the phone takes １３８… as digits, the shop search finds Ａ１０…
+        var p = kiosk(try kioskMarket())
+        press(&p, [.character("1"), .enter, .enter] + typing("经过") + [.enter, .enter, .enter, .tab] + typing("１３８１２３４１２３４"))
+        #expect(p.draft.phone.text == "13812341234")
+        #expect(p.notice == nil)
+        let market = try kioskMarket()
+        let shop = try #require(market.merchants.first)
+        let wide = String(String.UnicodeScalarView(shop.shopNumber.unicodeScalars.map { Unicode.Scalar($0.value + 0xFEE0) ?? $0 }))
+        #expect(kiosk(market).matchingShops(wide).map(\.shopNumber).contains(shop.shopNumber))
+    }
+
     @Test func stepsCheckWhatIsTyped() throws {
         var m = kiosk(try kioskMarket())
         press(&m, [.character("1"), .enter, .enter, .enter])

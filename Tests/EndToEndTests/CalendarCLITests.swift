@@ -48,7 +48,7 @@ struct CalendarCLITests {
 
     @Test func refusalsWriteNothingThenTheYearMovesTheDeadlineAndTheWarningGoes() throws {
         let cli = CLI(binary: try #require(builtProduct("chengxin")))
-        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
 

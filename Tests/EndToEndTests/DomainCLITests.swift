@@ -20,7 +20,7 @@ struct DomainCLI {
 struct DomainCLITests {
     @Test func inspectionChangesTheStarsAndTheExplanationNamesEveryEvent() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
-        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         // The first user is a market manager; then a secretary of branch 1.
         #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1"], newPIN: "222222").errors.contains("第一个用户必须是市场管理方"))
         #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
@@ -84,7 +84,7 @@ struct DomainCLITests {
 
     @Test func aComplaintFromTheKioskToClosedWithoutLeakingPersonalData() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
-        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
 
@@ -124,7 +124,7 @@ struct DomainCLITests {
 
     @Test func vetoPublicationAppealAndReply() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
-        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "zhou", "--role", "manager"], newPIN: "654321").status == 1, "a second manager needs --as")
         #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "123456", newPIN: "654321").status == 0)

@@ -13,7 +13,7 @@ struct KioskTmuxTests {
     static func prepared() throws -> (String, DomainCLI) {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
         return (binary, cli)

@@ -12,7 +12,7 @@ struct PrivacyCLITests {
     /// (555555) and one complaint with the consumer's name and phone.
     static func prepared(_ binary: String) throws -> DomainCLI {
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
         #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)

@@ -141,7 +141,7 @@ struct EndToEndTests {
     @Test func anInspectionWithASeriousFailureChangesTheStarsOnAnOpenDashboard() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "123456").status == 0)
         let tmux = Tmux()
@@ -174,7 +174,7 @@ struct EndToEndTests {
     @Test func typingChineseAndPinyinIntoTheSearchField() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
@@ -251,7 +251,7 @@ struct EndToEndTests {
     @Test func recordAnInspectionWithASeriousFailureInTheDashboard() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
@@ -278,7 +278,7 @@ struct EndToEndTests {
     @Test func aComplaintFiledAtTheKioskIsTakenToClosedInTheDashboard() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
         let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
@@ -322,7 +322,7 @@ struct EndToEndTests {
     @Test func aSecretaryEntersPointsOnlyInTheBranchAndAManagerApprovesThemElsewhere() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
         let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)"
@@ -376,7 +376,7 @@ struct EndToEndTests {
     @Test func anExportFromTheDashboardWritesTheFileWithItsProgress() throws {
         let binary = try #require(builtProduct("chengxin"))
         let cli = DomainCLI(binary: binary)
-        #expect(try cli.run(["init", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let home = temporaryPath("export-home")
         let tmux = Tmux()
