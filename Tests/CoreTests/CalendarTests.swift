@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 func shippedCalendar() throws -> WorkingCalendar {
@@ -68,23 +69,6 @@ struct CalendarTests {
 
     // MARK: coverage of deadlines, and adding a year (issue 17, item 7)
 
-    /// A fictional 2028 in the format of seeds/calendar.csv (not the State Council's: it is not
-    /// published yet): New Year, and National Day with Mid-Autumn from Sunday 1 to Saturday 7
-    /// October with Saturday 30 September and Sunday 8 October worked.
-    static let year2028 = """
-        日期,类型,名称,依据
-        2028-01-01,休,元旦,测试用虚构安排
-        2028-09-30,班,国庆节调休上班,测试用虚构安排
-        2028-10-01,休,国庆节、中秋节,测试用虚构安排
-        2028-10-02,休,国庆节、中秋节,测试用虚构安排
-        2028-10-03,休,国庆节、中秋节,测试用虚构安排
-        2028-10-04,休,国庆节、中秋节,测试用虚构安排
-        2028-10-05,休,国庆节、中秋节,测试用虚构安排
-        2028-10-06,休,国庆节、中秋节,测试用虚构安排
-        2028-10-07,休,国庆节、中秋节,测试用虚构安排
-        2028-10-08,班,国庆节调休上班,测试用虚构安排
-
-        """
 
     @Test func aDeadlineCountedOverAYearNotCoveredCarriesTheWarning() throws {
         let calendar = try shippedCalendar()
@@ -125,7 +109,7 @@ struct CalendarTests {
         let before = try #require(s.state.complaints["K7QX-2028"]?.due(rules: rules, calendar: s.state.calendar))
         #expect(before.date == date("2028-10-09") && before.warning != nil)
 
-        let added = try CalendarYearAdded.parse(year: 2028, text: Self.year2028, file: "2028.csv")
+        let added = try CalendarYearAdded.parse(year: 2028, text: fictionalCalendar2028, file: "2028.csv")
         #expect(added.holidays == 8 && added.adjustedWorkdays == 2 && added.source == "测试用虚构安排")
         try s.state.validate(added, by: s.manager)
         s.add(.calendarYearAdded(added), by: "li")
@@ -149,7 +133,7 @@ struct CalendarTests {
 
     @Test func anOfficialYearIsReplacedOnlyWithAReasonAndOnlyByAManager() throws {
         var s = try Scenario()
-        let added = try CalendarYearAdded.parse(year: 2028, text: Self.year2028, file: "2028.csv")
+        let added = try CalendarYearAdded.parse(year: 2028, text: fictionalCalendar2028, file: "2028.csv")
         #expect(throws: LocalizedMessage.self) { try s.state.validate(added, by: s.secretary1) }
         var withReason = added
         withReason.reason = "更正"
@@ -211,7 +195,7 @@ struct CalendarTests {
         let md = MonthlyReport.render(s.state, month: month, today: date("2028-09-30"), format: .md)
         #expect(md.contains("**注意：整改期限与办理用时按工作日计算，按周末推算，2028 年的法定节假日尚未录入，期限可能不准**"))
         #expect(MonthlyReport.render(s.state, month: month, today: date("2028-09-30"), format: .html).contains("期限可能不准"))
-        s.add(.calendarYearAdded(try CalendarYearAdded.parse(year: 2028, text: Self.year2028, file: "2028.csv")), by: "li")
+        s.add(.calendarYearAdded(try CalendarYearAdded.parse(year: 2028, text: fictionalCalendar2028, file: "2028.csv")), by: "li")
         #expect(MonthlyFigures(s.state, month: month, today: date("2028-09-30")).calendarWarning == nil)
         #expect(!MonthlyReport.render(s.state, month: month, today: date("2028-09-30"), format: .md).contains("期限可能不准"))
         // A month inside the official years says nothing.

@@ -27,22 +27,6 @@ struct CalendarCLITests {
         }
     }
 
-    /// A fictional 2028 (not the State Council's, which is not out): National Day and Mid-Autumn
-    /// 1–7 October, Saturday 30 September and Sunday 8 October worked.
-    static let year2028 = """
-        日期,类型,名称,依据
-        2028-01-01,休,元旦,测试用虚构安排
-        2028-09-30,班,国庆节调休上班,测试用虚构安排
-        2028-10-01,休,国庆节、中秋节,测试用虚构安排
-        2028-10-02,休,国庆节、中秋节,测试用虚构安排
-        2028-10-03,休,国庆节、中秋节,测试用虚构安排
-        2028-10-04,休,国庆节、中秋节,测试用虚构安排
-        2028-10-05,休,国庆节、中秋节,测试用虚构安排
-        2028-10-06,休,国庆节、中秋节,测试用虚构安排
-        2028-10-07,休,国庆节、中秋节,测试用虚构安排
-        2028-10-08,班,国庆节调休上班,测试用虚构安排
-
-        """
 
     static let warning = "（注意：按周末推算，2028 年的法定节假日尚未录入，期限可能不准）"
 
@@ -63,7 +47,7 @@ struct CalendarCLITests {
         #expect(english.contains("due by: 2028-10-09 (note: counted on weekends only: the official holidays of 2028 are not entered; the date may be wrong)"))
 
         // Refusals, each with exit 1 and nothing written.
-        let good = try cli.file("2028.csv", Data(Self.year2028.utf8))
+        let good = try cli.file("2028.csv", Data(fictionalCalendar2028.utf8))
         let bad = try cli.file("bad.csv", Data("日期,类型,名称,依据\n2028-02-30,休,x,通知\n2027-10-01,休,x,通知\n2028-10-02,班,x,通知\n".utf8))
         let gbk = try cli.file("gbk.csv", Data([0xC8, 0xD5, 0xC6, 0xDA, 0x0A]))
         // A wrong PIN writes only the record of the failed sign-in (docs/privacy.md).
