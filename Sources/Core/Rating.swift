@@ -7,8 +7,11 @@ public enum RatingStatus: Sendable, Equatable {
     public func label(_ language: Language) -> String {
         switch self {
         case .awaiting: return language.pick("待评定", "awaiting")
-        case .rated(let stars, _, _):
+        case .rated(let stars, _, let vetoed):
+            // A veto is marked wherever the stars are shown: a consumer must tell counterfeit goods
+            // from a missing poster (docs/domain-model.md, "The rating").
             return String(repeating: "★", count: stars) + String(repeating: "☆", count: max(0, 5 - stars))
+                + (vetoed ? language.pick(" 一票否决", " veto") : "")
         }
     }
 

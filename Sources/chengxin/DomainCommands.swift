@@ -313,8 +313,9 @@ struct InspectionRecord: ParsableCommand {
     func describe(_ status: RatingStatus) -> String {
         switch status {
         case .awaiting: return status.label(common.lang)
-        case .rated(let stars, let score, let vetoed):
-            return status.label(common.lang) + common.t("（\(stars) 星，得分 \(score)\(vetoed ? "，一票否决" : "")）", " (\(stars) stars, score \(score)\(vetoed ? ", vetoed" : ""))")
+        case .rated(let stars, let score, _):
+            // The label carries the veto's mark itself.
+            return status.label(common.lang) + common.t("（\(stars) 星，得分 \(score)）", " (\(stars) stars, score \(score))")
         }
     }
 }

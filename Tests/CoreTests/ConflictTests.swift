@@ -130,4 +130,19 @@ struct ConflictTests {
         let report = MonthlyReport.render(s.state, month: try #require(ReportMonth("2026-10")), today: date("2026-10-30"), format: .md)
         #expect(report.contains("复核逾期未决") && report.contains("A101（应于 2026-10-23 前）"), "\(report)")
     }
+
+    /// A vetoed shop's stars carry the mark wherever they are shown: the label every screen, the
+    /// kiosk's board, the public notice and the exports use.
+    @Test func aVetoIsMarkedWhereverTheStarsAreShown() throws {
+        var s = try Scenario()
+        s.inspect("A101", "2026-03-02")
+        s.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-01"), reason: "查实销售假冒镜架")), by: "li")
+        let status = s.rate("A101").status
+        #expect(status.label(.zh) == "★☆☆☆☆ 一票否决" && status.label(.en) == "★☆☆☆☆ veto")
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-06-30"))), by: "li")
+        let notice = PublicNotice.render(s.state, asOf: date("2026-06-30"), format: .md)
+        #expect(notice.contains("★☆☆☆☆ 一票否决"), "\(notice)")
+        let ordinary = s.rate("A102").status
+        #expect(!ordinary.label(.zh).contains("一票否决"))
+    }
 }

@@ -142,7 +142,7 @@ struct DomainCLITests {
         let filed = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "否决依据不足", "--as", "gu"], pin: "222222")
         #expect(filed.status == 0)
         let appeal = try #require(filed.output.split(separator: "#").last?.prefix { $0.isNumber })
-        #expect(try cli.run(["merchant", "list", "--format", "csv"]).output.contains("A101,鉴明镜架批发部,高娟,1,党员示范岗,★☆☆☆☆ 复核中"))
+        #expect(try cli.run(["merchant", "list", "--format", "csv"]).output.contains("A101,鉴明镜架批发部,高娟,1,党员示范岗,★☆☆☆☆ 一票否决 复核中"))
         // li inspected A101: involved, so zhou decides.
         let involved = try cli.run(["appeal", "decide", String(appeal), "--outcome", "upheld", "--reason", "证据充分", "--as", "li"], pin: "123456")
         #expect(involved.status == 1 && involved.errors.contains("利害关系人"))
