@@ -42,12 +42,15 @@ public struct AppealDecided: Sendable, Codable, Equatable {
     public var outcome: Outcome
     public var reason: String
     public var date: SimpleDate
+    /// A revised decision may withdraw a veto of the appealed shop and year (its record number).
+    public var withdrawsVeto: UInt64?
 
-    public init(target: UInt64, outcome: Outcome, reason: String, date: SimpleDate) {
+    public init(target: UInt64, outcome: Outcome, reason: String, date: SimpleDate, withdrawsVeto: UInt64? = nil) {
         self.target = target
         self.outcome = outcome
         self.reason = reason
         self.date = date
+        self.withdrawsVeto = withdrawsVeto
     }
 }
 
@@ -134,6 +137,14 @@ extension MarketState {
         }
         if decision.date > today {
             throw LocalizedMessage(zh: "决定日期 \(decision.date) 晚于今天（\(today)）", en: "the decision's date \(decision.date) is after today (\(today))")
+        }
+        if let withdrawn = decision.withdrawsVeto {
+            guard decision.outcome == .revised else {
+                throw LocalizedMessage(zh: "只有“更正评定”的决定才能撤销一票否决", en: "only a revised decision can withdraw a veto")
+            }
+            guard let veto = vetoes[appeal.filed.shop]?.first(where: { $0.sequence == withdrawn }), veto.value.date.year == appeal.filed.year else {
+                throw LocalizedMessage(zh: "记录 #\(withdrawn) 不是 \(appeal.filed.shop) 在 \(appeal.filed.year) 年度的一票否决", en: "record #\(withdrawn) is not a \(appeal.filed.year) veto of \(appeal.filed.shop)")
+            }
         }
         if decision.date < appeal.filed.date {
             throw LocalizedMessage(zh: "决定日期 \(decision.date) 早于复核申请日期 \(appeal.filed.date)", en: "the decision's date \(decision.date) is before the appeal was filed (\(appeal.filed.date))")

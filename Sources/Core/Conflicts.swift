@@ -43,6 +43,7 @@ extension MarketState {
         }
         for veto in vetoes[shop] ?? [] where veto.value.date.year == year {
             if let by = confirmers[veto.sequence] { add(by, "确认过该商户的一票否决", "confirmed a veto of this shop") }
+            if let by = vetoSeconds[veto.sequence] { add(by, "复核确认过该商户的一票否决", "seconded a veto of this shop") }
         }
         for entry in contributions[shop] ?? [] where entry.entry.date.year == year {
             add(entry.enteredBy, "登记过该商户的贡献分", "entered contribution points of this shop")

@@ -189,8 +189,15 @@ public enum DemoHistory {
         }
 
         // A veto, the published ratings, an appeal decided by an uninvolved manager, replies, a correction.
-        if let vetoShop = shops.dropFirst(40).first {
-            emit(.vetoConfirmed(VetoConfirmed(shop: vetoShop.shopNumber, kind: "counterfeit", date: workday(180), reason: "演示：查实销售假冒品牌镜架")), by: manager.name, on: workday(180))
+        // The veto: found by an inspection of the shop, confirmed by one manager, seconded by the other.
+        if let vetoShop = shops.dropFirst(40).first, let found = state.inspections[vetoShop.shopNumber]?.last {
+            let veto = VetoConfirmed(shop: vetoShop.shopNumber, kind: "counterfeit", date: workday(180), reason: "演示：查实销售假冒品牌镜架", evidence: found.sequence)
+            if check("veto", { () throws(LocalizedMessage) in try state.validate(veto, by: manager, today: veto.date) }) {
+                let seq = emit(.vetoConfirmed(veto), by: manager.name, on: veto.date)
+                if check("veto second", { () throws(LocalizedMessage) in try state.validate(VetoSeconded(target: seq), by: deputy) }) {
+                    emit(.vetoSeconded(VetoSeconded(target: seq)), by: deputy.name, on: veto.date)
+                }
+            }
         }
         let published = SimpleDate(year: 2026, month: 11, day: 2)!
         emit(.ratingsPublished(RatingsPublished(year: 2026, date: published)), by: manager.name, on: published)

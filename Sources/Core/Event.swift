@@ -60,6 +60,8 @@ public enum EventBody: Sendable, Equatable {
     case userRegistered(User)
     case inspectionRecorded(Inspection)
     case vetoConfirmed(VetoConfirmed)
+    /// A second market manager confirms a veto (docs/domain-model.md, "The rating").
+    case vetoSeconded(VetoSeconded)
     case contributionRecorded(ContributionRecorded)
     case contributionApproved(ContributionApproved)
     case complaintFiled(ComplaintFiled)
@@ -100,6 +102,7 @@ public enum EventBody: Sendable, Equatable {
         case .userRegistered: return "user.registered"
         case .inspectionRecorded: return "inspection.recorded"
         case .vetoConfirmed: return "veto.confirmed"
+        case .vetoSeconded: return "veto.seconded"
         case .contributionRecorded: return "contribution.recorded"
         case .contributionApproved: return "contribution.approved"
         case .complaintFiled: return "complaint.filed"
@@ -260,6 +263,7 @@ public enum EventCodec {
         case .userRegistered(let value): return try wrap(value)
         case .inspectionRecorded(let value): return try wrap(value)
         case .vetoConfirmed(let value): return try wrap(value)
+        case .vetoSeconded(let value): return try wrap(value)
         case .contributionRecorded(let value): return try wrap(value)
         case .contributionApproved(let value): return try wrap(value)
         case .complaintFiled(let value): return try wrap(value)
@@ -376,6 +380,7 @@ public enum EventCodec {
         case "user.registered": return .userRegistered(try body(User.self))
         case "inspection.recorded": return .inspectionRecorded(try body(Inspection.self))
         case "veto.confirmed": return .vetoConfirmed(try body(VetoConfirmed.self))
+        case "veto.seconded": return .vetoSeconded(try body(VetoSeconded.self))
         case "contribution.recorded": return .contributionRecorded(try body(ContributionRecorded.self))
         case "contribution.approved": return .contributionApproved(try body(ContributionApproved.self))
         case "complaint.filed": return .complaintFiled(try body(ComplaintFiled.self))

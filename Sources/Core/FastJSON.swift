@@ -755,6 +755,7 @@ extension FastJSON.Object {
     func bool(_ key: String) throws -> Bool { try document.decodeBool(try value(key), codingPath) }
     func optionalInt(_ key: String) throws -> Int? { try optional(key).map { try document.decodeSigned(Int.self, $0, codingPath) } }
     func uint64(_ key: String) throws -> UInt64 { try document.decodeUnsigned(UInt64.self, try value(key), codingPath) }
+    func optionalUInt64(_ key: String) throws -> UInt64? { try optional(key).map { try document.decodeUnsigned(UInt64.self, $0, codingPath) } }
 
     func strings(_ key: String) throws -> [String] {
         try elements(key) { try document.decodeString($0, codingPath) }
@@ -881,6 +882,7 @@ extension ComplaintDeductionConfirmed: FastJSONDecodable {
 
 extension VetoConfirmed: FastJSONDecodable {
     init(json: FastJSON.Object) throws {
-        self.init(shop: try json.string("shop"), kind: try json.string("kind"), date: try json.date("date"), reason: try json.string("reason"))
+        self.init(shop: try json.string("shop"), kind: try json.string("kind"), date: try json.date("date"), reason: try json.string("reason"),
+                  evidence: try json.optionalUInt64("evidence"))
     }
 }

@@ -51,12 +51,25 @@ public struct VetoConfirmed: Sendable, Codable, Equatable {
     public var kind: String
     public var date: SimpleDate
     public var reason: String
+    /// The record that found it: an inspection of the shop, or a complaint filed about it.
+    public var evidence: UInt64?
 
-    public init(shop: String, kind: String, date: SimpleDate, reason: String) {
+    public init(shop: String, kind: String, date: SimpleDate, reason: String, evidence: UInt64? = nil) {
         self.shop = shop
         self.kind = kind
         self.date = date
         self.reason = reason
+        self.evidence = evidence
+    }
+}
+
+/// A second market manager's confirmation of a veto: only then does it count.
+public struct VetoSeconded: Sendable, Codable, Equatable {
+    /// The veto's record number.
+    public var target: UInt64
+
+    public init(target: UInt64) {
+        self.target = target
     }
 }
 

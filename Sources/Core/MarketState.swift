@@ -41,6 +41,8 @@ public struct MarketState: Sendable, Equatable {
     /// Who recorded each veto and each complaint deduction's confirmation, by that record's
     /// sequence number (an appeal may not be decided by them).
     public internal(set) var confirmers: [UInt64: String] = [:]
+    /// Who seconded each veto (by the veto's record number): a veto counts only once seconded.
+    public internal(set) var vetoSeconds: [UInt64: String] = [:]
     /// The receipts of each shop's confirmed deductions (derived; rebuilt when a snapshot is read).
     var deductionsByShop: [String: [String]] = [:]
     public internal(set) var checklist: ChecklistPublished?
@@ -152,6 +154,11 @@ public struct MarketState: Sendable, Equatable {
         case .vetoConfirmed(let value):
             vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
             confirmers[sequence] = event.actor
+        case .vetoSeconded(let value):
+            if vetoSeconds[value.target] == nil, confirmers[value.target] != event.actor,
+               vetoes.values.contains(where: { $0.contains { $0.sequence == value.target } }) {
+                vetoSeconds[value.target] = event.actor
+            }
         case .complaintFiled(let value):
             history.fileComplaint(value, sequence: sequence, actor: event.actor)
         case .complaintStep(let step):

@@ -154,7 +154,9 @@ public enum RatingEngine {
             }
         }
         var vetoed = false
-        if let veto = (state.vetoes[merchant.shopNumber] ?? []).first(where: { $0.value.date >= yearStart && $0.value.date <= asOf && r.veto.kinds.contains($0.value.kind) }) {
+        if let veto = (state.vetoes[merchant.shopNumber] ?? []).first(where: {
+            $0.value.date >= yearStart && $0.value.date <= asOf && r.veto.kinds.contains($0.value.kind) && state.vetoCounts($0.sequence)
+        }) {
             vetoed = true
             stars = r.veto.stars
             lines.append(ExplanationLine(zh: "一票否决（\(vetoKindName(veto.value.kind))，\(veto.value.date)）：定为 \(r.veto.stars) 星。\(veto.value.reason)",

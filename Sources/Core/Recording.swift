@@ -36,6 +36,8 @@ extension MarketState {
             try validate(reply, by: user)
         case .vetoConfirmed(let veto):
             try validate(veto, by: user, today: today)
+        case .vetoSeconded(let second):
+            try validate(second, by: user)
         case .ratingsPublished(let publication):
             try validate(publication, by: user, today: today)
         default:
@@ -76,6 +78,15 @@ extension MarketState {
         if veto.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "需要写明事实和理由", en: "a reason is needed")
         }
+        guard let evidence = veto.evidence else {
+            throw LocalizedMessage(zh: "一票否决需要证据：发现问题的检查或投诉的记录号（--evidence）", en: "a veto needs its evidence: the record number of the inspection or complaint that found it (--evidence)")
+        }
+        let inspected = inspections[veto.shop]?.contains { $0.sequence == evidence } ?? false
+        let complained = complaints.values.contains { $0.filedSequence == evidence && $0.filed.shop == veto.shop }
+        if !inspected && !complained {
+            throw LocalizedMessage(zh: "记录 #\(evidence) 不是对 \(veto.shop) 的检查或投诉，不能作为一票否决的证据",
+                                   en: "record #\(evidence) is not an inspection of or a complaint about \(veto.shop); it cannot be a veto's evidence")
+        }
         if let earlier = vetoes[veto.shop]?.first(where: { $0.value.kind == veto.kind && $0.value.date.year == veto.date.year }) {
             throw LocalizedMessage(zh: "\(veto.shop) 本年度已有同类一票否决（记录 #\(earlier.sequence)）", en: "\(veto.shop) already has this veto this year (record #\(earlier.sequence))")
         }
@@ -96,5 +107,30 @@ extension MarketState {
             throw LocalizedMessage(zh: "\(publication.year) 年度星级已于 \(published.value.date) 公示（记录 #\(published.sequence)），不能重复公示",
                                    en: "the \(publication.year) ratings were published on \(published.value.date) (record #\(published.sequence)); they cannot be published again")
         }
+    }
+}
+
+extension MarketState {
+    /// Whether a veto counts: seconded by a second market manager and not withdrawn by a revised
+    /// appeal decision.
+    public func vetoCounts(_ sequence: UInt64) -> Bool {
+        guard vetoSeconds[sequence] != nil else { return false }
+        return !appeals.values.joined().contains { $0.decision?.value.withdrawsVeto == sequence && $0.decision?.value.outcome == .revised }
+    }
+
+    /// A veto's second: by a market manager other than who confirmed it, not for their own shop,
+    /// of a veto not yet seconded.
+    public func validate(_ second: VetoSeconded, by user: User) throws(LocalizedMessage) {
+        try Action.confirmVeto.check(user.role)
+        guard let veto = vetoes.values.joined().first(where: { $0.sequence == second.target }) else {
+            throw LocalizedMessage(zh: "第 \(second.target) 条记录不是一票否决", en: "record \(second.target) is not a veto")
+        }
+        if let by = vetoSeconds[second.target] {
+            throw LocalizedMessage(zh: "一票否决 #\(second.target) 已由 \(by) 复核确认", en: "veto #\(second.target) was seconded already by \(by)")
+        }
+        if confirmers[second.target] == user.name {
+            throw LocalizedMessage(zh: "一票否决须由另一位市场管理方复核确认（\(user.displayName)是提出人）", en: "a veto is seconded by another market manager (\(user.displayName) confirmed it)")
+        }
+        try refuseOwnShop(user, shop: veto.value.shop, doing: "否决", "veto")
     }
 }

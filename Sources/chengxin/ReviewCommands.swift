@@ -33,8 +33,8 @@ enum SimpleWrite {
 }
 
 struct VetoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "veto", abstract: "Confirm a serious violation (一票否决): the shop is rated one star for the year.",
-                                                    subcommands: [VetoConfirm.self])
+    static let configuration = CommandConfiguration(commandName: "veto", abstract: "Confirm a serious violation (一票否决), with its evidence; once a second market manager seconds it, the shop is rated one star for the year.",
+                                                    subcommands: [VetoConfirm.self, VetoSecond.self])
 }
 
 struct VetoConfirm: ParsableCommand {
@@ -45,14 +45,32 @@ struct VetoConfirm: ParsableCommand {
     @Option(name: .long, help: "counterfeit, tax-evasion or criminal-case.") var kind: String
     @Option(name: .long) var reason: String
     @Option(name: .long) var date: String?
+    @Option(name: .long, help: "The record number of the inspection or complaint that found it.") var evidence: UInt64?
 
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
             let seq = try SimpleWrite.run(common, actor, kind: "veto") { _, _ throws(LocalizedMessage) in
-                .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason))
+                .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason, evidence: evidence))
             }
-            Console.out(common.t("已记录一票否决 #\(seq)：\(merchant)", "recorded veto #\(seq): \(merchant)"))
+            Console.out(common.t("已记录一票否决 #\(seq)：\(merchant)；须由另一位市场管理方复核确认（chengxin veto second \(seq)）后生效",
+                                 "recorded veto #\(seq): \(merchant); it counts once another market manager seconds it (chengxin veto second \(seq))"))
+        } catch {
+            throw common.failure(error)
+        }
+    }
+}
+
+struct VetoSecond: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a veto as a second market manager: only then does it count.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The veto's record number.") var veto: UInt64
+
+    func run() throws {
+        do {
+            _ = try SimpleWrite.run(common, actor, kind: "veto-second") { _, _ throws(LocalizedMessage) in .vetoSeconded(VetoSeconded(target: veto)) }
+            Console.out(common.t("已复核确认一票否决 #\(veto)，即日生效", "seconded veto #\(veto); it now counts"))
         } catch {
             throw common.failure(error)
         }
@@ -119,6 +137,8 @@ struct AppealDecide: ParsableCommand {
     @Option(name: .long, help: "upheld or revised.") var outcome: String
     @Option(name: .long) var reason: String
     @Option(name: .long) var date: String?
+    @Option(name: .customLong("withdraw-veto"), help: "With --outcome revised: the record number of the appealed year's veto this decision withdraws.")
+    var withdrawVeto: UInt64?
 
     func run() throws {
         do {
@@ -127,7 +147,7 @@ struct AppealDecide: ParsableCommand {
                 throw CLIProblem(text: common.t("--outcome 应为 upheld 或 revised", "--outcome must be upheld or revised"))
             }
             _ = try SimpleWrite.run(common, actor, kind: "decision") { _, _ throws(LocalizedMessage) in
-                .appealDecided(AppealDecided(target: appeal, outcome: result, reason: reason, date: day))
+                .appealDecided(AppealDecided(target: appeal, outcome: result, reason: reason, date: day, withdrawsVeto: withdrawVeto))
             }
             Console.out(common.t("已对复核 #\(appeal) 作出决定：\(result.chineseName)", "decided appeal #\(appeal): \(result.rawValue)"))
         } catch {

@@ -36,12 +36,12 @@ struct ConflictTests {
         s.add(.userRegistered(owner), by: "li")
         #expect(refusal(s, .contributionApproved(ContributionApproved(target: entry)), by: owner, today: "2026-06-02")?.contains("利益冲突") == true)
         // A complaint about his shop: he neither handles it nor confirms its deduction nor links it.
-        s.add(.complaintFiled(ComplaintFiled(receipt: "R1", shop: "A105", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
+        let complaint = s.add(.complaintFiled(ComplaintFiled(receipt: "R1", shop: "A105", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
                                              wants: ["refund"], consumerName: nil, consumerPhone: nil, consentToContact: false, date: date("2026-06-01"))), by: "desk1")
         let accept = EventBody.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-06-02")))
         #expect(refusal(s, accept, by: s.secretary1, today: "2026-06-02")?.contains("不能处理针对自己的店铺") == true)
         #expect(refusal(s, accept, by: s.manager, today: "2026-06-02") == nil)
-        let veto = EventBody.vetoConfirmed(VetoConfirmed(shop: "A105", kind: "counterfeit", date: date("2026-06-02"), reason: "查实销售假冒镜架"))
+        let veto = EventBody.vetoConfirmed(VetoConfirmed(shop: "A105", kind: "counterfeit", date: date("2026-06-02"), reason: "查实销售假冒镜架", evidence: complaint))
         #expect(refusal(s, veto, by: owner, today: "2026-06-02")?.contains("利益冲突") == true)
         #expect(refusal(s, veto, by: s.manager, today: "2026-06-02") == nil)
     }
@@ -136,7 +136,10 @@ struct ConflictTests {
     @Test func aVetoIsMarkedWhereverTheStarsAreShown() throws {
         var s = try Scenario()
         s.inspect("A101", "2026-03-02")
-        s.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-01"), reason: "查实销售假冒镜架")), by: "li")
+        let veto = s.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-01"), reason: "查实销售假冒镜架", evidence: 1)), by: "li")
+        let zhou = User(name: "zhou", displayName: "周副主任", role: .manager, pin: s.manager.pin)
+        s.add(.userRegistered(zhou), by: "li")
+        s.add(.vetoSeconded(VetoSeconded(target: veto)), by: "zhou")
         let status = s.rate("A101").status
         #expect(status.label(.zh) == "★☆☆☆☆ 一票否决" && status.label(.en) == "★☆☆☆☆ veto")
         s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-06-30"))), by: "li")
@@ -144,5 +147,43 @@ struct ConflictTests {
         #expect(notice.contains("★☆☆☆☆ 一票否决"), "\(notice)")
         let ordinary = s.rate("A102").status
         #expect(!ordinary.label(.zh).contains("一票否决"))
+    }
+
+    /// A veto: with its evidence, confirmed by one manager and seconded by another before it
+    /// counts, and withdrawn only by a revised appeal decision.
+    @Test func aVetoNeedsEvidenceTwoManagersAndFallsOnlyThroughAnAppeal() throws {
+        var s = try Scenario()
+        let zhou = User(name: "zhou", displayName: "周副主任", role: .manager, pin: s.manager.pin)
+        let sun = User(name: "sun", displayName: "孙主任", role: .manager, pin: s.manager.pin)
+        for user in [zhou, sun] { s.add(.userRegistered(user), by: "li") }
+        s.inspect("A101", "2026-04-01", by: "li")
+        let inspection = s.nextSequence - 1
+        s.inspect("B101", "2026-04-01", by: "li")
+        let elsewhere = s.nextSequence - 1
+        func veto(_ evidence: UInt64?) -> EventBody {
+            .vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-02"), reason: "查实销售假冒镜架", evidence: evidence))
+        }
+        #expect(refusal(s, veto(nil), by: s.manager, today: "2026-04-02")?.contains("需要证据") == true)
+        #expect(refusal(s, veto(elsewhere), by: s.manager, today: "2026-04-02")?.contains("不是对 A101 的检查或投诉") == true)
+        #expect(refusal(s, veto(inspection), by: s.manager, today: "2026-04-02") == nil)
+        let seq = s.add(veto(inspection), by: "li")
+        #expect(s.rate("A101").status.label(.zh).contains("一票否决") == false, "not yet seconded")
+        let second = EventBody.vetoSeconded(VetoSeconded(target: seq))
+        #expect(refusal(s, second, by: s.manager, today: "2026-04-02")?.contains("须由另一位市场管理方复核确认") == true)
+        #expect(refusal(s, second, by: s.secretary1, today: "2026-04-02") != nil)
+        #expect(refusal(s, second, by: zhou, today: "2026-04-02") == nil)
+        s.add(second, by: "zhou")
+        #expect(s.rate("A101").status.label(.zh) == "★☆☆☆☆ 一票否决")
+        #expect(refusal(s, second, by: sun, today: "2026-04-03")?.contains("已由 zhou 复核确认") == true)
+        // The appeal: neither the confirmer nor the seconder decides; a revised decision withdraws it.
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        let appeal = s.add(.appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "假货系他人寄售，已查清", date: date("2026-09-28"))), by: "gu")
+        let decision = EventBody.appealDecided(AppealDecided(target: appeal, outcome: .revised, reason: "寄售人另案处理", date: date("2026-10-09"), withdrawsVeto: seq))
+        #expect(refusal(s, decision, by: zhou, today: "2026-10-09")?.contains("复核确认过该商户的一票否决") == true)
+        let upheldWithdrawing = EventBody.appealDecided(AppealDecided(target: appeal, outcome: .upheld, reason: "维持", date: date("2026-10-09"), withdrawsVeto: seq))
+        #expect(refusal(s, upheldWithdrawing, by: sun, today: "2026-10-09")?.contains("只有“更正评定”的决定才能撤销一票否决") == true)
+        #expect(refusal(s, decision, by: sun, today: "2026-10-09") == nil)
+        s.add(decision, by: "sun")
+        #expect(!s.rate("A101", today: "2026-10-09").status.label(.zh).contains("一票否决"))
     }
 }

@@ -32,7 +32,7 @@ import Testing
             #expect([UInt8](try EventCodec.encode(event)) == reference)
             types.insert(event.type)
         }
-        #expect(types.count == 24)
+        #expect(types.count == 25)
     }
 
     @Test func awkwardTextInTheEnvelopeOfEveryTypeAndInBodies() throws {

@@ -110,6 +110,8 @@ struct RatingTests {
         s.contribute("A101", 40)
         s.inspect("A101", "2026-03-02")
         let seq = s.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-04-01"), reason: "售卖假冒品牌镜架")), by: "li")
+        #expect(s.rate("A101").status != .rated(stars: 1, score: 100, vetoed: true), "a veto counts once seconded")
+        s.add(.vetoSeconded(VetoSeconded(target: seq)), by: "wang")
         let result = s.rate("A101")
         #expect(result.status == .rated(stars: 1, score: 100, vetoed: true))
         #expect(result.lines.contains { $0.sequence == seq && $0.zh.hasPrefix("一票否决（售假，2026-04-01）：定为 1 星") })

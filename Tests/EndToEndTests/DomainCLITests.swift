@@ -133,7 +133,17 @@ struct DomainCLITests {
 
         let refused = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "售假", "--as", "gu"], pin: "222222")
         #expect(refused.status == 1 && refused.errors.contains("无权进行此操作"))
-        #expect(try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--as", "li"], pin: "123456").status == 0)
+        // The evidence: the inspection that found it; a second manager (sun) seconds it.
+        let evidence = try #require(try cli.run(["log"]).output.split(separator: "\n").last { $0.contains("inspection.recorded") }?.split(separator: " ").first.map(String.init))
+        let noEvidence = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--as", "li"], pin: "123456")
+        #expect(noEvidence.status == 1 && noEvidence.errors.contains("需要证据"))
+        let confirmed = try cli.run(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--evidence", evidence, "--as", "li"], pin: "123456")
+        #expect(confirmed.status == 0 && confirmed.output.contains("须由另一位市场管理方复核确认"))
+        let veto = try #require(confirmed.output.split(separator: "#").last?.prefix { $0.isNumber }.description)
+        #expect(!(try cli.run(["merchant", "show", "A101", "--explain"]).output.contains("一票否决（售假")), "not yet seconded")
+        #expect(try cli.run(["veto", "second", veto, "--as", "li"], pin: "123456").status == 1, "not by who confirmed it")
+        #expect(try cli.run(["user", "add", "sun", "--role", "manager", "--as", "li"], pin: "123456", newPIN: "777777").status == 0)
+        #expect(try cli.run(["veto", "second", veto, "--as", "sun"], pin: "777777").status == 0)
         #expect(try cli.run(["merchant", "show", "A101", "--explain"]).output.contains("一票否决（售假，2026-03-03）：定为 1 星"))
 
         let early = try cli.run(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "不服", "--as", "gu"], pin: "222222")
