@@ -51,10 +51,22 @@ public enum RatingEngine {
         guard let yearEnd = SimpleDate(year: year, month: 12, day: 31), let yearStart = SimpleDate(year: year, month: 1, day: 1) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: [], deductionsByIntegrity: [:])
         }
-        let asOf = min(today, yearEnd)
+        // A published period is frozen (docs/domain-model.md, "Published ratings are frozen"): it is
+        // rated as of its notice on the records made before it; records made after a notice count
+        // towards the next period, even when dated in the one it closed.
+        let notice = state.ratingsPublished[year].flatMap { $0.value.date <= today ? $0 : nil }
+        let asOf = min(notice?.value.date ?? today, today, yearEnd)
+        let previousNotice = state.ratingsPublished[year - 1]?.sequence
+        let previousStart = SimpleDate(year: year - 1, month: 1, day: 1)?.dayNumber ?? yearStart.dayNumber
+        func counts(day: Int, sequence: UInt64) -> Bool {
+            if let notice, sequence > notice.sequence { return false }
+            if day >= yearStart.dayNumber && day <= asOf.dayNumber { return true }
+            if let previousNotice, sequence > previousNotice, day >= previousStart, day < yearStart.dayNumber { return true }
+            return false
+        }
         let history = state.history
         let rectifications = known ?? state.rectifications(of: merchant.shopNumber)
-        let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day in day >= yearStart.dayNumber && day <= asOf.dayNumber }
+        let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day, sequence in counts(day: day, sequence: sequence) }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
         }
@@ -65,13 +77,18 @@ public enum RatingEngine {
             return RatingResult(status: .awaiting, lines: lines, rectifications: rectifications, deductionsByIntegrity: [:])
         }
         let checklist = Dictionary((state.checklist?.items ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if let notice {
+            lines.append(ExplanationLine(zh: "\(year) 年度星级已于 \(notice.value.date) 公示，以公示时的记录为准；此后的记录计入下一年度，已公示的星级只能经复核更改",
+                                         en: "the \(year) ratings were published on \(notice.value.date): rated on the records made before; later records count towards the next period, and a published rating changes only through an appeal",
+                                         points: nil, sequence: notice.sequence))
+        }
         lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）", en: "rules: version \(r.version) (in force from \(r.effectiveFrom))", points: nil, sequence: rules.sequence))
         lines.append(ExplanationLine(zh: "基础分", en: "base points", points: r.basePoints, sequence: rules.sequence))
         var score = r.basePoints
         let approved = state.history.symbols.existing(merchant.shopNumber).flatMap { history.contributionsByShop[$0] }.map { rows in
             rows.filter { i in
                 let row = history.contributions[Int(i)]
-                return row.approvedBy != SymbolTable.none && row.day >= yearStart.dayNumber && row.day <= asOf.dayNumber
+                return row.approvedBy != SymbolTable.none && counts(day: Int(row.day), sequence: max(row.sequence, row.approvalSequence))
             }.map { history.contribution($0) }
         } ?? []
         if approved.isEmpty {
@@ -111,7 +128,7 @@ public enum RatingEngine {
         }
         let deductions = (state.deductionsByShop[merchant.shopNumber] ?? []).compactMap { state.complaintDeductions[$0] }.sorted { $0.sequence < $1.sequence }
         var mattersDeducted: [String: String] = [:]
-        for deduction in deductions where deduction.value.date >= yearStart && deduction.value.date <= asOf {
+        for deduction in deductions where counts(day: deduction.value.date.dayNumber, sequence: deduction.sequence) {
             guard let (shop, integrity) = state.complaints.shopAndIntegrity(deduction.value.receipt), shop == merchant.shopNumber else { continue }
             let receipt = deduction.value.receipt
             // One matter, one deduction: a duplicate linked to a complaint already deducted counts nothing.
@@ -155,7 +172,7 @@ public enum RatingEngine {
         }
         var vetoed = false
         if let veto = (state.vetoes[merchant.shopNumber] ?? []).first(where: {
-            $0.value.date >= yearStart && $0.value.date <= asOf && r.veto.kinds.contains($0.value.kind) && state.vetoCounts($0.sequence)
+            counts(day: $0.value.date.dayNumber, sequence: $0.sequence) && r.veto.kinds.contains($0.value.kind) && state.vetoCounts($0.sequence)
         }) {
             vetoed = true
             stars = r.veto.stars
@@ -195,10 +212,10 @@ extension MarketState {
 
 extension MarketState {
     /// A shop's inspections (compact row numbers) in date order, ties in log order.
-    func inspectionRowsInDateOrder(of shop: String, where include: (Int) -> Bool = { _ in true }) -> [UInt32] {
+    func inspectionRowsInDateOrder(of shop: String, where include: (_ day: Int, _ sequence: UInt64) -> Bool = { _, _ in true }) -> [UInt32] {
         guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id] else { return [] }
         let all = history.inspections
-        return rows.filter { include(Int(all[Int($0)].day)) }.sorted { a, b in
+        return rows.filter { include(Int(all[Int($0)].day), all[Int($0)].sequence) }.sorted { a, b in
             let x = all[Int(a)], y = all[Int(b)]
             return x.day != y.day ? x.day < y.day : x.sequence < y.sequence
         }

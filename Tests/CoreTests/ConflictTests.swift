@@ -186,4 +186,25 @@ struct ConflictTests {
         s.add(decision, by: "sun")
         #expect(!s.rate("A101", today: "2026-10-09").status.label(.zh).contains("一票否决"))
     }
+
+    /// Item 2: a published rating is frozen; what is recorded after the notice counts towards the
+    /// next period (the case: points approved weeks after the 公示 lifted ★★ to ★★★★★).
+    @Test func aPublishedRatingIsFrozenAndLaterRecordsCountNextYear() throws {
+        var s = try Scenario()
+        s.inspect("A101", "2026-03-02", fails: [("PRI-1", .serious)])
+        let before = s.rate("A101", today: "2026-09-25").status
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        #expect(s.rate("A101", today: "2026-09-25").status == before)
+        // Weeks after the notice: 40 points entered and approved, dated in 2026.
+        let entry = s.add(.contributionRecorded(ContributionRecorded(shop: "A101", kind: .service, points: 40, date: date("2026-10-20"), evidence: "义务验光")), by: "gu")
+        s.add(.contributionApproved(ContributionApproved(target: entry)), by: "li")
+        let frozen = s.rate("A101", today: "2026-12-01")
+        #expect(frozen.status == before, "the published rating does not move: \(frozen.status) vs \(before)")
+        #expect(frozen.lines.contains { $0.zh.contains("已于 2026-09-25 公示，以公示时的记录为准") })
+        #expect(!frozen.lines.contains { $0.sequence == entry + 1 })
+        // They count towards 2027 instead.
+        s.inspect("A101", "2027-02-01")
+        let next = s.rate("A101", today: "2027-03-01")
+        #expect(next.lines.contains { $0.sequence == entry + 1 && $0.points == 40 }, "\(next.lines.map(\.zh))")
+    }
 }
