@@ -219,8 +219,9 @@ final class LiveDashboard: DashboardEnvironment {
     let directory: String
     let seeds: String?
     let language: Language
-    /// Snapshots are read and written with it (none without a checkpoint key).
-    let snapshotKey: SnapshotKey?
+    /// Snapshots are read and written with it (none without a checkpoint key; the first run
+    /// creates the key, as `chengxin init` does).
+    private(set) var snapshotKey: SnapshotKey?
     /// The signed checkpoints, checked before the first append and extended every 1,000 records.
     let checkpointFiles: CheckpointFiles?
     /// Snapshots are written on another thread while the dashboard is open.
@@ -319,13 +320,21 @@ final class LiveDashboard: DashboardEnvironment {
                                              "a production data directory cannot be made while \(MarketClock.variable) is set; unset it, or choose the demo."))
             }
             do {
+                // As `chengxin init`: the checkpoint key first (snapshots are authenticated with it),
+                // then the records, then the first signed checkpoint.
+                let key = try checkpointFiles.map { try $0.loadOrCreateKey().key }
+                if let key { snapshotKey = SnapshotKey(checkpointKey: key) }
                 let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language,
                                                                   snapshotKey: snapshotKey, checkpoints: checkpointFiles)
                 if effect == .createDemo {
                     try Initialize.addDemo(to: created)
                     try Initialize.markTraining(created, purpose: "demo", language: language)
                 }
+                if let key, let files = checkpointFiles {
+                    try created.log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
+                }
                 created.verifyChain()
+                created.writeSnapshot()
                 store = created
                 return .marketChanged(created.market, logSummary: created.summary(language))
             } catch {

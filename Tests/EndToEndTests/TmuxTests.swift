@@ -84,7 +84,8 @@ struct EndToEndTests {
         let data = testScratchFolder + "/e2e-\(UUID().uuidString.prefix(8))"
         let tmux = Tmux()
         defer { tmux.kill() }
-        let command = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_SEEDS=\(packageRoot.path)/seeds \(binary)"
+        let key = testScratchFolder + "/e2e-key-\(UUID().uuidString.prefix(8))/checkpoint.key"
+        let command = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_KEY=\(key) CHENGXIN_SEEDS=\(packageRoot.path)/seeds \(binary)"
         try tmux.start(command, width: width, height: height)
 
         let welcome = try tmux.waitFor("the first-run screen") { $0.contains("用随附名册创建数据目录") }
@@ -103,6 +104,11 @@ struct EndToEndTests {
         })
         #expect(nameColumns.count == 1, "names start at one column: \(nameColumns)")
         #expect(FileManager.default.fileExists(atPath: data + "/events.log"))
+        // As `chengxin init` does: the checkpoint key made, the first checkpoint signed, the
+        // snapshot authenticated with it.
+        #expect(FileManager.default.fileExists(atPath: key))
+        #expect(FileManager.default.fileExists(atPath: data + "/checkpoints.txt"))
+        #expect(FileManager.default.fileExists(atPath: data + "/snapshot.bin"))
 
         try tmux.send("?")
         _ = try tmux.waitFor("the help overlay") { $0.contains("按键帮助") }
