@@ -415,6 +415,16 @@ public struct CompactHistory: Sendable, Equatable {
         return low < contributions.count && contributions[low].sequence == sequence ? low : nil
     }
 
+    /// The row of the inspection recorded by the event `sequence` (rows are in log order).
+    func inspectionRow(sequence: UInt64) -> Int? {
+        var low = 0, high = inspections.count
+        while low < high {
+            let mid = (low + high) / 2
+            if inspections[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low < inspections.count && inspections[low].sequence == sequence ? low : nil
+    }
+
     init() {}
 
     /// Rebuilds the lookup tables from the rows (after a snapshot is read).

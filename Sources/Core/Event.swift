@@ -62,6 +62,9 @@ public enum EventBody: Sendable, Equatable {
     case vetoConfirmed(VetoConfirmed)
     /// A second market manager confirms a veto (docs/domain-model.md, "The rating").
     case vetoSeconded(VetoSeconded)
+    /// A second person confirms the withdrawal of a record that counts in a rating: only then is
+    /// it withdrawn (docs/domain-model.md, "Nothing is erased").
+    case withdrawalSeconded(WithdrawalSeconded)
     case contributionRecorded(ContributionRecorded)
     case contributionApproved(ContributionApproved)
     case complaintFiled(ComplaintFiled)
@@ -103,6 +106,7 @@ public enum EventBody: Sendable, Equatable {
         case .inspectionRecorded: return "inspection.recorded"
         case .vetoConfirmed: return "veto.confirmed"
         case .vetoSeconded: return "veto.seconded"
+        case .withdrawalSeconded: return "withdrawal.seconded"
         case .contributionRecorded: return "contribution.recorded"
         case .contributionApproved: return "contribution.approved"
         case .complaintFiled: return "complaint.filed"
@@ -156,6 +160,17 @@ public struct TrainingMarked: Sendable, Codable, Equatable {
 
     public init(purpose: String) {
         self.purpose = purpose
+    }
+}
+
+/// The second person's confirmation of a withdrawal (`event.withdrawn`) of a record that counts in
+/// a rating: an inspection, a contribution entry, a complaint deduction or a veto.
+public struct WithdrawalSeconded: Sendable, Codable, Equatable {
+    /// The withdrawal's record number.
+    public var target: UInt64
+
+    public init(target: UInt64) {
+        self.target = target
     }
 }
 
@@ -264,6 +279,7 @@ public enum EventCodec {
         case .inspectionRecorded(let value): return try wrap(value)
         case .vetoConfirmed(let value): return try wrap(value)
         case .vetoSeconded(let value): return try wrap(value)
+        case .withdrawalSeconded(let value): return try wrap(value)
         case .contributionRecorded(let value): return try wrap(value)
         case .contributionApproved(let value): return try wrap(value)
         case .complaintFiled(let value): return try wrap(value)
@@ -381,6 +397,7 @@ public enum EventCodec {
         case "inspection.recorded": return .inspectionRecorded(try body(Inspection.self))
         case "veto.confirmed": return .vetoConfirmed(try body(VetoConfirmed.self))
         case "veto.seconded": return .vetoSeconded(try body(VetoSeconded.self))
+        case "withdrawal.seconded": return .withdrawalSeconded(try body(WithdrawalSeconded.self))
         case "contribution.recorded": return .contributionRecorded(try body(ContributionRecorded.self))
         case "contribution.approved": return .contributionApproved(try body(ContributionApproved.self))
         case "complaint.filed": return .complaintFiled(try body(ComplaintFiled.self))

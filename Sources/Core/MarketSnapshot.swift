@@ -31,6 +31,7 @@ public enum MarketSnapshot {
         var amendments: [UInt64: MarketState.Amendment]
         var confirmers: [UInt64: String]
         var vetoSeconds: [UInt64: String]
+        var withdrawalsProposed: [UInt64: MarketState.ProposedWithdrawal]
         /// Absent in snapshots written before sign-in failures were recorded.
         var signInFailures: [String: [Int64]]?
         /// Absent in snapshots written before the training mark existed (their logs have none).
@@ -48,7 +49,7 @@ public enum MarketSnapshot {
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
-                               merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers, vetoSeconds: market.vetoSeconds,
+                               merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers, vetoSeconds: market.vetoSeconds, withdrawalsProposed: market.withdrawalsProposed,
                                signInFailures: market.signInFailures, training: market.training)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
@@ -119,6 +120,7 @@ public enum MarketSnapshot {
             market.amendments = small.amendments
             market.confirmers = small.confirmers
             market.vetoSeconds = small.vetoSeconds
+            market.withdrawalsProposed = small.withdrawalsProposed
             market.signInFailures = small.signInFailures ?? [:]
             market.training = small.training
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })

@@ -59,6 +59,31 @@ public struct MarketState: Sendable, Equatable {
     var merchantRecords: [UInt64: String] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
     public internal(set) var amendments: [UInt64: Amendment] = [:]
+    /// Withdrawals of records that count in a rating, by the withdrawal's record number, waiting for
+    /// (or given) a second person's confirmation: only a seconded one becomes an amendment.
+    public internal(set) var withdrawalsProposed: [UInt64: ProposedWithdrawal] = [:]
+
+    /// A withdrawal waiting for its second: what, by whom, when, why.
+    public struct ProposedWithdrawal: Sendable, Codable, Equatable {
+        public var target: UInt64
+        public var actor: String
+        public var at: String
+        public var reason: String
+        public var secondedBy: String?
+        /// The record number of the second: from then on the withdrawal counts.
+        public var secondedIn: UInt64?
+    }
+
+    /// Whether a record that counts in a rating has been withdrawn (seconded), and by which record.
+    public func withdrawal(of sequence: UInt64) -> Amendment? {
+        amendments[sequence].flatMap { $0.kind == "withdrawn" ? $0 : nil }
+    }
+
+    /// The record number from which a record's withdrawal counts (its second), if it was withdrawn.
+    public func withdrawnIn(_ sequence: UInt64) -> UInt64? {
+        guard let amendment = withdrawal(of: sequence) else { return nil }
+        return withdrawalsProposed[amendment.by]?.secondedIn ?? amendment.by
+    }
     /// The shop of each withdrawn registration, by the registration's sequence number: no longer
     /// listed; the registration itself stays in the log (a decade of them would weigh on every
     /// snapshot for no screen).
@@ -134,6 +159,19 @@ public struct MarketState: Sendable, Equatable {
             amendments[correction.target] = Amendment(kind: "corrected", by: sequence, actor: event.actor, at: event.at, reason: correction.reason)
             merchantRecords[sequence] = correction.merchant.shopNumber
             upsert(correction.merchant)
+        case .withdrawn(let withdrawal) where merchantRecords[withdrawal.target] == nil:
+            // A record that counts in a rating: withdrawn once a second person confirms it.
+            if amendments[withdrawal.target] == nil, !withdrawalsProposed.values.contains(where: { $0.target == withdrawal.target }) {
+                withdrawalsProposed[sequence] = ProposedWithdrawal(target: withdrawal.target, actor: event.actor, at: event.at, reason: withdrawal.reason)
+            }
+        case .withdrawalSeconded(let second):
+            if var proposed = withdrawalsProposed[second.target], proposed.secondedBy == nil, proposed.actor != event.actor,
+               amendments[proposed.target] == nil {
+                proposed.secondedBy = event.actor
+                proposed.secondedIn = sequence
+                withdrawalsProposed[second.target] = proposed
+                amendments[proposed.target] = Amendment(kind: "withdrawn", by: second.target, actor: proposed.actor, at: proposed.at, reason: proposed.reason)
+            }
         case .withdrawn(let withdrawal):
             guard let shop = merchantRecords[withdrawal.target], amendments[withdrawal.target] == nil else { break }
             amendments[withdrawal.target] = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)

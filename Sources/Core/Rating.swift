@@ -60,20 +60,38 @@ public enum RatingEngine {
         let previousStart = SimpleDate(year: year - 1, month: 1, day: 1)?.dayNumber ?? yearStart.dayNumber
         func counts(day: Int, sequence: UInt64) -> Bool {
             if let notice, sequence > notice.sequence { return false }
+            // Withdrawn (and seconded) — unless only after this period's notice: a published rating
+            // changes only through an appeal.
+            if let withdrawn = state.withdrawnIn(sequence), notice.map({ withdrawn < $0.sequence }) ?? true { return false }
             if day >= yearStart.dayNumber && day <= asOf.dayNumber { return true }
             if let previousNotice, sequence > previousNotice, day >= previousStart, day < yearStart.dayNumber { return true }
             return false
         }
         let history = state.history
-        let rectifications = known ?? state.rectifications(of: merchant.shopNumber)
+        // A published period's rectifications ignore withdrawals made after its notice.
+        let rectifications = notice.flatMap { notice in
+            state.withdrawalsProposed.isEmpty ? nil : state.rectifications(of: merchant.shopNumber, withdrawnBefore: notice.sequence)
+        } ?? known ?? state.rectifications(of: merchant.shopNumber)
         let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day, sequence in counts(day: day, sequence: sequence) }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
         }
         let r = rules.value
         var lines: [ExplanationLine] = []
+        // What was withdrawn stays visible: the record, who withdrew it, who seconded it, why.
+        var withdrawn: [ExplanationLine] = []
+        for (sequence, day) in (state.withdrawalsProposed.isEmpty ? [] : state.ratingRecords(of: merchant.shopNumber))
+            where day >= yearStart.dayNumber && day <= yearEnd.dayNumber {
+            guard let withdrawnIn = state.withdrawnIn(sequence), let amendment = state.withdrawal(of: sequence) else { continue }
+            let seconder = state.withdrawalsProposed[amendment.by]?.secondedBy ?? ""
+            let frozenAfter = notice.map { withdrawnIn > $0.sequence } ?? false
+            withdrawn.append(ExplanationLine(zh: "记录 #\(sequence) 已撤回（\(amendment.actor) 提出、\(seconder) 复核确认：\(amendment.reason)）" + (frozenAfter ? "，撤回在公示之后，本年度已公示的星级不变" : "，不计分"),
+                                             en: "record #\(sequence) withdrawn (by \(amendment.actor), seconded by \(seconder): \(amendment.reason))" + (frozenAfter ? "; withdrawn after the notice, the published rating stands" : "; it counts nothing"),
+                                             points: 0, sequence: amendment.by))
+        }
         if inPeriod.isEmpty {
             lines.append(ExplanationLine(zh: "\(year) 年度尚未检查：待评定", en: "no inspection in \(year): awaiting rating", points: nil, sequence: nil))
+            lines += withdrawn
             return RatingResult(status: .awaiting, lines: lines, rectifications: rectifications, deductionsByIntegrity: [:])
         }
         let checklist = Dictionary((state.checklist?.items ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -180,6 +198,7 @@ public enum RatingEngine {
                                          en: "veto (\(veto.value.kind), \(veto.value.date)): set to \(r.veto.stars) star(s). \(veto.value.reason)",
                                          points: nil, sequence: veto.sequence))
         }
+        lines += withdrawn
         lines.append(ExplanationLine(zh: "评定结果：\(RatingStatus.rated(stars: stars, score: total, vetoed: vetoed).label(.zh))", en: "result: \(stars) stars", points: nil, sequence: nil))
         return RatingResult(status: .rated(stars: stars, score: total, vetoed: vetoed), lines: lines, rectifications: rectifications, deductionsByIntegrity: byIntegrity)
     }
@@ -227,19 +246,26 @@ extension MarketState {
         let inspections: Int
         let lastSequence: UInt64
         let ruleVersions: Int
+        let amendments: Int
     }
 
     public func rectificationKey(of shop: String) -> RectificationKey {
         let rows = history.symbols.existing(shop).flatMap { history.inspectionsByShop[$0] } ?? []
         return RectificationKey(inspections: rows.count, lastSequence: rows.last.map { history.inspections[Int($0)].sequence } ?? 0,
-                                ruleVersions: ruleVersions.count)
+                                ruleVersions: ruleVersions.count, amendments: amendments.count)
     }
 
     /// A shop's rectifications, from its inspections up to `date` (all when nil), in date order:
     /// a failure opens one (deadline from the rules in force, in working days); a later pass of the
     /// same item closes it.
-    public func rectifications(of shop: String, through date: SimpleDate? = nil) -> [Rectification] {
-        var rows = inspectionRowsInDateOrder(of: shop)
+    /// `withdrawnBefore`: only withdrawals that count before that record (a published period's
+    /// notice) are taken into account.
+    public func rectifications(of shop: String, through date: SimpleDate? = nil, withdrawnBefore cutoff: UInt64? = nil) -> [Rectification] {
+        // A withdrawn inspection opens and closes nothing.
+        var rows = inspectionRowsInDateOrder(of: shop) { _, sequence in
+            guard let withdrawn = withdrawnIn(sequence) else { return true }
+            return cutoff.map { withdrawn > $0 } ?? false
+        }
         if let date { rows = rows.filter { Int(history.inspections[Int($0)].day) <= date.dayNumber } }
         return rectifications(rows: rows)
     }
@@ -285,5 +311,38 @@ extension MarketState {
             }
         }
         return result
+    }
+}
+
+extension MarketState {
+    /// A shop's records that count in a rating — inspections, contribution entries, complaint
+    /// deductions, vetoes — as (record number, day), the ones a withdrawal may name.
+    public func ratingRecords(of shop: String) -> [(sequence: UInt64, day: Int)] {
+        var records: [(sequence: UInt64, day: Int)] = []
+        if let id = history.symbols.existing(shop) {
+            for row in history.inspectionsByShop[id] ?? [] {
+                let inspection = history.inspections[Int(row)]
+                records.append((inspection.sequence, Int(inspection.day)))
+            }
+            for row in history.contributionsByShop[id] ?? [] {
+                let entry = history.contributions[Int(row)]
+                records.append((entry.sequence, Int(entry.day)))
+            }
+        }
+        for receipt in deductionsByShop[shop] ?? [] {
+            if let deduction = complaintDeductions[receipt] { records.append((deduction.sequence, deduction.value.date.dayNumber)) }
+        }
+        for veto in vetoes[shop] ?? [] { records.append((veto.sequence, veto.value.date.dayNumber)) }
+        return records.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// The shop a record that counts in a rating is about, if it is one.
+    public func shopOfRatingRecord(_ sequence: UInt64) -> String? {
+        if let row = history.inspectionRow(sequence: sequence) { return history.symbols[history.inspections[row].shop] }
+        if let entry = contributions.entry(recordedBy: sequence) { return entry.entry.shop }
+        if let deduction = complaintDeductions.values.first(where: { $0.sequence == sequence }) {
+            return complaints.shopAndIntegrity(deduction.value.receipt)?.shop
+        }
+        return vetoes.first { $0.value.contains { $0.sequence == sequence } }?.key
     }
 }

@@ -38,6 +38,10 @@ extension MarketState {
             try validate(veto, by: user, today: today)
         case .vetoSeconded(let second):
             try validate(second, by: user)
+        case .withdrawn(let withdrawal):
+            try validateWithdrawal(withdrawal, by: user)
+        case .withdrawalSeconded(let second):
+            try validate(second, by: user)
         case .ratingsPublished(let publication):
             try validate(publication, by: user, today: today)
         default:
@@ -132,5 +136,47 @@ extension MarketState {
             throw LocalizedMessage(zh: "一票否决须由另一位市场管理方复核确认（\(user.displayName)是提出人）", en: "a veto is seconded by another market manager (\(user.displayName) confirmed it)")
         }
         try refuseOwnShop(user, shop: veto.value.shop, doing: "否决", "veto")
+    }
+}
+
+extension MarketState {
+    /// A withdrawal of a record that counts in a rating (an inspection, a contribution entry, a
+    /// complaint deduction, a veto): by someone allowed to act for its shop, not its owner, with a
+    /// reason, once; it counts only when a second person confirms it.
+    public func validateWithdrawal(_ withdrawal: Withdrawal, by user: User) throws(LocalizedMessage) {
+        if merchantRecords[withdrawal.target] != nil {
+            throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
+        }
+        guard let shop = shopOfRatingRecord(withdrawal.target), let merchant = merchant(shopNumber: shop) else {
+            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样撤回",
+                                   en: "record \(withdrawal.target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
+        }
+        if user.role == .kiosk { throw LocalizedMessage(zh: "服务台无权撤回记录", en: "kiosk staff may not withdraw records") }
+        try Action.actForShop(branch: merchant.branch).check(user.role)
+        try refuseOwnShop(user, shop: shop, doing: "撤回", "withdraw records of")
+        if withdrawal.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "撤回必须写明原因", en: "a withdrawal needs a reason")
+        }
+        if let done = self.withdrawal(of: withdrawal.target) {
+            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录已撤回（第 \(done.by) 条）", en: "record \(withdrawal.target) was withdrawn already (record \(done.by))")
+        }
+        if let pending = withdrawalsProposed.first(where: { $0.value.target == withdrawal.target }) {
+            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录已有撤回申请（第 \(pending.key) 条），等待复核确认", en: "record \(withdrawal.target) already has a withdrawal (record \(pending.key)) waiting for its second")
+        }
+    }
+
+    /// A withdrawal's second: by a market manager other than who proposed it, not for their own shop.
+    public func validate(_ second: WithdrawalSeconded, by user: User) throws(LocalizedMessage) {
+        try Action.confirmVeto.check(user.role)
+        guard let proposed = withdrawalsProposed[second.target] else {
+            throw LocalizedMessage(zh: "第 \(second.target) 条记录不是等待复核的撤回", en: "record \(second.target) is not a withdrawal waiting for its second")
+        }
+        if let by = proposed.secondedBy {
+            throw LocalizedMessage(zh: "撤回 #\(second.target) 已由 \(by) 复核确认", en: "withdrawal #\(second.target) was seconded already by \(by)")
+        }
+        if proposed.actor == user.name {
+            throw LocalizedMessage(zh: "撤回须由另一人复核确认（\(user.displayName)是提出人）", en: "a withdrawal is seconded by someone else (\(user.displayName) proposed it)")
+        }
+        if let shop = shopOfRatingRecord(proposed.target) { try refuseOwnShop(user, shop: shop, doing: "撤回", "withdraw records of") }
     }
 }

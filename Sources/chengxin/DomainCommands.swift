@@ -21,7 +21,7 @@ struct ActorOptions: ParsableArguments {
 
     /// The kinds of request `key` is made for: an id used for one kind is refused for any other.
     static let kinds = ["user", "inspection", "points", "approve", "complaint", "complaint-step", "deduction",
-                        "veto", "veto-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
+                        "veto", "veto-second", "withdraw", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
 
     /// The user, after checking the PIN (SignIn.swift: throttled across processes, a wrong PIN
     /// recorded as `auth.failed`; the same work for a right PIN, a wrong one and an unknown name).

@@ -193,3 +193,46 @@ struct ComplaintLink: ParsableCommand {
         }
     }
 }
+
+/// `chengxin record withdraw SEQ --reason R` / `chengxin record second SEQ`: a record that counts in a
+/// rating withdrawn — never erased — once a second person confirms it (docs/domain-model.md).
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw an inspection, contribution entry, complaint deduction or veto (a second person confirms it).",
+                                                    subcommands: [RecordWithdraw.self, RecordSecond.self])
+}
+
+struct RecordWithdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Propose withdrawing a record; it counts once another person seconds it.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The record number to withdraw.") var target: UInt64
+    @Option(name: .long) var reason: String
+
+    func run() throws {
+        do {
+            let seq = try SimpleWrite.run(common, actor, kind: "withdraw") { _, _ throws(LocalizedMessage) in
+                .withdrawn(Withdrawal(target: target, reason: reason))
+            }
+            Console.out(common.t("已提出撤回记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
+                                 "proposed withdrawing record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))"))
+        } catch {
+            throw common.failure(error)
+        }
+    }
+}
+
+struct RecordSecond: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a proposed withdrawal (a market manager other than who proposed it).")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The withdrawal's record number.") var withdrawal: UInt64
+
+    func run() throws {
+        do {
+            _ = try SimpleWrite.run(common, actor, kind: "withdraw-second") { _, _ throws(LocalizedMessage) in .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)) }
+            Console.out(common.t("已复核确认撤回 #\(withdrawal)，即日生效", "seconded withdrawal #\(withdrawal); it now counts"))
+        } catch {
+            throw common.failure(error)
+        }
+    }
+}

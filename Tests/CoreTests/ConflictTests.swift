@@ -207,4 +207,64 @@ struct ConflictTests {
         let next = s.rate("A101", today: "2027-03-01")
         #expect(next.lines.contains { $0.sequence == entry + 1 && $0.points == 40 }, "\(next.lines.map(\.zh))")
     }
+
+    /// Item 3: a record that counts in a rating is withdrawn — never erased — once a second person
+    /// confirms it; the explanation shows the record and its withdrawal; after a notice the
+    /// published rating stands.
+    @Test func aRecordIsWithdrawnOnlyWithASecondAndStaysVisible() throws {
+        var s = try Scenario()
+        let zhou = User(name: "zhou", displayName: "周副主任", role: .manager, pin: s.manager.pin)
+        s.add(.userRegistered(zhou), by: "li")
+        s.inspect("A101", "2026-03-02", fails: [("PRI-1", .serious)], by: "li")
+        let wrong = s.nextSequence - 1
+        s.inspect("A101", "2026-03-20", by: "li")
+        let withdraw = EventBody.withdrawn(Withdrawal(target: wrong, reason: "录错了店铺，应为 A102"))
+        #expect(refusal(s, .withdrawn(Withdrawal(target: wrong, reason: "  ")), by: s.manager, today: "2026-03-21")?.contains("写明原因") == true)
+        #expect(refusal(s, withdraw, by: s.secretary2, today: "2026-03-21") != nil, "another branch's secretary")
+        #expect(refusal(s, .withdrawn(Withdrawal(target: 3, reason: "x")), by: s.manager, today: "2026-03-21")?.contains("不是计入星级") == true)
+        #expect(refusal(s, withdraw, by: s.manager, today: "2026-03-21") == nil)
+        let before = s.rate("A101", today: "2026-03-21")
+        let proposal = s.add(withdraw, by: "li")
+        #expect(s.rate("A101", today: "2026-03-21") == before, "not yet seconded: nothing changes")
+        let second = EventBody.withdrawalSeconded(WithdrawalSeconded(target: proposal))
+        #expect(refusal(s, second, by: s.manager, today: "2026-03-21")?.contains("须由另一人复核确认") == true)
+        #expect(refusal(s, withdraw, by: zhou, today: "2026-03-21")?.contains("已有撤回申请") == true)
+        #expect(refusal(s, second, by: zhou, today: "2026-03-21") == nil)
+        s.add(second, by: "zhou")
+        let after = s.rate("A101", today: "2026-03-21")
+        #expect(!after.lines.contains { $0.sequence == wrong && ($0.points ?? 0) < 0 }, "its deduction is gone")
+        #expect(after.lines.contains { $0.zh.contains("记录 #\(wrong) 已撤回（li 提出、zhou 复核确认：录错了店铺，应为 A102），不计分") })
+        #expect(s.state.rectifications(of: "A101").isEmpty, "a withdrawn inspection opens no rectification")
+        #expect(refusal(s, withdraw, by: zhou, today: "2026-03-22")?.contains("已撤回") == true)
+        // The state a snapshot gives back knows it too.
+        #expect(MarketSnapshot.decode(try MarketSnapshot.encode(s.state))?.withdrawal(of: wrong) != nil)
+
+        // After a notice, a withdrawal does not move the published rating.
+        var t = try Scenario()
+        t.add(.userRegistered(zhou), by: "li")
+        t.inspect("A101", "2026-03-02", fails: [("PRI-1", .serious)], by: "li")
+        let counted = t.nextSequence - 1
+        t.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        let published = t.rate("A101", today: "2026-10-01").status
+        let late = t.add(.withdrawn(Withdrawal(target: counted, reason: "复查发现记录有误")), by: "li")
+        t.add(.withdrawalSeconded(WithdrawalSeconded(target: late)), by: "zhou")
+        let frozen = t.rate("A101", today: "2026-10-01")
+        #expect(frozen.status == published)
+        #expect(frozen.lines.contains { $0.zh.contains("撤回在公示之后，本年度已公示的星级不变") })
+    }
+
+    /// The new payloads are written byte for byte as JSONEncoder writes them and read back.
+    @Test func theNewEventsRoundTrip() throws {
+        let events = [
+            Event(actor: "zhou", at: "2026-03-21T02:00:00Z", key: "withdraw-second:1", body: .withdrawalSeconded(WithdrawalSeconded(target: 700))),
+            Event(actor: "li", at: "2026-03-21T02:00:00Z", key: "veto:1", body: .vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-03-20"), reason: "查实", evidence: 12))),
+            Event(actor: "sun", at: "2026-10-09T02:00:00Z", key: "decision:1", body: .appealDecided(AppealDecided(target: 9, outcome: .revised, reason: "证据不足", date: date("2026-10-09"), withdrawsVeto: 12))),
+            Event(actor: "li", at: "2026-10-20T02:00:00Z", key: "appeal:1", body: .appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date("2026-10-14"), lateReason: "纸面申请按时收到"))),
+        ]
+        for event in events {
+            let bytes = try EventCodec.encodeBytes(event)
+            #expect(bytes == (try EventCodec.encodeWithFoundation(event)), "\(event.type)")
+            #expect(try EventCodec.decode(bytes) == event, "\(event.type)")
+        }
+    }
 }

@@ -31,4 +31,27 @@ struct RulesCLITests {
         // Another shop of his branch he may inspect.
         #expect(try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--as", "shuji1"], pin: try pin("shuji1")).status == 0)
     }
+
+    @Test func anInspectionIsWithdrawnWithASecondAndTheExplanationShowsIt() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        let lines = try cli.run(["log", "--jsonl"]).output.split(separator: "\n")
+        let inspections = lines.compactMap { line -> UInt64? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let event = object["event"] as? [String: Any], event["type"] as? String == "inspection.recorded",
+                  let data = event["data"] as? [String: Any], data["shop"] as? String == "A101" else { return nil }
+            return (object["seq"] as? NSNumber)?.uint64Value
+        }
+        let inspection = try #require(inspections.first)
+        let proposed = try cli.run(["record", "withdraw", String(inspection), "--reason", "录错了店铺", "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(proposed.status == 0 && proposed.output.contains("须由另一人复核确认"), "\(proposed.errors)")
+        let withdrawal = try #require(proposed.output.split(separator: "（#").last?.prefix { $0.isNumber }.description)
+        let own = try cli.run(["record", "second", withdrawal, "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(own.status == 1 && own.errors.contains("须由另一人复核确认"))
+        #expect(try cli.run(["record", "second", withdrawal, "--as", "fuzhuren"], pin: try pin("fuzhuren")).status == 0)
+        let explained = try cli.run(["merchant", "show", "A101", "--explain"]).output
+        #expect(explained.contains("记录 #\(inspection) 已撤回（zhuren 提出、fuzhuren 复核确认：录错了店铺）"), "\(explained)")
+        // The record itself is still in the log.
+        #expect(try cli.run(["log", "--since", String(inspection)]).output.split(separator: "\n").first?.contains("inspection.recorded") == true)
+    }
 }
