@@ -58,11 +58,12 @@ public enum RatingEngine {
         let asOf = min(notice?.value.date ?? today, today, yearEnd)
         let previousNotice = state.ratingsPublished[year - 1]?.sequence
         let previousStart = SimpleDate(year: year - 1, month: 1, day: 1)?.dayNumber ?? yearStart.dayNumber
+        let anyWithdrawn = !state.withdrawalsProposed.isEmpty
         func counts(day: Int, sequence: UInt64) -> Bool {
             if let notice, sequence > notice.sequence { return false }
             // Withdrawn (and seconded) — unless only after this period's notice: a published rating
             // changes only through an appeal.
-            if let withdrawn = state.withdrawnIn(sequence), notice.map({ withdrawn < $0.sequence }) ?? true { return false }
+            if anyWithdrawn, let withdrawn = state.withdrawnIn(sequence), notice.map({ withdrawn < $0.sequence }) ?? true { return false }
             if day >= yearStart.dayNumber && day <= asOf.dayNumber { return true }
             if let previousNotice, sequence > previousNotice, day >= previousStart, day < yearStart.dayNumber { return true }
             return false
@@ -262,8 +263,9 @@ extension MarketState {
     /// notice) are taken into account.
     public func rectifications(of shop: String, through date: SimpleDate? = nil, withdrawnBefore cutoff: UInt64? = nil) -> [Rectification] {
         // A withdrawn inspection opens and closes nothing.
+        let anyWithdrawn = !withdrawalsProposed.isEmpty
         var rows = inspectionRowsInDateOrder(of: shop) { _, sequence in
-            guard let withdrawn = withdrawnIn(sequence) else { return true }
+            guard anyWithdrawn, let withdrawn = withdrawnIn(sequence) else { return true }
             return cutoff.map { withdrawn > $0 } ?? false
         }
         if let date { rows = rows.filter { Int(history.inspections[Int($0)].day) <= date.dayNumber } }
