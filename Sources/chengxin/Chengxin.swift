@@ -171,6 +171,12 @@ struct Dashboard: ParsableCommand {
     func run() throws {
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         let directory = common.dataDirectory
+        // A key inside the data directory is refused here too (it could re-sign a rewritten log).
+        do {
+            _ = try common.checkpointFiles()
+        } catch {
+            throw Console.fail(error.text)
+        }
         var store: Store?
         if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
             do {

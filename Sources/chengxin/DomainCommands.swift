@@ -66,10 +66,13 @@ enum Writer {
     /// Opens the data directory once for a write command (authentication reads its state; the
     /// append then catches up under the lock), with interval checkpoints when a key is at hand.
     static func open(_ common: CommonOptions) throws -> Store {
+        // A key inside the data directory is refused by every writer, as by verify and checkpoint:
+        // whoever can rewrite the log could re-sign it.
+        let files = try common.checkpointFiles()
         let store: Store
         do {
             store = try Store.open(common.dataDirectory, snapshotKey: common.snapshotKey)
-            if let files = try? common.checkpointFiles() { store.enableCheckpoints(files) }
+            store.enableCheckpoints(files)
             // The whole log is checked now, so that damage is named before anything is asked, and
             // an unfinished last record is cut (kept aside, recorded) with a warning.
             try store.requireIntact()

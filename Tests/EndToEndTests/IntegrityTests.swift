@@ -269,6 +269,12 @@ struct IntegrityTests {
         // Through a path that only leads inside after `..`.
         let sneaky = c.data + "/../data/checkpoint.key"
         #expect(try runToCompletion([c.binary, "verify", "--data", c.data, "--key", sneaky]).status == 2)
+        // A writer refuses it too, and writes nothing (no checkpoint check would have guarded it).
+        let before = try c.bytes()
+        let write = try runToCompletion(["/usr/bin/env", "CHENGXIN_PIN=300000", c.binary, "complaint", "file", "--merchant", "A102", "--category", "quality",
+                                         "--integrity", "quality", "--text", "又一件", "--as", "fuwutai", "--data", c.data, "--key", sneaky])
+        #expect(write.status == 1 && write.errors.contains("签名密钥不能放在数据目录里"), "\(write.errors)")
+        #expect(try c.bytes() == before)
     }
 
     @Test func checkpointsAreReadAsTheirExactBytes() throws {
