@@ -70,9 +70,9 @@ public enum RatingEngine {
         }
         let history = state.history
         // A published period's rectifications ignore withdrawals made after its notice.
-        let rectifications = notice.flatMap { notice in
-            state.withdrawalsProposed.isEmpty ? nil : state.rectifications(of: merchant.shopNumber, withdrawnBefore: notice.sequence)
-        } ?? known ?? state.rectifications(of: merchant.shopNumber)
+        let withdrawnSinceNotice = notice.map { notice in state.withdrawalsProposed.values.contains { ($0.secondedIn ?? 0) > notice.sequence } } ?? false
+        let rectifications = withdrawnSinceNotice ? state.rectifications(of: merchant.shopNumber, withdrawnBefore: notice?.sequence)
+            : known ?? state.rectifications(of: merchant.shopNumber)
         let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day, sequence in counts(day: day, sequence: sequence) }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])

@@ -99,6 +99,13 @@ public struct CheckpointFiles: Sendable {
         return key
     }
 
+    /// The key that authenticates this user's snapshots, derived from the signing key; nil without
+    /// one (or with an unreadable one): then no snapshot is read or written.
+    public func snapshotKey() -> SnapshotKey? {
+        guard let key = try? loadKey() else { return nil }
+        return SnapshotKey(checkpointKey: key)
+    }
+
     /// Reads the signing key, creating one (0600, in a 0700 folder) if there is none.
     public func loadOrCreateKey() throws(LogError) -> (key: Curve25519.Signing.PrivateKey, created: Bool) {
         if let key = try loadKey() { return (key, false) }

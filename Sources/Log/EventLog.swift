@@ -134,6 +134,23 @@ public final class EventLog {
     public private(set) var damage: LogError?
     /// Things the user should hear about (a torn tail that was cut off).
     public private(set) var warnings: [LogWarning] = []
+
+    /// The last torn tail this process cut (its bytes kept), if it cut one: what every writer warns of.
+    public var lastTailCut: LogWarning? {
+        warnings.last { if case .tornTailCut = $0 { return true } else { return false } }
+    }
+
+    /// Whether the open found a torn tail that no append of this process has cut yet.
+    public var hasTornTail: Bool {
+        let last = warnings.last {
+            switch $0 {
+            case .tornTailIgnored, .tornTailCut: return true
+            case .noWitness: return false
+            }
+        }
+        if case .tornTailIgnored? = last { return true }
+        return false
+    }
     /// How long an append waits for a lock held by another process before giving up.
     public var lockTimeout: Double = 10
     /// The witness file, open for writing (-1 when this process cannot write it).
@@ -210,17 +227,11 @@ public final class EventLog {
         // The witness of an empty log (nothing acknowledged yet), in place before anything is.
         let header = LogFormat.header(logID: id)
         let witness = Witness(logID: id, sequence: 0, end: LogFormat.headerSize, hash: LogFormat.sha256(header[...]))
-        let witnessPath = Witness.path(in: directory), witnessTemp = witnessPath + ".new-\(getpid())"
+        var slots = [UInt8](repeating: 0, count: 2 * Witness.slotSize)
+        slots.replaceSubrange(witness.slot.offset..<witness.slot.offset + Witness.slotSize, with: witness.slot.bytes)
         do throws(FileIOError) {
-            let fd = try io.open(witnessTemp, flags: O_RDWR | O_CREAT | O_TRUNC, mode: 0o600)
-            defer { io.close(fd) }
-            try io.write(fd, [UInt8](repeating: 0, count: 2 * Witness.slotSize), offset: 0, path: witnessTemp)
-            try io.write(fd, witness.slot.bytes, offset: witness.slot.offset, path: witnessTemp)
-            try io.sync(fd, path: witnessTemp)
-            try io.rename(witnessTemp, witnessPath)
-            try io.syncDirectory(directory)
+            try io.replaceAtomically(Witness.path(in: directory), in: directory, with: [(0, slots)])
         } catch {
-            io.remove(witnessTemp)
             throw .io(error)
         }
         return try open(directory: directory, io: io)

@@ -196,6 +196,29 @@ extension FileIO {
         }
     }
 
+    /// Puts a file in place atomically (a reader sees the old one or the new one, never half of
+    /// one): `parts` are written to a temporary `NAME.new-PID` in the same folder, synced, renamed
+    /// over `path`, and the folder is synced. On failure the temporary file is removed.
+    public func replaceAtomically(_ path: String, in directory: String, with parts: [(offset: Int, bytes: [UInt8])]) throws(FileIOError) {
+        let temp = path + ".new-\(getpid())"
+        do throws(FileIOError) {
+            let fd = try open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
+            do throws(FileIOError) {
+                for part in parts { try write(fd, part.bytes, offset: part.offset, path: temp) }
+                try sync(fd, path: temp)
+                close(fd)
+            } catch {
+                close(fd)
+                throw error
+            }
+            try rename(temp, path)
+            try syncDirectory(directory)
+        } catch {
+            remove(temp)
+            throw error
+        }
+    }
+
     /// Writes `bytes` at `offset` (the file's end) and syncs; when either fails (a full disk, a size
     /// limit, a failed sync) whatever reached the file is taken back — truncated to `offset` — so
     /// that nothing partial stays behind, and the error is thrown.

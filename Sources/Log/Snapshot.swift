@@ -166,28 +166,13 @@ public enum SnapshotFile {
     /// Writes a snapshot atomically: a reader sees the old one or the new one, never half of one.
     public static func write(directory: String, point: ResumePoint, unreadable: [UInt64] = [], payload: [UInt8], key: SnapshotKey,
                              io: any FileIO = SystemFileIO()) throws(LogError) {
-        let path = path(in: directory)
         // A snapshot of a decade of records is tens of megabytes: a dead writer's is not kept.
         io.removeAbandonedTemporaries(of: fileName, in: directory)
-        let temp = path + ".new-\(getpid())"
+        // The header and the list, then the payload where it lies (no copy of it).
+        let (head, list) = header(point: point, unreadable: unreadable, payload: payload, key: key)
         do throws(FileIOError) {
-            let fd = try io.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
-            do throws(FileIOError) {
-                // The header and the list, then the payload where it lies (no copy of it).
-                let (head, list) = header(point: point, unreadable: unreadable, payload: payload, key: key)
-                try io.write(fd, head + list, offset: 0, path: temp)
-                try io.write(fd, payload, offset: headerSize + list.count, path: temp)
-                try io.sync(fd, path: temp)
-                io.close(fd)
-            } catch {
-                io.close(fd)
-                io.remove(temp)
-                throw error
-            }
-            try io.rename(temp, path)
-            try io.syncDirectory(directory)
+            try io.replaceAtomically(path(in: directory), in: directory, with: [(0, head + list), (headerSize + list.count, payload)])
         } catch {
-            io.remove(temp)
             throw .io(error)
         }
     }

@@ -34,10 +34,7 @@ struct CommonOptions: ParsableArguments {
 
     /// The key that authenticates snapshots, derived from this user's checkpoint key (nil without
     /// one: then no snapshot is read or written, and every open replays the log).
-    var snapshotKey: SnapshotKey? {
-        guard let files = try? checkpointFiles(), let key = try? files.loadKey() else { return nil }
-        return SnapshotKey(checkpointKey: key)
-    }
+    var snapshotKey: SnapshotKey? { (try? checkpointFiles())?.snapshotKey() }
 
     /// The data directory opened read-only (from its snapshot when authentic and intact); a
     /// problem ends the command.

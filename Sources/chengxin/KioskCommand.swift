@@ -63,7 +63,7 @@ struct KioskCommand: ParsableCommand {
         var model = KioskModel(language: common.lang, size: backend.size, today: MarketClock.today(), market: store.market, idleSeconds: Double(idle))
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         // The operator hears of an unfinished record cut off at start-up (Writer.open cut it).
-        if let cut = store.log.warnings.last(where: { if case .tornTailCut = $0 { return true } else { return false } }) {
+        if let cut = store.log.lastTailCut {
             model.notice = cut.text(common.lang)
         }
         backend.wakeDescriptor = environment.watcher?.descriptor

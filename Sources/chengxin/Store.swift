@@ -209,9 +209,9 @@ final class Store {
     /// append: a write command or the kiosk then says so before anything else. Returns the warning.
     @discardableResult
     func settleTornTail() throws -> LogWarning? {
-        guard log.warnings.contains(where: { if case .tornTailIgnored = $0 { return true } else { return false } }) else { return nil }
+        guard log.hasTornTail else { return nil }
         try append(events: { _ in [] })
-        return log.warnings.last { if case .tornTailCut = $0 { return true } else { return false } }
+        return log.lastTailCut
     }
 
     /// Refuses to go on unless the whole log has been checked and found intact — every record
@@ -235,8 +235,7 @@ final class Store {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
         }
         let head = String(hexString(log.headHash).prefix(12))
-        let cut = log.warnings.last { if case .tornTailCut = $0 { return true } else { return false } }
-        if case .tornTailCut(_, let length, let file)? = cut {
+        if case .tornTailCut(_, let length, let file)? = log.lastTailCut {
             return language.pick("日志 \(count) 条 · 已截去末尾未写完的记录（\(length) 字节，保存在 \(file)）· 链头 \(head)",
                                  "log \(count) records · an unfinished record was cut off the end (\(length) bytes, kept in \(file)) · head \(head)")
         }
@@ -299,7 +298,7 @@ final class Store {
 
     /// Whether a background check is running.
     private(set) var verifying = false
-    private let verification = VerificationResult()
+    private let verification = Handoff<ChainCheckOutcome?>()
 
     /// Takes the background check's result once it is there; returns whether the summary changed.
     /// `wait`: block until the check is done (for tests and one-shot commands).
@@ -347,20 +346,22 @@ struct ChainCheckOutcome: Sendable {
     }
 }
 
-/// The result of a background verification, handed from its thread to the dashboard's.
-final class VerificationResult: @unchecked Sendable {
+/// A result handed from the thread that works it out to the one that waits for it (the
+/// dashboard's background chain check; verify's check of the snapshot beside the chain's).
+final class Handoff<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    /// nil: not finished; .some(nil): the log could not be read.
-    private var value: ChainCheckOutcome??
+    /// nil: not finished.
+    private var value: Value?
 
-    func set(_ report: ChainCheckOutcome?) {
+    func set(_ result: Value) {
         condition.lock()
-        value = .some(report)
+        value = result
         condition.broadcast()
         condition.unlock()
     }
 
-    func take(wait: Bool) -> ChainCheckOutcome?? {
+    /// The result once it is there (nil before, unless `wait`), taken once.
+    func take(wait: Bool) -> Value? {
         condition.lock()
         defer { condition.unlock() }
         while wait && value == nil { condition.wait() }

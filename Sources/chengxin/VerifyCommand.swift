@@ -35,16 +35,16 @@ struct Verify: ParsableCommand {
             throw usage(error.text)
         }
         let wanted = try anchorsAsked()
-        let key = (try? files.loadKey()).flatMap { $0 }.map(SnapshotKey.init(checkpointKey:))
+        let key = files.snapshotKey()
         // The snapshot's MAC (some 75 MB at a million records) is checked on another thread while
         // the chain is checked.
-        let snapshotCheck = SnapshotCheck()
-        let checking = DispatchGroup()
+        let snapshotCheck = Handoff<SnapshotReading>()
         if let key {
-            DispatchQueue.global().async(group: checking) { snapshotCheck.reading = SnapshotFile.inspect(directory: directory, key: key) }
+            Thread.detachNewThread { snapshotCheck.set(SnapshotFile.inspect(directory: directory, key: key)) }
+        } else {
+            snapshotCheck.set(.absent)
         }
         let report: VerificationReport
-        defer { checking.wait() }
         do {
             report = try LogVerifier.verify(directory: directory, keepingBytes: true)
         } catch {
@@ -58,8 +58,7 @@ struct Verify: ParsableCommand {
         for problem in AnchorCheck.problems(wanted, report: report) {
             findings.append(Finding(failure: true, zh: "锚点不符：" + problem.zh, en: "anchor not extended: " + problem.en))
         }
-        checking.wait()
-        let snapshot = snapshotFindings(report, reading: snapshotCheck.reading, into: &findings)
+        let snapshot = snapshotFindings(report, reading: snapshotCheck.take(wait: true) ?? .absent, into: &findings)
         for (sequence, offset, why) in Verify.unreadableEvents(report, snapshot: snapshot) {
             findings.append(Finding(failure: true, zh: "第 \(sequence) 条记录（字节偏移 \(offset)）是无法读取的事件：\(why.zh)",
                                     en: "record \(sequence) (byte offset \(offset)) is an unreadable event: \(why.en)"))
@@ -211,12 +210,6 @@ struct Verify: ParsableCommand {
             }
         }
     }
-}
-
-/// The snapshot as its check on another thread found it (`.absent` without a key): written there
-/// before the group is left, read here after waiting for it.
-final class SnapshotCheck: @unchecked Sendable {
-    var reading: SnapshotReading = .absent
 }
 
 extension CheckpointNote: BilingualText {}
