@@ -37,6 +37,8 @@ public struct AuditRow: Sendable, Equatable {
         case .contributionApproved(let a): return "#\(a.target)"
         case .appealDecided(let d): return "#\(d.target)"
         case .withdrawn(let w): return "#\(w.target)"
+        case .recordCorrected(let c): return "#\(c.target) " + subject(of: c.record.body)
+        case .withdrawalSeconded(let s): return "#\(s.target)"
         default: return ""
         }
     }

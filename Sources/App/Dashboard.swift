@@ -8,7 +8,7 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleHelp, closeHelp, quit, confirm
     case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
-    case addPoints, reply, appeal, toggleOpenOnly, export
+    case addPoints, reply, appeal, withdrawRecord, toggleOpenOnly, export
     case showTab(DashboardModel.Tab), nextTab, previousTab
 }
 
@@ -498,6 +498,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("p")], action: .addPoints, zh: "登记贡献分（附依据，另一人审批）", en: "enter contribution points (with evidence; someone else approves)"),
                 KeyBinding(keys: [.character("r")], action: .reply, zh: "记录商户对星级的回应", en: "record the shop's reply to its rating"),
                 KeyBinding(keys: [.character("f")], action: .appeal, zh: "登记商户的复核申请", en: "record the shop's appeal"),
+                KeyBinding(keys: [.character("w")], action: .withdrawRecord, zh: "撤回一条计分记录（记录号和原因；另一人复核后生效）", en: "withdraw a record that counts (its number and why; counts once someone else seconds it)"),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
@@ -764,7 +765,7 @@ public enum Dashboard {
             case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
             case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
             case .back: model.openShop = nil
-            case .inspect, .addPoints, .reply, .appeal:
+            case .inspect, .addPoints, .reply, .appeal, .withdrawRecord:
                 // Every action on a shop needs someone logged in who may act for its branch.
                 guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { break }
                 guard let user = model.user else {
@@ -785,6 +786,7 @@ public enum Dashboard {
                 let year = market.ratingsPublished.keys.max() ?? model.today.year
                 switch action {
                 case .addPoints: model.entry = EntryForm.make(.points(shop: shop), model)
+                case .withdrawRecord: model.entry = EntryForm.make(.withdrawRecord(shop: shop), model)
                 case .reply: model.entry = EntryForm.make(.reply(shop: shop, year: year), model)
                 default:
                     guard market.ratingsPublished[year] != nil else {

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Terminal
 
 /// A small form over the current screen for one record: contribution points, a reply, an
@@ -15,6 +16,10 @@ public struct EntryForm: Sendable, Equatable {
         case resolve(receipt: String)
         case linkDuplicate(receipt: String)
         case confirmDeduction(receipt: String)
+        /// A withdrawal of one of the shop's records that count (a second person confirms it).
+        case withdrawRecord(shop: String)
+        /// The second of a proposed withdrawal or correction (its record number).
+        case secondAmendment(target: UInt64)
         /// A file for others: the format, and personal data in full for a manager.
         case export(ExportKind)
     }
@@ -86,6 +91,25 @@ public struct EntryForm: Sendable, Equatable {
                              summary: [t("导出全部\(what)到文件夹 ~/chengxin-exports/（文件名含日期）。", "All \(what) to ~/chengxin-exports/ (the file name has the date)."),
                                        t("表格中以 = + - @ 开头的内容会加撇号，防止被当作公式。", "Cells starting with = + - @ get an apostrophe so they are never run as formulas.")],
                              form: Form(fields: fields))
+        case .withdrawRecord(let shop):
+            return EntryForm(purpose: purpose, title: t("撤回记录", "Withdraw a record"),
+                             summary: [shopName(shop), t("检查、贡献分、投诉扣分或一票否决，记录号见商户页（#）。", "An inspection, points entry, deduction or veto; record numbers are on the shop page (#)."),
+                                       t("原记录保留；另一人复核确认后才不再计分。", "The record stays; it stops counting once someone else seconds the withdrawal.")],
+                             form: Form(fields: [line(t("记录号", "Record number"), limit: 12), line(t("原因", "Reason"), limit: 500)]))
+        case .secondAmendment(let target):
+            let proposal = market?.withdrawalsProposed[target]
+            let corrected = proposal?.isCorrection == true
+            var summary: [String] = []
+            if let proposal, let market {
+                summary.append((corrected ? t("更正", "Correction of") : t("撤回", "Withdrawal of")) + t(" 记录 #\(proposal.target)", " record #\(proposal.target)")
+                               + (market.shopOfRatingRecord(proposal.target).map { "  " + shopName($0) } ?? ""))
+                summary.append(t("提出人 ", "proposed by ") + proposal.actor + t("  原因：", "  reason: ") + proposal.reason)
+                summary += [t("原记录：", "Original: ") + ReviewItem.describe(market.ratingRecord(proposal.target), model.language)]
+                if corrected { summary.append(t("更正为：", "Corrected to: ") + ReviewItem.describe(market.ratingRecord(target), model.language)) }
+            }
+            summary.append(t("确认后即日生效；已公示的星级只能经复核决定更改。", "It counts from now on; a published rating changes only through an appeal's decision."))
+            return EntryForm(purpose: purpose, title: corrected ? t("复核确认更正", "Second the correction") : t("复核确认撤回", "Second the withdrawal"),
+                             summary: summary, form: Form(fields: []))
         case .confirmDeduction(let receipt):
             return EntryForm(purpose: purpose, title: t("确认扣分", "Confirm the deduction"),
                              summary: [t("投诉 ", "Complaint ") + receipt, t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
@@ -137,6 +161,13 @@ public struct EntryForm: Sendable, Equatable {
             return .success(.complaintLinked(ComplaintLinked(receipt: receipt, duplicateOf: ReceiptCode.normalise(text(0)))))
         case .export:
             return .failure(LocalizedMessage(zh: "导出不是一条记录", en: "an export is not a record"))
+        case .withdrawRecord:
+            guard let target = UInt64(TypedCode.normalise(text(0)).trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
+                return .failure(LocalizedMessage(zh: "记录号应为数字（如 1234），现为“\(text(0))”", en: "a record number is a number (like 1234), got \"\(text(0))\""))
+            }
+            return .success(.withdrawn(Withdrawal(target: target, reason: text(1))))
+        case .secondAmendment(let target):
+            return .success(.withdrawalSeconded(WithdrawalSeconded(target: target)))
         case .confirmDeduction(let receipt):
             return .success(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: receipt, severity: choice(0) == 0 ? .minor : .serious, date: today)))
         }

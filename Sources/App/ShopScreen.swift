@@ -85,7 +85,8 @@ enum ShopScreen {
                 let note = failure.note.map { t("：", ": ") + $0 } ?? ""
                 return "\(failure.item)(\(failure.severity?.name(model.language) ?? "")\(note))"
             }.joined(separator: " ")
-            out.append(Line(text: "  #\(i.sequence)  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails)))
+            out.append(Line(text: "  #\(i.sequence)  \(i.value.date)  \(i.value.inspector)  " + (fails.isEmpty ? t("全部合格", "all passed") : t("不合格：", "failed: ") + fails)
+                            + amendmentMark(i.sequence, market, model)))
         }
         let complaints = market.complaints.of(shop: merchant.shopNumber).sorted { $0.filedSequence > $1.filedSequence }
         section("【投诉】", "Complaints")
@@ -99,7 +100,8 @@ enum ShopScreen {
             section("【贡献分】", "Contribution points")
             for p in points {
                 let state = p.approvedBy.map { t("\($0) 已审批", "approved by \($0)") } ?? t("待审批", "awaiting approval")
-                out.append(Line(text: "  \(p.entry.date)  \(p.entry.kind.name(model.language)) +\(p.entry.points)  \(p.entry.evidence)  \(state)"))
+                out.append(Line(text: "  #\(p.sequence)  \(p.entry.date)  \(p.entry.kind.name(model.language)) +\(p.entry.points)  \(p.entry.evidence)  \(state)"
+                                + amendmentMark(p.sequence, market, model)))
             }
         }
         if let appeals = market.appeals[merchant.shopNumber], !appeals.isEmpty {
@@ -127,11 +129,28 @@ enum ShopScreen {
         }
     }
 
+    /// What became of a record that counts: withdrawn or corrected (and by which record), a
+    /// correction itself, or a proposal waiting for its second — the original and the correction
+    /// are both listed, each saying what it is.
+    static func amendmentMark(_ sequence: UInt64, _ market: MarketState, _ model: DashboardModel) -> String {
+        let t = model.t
+        if let countsFrom = market.correctionCountsFrom(sequence), let proposal = market.withdrawalsProposed[sequence] {
+            return countsFrom == nil ? t("  〔更正 #\(proposal.target)，待复核〕", "  [corrects #\(proposal.target), awaiting a second]")
+                : t("  〔更正 #\(proposal.target)〕", "  [corrects #\(proposal.target)]")
+        }
+        guard let (by, proposal) = market.amendmentProposed(for: sequence) else { return "" }
+        let corrected = proposal.isCorrection == true
+        if proposal.secondedIn == nil {
+            return corrected ? t("  〔更正 #\(by) 待复核〕", "  [correction #\(by) awaiting a second]") : t("  〔撤回 #\(by) 待复核〕", "  [withdrawal #\(by) awaiting a second]")
+        }
+        return corrected ? t("  〔已更正为 #\(by)〕", "  [corrected by #\(by)]") : t("  〔已撤回（#\(by)）〕", "  [withdrawn (#\(by))]")
+    }
+
     /// The keys of the actions this user may take on this shop, and the way back.
     static func actionHint(_ model: DashboardModel, branch: Int) -> String {
         var hint = ""
         if let user = model.user, (try? Action.actForShop(branch: branch).check(user.role)) != nil {
-            hint = model.t("i 记录检查 · p 贡献分 · r 商户回应 · f 复核申请 · ", "i inspect · p points · r reply · f appeal · ")
+            hint = model.t("i 检查 · p 贡献分 · r 回应 · f 复核 · w 撤回 · ", "i inspect · p points · r reply · f appeal · w withdraw · ")
         }
         return hint + model.t("j/k 滚动 · Esc 返回 · ? 帮助", "j/k scroll · Esc back · ? help")
     }

@@ -72,9 +72,10 @@ struct InspectionRows: RandomAccessCollection {
     }
 }
 
-/// One item waiting for a decision in the reviews tab: contribution points to approve, an appeal to decide.
+/// One item waiting for a decision in the reviews tab: contribution points to approve, an appeal
+/// to decide, a withdrawal or correction to second.
 public struct ReviewItem: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case points, appeal }
+    public enum Kind: Sendable, Equatable { case points, appeal, amendment }
     public var kind: Kind
     public var sequence: UInt64
     public var shop: String
@@ -85,7 +86,8 @@ public struct ReviewItem: Sendable, Equatable {
 
     static func pending(_ market: MarketState, _ language: Language, today: SimpleDate) -> [ReviewItem] {
         var items: [ReviewItem] = []
-        for c in market.contributions.pending {
+        // Entries made by corrections are approved by the correction's second; withdrawn ones by nobody.
+        for c in market.contributions.pending where market.correctionCountsFrom(c.sequence) == nil && market.amendments[c.sequence] == nil {
             let branch = market.merchant(shopNumber: c.entry.shop)?.branch ?? 0
             items.append(ReviewItem(kind: .points, sequence: c.sequence, shop: c.entry.shop, branch: branch, date: c.entry.date, by: c.enteredBy,
                                     text: "\(c.entry.kind.name(language)) +\(c.entry.points)  \(c.entry.evidence)"))
@@ -102,7 +104,31 @@ public struct ReviewItem: Sendable, Equatable {
                                         text: due + language.pick("\(a.filed.year) 年度：", "\(a.filed.year): ") + a.filed.reason))
             }
         }
+        for (sequence, proposal) in market.withdrawalsProposed where proposal.secondedBy == nil {
+            guard let shop = market.shopOfRatingRecord(proposal.target), let day = SimpleDate(iso: String(proposal.at.prefix(10))) else { continue }
+            let what = proposal.isCorrection == true ? language.pick("更正 #\(proposal.target)：", "correct #\(proposal.target): ") : language.pick("撤回 #\(proposal.target)：", "withdraw #\(proposal.target): ")
+            items.append(ReviewItem(kind: .amendment, sequence: sequence, shop: shop, branch: market.merchant(shopNumber: shop)?.branch ?? 0, date: day, by: proposal.actor,
+                                    text: what + proposal.reason))
+        }
         return items.sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
+    }
+
+    /// One line for a record that counts in a rating (what a second person is asked to confirm).
+    static func describe(_ record: CorrectedRecord?, _ language: Language) -> String {
+        switch record {
+        case .inspection(let value)?:
+            let fails = value.failures.map { "\($0.item)(\($0.severity?.name(language) ?? ""))" }.joined(separator: " ")
+            return language.pick("检查 \(value.date) \(value.inspector) ", "inspection \(value.date) \(value.inspector) ")
+                + (fails.isEmpty ? language.pick("全部合格", "all passed") : language.pick("不合格：", "failed: ") + fails)
+        case .contribution(let value)?:
+            return language.pick("贡献分 ", "points ") + "\(value.date) \(value.kind.name(language)) +\(value.points)  \(value.evidence)"
+        case .veto(let value)?:
+            return language.pick("一票否决 ", "veto ") + "\(value.date) \(RatingEngine.vetoKindName(value.kind))  \(value.reason)"
+        case .deduction(let value)?:
+            return language.pick("投诉扣分 ", "deduction ") + "\(value.date) \(value.receipt) \(value.severity.name(language))"
+        case nil:
+            return "—"
+        }
     }
 }
 
@@ -157,7 +183,11 @@ enum WorkScreens {
                     break
                 }
                 let item = list[model.reviewPosition.selected]
-                model.entry = EntryForm.make(item.kind == .points ? .approvePoints(target: item.sequence) : .decideAppeal(target: item.sequence), model)
+                switch item.kind {
+                case .points: model.entry = EntryForm.make(.approvePoints(target: item.sequence), model)
+                case .appeal: model.entry = EntryForm.make(.decideAppeal(target: item.sequence), model)
+                case .amendment: model.entry = EntryForm.make(.secondAmendment(target: item.sequence), model)
+                }
             default: break
             }
         default: break
@@ -232,9 +262,10 @@ enum WorkScreens {
         let t = model.t
         let items = reviews(model)
         Dashboard.drawTitle(model, right: "", into: &grid)
-        let points = items.filter { $0.kind == .points }.count
-        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points) 件 · Enter 审批或决定（灰色的您不能办理）",
-                   "\(points) points to approve · \(items.count - points) appeals to decide · Enter acts (dimmed: not yours to act on)"),
+        let points = items.filter { $0.kind == .points }.count, amendments = items.filter { $0.kind == .amendment }.count
+        let seconds = amendments == 0 ? "" : t(" · 待确认撤回更正 \(amendments) 条", " · \(amendments) amendments to second")
+        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points - amendments) 件\(seconds) · Enter 办理（灰色的您不能办理）",
+                   "\(points) points to approve · \(items.count - points - amendments) appeals to decide\(seconds) · Enter acts (dimmed: not yours)"),
                  x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         if items.isEmpty {
             grid.put(t("没有待办事项", "nothing waiting"), x: 1, y: 3)
@@ -248,7 +279,7 @@ enum WorkScreens {
             TableColumn(title: t("内容", "Details"), flexible: true),
         ]
         let cells = items.map { item -> [String] in
-            [item.kind == .points ? t("贡献分", "points") : t("复核", "appeal"), item.date.description, item.shop, item.by, item.text]
+            [item.kind == .points ? t("贡献分", "points") : item.kind == .appeal ? t("复核", "appeal") : t("撤回更正", "amendment"), item.date.description, item.shop, item.by, item.text]
         }
         var table = TableView(columns: columns, rows: cells, position: model.reviewPosition)
         table.fitColumns(available: model.size.width - 2)
@@ -258,9 +289,12 @@ enum WorkScreens {
         let visible = model.size.height - 4
         for i in model.reviewPosition.offset..<min(items.count, model.reviewPosition.offset + visible) where i != model.reviewPosition.selected {
             let item = items[i]
-            let body: EventBody = item.kind == .points
-                ? .contributionApproved(ContributionApproved(target: item.sequence))
-                : .appealDecided(AppealDecided(target: item.sequence, outcome: .upheld, reason: "-", date: model.today))
+            let body: EventBody
+            switch item.kind {
+            case .points: body = .contributionApproved(ContributionApproved(target: item.sequence))
+            case .appeal: body = .appealDecided(AppealDecided(target: item.sequence, outcome: .upheld, reason: "-", date: model.today))
+            case .amendment: body = .withdrawalSeconded(WithdrawalSeconded(target: item.sequence))
+            }
             if (try? market.validate(body, by: user, today: model.today)) == nil {
                 restyle(&grid, y: 3 + i - model.reviewPosition.offset, columns: 1..<(model.size.width - 1), Style(dim: true))
             }

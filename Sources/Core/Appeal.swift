@@ -44,13 +44,17 @@ public struct AppealDecided: Sendable, Codable, Equatable {
     public var date: SimpleDate
     /// A revised decision may withdraw a veto of the appealed shop and year (its record number).
     public var withdrawsVeto: UInt64?
+    /// A revised decision puts seconded withdrawals and corrections (their record numbers) of the
+    /// appealed shop's records of the year into effect in the published year.
+    public var applies: [UInt64]?
 
-    public init(target: UInt64, outcome: Outcome, reason: String, date: SimpleDate, withdrawsVeto: UInt64? = nil) {
+    public init(target: UInt64, outcome: Outcome, reason: String, date: SimpleDate, withdrawsVeto: UInt64? = nil, applies: [UInt64]? = nil) {
         self.target = target
         self.outcome = outcome
         self.reason = reason
         self.date = date
         self.withdrawsVeto = withdrawsVeto
+        self.applies = applies
     }
 }
 
@@ -144,6 +148,20 @@ extension MarketState {
             }
             guard let veto = vetoes[appeal.filed.shop]?.first(where: { $0.sequence == withdrawn }), veto.value.date.year == appeal.filed.year else {
                 throw LocalizedMessage(zh: "记录 #\(withdrawn) 不是 \(appeal.filed.shop) 在 \(appeal.filed.year) 年度的一票否决", en: "record #\(withdrawn) is not a \(appeal.filed.year) veto of \(appeal.filed.shop)")
+            }
+        }
+        for amendment in decision.applies ?? [] {
+            guard decision.outcome == .revised else {
+                throw LocalizedMessage(zh: "只有“更正评定”的决定才能让撤回或更正生效", en: "only a revised decision can apply a withdrawal or correction")
+            }
+            guard let proposal = withdrawalsProposed[amendment], let target = ratingRecord(proposal.target),
+                  target.shop(in: self) == appeal.filed.shop, target.date.year == appeal.filed.year else {
+                throw LocalizedMessage(zh: "记录 #\(amendment) 不是对 \(appeal.filed.shop) \(appeal.filed.year) 年度记录的撤回或更正",
+                                       en: "record #\(amendment) is not a withdrawal or correction of a \(appeal.filed.year) record of \(appeal.filed.shop)")
+            }
+            if proposal.secondedIn == nil {
+                throw LocalizedMessage(zh: "撤回或更正 #\(amendment) 尚未复核确认，请先确认（chengxin record second \(amendment)）",
+                                       en: "withdrawal or correction #\(amendment) has not been seconded yet (chengxin record second \(amendment))")
             }
         }
         if decision.date < appeal.filed.date {

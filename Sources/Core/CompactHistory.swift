@@ -851,15 +851,6 @@ public struct ContributionsView: Sendable {
         history.contributionRow(sequence: sequence).map { history.contribution(UInt32($0)) }
     }
 
-    /// The approved points of a shop's entries dated in `year`.
-    public func approvedPoints(of shop: String, in year: Int) -> Int {
-        guard let id = history.symbols.existing(shop), let rows = history.contributionsByShop[id] else { return 0 }
-        return rows.reduce(0) { sum, i in
-            let row = history.contributions[Int(i)]
-            return row.approvedBy != SymbolTable.none && SimpleDate(dayNumber: Int(row.day)).year == year ? sum + Int(row.points) : sum
-        }
-    }
-
     /// Every entry, in log order.
     public var all: [Contribution] { history.contributions.indices.map { history.contribution(UInt32($0)) } }
 

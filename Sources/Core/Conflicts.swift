@@ -49,6 +49,11 @@ extension MarketState {
             add(entry.enteredBy, "登记过该商户的贡献分", "entered contribution points of this shop")
             if let approver = entry.approvedBy { add(approver, "审批过该商户的贡献分", "approved contribution points of this shop") }
         }
+        for proposal in withdrawalsProposed.values {
+            guard let record = ratingRecord(proposal.target), record.date.year == year, record.shop(in: self) == shop else { continue }
+            add(proposal.actor, "提出过该商户记录的撤回或更正", "proposed a withdrawal or correction of this shop's records")
+            if let by = proposal.secondedBy { add(by, "复核确认过该商户记录的撤回或更正", "seconded a withdrawal or correction of this shop's records") }
+        }
         if let branch = merchant(shopNumber: shop)?.branch {
             for user in users.values where user.role == .secretary(branch: branch) {
                 add(user.name, "是该商户所在支部的书记", "is the secretary of this shop's branch")
@@ -71,9 +76,18 @@ extension MarketState {
     }
 
     /// Refuses a date after `today` or more than `backdatingDays` before it; `what` names the date.
-    public func checkRecordDate(_ date: SimpleDate, today: SimpleDate, what zh: String, _ en: String) throws(LocalizedMessage) {
+    /// A correction (`replacing` the record it corrects) may be as old as that record, but stays in
+    /// its year: it never moves a record into another period.
+    public func checkRecordDate(_ date: SimpleDate, today: SimpleDate, replacing: UInt64? = nil, what zh: String, _ en: String) throws(LocalizedMessage) {
         if date > today {
             throw LocalizedMessage(zh: "\(zh) \(date) 晚于今天（\(today)），不能预先登记", en: "the \(en) \(date) is after today (\(today)); nothing is recorded ahead of time")
+        }
+        if let replacing, let original = ratingRecord(replacing)?.date {
+            if date.year != original.year {
+                throw LocalizedMessage(zh: "更正不能把记录移到另一年度（第 \(replacing) 条的日期是 \(original)，现为 \(date)）",
+                                       en: "a correction cannot move a record into another year (record \(replacing) is dated \(original), got \(date))")
+            }
+            return
         }
         let window = backdatingDays(on: today)
         if date.dayNumber < today.dayNumber - window {

@@ -50,7 +50,8 @@ public struct Contribution: Sendable, Codable, Equatable {
 }
 
 extension MarketState {
-    public func validate(_ entry: ContributionRecorded, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+    /// `replacing`: the record a correction puts this one in place of.
+    public func validate(_ entry: ContributionRecorded, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         guard let merchant = merchant(shopNumber: entry.shop) else {
             throw LocalizedMessage(zh: "没有店铺号为 \(entry.shop) 的商户", en: "there is no shop \(entry.shop)")
         }
@@ -62,7 +63,7 @@ extension MarketState {
         if entry.evidence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "贡献分必须附上依据（证明材料）", en: "contribution points need evidence")
         }
-        try checkRecordDate(entry.date, today: today, what: "贡献分日期", "date of the points")
+        try checkRecordDate(entry.date, today: today, replacing: replacing, what: "贡献分日期", "date of the points")
     }
 
     /// Approval must come from a second person, allowed for the shop's branch, of an entry not yet approved.
@@ -72,6 +73,10 @@ extension MarketState {
         }
         if contribution.enteredBy == user.name {
             throw LocalizedMessage(zh: "贡献分须由登记人以外的人审批（\(user.name) 是登记人）", en: "contribution points must be approved by someone other than who entered them (\(user.name) entered them)")
+        }
+        if correctionCountsFrom(target) != nil {
+            throw LocalizedMessage(zh: "第 \(target) 条是更正后的贡献分，由更正的复核确认代替审批（chengxin record second \(target)）",
+                                   en: "record \(target) is a corrected points entry; the correction's second approves it (chengxin record second \(target))")
         }
         if let by = contribution.approvedBy {
             throw LocalizedMessage(zh: "第 \(target) 条贡献分已由 \(by) 审批", en: "contribution \(target) was already approved by \(by)")

@@ -80,6 +80,9 @@ public enum EventBody: Sendable, Equatable {
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
     case withdrawn(Withdrawal)
+    /// A correction of a record that counts in a rating: the record as it should have been, in
+    /// place of the one it names, from the moment a second person confirms it (`withdrawal.seconded`).
+    case recordCorrected(RecordCorrection)
     /// A writer cut an unfinished, never acknowledged record off the end of the log (written by
     /// the log itself, docs/log-format.md "Appending"): the bytes are kept in `file`.
     case logTailCut(LogTailCut)
@@ -120,6 +123,7 @@ public enum EventBody: Sendable, Equatable {
         case .conductPublished: return "conduct.published"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
+        case .recordCorrected: return "record.corrected"
         case .logTailCut: return "log.tail-cut"
         case .authFailed: return "auth.failed"
         case .dataDisclosed: return "data.disclosed"
@@ -149,6 +153,79 @@ public struct Withdrawal: Sendable, Codable, Equatable {
     public init(target: UInt64, reason: String) {
         self.target = target
         self.reason = reason
+    }
+}
+
+/// A correction of a record that counts in a rating (docs/log-format.md, "record.corrected"): the
+/// record it replaces (`target`), why, and the record as it should have been — of the same type,
+/// about the same shop (or complaint) — written as that type's `type` and `data`.
+public struct RecordCorrection: Sendable, Codable, Equatable {
+    public var target: UInt64
+    public var reason: String
+    public var record: CorrectedRecord
+
+    public init(target: UInt64, reason: String, record: CorrectedRecord) {
+        self.target = target
+        self.reason = reason
+        self.record = record
+    }
+
+    private enum Keys: String, CodingKey { case target, reason, type, data }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        target = try container.decode(UInt64.self, forKey: .target)
+        reason = try container.decode(String.self, forKey: .reason)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "inspection.recorded": record = .inspection(try container.decode(Inspection.self, forKey: .data))
+        case "contribution.recorded": record = .contribution(try container.decode(ContributionRecorded.self, forKey: .data))
+        case "veto.confirmed": record = .veto(try container.decode(VetoConfirmed.self, forKey: .data))
+        case "complaint.deduction-confirmed": record = .deduction(try container.decode(ComplaintDeductionConfirmed.self, forKey: .data))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "a correction cannot be of type \(type)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(target, forKey: .target)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(record.body.type, forKey: .type)
+        switch record {
+        case .inspection(let value): try container.encode(value, forKey: .data)
+        case .contribution(let value): try container.encode(value, forKey: .data)
+        case .veto(let value): try container.encode(value, forKey: .data)
+        case .deduction(let value): try container.encode(value, forKey: .data)
+        }
+    }
+}
+
+/// The kinds of record a correction may replace: those that count in a rating.
+public enum CorrectedRecord: Sendable, Equatable {
+    case inspection(Inspection)
+    case contribution(ContributionRecorded)
+    case veto(VetoConfirmed)
+    case deduction(ComplaintDeductionConfirmed)
+
+    /// The same record as an event of its own type.
+    public var body: EventBody {
+        switch self {
+        case .inspection(let value): return .inspectionRecorded(value)
+        case .contribution(let value): return .contributionRecorded(value)
+        case .veto(let value): return .vetoConfirmed(value)
+        case .deduction(let value): return .complaintDeductionConfirmed(value)
+        }
+    }
+
+    /// The record's own date.
+    public var date: SimpleDate {
+        switch self {
+        case .inspection(let value): return value.date
+        case .contribution(let value): return value.date
+        case .veto(let value): return value.date
+        case .deduction(let value): return value.date
+        }
     }
 }
 
@@ -293,6 +370,7 @@ public enum EventCodec {
         case .conductPublished(let value): return try wrap(value)
         case .merchantCorrected(let value): return try wrap(value)
         case .withdrawn(let value): return try wrap(value)
+        case .recordCorrected(let value): return try wrap(value)
         case .logTailCut(let value): return try wrap(value)
         case .authFailed(let value): return try wrap(value)
         case .dataDisclosed(let value): return try wrap(value)
@@ -411,6 +489,7 @@ public enum EventCodec {
         case "conduct.published": return .conductPublished(try body(CodeOfConduct.self))
         case "merchant.corrected": return .merchantCorrected(try body(MerchantCorrection.self))
         case "event.withdrawn": return .withdrawn(try body(Withdrawal.self))
+        case "record.corrected": return .recordCorrected(try body(RecordCorrection.self))
         case "log.tail-cut": return .logTailCut(try body(LogTailCut.self))
         case "auth.failed": return .authFailed(try body(AuthFailed.self))
         case "data.disclosed": return .dataDisclosed(try body(DataDisclosed.self))

@@ -93,17 +93,20 @@ public struct Rectification: Sendable, Equatable {
 extension MarketState {
     /// The checks a new inspection must pass: a known shop, a date that is not in the future,
     /// items that are on the checklist, each failure with a severity, the inspector allowed.
-    public func validate(_ inspection: Inspection, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+    /// `replacing`: the record a correction puts this one in place of.
+    public func validate(_ inspection: Inspection, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         guard let merchant = merchant(shopNumber: inspection.shop) else {
             throw LocalizedMessage(zh: "没有店铺号为 \(inspection.shop) 的商户", en: "there is no shop \(inspection.shop)")
         }
         try Action.recordInspection(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: inspection.shop, doing: "检查", "inspect")
-        try checkRecordDate(inspection.date, today: today, what: "检查日期", "inspection date")
+        try checkRecordDate(inspection.date, today: today, replacing: replacing, what: "检查日期", "inspection date")
         // One inspector, one shop, one day: a second inspection would contradict the first.
-        if let earlier = inspections[inspection.shop]?.first(where: { $0.value.inspector == user.name && $0.value.date == inspection.date }) {
-            throw LocalizedMessage(zh: "\(user.displayName)已于 \(inspection.date) 检查过 \(inspection.shop)（记录 #\(earlier.sequence)），同一天不能再记一次；如有错漏请更正原记录",
-                                   en: "\(user.displayName) already inspected \(inspection.shop) on \(inspection.date) (record #\(earlier.sequence)); a second inspection that day is refused — correct the first instead")
+        if let earlier = inspections[inspection.shop]?.first(where: {
+            $0.value.inspector == inspection.inspector && $0.value.date == inspection.date && $0.sequence != replacing && stands($0.sequence)
+        }) {
+            throw LocalizedMessage(zh: "\(inspection.inspector)已于 \(inspection.date) 检查过 \(inspection.shop)（记录 #\(earlier.sequence)），同一天不能再记一次；如有错漏请更正原记录",
+                                   en: "\(inspection.inspector) already inspected \(inspection.shop) on \(inspection.date) (record #\(earlier.sequence)); a second inspection that day is refused — correct the first instead")
         }
         guard let checklist else {
             throw LocalizedMessage(zh: "还没有检查清单", en: "there is no checklist yet")

@@ -36,6 +36,8 @@ public enum MarketSnapshot {
         var signInFailures: [String: [Int64]]?
         /// Absent in snapshots written before the training mark existed (their logs have none).
         var training: Sequenced<TrainingMarked>?
+        /// Absent in snapshots written before corrections existed (their logs have none).
+        var correctedDeductions: [String: [Sequenced<ComplaintDeductionConfirmed>]]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -50,7 +52,8 @@ public enum MarketSnapshot {
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
                                merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers, vetoSeconds: market.vetoSeconds, withdrawalsProposed: market.withdrawalsProposed,
-                               signInFailures: market.signInFailures, training: market.training)
+                               signInFailures: market.signInFailures, training: market.training,
+                               correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -123,6 +126,7 @@ public enum MarketSnapshot {
             market.withdrawalsProposed = small.withdrawalsProposed
             market.signInFailures = small.signInFailures ?? [:]
             market.training = small.training
+            market.correctedDeductions = small.correctedDeductions ?? [:]
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

@@ -45,6 +45,8 @@ public struct MarketState: Sendable, Equatable {
     public internal(set) var vetoSeconds: [UInt64: String] = [:]
     /// The receipts of each shop's confirmed deductions (derived; rebuilt when a snapshot is read).
     var deductionsByShop: [String: [String]] = [:]
+    /// Deductions recorded by corrections (`record.corrected`), per shop, in log order.
+    public internal(set) var correctedDeductions: [String: [Sequenced<ComplaintDeductionConfirmed>]] = [:]
     public internal(set) var checklist: ChecklistPublished?
     public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
     /// Set when the data directory is training data (`market.training`): only then may the clock be fixed.
@@ -72,6 +74,9 @@ public struct MarketState: Sendable, Equatable {
         public var secondedBy: String?
         /// The record number of the second: from then on the withdrawal counts.
         public var secondedIn: UInt64?
+        /// Set for a correction (`record.corrected`): its own record is the replacement, which
+        /// counts from the second on, in place of the target.
+        public var isCorrection: Bool?
     }
 
     /// Whether a record that counts in a rating has been withdrawn (seconded), and by which record.
@@ -79,10 +84,24 @@ public struct MarketState: Sendable, Equatable {
         amendments[sequence].flatMap { $0.kind == "withdrawn" ? $0 : nil }
     }
 
-    /// The record number from which a record's withdrawal counts (its second), if it was withdrawn.
+    /// The record number from which a record stops counting — its withdrawal's or correction's
+    /// second — if it was withdrawn or corrected.
     public func withdrawnIn(_ sequence: UInt64) -> UInt64? {
-        guard let amendment = withdrawal(of: sequence) else { return nil }
+        guard let amendment = amendments[sequence] else { return nil }
         return withdrawalsProposed[amendment.by]?.secondedIn ?? amendment.by
+    }
+
+    /// For a record made by a correction: the record number of the correction's second, from which
+    /// it counts (`.some(nil)` while it waits for its second); nil for any other record.
+    public func correctionCountsFrom(_ sequence: UInt64) -> UInt64?? {
+        guard let proposal = withdrawalsProposed[sequence], proposal.isCorrection == true else { return nil }
+        return .some(proposal.secondedIn)
+    }
+
+    /// The pending or seconded withdrawal or correction of a record, with its record number.
+    public func amendmentProposed(for target: UInt64) -> (sequence: UInt64, proposal: ProposedWithdrawal)? {
+        if let amendment = amendments[target], let proposal = withdrawalsProposed[amendment.by] { return (amendment.by, proposal) }
+        return withdrawalsProposed.first { $0.value.target == target }.map { ($0.key, $0.value) }
     }
     /// The shop of each withdrawn registration, by the registration's sequence number: no longer
     /// listed; the registration itself stays in the log (a decade of them would weigh on every
@@ -164,13 +183,38 @@ public struct MarketState: Sendable, Equatable {
             if amendments[withdrawal.target] == nil, !withdrawalsProposed.values.contains(where: { $0.target == withdrawal.target }) {
                 withdrawalsProposed[sequence] = ProposedWithdrawal(target: withdrawal.target, actor: event.actor, at: event.at, reason: withdrawal.reason)
             }
+        case .recordCorrected(let correction):
+            // The replacement is recorded now, under this record's number; it counts, in place of
+            // the target, once a second person confirms the correction.
+            guard amendments[correction.target] == nil, !withdrawalsProposed.values.contains(where: { $0.target == correction.target }),
+                  let original = ratingRecord(correction.target), original.sameSubject(as: correction.record) else { break }
+            withdrawalsProposed[sequence] = ProposedWithdrawal(target: correction.target, actor: event.actor, at: event.at, reason: correction.reason, isCorrection: true)
+            switch correction.record {
+            case .inspection(let value):
+                history.addInspection(value, sequence: sequence)
+            case .contribution(let value):
+                history.addContribution(value, sequence: sequence, actor: event.actor)
+            case .veto(let value):
+                vetoes[value.shop, default: []].append(Sequenced(sequence: sequence, value: value))
+                confirmers[sequence] = event.actor
+            case .deduction(let value):
+                if let shop = complaints.shopAndIntegrity(value.receipt)?.shop {
+                    correctedDeductions[shop, default: []].append(Sequenced(sequence: sequence, value: value))
+                    confirmers[sequence] = event.actor
+                }
+            }
         case .withdrawalSeconded(let second):
             if var proposed = withdrawalsProposed[second.target], proposed.secondedBy == nil, proposed.actor != event.actor,
                amendments[proposed.target] == nil {
                 proposed.secondedBy = event.actor
                 proposed.secondedIn = sequence
                 withdrawalsProposed[second.target] = proposed
-                amendments[proposed.target] = Amendment(kind: "withdrawn", by: second.target, actor: proposed.actor, at: proposed.at, reason: proposed.reason)
+                let corrected = proposed.isCorrection == true
+                amendments[proposed.target] = Amendment(kind: corrected ? "corrected" : "withdrawn", by: second.target, actor: proposed.actor, at: proposed.at, reason: proposed.reason)
+                // A corrected points entry is approved by the correction's second (a second person either way).
+                if corrected, let row = history.contributionRow(sequence: second.target) {
+                    history.approve(row, sequence: sequence, by: history.symbols.id(event.actor))
+                }
             }
         case .withdrawn(let withdrawal):
             guard let shop = merchantRecords[withdrawal.target], amendments[withdrawal.target] == nil else { break }

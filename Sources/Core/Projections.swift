@@ -43,7 +43,7 @@ extension MarketState {
             for c in cases { byIntegrity[c.integrity, default: 0] += 1 }
             let followUps = cases.flatMap { complaints.satisfactions($0) }
             let inspected = shops.filter { inspections.inspected(shop: $0.shopNumber, in: year, through: today) }.count
-            let points = shops.reduce(0) { $0 + contributions.approvedPoints(of: $1.shopNumber, in: year) }
+            let points = shops.reduce(0) { $0 + approvedPoints(of: $1.shopNumber, in: year) }
             return BranchFigures(
                 branch: branch, members: shops.count, rated: stars.count,
                 averageStars: stars.isEmpty ? nil : Double(stars.reduce(0, +)) / Double(stars.count),

@@ -58,41 +58,43 @@ public enum RatingEngine {
         let asOf = min(notice?.value.date ?? today, today, yearEnd)
         let previousNotice = state.ratingsPublished[year - 1]?.sequence
         let previousStart = SimpleDate(year: year - 1, month: 1, day: 1)?.dayNumber ?? yearStart.dayNumber
-        let anyWithdrawn = !state.withdrawalsProposed.isEmpty
-        func counts(day: Int, sequence: UInt64) -> Bool {
-            if let notice, sequence > notice.sequence { return false }
-            // Withdrawn (and seconded) — unless only after this period's notice: a published rating
-            // changes only through an appeal.
-            if anyWithdrawn, let withdrawn = state.withdrawnIn(sequence), notice.map({ withdrawn < $0.sequence }) ?? true { return false }
+        let anyAmended = !state.withdrawalsProposed.isEmpty
+        // Withdrawals and corrections a revised appeal decision made count in a published period.
+        let applied = anyAmended ? state.appliedAmendments(of: merchant.shopNumber, year: year) : []
+        let appliedBefore = anyAmended ? state.appliedAmendments(of: merchant.shopNumber, year: year - 1) : []
+        /// `record`: the record's number; `made`: the last record it needs (an entry's approval).
+        func counts(day: Int, record: UInt64, made: UInt64) -> Bool {
+            var made = made
+            if anyAmended {
+                guard state.stands(record, made: &made, asOf: notice?.sequence, applied: applied) else { return false }
+            } else if let notice, made > notice.sequence {
+                return false
+            }
             if day >= yearStart.dayNumber && day <= asOf.dayNumber { return true }
-            if let previousNotice, sequence > previousNotice, day >= previousStart, day < yearStart.dayNumber { return true }
+            if let previousNotice, made > previousNotice, day >= previousStart, day < yearStart.dayNumber, !appliedBefore.contains(record) { return true }
             return false
         }
         let history = state.history
-        // A published period's rectifications ignore withdrawals made after its notice.
-        let withdrawnSinceNotice = notice.map { notice in state.withdrawalsProposed.values.contains { ($0.secondedIn ?? 0) > notice.sequence } } ?? false
-        let rectifications = withdrawnSinceNotice ? state.rectifications(of: merchant.shopNumber, withdrawnBefore: notice?.sequence)
+        // A published period's rectifications ignore withdrawals and corrections made after its notice.
+        let amendedSinceNotice = notice.map { notice in state.withdrawalsProposed.keys.contains { $0 > notice.sequence } } ?? false
+        let rectifications = amendedSinceNotice ? state.rectifications(of: merchant.shopNumber, asOf: notice?.sequence, applied: applied)
             : known ?? state.rectifications(of: merchant.shopNumber)
-        let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day, sequence in counts(day: day, sequence: sequence) }
+        let inPeriod = state.inspectionRowsInDateOrder(of: merchant.shopNumber) { day, sequence in counts(day: day, record: sequence, made: sequence) }
         guard let rules = state.rules(on: asOf) else {
             return RatingResult(status: .awaiting, lines: [], rectifications: rectifications, deductionsByIntegrity: [:])
         }
         let r = rules.value
         var lines: [ExplanationLine] = []
-        // What was withdrawn stays visible: the record, who withdrew it, who seconded it, why.
-        var withdrawn: [ExplanationLine] = []
-        for (sequence, day) in (state.withdrawalsProposed.isEmpty ? [] : state.ratingRecords(of: merchant.shopNumber))
+        // What was withdrawn or corrected stays visible: the record, who proposed and who seconded
+        // it, why — and what waits for its second.
+        var amended: [ExplanationLine] = []
+        for (sequence, day) in (anyAmended ? state.ratingRecords(of: merchant.shopNumber) : [])
             where day >= yearStart.dayNumber && day <= yearEnd.dayNumber {
-            guard let withdrawnIn = state.withdrawnIn(sequence), let amendment = state.withdrawal(of: sequence) else { continue }
-            let seconder = state.withdrawalsProposed[amendment.by]?.secondedBy ?? ""
-            let frozenAfter = notice.map { withdrawnIn > $0.sequence } ?? false
-            withdrawn.append(ExplanationLine(zh: "记录 #\(sequence) 已撤回（\(amendment.actor) 提出、\(seconder) 复核确认：\(amendment.reason)）" + (frozenAfter ? "，撤回在公示之后，本年度已公示的星级不变" : "，不计分"),
-                                             en: "record #\(sequence) withdrawn (by \(amendment.actor), seconded by \(seconder): \(amendment.reason))" + (frozenAfter ? "; withdrawn after the notice, the published rating stands" : "; it counts nothing"),
-                                             points: 0, sequence: amendment.by))
+            amended += amendmentLines(of: sequence, in: state, notice: notice?.sequence, applied: applied)
         }
         if inPeriod.isEmpty {
             lines.append(ExplanationLine(zh: "\(year) 年度尚未检查：待评定", en: "no inspection in \(year): awaiting rating", points: nil, sequence: nil))
-            lines += withdrawn
+            lines += amended
             return RatingResult(status: .awaiting, lines: lines, rectifications: rectifications, deductionsByIntegrity: [:])
         }
         let checklist = Dictionary((state.checklist?.items ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -107,7 +109,7 @@ public enum RatingEngine {
         let approved = state.history.symbols.existing(merchant.shopNumber).flatMap { history.contributionsByShop[$0] }.map { rows in
             rows.filter { i in
                 let row = history.contributions[Int(i)]
-                return row.approvedBy != SymbolTable.none && counts(day: Int(row.day), sequence: max(row.sequence, row.approvalSequence))
+                return row.approvedBy != SymbolTable.none && counts(day: Int(row.day), record: row.sequence, made: max(row.sequence, row.approvalSequence))
             }.map { history.contribution($0) }
         } ?? []
         if approved.isEmpty {
@@ -145,9 +147,8 @@ public enum RatingEngine {
                        sequence: inspection.sequence)
             }
         }
-        let deductions = (state.deductionsByShop[merchant.shopNumber] ?? []).compactMap { state.complaintDeductions[$0] }.sorted { $0.sequence < $1.sequence }
         var mattersDeducted: [String: String] = [:]
-        for deduction in deductions where counts(day: deduction.value.date.dayNumber, sequence: deduction.sequence) {
+        for deduction in state.deductions(of: merchant.shopNumber) where counts(day: deduction.value.date.dayNumber, record: deduction.sequence, made: deduction.sequence) {
             guard let (shop, integrity) = state.complaints.shopAndIntegrity(deduction.value.receipt), shop == merchant.shopNumber else { continue }
             let receipt = deduction.value.receipt
             // One matter, one deduction: a duplicate linked to a complaint already deducted counts nothing.
@@ -191,7 +192,7 @@ public enum RatingEngine {
         }
         var vetoed = false
         if let veto = (state.vetoes[merchant.shopNumber] ?? []).first(where: {
-            counts(day: $0.value.date.dayNumber, sequence: $0.sequence) && r.veto.kinds.contains($0.value.kind) && state.vetoCounts($0.sequence)
+            counts(day: $0.value.date.dayNumber, record: $0.sequence, made: $0.sequence) && r.veto.kinds.contains($0.value.kind) && state.vetoCounts($0.sequence)
         }) {
             vetoed = true
             stars = r.veto.stars
@@ -199,9 +200,33 @@ public enum RatingEngine {
                                          en: "veto (\(veto.value.kind), \(veto.value.date)): set to \(r.veto.stars) star(s). \(veto.value.reason)",
                                          points: nil, sequence: veto.sequence))
         }
-        lines += withdrawn
+        lines += amended
         lines.append(ExplanationLine(zh: "评定结果：\(RatingStatus.rated(stars: stars, score: total, vetoed: vetoed).label(.zh))", en: "result: \(stars) stars", points: nil, sequence: nil))
         return RatingResult(status: .rated(stars: stars, score: total, vetoed: vetoed), lines: lines, rectifications: rectifications, deductionsByIntegrity: byIntegrity)
+    }
+
+    /// The explanation's lines about a record's withdrawal or correction: seconded (from when it
+    /// counts, and whether an appeal's decision applied it to a published period) or waiting.
+    static func amendmentLines(of record: UInt64, in state: MarketState, notice: UInt64?, applied: Set<UInt64>) -> [ExplanationLine] {
+        guard let (by, proposal) = state.amendmentProposed(for: record) else { return [] }
+        let corrected = proposal.isCorrection == true
+        let what = corrected ? ("更正为记录 #\(by)", "corrected by record #\(by)") : ("撤回", "withdrawn")
+        guard let second = proposal.secondedIn, let seconder = proposal.secondedBy else {
+            return [ExplanationLine(zh: "记录 #\(record) 的\(corrected ? "更正（记录 #\(by)）" : "撤回申请（记录 #\(by)）")由 \(proposal.actor) 提出，等待另一人复核确认；确认前原记录照常计分：\(proposal.reason)",
+                                    en: "record #\(record): a \(corrected ? "correction (record #\(by))" : "withdrawal (record #\(by))") proposed by \(proposal.actor) waits for someone else's second; until then the record counts as it was: \(proposal.reason)",
+                                    points: nil, sequence: by)]
+        }
+        let effect: (String, String)
+        if applied.contains(by) {
+            effect = ("，经复核决定在已公示的本年度生效", "; applied to this published period by an appeal's decision")
+        } else if let notice, second > notice {
+            effect = ("，\(corrected ? "更正" : "撤回")在公示之后，本年度已公示的星级不变（只能经复核更改）", "; \(corrected ? "corrected" : "withdrawn") after the notice, the published rating stands (only an appeal changes it)")
+        } else {
+            effect = corrected ? ("，按更正后的记录计分", "; the corrected record counts in its place") : ("，不计分", "; it counts nothing")
+        }
+        return [ExplanationLine(zh: "记录 #\(record) 已\(what.0)（\(proposal.actor) 提出、\(seconder) 复核确认：\(proposal.reason)）\(effect.0)",
+                                en: "record #\(record) \(what.1) (proposed by \(proposal.actor), seconded by \(seconder): \(proposal.reason))\(effect.1)",
+                                points: 0, sequence: by)]
     }
 
     public static func integrity(of category: ChecklistItem.Category) -> Integrity? {
@@ -232,6 +257,52 @@ extension MarketState {
 
 extension MarketState {
     /// A shop's inspections (compact row numbers) in date order, ties in log order.
+    /// Whether a record that counts in a rating stands as of record `cutoff` (nil: now): a record
+    /// made by a correction from the correction's second on (`made` moves there), any record until
+    /// its withdrawal or correction is seconded — unless after the cutoff. Amendments `applied` by
+    /// an appeal's revised decision take effect whatever the cutoff.
+    func stands(_ record: UInt64, made: inout UInt64, asOf cutoff: UInt64?, applied: Set<UInt64>) -> Bool {
+        if let countsFrom = correctionCountsFrom(record) {
+            guard let second = countsFrom else { return false }
+            made = max(made, second)
+        }
+        if let cutoff, made > cutoff, !applied.contains(record) { return false }
+        if let until = withdrawnIn(record) {
+            guard let cutoff else { return false }
+            if until < cutoff || amendments[record].map({ applied.contains($0.by) }) == true { return false }
+        }
+        return true
+    }
+
+    /// Whether a record that counts in a rating stands now (neither withdrawn nor corrected, and if
+    /// made by a correction, seconded).
+    public func stands(_ record: UInt64) -> Bool {
+        var made = record
+        return stands(record, made: &made, asOf: nil, applied: [])
+    }
+
+    /// The approved points of a shop's entries dated in `year` that stand (neither withdrawn nor
+    /// corrected; a correction's once seconded).
+    public func approvedPoints(of shop: String, in year: Int) -> Int {
+        guard let id = history.symbols.existing(shop), let rows = history.contributionsByShop[id] else { return 0 }
+        let anyAmended = !withdrawalsProposed.isEmpty
+        return rows.reduce(0) { sum, i in
+            let row = history.contributions[Int(i)]
+            guard row.approvedBy != SymbolTable.none, SimpleDate(dayNumber: Int(row.day)).year == year, !anyAmended || stands(row.sequence) else { return sum }
+            return sum + Int(row.points)
+        }
+    }
+
+    /// The withdrawals and corrections (their record numbers) that revised appeal decisions about
+    /// a shop's rating for a year put into effect in that year.
+    public func appliedAmendments(of shop: String, year: Int) -> Set<UInt64> {
+        var result: Set<UInt64> = []
+        for appeal in appeals[shop] ?? [] where appeal.filed.year == year {
+            if let decision = appeal.decision?.value, decision.outcome == .revised { result.formUnion(decision.applies ?? []) }
+        }
+        return result
+    }
+
     func inspectionRowsInDateOrder(of shop: String, where include: (_ day: Int, _ sequence: UInt64) -> Bool = { _, _ in true }) -> [UInt32] {
         guard let id = history.symbols.existing(shop), let rows = history.inspectionsByShop[id] else { return [] }
         let all = history.inspections
@@ -259,14 +330,14 @@ extension MarketState {
     /// A shop's rectifications, from its inspections up to `date` (all when nil), in date order:
     /// a failure opens one (deadline from the rules in force, in working days); a later pass of the
     /// same item closes it.
-    /// `withdrawnBefore`: only withdrawals that count before that record (a published period's
-    /// notice) are taken into account.
-    public func rectifications(of shop: String, through date: SimpleDate? = nil, withdrawnBefore cutoff: UInt64? = nil) -> [Rectification] {
-        // A withdrawn inspection opens and closes nothing.
-        let anyWithdrawn = !withdrawalsProposed.isEmpty
+    /// `asOf`: as the records stood at that record (a published period's notice), with the
+    /// amendments `applied` by an appeal's decision; nil: as they stand now.
+    public func rectifications(of shop: String, through date: SimpleDate? = nil, asOf cutoff: UInt64? = nil, applied: Set<UInt64> = []) -> [Rectification] {
+        // A withdrawn inspection opens and closes nothing; a correction's, once seconded, does.
+        let anyAmended = !withdrawalsProposed.isEmpty
         var rows = inspectionRowsInDateOrder(of: shop) { _, sequence in
-            guard anyWithdrawn, let withdrawn = withdrawnIn(sequence) else { return true }
-            return cutoff.map { withdrawn > $0 } ?? false
+            var made = sequence
+            return !anyAmended || stands(sequence, made: &made, asOf: cutoff, applied: applied)
         }
         if let date { rows = rows.filter { Int(history.inspections[Int($0)].day) <= date.dayNumber } }
         return rectifications(rows: rows)
@@ -331,20 +402,56 @@ extension MarketState {
                 records.append((entry.sequence, Int(entry.day)))
             }
         }
-        for receipt in deductionsByShop[shop] ?? [] {
-            if let deduction = complaintDeductions[receipt] { records.append((deduction.sequence, deduction.value.date.dayNumber)) }
-        }
+        for deduction in deductions(of: shop) { records.append((deduction.sequence, deduction.value.date.dayNumber)) }
         for veto in vetoes[shop] ?? [] { records.append((veto.sequence, veto.value.date.dayNumber)) }
         return records.sorted { $0.sequence < $1.sequence }
     }
 
+    /// A shop's confirmed complaint deductions, those made by corrections included, in log order.
+    func deductions(of shop: String) -> [Sequenced<ComplaintDeductionConfirmed>] {
+        let confirmed = (deductionsByShop[shop] ?? []).compactMap { complaintDeductions[$0] }
+        guard let corrected = correctedDeductions[shop] else { return confirmed }
+        return (confirmed + corrected).sorted { $0.sequence < $1.sequence }
+    }
+
     /// The shop a record that counts in a rating is about, if it is one.
     public func shopOfRatingRecord(_ sequence: UInt64) -> String? {
-        if let row = history.inspectionRow(sequence: sequence) { return history.symbols[history.inspections[row].shop] }
-        if let entry = contributions.entry(recordedBy: sequence) { return entry.entry.shop }
-        if let deduction = complaintDeductions.values.first(where: { $0.sequence == sequence }) {
-            return complaints.shopAndIntegrity(deduction.value.receipt)?.shop
+        ratingRecord(sequence)?.shop(in: self)
+    }
+
+    /// A record that counts in a rating — an inspection, a contribution entry, a complaint
+    /// deduction, a veto, as first recorded or as a correction made it — by its record number.
+    public func ratingRecord(_ sequence: UInt64) -> CorrectedRecord? {
+        if let row = history.inspectionRow(sequence: sequence) { return .inspection(history.inspection(UInt32(row)).value) }
+        if let entry = contributions.entry(recordedBy: sequence) { return .contribution(entry.entry) }
+        if let deduction = complaintDeductions.values.first(where: { $0.sequence == sequence })
+            ?? correctedDeductions.values.joined().first(where: { $0.sequence == sequence }) {
+            return .deduction(deduction.value)
         }
-        return vetoes.first { $0.value.contains { $0.sequence == sequence } }?.key
+        return vetoes.values.joined().first { $0.sequence == sequence }.map { .veto($0.value) }
+    }
+}
+
+extension CorrectedRecord {
+    /// The shop the record is about.
+    public func shop(in market: MarketState) -> String? {
+        switch self {
+        case .inspection(let value): return value.shop
+        case .contribution(let value): return value.shop
+        case .veto(let value): return value.shop
+        case .deduction(let value): return market.complaints.shopAndIntegrity(value.receipt)?.shop
+        }
+    }
+
+    /// Whether a correction may put `other` in this record's place: the same kind of record about
+    /// the same shop — by the same inspector, or for the same complaint.
+    public func sameSubject(as other: CorrectedRecord) -> Bool {
+        switch (self, other) {
+        case (.inspection(let a), .inspection(let b)): return a.shop == b.shop && a.inspector == b.inspector
+        case (.contribution(let a), .contribution(let b)): return a.shop == b.shop
+        case (.veto(let a), .veto(let b)): return a.shop == b.shop
+        case (.deduction(let a), .deduction(let b)): return a.receipt == b.receipt
+        default: return false
+        }
     }
 }

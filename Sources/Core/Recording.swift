@@ -40,6 +40,8 @@ extension MarketState {
             try validate(second, by: user)
         case .withdrawn(let withdrawal):
             try validateWithdrawal(withdrawal, by: user)
+        case .recordCorrected(let correction):
+            try validateCorrection(correction, by: user, today: today)
         case .withdrawalSeconded(let second):
             try validate(second, by: user)
         case .ratingsPublished(let publication):
@@ -69,13 +71,14 @@ extension MarketState {
 extension MarketState {
     /// A veto (一票否决): by a market manager, for a known shop that is not theirs, of a kind the
     /// rules name, with the facts, dated within the recording window, once per kind and year.
-    public func validate(_ veto: VetoConfirmed, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+    /// `replacing`: the record a correction puts this one in place of.
+    public func validate(_ veto: VetoConfirmed, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         try Action.confirmVeto.check(user.role)
         guard merchant(shopNumber: veto.shop) != nil else {
             throw LocalizedMessage(zh: "没有店铺号为 \(veto.shop) 的商户", en: "there is no shop \(veto.shop)")
         }
         try refuseOwnShop(user, shop: veto.shop, doing: "否决", "veto")
-        try checkRecordDate(veto.date, today: today, what: "否决日期", "date of the veto")
+        try checkRecordDate(veto.date, today: today, replacing: replacing, what: "否决日期", "date of the veto")
         guard rules(on: veto.date)?.value.veto.kinds.contains(veto.kind) == true else {
             throw LocalizedMessage(zh: "否决类型“\(veto.kind)”不在规则中（counterfeit、tax-evasion、criminal-case）", en: "veto kind \"\(veto.kind)\" is not in the rules")
         }
@@ -91,7 +94,9 @@ extension MarketState {
             throw LocalizedMessage(zh: "记录 #\(evidence) 不是对 \(veto.shop) 的检查或投诉，不能作为一票否决的证据",
                                    en: "record #\(evidence) is not an inspection of or a complaint about \(veto.shop); it cannot be a veto's evidence")
         }
-        if let earlier = vetoes[veto.shop]?.first(where: { $0.value.kind == veto.kind && $0.value.date.year == veto.date.year }) {
+        if let earlier = vetoes[veto.shop]?.first(where: {
+            $0.value.kind == veto.kind && $0.value.date.year == veto.date.year && $0.sequence != replacing && stands($0.sequence)
+        }) {
             throw LocalizedMessage(zh: "\(veto.shop) 本年度已有同类一票否决（记录 #\(earlier.sequence)）", en: "\(veto.shop) already has this veto this year (record #\(earlier.sequence))")
         }
     }
@@ -115,10 +120,10 @@ extension MarketState {
 }
 
 extension MarketState {
-    /// Whether a veto counts: seconded by a second market manager and not withdrawn by a revised
-    /// appeal decision.
+    /// Whether a veto counts: seconded by a second market manager (a correction's second is its
+    /// veto's) and not withdrawn by a revised appeal decision.
     public func vetoCounts(_ sequence: UInt64) -> Bool {
-        guard vetoSeconds[sequence] != nil else { return false }
+        guard vetoSeconds[sequence] != nil || correctionCountsFrom(sequence).flatMap({ $0 }) != nil else { return false }
         return !appeals.values.joined().contains { $0.decision?.value.withdrawsVeto == sequence && $0.decision?.value.outcome == .revised }
     }
 
@@ -128,6 +133,10 @@ extension MarketState {
         try Action.confirmVeto.check(user.role)
         guard let veto = vetoes.values.joined().first(where: { $0.sequence == second.target }) else {
             throw LocalizedMessage(zh: "第 \(second.target) 条记录不是一票否决", en: "record \(second.target) is not a veto")
+        }
+        if correctionCountsFrom(second.target) != nil {
+            throw LocalizedMessage(zh: "一票否决 #\(second.target) 由更正产生，随更正一起复核确认（chengxin record second \(second.target)）",
+                                   en: "veto #\(second.target) was made by a correction; it is seconded with the correction (chengxin record second \(second.target))")
         }
         if let by = vetoSeconds[second.target] {
             throw LocalizedMessage(zh: "一票否决 #\(second.target) 已由 \(by) 复核确认", en: "veto #\(second.target) was seconded already by \(by)")
@@ -147,21 +156,56 @@ extension MarketState {
         if merchantRecords[withdrawal.target] != nil {
             throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
         }
-        guard let shop = shopOfRatingRecord(withdrawal.target), let merchant = merchant(shopNumber: shop) else {
-            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样撤回",
-                                   en: "record \(withdrawal.target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
+        try checkAmendable(withdrawal.target, reason: withdrawal.reason, by: user)
+    }
+
+    /// A correction: the record as it should have been, of the same kind and subject as the one it
+    /// replaces, dated in the same year, passing the checks of its kind as if the original were
+    /// gone — with the same conditions as a withdrawal, and counting once a second person confirms it.
+    public func validateCorrection(_ correction: RecordCorrection, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        if merchantRecords[correction.target] != nil {
+            throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
         }
-        if user.role == .kiosk { throw LocalizedMessage(zh: "服务台无权撤回记录", en: "kiosk staff may not withdraw records") }
+        try checkAmendable(correction.target, reason: correction.reason, by: user)
+        guard let original = ratingRecord(correction.target), original.sameSubject(as: correction.record) else {
+            throw LocalizedMessage(zh: "更正后的记录须与第 \(correction.target) 条同类、同一店铺（检查须是同一检查人，扣分须是同一投诉）",
+                                   en: "a correction is of the same kind and about the same shop as record \(correction.target) (an inspection by the same inspector, a deduction for the same complaint)")
+        }
+        if original == correction.record {
+            throw LocalizedMessage(zh: "更正后的记录与第 \(correction.target) 条完全相同，没有可更正之处", en: "the correction is identical to record \(correction.target); there is nothing to correct")
+        }
+        let target = correction.target
+        switch correction.record {
+        case .inspection(let value): try validate(value, by: user, today: today, replacing: target)
+        case .contribution(let value): try validate(value, by: user, today: today, replacing: target)
+        case .veto(let value): try validate(value, by: user, today: today, replacing: target)
+        case .deduction(let value): try validate(value, by: user, today: today, replacing: target)
+        }
+    }
+
+    /// What a withdrawal and a correction both need: a record that counts in a rating, someone
+    /// allowed to act for its shop who does not own it, a reason, and no earlier amendment of it.
+    private func checkAmendable(_ target: UInt64, reason: String, by user: User) throws(LocalizedMessage) {
+        guard let shop = shopOfRatingRecord(target), let merchant = merchant(shopNumber: shop) else {
+            throw LocalizedMessage(zh: "第 \(target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样撤回或更正",
+                                   en: "record \(target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
+        }
+        if user.role == .kiosk { throw LocalizedMessage(zh: "服务台无权撤回或更正记录", en: "kiosk staff may not withdraw or correct records") }
         try Action.actForShop(branch: merchant.branch).check(user.role)
-        try refuseOwnShop(user, shop: shop, doing: "撤回", "withdraw records of")
-        if withdrawal.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw LocalizedMessage(zh: "撤回必须写明原因", en: "a withdrawal needs a reason")
+        try refuseOwnShop(user, shop: shop, doing: "撤回或更正", "withdraw or correct records of")
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "撤回或更正必须写明原因", en: "a withdrawal or correction needs a reason")
         }
-        if let done = self.withdrawal(of: withdrawal.target) {
-            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录已撤回（第 \(done.by) 条）", en: "record \(withdrawal.target) was withdrawn already (record \(done.by))")
+        if let countsFrom = correctionCountsFrom(target), countsFrom == nil {
+            throw LocalizedMessage(zh: "第 \(target) 条是等待复核确认的更正，请先确认或由他人复核", en: "record \(target) is a correction waiting for its second; second it first")
         }
-        if let pending = withdrawalsProposed.first(where: { $0.value.target == withdrawal.target }) {
-            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录已有撤回申请（第 \(pending.key) 条），等待复核确认", en: "record \(withdrawal.target) already has a withdrawal (record \(pending.key)) waiting for its second")
+        if let done = amendments[target] {
+            throw LocalizedMessage(zh: "第 \(target) 条记录已\(done.kind == "withdrawn" ? "撤回" : "更正")（第 \(done.by) 条）",
+                                   en: "record \(target) was \(done.kind) already (record \(done.by))")
+        }
+        if let pending = withdrawalsProposed.first(where: { $0.value.target == target }) {
+            throw LocalizedMessage(zh: "第 \(target) 条记录已有\(pending.value.isCorrection == true ? "更正" : "撤回申请")（第 \(pending.key) 条），等待复核确认",
+                                   en: "record \(target) already has a \(pending.value.isCorrection == true ? "correction" : "withdrawal") (record \(pending.key)) waiting for its second")
         }
     }
 
@@ -175,8 +219,8 @@ extension MarketState {
             throw LocalizedMessage(zh: "撤回 #\(second.target) 已由 \(by) 复核确认", en: "withdrawal #\(second.target) was seconded already by \(by)")
         }
         if proposed.actor == user.name {
-            throw LocalizedMessage(zh: "撤回须由另一人复核确认（\(user.displayName)是提出人）", en: "a withdrawal is seconded by someone else (\(user.displayName) proposed it)")
+            throw LocalizedMessage(zh: "撤回或更正须由另一人复核确认（\(user.displayName)是提出人）", en: "a withdrawal or correction is seconded by someone else (\(user.displayName) proposed it)")
         }
-        if let shop = shopOfRatingRecord(proposed.target) { try refuseOwnShop(user, shop: shop, doing: "撤回", "withdraw records of") }
+        if let shop = shopOfRatingRecord(proposed.target) { try refuseOwnShop(user, shop: shop, doing: "撤回或更正", "withdraw or correct records of") }
     }
 }

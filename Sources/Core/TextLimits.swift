@@ -143,6 +143,8 @@ public enum TextLimits {
             return [(.code, reply.shop), (.replyText, reply.text)]
         case .withdrawn(let withdrawal):
             return [(.amendmentReason, withdrawal.reason)]
+        case .recordCorrected(let correction):
+            return [(.amendmentReason, correction.reason)] + typedFields(of: correction.record.body)
         case .merchantCorrected(let correction):
             return [(.amendmentReason, correction.reason)]
         default:

@@ -21,7 +21,7 @@ struct ActorOptions: ParsableArguments {
 
     /// The kinds of request `key` is made for: an id used for one kind is refused for any other.
     static let kinds = ["user", "inspection", "points", "approve", "complaint", "complaint-step", "deduction",
-                        "veto", "veto-second", "withdraw", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
+                        "veto", "veto-second", "withdraw", "correct", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
 
     /// The user, after checking the PIN (SignIn.swift: throttled across processes, a wrong PIN
     /// recorded as `auth.failed`; the same work for a right PIN, a wrong one and an unknown name).
@@ -269,14 +269,7 @@ struct InspectionRecord: ParsableCommand {
             guard let day = date.map({ SimpleDate(iso: $0) }) ?? today else {
                 throw CLIProblem(text: common.t("日期“\(date ?? "")”无效（应为 YYYY-MM-DD 的真实日期）", "\"\(date ?? "")\" is not a valid date (YYYY-MM-DD)"))
             }
-            var failures: [ItemOutcome] = []
-            for text in fail {
-                let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count >= 2, let severity = Severity(rawValue: parts[1]) ?? Severity.matching(parts[1]) else {
-                    throw CLIProblem(text: common.t("--fail 的格式应为 项目:minor|serious[:说明]，现为“\(text)”", "--fail takes ITEM:minor|serious[:note], got \"\(text)\""))
-                }
-                failures.append(ItemOutcome(item: parts[0], result: .fail, severity: severity, note: parts.count > 2 ? parts[2] : nil))
-            }
+            let failures = try InspectionOutcomes.failures(fail, common)
             if failures.isEmpty && !passAll {
                 throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
             }
@@ -284,11 +277,7 @@ struct InspectionRecord: ParsableCommand {
             let me = try actor.authenticate(opened, common)
             let key = actor.key("inspection")
             let (store, written) = try Writer.record(opened, key: key) { market in
-                var outcomes = failures
-                if passAll {
-                    let failed = Set(failures.map(\.item))
-                    outcomes += (market.checklist?.items ?? []).filter { !failed.contains($0.id) }.map { ItemOutcome(item: $0.id, result: .pass) }
-                }
+                let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist)
                 let inspection = Inspection(shop: merchant, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
                 do throws(LocalizedMessage) {
                     try market.validate(inspection, by: me, today: today)
@@ -320,6 +309,26 @@ struct InspectionRecord: ParsableCommand {
             // The label carries the veto's mark itself.
             return status.label(common.lang) + common.t("（\(stars) 星，得分 \(score)）", " (\(stars) stars, score \(score))")
         }
+    }
+}
+
+/// An inspection's results as the command line gives them: `--fail ITEM:minor|serious[:note]`,
+/// and `--pass-all` for every other item of the checklist.
+enum InspectionOutcomes {
+    static func failures(_ fail: [String], _ common: CommonOptions) throws -> [ItemOutcome] {
+        try fail.map { text in
+            let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, let severity = Severity(rawValue: parts[1]) ?? Severity.matching(parts[1]) else {
+                throw CLIProblem(text: common.t("--fail 的格式应为 项目:minor|serious[:说明]，现为“\(text)”", "--fail takes ITEM:minor|serious[:note], got \"\(text)\""))
+            }
+            return ItemOutcome(item: parts[0], result: .fail, severity: severity, note: parts.count > 2 ? parts[2] : nil)
+        }
+    }
+
+    static func outcomes(_ failures: [ItemOutcome], passAll: Bool, checklist: ChecklistPublished?) -> [ItemOutcome] {
+        guard passAll else { return failures }
+        let failed = Set(failures.map(\.item))
+        return failures + (checklist?.items ?? []).filter { !failed.contains($0.id) }.map { ItemOutcome(item: $0.id, result: .pass) }
     }
 }
 

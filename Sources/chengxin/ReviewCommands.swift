@@ -139,6 +139,8 @@ struct AppealDecide: ParsableCommand {
     @Option(name: .long) var date: String?
     @Option(name: .customLong("withdraw-veto"), help: "With --outcome revised: the record number of the appealed year's veto this decision withdraws.")
     var withdrawVeto: UInt64?
+    @Option(name: .customLong("apply"), help: "With --outcome revised: a seconded withdrawal or correction (its record number) of the appealed year's records that takes effect in the published year. Repeat for several.")
+    var applies: [UInt64] = []
 
     func run() throws {
         do {
@@ -147,7 +149,7 @@ struct AppealDecide: ParsableCommand {
                 throw CLIProblem(text: common.t("--outcome 应为 upheld 或 revised", "--outcome must be upheld or revised"))
             }
             _ = try SimpleWrite.run(common, actor, kind: "decision") { _, _ throws(LocalizedMessage) in
-                .appealDecided(AppealDecided(target: appeal, outcome: result, reason: reason, date: day, withdrawsVeto: withdrawVeto))
+                .appealDecided(AppealDecided(target: appeal, outcome: result, reason: reason, date: day, withdrawsVeto: withdrawVeto, applies: applies.isEmpty ? nil : applies))
             }
             Console.out(common.t("已对复核 #\(appeal) 作出决定：\(result.chineseName)", "decided appeal #\(appeal): \(result.rawValue)"))
         } catch {
@@ -197,8 +199,8 @@ struct ComplaintLink: ParsableCommand {
 /// `chengxin record withdraw SEQ --reason R` / `chengxin record second SEQ`: a record that counts in a
 /// rating withdrawn — never erased — once a second person confirms it (docs/domain-model.md).
 struct RecordCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw an inspection, contribution entry, complaint deduction or veto (a second person confirms it).",
-                                                    subcommands: [RecordWithdraw.self, RecordSecond.self])
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw or correct an inspection, contribution entry, complaint deduction or veto (a second person confirms it).",
+                                                    subcommands: [RecordWithdraw.self, RecordCorrect.self, RecordSecond.self])
 }
 
 struct RecordWithdraw: ParsableCommand {
@@ -222,17 +224,105 @@ struct RecordWithdraw: ParsableCommand {
 }
 
 struct RecordSecond: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a proposed withdrawal (a market manager other than who proposed it).")
+    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a proposed withdrawal or correction (a market manager other than who proposed it).")
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The withdrawal's record number.") var withdrawal: UInt64
+    @Argument(help: "The withdrawal's or correction's record number.") var withdrawal: UInt64
 
     func run() throws {
         do {
             _ = try SimpleWrite.run(common, actor, kind: "withdraw-second") { _, _ throws(LocalizedMessage) in .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)) }
-            Console.out(common.t("已复核确认撤回 #\(withdrawal)，即日生效", "seconded withdrawal #\(withdrawal); it now counts"))
+            Console.out(common.t("已复核确认撤回或更正 #\(withdrawal)，即日生效", "seconded withdrawal or correction #\(withdrawal); it now counts"))
         } catch {
             throw common.failure(error)
+        }
+    }
+}
+
+/// `chengxin record correct SEQ --reason R [what changes]`: the record as it should have been, in
+/// place of record SEQ once a second person confirms it. Whatever is not given stays as it was.
+struct RecordCorrect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Propose a correction of an inspection (--fail/--pass-all, --date), a contribution entry (--points, --kind, --evidence, --date), a veto (--kind, --facts, --evidence, --date) or a complaint deduction (--severity, --date); it counts once another person seconds it.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The record number to correct.") var target: UInt64
+    @Option(name: .long, help: "Why the record is corrected.") var reason: String
+    @Option(name: .long, help: "The corrected date, YYYY-MM-DD (in the same year).") var date: String?
+    @Option(name: .long, help: "Inspection: a failed item, ITEM:minor|serious[:note]; repeat. The results given replace all the old ones.") var fail: [String] = []
+    @Flag(name: .long, help: "Inspection: every item not named by --fail passed.") var passAll = false
+    @Option(name: .long, help: "Contribution entry: the points, 1 to 40.") var points: Int?
+    @Option(name: .long, help: "Contribution entry: development, service or harmony; veto: counterfeit, tax-evasion or criminal-case.") var kind: String?
+    @Option(name: .long, help: "Contribution entry: what the points are for; veto: the record number of the inspection or complaint that found it.") var evidence: String?
+    @Option(name: .long, help: "Veto: the facts and reasons.") var facts: String?
+    @Option(name: .long, help: "Complaint deduction: minor or serious.") var severity: String?
+
+    func run() throws {
+        do {
+            let day = try date.map { try SimpleWrite.date($0, common) }
+            let failures = try InspectionOutcomes.failures(fail, common)
+            let seq = try SimpleWrite.run(common, actor, kind: "correct") { market, _ throws(LocalizedMessage) in
+                guard let original = market.ratingRecord(target) else {
+                    throw LocalizedMessage(zh: "第 \(target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样更正",
+                                           en: "record \(target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
+                }
+                return .recordCorrected(RecordCorrection(target: target, reason: reason, record: try corrected(original, date: day, failures: failures, checklist: market.checklist)))
+            }
+            Console.out(common.t("已提出更正记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
+                                 "proposed correcting record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))"))
+        } catch {
+            throw common.failure(error)
+        }
+    }
+
+    /// The original with what the options change; an option that does not fit its kind is refused.
+    func corrected(_ original: CorrectedRecord, date: SimpleDate?, failures: [ItemOutcome], checklist: ChecklistPublished?) throws(LocalizedMessage) -> CorrectedRecord {
+        func refuse(_ options: [(String, Bool)], _ zh: String, _ en: String) throws(LocalizedMessage) {
+            if let option = options.first(where: { $0.1 })?.0 {
+                throw LocalizedMessage(zh: "\(option) 不适用于\(zh)", en: "\(option) does not apply to \(en)")
+            }
+        }
+        switch original {
+        case .inspection(var inspection):
+            try refuse([("--points", points != nil), ("--kind", kind != nil), ("--evidence", evidence != nil), ("--facts", facts != nil), ("--severity", severity != nil)], "检查记录", "an inspection")
+            if !failures.isEmpty || passAll { inspection.outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: checklist) }
+            if let date { inspection.date = date }
+            return .inspection(inspection)
+        case .contribution(var entry):
+            try refuse([("--fail", !failures.isEmpty), ("--pass-all", passAll), ("--facts", facts != nil), ("--severity", severity != nil)], "贡献分", "a contribution entry")
+            if let points { entry.points = points }
+            if let kind {
+                guard let value = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
+                    throw LocalizedMessage(zh: "--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", en: "--kind must be development, service or harmony")
+                }
+                entry.kind = value
+            }
+            if let evidence { entry.evidence = evidence }
+            if let date { entry.date = date }
+            return .contribution(entry)
+        case .veto(var veto):
+            try refuse([("--fail", !failures.isEmpty), ("--pass-all", passAll), ("--points", points != nil), ("--severity", severity != nil)], "一票否决", "a veto")
+            if let kind { veto.kind = kind }
+            if let facts { veto.reason = facts }
+            if let evidence {
+                guard let record = UInt64(evidence) else {
+                    throw LocalizedMessage(zh: "一票否决的 --evidence 应为记录号，现为“\(evidence)”", en: "a veto's --evidence is a record number, got \"\(evidence)\"")
+                }
+                veto.evidence = record
+            }
+            if let date { veto.date = date }
+            return .veto(veto)
+        case .deduction(var deduction):
+            try refuse([("--fail", !failures.isEmpty), ("--pass-all", passAll), ("--points", points != nil), ("--kind", kind != nil), ("--evidence", evidence != nil), ("--facts", facts != nil)], "投诉扣分", "a complaint deduction")
+            if let severity {
+                guard let value = Severity(rawValue: severity) ?? Severity.matching(severity) else {
+                    throw LocalizedMessage(zh: "--severity 应为 minor 或 serious（一般/严重）", en: "--severity must be minor or serious")
+                }
+                deduction.severity = value
+            }
+            if let date { deduction.date = date }
+            return .deduction(deduction)
         }
     }
 }

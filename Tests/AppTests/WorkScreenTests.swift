@@ -164,6 +164,51 @@ struct PointsAndAppealsTests {
         #expect(decision.target == appeal.sequence && decision.outcome == .revised && decision.reason == "扣分依据不足，更正")
     }
 
+    /// Issue 17, item 3: a withdrawal proposed on the shop page (w) waits in the reviews tab, where
+    /// someone other than its proposer sees the original record and seconds it.
+    @Test func aWithdrawalIsProposedOnTheShopPageAndSecondedInTheReviewsTab() throws {
+        var market = try demoMarket()
+        let inspection = try #require(market.inspections["A101"]?.last?.sequence)
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        #expect(ShopScreen.lines(m).contains { $0.text.contains("#\(inspection)") })
+        _ = Dashboard.update(&m, .key(.character("w")))
+        #expect(Dashboard.view(m).text.contains("撤回记录"))
+        type("abc", into: &m)
+        _ = Dashboard.update(&m, .key(.tab))
+        type("录错了店铺", into: &m)
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty)
+        #expect(Dashboard.view(m).text.contains("记录号应为数字"))
+        _ = Dashboard.update(&m, .key(.backTab))
+        for _ in 0..<3 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type(String(inspection), into: &m)
+        let zhuren = try #require(market.users["zhuren"])
+        let withdrawal = Withdrawal(target: inspection, reason: "录错了店铺")
+        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.withdrawn(withdrawal), by: zhuren)])
+        // Recorded: the shop page marks the record, the reviews tab lists the proposal.
+        let proposal = UInt64(market.eventCount + 1)
+        market.apply(Event(actor: "zhuren", at: "2026-11-26T02:00:00Z", key: "withdraw:t", body: .withdrawn(withdrawal)), sequence: proposal)
+        var own = try managerModel(market)
+        own.openShop = "A101"
+        #expect(ShopScreen.lines(own).contains { $0.text.contains("#\(inspection)") && $0.text.contains("〔撤回 #\(proposal) 待复核〕") })
+        own.openShop = nil
+        _ = Dashboard.update(&own, .key(.character("7")))
+        let reviews = WorkScreens.reviews(own)
+        let index = try #require(reviews.firstIndex { $0.kind == .amendment })
+        #expect(reviews[index].sequence == proposal && reviews[index].shop == "A101")
+        own.reviewPosition = ListPosition(selected: index)
+        _ = Dashboard.update(&own, .key(.enter))
+        #expect(Dashboard.update(&own, .key(.enter)).isEmpty, "the proposer cannot second it")
+        #expect(Dashboard.view(own).text.contains("须由另一人复核确认"))
+        var other = try managerModel(market, 120, 40, as: "fuzhuren")
+        _ = Dashboard.update(&other, .key(.character("7")))
+        other.reviewPosition = ListPosition(selected: index)
+        _ = Dashboard.update(&other, .key(.enter))
+        let form = Dashboard.view(other).text
+        #expect(form.contains("复核确认撤回") && form.contains("原记录：检查") && form.contains("原因：录错了店铺"), "\(form)")
+        #expect(Dashboard.update(&other, .key(.enter)) == [.record(.withdrawalSeconded(WithdrawalSeconded(target: proposal)), by: try #require(market.users["fuzhuren"]))])
+    }
+
     @Test func aReplyIsRecordedForTheLatestPublishedRatings() throws {
         let market = try demoMarket()
         var m = try managerModel(market)

@@ -225,7 +225,10 @@ struct ConflictTests {
         #expect(refusal(s, withdraw, by: s.manager, today: "2026-03-21") == nil)
         let before = s.rate("A101", today: "2026-03-21")
         let proposal = s.add(withdraw, by: "li")
-        #expect(s.rate("A101", today: "2026-03-21") == before, "not yet seconded: nothing changes")
+        // Not yet seconded: nothing changes but a line saying the withdrawal waits.
+        let waiting = s.rate("A101", today: "2026-03-21")
+        #expect(waiting.status == before.status && waiting.lines.filter { $0.sequence != proposal } == before.lines)
+        #expect(waiting.lines.contains { $0.sequence == proposal && $0.zh.contains("等待另一人复核确认；确认前原记录照常计分") })
         let second = EventBody.withdrawalSeconded(WithdrawalSeconded(target: proposal))
         #expect(refusal(s, second, by: s.manager, today: "2026-03-21")?.contains("须由另一人复核确认") == true)
         #expect(refusal(s, withdraw, by: zhou, today: "2026-03-21")?.contains("已有撤回申请") == true)

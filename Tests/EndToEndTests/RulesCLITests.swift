@@ -54,4 +54,38 @@ struct RulesCLITests {
         // The record itself is still in the log.
         #expect(try cli.run(["log", "--since", String(inspection)]).output.split(separator: "\n").first?.contains("inspection.recorded") == true)
     }
+
+    /// Item 3: a correction replaces a record once seconded; options that do not fit its kind are
+    /// refused with nothing written; the explanation and the shop's history show both records.
+    @Test func anInspectionIsCorrectedWithASecondAndBothRecordsAreShown() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        let lines = try cli.run(["log", "--jsonl"]).output.split(separator: "\n")
+        let inspections = lines.compactMap { line -> UInt64? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let event = object["event"] as? [String: Any], event["type"] as? String == "inspection.recorded",
+                  let data = event["data"] as? [String: Any], data["shop"] as? String == "A101" else { return nil }
+            return (object["seq"] as? NSNumber)?.uint64Value
+        }
+        let inspection = try #require(inspections.last)
+        let log = cli.data + "/events.log"
+        let before = try Data(contentsOf: URL(fileURLWithPath: log))
+        let wrongOption = try cli.run(["record", "correct", String(inspection), "--reason", "漏记一项", "--points", "5", "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(wrongOption.status == 1 && wrongOption.errors.contains("--points 不适用于检查记录"), "\(wrongOption.errors)")
+        let noReason = try cli.run(["record", "correct", String(inspection), "--reason", "  ", "--fail", "PRI-1:serious", "--pass-all", "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(noReason.status == 1 && noReason.errors.contains("写明原因"), "\(noReason.errors)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == before, "nothing written")
+        let proposed = try cli.run(["record", "correct", String(inspection), "--reason", "漏记价签问题", "--fail", "PRI-1:serious:价签缺失", "--pass-all", "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(proposed.status == 0 && proposed.output.contains("已提出更正记录 #\(inspection)"), "\(proposed.errors)")
+        let correction = try #require(proposed.output.split(separator: "（#").last?.prefix { $0.isNumber }.description)
+        let waiting = try cli.run(["merchant", "show", "A101", "--explain"]).output
+        #expect(waiting.contains("记录 #\(inspection) 的更正（记录 #\(correction)）由 zhuren 提出，等待另一人复核确认"), "\(waiting)")
+        #expect(try cli.run(["record", "second", correction, "--as", "fuzhuren"], pin: try pin("fuzhuren")).status == 0)
+        let explained = try cli.run(["merchant", "show", "A101", "--explain"]).output
+        #expect(explained.contains("记录 #\(inspection) 已更正为记录 #\(correction)（zhuren 提出、fuzhuren 复核确认：漏记价签问题）"), "\(explained)")
+        #expect(explained.contains("[#\(correction)]") && explained.contains("检查不合格（严重）"), "\(explained)")
+        // Both records stay in the log: the original and the correction pointing at it.
+        let corrected = try cli.run(["log", "--since", correction]).output
+        #expect(corrected.split(separator: "\n").first?.contains("record.corrected") == true, "\(corrected)")
+    }
 }

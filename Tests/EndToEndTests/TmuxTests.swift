@@ -125,7 +125,7 @@ struct EndToEndTests {
         let seeds = packageRoot.path + "/seeds"
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_SEEDS=\(seeds) \(binary)", width: 100, height: 30)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_KEY=\(temporaryPath("e2e-live-key"))/k CHENGXIN_SEEDS=\(seeds) \(binary)", width: 100, height: 30)
         _ = try tmux.waitFor("the first-run screen") { $0.contains("用随附名册创建数据目录") }
 
         // Another terminal initialises the data directory: the first-run screen turns into the table.
@@ -152,7 +152,7 @@ struct EndToEndTests {
         #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
         // The data directory has users now: log in first; a wrong PIN is refused.
         _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
         try tmux.send("-l", "li")
@@ -183,7 +183,7 @@ struct EndToEndTests {
         #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(cli.data) \(binary)", width: 80, height: 24)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
         _ = try tmux.waitFor("the table") { $0.contains("鉴明镜架批发部") }
 
         // Chinese arrives as UTF-8, as an IME commits it.
@@ -223,12 +223,13 @@ struct EndToEndTests {
         csv = csv.replacingOccurrences(of: "A101,鉴明镜架批发部,", with: "A101,\(hostile),")
         try csv.write(toFile: merchants, atomically: true, encoding: .utf8)
         let data = temporaryPath("hostile-data")
-        #expect(try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", temporaryPath("hostile-key") + "/k"]).status == 0)
+        let key = temporaryPath("hostile-key") + "/k"
+        #expect(try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", key]).status == 0)
 
         let tmux = Tmux()
         defer { tmux.kill() }
         let raw = temporaryPath("hostile-raw")
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) \(binary)", width: 80, height: 24)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_DATA=\(data) CHENGXIN_KEY=\(key) \(binary)", width: 80, height: 24)
         // Everything the program writes to its terminal, byte for byte.
         try tmux.run(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(raw)"], output: false)
         try tmux.send("C-l")  // not bound: it only makes the program draw again
@@ -261,7 +262,7 @@ struct EndToEndTests {
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("/", "g", "j", "Enter")
         _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }
@@ -292,7 +293,7 @@ struct EndToEndTests {
         let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("4")
         _ = try tmux.waitFor("the queue") { $0.contains(receipt) }
@@ -331,7 +332,7 @@ struct EndToEndTests {
         #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
-        let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)"
+        let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)"
         let secretary = Tmux()
         defer { secretary.kill() }
         try secretary.start(environment, width: 100, height: 30)
@@ -387,7 +388,7 @@ struct EndToEndTests {
         let home = temporaryPath("export-home")
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env HOME=\(home) LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) \(binary)", width: 100, height: 30)
+        try tmux.start("env HOME=\(home) LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("e")
         _ = try tmux.waitFor("the export form") { $0.contains("导出商户名册") }
