@@ -24,7 +24,7 @@ public struct ComplaintActionFlow: Sendable, Equatable {
 enum ComplaintScreen {
     static func actions(for state: ComplaintState) -> [ComplaintAction] {
         let all: [ComplaintAction] = [
-            .accept, .reject(reason: ""), .mediate, .resolve(outcome: "", amountFen: nil), .forward(department: ""),
+            .accept, .reject(reason: ""), .mediate, .resolve(outcome: "", amountFen: nil, upheld: false), .forward(department: ""),
             .terminate(reason: ""), .followUp(satisfaction: .satisfied), .close,
         ]
         return all.filter { $0.next(from: state) != nil }
@@ -43,8 +43,8 @@ enum ComplaintScreen {
                 }
                 var choices = actions(for: complaint.state).map(ComplaintActionFlow.Choice.step)
                 if complaint.duplicateOf == nil && complaint.state.isOpen { choices.append(.link) }
-                let upheld = complaint.history.contains { if case .resolve = $0.action { return true } else { return false } }
-                if upheld && complaint.filed.shop != nil && market.complaintDeductions[receipt] == nil { choices.append(.deduction) }
+                // A deduction is offered only for a complaint resolved as upheld (属实).
+                if complaint.isUpheld && complaint.filed.shop != nil && market.complaintDeductions[receipt] == nil { choices.append(.deduction) }
                 if user.role == .kiosk || choices.isEmpty {
                     model.notice = model.t("当前没有可执行的操作", "nothing can be done now")
                     return []
@@ -152,7 +152,8 @@ enum ComplaintScreen {
         lines.append("")
         lines.append(t("办理经过：", "History:"))
         for entry in c.history {
-            let what = entry.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? t("登记", "filed")
+            var what = entry.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? t("登记", "filed")
+            if let finding = entry.action?.finding { what += t("（\(finding.zh)）", " (\(finding.en))") }
             lines.append("  \(entry.date)  \(entry.actor)  \(what) → \(entry.state.name(model.language))  #\(entry.sequence)")
         }
         for (i, line) in lines.prefix(model.size.height - 3).enumerated() {

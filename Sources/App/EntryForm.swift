@@ -76,8 +76,14 @@ public struct EntryForm: Sendable, Equatable {
                                                    t("依据：", "Evidence: ") + $0.entry.evidence] } ?? [],
                              form: Form(fields: []))
         case .resolve(let receipt):
-            return EntryForm(purpose: purpose, title: t("调解结果", "Outcome"), summary: [t("投诉 ", "Complaint ") + receipt],
-                             form: Form(fields: [line(t("结果", "Outcome")), line(t("金额（元，可空）", "Amount (yuan, optional)"), limit: 12, required: false)]))
+            // Whether the complaint was found true starts unchosen: Enter asks for it rather than
+            // record a finding nobody picked.
+            let findings = [true, false].map { ComplaintAction.finding(upheld: $0) }.map { model.language.pick($0.zh, $0.en) }
+            return EntryForm(purpose: purpose, title: t("调解结果", "Outcome"),
+                             summary: [t("投诉 ", "Complaint ") + receipt,
+                                       t("是否属实须选定（←/→）：只有属实的投诉才能确认扣分。", "Say whether it was found true (←/→): only an upheld complaint can cost points.")],
+                             form: Form(fields: [line(t("结果", "Outcome")), line(t("金额（元，可空）", "Amount (yuan, optional)"), limit: 12, required: false),
+                                                 Form.Field(label: t("是否属实", "Upheld"), input: .choice(findings, selected: Form.noChoice), required: true)]))
         case .linkDuplicate(let receipt):
             return EntryForm(purpose: purpose, title: t("标为重复投诉", "Mark as a duplicate"), summary: [t("投诉 ", "Complaint ") + receipt],
                              form: Form(fields: [line(t("原投诉编号", "Original receipt"), limit: 12)]))
@@ -156,7 +162,13 @@ public struct EntryForm: Sendable, Equatable {
                 }
                 amount = fen
             }
-            return .success(.complaintStep(ComplaintStep(receipt: receipt, action: .resolve(outcome: text(0), amountFen: amount), date: today)))
+            let upheld: Bool
+            switch choice(2) {
+            case 0: upheld = true
+            case 1: upheld = false
+            default: return .failure(LocalizedMessage(zh: "请选择投诉是否属实", en: "say whether the complaint was upheld"))
+            }
+            return .success(.complaintStep(ComplaintStep(receipt: receipt, action: .resolve(outcome: text(0), amountFen: amount, upheld: upheld), date: today)))
         case .linkDuplicate(let receipt):
             return .success(.complaintLinked(ComplaintLinked(receipt: receipt, duplicateOf: ReceiptCode.normalise(text(0)))))
         case .export:

@@ -380,8 +380,11 @@ public enum Kiosk {
             let what = entry.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? t("登记", "filed")
             var detail = ""
             switch entry.action {
-            case .resolve(let outcome, let amount):
-                detail = t("：", ": ") + outcome + (amount.map { t("（金额 \(Money.yuan(fen: $0)) 元）", " (amount \(Money.yuan(fen: $0)) yuan)") } ?? "")
+            case .resolve(let outcome, let amount, let upheld):
+                // The finding first: whether the complaint was found true is what the consumer asks.
+                let finding = ComplaintAction.finding(upheld: upheld)
+                detail = t("（\(finding.zh)）：", " (\(finding.en)): ") + outcome
+                    + (amount.map { t("（金额 \(Money.yuan(fen: $0)) 元）", " (amount \(Money.yuan(fen: $0)) yuan)") } ?? "")
             case .forward(let department): detail = t("：", ": ") + (ComplaintCodes.departments[department] ?? department)
             case .reject(let reason): detail = t("：", ": ") + (ComplaintCodes.rejectReasons[reason] ?? reason)
             case .terminate(let reason): detail = t("：", ": ") + (ComplaintCodes.terminateReasons[reason] ?? reason)

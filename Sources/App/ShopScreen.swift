@@ -93,7 +93,8 @@ enum ShopScreen {
         if complaints.isEmpty { out.append(Line(text: t("  无", "  none"))) }
         for c in complaints {
             let who = c.filed.consumerName.map(PersonalData.maskName) ?? t("匿名", "anonymous")
-            out.append(Line(text: "  \(c.filed.receipt)  \(c.filed.date)  \(c.filed.integrity.name(model.language))  \(c.state.name(model.language))  \(who)"))
+            let finding = c.resolution?.action?.finding.map { t("（\($0.zh)）", " (\($0.en))") } ?? ""
+            out.append(Line(text: "  \(c.filed.receipt)  \(c.filed.date)  \(c.filed.integrity.name(model.language))  \(c.state.name(model.language))\(finding)  \(who)"))
         }
         let points = market.contributions[merchant.shopNumber] ?? []
         if !points.isEmpty {

@@ -370,6 +370,8 @@ public struct CompactHistory: Sendable, Equatable {
         var outcome: TextRef
         var amountFen: Int64
         var hasAmount: Bool
+        /// A resolution's finding: upheld (属实) or not (不属实); false for the other steps.
+        var upheld: Bool
         var state: UInt8 = 0
         var note: TextRef
         /// The case's step before this one, UInt32.max if none.
@@ -538,18 +540,18 @@ public struct CompactHistory: Sendable, Equatable {
     /// Applies a step the workflow allows; others change nothing.
     mutating func applyStep(_ step: ComplaintStep, sequence: UInt64, actor: String) {
         guard let target = stepTarget(caseByReceipt[step.receipt], action: step.action.stepCode) else { return }
-        var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil
+        var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil, upheld = false
         switch step.action {
         case .accept, .mediate, .close: break
         case .reject(let reason): detail = symbols.id(reason)
-        case .resolve(let text, let fen): outcome = self.text.add(text); amount = fen
+        case .resolve(let text, let fen, let found): outcome = self.text.add(text); amount = fen; upheld = found
         case .forward(let department): detail = symbols.id(department)
         case .terminate(let reason): detail = symbols.id(reason)
         case .followUp(let satisfaction): detail = symbols.id(satisfaction.rawValue)
         }
         let actorID = symbols.id(actor)
         addStep(to: target, StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: step.action.stepCode, detail: detail,
-                                    outcome: outcome, amountFen: Int64(amount ?? 0), hasAmount: amount != nil, note: text.add(step.note)))
+                                    outcome: outcome, amountFen: Int64(amount ?? 0), hasAmount: amount != nil, upheld: upheld, note: text.add(step.note)))
     }
 
     /// The case a step is for and the state it leads to, when the case exists and the workflow allows the step.
@@ -583,7 +585,7 @@ public struct CompactHistory: Sendable, Equatable {
         case 0: return .accept
         case 1: return .reject(reason: detail)
         case 2: return .mediate
-        case 3: return .resolve(outcome: text.string(step.outcome) ?? "", amountFen: step.hasAmount ? Int(step.amountFen) : nil)
+        case 3: return .resolve(outcome: text.string(step.outcome) ?? "", amountFen: step.hasAmount ? Int(step.amountFen) : nil, upheld: step.upheld)
         case 4: return .forward(department: detail)
         case 5: return .terminate(reason: detail)
         case 6: return .followUp(satisfaction: ComplaintAction.Satisfaction(rawValue: detail) ?? .partly)
@@ -802,6 +804,19 @@ public struct ComplaintsView: Sendable {
             result[history.symbols[row.shop], default: []].append(Integrity.decode(row.integrity) ?? .consumer)
         }
         return result
+    }
+
+    /// Whether the case `receipt` was resolved as upheld (属实), read from its step rows without
+    /// building it (`ComplaintCase.isUpheld` of the built case).
+    public func isUpheld(_ receipt: String) -> Bool {
+        guard let i = history.caseByReceipt[receipt] else { return false }
+        var s = history.cases[Int(i)].lastStep
+        while s != .max, Int(s) < history.steps.count {
+            let step = history.steps[Int(s)]
+            if step.action == 3 { return step.upheld }  // the resolution
+            s = step.previous
+        }
+        return false
     }
 
     /// The shop and integrity of a case, without building it.

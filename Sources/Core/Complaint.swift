@@ -27,7 +27,9 @@ public enum ComplaintAction: Sendable, Codable, Equatable {
     case accept
     case reject(reason: String)
     case mediate
-    case resolve(outcome: String, amountFen: Int?)
+    /// A resolution (调解解决): what was agreed, the amount if any, and whether the complaint was
+    /// found true (`upheld`, 属实) or not (不属实). Only an upheld complaint may cost its shop points.
+    case resolve(outcome: String, amountFen: Int?, upheld: Bool)
     case forward(department: String)
     case terminate(reason: String)
     case followUp(satisfaction: Satisfaction)
@@ -43,6 +45,45 @@ public enum ComplaintAction: Sendable, Codable, Equatable {
             }
         }
         public var englishName: String { rawValue }
+    }
+
+    /// The synthesised shape (`{"resolve":{"amountFen":…,"outcome":…,"upheld":…}}`, the other cases
+    /// likewise), except that a resolution recorded before `upheld` existed reads as upheld: that is
+    /// what a resolution meant then (docs/log-format.md).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.allKeys.count == 1, let key = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath, debugDescription: "Invalid number of keys found, expected one."))
+        }
+        switch key {
+        case .accept, .mediate, .close:
+            // `{}`, as the synthesised decoder wants it: an object.
+            _ = try container.nestedContainer(keyedBy: CodingKeys.self, forKey: key)
+            self = key == .accept ? .accept : key == .mediate ? .mediate : .close
+        case .reject:
+            self = .reject(reason: try container.nestedContainer(keyedBy: RejectCodingKeys.self, forKey: key).decode(String.self, forKey: .reason))
+        case .forward:
+            self = .forward(department: try container.nestedContainer(keyedBy: ForwardCodingKeys.self, forKey: key).decode(String.self, forKey: .department))
+        case .terminate:
+            self = .terminate(reason: try container.nestedContainer(keyedBy: TerminateCodingKeys.self, forKey: key).decode(String.self, forKey: .reason))
+        case .followUp:
+            self = .followUp(satisfaction: try container.nestedContainer(keyedBy: FollowUpCodingKeys.self, forKey: key).decode(Satisfaction.self, forKey: .satisfaction))
+        case .resolve:
+            let values = try container.nestedContainer(keyedBy: ResolveCodingKeys.self, forKey: key)
+            self = .resolve(outcome: try values.decode(String.self, forKey: .outcome), amountFen: try values.decodeIfPresent(Int.self, forKey: .amountFen),
+                            upheld: try values.decodeIfPresent(Bool.self, forKey: .upheld) ?? true)
+        }
+    }
+
+    /// How a resolution's finding is shown: 属实 (upheld) or 不属实 (not upheld).
+    public static func finding(upheld: Bool) -> (zh: String, en: String) {
+        upheld ? ("属实", "upheld") : ("不属实", "not upheld")
+    }
+
+    /// A resolution's finding as shown (属实 or 不属实); nil for the other steps.
+    public var finding: (zh: String, en: String)? {
+        if case .resolve(_, _, let upheld) = self { return Self.finding(upheld: upheld) }
+        return nil
     }
 
     /// The state this step leads to, from `state`; nil when the workflow forbids it.
@@ -217,6 +258,17 @@ public struct ComplaintCase: Sendable, Codable, Equatable {
     public func isOverdue(today: SimpleDate, rules: RatingRules, calendar: WorkingCalendar) -> Bool {
         deadline(rules: rules, calendar: calendar).map { today > $0 } ?? false
     }
+
+    /// The step that resolved the case (调解解决), if it was resolved.
+    public var resolution: HistoryEntry? {
+        history.last { if case .resolve = $0.action { return true } else { return false } }
+    }
+
+    /// Whether the case was resolved and found true (属实): only such a case can cost its shop points.
+    public var isUpheld: Bool {
+        if case .resolve(_, _, true)? = resolution?.action { return true }
+        return false
+    }
 }
 
 /// Masking personal data for everyone but the person handling the case.
@@ -310,7 +362,7 @@ extension MarketState {
         case .forward(let department) where ComplaintCodes.departments[department] == nil:
             throw LocalizedMessage(zh: "部门代码“\(department)”不存在（可选：\(ComplaintCodes.departments.keys.sorted().joined(separator: "、"))）",
                                    en: "unknown department \"\(department)\" (choose from \(ComplaintCodes.departments.keys.sorted().joined(separator: ", ")))")
-        case .resolve(let outcome, let amount):
+        case .resolve(let outcome, let amount, _):
             if outcome.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw LocalizedMessage(zh: "调解解决需要写明结果", en: "a resolution needs an outcome")
             }
@@ -341,9 +393,9 @@ public struct ComplaintDeductionConfirmed: Sendable, Codable, Equatable {
 }
 
 extension MarketState {
-    /// A deduction is confirmed once, for a complaint about a known shop that was resolved in the
-    /// consumer's favour (resolved, or followed up after resolution), by a manager or the shop's secretary.
-    /// `replacing`: the record a correction puts this one in place of.
+    /// A deduction is confirmed once, for a complaint about a known shop that was resolved as upheld
+    /// (属实; resolved, or followed up or closed since), by a manager or the shop's secretary other
+    /// than whoever resolved it. `replacing`: the record a correction puts this one in place of.
     public func validate(_ deduction: ComplaintDeductionConfirmed, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         guard let complaint = complaints[deduction.receipt] else {
             throw LocalizedMessage(zh: "没有受理编号为 \(deduction.receipt) 的投诉", en: "there is no complaint \(deduction.receipt)")
@@ -354,9 +406,13 @@ extension MarketState {
         try Action.actForShop(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: shop, doing: "确认", "confirm a deduction of")
         try checkRecordDate(deduction.date, today: today, replacing: replacing, what: "确认日期", "date of the confirmation")
-        let resolution = complaint.history.last { if case .resolve = $0.action { return true } else { return false } }
-        guard let resolution else {
+        guard let resolution = complaint.resolution else {
             throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 尚未调解解决（属实），不能确认扣分", en: "complaint \(deduction.receipt) has not been resolved as upheld; no deduction can be confirmed")
+        }
+        // Only a complaint found true costs the shop anything.
+        guard complaint.isUpheld else {
+            throw LocalizedMessage(zh: "投诉 \(deduction.receipt) 调解解决时认定不属实（记录 #\(resolution.sequence)），不能确认扣分",
+                                   en: "complaint \(deduction.receipt) was resolved as not upheld (record #\(resolution.sequence)); no deduction can be confirmed")
         }
         // Four eyes: whoever resolved the case proposed the deduction; someone else confirms it.
         if resolution.actor == user.name {

@@ -148,17 +148,18 @@ public enum DemoHistory {
             var steps: [ComplaintAction] = []
             switch n % 12 {
             case 0: steps = [.reject(reason: "no-evidence")]
-            case 1: steps = [.accept, .mediate, .resolve(outcome: "退款并道歉", amountFen: filed.amountFen), .followUp(satisfaction: .satisfied), .close]
+            case 1: steps = [.accept, .mediate, .resolve(outcome: "退款并道歉", amountFen: filed.amountFen, upheld: true), .followUp(satisfaction: .satisfied), .close]
             case 2: steps = [.accept, .forward(department: "market-regulator"), .followUp(satisfaction: .partly)]
             case 3: steps = [.accept, .mediate, .terminate(reason: "no-agreement"), .followUp(satisfaction: .dissatisfied), .close]
             case 4: steps = [.accept, .mediate]
-            case 5: steps = [.accept, .resolve(outcome: "免费重配镜片", amountFen: 0), .followUp(satisfaction: .satisfied), .close]
+            case 5: steps = [.accept, .resolve(outcome: "免费重配镜片", amountFen: 0, upheld: true), .followUp(satisfaction: .satisfied), .close]
             case 6: steps = []
             case 7: steps = [.accept]
             case 8: steps = [.accept, .forward(department: "tax-office")]
-            case 9: steps = [.accept, .mediate, .resolve(outcome: "更换镜架", amountFen: 0)]
+            case 9: steps = [.accept, .mediate, .resolve(outcome: "更换镜架", amountFen: 0, upheld: true)]
             case 10: steps = [.accept, .mediate, .terminate(reason: "consumer-withdrew")]
-            default: steps = [.accept, .mediate, .resolve(outcome: "部分退款", amountFen: 5_000), .followUp(satisfaction: .partly)]
+            // Not every complaint is true: these are found 不属实, the shop refunding part out of goodwill.
+            default: steps = [.accept, .mediate, .resolve(outcome: "商户出于善意部分退款", amountFen: 5_000, upheld: false), .followUp(satisfaction: .partly)]
             }
             if day > calendar.addingWorkingDays(-1, to: today) { steps = [] }
             var stepDay = day

@@ -63,7 +63,7 @@ enum EventJSONWriter {
         case .forward(let department): labelled("forward", "department", department)
         case .terminate(let reason): labelled("terminate", "reason", reason)
         case .followUp(let satisfaction): labelled("followUp", "satisfaction", satisfaction.rawValue)
-        case .resolve(let outcome, let amountFen):
+        case .resolve(let outcome, let amountFen, let upheld):
             raw("{\"resolve\":{", &out)
             if let amountFen {
                 raw("\"amountFen\":", &out)
@@ -71,7 +71,7 @@ enum EventJSONWriter {
                 out.append(UInt8(ascii: ","))
             }
             member("\"outcome\":", outcome, &out)
-            raw("}}", &out)
+            raw(upheld ? ",\"upheld\":true}}" : ",\"upheld\":false}}", &out)
         }
     }
 

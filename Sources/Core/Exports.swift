@@ -253,7 +253,7 @@ public enum Exports {
         ExportColumn("诉求", "wants"), ExportColumn("投诉人", "consumerName", personal: true), ExportColumn("联系电话", "consumerPhone", personal: true),
         ExportColumn("同意联系", "consentToContact"), ExportColumn("状态", "state"), ExportColumn("受理日期", "acceptedOn"),
         ExportColumn("办理人", "handler"), ExportColumn("当前期限", "deadline"), ExportColumn("逾期", "overdue"),
-        ExportColumn("调解结果", "outcome"), ExportColumn("调解金额（元）", "settledYuan"), ExportColumn("转交部门", "forwardedTo"),
+        ExportColumn("调解结果", "outcome"), ExportColumn("是否属实", "upheld"), ExportColumn("调解金额（元）", "settledYuan"), ExportColumn("转交部门", "forwardedTo"),
         ExportColumn("满意度", "satisfaction"), ExportColumn("办结日期", "closedOn"), ExportColumn("重复于", "duplicateOf"),
         ExportColumn("确认扣分", "deduction"),
     ]
@@ -295,10 +295,10 @@ public enum Exports {
             let f = c.filed
             let merchant = f.shop.flatMap { market.merchant(shopNumber: $0) }
             let rules = market.rules(on: today)?.value
-            var outcome: String?, settled: Int?, department: String?, satisfaction: String?, closed: SimpleDate?
+            var outcome: String?, upheld: Bool?, settled: Int?, department: String?, satisfaction: String?, closed: SimpleDate?
             for entry in c.history {
                 switch entry.action {
-                case .resolve(let o, let amount)?: outcome = o; settled = amount
+                case .resolve(let o, let amount, let found)?: outcome = o; settled = amount; upheld = found
                 case .forward(let d)?: department = ComplaintCodes.departments[d] ?? d
                 case .reject(let r)?: outcome = ComplaintCodes.rejectReasons[r] ?? r
                 case .terminate(let r)?: outcome = ComplaintCodes.terminateReasons[r] ?? r
@@ -316,7 +316,7 @@ public enum Exports {
                 .flag(f.consentToContact), .text(c.state.chineseName), optional(c.acceptedOn?.description), optional(c.handler),
                 optional(rules.flatMap { c.deadline(rules: $0, calendar: market.calendar)?.description }),
                 .flag(rules.map { c.isOverdue(today: today, rules: $0, calendar: market.calendar) } ?? false),
-                optional(outcome), optional(settled.map(yuan)), optional(department), optional(satisfaction), optional(closed?.description),
+                optional(outcome), upheld.map { .flag($0) } ?? .none, optional(settled.map(yuan)), optional(department), optional(satisfaction), optional(closed?.description),
                 optional(c.duplicateOf), optional(market.complaintDeductions[f.receipt]?.value.severity.chineseName),
             ]
         case .inspection(let inspection, let merchant, let rectifications):

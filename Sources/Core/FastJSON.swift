@@ -753,6 +753,7 @@ extension Inspection: FastJSONDecodable {
 
 extension FastJSON.Object {
     func bool(_ key: String) throws -> Bool { try document.decodeBool(try value(key), codingPath) }
+    func optionalBool(_ key: String) throws -> Bool? { try optional(key).map { try document.decodeBool($0, codingPath) } }
     func optionalInt(_ key: String) throws -> Int? { try optional(key).map { try document.decodeSigned(Int.self, $0, codingPath) } }
     func uint64(_ key: String) throws -> UInt64 { try document.decodeUnsigned(UInt64.self, try value(key), codingPath) }
     func optionalUInt64(_ key: String) throws -> UInt64? { try optional(key).map { try document.decodeUnsigned(UInt64.self, $0, codingPath) } }
@@ -795,7 +796,9 @@ extension ComplaintAction: FastJSONDecodable {
         else if json.optional("followUp") != nil { self = .followUp(satisfaction: try json.object("followUp").raw(Satisfaction.self, "satisfaction")) }
         else if json.optional("resolve") != nil {
             let values = try json.object("resolve")
-            self = .resolve(outcome: try values.string("outcome"), amountFen: try values.optionalInt("amountFen"))
+            // A resolution recorded before `upheld` existed reads as upheld (docs/log-format.md).
+            self = .resolve(outcome: try values.string("outcome"), amountFen: try values.optionalInt("amountFen"),
+                            upheld: try values.optionalBool("upheld") ?? true)
         } else {
             throw DecodingError.dataCorrupted(.init(codingPath: json.codingPath, debugDescription: "not a complaint action"))
         }

@@ -1,12 +1,13 @@
 import Foundation
 
-/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 2: the folded state,
+/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 3: the folded state,
 /// binary, little-endian. The small parts (roster, rules, users, appeals, …) are one JSON object;
 /// the compact history (CompactHistory.swift) follows as its arrays, field by field, so that
 /// reading it is copying numbers rather than decoding a value per event. Shared by the CLI's
 /// store and the benchmark so that both open a data directory the same way. A snapshot is a
 /// cache: one that is damaged, of another format, or not matching the log is ignored and the
-/// state is rebuilt from the log (format 1, JSON, is such a snapshot now).
+/// state is rebuilt from the log (format 1, JSON, and format 2, whose complaint steps had no
+/// finding, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
 
@@ -44,7 +45,7 @@ public enum MarketSnapshot {
         var out = BinaryWriter()
         let h = market.history
         out.buffer.reserveCapacity(h.text.bytes.count + h.inspections.count * 40 + h.exceptions.count * 14 + h.cases.count * 88
-                                   + h.steps.count * 51 + h.contributions.count * 49 + market.idempotencyKeys.count * 16 + (1 << 22))
+                                   + h.steps.count * 52 + h.contributions.count * 49 + market.idempotencyKeys.count * 16 + (1 << 22))
         out.bytes(magic)
         out.u16(UInt16(MarketState.snapshotVersion))
         let small = SmallParts(committee: market.committee, branches: market.branches, merchants: market.merchants, rules: market.rules,
@@ -183,7 +184,7 @@ public enum MarketSnapshot {
         out.u32(UInt32(h.steps.count))
         for s in h.steps {
             out.u64(s.sequence); out.u32(s.actor); out.i32(s.day); out.u8(s.action); out.u32(s.detail); out.text(s.outcome)
-            out.i64(s.amountFen); out.u8(s.hasAmount ? 1 : 0); out.u8(s.state); out.text(s.note); out.u32(s.previous)
+            out.i64(s.amountFen); out.u8(s.hasAmount ? 1 : 0); out.u8(s.upheld ? 1 : 0); out.u8(s.state); out.text(s.note); out.u32(s.previous)
         }
         out.u32(UInt32(h.contributions.count))
         for c in h.contributions {
@@ -227,9 +228,9 @@ public enum MarketSnapshot {
                                    day: r.i32(), filedSequence: r.u64(), filer: r.u32(), state: r.u8(), acceptedOn: r.i32(), handler: r.u32(),
                                    lastStep: r.u32(), duplicateOf: r.u32())
         }
-        h.steps = input.rows(minimumSize: 50) { r in
+        h.steps = input.rows(minimumSize: 51) { r in
             CompactHistory.StepRow(sequence: r.u64(), actor: r.u32(), day: r.i32(), action: r.u8(), detail: r.u32(), outcome: r.text(),
-                                   amountFen: r.i64(), hasAmount: r.u8() != 0, state: r.u8(), note: r.text(), previous: r.u32())
+                                   amountFen: r.i64(), hasAmount: r.u8() != 0, upheld: r.u8() != 0, state: r.u8(), note: r.text(), previous: r.u32())
         }
         h.contributions = input.rows(minimumSize: 45) { r in
             CompactHistory.ContributionRow(sequence: r.u64(), enteredBy: r.u32(), shop: r.u32(), kind: r.u8(), points: r.i64(), day: r.i32(),

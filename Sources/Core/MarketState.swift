@@ -13,7 +13,7 @@ public struct Sequenced<Value: Sendable & Codable & Equatable>: Sendable, Codabl
 /// The read model folded from events: the screens and the CLI ask it their questions.
 public struct MarketState: Sendable, Equatable {
     /// Bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let snapshotVersion = 2
+    public static let snapshotVersion = 3
 
     public internal(set) var committee: Committee?
     public internal(set) var branches: [Branch] = []
@@ -264,7 +264,8 @@ public struct MarketState: Sendable, Equatable {
         case .conductPublished(let value):
             conduct = Sequenced(sequence: sequence, value: value)
         case .complaintDeductionConfirmed(let value):
-            if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop {
+            // Only a complaint resolved as upheld (属实) costs its shop anything, whatever reached the log.
+            if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop, complaints.isUpheld(value.receipt) {
                 complaintDeductions[value.receipt] = Sequenced(sequence: sequence, value: value)
                 confirmers[sequence] = event.actor
                 deductionsByShop[shop, default: []].append(value.receipt)

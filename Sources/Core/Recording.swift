@@ -89,10 +89,15 @@ extension MarketState {
             throw LocalizedMessage(zh: "一票否决需要证据：发现问题的检查或投诉的记录号（--evidence）", en: "a veto needs its evidence: the record number of the inspection or complaint that found it (--evidence)")
         }
         let inspected = inspections[veto.shop]?.contains { $0.sequence == evidence } ?? false
-        let complained = complaints.values.contains { $0.filedSequence == evidence && $0.filed.shop == veto.shop }
-        if !inspected && !complained {
+        let complaint = complaints.values.first { $0.filedSequence == evidence && $0.filed.shop == veto.shop }
+        if !inspected && complaint == nil {
             throw LocalizedMessage(zh: "记录 #\(evidence) 不是对 \(veto.shop) 的检查或投诉，不能作为一票否决的证据",
                                    en: "record #\(evidence) is not an inspection of or a complaint about \(veto.shop); it cannot be a veto's evidence")
+        }
+        // A complaint found untrue (不属实) counts against its shop nowhere, a veto included.
+        if let complaint, let resolution = complaint.resolution, !complaint.isUpheld {
+            throw LocalizedMessage(zh: "投诉 \(complaint.filed.receipt)（记录 #\(evidence)）调解解决时认定不属实（记录 #\(resolution.sequence)），不能作为一票否决的证据",
+                                   en: "complaint \(complaint.filed.receipt) (record #\(evidence)) was resolved as not upheld (record #\(resolution.sequence)); it cannot be a veto's evidence")
         }
         if let earlier = vetoes[veto.shop]?.first(where: {
             $0.value.kind == veto.kind && $0.value.date.year == veto.date.year && $0.sequence != replacing && stands($0.sequence)

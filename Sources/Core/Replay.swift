@@ -75,7 +75,7 @@ struct ByteSpan: Equatable {
 /// |---|---|---|---|---|---|---|---|---|---|
 /// | inspection | – | checklist version | date | shop | inspector | the outcomes' bytes if `flag` (all plain passes) | | | outcomes |
 /// | filed | integrity | amount (if `hasNumber`) | date | receipt | shop? | category | text | name? (`f` phone?) | wants |
-/// | step | action (0…7) | resolve's amount (if `hasNumber`) | date | receipt | reason, department, satisfaction or outcome | note? | | | |
+/// | step | action (0…7); `flag`: a resolution upheld | resolve's amount (if `hasNumber`) | date | receipt | reason, department, satisfaction or outcome | note? | | | |
 /// | contribution | kind | points | date | shop | evidence | | | | |
 /// | approval | | target | | | | | | | |
 struct RawEvent {
@@ -233,7 +233,13 @@ struct CanonicalPayloadReader {
                 event.number = amount
                 event.hasNumber = true
             }
-            guard literal("\"outcome\":"), let s = string(), literal("}") else { return false }
+            guard literal("\"outcome\":"), let s = string() else { return false }
+            // The finding (属实 or not); a resolution recorded before it existed was upheld.
+            event.flag = true
+            if literal(",\"upheld\":") {
+                if literal("false") { event.flag = false } else if !literal("true") { return false }
+            }
+            guard literal("}") else { return false }
             event.code = 3
             event.b = s
         } else {
@@ -1017,7 +1023,7 @@ extension MarketState {
             let actor = names.symbol(raw.actor, in: p, &history.symbols)
             history.addStep(to: target, CompactHistory.StepRow(
                 sequence: sequence, actor: actor, day: raw.day, action: raw.code, detail: detail, outcome: outcome,
-                amountFen: raw.hasNumber ? raw.number : 0, hasAmount: raw.hasNumber, note: text(raw.c, &history.text)))
+                amountFen: raw.hasNumber ? raw.number : 0, hasAmount: raw.hasNumber, upheld: raw.code == 3 && raw.flag, note: text(raw.c, &history.text)))
         case .contribution:
             let shop = names.symbol(raw.a, in: p, &history.symbols)
             history.addContribution(CompactHistory.ContributionRow(

@@ -127,7 +127,7 @@ public enum TextLimits {
             switch step.action {
             case .reject(let reason), .terminate(let reason): fields.append((.code, reason))
             case .forward(let department): fields.append((.code, department))
-            case .resolve(let outcome, _): fields.append((.resolutionOutcome, outcome))
+            case .resolve(let outcome, _, _): fields.append((.resolutionOutcome, outcome))
             default: break
             }
             return fields

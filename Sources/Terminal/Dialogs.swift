@@ -47,8 +47,13 @@ public struct Form: Sendable, Equatable {
     public enum Input: Sendable, Equatable {
         case line(TextFieldState)
         case area(TextAreaState, height: Int)
+        /// One of `options`; `selected` may be `Form.noChoice` (nothing highlighted, the value
+        /// empty, so a required field is refused until a choice is made with ←/→).
         case choice([String], selected: Int)
     }
+
+    /// The `selected` of a choice nobody has made yet.
+    public static let noChoice = -1
 
     public struct Field: Sendable, Equatable {
         public var label: String
@@ -105,11 +110,15 @@ public struct Form: Sendable, Equatable {
             fields[focus].input = .area(a, height: height)
             return used
         case .choice(let options, let i):
+            let chosen: Int
             switch key {
-            case .left, .up: fields[focus].input = .choice(options, selected: max(0, i - 1))
-            case .right, .down, .character(" "): fields[focus].input = .choice(options, selected: min(options.count - 1, i + 1))
+            case .left, .up: chosen = max(0, i - 1)
+            case .right, .down, .character(" "): chosen = min(options.count - 1, i + 1)
             default: return false
             }
+            fields[focus].input = .choice(options, selected: chosen)
+            // A choice made answers "required" (or whatever was said about the last one).
+            if chosen != i { fields[focus].message = nil }
             return true
         }
     }

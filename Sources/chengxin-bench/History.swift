@@ -135,13 +135,13 @@ enum BenchHistory {
                     let steps: [ComplaintAction]
                     switch n % 8 {
                     case 0: steps = [.reject(reason: "no-evidence")]
-                    case 1: steps = [.accept, .mediate, .resolve(outcome: Self.outcomes[n % Self.outcomes.count], amountFen: filed.amountFen), .followUp(satisfaction: .satisfied), .close]
+                    case 1: steps = [.accept, .mediate, .resolve(outcome: Self.outcomes[n % Self.outcomes.count], amountFen: filed.amountFen, upheld: true), .followUp(satisfaction: .satisfied), .close]
                     case 2: steps = [.accept, .forward(department: "market-regulator"), .followUp(satisfaction: .partly), .close]
                     case 3: steps = [.accept, .mediate, .terminate(reason: "no-agreement"), .followUp(satisfaction: .dissatisfied), .close]
                     case 4: steps = [.accept, .mediate, .terminate(reason: "consumer-withdrew"), .followUp(satisfaction: .partly), .close]
-                    case 5: steps = [.accept, .resolve(outcome: "免费重配镜片", amountFen: 0), .followUp(satisfaction: .satisfied), .close]
+                    case 5: steps = [.accept, .resolve(outcome: "免费重配镜片", amountFen: 0, upheld: true), .followUp(satisfaction: .satisfied), .close]
                     case 6: steps = [.accept, .forward(department: "tax-office"), .followUp(satisfaction: .satisfied), .close]
-                    default: steps = [.accept, .mediate, .resolve(outcome: "部分退款", amountFen: 5_000), .followUp(satisfaction: .partly), .close]
+                    default: steps = [.accept, .mediate, .resolve(outcome: "部分退款", amountFen: 5_000, upheld: false), .followUp(satisfaction: .partly), .close]
                     }
                     openComplaints.append((receipt, filed.shop, steps, 0))
                 case 38..<72:

@@ -118,7 +118,9 @@ struct ComplaintStatus: ParsableCommand {
             let what = entry.action.map { common.lang.pick($0.name.zh, $0.name.en) } ?? common.t("登记", "filed")
             var detail = ""
             switch entry.action {
-            case .resolve(let outcome, _): detail = "：" + outcome
+            case .resolve(let outcome, _, let upheld):
+                let finding = ComplaintAction.finding(upheld: upheld)
+                detail = common.t("（\(finding.zh)）：", " (\(finding.en)): ") + outcome
             case .forward(let department): detail = "：" + (ComplaintCodes.departments[department] ?? department)
             case .reject(let reason): detail = "：" + (ComplaintCodes.rejectReasons[reason] ?? reason)
             case .terminate(let reason): detail = "：" + (ComplaintCodes.terminateReasons[reason] ?? reason)
@@ -134,7 +136,7 @@ struct ComplaintStatus: ParsableCommand {
 struct ComplaintUpdate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
-        abstract: "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome [--amount], forward --department, terminate --reason, follow-up --satisfaction, close.")
+        abstract: "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome --upheld yes|no [--amount], forward --department, terminate --reason, follow-up --satisfaction, close.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
@@ -144,6 +146,7 @@ struct ComplaintUpdate: ParsableCommand {
     @Option(name: .long) var reason: String?
     @Option(name: .long) var outcome: String?
     @Option(name: .long, help: "Amount in yuan.") var amount: String?
+    @Option(name: .long, help: "For resolve (required): yes if the complaint was found true (属实), no if not (不属实).") var upheld: String?
     @Option(name: .long) var department: String?
     @Option(name: .long, help: "satisfied, partly or dissatisfied.") var satisfaction: String?
     @Option(name: .long) var note: String?
@@ -160,12 +163,26 @@ struct ComplaintUpdate: ParsableCommand {
                 action = .reject(reason: reason)
             case "mediate": action = .mediate
             case "resolve":
+                // Whether the complaint was found true is said every time: it decides whether the
+                // shop can lose points for it, so it has no default.
+                let finding: Bool
+                switch upheld.map({ TypedCode.normalise($0).trimmingCharacters(in: .whitespaces).lowercased() }) {
+                case "yes"?, "属实"?: finding = true
+                case "no"?, "不属实"?: finding = false
+                case nil:
+                    throw CLIProblem(text: common.t("调解解决需要 --upheld：yes（投诉属实）或 no（投诉不属实）",
+                                                    "resolve needs --upheld: yes (the complaint was found true) or no (it was not)"))
+                case _?:
+                    let typed = upheld ?? ""
+                    throw CLIProblem(text: common.t("--upheld 应为 yes（属实）或 no（不属实），而不是“\(typed)”",
+                                                    "--upheld must be yes (upheld) or no (not upheld), not \"\(typed)\""))
+                }
                 var amountFen: Int?
                 if let amount {
                     guard let value = Money.fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
                     amountFen = value
                 }
-                action = .resolve(outcome: outcome ?? "", amountFen: amountFen)
+                action = .resolve(outcome: outcome ?? "", amountFen: amountFen, upheld: finding)
             case "forward":
                 guard let department else {
                     throw CLIProblem(text: common.t("转交需要 --department，可选：", "forward needs --department, one of: ") + ComplaintCodes.departments.sorted { $0.key < $1.key }.map { "\($0.key)（\($0.value)）" }.joined(separator: "、"))

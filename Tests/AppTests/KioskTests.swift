@@ -20,7 +20,7 @@ private func kioskMarket() throws -> MarketState {
     }
     add(.complaintFiled(filed), "fuwutai")
     add(.complaintStep(ComplaintStep(receipt: "K7QM-3XH9", action: .accept, date: SimpleDate(iso: "2026-11-23")!)))
-    add(.complaintStep(ComplaintStep(receipt: "K7QM-3XH9", action: .resolve(outcome: "免费更换镜片", amountFen: nil), date: SimpleDate(iso: "2026-11-25")!,
+    add(.complaintStep(ComplaintStep(receipt: "K7QM-3XH9", action: .resolve(outcome: "划痕非质量问题，商户免费抛光", amountFen: nil, upheld: false), date: SimpleDate(iso: "2026-11-25")!,
                                      note: "已电话联系张三丰 13812341234")))
     add(.replyPublished(ReplyPublished(shop: "A101", year: 2026, text: "感谢监督，已全部整改。")))
     return market
@@ -273,7 +273,8 @@ struct KioskTests {
         #expect(text.contains("受理编号：K7QM-3XH9"))
         #expect(text.contains("登记日期：2026-11-20"))
         #expect(text.contains("当前状态：已调解解决"))
-        #expect(text.contains("2026-11-25  调解解决：免费更换镜片"))
+        // The finding is public: a consumer (and the shop) can see the complaint was found untrue.
+        #expect(text.contains("2026-11-25  调解解决（不属实）：划痕非质量问题，商户免费抛光"))
         for secret in ["张", "138", "1234", "私人细节", "680", "已电话联系"] {
             #expect(!text.contains(secret), "\(secret) is not shown")
         }

@@ -271,7 +271,7 @@ struct ComplaintFormTests {
         var m = try managerModel(market)
         let today = m.today
         // A case that can be resolved now.
-        let resolvable = try #require(market.complaints.values.first { ComplaintAction.resolve(outcome: "x", amountFen: nil).next(from: $0.state) != nil })
+        let resolvable = try #require(market.complaints.values.first { ComplaintAction.resolve(outcome: "x", amountFen: nil, upheld: true).next(from: $0.state) != nil })
         _ = Dashboard.update(&m, .key(.character("4")))
         m.openComplaint = resolvable.filed.receipt
         _ = Dashboard.update(&m, .key(.character("a")))
@@ -283,8 +283,15 @@ struct ComplaintFormTests {
         type("退款并道歉", into: &m)
         _ = Dashboard.update(&m, .key(.tab))
         type("680.5", into: &m)
+        // Whether it was found true has no default: Enter asks for it, and nothing is recorded.
         var effects = Dashboard.update(&m, .key(.enter))
-        #expect(effects == [.record(.complaintStep(ComplaintStep(receipt: resolvable.filed.receipt, action: .resolve(outcome: "退款并道歉", amountFen: 68050), date: today)), by: try #require(market.users["zhuren"]))])
+        #expect(effects.isEmpty)
+        let asked = Dashboard.view(m).text
+        #expect(asked.contains("是否属实") && asked.contains("必填"))
+        _ = Dashboard.update(&m, .key(.right))
+        _ = Dashboard.update(&m, .key(.right))
+        effects = Dashboard.update(&m, .key(.enter))
+        #expect(effects == [.record(.complaintStep(ComplaintStep(receipt: resolvable.filed.receipt, action: .resolve(outcome: "退款并道歉", amountFen: 68050, upheld: false), date: today)), by: try #require(market.users["zhuren"]))])
         // Mark a duplicate: a wrong receipt is refused in the form.
         _ = Dashboard.update(&m, .key(.character("a")))
         let linkIndex = try #require(m.complaintFlow?.list.options.firstIndex(of: "标为重复投诉"))
@@ -294,9 +301,17 @@ struct ComplaintFormTests {
         effects = Dashboard.update(&m, .key(.enter))
         #expect(effects.isEmpty && Dashboard.view(m).text.contains("没有受理编号为 XXXX-0000 的投诉"))
         _ = Dashboard.update(&m, .key(.escape))
-        // A resolved case offers the deduction.
+        // A case resolved as not upheld (不属实) offers no deduction; its history says 不属实.
+        let notUpheld = try #require(market.complaints.values.first { c in c.filed.shop != nil && c.resolution != nil && !c.isUpheld },
+                                     "the demo has a complaint resolved as not upheld")
+        m.openComplaint = notUpheld.filed.receipt
+        #expect(Dashboard.view(m).text.contains("调解解决（不属实）"))
+        _ = Dashboard.update(&m, .key(.character("a")))
+        #expect(m.complaintFlow.map { !$0.list.options.contains("确认扣分") } ?? true)
+        m.complaintFlow = nil
+        // A case resolved as upheld offers the deduction.
         if let upheld = market.complaints.values.first(where: { c in
-            c.filed.shop != nil && market.complaintDeductions[c.filed.receipt] == nil && c.history.contains { if case .resolve = $0.action { return true } else { return false } }
+            c.filed.shop != nil && market.complaintDeductions[c.filed.receipt] == nil && c.isUpheld
         }) {
             m.openComplaint = upheld.filed.receipt
             _ = Dashboard.update(&m, .key(.character("a")))

@@ -72,7 +72,7 @@ struct AppealTests {
         }
         // One matter, one deduction; and the handler does not confirm his own.
         for receipt in ["R1", "R2"] {
-            for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 100)] {
+            for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 100, upheld: true)] {
                 s.add(.complaintStep(ComplaintStep(receipt: receipt, action: action, date: date("2026-03-04"))), by: "gu")
             }
         }

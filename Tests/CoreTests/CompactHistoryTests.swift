@@ -71,7 +71,7 @@ struct CompactHistoryTests {
         add("fuwutai", .complaintFiled(ComplaintFiled(receipt: "ZZZZ-0001", shop: "A101", category: "price", integrity: .price, text: "重复", amountFen: 5,
                                                       wants: ["refund"], consumerName: "甲", consumerPhone: "13900000000", consentToContact: true, date: d)))
         add("shuji1", .complaintStep(ComplaintStep(receipt: "ZZZZ-0001", action: .close, date: d)))
-        for (actor, action) in [("shuji1", ComplaintAction.accept), ("shuji2", .mediate), ("shuji1", .resolve(outcome: "退一半", amountFen: nil)),
+        for (actor, action) in [("shuji1", ComplaintAction.accept), ("shuji2", .mediate), ("shuji1", .resolve(outcome: "退一半", amountFen: nil, upheld: false)),
                                 ("zhuren", .followUp(satisfaction: .dissatisfied)), ("zhuren", .close)] {
             add(actor, .complaintStep(ComplaintStep(receipt: "ZZZZ-0001", action: action, date: d, note: actor == "shuji2" ? "备注\n第二行" : nil)))
         }

@@ -11,7 +11,7 @@ func filing(_ receipt: String, shop: String? = "A101", day: String = "2026-03-02
 @Suite("Complaints")
 struct ComplaintTests {
     let allActions: [ComplaintAction] = [
-        .accept, .reject(reason: "no-evidence"), .mediate, .resolve(outcome: "换新镜片", amountFen: 0),
+        .accept, .reject(reason: "no-evidence"), .mediate, .resolve(outcome: "换新镜片", amountFen: 0, upheld: true), .resolve(outcome: "不属实", amountFen: nil, upheld: false),
         .forward(department: "market-regulator"), .terminate(reason: "no-agreement"),
         .followUp(satisfaction: .satisfied), .close,
     ]
@@ -58,7 +58,7 @@ struct ComplaintTests {
         complaint = try #require(s.state.complaints["K7QX-9M2A"])
         #expect(complaint.handler == "gu")
         #expect(complaint.deadline(rules: rules, calendar: s.state.calendar) == s.state.calendar.addingWorkingDays(45, to: date("2026-03-03")))
-        for action in [ComplaintAction.mediate, .resolve(outcome: "换新镜片", amountFen: 68_000), .followUp(satisfaction: .satisfied), .close] {
+        for action in [ComplaintAction.mediate, .resolve(outcome: "换新镜片", amountFen: 68_000, upheld: true), .followUp(satisfaction: .satisfied), .close] {
             s.add(.complaintStep(ComplaintStep(receipt: "K7QX-9M2A", action: action, date: date("2026-03-04"))), by: "gu")
         }
         complaint = try #require(s.state.complaints["K7QX-9M2A"])
@@ -72,7 +72,7 @@ struct ComplaintTests {
         s.contribute("A101", 40)
         s.inspect("A101", "2026-03-02")
         s.add(.complaintFiled(filing("R1")), by: "desk1")
-        for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 68_000)] {
+        for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 68_000, upheld: true)] {
             s.add(.complaintStep(ComplaintStep(receipt: "R1", action: action, date: date("2026-03-04"))), by: "gu")
         }
         #expect(s.rate("A101").status == .rated(stars: 5, score: 100, vetoed: false), "proposed, not yet confirmed")
@@ -85,6 +85,61 @@ struct ComplaintTests {
         #expect(result.deductionsByIntegrity == [.quality: 5])
         #expect(result.lines.contains { $0.sequence == seq && $0.points == -5 && $0.zh.contains("投诉属实（严重，质量诚信）：受理编号 R1") })
         #expect(throws: LocalizedMessage.self) { try s.state.validate(confirmation, by: s.manager, today: confirmation.date) }
+    }
+
+    @Test func aComplaintFoundUntrueCostsTheShopNothing() throws {
+        var s = try Scenario()
+        s.contribute("A101", 40)
+        s.inspect("A101", "2026-03-02")
+        let filedSequence = s.add(.complaintFiled(filing("R1")), by: "desk1")
+        s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-03-04"))), by: "gu")
+        let resolution = s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .resolve(outcome: "经核实划痕系顾客自行造成", amountFen: nil, upheld: false),
+                                                           date: date("2026-03-04"))), by: "gu")
+        let complaint = try #require(s.state.complaints["R1"])
+        #expect(complaint.state == .resolved && complaint.resolution?.sequence == resolution && !complaint.isUpheld)
+        #expect(!s.state.complaints.isUpheld("R1"))
+        // No deduction can be confirmed, by anyone, with the reason and the resolution's record named.
+        let confirmation = ComplaintDeductionConfirmed(receipt: "R1", severity: .minor, date: date("2026-03-05"))
+        #expect(throws: LocalizedMessage(zh: "投诉 R1 调解解决时认定不属实（记录 #\(resolution)），不能确认扣分",
+                                         en: "complaint R1 was resolved as not upheld (record #\(resolution)); no deduction can be confirmed")) {
+            try s.state.validate(.complaintDeductionConfirmed(confirmation), by: s.manager, today: confirmation.date)
+        }
+        // Nor can it be a veto's evidence.
+        let veto = VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-03-05"), reason: "查实销售假冒镜架", evidence: filedSequence)
+        #expect(throws: LocalizedMessage.self) { try s.state.validate(.vetoConfirmed(veto), by: s.manager, today: veto.date) }
+        do { try s.state.validate(.vetoConfirmed(veto), by: s.manager, today: veto.date) } catch { #expect(error.zh.contains("认定不属实")) }
+        // A confirmation that reached the log anyway (another program, an older version) counts nothing.
+        s.add(.complaintDeductionConfirmed(confirmation), by: "li")
+        #expect(s.state.complaintDeductions["R1"] == nil)
+        #expect(s.rate("A101").status == .rated(stars: 5, score: 100, vetoed: false))
+        // Followed up and closed, it stays not upheld.
+        for action in [ComplaintAction.followUp(satisfaction: .partly), .close] {
+            s.add(.complaintStep(ComplaintStep(receipt: "R1", action: action, date: date("2026-03-06"))), by: "gu")
+        }
+        #expect(try #require(s.state.complaints["R1"]).isUpheld == false)
+    }
+
+    @Test func aResolutionRecordedBeforeTheFindingExistedReadsAsUpheld() throws {
+        var s = try Scenario()
+        s.add(.complaintFiled(filing("R1")), by: "desk1")
+        s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-03-04"))), by: "gu")
+        // As earlier versions wrote it: no "upheld" (a resolution then meant the complaint was upheld).
+        let old = #"{"actor":"gu","at":"2026-03-04T08:00:00Z","data":{"action":{"resolve":{"amountFen":300,"outcome":"部分退款"}},"date":"2026-03-04","receipt":"R1"},"key":"old-1","type":"complaint.step","v":1}"#
+        let expected = EventBody.complaintStep(ComplaintStep(receipt: "R1", action: .resolve(outcome: "部分退款", amountFen: 300, upheld: true), date: date("2026-03-04")))
+        #expect(try EventCodec.decode(Array(old.utf8)).body == expected)
+        #expect(try EventCodec.decodeWithFoundation(Data(old.utf8)).body == expected)
+        #expect(EventCodec.unreadable(Array(old.utf8)) == nil)
+        s.add(try EventCodec.decode(Array(old.utf8)).body, by: "gu")
+        #expect(try #require(s.state.complaints["R1"]).isUpheld)
+        // So its deduction can be confirmed, as before.
+        try s.state.validate(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: "R1", severity: .minor, date: date("2026-03-05"))),
+                             by: s.manager, today: date("2026-03-05"))
+        // New records always carry the finding, either way.
+        for upheld in [true, false] {
+            let event = Event(actor: "gu", at: "2026-03-04T08:00:00Z", key: nil, body: .complaintStep(ComplaintStep(
+                receipt: "R1", action: .resolve(outcome: "部分退款", amountFen: nil, upheld: upheld), date: date("2026-03-04"))))
+            #expect(String(decoding: try EventCodec.encodeBytes(event), as: UTF8.self).contains(#""outcome":"部分退款","upheld":\#(upheld)}"#))
+        }
     }
 
     @Test func badComplaintsGetSpecificMessages() throws {

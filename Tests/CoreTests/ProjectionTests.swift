@@ -12,7 +12,7 @@ struct ProjectionTests {
         s.add(.complaintFiled(filing("R1", shop: "A101", day: "2026-02-02")), by: "desk1")
         s.add(.complaintFiled(filing("R2", shop: "A101", day: "2026-03-02")), by: "desk1")
         s.add(.complaintFiled(filing("R3", shop: nil, day: "2026-03-03")), by: "desk1")
-        for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 100), .followUp(satisfaction: .satisfied)] {
+        for action in [ComplaintAction.accept, .resolve(outcome: "退款", amountFen: 100, upheld: true), .followUp(satisfaction: .satisfied)] {
             s.add(.complaintStep(ComplaintStep(receipt: "R1", action: action, date: date("2026-02-03"))), by: "li")
         }
         let today = date("2026-03-20")

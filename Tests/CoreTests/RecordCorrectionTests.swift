@@ -93,7 +93,7 @@ struct RecordCorrectionTests {
         s.add(.complaintFiled(ComplaintFiled(receipt: "R1", shop: "A103", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
                                              wants: ["refund"], consumerName: nil, consumerPhone: nil, consentToContact: false, date: date("2026-03-01"))), by: "desk1")
         s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-03-02"))), by: "li")
-        s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .resolve(outcome: "退款", amountFen: nil), date: date("2026-03-03"))), by: "li")
+        s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .resolve(outcome: "退款", amountFen: nil, upheld: true), date: date("2026-03-03"))), by: "li")
         let deduction = s.add(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: "R1", severity: .serious, date: date("2026-03-04"))), by: "zhou")
         s.inspect("A103", "2026-03-05", by: "li")
         let lighter = s.add(correction(deduction, .deduction(ComplaintDeductionConfirmed(receipt: "R1", severity: .minor, date: date("2026-03-04")))), by: "zhou")

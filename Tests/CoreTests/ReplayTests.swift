@@ -136,6 +136,12 @@ struct ReplayTests {
             ("\"type\":\"complaint.filed\"", "\"type\":\"complaint.filed.v2\""),
             ("\"type\":\"complaint.step\"", "\"type\":\"complaint.Step\""),
             ("\"receipt\":\"AWKW-0001\"}", "\"receipt\":\"AWKW-0001\",\"receipt\":\"AWKW-0002\"}"), // repeated member
+            ("\"outcome\":\"部分退款\"}", "\"outcome\":\"部分退款\",\"upheld\":false}"), // found untrue (canonical)
+            ("\"outcome\":\"部分退款\"}", "\"outcome\":\"部分退款\",\"upheld\":true}"),  // found true (canonical)
+            ("\"outcome\":\"部分退款\"}", "\"outcome\":\"部分退款\",\"upheld\":null}"),  // null: as if absent
+            ("\"outcome\":\"部分退款\"}", "\"outcome\":\"部分退款\",\"upheld\":0}"),     // not a boolean
+            ("\"outcome\":\"部分退款\"}", "\"outcome\":\"部分退款\",\"upheld\":falsey}"), // not JSON
+            ("{\"amountFen\":300,", "{\"upheld\":false,\"amountFen\":300,"),          // out of order
         ]
         var payloads = base
         for original in originals {
@@ -161,6 +167,19 @@ struct ReplayTests {
         let reference = applied(payloads)
         #expect(reference.undecodable.count >= 10)
         #expect(reference.state.complaints["AWKW-0001"] != nil)
+        // The resolution as written before `upheld` existed is read in place, as upheld; with
+        // `"upheld":false` it is read in place too, as not upheld.
+        for (payload, upheld) in [(resolve, true), (resolve.replacingOccurrences(of: "\"部分退款\"}", with: "\"部分退款\",\"upheld\":false}"), false)] {
+            var scratch = ReadScratch()
+            var bytes = Array(payload.utf8)
+            let read = bytes.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.flatMap { CanonicalPayloadReader.read($0, count: buffer.count, &scratch) }
+            }
+            #expect(read?.code == 3 && read?.flag == upheld, "\(payload)")
+            let state = replayed([filed, step, payload].map { Array($0.utf8) }).state
+            #expect(state.complaints.isUpheld("AWKW-0001") == upheld)
+            #expect(state.complaints["AWKW-0001"]?.isUpheld == upheld)
+        }
         try expectSame(payloads)
         for (i, payload) in payloads.enumerated() {
             try expectSame(base.prefix(40) + [payload], "payload \(i): \(String(decoding: payload, as: UTF8.self))")

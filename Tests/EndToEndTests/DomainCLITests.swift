@@ -105,7 +105,7 @@ struct DomainCLITests {
 
         let refused = try cli.run(["complaint", "update", receipt, "accept", "--as", "desk1"], pin: "555555")
         #expect(refused.status == 1 && refused.errors.contains("服务台不能处理投诉"))
-        for (step, extra) in [("accept", [String]()), ("mediate", []), ("resolve", ["--outcome", "更换镜片", "--amount", "0"]),
+        for (step, extra) in [("accept", [String]()), ("mediate", []), ("resolve", ["--outcome", "更换镜片", "--amount", "0", "--upheld", "yes"]),
                               ("follow-up", ["--satisfaction", "satisfied"]), ("close", [])] {
             let result = try cli.run(["complaint", "update", receipt, step, "--as", "li"] + extra, pin: "123456")
             #expect(result.status == 0, "\(step): \(result.errors)")
@@ -113,13 +113,68 @@ struct DomainCLITests {
         let status = try cli.run(["complaint", "status", receipt.lowercased().replacingOccurrences(of: "-", with: "")])
         #expect(status.status == 0)
         #expect(status.output.contains("当前状态：已办结"))
-        #expect(status.output.contains("调解解决：更换镜片"))
+        #expect(status.output.contains("调解解决（属实）：更换镜片"))
         #expect(status.output.contains("回访：满意"))
         #expect(!status.output.contains("张三丰") && !status.output.contains("13812341234") && !status.output.contains("1381"))
         let unknown = try cli.run(["complaint", "status", "AAAA-BBBB"])
         #expect(unknown.status == 1 && unknown.errors.contains("没有受理编号为 AAAA-BBBB 的投诉"))
         let badAmount = try cli.run(["complaint", "file", "--category", "price", "--integrity", "price", "--text", "价格不符", "--amount", "12.345", "--as", "desk1"], pin: "555555")
         #expect(badAmount.status == 1 && badAmount.errors.contains("不是有效的数字"))
+    }
+
+    @Test func aResolutionSaysWhetherTheComplaintWasUpheldAndOnlyAnUpheldOneCostsPoints() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "123456", newPIN: "654321").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
+        func file() throws -> String {
+            let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
+                                     "--text", "镜片有划痕", "--as", "desk1"], pin: "555555")
+            #expect(filed.status == 0, "\(filed.errors)")
+            return try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        }
+        let untrue = try file()
+        #expect(try cli.run(["complaint", "update", untrue, "accept", "--as", "li"], pin: "123456").status == 0)
+
+        // Without --upheld, or with anything but yes or no, resolve is refused and nothing is written.
+        let before = try cli.run(["log"]).output
+        let missing = try cli.run(["complaint", "update", untrue, "resolve", "--outcome", "商户道歉", "--as", "li"], pin: "123456")
+        #expect(missing.status == 1 && missing.errors == "chengxin: 调解解决需要 --upheld：yes（投诉属实）或 no（投诉不属实）\n", "\(missing.errors)")
+        let english = try cli.run(["complaint", "update", untrue, "resolve", "--outcome", "商户道歉", "--lang", "en", "--as", "li"], pin: "123456")
+        #expect(english.status == 1 && english.errors.contains("resolve needs --upheld"), "\(english.errors)")
+        let bad = try cli.run(["complaint", "update", untrue, "resolve", "--outcome", "商户道歉", "--upheld", "maybe", "--as", "li"], pin: "123456")
+        #expect(bad.status == 1 && bad.errors.contains("--upheld 应为 yes（属实）或 no（不属实），而不是“maybe”"), "\(bad.errors)")
+        #expect(try cli.run(["log"]).output == before)
+
+        let resolved = try cli.run(["complaint", "update", untrue, "resolve", "--outcome", "经核实划痕系顾客自行造成", "--upheld", "no", "--as", "li"], pin: "123456")
+        #expect(resolved.status == 0, "\(resolved.errors)")
+        #expect(try cli.run(["log", "--jsonl"]).output.contains(#""outcome":"经核实划痕系顾客自行造成","upheld":false}"#))
+        let status = try cli.run(["complaint", "status", untrue])
+        #expect(status.output.contains("当前状态：已调解解决") && status.output.contains("调解解决（不属实）：经核实划痕系顾客自行造成"), "\(status.output)")
+        #expect(try cli.run(["complaint", "status", untrue, "--lang", "en"]).output.contains("resolve (not upheld): 经核实划痕系顾客自行造成"))
+
+        // A complaint found untrue proposes no deduction: someone else's confirmation is refused, nothing written.
+        let beforeConfirm = try cli.run(["log"]).output
+        let refused = try cli.run(["complaint", "confirm-deduction", untrue, "--severity", "minor", "--as", "zhou"], pin: "654321")
+        #expect(refused.status == 1 && refused.errors.contains("投诉 \(untrue) 调解解决时认定不属实") && refused.errors.contains("不能确认扣分"), "\(refused.errors)")
+        #expect(try cli.run(["log"]).output == beforeConfirm)
+
+        // One found true (属实 accepted as typed) is deducted once someone other than its handler confirms it.
+        let upheld = try file()
+        for (step, extra) in [("accept", [String]()), ("resolve", ["--outcome", "退款", "--upheld", "属实"])] {
+            #expect(try cli.run(["complaint", "update", upheld, step, "--as", "li"] + extra, pin: "123456").status == 0, "\(step)")
+        }
+        #expect(try cli.run(["complaint", "status", upheld]).output.contains("调解解决（属实）：退款"))
+        #expect(try cli.run(["complaint", "confirm-deduction", upheld, "--severity", "minor", "--as", "zhou"], pin: "654321").status == 0)
+
+        // The export lists the finding beside the outcome.
+        // (CSV lines end in CR LF, for Excel.)
+        let export = try cli.run(["export", "complaints", "--format", "csv"]).output.components(separatedBy: "\r\n")
+        #expect(export.first?.contains("调解结果,是否属实,调解金额（元）") == true)
+        #expect(export.contains { $0.hasPrefix(untrue + ",") && $0.contains(",经核实划痕系顾客自行造成,否,") })
+        #expect(export.contains { $0.hasPrefix(upheld + ",") && $0.contains(",退款,是,") })
+        #expect(try cli.run(["verify"]).status == 0)
     }
 
     @Test func vetoPublicationAppealAndReply() throws {

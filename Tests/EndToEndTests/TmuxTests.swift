@@ -311,6 +311,10 @@ struct EndToEndTests {
         try tmux.send("Enter")
         _ = try tmux.waitFor("the outcome field") { $0.contains("调解结果") }
         try tmux.send("-l", "免费更换镜片")
+        // 属实 or 不属实 has no default: Enter asks for it; → picks 属实.
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the finding asked for") { $0.contains("是否属实") && $0.contains("必填") }
+        try tmux.send("Right")
         try tmux.send("Enter")
         _ = try tmux.waitFor("resolved") { $0.contains("投诉 \(receipt)  已调解解决") }
         try tmux.send("a", "Enter")
@@ -323,7 +327,7 @@ struct EndToEndTests {
         try tmux.send("q")
         #expect(tmux.waitForExit())
         let status = try cli.run(["complaint", "status", receipt]).output
-        #expect(status.contains("当前状态：已办结") && status.contains("调解解决：免费更换镜片") && status.contains("回访：满意"))
+        #expect(status.contains("当前状态：已办结") && status.contains("调解解决（属实）：免费更换镜片") && status.contains("回访：满意"))
     }
 
     @Test func aSecretaryEntersPointsOnlyInTheBranchAndAManagerApprovesThemElsewhere() throws {
