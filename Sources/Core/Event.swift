@@ -30,6 +30,17 @@ public struct Event: Sendable, Equatable {
         return p(y, 4) + "-" + p(m, 2) + "-" + p(d, 2) + "T" + p(rest / 3600, 2) + ":" + p(rest % 3600 / 60, 2) + ":" + p(rest % 60, 2) + "Z"
     }
 
+    /// The point in time a `timestamp` string stands for; nil for any other text.
+    public static func moment(_ timestamp: String) -> Date? {
+        let parts = timestamp.split(separator: "T", omittingEmptySubsequences: false)
+        guard parts.count == 2, let date = SimpleDate(iso: String(parts[0])), parts[1].hasSuffix("Z") else { return nil }
+        let time = parts[1].dropLast().split(separator: ":", omittingEmptySubsequences: false)
+        guard time.count == 3, time.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let hours = Int(time[0]), let minutes = Int(time[1]), let seconds = Int(time[2]),
+              hours < 24, minutes < 60, seconds < 60 else { return nil }
+        return Date(timeIntervalSince1970: Double(date.dayNumber * 86_400 + hours * 3600 + minutes * 60 + seconds))
+    }
+
     /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
     static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
         let z = z0 + 719_468

@@ -89,18 +89,21 @@ struct CalendarAddYear: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             let key = actor.key("calendar-year")
-            let (store, written) = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(added, by: me)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .calendarYearAdded(added))
+            } answer: { recorded in
+                guard case .calendarYearAdded(let added) = recorded.event.body else { return nil }
+                let (year, replaced, sequence) = (added.year, added.reason != nil, recorded.sequence)
+                let official = recorded.market.calendar.coverage(of: year) == .official
+                return common.t(
+                    "已录入 \(year) 年正式日历\(replaced ? "（更正原有的正式日历）" : "")：\(added.holidays) 个放假日、\(added.adjustedWorkdays) 个调休上班日，记录 #\(sequence)\n依据：\(added.source)\n此后计算的期限按这一日历\(official ? "" : "（未生效，请检查日志）")",
+                    "entered the official calendar of \(year)\(replaced ? " (correcting the earlier one)" : ""): \(added.holidays) holidays, \(added.adjustedWorkdays) adjusted working days, record #\(sequence)\nsource: \(added.source)\ndeadlines computed from now on use it\(official ? "" : " (not in force: check the log)")")
             }
-            let official = store.market.calendar.coverage(of: year) == .official
-            Console.out(common.t(
-                "已录入 \(year) 年正式日历\(replace ? "（更正原有的正式日历）" : "")：\(added.holidays) 个放假日、\(added.adjustedWorkdays) 个调休上班日，记录 #\(written.sequence)\n依据：\(added.source)\n此后计算的期限按这一日历\(official ? "" : "（未生效，请检查日志）")",
-                "entered the official calendar of \(year)\(replace ? " (correcting the earlier one)" : ""): \(added.holidays) holidays, \(added.adjustedWorkdays) adjusted working days, record #\(written.sequence)\nsource: \(added.source)\ndeadlines computed from now on use it\(official ? "" : " (not in force: check the log)")"))
         } catch {
             throw common.failure(error)
         }

@@ -41,37 +41,30 @@ struct ComplaintFile: ParsableCommand {
             let me = try actor.authenticate(opened, common)
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
-            var receipt = ""
-            // A retry of the same request (same --request-id, user and content) answers with the
-            // first answer: its receipt, its record and its answer-by date.
-            let sequence: UInt64
-            let filedOn: SimpleDate
-            let market: MarketState
-            do {
-                let (store, written) = try Writer.record(opened, key: key) { market in
-                    var generator = SystemRandomNumberGenerator()
-                    repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
-                    let filed = ComplaintFiled(
-                        receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
-                        text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
-                        consumerPhone: phone, consentToContact: phone != nil, date: today)
-                    do throws(LocalizedMessage) {
-                        try market.validate(filed, today: today)
-                    } catch {
-                        throw CLIProblem(text: error.text(common.lang))
-                    }
-                    return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
+            try Writer.record(opened, key: key, common) { market in
+                var generator = SystemRandomNumberGenerator()
+                var receipt: String
+                repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
+                let filed = ComplaintFiled(
+                    receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
+                    text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
+                    consumerPhone: phone, consentToContact: phone != nil, date: today)
+                do throws(LocalizedMessage) {
+                    try market.validate(filed, today: today)
+                } catch {
+                    throw CLIProblem(text: error.text(common.lang))
                 }
-                (sequence, filedOn, market) = (written.sequence, today, store.market)
-            } catch let retry as AlreadyRecorded {
-                guard case .complaintFiled(let filed) = retry.event.body else { throw retry }
-                (receipt, sequence, filedOn, market) = (filed.receipt, retry.sequence, filed.date, opened.market)
+                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
+            } answer: { recorded in
+                // The receipt, the record and the answer-by date counted from the filing date.
+                guard case .complaintFiled(let filed) = recorded.event.body else { return nil }
+                let market = recorded.market
+                let rules = market.rules(on: filed.date)?.value
+                let answerBy = rules.map { market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: filed.date) }
+                return common.t("受理编号：\(filed.receipt)\n登记记录 #\(recorded.sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
+                                "receipt: \(filed.receipt)\nrecord #\(recorded.sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")")
+                    + common.calendarWarning(answerBy)
             }
-            let rules = market.rules(on: filedOn)?.value
-            let answerBy = rules.map { market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: filedOn) }
-            Console.out(common.t("受理编号：\(receipt)\n登记记录 #\(sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
-                                 "receipt: \(receipt)\nrecord #\(sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")")
-                        + common.calendarWarning(answerBy))
         } catch {
             throw common.failure(error)
         }
@@ -207,16 +200,19 @@ struct ComplaintUpdate: ParsableCommand {
             let code = ReceiptCode.normalise(receipt)
             let stepEvent = ComplaintStep(receipt: code, action: action, date: MarketClock.today(), note: note.map(SafeStorage.clean))
             let key = actor.key("complaint-step")
-            let (store, _) = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(.complaintStep(stepEvent), by: me, today: stepEvent.date)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintStep(stepEvent))
+            } answer: { recorded in
+                // The state the step left the complaint in.
+                guard case .complaintStep(let step) = recorded.event.body else { return nil }
+                let state = recorded.market.complaints[step.receipt]?.state.name(common.lang) ?? ""
+                return common.t("投诉 \(step.receipt) 现为：\(state)", "complaint \(step.receipt) is now: \(state)")
             }
-            let state = store.market.complaints[code]?.state.name(common.lang) ?? ""
-            Console.out(common.t("投诉 \(code) 现为：\(state)", "complaint \(code) is now: \(state)"))
         } catch {
             throw common.failure(error)
         }
@@ -241,15 +237,18 @@ struct ComplaintConfirmDeduction: ParsableCommand {
             let me = try actor.authenticate(opened, common)
             let deduction = ComplaintDeductionConfirmed(receipt: ReceiptCode.normalise(receipt), severity: severity, date: MarketClock.today())
             let key = actor.key("deduction")
-            _ = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(.complaintDeductionConfirmed(deduction), by: me, today: deduction.date)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .complaintDeductionConfirmed(deduction))
+            } answer: { recorded in
+                guard case .complaintDeductionConfirmed(let deduction) = recorded.event.body else { return nil }
+                return common.t("已确认投诉 \(deduction.receipt) 的扣分（\(deduction.severity.chineseName)）",
+                                "confirmed the deduction for complaint \(deduction.receipt) (\(deduction.severity.rawValue))")
             }
-            Console.out(common.t("已确认投诉 \(deduction.receipt) 的扣分（\(severity.chineseName)）", "confirmed the deduction for complaint \(deduction.receipt) (\(severity.rawValue))"))
         } catch {
             throw common.failure(error)
         }

@@ -89,11 +89,12 @@ enum Writer {
     /// unless the idempotency key is used already. A used key is recognised under the lock before
     /// anything is built; then the recorded event is looked up in the log and compared with what
     /// `build` makes from the state just before it (`Event.isSameRequest`): the same user asking
-    /// the same thing ends with `AlreadyRecorded` (the original event, exit status 0), anything
+    /// the same thing ends with `AlreadyRecorded` (the original record, exit status 0), anything
     /// else — another user, other content, another kind of request — with `RequestConflict`
     /// (exit status 1). Nothing is written in either case.
-    static func record(_ store: Store, key: String, _ build: (MarketState) throws -> Event) throws -> (Store, LogRecord) {
+    static func record(_ store: Store, key: String, _ build: (MarketState) throws -> Event) throws -> Recorded {
         var used: String?
+        var made: Event?
         let written = try store.append(events: { market in
             if let taken = Writer.keys(sharing: key).first(where: { market.idempotencyKeys.contains($0) }) {
                 used = taken
@@ -101,10 +102,32 @@ enum Writer {
             }
             let event = try build(market)
             try TextLimits.check(event.body)
+            made = event
             return [event]
         })
-        guard let record = written.first else { throw retried(store, key: used ?? key, sameKind: (used ?? key) == key, build) }
-        return (store, record)
+        guard let record = written.first, let made else { throw retried(store, key: used ?? key, sameKind: (used ?? key) == key, build) }
+        return Recorded(sequence: record.sequence, event: made, market: store.market)
+    }
+
+    /// Records as `record` does and prints the command's answer, made by `answer` from the record
+    /// alone (nil: the answer's generic form). A retry of the same request (`AlreadyRecorded`)
+    /// prints the same answer, made from the original record, and then says on stderr that it was
+    /// a retry and nothing was recorded twice (exit status 0). This is how every write command
+    /// with `--request-id` answers.
+    static func record(_ store: Store, key: String, _ common: CommonOptions, _ build: (MarketState) throws -> Event,
+                       answer: (Recorded) -> String?) throws {
+        let recorded: Recorded
+        var retry = false
+        do {
+            recorded = try record(store, key: key, build)
+        } catch let already as AlreadyRecorded {
+            (recorded, retry) = (already.original, true)
+        }
+        Console.out(answer(recorded) ?? common.t("已记录 #\(recorded.sequence)", "recorded #\(recorded.sequence)"))
+        if retry {
+            Console.error(common.t("重试：这项请求（同一 --request-id）已记录为 #\(recorded.sequence)，以上是当时的回答，未重复记录",
+                                   "a retry: this request (same --request-id) is record #\(recorded.sequence) already; the answer above is the original one, and nothing was recorded twice"))
+        }
     }
 
     /// The key itself, then the keys the same request id makes for the other kinds of request.
@@ -115,29 +138,43 @@ enum Writer {
     }
 
     /// What a used key means: the original request retried, or another request under its id.
-    /// Reads the log (a rare path): the event recorded with the key, and the state before it.
+    /// Reads the log (a rare path): the event recorded with the key, the state before it (to
+    /// compare) and the state just after it (to answer as the first time).
     private static func retried(_ store: Store, key: String, sameKind: Bool, _ build: (MarketState) throws -> Event) -> any Error {
         guard let log = try? EventLog.open(directory: store.log.directory, writable: false) else { return RequestConflict(sequence: nil) }
-        var before = MarketState()
+        var state = MarketState()
         for record in log.records {
             guard let event = try? EventCodec.decode(Data(record.payload)) else { continue }
             if event.key == key {
-                guard sameKind, let candidate = try? build(before), event.isSameRequest(as: candidate) else {
+                guard sameKind, let candidate = try? build(state), event.isSameRequest(as: candidate) else {
                     return RequestConflict(sequence: record.sequence)
                 }
-                return AlreadyRecorded(sequence: record.sequence, event: event)
+                state.apply(event, sequence: record.sequence)
+                return AlreadyRecorded(original: Recorded(sequence: record.sequence, event: event, market: state))
             }
-            before.apply(event, sequence: record.sequence)
+            state.apply(event, sequence: record.sequence)
         }
         return RequestConflict(sequence: nil)
     }
 }
 
-/// A retried request (same `--request-id`, same user, same content) that the log already holds.
-struct AlreadyRecorded: Error {
-    /// The record that holds it, and its event: a command may answer as it did the first time.
+/// A request the log holds: its record, its event and the market state just after it. A write
+/// command's answer is made from this alone, so that the first answer and a retry's are the same.
+struct Recorded {
     let sequence: UInt64
     let event: Event
+    /// The state with this event applied and nothing recorded after it.
+    let market: MarketState
+
+    /// The market day the event was recorded on (the fixed date on training data, as
+    /// `MarketClock.today`): what "now" means in its answer.
+    var day: SimpleDate { MarketClock.today(now: Event.moment(event.at) ?? Date()) }
+}
+
+/// A retried request (same `--request-id`, same user, same content) that the log already holds.
+struct AlreadyRecorded: Error {
+    /// The record that holds it: a command answers from it as it did the first time.
+    let original: Recorded
 }
 
 /// A `--request-id` used before by another user, for other content or another kind of request.
@@ -146,13 +183,9 @@ struct RequestConflict: Error {
 }
 
 extension CommonOptions {
-    /// The error a write command ends with: a retry is reported once, uniformly, as success;
-    /// anything else is printed to stderr with exit status 1.
+    /// The error a write command ends with, printed to stderr with exit status 1 (a retry is no
+    /// error: `Writer.record(_:key:_:_:answer:)` answers it).
     func failure(_ error: any Error) -> ExitCode {
-        if error is AlreadyRecorded {
-            Console.out(t("该请求已记录过（同一 --request-id），未重复记录", "already recorded (same --request-id); nothing recorded twice"))
-            return ExitCode.success
-        }
         if let conflict = error as? RequestConflict {
             let record = conflict.sequence.map { "#\($0)" }
             return Console.fail(t("这个 --request-id 已用于另一项请求\(record.map { "（记录 \($0)）" } ?? "")，内容或操作人不同，本次未做任何记录；请换一个编号",
@@ -222,7 +255,7 @@ struct UserAdd: ParsableCommand {
             if person?.isEmpty == true { throw CLIProblem(text: common.t("--person 不能为空", "--person cannot be blank")) }
             let user = User(name: name, displayName: display ?? name, role: role, pin: hash, person: person)
             let key = actor.key("user")
-            let (_, written) = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 if market.users[name] != nil {
                     throw CLIProblem(text: common.t("用户 \(name) 已存在", "user \(name) already exists"))
                 }
@@ -230,9 +263,11 @@ struct UserAdd: ParsableCommand {
                     throw CLIProblem(text: common.t("没有第 \(branch) 支部", "there is no branch \(branch)"))
                 }
                 return Event(actor: actorName, at: Event.timestamp(Date()), key: key, body: .userRegistered(user))
+            } answer: { recorded in
+                guard case .userRegistered(let user) = recorded.event.body else { return nil }
+                return common.t("已添加用户 \(user.name)（\(user.role.name(.zh))），记录 #\(recorded.sequence)",
+                                "added user \(user.name) (\(user.role.name(.en))), record #\(recorded.sequence)")
             }
-            Console.out(common.t("已添加用户 \(name)（\(role.name(.zh))），记录 #\(written.sequence)",
-                                 "added user \(name) (\(role.name(.en))), record #\(written.sequence)"))
         } catch {
             throw common.failure(error)
         }
@@ -276,7 +311,7 @@ struct InspectionRecord: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             let key = actor.key("inspection")
-            let (store, written) = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist)
                 let inspection = Inspection(shop: merchant, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
                 do throws(LocalizedMessage) {
@@ -285,21 +320,32 @@ struct InspectionRecord: ParsableCommand {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .inspectionRecorded(inspection))
+            } answer: { recorded in
+                summary(recorded)
             }
-            guard let shop = store.market.merchant(shopNumber: merchant) else { return }
-            let result = RatingEngine.rate(shop, in: store.market, year: today.year, today: today)
-            let sequence = "#\(written.sequence)"
-            Console.out(common.t("已记录检查 \(sequence)：\(shop.shopNumber) \(shop.name)，\(failures.count) 项不合格",
-                                 "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failures.count) item(s) failed"))
-            for rectification in result.rectifications where rectification.closedBy == nil {
-                Console.out(common.t("  整改：\(rectification.item)（\(rectification.severity.chineseName)）期限 \(rectification.deadline)",
-                                     "  rectify: \(rectification.item) (\(rectification.severity.rawValue)) by \(rectification.deadline)")
-                            + common.calendarWarning(store.market.calendar.deadline(from: rectification.openedOn, to: rectification.deadline)))
-            }
-            Console.out(common.t("当前星级：", "rating now: ") + describe(result.status))
         } catch {
             throw common.failure(error)
         }
+    }
+
+    /// The shop's open rectifications and its rating on the day of the record, in the state just
+    /// after it.
+    func summary(_ recorded: Recorded) -> String? {
+        guard case .inspectionRecorded(let inspection) = recorded.event.body,
+              let shop = recorded.market.merchant(shopNumber: inspection.shop) else { return nil }
+        let market = recorded.market, day = recorded.day
+        let result = RatingEngine.rate(shop, in: market, year: day.year, today: day)
+        let sequence = "#\(recorded.sequence)"
+        let failed = inspection.outcomes.filter { $0.result == .fail }.count
+        var lines = [common.t("已记录检查 \(sequence)：\(shop.shopNumber) \(shop.name)，\(failed) 项不合格",
+                              "recorded inspection \(sequence): \(shop.shopNumber) \(shop.name), \(failed) item(s) failed")]
+        for rectification in result.rectifications where rectification.closedBy == nil {
+            lines.append(common.t("  整改：\(rectification.item)（\(rectification.severity.chineseName)）期限 \(rectification.deadline)",
+                                  "  rectify: \(rectification.item) (\(rectification.severity.rawValue)) by \(rectification.deadline)")
+                         + common.calendarWarning(market.calendar.deadline(from: rectification.openedOn, to: rectification.deadline)))
+        }
+        lines.append(common.t("当前星级：", "rating now: ") + describe(result.status))
+        return lines.joined(separator: "\n")
     }
 
     func describe(_ status: RatingStatus) -> String {
@@ -413,17 +459,19 @@ struct PointsAdd: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             let key = actor.key("points")
-            let (_, written) = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 do throws(LocalizedMessage) {
                     try market.validate(entry, by: me, today: today)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionRecorded(entry))
+            } answer: { recorded in
+                guard case .contributionRecorded(let entry) = recorded.event.body else { return nil }
+                let sequence = recorded.sequence
+                return common.t("已登记贡献分 #\(sequence)：\(entry.shop) \(entry.kind.chineseName) \(entry.points) 分，待他人审批（chengxin points approve \(sequence)）",
+                                "entered contribution #\(sequence): \(entry.shop) \(entry.kind.rawValue) \(entry.points) points; awaiting approval by someone else (chengxin points approve \(sequence))")
             }
-            let sequence = written.sequence
-            Console.out(common.t("已登记贡献分 #\(sequence)：\(merchant) \(kind.chineseName) \(points) 分，待他人审批（chengxin points approve \(sequence)）",
-                                 "entered contribution #\(sequence): \(merchant) \(kind.rawValue) \(points) points; awaiting approval by someone else (chengxin points approve \(sequence))"))
         } catch {
             throw common.failure(error)
         }
@@ -443,15 +491,17 @@ struct PointsApprove: ParsableCommand {
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             let key = actor.key("approve")
-            _ = try Writer.record(opened, key: key) { market in
+            try Writer.record(opened, key: key, common) { market in
                 do throws(LocalizedMessage) {
                     try market.validateApproval(of: entry, by: me)
                 } catch {
                     throw CLIProblem(text: error.text(common.lang))
                 }
                 return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionApproved(ContributionApproved(target: entry)))
+            } answer: { recorded in
+                guard case .contributionApproved(let approval) = recorded.event.body else { return nil }
+                return common.t("已审批贡献分 #\(approval.target)", "approved contribution #\(approval.target)")
             }
-            Console.out(common.t("已审批贡献分 #\(entry)", "approved contribution #\(entry)"))
         } catch {
             throw common.failure(error)
         }

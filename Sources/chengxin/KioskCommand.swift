@@ -123,6 +123,7 @@ final class LiveKiosk: KioskEnvironment {
                 key = "kiosk-complaint:\(UUID().uuidString)"
             }
             var receipt = ""
+            var filedOn = date
             do {
                 _ = try Writer.record(store, key: key) { market in
                     var generator = SystemRandomNumberGenerator()
@@ -136,9 +137,9 @@ final class LiveKiosk: KioskEnvironment {
                     return Event(actor: self.user.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
                 }
             } catch {
-                if let retry = error as? AlreadyRecorded, case .complaintFiled(let filed) = retry.event.body {
-                    // The first attempt was recorded after all: its receipt is the answer.
-                    receipt = filed.receipt
+                if let retry = error as? AlreadyRecorded, case .complaintFiled(let filed) = retry.original.event.body {
+                    // The first attempt was recorded after all: its receipt, counted from its date, is the answer.
+                    (receipt, filedOn) = (filed.receipt, filed.date)
                 } else if error is AlreadyRecorded, let earlier = earlierReceipt(for: submission) {
                     receipt = earlier
                 } else {
@@ -150,7 +151,7 @@ final class LiveKiosk: KioskEnvironment {
                 }
             }
             pending = nil
-            return .filed(KioskReceipt.make(code: receipt, market: store.market, filedOn: date), market: store.market)
+            return .filed(KioskReceipt.make(code: receipt, market: store.market, filedOn: filedOn), market: store.market)
         }
     }
 

@@ -3,15 +3,17 @@ import Core
 import Foundation
 
 /// One authenticated, validated write: authenticate, build the event under the lock, check it
-/// with Core's one gate (`MarketState.validate(_:by:today:)`), record.
+/// with Core's one gate (`MarketState.validate(_:by:today:)`), record, and answer with `answer`
+/// (made from the record alone, so that a retry is answered the same: `Writer.record`).
 enum SimpleWrite {
     static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
-                    _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody) throws -> UInt64 {
+                    _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody,
+                    answer: (Recorded) -> String?) throws {
         let opened = try Writer.open(common)
         let me = try actor.authenticate(opened, common)
         let key = actor.key(kind)
         let today = MarketClock.today()
-        let (_, written) = try Writer.record(opened, key: key) { market in
+        try Writer.record(opened, key: key, common, { market in
             do throws(LocalizedMessage) {
                 let body = try build(market, me)
                 try market.validate(body, by: me, today: today)
@@ -19,8 +21,7 @@ enum SimpleWrite {
             } catch {
                 throw CLIProblem(text: error.text(common.lang))
             }
-        }
-        return written.sequence
+        }, answer: answer)
     }
 
     static func date(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
@@ -50,11 +51,14 @@ struct VetoConfirm: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            let seq = try SimpleWrite.run(common, actor, kind: "veto") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "veto") { _, _ throws(LocalizedMessage) in
                 .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason, evidence: evidence))
+            } answer: { recorded in
+                guard case .vetoConfirmed(let veto) = recorded.event.body else { return nil }
+                let seq = recorded.sequence
+                return common.t("已记录一票否决 #\(seq)：\(veto.shop)；须由另一位市场管理方复核确认（chengxin veto second \(seq)）后生效",
+                                "recorded veto #\(seq): \(veto.shop); it counts once another market manager seconds it (chengxin veto second \(seq))")
             }
-            Console.out(common.t("已记录一票否决 #\(seq)：\(merchant)；须由另一位市场管理方复核确认（chengxin veto second \(seq)）后生效",
-                                 "recorded veto #\(seq): \(merchant); it counts once another market manager seconds it (chengxin veto second \(seq))"))
         } catch {
             throw common.failure(error)
         }
@@ -69,8 +73,12 @@ struct VetoSecond: ParsableCommand {
 
     func run() throws {
         do {
-            _ = try SimpleWrite.run(common, actor, kind: "veto-second") { _, _ throws(LocalizedMessage) in .vetoSeconded(VetoSeconded(target: veto)) }
-            Console.out(common.t("已复核确认一票否决 #\(veto)，即日生效", "seconded veto #\(veto); it now counts"))
+            try SimpleWrite.run(common, actor, kind: "veto-second") { _, _ throws(LocalizedMessage) in
+                .vetoSeconded(VetoSeconded(target: veto))
+            } answer: { recorded in
+                guard case .vetoSeconded(let second) = recorded.event.body else { return nil }
+                return common.t("已复核确认一票否决 #\(second.target)，即日生效", "seconded veto #\(second.target); it now counts")
+            }
         } catch {
             throw common.failure(error)
         }
@@ -91,10 +99,14 @@ struct RatingsPublish: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            let seq = try SimpleWrite.run(common, actor, kind: "ratings") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "ratings") { _, _ throws(LocalizedMessage) in
                 .ratingsPublished(RatingsPublished(year: year, date: day))
+            } answer: { recorded in
+                guard case .ratingsPublished(let published) = recorded.event.body else { return nil }
+                let seq = recorded.sequence
+                return common.t("已公示 \(published.year) 年度星级 #\(seq)，日期 \(published.date)",
+                                "published the \(published.year) ratings #\(seq) on \(published.date)")
             }
-            Console.out(common.t("已公示 \(year) 年度星级 #\(seq)，日期 \(day)", "published the \(year) ratings #\(seq) on \(day)"))
         } catch {
             throw common.failure(error)
         }
@@ -119,10 +131,11 @@ struct AppealFile: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            let seq = try SimpleWrite.run(common, actor, kind: "appeal") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "appeal") { _, _ throws(LocalizedMessage) in
                 .appealFiled(AppealFiled(shop: merchant, year: year, reason: reason, date: day, lateReason: lateReason))
+            } answer: { recorded in
+                common.t("已登记复核申请 #\(recorded.sequence)", "filed appeal #\(recorded.sequence)")
             }
-            Console.out(common.t("已登记复核申请 #\(seq)", "filed appeal #\(seq)"))
         } catch {
             throw common.failure(error)
         }
@@ -148,10 +161,13 @@ struct AppealDecide: ParsableCommand {
             guard let result = AppealDecided.Outcome(rawValue: outcome) ?? AppealDecided.Outcome.matching(outcome) else {
                 throw CLIProblem(text: common.t("--outcome 应为 upheld 或 revised", "--outcome must be upheld or revised"))
             }
-            _ = try SimpleWrite.run(common, actor, kind: "decision") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "decision") { _, _ throws(LocalizedMessage) in
                 .appealDecided(AppealDecided(target: appeal, outcome: result, reason: reason, date: day, withdrawsVeto: withdrawVeto, applies: applies.isEmpty ? nil : applies))
+            } answer: { recorded in
+                guard case .appealDecided(let decision) = recorded.event.body else { return nil }
+                return common.t("已对复核 #\(decision.target) 作出决定：\(decision.outcome.chineseName)",
+                                "decided appeal #\(decision.target): \(decision.outcome.rawValue)")
             }
-            Console.out(common.t("已对复核 #\(appeal) 作出决定：\(result.chineseName)", "decided appeal #\(appeal): \(result.rawValue)"))
         } catch {
             throw common.failure(error)
         }
@@ -168,10 +184,11 @@ struct ReplyCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let seq = try SimpleWrite.run(common, actor, kind: "reply") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "reply") { _, _ throws(LocalizedMessage) in
                 .replyPublished(ReplyPublished(shop: merchant, year: year, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            } answer: { recorded in
+                common.t("已记录商户回应 #\(recorded.sequence)", "recorded the reply #\(recorded.sequence)")
             }
-            Console.out(common.t("已记录商户回应 #\(seq)", "recorded the reply #\(seq)"))
         } catch {
             throw common.failure(error)
         }
@@ -188,8 +205,12 @@ struct ComplaintLink: ParsableCommand {
     func run() throws {
         do {
             let link = ComplaintLinked(receipt: ReceiptCode.normalise(receipt), duplicateOf: ReceiptCode.normalise(original))
-            _ = try SimpleWrite.run(common, actor, kind: "link") { _, _ throws(LocalizedMessage) in .complaintLinked(link) }
-            Console.out(common.t("已将 \(link.receipt) 标为 \(link.duplicateOf) 的重复投诉", "marked \(link.receipt) as a duplicate of \(link.duplicateOf)"))
+            try SimpleWrite.run(common, actor, kind: "link") { _, _ throws(LocalizedMessage) in
+                .complaintLinked(link)
+            } answer: { recorded in
+                guard case .complaintLinked(let link) = recorded.event.body else { return nil }
+                return common.t("已将 \(link.receipt) 标为 \(link.duplicateOf) 的重复投诉", "marked \(link.receipt) as a duplicate of \(link.duplicateOf)")
+            }
         } catch {
             throw common.failure(error)
         }
@@ -212,11 +233,14 @@ struct RecordWithdraw: ParsableCommand {
 
     func run() throws {
         do {
-            let seq = try SimpleWrite.run(common, actor, kind: "withdraw") { _, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "withdraw") { _, _ throws(LocalizedMessage) in
                 .withdrawn(Withdrawal(target: target, reason: reason))
+            } answer: { recorded in
+                guard case .withdrawn(let withdrawal) = recorded.event.body else { return nil }
+                let (target, seq) = (withdrawal.target, recorded.sequence)
+                return common.t("已提出撤回记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
+                                "proposed withdrawing record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))")
             }
-            Console.out(common.t("已提出撤回记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
-                                 "proposed withdrawing record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))"))
         } catch {
             throw common.failure(error)
         }
@@ -231,8 +255,12 @@ struct RecordSecond: ParsableCommand {
 
     func run() throws {
         do {
-            _ = try SimpleWrite.run(common, actor, kind: "withdraw-second") { _, _ throws(LocalizedMessage) in .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)) }
-            Console.out(common.t("已复核确认撤回或更正 #\(withdrawal)，即日生效", "seconded withdrawal or correction #\(withdrawal); it now counts"))
+            try SimpleWrite.run(common, actor, kind: "withdraw-second") { _, _ throws(LocalizedMessage) in
+                .withdrawalSeconded(WithdrawalSeconded(target: withdrawal))
+            } answer: { recorded in
+                guard case .withdrawalSeconded(let second) = recorded.event.body else { return nil }
+                return common.t("已复核确认撤回或更正 #\(second.target)，即日生效", "seconded withdrawal or correction #\(second.target); it now counts")
+            }
         } catch {
             throw common.failure(error)
         }
@@ -262,15 +290,18 @@ struct RecordCorrect: ParsableCommand {
         do {
             let day = try date.map { try SimpleWrite.date($0, common) }
             let failures = try InspectionOutcomes.failures(fail, common)
-            let seq = try SimpleWrite.run(common, actor, kind: "correct") { market, _ throws(LocalizedMessage) in
+            try SimpleWrite.run(common, actor, kind: "correct") { market, _ throws(LocalizedMessage) in
                 guard let original = market.ratingRecord(target) else {
                     throw LocalizedMessage(zh: "第 \(target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样更正",
                                            en: "record \(target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
                 }
                 return .recordCorrected(RecordCorrection(target: target, reason: reason, record: try corrected(original, date: day, failures: failures, checklist: market.checklist)))
+            } answer: { recorded in
+                guard case .recordCorrected(let correction) = recorded.event.body else { return nil }
+                let (target, seq) = (correction.target, recorded.sequence)
+                return common.t("已提出更正记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
+                                "proposed correcting record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))")
             }
-            Console.out(common.t("已提出更正记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
-                                 "proposed correcting record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))"))
         } catch {
             throw common.failure(error)
         }

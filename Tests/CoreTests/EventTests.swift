@@ -66,6 +66,17 @@ struct EventTests {
         #expect(Event.timestamp(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
     }
 
+    @Test func aTimestampIsReadBackAsTheMomentItWasWrittenFrom() {
+        for seconds in [0, 1_795_745_655, 951_782_400, 4_102_444_799] {
+            let moment = Date(timeIntervalSince1970: Double(seconds))
+            #expect(Event.moment(Event.timestamp(moment)) == moment)
+        }
+        for text in ["", "2026-11-27", "2026-11-27T02:14:15", "2026-11-27 02:14:15Z", "2026-11-27T24:00:00Z", "2026-02-30T00:00:00Z",
+                     "2026-11-27T2:14:15Z", "2026-11-27T+2:14:15Z", "2026-11-27T02:14:15+08:00"] {
+            #expect(Event.moment(text) == nil, "\(text)")
+        }
+    }
+
     @Test func impossibleDatesAreRefused() {
         #expect(SimpleDate(iso: "2025-02-29") == nil)
         #expect(SimpleDate(iso: "2024-02-29") != nil)

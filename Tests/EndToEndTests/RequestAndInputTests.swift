@@ -28,6 +28,7 @@ struct RequestAndInputTests {
         let retry = try cli.run(Self.complaint + ["--text", "标价与收费不符", "--as", "li", "--request-id", "r-1"], pin: "123456")
         #expect(retry.status == 0)
         #expect(retry.output == first.output)
+        #expect(retry.errors.hasPrefix("chengxin: 重试：这项请求（同一 --request-id）已记录为 #"))
         #expect(try cli.run(["log"]).output == log)
 
         // Other content, another user, another kind of request under the same id: refused, nothing written.
@@ -40,6 +41,90 @@ struct RequestAndInputTests {
         let otherKind = try cli.run(["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "li", "--request-id", "r-1"], pin: "123456")
         #expect(otherKind.status == 1)
         #expect(try cli.run(["log"]).output == log)
+    }
+
+    /// Every write command that takes --request-id, once each; then each again with its id.
+    @Test func everyWriteCommandAnswersARetryAsItAnsweredTheFirstTime() throws {
+        let cli = try Self.prepared()
+        #expect(try cli.run(["user", "add", "zhou", "--role", "manager", "--as", "li"], pin: "123456", newPIN: "777777").status == 0)
+        /// Runs a request the first time; remembers it to be retried at the end.
+        var requests: [(arguments: [String], pin: String, newPIN: String?, id: String, output: String)] = []
+        func first(_ arguments: [String], id: String, pin: String, newPIN: String? = nil) throws -> String {
+            let run = try cli.run(arguments + ["--request-id", id], pin: pin, newPIN: newPIN)
+            #expect(run.status == 0, "\(arguments): \(run.errors)")
+            requests.append((arguments, pin, newPIN, id, run.output))
+            return run.output
+        }
+        /// A record number from an answer ("…#12…").
+        func number(_ output: String) throws -> String {
+            try #require(output.split(separator: "#").dropFirst().first.map { String($0.prefix { $0.isNumber }) })
+        }
+        func unrecorded(_ arguments: [String], pin: String) throws -> String {
+            let run = try cli.run(arguments, pin: pin)
+            #expect(run.status == 0, "\(arguments): \(run.errors)")
+            return run.output
+        }
+
+        let user = try first(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], id: "t-user", pin: "123456", newPIN: "222222")
+        #expect(user.hasPrefix("已添加用户 gu（第 1 支部书记），记录 #"))
+        let inspection = try first(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:serious:未明码标价", "--date", "2026-03-02", "--as", "li"],
+                                   id: "t-inspection", pin: "123456")
+        #expect(inspection.contains("整改：PRI-1（严重）期限 2026-03-09\n") && inspection.hasSuffix("当前星级：★☆☆☆☆（1 星，得分 55）\n"))
+        let entry = try number(try first(["points", "add", "--merchant", "A101", "--kind", "service", "--points", "5", "--evidence", "义务验光", "--as", "gu"],
+                                         id: "t-points", pin: "222222"))
+        _ = try first(["points", "approve", entry, "--as", "li"], id: "t-approve", pin: "123456")
+        let complaint = try first(Self.complaint + ["--text", "标价与收费不符", "--as", "li"], id: "t-complaint", pin: "123456")
+        let receipt = try #require(complaint.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        let duplicate = try #require(try unrecorded(Self.complaint + ["--text", "同一件事", "--as", "li"], pin: "123456")
+            .split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        #expect(try first(["complaint", "update", receipt, "accept", "--as", "li"], id: "t-accept", pin: "123456") == "投诉 \(receipt) 现为：已受理\n")
+        _ = try unrecorded(["complaint", "update", receipt, "mediate", "--as", "li"], pin: "123456")
+        _ = try unrecorded(["complaint", "update", receipt, "resolve", "--outcome", "退还差价", "--upheld", "yes", "--as", "li"], pin: "123456")
+        _ = try first(["complaint", "confirm-deduction", receipt, "--severity", "minor", "--as", "wang"], id: "t-deduction", pin: "654321")
+        _ = try first(["complaint", "link", duplicate, "--duplicate-of", receipt, "--as", "li"], id: "t-link", pin: "123456")
+        let proposed = try first(["record", "withdraw", entry, "--reason", "录错了店铺", "--as", "li"], id: "t-withdraw", pin: "123456")
+        let withdrawal = try #require(proposed.components(separatedBy: "chengxin record second ").dropFirst().first.map { String($0.prefix { $0.isNumber }) })
+        _ = try first(["record", "second", withdrawal, "--as", "wang"], id: "t-withdraw-second", pin: "654321")
+        let evidence = try #require(try cli.run(["log"]).output.split(separator: "\n").last { $0.hasSuffix(":t-inspection") }?.split(separator: " ").first.map(String.init))
+        #expect(try first(["record", "correct", evidence, "--reason", "严重程度录错", "--fail", "PRI-1:minor:未明码标价", "--pass-all", "--as", "li"], id: "t-correct", pin: "123456")
+            .hasPrefix("已提出更正记录 #\(evidence)（#"))
+        let veto = try number(try first(["veto", "confirm", "--merchant", "A101", "--kind", "counterfeit", "--reason", "查实销售假冒镜架", "--evidence", evidence, "--as", "li"],
+                                        id: "t-veto", pin: "123456"))
+        #expect(try first(["veto", "second", veto, "--as", "wang", "--lang", "en"], id: "t-veto-second", pin: "654321") == "seconded veto #\(veto); it now counts\n")
+        _ = try first(["ratings", "publish", "--year", "2026", "--as", "li"], id: "t-ratings", pin: "123456")
+        let appeal = try number(try first(["appeal", "file", "--merchant", "A101", "--year", "2026", "--reason", "否决依据不足", "--as", "gu"], id: "t-appeal", pin: "222222"))
+        _ = try first(["appeal", "decide", appeal, "--outcome", "upheld", "--reason", "证据充分", "--as", "zhou"], id: "t-decision", pin: "777777")
+        _ = try first(["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "gu"], id: "t-reply", pin: "222222")
+        #expect(requests.count == 17)
+
+        // Since then the shop has been vetoed and the complaint handled: the retries answer as
+        // the first time all the same — the rating and the complaint's state as they were then.
+        #expect(try cli.run(["merchant", "show", "A101"]).output.contains("一票否决"))
+        let log = try cli.run(["log"]).output
+        for request in requests {
+            let sequence = try #require(log.split(separator: "\n").first { $0.hasSuffix(":" + request.id) }?.split(separator: " ").first)
+            let retry = try cli.run(request.arguments + ["--request-id", request.id], pin: request.pin, newPIN: request.newPIN)
+            #expect(retry.status == 0, "\(request.arguments)")
+            #expect(retry.output == request.output, "\(request.arguments)")
+            let note = request.arguments.contains("en")
+                ? "a retry: this request (same --request-id) is record #\(sequence) already; the answer above is the original one, and nothing was recorded twice"
+                : "重试：这项请求（同一 --request-id）已记录为 #\(sequence)，以上是当时的回答，未重复记录"
+            #expect(retry.errors == "chengxin: \(note)\n", "\(request.arguments)")
+        }
+        #expect(try cli.run(["log"]).output == log, "nothing recorded twice")
+
+        // The same id with other content, by another user, or for another command: refused, nothing written.
+        for (arguments, pin) in [(["inspection", "record", "--merchant", "A101", "--pass-all", "--fail", "PRI-1:minor:未明码标价", "--date", "2026-03-02",
+                                   "--as", "li", "--request-id", "t-inspection"], "123456"),
+                                 (["reply", "--merchant", "A101", "--year", "2026", "--text", "另一段回应", "--as", "gu", "--request-id", "t-reply"], "222222"),
+                                 (["reply", "--merchant", "A101", "--year", "2026", "--text", "接受监督", "--as", "li", "--request-id", "t-reply"], "123456"),
+                                 (["veto", "second", veto, "--as", "zhou", "--request-id", "t-veto-second"], "777777"),
+                                 (["points", "approve", entry, "--as", "li", "--request-id", "t-user"], "123456")] {
+            let refused = try cli.run(arguments, pin: pin)
+            #expect(refused.status == 1, "\(arguments)")
+            #expect(refused.output.isEmpty && refused.errors.contains("这个 --request-id 已用于另一项请求（记录 #"), "\(arguments): \(refused.errors)")
+        }
+        #expect(try cli.run(["log"]).output == log, "nothing written")
     }
 
     @Test func freeTextIsLimitedInCharactersAndInBytesAtTheBoundary() throws {
