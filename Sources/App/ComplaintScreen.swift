@@ -10,6 +10,8 @@ public struct ComplaintActionFlow: Sendable, Equatable {
         case link
         /// Confirm the deduction an upheld complaint proposes.
         case deduction
+        /// Take back the case's latest step (its record number), with a reason.
+        case withdrawLatest(UInt64)
     }
 
     enum Stage: Sendable, Equatable {
@@ -45,6 +47,7 @@ enum ComplaintScreen {
                 if complaint.duplicateOf == nil && complaint.state.isOpen { choices.append(.link) }
                 // A deduction is offered only for a complaint resolved as upheld (属实).
                 if complaint.isUpheld && complaint.filed.shop != nil && market.complaintDeductions[receipt] == nil { choices.append(.deduction) }
+                if let latest = complaint.history.last, latest.action != nil { choices.append(.withdrawLatest(latest.sequence)) }
                 if user.role == .kiosk || choices.isEmpty {
                     model.notice = model.t("当前没有可执行的操作", "nothing can be done now")
                     return []
@@ -54,6 +57,7 @@ enum ComplaintScreen {
                     case .step(let action): return model.language.pick(action.name.zh, action.name.en)
                     case .link: return model.t("标为重复投诉", "mark as a duplicate")
                     case .deduction: return model.t("确认扣分", "confirm the deduction")
+                    case .withdrawLatest(let step): return model.t("撤回最后一步（#\(step)）", "withdraw the latest step (#\(step))")
                     }
                 }
                 model.complaintFlow = ComplaintActionFlow(
@@ -89,6 +93,7 @@ enum ComplaintScreen {
                 switch choices[i] {
                 case .link: model.entry = EntryForm.make(.linkDuplicate(receipt: receipt), model)
                 case .deduction: model.entry = EntryForm.make(.confirmDeduction(receipt: receipt), model)
+                case .withdrawLatest(let step): model.entry = EntryForm.make(.withdrawStep(receipt: receipt, target: step), model)
                 case .step(.resolve): model.entry = EntryForm.make(.resolve(receipt: receipt), model)
                 case .step(.reject): chooseCode("reject", title: model.t("不予受理的原因", "Reason"), ComplaintCodes.rejectReasons)
                 case .step(.terminate): chooseCode("terminate", title: model.t("终止原因", "Reason"), ComplaintCodes.terminateReasons)
@@ -155,6 +160,12 @@ enum ComplaintScreen {
             var what = entry.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? t("登记", "filed")
             if let finding = entry.action?.finding { what += t("（\(finding.zh)）", " (\(finding.en))") }
             lines.append("  \(entry.date)  \(entry.actor)  \(what) → \(entry.state.name(model.language))  #\(entry.sequence)")
+        }
+        // Steps taken back stay in view, with who withdrew them and why.
+        for (step, withdrawal) in market.withdrawnSteps(of: receipt) {
+            let what = step.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? ""
+            lines.append(t("  〔已撤回〕\(step.date)  \(step.actor)  \(what)  #\(step.sequence)（\(withdrawal.actor) 撤回 #\(withdrawal.by)：\(withdrawal.reason)）",
+                           "  [withdrawn] \(step.date)  \(step.actor)  \(what)  #\(step.sequence) (withdrawn by \(withdrawal.actor), #\(withdrawal.by): \(withdrawal.reason))"))
         }
         for (i, line) in lines.prefix(model.size.height - 3).enumerated() {
             grid.put(line, x: 1, y: 2 + i, maxWidth: model.size.width - 2, style: i == warningLine ? model.theme.warning : .plain)

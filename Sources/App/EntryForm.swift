@@ -18,6 +18,8 @@ public struct EntryForm: Sendable, Equatable {
         case confirmDeduction(receipt: String)
         /// A withdrawal of one of the shop's records that count (a second person confirms it).
         case withdrawRecord(shop: String)
+        /// A complaint's latest step taken back (its record number), at once.
+        case withdrawStep(receipt: String, target: UInt64)
         /// The second of a proposed withdrawal or correction (its record number).
         case secondAmendment(target: UInt64)
         /// A file for others: the format, and personal data in full for a manager.
@@ -102,6 +104,13 @@ public struct EntryForm: Sendable, Equatable {
                              summary: [shopName(shop), t("检查、贡献分、投诉扣分或一票否决，记录号见商户页（#）。", "An inspection, points entry, deduction or veto; record numbers are on the shop page (#)."),
                                        t("原记录保留；另一人复核确认后才不再计分。", "The record stays; it stops counting once someone else seconds the withdrawal.")],
                              form: Form(fields: [line(t("记录号", "Record number"), limit: 12), line(t("原因", "Reason"), limit: 500)]))
+        case .withdrawStep(let receipt, let target):
+            let step = market?.complaints[receipt]?.history.last { $0.sequence == target }
+            let what = step?.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? ""
+            return EntryForm(purpose: purpose, title: t("撤回最后一步", "Withdraw the latest step"),
+                             summary: [t("投诉 ", "Complaint ") + receipt + "  #\(target)  " + (step.map { "\($0.date)  \($0.actor)  " } ?? "") + what,
+                                       t("投诉回到这一步之前的状态；原记录保留，办理经过中注明已撤回。", "The case goes back to where it was before; the step stays in its history, marked withdrawn.")],
+                             form: Form(fields: [line(t("原因", "Reason"), limit: 500)]))
         case .secondAmendment(let target):
             let proposal = market?.withdrawalsProposed[target]
             let corrected = proposal?.isCorrection == true
@@ -178,6 +187,8 @@ public struct EntryForm: Sendable, Equatable {
                 return .failure(LocalizedMessage(zh: "记录号应为数字（如 1234），现为“\(text(0))”", en: "a record number is a number (like 1234), got \"\(text(0))\""))
             }
             return .success(.withdrawn(Withdrawal(target: target, reason: text(1))))
+        case .withdrawStep(_, let target):
+            return .success(.withdrawn(Withdrawal(target: target, reason: text(0))))
         case .secondAmendment(let target):
             return .success(.withdrawalSeconded(WithdrawalSeconded(target: target)))
         case .confirmDeduction(let receipt):

@@ -554,6 +554,59 @@ public struct CompactHistory: Sendable, Equatable {
                                     outcome: outcome, amountFen: Int64(amount ?? 0), hasAmount: amount != nil, upheld: upheld, note: text.add(step.note)))
     }
 
+    /// The case whose latest step is the step recorded as `sequence` (only a case's latest step
+    /// may be withdrawn), as (case row, step row).
+    func caseWithLatestStep(sequence: UInt64) -> (row: Int, step: Int)? {
+        guard let step = stepIndex(sequence: sequence), let row = cases.firstIndex(where: { $0.lastStep == UInt32(step) }) else { return nil }
+        return (row, step)
+    }
+
+    /// The row of the step recorded as `sequence` (steps are kept in log order).
+    func stepIndex(sequence: UInt64) -> Int? {
+        var low = 0, high = steps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if steps[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low < steps.count && steps[low].sequence == sequence ? low : nil
+    }
+
+    /// The step recorded as `sequence`, as a case's history shows a step.
+    func historyEntry(ofStep sequence: UInt64) -> ComplaintCase.HistoryEntry? {
+        guard let index = stepIndex(sequence: sequence) else { return nil }
+        return entry(steps[index])
+    }
+
+    /// A step as a case's history shows it.
+    func entry(_ step: StepRow) -> ComplaintCase.HistoryEntry {
+        .init(sequence: step.sequence, actor: symbols[step.actor], date: SimpleDate(dayNumber: Int(step.day)), action: action(of: step),
+              state: ComplaintState.decode(step.state) ?? .filed, note: text.string(step.note))
+    }
+
+    /// Whether `sequence` records a complaint step (latest or not).
+    func isStep(sequence: UInt64) -> Bool {
+        stepIndex(sequence: sequence) != nil
+    }
+
+    /// Takes a case's latest step back (a withdrawal): the case is as it was before the step. The
+    /// step's row stays (the history lists it as withdrawn) but no longer belongs to the case's chain.
+    mutating func withdrawLatestStep(case row: Int, step: Int) {
+        let previous = steps[step].previous
+        cases[row].lastStep = previous
+        cases[row].state = previous == .max ? ComplaintState.filed.code : steps[Int(previous)].state
+        // What the chain that remains says: when it was accepted, who handled it first.
+        var accepted: Int32 = .min, handler = SymbolTable.none
+        var s = previous
+        while s != .max, Int(s) < steps.count {
+            let earlier = steps[Int(s)]
+            if earlier.action == 0 { accepted = earlier.day }
+            if earlier.action != 7 { handler = earlier.actor }
+            s = earlier.previous
+        }
+        cases[row].acceptedOn = accepted
+        cases[row].handler = handler
+    }
+
     /// The case a step is for and the state it leads to, when the case exists and the workflow allows the step.
     func stepTarget(_ row: UInt32?, action: UInt8) -> (row: Int, next: ComplaintState)? {
         guard let i = row.map(Int.init), let current = ComplaintState.decode(cases[i].state),
@@ -608,8 +661,7 @@ public struct CompactHistory: Sendable, Equatable {
         var s = row.lastStep
         while s != .max, Int(s) < steps.count {
             let step = steps[Int(s)]
-            later.append(.init(sequence: step.sequence, actor: symbols[step.actor], date: SimpleDate(dayNumber: Int(step.day)), action: action(of: step),
-                               state: ComplaintState.decode(step.state) ?? .filed, note: text.string(step.note)))
+            later.append(entry(step))
             s = step.previous
         }
         let history = [ComplaintCase.HistoryEntry(sequence: row.filedSequence, actor: symbols[row.filer], date: filed.date, action: nil, state: .filed, note: nil)]

@@ -333,10 +333,9 @@ extension MarketState {
 
     /// Checks a workflow step against the case's state, the codes, the date and the role; nobody
     /// handles a complaint about their own shop.
-    public func validate(_ step: ComplaintStep, by user: User, today: SimpleDate) throws(LocalizedMessage) {
-        guard let complaint = complaints[step.receipt] else {
-            throw LocalizedMessage(zh: "没有受理编号为 \(step.receipt) 的投诉", en: "there is no complaint \(step.receipt)")
-        }
+    /// Who may handle a complaint: a market manager, or the secretary of the shop's branch — not
+    /// kiosk staff, and nobody a complaint about their own shop.
+    func checkHandles(_ complaint: ComplaintCase, by user: User) throws(LocalizedMessage) {
         if user.role == .kiosk {
             throw LocalizedMessage(zh: "服务台不能处理投诉，只能登记和查询", en: "kiosk staff file and look up complaints; they do not handle them")
         }
@@ -347,6 +346,29 @@ extension MarketState {
             }
         }
         if let shop = complaint.filed.shop { try refuseOwnShop(user, shop: shop, doing: "处理针对", "handle a complaint about") }
+    }
+
+    /// Why the complaint step recorded as `sequence` cannot be withdrawn, nil if it can: only a
+    /// case's latest step is taken back (steps after it were built on it), and never a resolution
+    /// whose deduction stands (withdraw the deduction first). The gate and the fold both ask this.
+    public func stepWithdrawalProblem(_ sequence: UInt64) -> (receipt: String?, problem: LocalizedMessage?) {
+        guard let (row, step) = history.caseWithLatestStep(sequence: sequence) else {
+            return (nil, LocalizedMessage(zh: "记录 #\(sequence) 不是某件投诉当前的最后一步；只能从最后一步起逐步撤回",
+                                          en: "record #\(sequence) is not a complaint's latest step; steps are withdrawn from the latest back"))
+        }
+        let receipt = history.text.string(history.cases[row].receipt) ?? ""
+        if history.steps[step].action == 3, let deduction = complaintDeductions[receipt], stands(deduction.sequence) {
+            return (receipt, LocalizedMessage(zh: "投诉 \(receipt) 的扣分（记录 #\(deduction.sequence)）依据这次调解结果，请先撤回扣分",
+                                              en: "complaint \(receipt)'s deduction (record #\(deduction.sequence)) rests on this resolution; withdraw the deduction first"))
+        }
+        return (receipt, nil)
+    }
+
+    public func validate(_ step: ComplaintStep, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        guard let complaint = complaints[step.receipt] else {
+            throw LocalizedMessage(zh: "没有受理编号为 \(step.receipt) 的投诉", en: "there is no complaint \(step.receipt)")
+        }
+        try checkHandles(complaint, by: user)
         guard let next = step.action.next(from: complaint.state) else {
             throw LocalizedMessage(zh: "投诉 \(step.receipt) 目前“\(complaint.state.chineseName)”，不能“\(step.action.name.zh)”",
                                    en: "complaint \(step.receipt) is \(complaint.state.rawValue); it cannot \(step.action.name.en) now")

@@ -39,6 +39,9 @@ public enum MarketSnapshot {
         var training: Sequenced<TrainingMarked>?
         /// Absent in snapshots written before corrections existed (their logs have none).
         var correctedDeductions: [String: [Sequenced<ComplaintDeductionConfirmed>]]?
+        /// Absent in snapshots written before users and complaint steps could be withdrawn.
+        var userRecords: [UInt64: String]?
+        var withdrawnSteps: [String: [UInt64]]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -54,7 +57,8 @@ public enum MarketSnapshot {
                                checklist: market.checklist, calendar: market.calendar, eventCount: market.eventCount,
                                merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers, vetoSeconds: market.vetoSeconds, withdrawalsProposed: market.withdrawalsProposed,
                                signInFailures: market.signInFailures, training: market.training,
-                               correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions)
+                               correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions,
+                               userRecords: market.userRecords, withdrawnSteps: market.withdrawnSteps.isEmpty ? nil : market.withdrawnSteps)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -128,6 +132,8 @@ public enum MarketSnapshot {
             market.signInFailures = small.signInFailures ?? [:]
             market.training = small.training
             market.correctedDeductions = small.correctedDeductions ?? [:]
+            market.userRecords = small.userRecords ?? [:]
+            market.withdrawnSteps = small.withdrawnSteps ?? [:]
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

@@ -59,6 +59,10 @@ public struct MarketState: Sendable, Equatable {
     var merchantPosition: [String: Int] = [:]
     /// Which shop each merchant registration or correction (by sequence number) is about.
     var merchantRecords: [UInt64: String] = [:]
+    /// Which user each registration (by sequence number) is about.
+    var userRecords: [UInt64: String] = [:]
+    /// The withdrawn steps of each complaint (by receipt), in the order they were withdrawn.
+    var withdrawnSteps: [String: [UInt64]] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
     public internal(set) var amendments: [UInt64: Amendment] = [:]
     /// Withdrawals of records that count in a rating, by the withdrawal's record number, waiting for
@@ -96,6 +100,14 @@ public struct MarketState: Sendable, Equatable {
     public func correctionCountsFrom(_ sequence: UInt64) -> UInt64?? {
         guard let proposal = withdrawalsProposed[sequence], proposal.isCorrection == true else { return nil }
         return .some(proposal.secondedIn)
+    }
+
+    /// A complaint's withdrawn steps, each with its withdrawal, in the order they were withdrawn.
+    public func withdrawnSteps(of receipt: String) -> [(step: ComplaintCase.HistoryEntry, withdrawal: Amendment)] {
+        (withdrawnSteps[receipt] ?? []).compactMap { sequence in
+            guard let step = history.historyEntry(ofStep: sequence), let amendment = amendments[sequence] else { return nil }
+            return (step, amendment)
+        }
     }
 
     /// The pending or seconded withdrawal or correction of a record, with its record number.
@@ -179,8 +191,29 @@ public struct MarketState: Sendable, Equatable {
             merchantRecords[sequence] = correction.merchant.shopNumber
             upsert(correction.merchant)
         case .withdrawn(let withdrawal) where merchantRecords[withdrawal.target] == nil:
+            let target = withdrawal.target
+            guard amendments[target] == nil else { break }
+            let amendment = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)
+            // A user's account closed: no more signing in; what they recorded stays theirs.
+            if let name = userRecords[target] {
+                if userRecords.filter({ $0.value == name }).keys.max() == target, users[name] != nil {
+                    users[name] = nil
+                    amendments[target] = amendment
+                }
+                break
+            }
+            // A complaint's latest step taken back: the case is as it was before it.
+            if history.isStep(sequence: target) {
+                let (receipt, problem) = stepWithdrawalProblem(target)
+                if problem == nil, let receipt, let (row, step) = history.caseWithLatestStep(sequence: target) {
+                    history.withdrawLatestStep(case: row, step: step)
+                    amendments[target] = amendment
+                    withdrawnSteps[receipt, default: []].append(target)
+                }
+                break
+            }
             // A record that counts in a rating: withdrawn once a second person confirms it.
-            if amendments[withdrawal.target] == nil, !withdrawalsProposed.values.contains(where: { $0.target == withdrawal.target }) {
+            if ratingRecord(target) != nil, !withdrawalsProposed.values.contains(where: { $0.target == target }) {
                 withdrawalsProposed[sequence] = ProposedWithdrawal(target: withdrawal.target, actor: event.actor, at: event.at, reason: withdrawal.reason)
             }
         case .recordCorrected(let correction):
@@ -231,6 +264,7 @@ public struct MarketState: Sendable, Equatable {
             ruleEffectiveDays.append(SimpleDate(iso: value.effectiveFrom)?.dayNumber)
         case .userRegistered(let value):
             users[value.name] = value
+            userRecords[sequence] = value.name
         case .inspectionRecorded(let value):
             history.addInspection(value, sequence: sequence)
         case .vetoConfirmed(let value):

@@ -154,14 +154,42 @@ extension MarketState {
 }
 
 extension MarketState {
-    /// A withdrawal of a record that counts in a rating (an inspection, a contribution entry, a
-    /// complaint deduction, a veto): by someone allowed to act for its shop, not its owner, with a
-    /// reason, once; it counts only when a second person confirms it.
+    /// A withdrawal, with a reason, once: of a record that counts in a rating (an inspection, a
+    /// contribution entry, a complaint deduction, a veto) by someone allowed to act for its shop,
+    /// not its owner, counting only when a second person confirms it; of a complaint's latest step
+    /// by someone who may handle the complaint, at once; of a user's registration (the account
+    /// closed) by another market manager, at once.
     public func validateWithdrawal(_ withdrawal: Withdrawal, by user: User) throws(LocalizedMessage) {
         if merchantRecords[withdrawal.target] != nil {
             throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
         }
-        try checkAmendable(withdrawal.target, reason: withdrawal.reason, by: user)
+        try checkReasonAndNotAmended(withdrawal.target, reason: withdrawal.reason)
+        if let name = userRecords[withdrawal.target] {
+            try validateUserWithdrawal(name, record: withdrawal.target, by: user)
+        } else if history.isStep(sequence: withdrawal.target) {
+            let (receipt, problem) = stepWithdrawalProblem(withdrawal.target)
+            if let problem { throw problem }
+            if let receipt, let complaint = complaints[receipt] { try checkHandles(complaint, by: user) }
+        } else {
+            try checkAmendable(withdrawal.target, by: user)
+        }
+    }
+
+    /// A user's account is closed (withdrawn) by a market manager, never their own, and never the
+    /// last market manager's: someone must still be able to manage the market.
+    private func validateUserWithdrawal(_ name: String, record: UInt64, by user: User) throws(LocalizedMessage) {
+        guard case .manager = user.role else {
+            throw LocalizedMessage(zh: "只有市场管理方可以停用用户", en: "only a market manager may close a user's account")
+        }
+        guard let account = users[name], userRecords.filter({ $0.value == name }).keys.max() == record else {
+            throw LocalizedMessage(zh: "第 \(record) 条不是用户 \(name) 现在的登记记录", en: "record \(record) is not user \(name)'s current registration")
+        }
+        if name == user.name {
+            throw LocalizedMessage(zh: "不能停用自己的账户，请由另一位市场管理方办理", en: "you cannot close your own account; another market manager must")
+        }
+        if account.role == .manager, users.values.filter({ $0.role == .manager }).count <= 1 {
+            throw LocalizedMessage(zh: "\(name) 是最后一位市场管理方，不能停用", en: "\(name) is the last market manager and cannot be closed")
+        }
     }
 
     /// A correction: the record as it should have been, of the same kind and subject as the one it
@@ -171,7 +199,8 @@ extension MarketState {
         if merchantRecords[correction.target] != nil {
             throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
         }
-        try checkAmendable(correction.target, reason: correction.reason, by: user)
+        try checkReasonAndNotAmended(correction.target, reason: correction.reason)
+        try checkAmendable(correction.target, by: user)
         guard let original = ratingRecord(correction.target), original.sameSubject(as: correction.record) else {
             throw LocalizedMessage(zh: "更正后的记录须与第 \(correction.target) 条同类、同一店铺（检查须是同一检查人，扣分须是同一投诉）",
                                    en: "a correction is of the same kind and about the same shop as record \(correction.target) (an inspection by the same inspector, a deduction for the same complaint)")
@@ -188,9 +217,20 @@ extension MarketState {
         }
     }
 
-    /// What a withdrawal and a correction both need: a record that counts in a rating, someone
-    /// allowed to act for its shop who does not own it, a reason, and no earlier amendment of it.
-    private func checkAmendable(_ target: UInt64, reason: String, by user: User) throws(LocalizedMessage) {
+    /// Every withdrawal and correction: a reason, and a record not withdrawn or corrected already.
+    private func checkReasonAndNotAmended(_ target: UInt64, reason: String) throws(LocalizedMessage) {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw LocalizedMessage(zh: "撤回或更正必须写明原因", en: "a withdrawal or correction needs a reason")
+        }
+        if let done = amendments[target] {
+            throw LocalizedMessage(zh: "第 \(target) 条记录已\(done.kind == "withdrawn" ? "撤回" : "更正")（第 \(done.by) 条）",
+                                   en: "record \(target) was \(done.kind) already (record \(done.by))")
+        }
+    }
+
+    /// What a withdrawal and a correction of a record that counts in a rating need: someone allowed
+    /// to act for its shop who does not own it, and no other amendment of it waiting.
+    private func checkAmendable(_ target: UInt64, by user: User) throws(LocalizedMessage) {
         guard let shop = shopOfRatingRecord(target), let merchant = merchant(shopNumber: shop) else {
             throw LocalizedMessage(zh: "第 \(target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样撤回或更正",
                                    en: "record \(target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
@@ -198,15 +238,8 @@ extension MarketState {
         if user.role == .kiosk { throw LocalizedMessage(zh: "服务台无权撤回或更正记录", en: "kiosk staff may not withdraw or correct records") }
         try Action.actForShop(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: shop, doing: "撤回或更正", "withdraw or correct records of")
-        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw LocalizedMessage(zh: "撤回或更正必须写明原因", en: "a withdrawal or correction needs a reason")
-        }
         if let countsFrom = correctionCountsFrom(target), countsFrom == nil {
             throw LocalizedMessage(zh: "第 \(target) 条是等待复核确认的更正，请先确认或由他人复核", en: "record \(target) is a correction waiting for its second; second it first")
-        }
-        if let done = amendments[target] {
-            throw LocalizedMessage(zh: "第 \(target) 条记录已\(done.kind == "withdrawn" ? "撤回" : "更正")（第 \(done.by) 条）",
-                                   en: "record \(target) was \(done.kind) already (record \(done.by))")
         }
         if let pending = withdrawalsProposed.first(where: { $0.value.target == target }) {
             throw LocalizedMessage(zh: "第 \(target) 条记录已有\(pending.value.isCorrection == true ? "更正" : "撤回申请")（第 \(pending.key) 条），等待复核确认",

@@ -220,12 +220,12 @@ struct ComplaintLink: ParsableCommand {
 /// `chengxin record withdraw SEQ --reason R` / `chengxin record second SEQ`: a record that counts in a
 /// rating withdrawn — never erased — once a second person confirms it (docs/domain-model.md).
 struct RecordCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw or correct an inspection, contribution entry, complaint deduction or veto (a second person confirms it).",
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw or correct an inspection, contribution entry, complaint deduction or veto (a second person confirms it); withdraw a complaint's latest step or close a user's account.",
                                                     subcommands: [RecordWithdraw.self, RecordCorrect.self, RecordSecond.self])
 }
 
 struct RecordWithdraw: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Propose withdrawing a record; it counts once another person seconds it.")
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a record: one that counts in a rating once another person seconds it; a complaint's latest step or a user's registration at once.")
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The record number to withdraw.") var target: UInt64
@@ -238,6 +238,10 @@ struct RecordWithdraw: ParsableCommand {
             } answer: { recorded in
                 guard case .withdrawn(let withdrawal) = recorded.event.body else { return nil }
                 let (target, seq) = (withdrawal.target, recorded.sequence)
+                // A complaint step or a user is withdrawn at once; a record that counts in a rating waits for its second.
+                if recorded.market.amendments[target]?.by == seq {
+                    return common.t("已撤回记录 #\(target)（#\(seq)），即日生效", "withdrew record #\(target) (#\(seq)); it counts from now on")
+                }
                 return common.t("已提出撤回记录 #\(target)（#\(seq)）；须由另一人复核确认（chengxin record second \(seq)）后生效",
                                 "proposed withdrawing record #\(target) (#\(seq)); it counts once someone else seconds it (chengxin record second \(seq))")
             }

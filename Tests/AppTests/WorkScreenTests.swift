@@ -266,6 +266,35 @@ struct InspectionsTabTests {
 
 @Suite("Complaint actions through forms")
 struct ComplaintFormTests {
+    /// Issue 17, item 3: a case's latest step is taken back from the action menu, with a reason,
+    /// and stays in the case's history marked withdrawn.
+    @Test func theLatestStepIsWithdrawnFromTheActionMenu() throws {
+        var market = try demoMarket()
+        let accepted = try #require(market.complaints.values.first { $0.state == .accepted && $0.filed.shop != nil })
+        let step = try #require(accepted.history.last?.sequence)
+        var m = try managerModel(market, 120, 40)
+        _ = Dashboard.update(&m, .key(.character("4")))
+        m.openComplaint = accepted.filed.receipt
+        _ = Dashboard.update(&m, .key(.character("a")))
+        let names = try #require(m.complaintFlow).list.options
+        let index = try #require(names.firstIndex(of: "撤回最后一步（#\(step)）"), "\(names)")
+        for _ in 0..<index { _ = Dashboard.update(&m, .key(.down)) }
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("撤回最后一步"))
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty, "a reason is needed")
+        type("受理录错了投诉", into: &m)
+        let withdrawal = Withdrawal(target: step, reason: "受理录错了投诉")
+        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.withdrawn(withdrawal), by: try #require(market.users["zhuren"]))])
+        let sequence = UInt64(market.eventCount + 1)
+        market.apply(Event(actor: "zhuren", at: "2026-11-26T02:00:00Z", key: "withdraw:s", body: .withdrawn(withdrawal)), sequence: sequence)
+        var after = try managerModel(market, 120, 40)
+        _ = Dashboard.update(&after, .key(.character("4")))
+        after.openComplaint = accepted.filed.receipt
+        let screen = Dashboard.view(after).text
+        #expect(screen.contains("〔已撤回〕") && screen.contains("#\(step)（zhuren 撤回 #\(sequence)：受理录错了投诉）"), "\(screen)")
+        #expect(market.complaints[accepted.filed.receipt]?.state == .filed)
+    }
+
     @Test func resolveWithAnAmountLinkAndConfirmTheDeduction() throws {
         let market = try demoMarket()
         var m = try managerModel(market)

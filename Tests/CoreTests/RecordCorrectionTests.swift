@@ -208,4 +208,61 @@ struct RecordCorrectionTests {
         let odd = Array(#"{"actor":"li","at":"2026-03-21T02:00:00Z","data":{"data":{},"reason":"x","target":1,"type":"user.registered"},"key":null,"type":"record.corrected","v":1}"#.utf8)
         #expect(EventCodec.unreadable(odd) != nil)
     }
+
+    /// A complaint's latest step is taken back at once (it counts in no rating by itself); earlier
+    /// steps only after the later ones, and a resolution only once its deduction is withdrawn.
+    @Test func aComplaintsLatestStepIsWithdrawnAndStaysInItsHistory() throws {
+        var (s, zhou) = try market()
+        s.add(.complaintFiled(ComplaintFiled(receipt: "R1", shop: "A103", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
+                                             wants: ["refund"], consumerName: nil, consumerPhone: nil, consentToContact: false, date: date("2026-03-01"))), by: "desk1")
+        let accept = s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .accept, date: date("2026-03-02"))), by: "li")
+        let resolve = s.add(.complaintStep(ComplaintStep(receipt: "R1", action: .resolve(outcome: "退款", amountFen: nil, upheld: true), date: date("2026-03-03"))), by: "li")
+        let deduction = s.add(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: "R1", severity: .serious, date: date("2026-03-04"))), by: "zhou")
+        func withdraw(_ target: UInt64, _ reason: String = "点错了") -> EventBody { .withdrawn(Withdrawal(target: target, reason: reason)) }
+        #expect(refusal(s, withdraw(accept), by: s.manager, today: "2026-03-05")?.contains("只能从最后一步起逐步撤回") == true)
+        #expect(refusal(s, withdraw(resolve), by: s.manager, today: "2026-03-05")?.contains("请先撤回扣分") == true)
+        let desk = User(name: "desk1", displayName: "服务台", role: .kiosk, pin: s.manager.pin)
+        #expect(refusal(s, withdraw(deduction), by: desk, today: "2026-03-05")?.contains("服务台") == true)
+        // The deduction withdrawn (seconded), the resolution may go; at once, without a second.
+        let off = s.add(withdraw(deduction, "应先核实"), by: "li")
+        s.add(.withdrawalSeconded(WithdrawalSeconded(target: off)), by: "zhou")
+        #expect(refusal(s, withdraw(resolve, " "), by: s.manager, today: "2026-03-05")?.contains("写明原因") == true)
+        #expect(refusal(s, withdraw(resolve), by: s.manager, today: "2026-03-05") == nil)
+        let taken = s.add(withdraw(resolve, "调解结果录错，应为继续调解"), by: "li")
+        let state = s.state
+        #expect(state.complaints["R1"]?.state == .accepted)
+        #expect(state.complaints["R1"]?.history.map(\.sequence) == [accept - 1, accept])
+        let withdrawn = state.withdrawnSteps(of: "R1")
+        #expect(withdrawn.count == 1 && withdrawn.first?.step.sequence == resolve && withdrawn.first?.withdrawal.by == taken
+                && withdrawn.first?.withdrawal.reason == "调解结果录错，应为继续调解")
+        #expect(refusal(s, withdraw(resolve), by: zhou, today: "2026-03-05")?.contains("已撤回") == true)
+        // Now the acceptance is the latest step; taken back, the case is as filed.
+        s.add(withdraw(accept), by: "zhou")
+        #expect(s.state.complaints["R1"]?.state == .filed && s.state.complaints["R1"]?.acceptedOn == nil && s.state.complaints["R1"]?.handler == nil)
+        // The snapshot's state knows the withdrawn steps.
+        let restored = try #require(MarketSnapshot.decode(try MarketSnapshot.encode(s.state)))
+        #expect(restored.withdrawnSteps(of: "R1").map(\.step.sequence) == [resolve, accept])
+        #expect(restored.complaints["R1"] == s.state.complaints["R1"])
+    }
+
+    /// A user's account is closed by another market manager, at once; never the last manager's.
+    @Test func aUsersAccountIsClosedByAnotherManager() throws {
+        var (s, zhou) = try market()
+        let zhouRecord = s.nextSequence - 1
+        let guRecord = try #require(s.state.userRecords.first { $0.value == "gu" }?.key)
+        let liRecord = try #require(s.state.userRecords.first { $0.value == "li" }?.key)
+        func close(_ target: UInt64) -> EventBody { .withdrawn(Withdrawal(target: target, reason: "调离")) }
+        #expect(refusal(s, close(guRecord), by: s.secretary2, today: "2026-03-05")?.contains("只有市场管理方") == true)
+        #expect(refusal(s, close(liRecord), by: s.manager, today: "2026-03-05")?.contains("不能停用自己的账户") == true)
+        #expect(refusal(s, close(guRecord), by: s.manager, today: "2026-03-05") == nil)
+        s.add(close(guRecord), by: "li")
+        #expect(s.state.users["gu"] == nil && s.state.amendments[guRecord]?.kind == "withdrawn")
+        // zhou closes li; then zhou is the last manager and nobody can close him.
+        s.add(close(liRecord), by: "zhou")
+        #expect(s.state.users["li"] == nil)
+        let last = User(name: "li", displayName: "李主任", role: .manager, pin: s.manager.pin)
+        #expect(refusal(s, close(zhouRecord), by: last, today: "2026-03-05") != nil)
+        #expect(MarketSnapshot.decode(try MarketSnapshot.encode(s.state))?.users["gu"] == nil)
+        _ = zhou
+    }
 }

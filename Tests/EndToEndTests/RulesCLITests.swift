@@ -88,4 +88,23 @@ struct RulesCLITests {
         let corrected = try cli.run(["log", "--since", correction]).output
         #expect(corrected.split(separator: "\n").first?.contains("record.corrected") == true, "\(corrected)")
     }
+
+    /// A user's account is closed through `record withdraw` on their registration: at once, and
+    /// they no longer sign in.
+    @Test func aClosedAccountNoLongerSignsIn() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        let registration = try #require(try cli.run(["log", "--jsonl"]).output.split(separator: "\n").compactMap { line -> UInt64? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let event = object["event"] as? [String: Any], event["type"] as? String == "user.registered",
+                  let data = event["data"] as? [String: Any], data["name"] as? String == "shuji5" else { return nil }
+            return (object["seq"] as? NSNumber)?.uint64Value
+        }.first)
+        let own = try cli.run(["record", "withdraw", String(registration), "--reason", "调离", "--as", "shuji5"], pin: try pin("shuji5"))
+        #expect(own.status == 1 && own.errors.contains("只有市场管理方可以停用用户"), "\(own.errors)")
+        let closed = try cli.run(["record", "withdraw", String(registration), "--reason", "调离", "--as", "zhuren"], pin: try pin("zhuren"))
+        #expect(closed.status == 0 && closed.output.contains("已撤回记录 #\(registration)") && closed.output.contains("即日生效"), "\(closed.output) \(closed.errors)")
+        let after = try cli.run(["inspection", "record", "--merchant", "E101", "--pass-all", "--as", "shuji5"], pin: try pin("shuji5"))
+        #expect(after.status == 1, "\(after.output)")
+    }
 }
