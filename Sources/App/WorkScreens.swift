@@ -94,7 +94,7 @@ public struct ReviewItem: Sendable, Equatable {
         }
         for (shop, appeals) in market.appeals {
             let branch = market.merchant(shopNumber: shop)?.branch ?? 0
-            for a in appeals where a.decision == nil {
+            for a in appeals where a.isOpen {
                 let deadline = market.decisionDue(of: a)
                 let estimate = deadline.isCertain ? "" : language.pick("（估）", " (est.)")
                 let due = market.isOverdue(a, on: today)

@@ -77,6 +77,11 @@ public struct Appeal: Sendable, Codable, Equatable {
     public var filed: AppealFiled
     public var decision: Sequenced<AppealDecided>?
     public var decidedBy: String?
+    /// The record that withdrew it before a decision (the shop no longer asks for a review).
+    public var withdrawnIn: UInt64?
+
+    /// Waiting for a decision: neither decided nor withdrawn.
+    public var isOpen: Bool { decision == nil && withdrawnIn == nil }
 }
 
 extension MarketState {
@@ -118,7 +123,7 @@ extension MarketState {
         if appeal.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "复核申请需要写明理由", en: "an appeal needs a reason")
         }
-        if appeals[appeal.shop]?.contains(where: { $0.filed.year == appeal.year && $0.decision == nil }) == true {
+        if appeals[appeal.shop]?.contains(where: { $0.filed.year == appeal.year && $0.isOpen }) == true {
             throw LocalizedMessage(zh: "\(appeal.shop) 已有一份未决的 \(appeal.year) 年度复核申请", en: "\(appeal.shop) already has an undecided appeal for \(appeal.year)")
         }
     }
@@ -132,6 +137,9 @@ extension MarketState {
         }
         if appeal.decision != nil {
             throw LocalizedMessage(zh: "该复核申请已有决定", en: "the appeal has been decided already")
+        }
+        if let withdrawn = appeal.withdrawnIn {
+            throw LocalizedMessage(zh: "该复核申请已撤回（记录 #\(withdrawn)）", en: "the appeal was withdrawn (record #\(withdrawn))")
         }
         guard case .manager = user.role else {
             throw LocalizedMessage(zh: "复核由市场管理方作出决定", en: "appeals are decided by a market manager")
@@ -196,11 +204,11 @@ extension MarketState {
 
     /// The appeals undecided past their deadline on `today`, oldest first.
     public func overdueAppeals(on today: SimpleDate) -> [Appeal] {
-        appeals.values.joined().filter { $0.decision == nil && isOverdue($0, on: today) }.sorted { $0.filed.date < $1.filed.date }
+        appeals.values.joined().filter { $0.isOpen && isOverdue($0, on: today) }.sorted { $0.filed.date < $1.filed.date }
     }
 
     /// Whether the shop has an undecided appeal for the year (its rating then shows "under review").
     public func isUnderReview(_ shop: String, year: Int) -> Bool {
-        appeals[shop]?.contains { $0.filed.year == year && $0.decision == nil } ?? false
+        appeals[shop]?.contains { $0.filed.year == year && $0.isOpen } ?? false
     }
 }

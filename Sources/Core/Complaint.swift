@@ -143,6 +143,7 @@ public enum ComplaintCodes {
         "already-handled": "已由其他部门受理或处理",
         "not-consumer-dispute": "不属于消费纠纷",
         "anonymous-unreachable": "无法联系投诉人且信息不全",
+        "filed-in-error": "登记有误（重复登记、测试或登错店铺，正确的另行登记）",
     ]
     public static let terminateReasons: [String: String] = [
         "consumer-withdrew": "消费者撤回投诉",

@@ -102,6 +102,22 @@ public struct MarketState: Sendable, Equatable {
         return .some(proposal.secondedIn)
     }
 
+    /// The undecided appeal recorded as `sequence`: its shop and its place in the shop's list.
+    func openAppeal(_ sequence: UInt64) -> (shop: String, index: Int)? {
+        for (shop, list) in appeals {
+            if let i = list.firstIndex(where: { $0.sequence == sequence }) { return list[i].isOpen ? (shop, i) : nil }
+        }
+        return nil
+    }
+
+    /// The reply recorded as `sequence`, if it is the one shown for its shop and year.
+    func currentReply(_ sequence: UInt64) -> (shop: String, year: Int)? {
+        for (shop, years) in replies {
+            if let (year, _) = years.first(where: { $0.value.sequence == sequence }) { return (shop, year) }
+        }
+        return nil
+    }
+
     /// A complaint's withdrawn steps, each with its withdrawal, in the order they were withdrawn.
     public func withdrawnSteps(of receipt: String) -> [(step: ComplaintCase.HistoryEntry, withdrawal: Amendment)] {
         (withdrawnSteps[receipt] ?? []).compactMap { sequence in
@@ -202,6 +218,17 @@ public struct MarketState: Sendable, Equatable {
                 }
                 break
             }
+            // An appeal withdrawn before its decision; a reply taken down.
+            if let (shop, i) = openAppeal(target) {
+                appeals[shop]?[i].withdrawnIn = sequence
+                amendments[target] = amendment
+                break
+            }
+            if let (shop, year) = currentReply(target) {
+                replies[shop]?[year] = nil
+                amendments[target] = amendment
+                break
+            }
             // A complaint's latest step taken back: the case is as it was before it.
             if history.isStep(sequence: target) {
                 let (receipt, problem) = stepWithdrawalProblem(target)
@@ -288,7 +315,7 @@ public struct MarketState: Sendable, Equatable {
             appeals[value.shop, default: []].append(Appeal(sequence: sequence, filedBy: event.actor, filed: value))
         case .appealDecided(let value):
             for (shop, list) in appeals {
-                if let i = list.firstIndex(where: { $0.sequence == value.target && $0.decision == nil }), list[i].filedBy != event.actor {
+                if let i = list.firstIndex(where: { $0.sequence == value.target && $0.isOpen }), list[i].filedBy != event.actor {
                     appeals[shop]?[i].decision = Sequenced(sequence: sequence, value: value)
                     appeals[shop]?[i].decidedBy = event.actor
                 }

@@ -157,8 +157,9 @@ extension MarketState {
     /// A withdrawal, with a reason, once: of a record that counts in a rating (an inspection, a
     /// contribution entry, a complaint deduction, a veto) by someone allowed to act for its shop,
     /// not its owner, counting only when a second person confirms it; of a complaint's latest step
-    /// by someone who may handle the complaint, at once; of a user's registration (the account
-    /// closed) by another market manager, at once.
+    /// by someone who may handle the complaint, at once; of an undecided appeal or the reply shown
+    /// by someone who may act for the shop, at once; of a user's registration (the account closed)
+    /// by another market manager, at once.
     public func validateWithdrawal(_ withdrawal: Withdrawal, by user: User) throws(LocalizedMessage) {
         if merchantRecords[withdrawal.target] != nil {
             throw LocalizedMessage(zh: "商户登记的更正与撤回经名册导入办理（chengxin import roster）", en: "merchant records are corrected or withdrawn through the roster import (chengxin import roster)")
@@ -166,10 +167,21 @@ extension MarketState {
         try checkReasonAndNotAmended(withdrawal.target, reason: withdrawal.reason)
         if let name = userRecords[withdrawal.target] {
             try validateUserWithdrawal(name, record: withdrawal.target, by: user)
+        } else if let (shop, _) = openAppeal(withdrawal.target) ?? currentReply(withdrawal.target).map({ ($0.shop, 0) }) {
+            // The shop's side takes back its appeal (before the decision) or its reply.
+            guard let merchant = merchant(shopNumber: shop) else {
+                throw LocalizedMessage(zh: "没有店铺号为 \(shop) 的商户", en: "there is no shop \(shop)")
+            }
+            try Action.actForShop(branch: merchant.branch).check(user.role)
+        } else if appeals.values.joined().contains(where: { $0.sequence == withdrawal.target }) {
+            throw LocalizedMessage(zh: "复核申请 #\(withdrawal.target) 已有决定，不能撤回", en: "appeal #\(withdrawal.target) has been decided; it cannot be withdrawn")
         } else if history.isStep(sequence: withdrawal.target) {
             let (receipt, problem) = stepWithdrawalProblem(withdrawal.target)
             if let problem { throw problem }
             if let receipt, let complaint = complaints[receipt] { try checkHandles(complaint, by: user) }
+        } else if ratingRecord(withdrawal.target) == nil {
+            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不能这样撤回：它不是计入星级的检查、贡献分、投诉扣分或一票否决，也不是投诉的最后一步、未决定的复核申请、商户回应或用户登记",
+                                   en: "record \(withdrawal.target) cannot be withdrawn this way: it is not an inspection, points entry, complaint deduction or veto that counts in a rating, nor a complaint's latest step, an undecided appeal, a reply or a user's registration")
         } else {
             try checkAmendable(withdrawal.target, by: user)
         }

@@ -265,4 +265,28 @@ struct RecordCorrectionTests {
         #expect(MarketSnapshot.decode(try MarketSnapshot.encode(s.state))?.users["gu"] == nil)
         _ = zhou
     }
+
+    /// The shop's side takes back an undecided appeal or the reply shown, at once.
+    @Test func anAppealOrAReplyIsWithdrawnByTheShopsSide() throws {
+        var (s, zhou) = try market()
+        s.inspect("A101", "2026-03-02", by: "li")
+        s.add(.ratingsPublished(RatingsPublished(year: 2026, date: date("2026-09-25"))), by: "li")
+        let appeal = s.add(.appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "有异议", date: date("2026-09-28"))), by: "gu")
+        let reply = s.add(.replyPublished(ReplyPublished(shop: "A101", year: 2026, text: "接受监督")), by: "gu")
+        #expect(s.state.isUnderReview("A101", year: 2026))
+        let takeBack = EventBody.withdrawn(Withdrawal(target: appeal, reason: "商户撤回复核申请"))
+        #expect(refusal(s, takeBack, by: s.secretary2, today: "2026-09-29") != nil, "another branch's secretary")
+        #expect(refusal(s, takeBack, by: s.secretary1, today: "2026-09-29") == nil)
+        let withdrawal = s.add(takeBack, by: "gu")
+        #expect(!s.state.isUnderReview("A101", year: 2026))
+        #expect(s.state.appeals["A101"]?.first?.withdrawnIn == withdrawal)
+        let decision = EventBody.appealDecided(AppealDecided(target: appeal, outcome: .upheld, reason: "维持", date: date("2026-09-30")))
+        #expect(refusal(s, decision, by: zhou, today: "2026-09-30")?.contains("已撤回") == true)
+        // A new appeal may be filed again within the window.
+        #expect(refusal(s, .appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "补充材料后再申请", date: date("2026-09-30"))), by: s.secretary1, today: "2026-09-30") == nil)
+        s.add(.withdrawn(Withdrawal(target: reply, reason: "措辞不当，撤下")), by: "li")
+        #expect(s.state.replies["A101"]?[2026] == nil)
+        let restored = try #require(MarketSnapshot.decode(try MarketSnapshot.encode(s.state)))
+        #expect(restored.appeals["A101"]?.first?.withdrawnIn == withdrawal && restored.replies["A101"]?[2026] == nil)
+    }
 }
