@@ -627,9 +627,18 @@ public struct CompactHistory: Sendable, Equatable {
         if cases[i].handler == SymbolTable.none, step.action != 7 { cases[i].handler = step.actor }
     }
 
-    mutating func link(_ value: ComplaintLinked) {
-        guard let i = caseByReceipt[value.receipt], let target = caseByReceipt[value.duplicateOf], i != target else { return }
+    /// Marks a case as a duplicate; false when the receipts do not name two cases.
+    @discardableResult
+    mutating func link(_ value: ComplaintLinked) -> Bool {
+        guard let i = caseByReceipt[value.receipt], let target = caseByReceipt[value.duplicateOf], i != target else { return false }
         cases[Int(i)].duplicateOf = target
+        return true
+    }
+
+    /// Takes a duplicate link back (its withdrawal).
+    mutating func unlink(_ receipt: String) {
+        guard let i = caseByReceipt[receipt] else { return }
+        cases[Int(i)].duplicateOf = .max
     }
 
     func action(of step: StepRow) -> ComplaintAction {

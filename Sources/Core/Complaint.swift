@@ -491,8 +491,8 @@ extension MarketState {
         }
         if let branch = merchant(shopNumber: shop)?.branch { try Action.actForShop(branch: branch).check(user.role) }
         if let existing = complaints[link.receipt]?.duplicateOf {
-            throw LocalizedMessage(zh: "投诉 \(link.receipt) 已标为 \(existing) 的重复，不会被改写；如标错了，请更正原记录",
-                                   en: "complaint \(link.receipt) is already marked a duplicate of \(existing); it is not overwritten — correct the first link instead")
+            throw LocalizedMessage(zh: "投诉 \(link.receipt) 已标为 \(existing) 的重复，不会被改写；如标错了，请先撤回原来的标记（chengxin record withdraw 记录号）",
+                                   en: "complaint \(link.receipt) is already marked a duplicate of \(existing); it is not overwritten — withdraw the first link (chengxin record withdraw SEQ)")
         }
         var seen: Set<String> = [link.receipt]
         var next: String? = link.duplicateOf

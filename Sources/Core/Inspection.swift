@@ -105,8 +105,8 @@ extension MarketState {
         if let earlier = inspections[inspection.shop]?.first(where: {
             $0.value.inspector == inspection.inspector && $0.value.date == inspection.date && $0.sequence != replacing && stands($0.sequence)
         }) {
-            throw LocalizedMessage(zh: "\(inspection.inspector)已于 \(inspection.date) 检查过 \(inspection.shop)（记录 #\(earlier.sequence)），同一天不能再记一次；如有错漏请更正原记录",
-                                   en: "\(inspection.inspector) already inspected \(inspection.shop) on \(inspection.date) (record #\(earlier.sequence)); a second inspection that day is refused — correct the first instead")
+            throw LocalizedMessage(zh: "\(inspection.inspector)已于 \(inspection.date) 检查过 \(inspection.shop)（记录 #\(earlier.sequence)），同一天不能再记一次；如有错漏请更正原记录（chengxin record correct \(earlier.sequence)）",
+                                   en: "\(inspection.inspector) already inspected \(inspection.shop) on \(inspection.date) (record #\(earlier.sequence)); a second inspection that day is refused — correct the first instead (chengxin record correct \(earlier.sequence))")
         }
         guard let checklist else {
             throw LocalizedMessage(zh: "还没有检查清单", en: "there is no checklist yet")

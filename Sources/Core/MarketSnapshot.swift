@@ -42,6 +42,7 @@ public enum MarketSnapshot {
         /// Absent in snapshots written before users and complaint steps could be withdrawn.
         var userRecords: [UInt64: String]?
         var withdrawnSteps: [String: [UInt64]]?
+        var linkRecords: [UInt64: String]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -58,7 +59,8 @@ public enum MarketSnapshot {
                                merchantRecords: market.merchantRecords, amendments: market.amendments, confirmers: market.confirmers, vetoSeconds: market.vetoSeconds, withdrawalsProposed: market.withdrawalsProposed,
                                signInFailures: market.signInFailures, training: market.training,
                                correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions,
-                               userRecords: market.userRecords, withdrawnSteps: market.withdrawnSteps.isEmpty ? nil : market.withdrawnSteps)
+                               userRecords: market.userRecords, withdrawnSteps: market.withdrawnSteps.isEmpty ? nil : market.withdrawnSteps,
+                               linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -134,6 +136,7 @@ public enum MarketSnapshot {
             market.correctedDeductions = small.correctedDeductions ?? [:]
             market.userRecords = small.userRecords ?? [:]
             market.withdrawnSteps = small.withdrawnSteps ?? [:]
+            market.linkRecords = small.linkRecords ?? [:]
             market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
             for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {

@@ -61,6 +61,8 @@ public struct MarketState: Sendable, Equatable {
     var merchantRecords: [UInt64: String] = [:]
     /// Which user each registration (by sequence number) is about.
     var userRecords: [UInt64: String] = [:]
+    /// The complaint each duplicate link (by sequence number) marked as a duplicate.
+    var linkRecords: [UInt64: String] = [:]
     /// The withdrawn steps of each complaint (by receipt), in the order they were withdrawn.
     var withdrawnSteps: [String: [UInt64]] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
@@ -100,6 +102,17 @@ public struct MarketState: Sendable, Equatable {
     public func correctionCountsFrom(_ sequence: UInt64) -> UInt64?? {
         guard let proposal = withdrawalsProposed[sequence], proposal.isCorrection == true else { return nil }
         return .some(proposal.secondedIn)
+    }
+
+    /// Why the duplicate link recorded as `sequence` cannot be withdrawn, nil if it can: the
+    /// duplicate's own deduction would start counting (withdraw it first).
+    func linkWithdrawalProblem(_ sequence: UInt64) -> LocalizedMessage? {
+        guard let receipt = linkRecords[sequence] else { return nil }
+        if let deduction = complaintDeductions[receipt], stands(deduction.sequence) {
+            return LocalizedMessage(zh: "投诉 \(receipt) 有已确认的扣分（记录 #\(deduction.sequence)），取消重复标记会让它重新计分，请先撤回该扣分",
+                                    en: "complaint \(receipt) has a confirmed deduction (record #\(deduction.sequence)) that would count again; withdraw it first")
+        }
+        return nil
     }
 
     /// The undecided appeal recorded as `sequence`: its shop and its place in the shop's list.
@@ -229,7 +242,15 @@ public struct MarketState: Sendable, Equatable {
                 amendments[target] = amendment
                 break
             }
-            // A complaint's latest step taken back: the case is as it was before it.
+            // A duplicate link taken back: the complaint is a matter of its own again.
+            if let receipt = linkRecords[target] {
+                if linkWithdrawalProblem(target) == nil {
+                    history.unlink(receipt)
+                    amendments[target] = amendment
+                }
+                break
+            }
+                        // A complaint's latest step taken back: the case is as it was before it.
             if history.isStep(sequence: target) {
                 let (receipt, problem) = stepWithdrawalProblem(target)
                 if problem == nil, let receipt, let (row, step) = history.caseWithLatestStep(sequence: target) {
@@ -308,7 +329,7 @@ public struct MarketState: Sendable, Equatable {
             // Steps the workflow forbids are kept in the log but change nothing.
             history.applyStep(step, sequence: sequence, actor: event.actor)
         case .complaintLinked(let value):
-            history.link(value)
+            if complaints[value.receipt]?.duplicateOf == nil, history.link(value) { linkRecords[sequence] = value.receipt }
         case .ratingsPublished(let value):
             ratingsPublished[value.year] = Sequenced(sequence: sequence, value: value)
         case .appealFiled(let value):

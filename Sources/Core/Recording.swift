@@ -175,13 +175,16 @@ extension MarketState {
             try Action.actForShop(branch: merchant.branch).check(user.role)
         } else if appeals.values.joined().contains(where: { $0.sequence == withdrawal.target }) {
             throw LocalizedMessage(zh: "复核申请 #\(withdrawal.target) 已有决定，不能撤回", en: "appeal #\(withdrawal.target) has been decided; it cannot be withdrawn")
+        } else if let receipt = linkRecords[withdrawal.target] {
+            if let problem = linkWithdrawalProblem(withdrawal.target) { throw problem }
+            if let complaint = complaints[receipt] { try checkHandles(complaint, by: user) }
         } else if history.isStep(sequence: withdrawal.target) {
             let (receipt, problem) = stepWithdrawalProblem(withdrawal.target)
             if let problem { throw problem }
             if let receipt, let complaint = complaints[receipt] { try checkHandles(complaint, by: user) }
         } else if ratingRecord(withdrawal.target) == nil {
-            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不能这样撤回：它不是计入星级的检查、贡献分、投诉扣分或一票否决，也不是投诉的最后一步、未决定的复核申请、商户回应或用户登记",
-                                   en: "record \(withdrawal.target) cannot be withdrawn this way: it is not an inspection, points entry, complaint deduction or veto that counts in a rating, nor a complaint's latest step, an undecided appeal, a reply or a user's registration")
+            throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不能这样撤回：它不是计入星级的检查、贡献分、投诉扣分或一票否决，也不是投诉的最后一步、重复投诉标记、未决定的复核申请、商户回应或用户登记",
+                                   en: "record \(withdrawal.target) cannot be withdrawn this way: it is not an inspection, points entry, complaint deduction or veto that counts in a rating, nor a complaint's latest step, a duplicate link, an undecided appeal, a reply or a user's registration")
         } else {
             try checkAmendable(withdrawal.target, by: user)
         }

@@ -289,4 +289,24 @@ struct RecordCorrectionTests {
         let restored = try #require(MarketSnapshot.decode(try MarketSnapshot.encode(s.state)))
         #expect(restored.appeals["A101"]?.first?.withdrawnIn == withdrawal && restored.replies["A101"]?[2026] == nil)
     }
+
+    /// A wrong duplicate link is withdrawn (never overwritten), unless the duplicate's own
+    /// deduction would start counting again.
+    @Test func aDuplicateLinkIsWithdrawnNotOverwritten() throws {
+        var (s, _) = try market()
+        for receipt in ["R1", "R2", "R3"] {
+            s.add(.complaintFiled(ComplaintFiled(receipt: receipt, shop: "A103", category: "quality", integrity: .quality, text: "镜片有划痕", amountFen: nil,
+                                                 wants: ["refund"], consumerName: nil, consumerPhone: nil, consentToContact: false, date: date("2026-03-01"))), by: "desk1")
+        }
+        let link = s.add(.complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R1")), by: "li")
+        #expect(refusal(s, .complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R3")), by: s.manager, today: "2026-03-05")?.contains("请先撤回原来的标记") == true)
+        // A second link in the log anyway does not replace the first.
+        s.add(.complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R3")), by: "li")
+        #expect(s.state.complaints["R2"]?.duplicateOf == "R1")
+        #expect(refusal(s, .withdrawn(Withdrawal(target: link, reason: "不是同一件事")), by: s.manager, today: "2026-03-05") == nil)
+        s.add(.withdrawn(Withdrawal(target: link, reason: "不是同一件事")), by: "li")
+        #expect(s.state.complaints["R2"]?.duplicateOf == nil)
+        #expect(refusal(s, .complaintLinked(ComplaintLinked(receipt: "R2", duplicateOf: "R3")), by: s.manager, today: "2026-03-05") == nil)
+        #expect(MarketSnapshot.decode(try MarketSnapshot.encode(s.state))?.complaints["R2"]?.duplicateOf == nil)
+    }
 }
