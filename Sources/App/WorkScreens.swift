@@ -263,9 +263,14 @@ enum WorkScreens {
         let items = reviews(model)
         Dashboard.drawTitle(model, right: "", into: &grid)
         let points = items.filter { $0.kind == .points }.count, amendments = items.filter { $0.kind == .amendment }.count
-        let seconds = amendments == 0 ? "" : t(" · 待确认撤回更正 \(amendments) 条", " · \(amendments) amendments to second")
-        grid.put(t("待审批贡献分 \(points) 条 · 待决定复核 \(items.count - points - amendments) 件\(seconds) · Enter 办理（灰色的您不能办理）",
-                   "\(points) points to approve · \(items.count - points - amendments) appeals to decide\(seconds) · Enter acts (dimmed: not yours)"),
+        let appeals = items.count - points - amendments
+        // With withdrawals and corrections waiting too, the counts go without their units to fit 80 columns.
+        let header = amendments == 0
+            ? t("待审批贡献分 \(points) 条 · 待决定复核 \(appeals) 件 · Enter 办理（灰色的您不能办理）",
+                "\(points) points to approve · \(appeals) appeals to decide · Enter acts (dimmed: not yours to act on)")
+            : t("待审批贡献分 \(points) · 待决定复核 \(appeals) · 待确认撤回更正 \(amendments) · Enter 办理（灰色不可办）",
+                "points \(points) · appeals \(appeals) · amendments to second \(amendments) · Enter acts (dimmed: not yours)")
+        grid.put(header,
                  x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         if items.isEmpty {
             grid.put(t("没有待办事项", "nothing waiting"), x: 1, y: 3)
