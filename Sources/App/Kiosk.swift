@@ -106,7 +106,7 @@ public struct KioskReceipt: Sendable, Equatable {
     /// working days after it, an estimate when the calendar does not officially cover them.
     public static func make(code: String, market: MarketState, filedOn date: SimpleDate) -> KioskReceipt {
         let days = market.rules(on: date)?.value.complaintDeadlines.acceptWorkingDays
-        let answerBy = days.map { market.calendar.deadline($0, after: date) }
+        let answerBy = ComplaintCase.answerDue(filedOn: date, in: market)
         return KioskReceipt(code: code, answerBy: answerBy?.date, workingDays: days, estimateNote: answerBy?.consumerNote)
     }
 }

@@ -256,6 +256,12 @@ public struct ComplaintCase: Sendable, Codable, Equatable {
         }
     }
 
+    /// When a complaint filed on `date` must be answered (accepted or rejected), by the rules in
+    /// force that day: what its receipt says, at the kiosk and on the command line.
+    public static func answerDue(filedOn date: SimpleDate, in market: MarketState) -> Deadline? {
+        market.rules(on: date).flatMap { due(state: .filed, filedOn: date, acceptedOn: nil, rules: $0.value, calendar: market.calendar) }
+    }
+
     public func isOverdue(today: SimpleDate, rules: RatingRules, calendar: WorkingCalendar) -> Bool {
         deadline(rules: rules, calendar: calendar).map { today > $0 } ?? false
     }

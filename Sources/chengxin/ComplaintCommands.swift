@@ -59,8 +59,7 @@ struct ComplaintFile: ParsableCommand {
                 // The receipt, the record and the answer-by date counted from the filing date.
                 guard case .complaintFiled(let filed) = recorded.event.body else { return nil }
                 let market = recorded.market
-                let rules = market.rules(on: filed.date)?.value
-                let answerBy = rules.map { market.calendar.deadline($0.complaintDeadlines.acceptWorkingDays, after: filed.date) }
+                let answerBy = ComplaintCase.answerDue(filedOn: filed.date, in: market)
                 return common.t("受理编号：\(filed.receipt)\n登记记录 #\(recorded.sequence)；\(answerBy.map { "最迟 \($0) 前答复是否受理" } ?? "")",
                                 "receipt: \(filed.receipt)\nrecord #\(recorded.sequence); \(answerBy.map { "an answer on acceptance by \($0)" } ?? "")")
                     + common.calendarWarning(answerBy)
