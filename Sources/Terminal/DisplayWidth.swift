@@ -112,16 +112,31 @@ public enum TextLayout {
             }
             let w = DisplayWidth.of(c)
             if used + w > width && !line.isEmpty {
-                lines.append(line)
-                line = ""
-                used = 0
-                if c == " " { continue }
+                // A number or a Latin word is not cut in two: its start moves to the next line
+                // with it, unless it fills the whole line anyway.
+                let word = isWordCharacter(c) ? String(line.reversed().prefix { isWordCharacter($0) }.reversed()) : ""
+                if !word.isEmpty && word.count < line.count {
+                    lines.append(String(line.dropLast(word.count)))
+                    line = word
+                    used = DisplayWidth.of(word)
+                } else {
+                    lines.append(line)
+                    line = ""
+                    used = 0
+                    if c == " " { continue }
+                }
             }
             line.append(c)
             used += w
         }
         lines.append(line)
         return lines
+    }
+
+    /// Letters and digits of the ASCII range, and the marks inside numbers (12.5, 3/5, 20%).
+    static func isWordCharacter(_ c: Character) -> Bool {
+        guard let a = c.asciiValue else { return false }
+        return (a >= 48 && a <= 57) || (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 46 || a == 37 || a == 47 || a == 45
     }
 
     /// Truncated, then padded with spaces to exactly `width` columns.
