@@ -132,6 +132,12 @@ public struct EntryForm: Sendable, Equatable {
         }
     }
 
+    /// What was entered, a line per field with something in it ("原因：…"), for the question
+    /// before recording it or throwing it away.
+    func entered(_ language: Language) -> [String] {
+        form.fields.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map { $0.label + language.pick("：", ": ") + $0.value }
+    }
+
     func choice(_ i: Int) -> Int {
         if case .choice(_, let selected) = form.fields[i].input { return selected }
         return 0
@@ -198,48 +204,72 @@ public struct EntryForm: Sendable, Equatable {
 }
 
 enum EntryScreen {
-    static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect] {
+    /// Opens the form for `purpose`; one with nothing to fill in (an approval, a second) goes
+    /// straight to the question of what will be recorded.
+    static func open(_ purpose: EntryForm.Purpose, _ model: inout DashboardModel) {
+        model.entry = EntryForm.make(purpose, model)
+        if model.entry?.form.fields.isEmpty == true { submit(&model) }
+    }
+
+    /// The form's keys (its table in Dashboard.swift).
+    static func perform(_ action: DashboardAction, key: Key?, _ model: inout DashboardModel) -> [DashboardEffect] {
         guard var entry = model.entry else { return [] }
-        switch key {
-        case .escape:
-            model.entry = nil
-            return []
-        case .control("c"):
-            return [.quit]
-        case .enter:
-            guard let user = model.user, let market = model.market else { return [] }
-            guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
-                model.entry = entry
-                return []
-            }
-            if case .export(let kind) = entry.purpose {
+        switch action {
+        case .back:
+            // An export records nothing and loses nothing: it goes at once.
+            if case .export = entry.purpose {
                 model.entry = nil
-                model.exportProgress = ExportProgress(done: 0, total: 0)
-                return [.export(kind, entry.choice(0) == 0 ? .csv : .json, withPersonalData: entry.form.fields.count > 1 && entry.choice(1) == 1, by: user)]
+            } else {
+                Confirm.discard(.discardEntry, entered: entry.form.hasChanges, what: entry.entered(model.language), &model)
             }
-            switch entry.body(today: model.today) {
-            case .failure(let problem):
-                entry.refusal = problem.text(model.language)
-                model.entry = entry
-                return []
-            case .success(let body):
-                do throws(LocalizedMessage) {
-                    try market.validate(body, by: user, today: model.today)
-                } catch {
-                    entry.refusal = error.text(model.language)
-                    model.entry = entry
-                    return []
-                }
-                model.entry = nil
-                model.notice = model.t("已提交：", "submitted: ") + entry.title
-                return [.record(body, by: user)]
-            }
-        default:
+        case .nextField:
+            entry.form.focusNext()
+            model.entry = entry
+        case .previousField:
+            entry.form.focusPrevious()
+            model.entry = entry
+        case .type:
+            guard let key else { break }
             entry.form.handle(key)
             entry.refusal = nil
             model.entry = entry
+        case .confirm:
+            return submit(&model)
+        default: break
+        }
+        return []
+    }
+
+    /// Enter: the fields checked, then the record checked against the market as the log will
+    /// check it, then the question showing what will be recorded; a refusal stays in the form.
+    @discardableResult
+    static func submit(_ model: inout DashboardModel) -> [DashboardEffect] {
+        guard var entry = model.entry, let user = model.user else { return [] }
+        guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
+            model.entry = entry
             return []
         }
+        if case .export(let kind) = entry.purpose {
+            model.entry = nil
+            model.exportProgress = ExportProgress(done: 0, total: 0)
+            return [.export(kind, entry.choice(0) == 0 ? .csv : .json, withPersonalData: entry.form.fields.count > 1 && entry.choice(1) == 1, by: user)]
+        }
+        switch entry.body(today: model.today) {
+        case .failure(let problem):
+            entry.refusal = problem.text(model.language)
+            model.entry = entry
+        case .success(let body):
+            do throws(LocalizedMessage) {
+                try Confirm.record(body, title: entry.title, what: entry.summary + entry.entered(model.language),
+                                   notice: model.t("已提交：", "submitted: ") + entry.title, &model)
+                // Nothing was typed into a form without fields: "no" goes back to the list.
+                model.entry = entry.form.fields.isEmpty ? nil : entry
+            } catch {
+                entry.refusal = error.text(model.language)
+                model.entry = entry
+            }
+        }
+        return []
     }
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
@@ -263,13 +293,14 @@ enum EntryScreen {
         for (i, line) in refusal.enumerated() {
             grid.put(line, x: rect.x + 2, y: y + i, maxWidth: width - 4, style: model.theme.warning)
         }
+        // The form's keys from its table: Tab only between two fields or more, ←→ only with a choice.
         let choices = entry.form.fields.contains { if case .choice = $0.input { return true } else { return false } }
-        let keys: String
-        switch (entry.form.fields.count, choices) {
-        case (0, _): keys = model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
-        case (1, false): keys = model.t("Enter 提交 · Esc 取消", "Enter submit · Esc cancel")
-        case (_, false): keys = model.t("Tab 下一项 · Enter 提交 · Esc 取消", "Tab next · Enter submit · Esc cancel")
-        case (_, true): keys = model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        let keys = Dashboard.footer(.entry, model.language) { binding in
+            switch binding.action {
+            case .nextField: return entry.form.fields.count > 1
+            case .type: return choices
+            default: return true
+            }
         }
         grid.put(keys,
                  x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
