@@ -223,7 +223,14 @@ enum ComplaintScreen {
             out.append(Line(text: t("  〔已撤回〕\(step.date)  \(step.actor)  \(what)  #\(step.sequence)（\(withdrawal.actor) 撤回 #\(withdrawal.by)：\(withdrawal.reason)）",
                                     "  [withdrawn] \(step.date)  \(step.actor)  \(what)  #\(step.sequence) (withdrawn by \(withdrawal.actor), #\(withdrawal.by): \(withdrawal.reason))")))
         }
-        return out
+        // Long lines (a story, an outcome) wrap, the rest indented: nothing is cut off the page.
+        let width = max(10, model.size.width - 2)
+        return out.flatMap { line -> [Line] in
+            let parts = TextLayout.wrap(line.text, width: width)
+            guard parts.count > 1 else { return [line] }
+            let rest = TextLayout.wrap(parts.dropFirst().joined(), width: width - 4).map { "    " + $0 }
+            return ([parts[0]] + rest).map { Line(text: $0, style: line.style) }
+        }
     }
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
