@@ -1114,8 +1114,8 @@ public enum Dashboard {
             grid.cursor = cursor
             return
         }
-        // The key that clears a search or a filter, as the screen's table has it.
-        let clear = keyName(.clearFilter, in: .screen(model.screen))
+        // The key that clears a search or a filter, as the screen's table has it (looked up only when one is shown).
+        var clear: String { keyName(.clearFilter, in: .screen(model.screen)) }
         if model.screen == .merchants, !model.filter.isEmpty {
             left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  \(clear) 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  \(clear) clears  ")
         }
