@@ -184,14 +184,15 @@ enum ComplaintScreen {
         let name = c.filed.consumerName.map { handler ? $0 : PersonalData.maskName($0) } ?? t("未留", "not given")
         let phone = c.filed.consumerPhone.map { handler ? $0 : PersonalData.maskPhone($0) } ?? t("未留", "not given")
         let shop = c.filed.shop.map { "\($0) \(market.merchant(shopNumber: $0)?.name ?? "")" } ?? t("不清楚", "unknown")
-        let category = ComplaintCodes.categories[c.filed.category] ?? c.filed.category
+        // The codes' names are Chinese; in English the code itself is the name.
+        let category = model.language == .zh ? ComplaintCodes.categories[c.filed.category] ?? c.filed.category : c.filed.category
         let filedToday = c.filed.date == model.today ? t("（今天）", " (today)") : ""
         var out = [
             Line(text: t("商户：", "Shop: ") + shop + t("　类别：", "   Integrity: ") + c.filed.integrity.name(model.language) + " · " + category),
             Line(text: t("登记：", "Filed: ") + "\(c.filed.date)\(filedToday)" + t("　金额：", "   Amount: ")
                  + (c.filed.amountFen.map { t("\(Money.yuan(fen: $0)) 元", "\(Money.yuan(fen: $0)) yuan") } ?? "—")),
             Line(text: t("消费者：", "Consumer: ") + name + "  " + phone + "  " + (c.filed.consentToContact ? t("同意联系", "may be contacted") : t("不同意联系", "not to be contacted"))),
-            Line(text: t("诉求：", "Wants: ") + c.filed.wants.map { ComplaintCodes.wants[$0] ?? $0 }.joined(separator: "、")),
+            Line(text: t("诉求：", "Wants: ") + c.filed.wants.map { model.language == .zh ? ComplaintCodes.wants[$0] ?? $0 : $0 }.joined(separator: t("、", ", "))),
             Line(text: t("内容：", "What happened: ") + c.filed.text),
             Line(text: t("当前状态：", "State: ") + c.state.name(model.language) + t("　经办人：", "   Handler: ") + (c.handler ?? t("未定", "none yet"))),
         ]

@@ -32,9 +32,9 @@ enum Confirm {
         let who = t("记录人：\(user.displayName)（\(user.name)）  日期：\(model.today)", "recorded by \(user.displayName) (\(user.name)) on \(model.today)")
         model.confirmation = Confirmation(
             dialog: ConfirmDialog(title: t("确认记录：", "Record: ") + title,
-                                  message: t("日志只增不删：记下后不能删除，记错了只能另行撤回或更正。", "The log keeps every record: a mistake is set right by a withdrawal or a correction, never erased."),
+                                  message: t("日志只增不删：记下后不能删除，记错了只能另行撤回或更正。", "The log only grows: a mistake is withdrawn or corrected, never erased."),
                                   details: what + [who],
-                                  yes: t("记录", "Record") + "（\(key(.yes))）", no: t("返回", "Back") + "（\(key(.no))）"),
+                                  yes: t("记录（\(key(.yes))）", "Record (\(key(.yes)))"), no: t("返回（\(key(.no))）", "Back (\(key(.no)))")),
             then: .record(body, notice: notice))
     }
 
@@ -50,7 +50,7 @@ enum Confirm {
             dialog: ConfirmDialog(title: t("放弃填写的内容？", "Discard what was entered?"),
                                   message: t("放弃后这些内容不会保存。", "It will not be kept."),
                                   details: what,
-                                  yes: t("放弃", "Discard") + "（\(key(.yes))）", no: t("继续填写", "Keep editing") + "（\(key(.no))）"),
+                                  yes: t("放弃（\(key(.yes))）", "Discard (\(key(.yes)))"), no: t("继续填写（\(key(.no))）", "Keep editing (\(key(.no)))")),
             then: then)
     }
 

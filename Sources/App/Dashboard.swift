@@ -545,7 +545,7 @@ public enum Dashboard {
         switch screen {
         case .complaint:
             return [
-                KeyBinding(keys: [.character("a")], action: .act, zh: "办理：受理、调解、转交、回访、办结……（记录前先确认）", en: "act: accept, mediate, forward, follow up, close… (asks before recording)",
+                KeyBinding(keys: [.character("a")], action: .act, zh: "办理：受理、调解、转交、回访、办结……（记录前先确认）", en: "act: accept, mediate, forward, close… (asks first)",
                            hint: .init("a", "办理", "act")),
             ] + pageMoves + [
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回投诉队列", en: "back to the queue", hint: .init("Esc", "返回", "back")),
