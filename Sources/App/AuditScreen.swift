@@ -52,38 +52,6 @@ enum AuditScreen {
         return all.filter { "\($0.actor) \($0.type) \($0.subject)".lowercased().contains(query) }
     }
 
-    /// Keys for the audit tab; nil lets the tab keys and help through.
-    static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect]? {
-        if var field = model.auditFilter {
-            switch key {
-            case .enter: model.auditFilter = nil
-            case .escape:
-                model.auditFilter = nil
-                model.auditQuery = ""
-            default:
-                field.handle(key)
-                model.auditFilter = field
-                model.auditQuery = field.text
-            }
-            model.auditPosition = ListPosition()
-            return []
-        }
-        let count = rows(model).count
-        let visible = max(1, model.size.height - 5)
-        switch key {
-        case .down, .character("j"): model.auditPosition.move(by: 1, count: count, visibleRows: visible)
-        case .up, .character("k"): model.auditPosition.move(by: -1, count: count, visibleRows: visible)
-        case .pageDown: model.auditPosition.move(by: visible, count: count, visibleRows: visible)
-        case .pageUp: model.auditPosition.move(by: -visible, count: count, visibleRows: visible)
-        case .character("/"): model.auditFilter = TextFieldState(text: model.auditQuery, limit: 40)
-        case .escape where !model.auditQuery.isEmpty:
-            model.auditQuery = ""
-            model.auditPosition = ListPosition()
-        default: return nil
-        }
-        return []
-    }
-
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
         let t = model.t
         Dashboard.drawTitle(model, right: "", into: &grid)

@@ -1,15 +1,26 @@
 import Core
 import Terminal
 
-/// What the dashboard can be asked to do; each key binding maps to one of these, and the
-/// help overlay is generated from the same table.
+/// What the dashboard can be asked to do. Every screen's keys are looked up in its table of
+/// `KeyBinding`s (`Dashboard.bindings(for:)`), and the action found is what is done: the help
+/// overlay and the footers are drawn from the same tables, so they cannot say otherwise.
 public enum DashboardAction: Sendable, Equatable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
-    case toggleHelp, closeHelp, quit, confirm
-    case search, clearFilter, openShop, back, sortNext, sortReverse, inspect
+    case toggleHelp, quit, confirm, back
+    case search, clearFilter, openShop, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
     case addPoints, reply, appeal, withdrawRecord, toggleOpenOnly, export
     case showTab(DashboardModel.Tab), nextTab, previousTab
+    /// The complaint page: choose the next step.
+    case act
+    /// The inspection form: mark the item, cycle its mark, write its note, change the date.
+    case mark(InspectionForm.Mark), cycleMark, note, changeDate
+    /// Text typed into the field that has the focus (characters and editing keys).
+    case type
+    /// Between the fields of a form.
+    case nextField, previousField
+    /// A question: answered yes or no, or the highlight moved to the other button.
+    case yes, no, toggleAnswer
 }
 
 public struct KeyBinding: Sendable, Equatable {
@@ -17,11 +28,55 @@ public struct KeyBinding: Sendable, Equatable {
     public var action: DashboardAction
     public var zh: String
     public var en: String
+    /// How the binding is named in the screen's footer, if it is (see `Dashboard.footer`).
+    public var hint: Hint?
+    /// Typing: characters and the editing keys of the field with the focus perform the action.
+    public var typing: Bool
+
+    /// "Enter 打开": the keys as the footer writes them (nil: the first key) and a word or two.
+    public struct Hint: Sendable, Equatable {
+        public var keys: String?
+        public var zh: String
+        public var en: String
+
+        public init(_ keys: String? = nil, _ zh: String, _ en: String) {
+            self.keys = keys
+            self.zh = zh
+            self.en = en
+        }
+    }
+
+    public init(keys: [Key], action: DashboardAction, zh: String, en: String, hint: Hint? = nil, typing: Bool = false) {
+        self.keys = keys
+        self.action = action
+        self.zh = zh
+        self.en = en
+        self.hint = hint
+        self.typing = typing
+    }
+}
+
+/// Where keys go: a screen, or what is open over it and takes the keys first.
+public enum KeyContext: Sendable, Equatable {
+    case screen(DashboardModel.Screen)
+    /// The `/` field of the merchants, complaints and audit tabs.
+    case search
+    /// A form over the screen (points, a reply, a resolution…).
+    case entry
+    /// The list of a complaint's next steps.
+    case actionMenu
+    /// The question before recording something or throwing away what was typed.
+    case confirmation
+
+    /// Every context, for the tests that walk the tables.
+    public static var all: [KeyContext] {
+        DashboardModel.Screen.allCases.map(KeyContext.screen) + [.search, .entry, .actionMenu, .confirmation]
+    }
 }
 
 /// The dashboard's state: everything `view` needs, nothing it must compute from outside.
 public struct DashboardModel: Sendable, Equatable {
-    public enum Screen: Sendable, Equatable {
+    public enum Screen: Sendable, Equatable, CaseIterable {
         /// No data directory yet: offer to create one from the shipped roster.
         case firstRun
         case merchants
@@ -75,12 +130,13 @@ public struct DashboardModel: Sendable, Equatable {
     public var notice: String?
     /// The log's state for the status bar: number of records, verified or not.
     public var logSummary: String = ""
-    /// The search field while `/` is being typed.
+    /// The search field while `/` is being typed (on the merchants, complaints or audit tab: what
+    /// it finds is that tab's `filter`, `complaintQuery` or `auditQuery`).
     public var search: TextFieldState?
     /// The filter in force (what was typed after `/`); empty for all shops.
     public private(set) var filter = ""
     /// Search keys (shop number, name, owner) per merchant, in the market's order.
-    private var searchIndex: [[Pinyin.Key]] = []
+    private(set) var searchIndex: [[Pinyin.Key]] = []
     /// Each shop's rectifications as of the last rebuild (see `rebuildIndex`).
     var rectificationCache = RectificationCache(calendar: nil)
     /// Whether the lists wait for a login (see `init`).
@@ -228,13 +284,7 @@ public struct DashboardModel: Sendable, Equatable {
         filter = query
         var ownBranch: Int?
         if case .secretary(let branch)? = user?.role { ownBranch = branch }
-        // The search keys (pinyin: an ICU transliteration per character) are made when a search is
-        // first typed, and again only when the roster changes.
-        let merchants = market?.merchants ?? []
-        if !query.isEmpty, searchIndexRoster != merchants {
-            searchIndexRoster = merchants
-            searchIndex = merchants.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
-        }
+        if !query.isEmpty { makeSearchIndex() }
         let matching = rowCache.indices.filter { i in
             if let ownBranch, market?.merchants[i].branch != ownBranch { return false }
             if let branch = branchFilter, market?.merchants[i].branch != branch { return false }
@@ -250,6 +300,24 @@ public struct DashboardModel: Sendable, Equatable {
             if c != 0 { return descending ? c > 0 : c < 0 }
             return rowCache[x][0] < rowCache[y][0]
         }
+    }
+
+    /// The search keys (pinyin: an ICU transliteration per character) are made when a search is
+    /// first typed, and again only when the roster changes.
+    private mutating func makeSearchIndex() {
+        let merchants = market?.merchants ?? []
+        guard searchIndexRoster != merchants else { return }
+        searchIndexRoster = merchants
+        searchIndex = merchants.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+    }
+
+    /// What `/` finds on the complaints tab (see `ComplaintSearch`); empty for the queue.
+    public private(set) var complaintQuery = ""
+
+    mutating func applyComplaintQuery(_ query: String) {
+        complaintQuery = query
+        if !query.isEmpty { makeSearchIndex() }
+        if market != nil { queueCache = ComplaintQueueCache(self) }
     }
 
     /// How merchants a and b compare by `column` alone: -1, 0 or 1.
@@ -300,7 +368,6 @@ public struct DashboardModel: Sendable, Equatable {
     public var inspectionForm: InspectionForm?
     /// The audit tab's rows (newest first) once loaded, its filter and position.
     public var audit: [AuditRow]?
-    public var auditFilter: TextFieldState?
     public var auditQuery = ""
     public var auditPosition = ListPosition()
     public var auditChain = ""
@@ -311,9 +378,16 @@ public struct DashboardModel: Sendable, Equatable {
     public var exportProgress: ExportProgress?
 
     /// The complaint open from the queue, by receipt.
-    public var openComplaint: String?
+    public var openComplaint: String? {
+        didSet { if openComplaint != oldValue { caseScroll = 0 } }
+    }
+    /// How far the complaint page is scrolled, in lines.
+    public var caseScroll = 0
     /// An action being chosen for the open complaint.
     public var complaintFlow: ComplaintActionFlow?
+    /// The question asked before recording something or throwing away what was typed (see
+    /// Confirmation.swift); it takes the keys until it is answered.
+    public var confirmation: Confirmation?
     /// How far the shop screen is scrolled, in lines.
     public var detailScroll = 0
     /// The open shop's page as of the last update (see DashboardCaches.swift).
@@ -395,7 +469,8 @@ public enum Dashboard {
 
     static let tabBindings: [KeyBinding] = DashboardModel.Tab.allCases.map { tab in
         KeyBinding(keys: [.character(Character(String(tab.rawValue)))], action: .showTab(tab),
-                   zh: "切换到“\(tab.title(.zh))”", en: "show \(tab.title(.en))")
+                   zh: "切换到“\(tab.title(.zh))”", en: "show \(tab.title(.en))",
+                   hint: tab == .overview ? .init("1–\(DashboardModel.Tab.allCases.count)", "切换标签页", "tabs") : nil)
     } + [
         KeyBinding(keys: [.tab], action: .nextTab, zh: "下一个标签页", en: "next tab"),
         KeyBinding(keys: [.backTab], action: .previousTab, zh: "上一个标签页", en: "previous tab"),
@@ -411,39 +486,100 @@ public enum Dashboard {
         KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
     ]
 
+    /// Line, page, top and bottom of a page that scrolls (a shop, a complaint).
+    static let pageMoves: [KeyBinding] = [
+        KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "向下滚动", en: "scroll down", hint: .init("j/k", "滚动", "scroll")),
+        KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "向上滚动", en: "scroll up"),
+        KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page", hint: .init("PgDn", "翻页", "page")),
+        KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+        KeyBinding(keys: [.home, .character("g")], action: .top, zh: "回到页首", en: "top of the page"),
+        KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "到页尾", en: "end of the page"),
+    ]
+
     static let commonBindings: [KeyBinding] = [
         KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
         KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
     ]
 
+    /// The keys of a screen, or of what is open over it.
+    public static func bindings(for context: KeyContext) -> [KeyBinding] {
+        switch context {
+        case .screen(let screen):
+            return bindings(for: screen)
+        case .search:
+            return [
+                KeyBinding(keys: [.enter], action: .confirm, zh: "确定（只找到一件投诉时直接打开）", en: "done (a single complaint found opens)", hint: .init("Enter", "确定", "ok")),
+                KeyBinding(keys: [.escape], action: .back, zh: "取消查找", en: "cancel the search", hint: .init("Esc", "取消", "cancel")),
+                KeyBinding(keys: [], action: .type, zh: "输入要查找的内容（上次的内容已选中，输入即替换）", en: "type what to find (the last query is selected: typing replaces it)", typing: true),
+            ]
+        case .entry:
+            return [
+                KeyBinding(keys: [.tab], action: .nextField, zh: "下一项", en: "next field", hint: .init("Tab", "下一项", "next")),
+                KeyBinding(keys: [.backTab], action: .previousField, zh: "上一项", en: "previous field"),
+                KeyBinding(keys: [.left, .right], action: .type, zh: "在选项之间选择（文字里移动光标）", en: "choose an option (in text: move the cursor)", hint: .init("←→", "选择", "choose")),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "提交：先显示要记录的内容，确认后才记录", en: "submit: shows what will be recorded, recorded once confirmed", hint: .init("Enter", "提交", "submit")),
+                KeyBinding(keys: [.escape], action: .back, zh: "取消（填了内容时先问一句）", en: "cancel (asks first when something was entered)", hint: .init("Esc", "取消", "cancel")),
+                KeyBinding(keys: [.control("c")], action: .quit, zh: "退出", en: "quit"),
+                KeyBinding(keys: [], action: .type, zh: "在当前一项输入", en: "type into the field", typing: true),
+            ]
+        case .actionMenu:
+            return [
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一项", en: "previous"),
+                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一项", en: "first"),
+                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一项", en: "last"),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "选定（记录前先确认）", en: "choose (asks before recording)", hint: .init("Enter", "确定", "ok")),
+                KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "取消", en: "cancel", hint: .init("Esc", "取消", "cancel")),
+            ]
+        case .confirmation:
+            return [
+                KeyBinding(keys: [.character("y"), .character("Y")], action: .yes, zh: "是：记录（或放弃所填的内容）", en: "yes: record (or discard what was entered)"),
+                KeyBinding(keys: [.character("n"), .character("N"), .escape], action: .no, zh: "否：返回，不记录也不放弃", en: "no: go back; nothing is recorded or discarded"),
+                KeyBinding(keys: [.left, .right, .tab, .backTab, .character("h"), .character("l")], action: .toggleAnswer, zh: "在两个按钮之间切换", en: "switch between the buttons"),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "按高亮的按钮（先是“否”）", en: "press the highlighted button (no at first)"),
+            ]
+        }
+    }
+
     public static func bindings(for screen: DashboardModel.Screen) -> [KeyBinding] {
         switch screen {
         case .complaint:
             return [
-                KeyBinding(keys: [.character("a")], action: .confirm, zh: "办理：受理、调解、转交、回访、办结……", en: "act: accept, mediate, forward, follow up, close…"),
-                KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回投诉队列", en: "back to the queue"),
-                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
-            ]
+                KeyBinding(keys: [.character("a")], action: .act, zh: "办理：受理、调解、转交、回访、办结……（记录前先确认）", en: "act: accept, mediate, forward, close… (asks first)",
+                           hint: .init("a", "办理", "act")),
+            ] + pageMoves + [
+                KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回投诉队列", en: "back to the queue", hint: .init("Esc", "返回", "back")),
+            ] + commonBindings
         case .inspection:
             return [
-                KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
-                KeyBinding(keys: [.character("1"), .character("2"), .character("3"), .character("4"), .character(" ")], action: .confirm, zh: "合格 / 一般 / 严重 / 不适用", en: "pass / minor / serious / n.a."),
-                KeyBinding(keys: [.character("n")], action: .confirm, zh: "给不合格项写备注", en: "a note on a failed item"),
-                KeyBinding(keys: [.character("d")], action: .confirm, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next item"),
+                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一项", en: "previous item"),
+                KeyBinding(keys: [.character("1")], action: .mark(.pass), zh: "合格", en: "pass"),
+                KeyBinding(keys: [.character("2")], action: .mark(.minor), zh: "一般不合格", en: "minor failure"),
+                KeyBinding(keys: [.character("3")], action: .mark(.serious), zh: "严重不合格", en: "serious failure"),
+                KeyBinding(keys: [.character("4")], action: .mark(.notApplicable), zh: "不适用", en: "not applicable"),
+                KeyBinding(keys: [.character(" ")], action: .cycleMark, zh: "依次切换：合格、一般、严重、不适用", en: "cycle: pass, minor, serious, n.a."),
+                KeyBinding(keys: [.character("n")], action: .note, zh: "给不合格项写备注", en: "a note on a failed item"),
+                KeyBinding(keys: [.character("d")], action: .changeDate, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
                 KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
-                KeyBinding(keys: [.escape], action: .back, zh: "放弃", en: "cancel"),
+                KeyBinding(keys: [.escape], action: .back, zh: "放弃（有不合格项、备注或日期时先问一句）", en: "cancel (asks first when something was entered)"),
+                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
             ]
         case .login:
             return [
-                KeyBinding(keys: [.tab, .down, .backTab, .up], action: .moveDown, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN"),
-                KeyBinding(keys: [.enter], action: .confirm, zh: "登录", en: "log in"),
-                KeyBinding(keys: [.control("c")], action: .quit, zh: "退出", en: "quit"),
+                KeyBinding(keys: [.tab, .down, .backTab, .up], action: .nextField, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN", hint: .init("Tab", "切换", "switch")),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "登录（在用户名上按：到 PIN）", en: "log in (on the user name: go to the PIN)", hint: .init("Enter", "登录", "log in")),
+                KeyBinding(keys: [.escape], action: .back, zh: "清空重填", en: "clear both fields"),
+                KeyBinding(keys: [.control("c")], action: .quit, zh: "退出", en: "quit", hint: .init("Ctrl-C", "退出", "quit")),
+                KeyBinding(keys: [], action: .type, zh: "输入用户名或 PIN（PIN 只含数字）", en: "type the user name or the PIN (digits only)", typing: true),
             ]
         case .overview:
             return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一个数字", en: "next figure"),
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一个数字", en: "next figure", hint: .init("↑↓", "选择数字", "choose a figure")),
                 KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一个数字", en: "previous figure"),
-                KeyBinding(keys: [.enter], action: .openShop, zh: "查看该数字背后的名单", en: "show the list behind the figure"),
+                KeyBinding(keys: [.home, .character("g")], action: .top, zh: "第一个数字", en: "first figure"),
+                KeyBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一个数字", en: "last figure"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "查看该数字背后的名单", en: "show the list behind the figure", hint: .init("Enter", "查看其背后的名单", "shows the list behind it")),
             ] + tabBindings + commonBindings
         case .branches:
             return tabBindings + commonBindings
@@ -453,27 +589,28 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("o")], action: .toggleOpenOnly, zh: "只看待整改 / 全部", en: "open rectifications only / all"),
                 KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部检查记录（CSV 或 JSON）", en: "export every inspection (CSV or JSON)"),
             ] : [
-                KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分或决定复核", en: "approve the points or decide the appeal"),
+                KeyBinding(keys: [.enter], action: .openShop, zh: "审批贡献分、决定复核或确认撤回（记录前先确认）", en: "approve the points, decide the appeal or second the amendment (asks before recording)"),
             ]
             return listMoves + own + tabBindings + commonBindings
         case .audit:
-            return [
-                KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "上下移动", en: "move"),
+            return listMoves + [
                 KeyBinding(keys: [.character("/")], action: .search, zh: "按操作人、事件类型、店铺号或受理编号筛选", en: "filter by actor, type, shop or receipt"),
+                KeyBinding(keys: [.escape], action: .clearFilter, zh: "清除筛选", en: "clear the filter"),
             ] + tabBindings + commonBindings
         case .complaints:
             return listMoves + [
+                KeyBinding(keys: [.character("/")], action: .search, zh: "查找：受理编号（前几位即可）、店铺、内容", en: "find: receipt code (its start will do), shop or text"),
                 KeyBinding(keys: [.enter], action: .openShop, zh: "打开所选投诉（经过与办理）", en: "open the selected complaint"),
-                KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除筛选）", en: "back to the open queue (clear the filter)"),
+                KeyBinding(keys: [.escape], action: .clearFilter, zh: "回到办理中的投诉队列（清除查找和筛选）", en: "back to the open queue (clear the search and the filter)"),
                 KeyBinding(keys: [.character("e")], action: .export, zh: "导出全部投诉（CSV 或 JSON）", en: "export every complaint (CSV or JSON)"),
             ] + tabBindings + commonBindings
         case .firstRun:
             return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next choice"),
+                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next choice", hint: .init("↑↓", "选择", "choose")),
                 KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一项", en: "previous choice"),
-                KeyBinding(keys: [.enter], action: .confirm, zh: "确认所选", en: "confirm the choice"),
+                KeyBinding(keys: [.enter], action: .confirm, zh: "确认所选", en: "confirm the choice", hint: .init("Enter", "确认", "confirm")),
                 KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
-                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
+                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit", hint: .init("q", "退出", "quit")),
             ]
         case .merchants:
             return listMoves + [
@@ -488,21 +625,54 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("e")], action: .export, zh: "导出名册（CSV/JSON）", en: "export the roster (CSV or JSON)"),
             ] + tabBindings + commonBindings
         case .shop:
-            return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "向下滚动", en: "scroll down"),
-                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "向上滚动", en: "scroll up"),
-                KeyBinding(keys: [.pageDown, .control("f")], action: .pageDown, zh: "下一页", en: "next page"),
-                KeyBinding(keys: [.pageUp, .control("b")], action: .pageUp, zh: "上一页", en: "previous page"),
+            return pageMoves + [
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回商户列表", en: "back to the list"),
                 KeyBinding(keys: [.character("i")], action: .inspect, zh: "记录一次检查（管理方或本支部书记）", en: "record an inspection (manager or the branch's secretary)"),
                 KeyBinding(keys: [.character("p")], action: .addPoints, zh: "登记贡献分（附依据，另一人审批）", en: "enter contribution points (with evidence; someone else approves)"),
                 KeyBinding(keys: [.character("r")], action: .reply, zh: "记录商户对星级的回应", en: "record the shop's reply to its rating"),
                 KeyBinding(keys: [.character("f")], action: .appeal, zh: "登记商户的复核申请", en: "record the shop's appeal"),
                 KeyBinding(keys: [.character("w")], action: .withdrawRecord, zh: "撤回一条计分记录（记录号和原因；另一人复核后生效）", en: "withdraw a record that counts (its number and why; counts once someone else seconds it)"),
-                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
-                KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
-            ]
+            ] + commonBindings
         }
+    }
+
+    /// The binding a key finds where the keys go now: the first that lists it, else the typing
+    /// binding when the field with the focus takes the key. Nil: the key does nothing here.
+    static func binding(for key: Key, _ model: DashboardModel) -> KeyBinding? {
+        let table = bindings(for: context(model))
+        if let binding = table.first(where: { $0.keys.contains(key) }) { return binding }
+        guard let typing = table.first(where: \.typing), takesText(key, model) else { return nil }
+        return typing
+    }
+
+    /// Whether the field with the focus takes `key` (a character or an editing key; ←/→ on a choice).
+    static func takesText(_ key: Key, _ model: DashboardModel) -> Bool {
+        if context(model) == .entry, var form = model.entry?.form { return form.handle(key) }
+        return TextFieldState.edits(key)
+    }
+
+    /// Where the keys go now: the question if one is asked, else the form, the menu or the search
+    /// field open over the screen, else the screen.
+    public static func context(_ model: DashboardModel) -> KeyContext {
+        let screen = model.screen
+        if model.confirmation != nil { return .confirmation }
+        if screen == .login || screen == .firstRun { return .screen(screen) }
+        if model.entry != nil { return .entry }
+        if screen == .complaint, model.complaintFlow != nil { return .actionMenu }
+        if model.search != nil, [.merchants, .complaints, .audit].contains(screen) { return .search }
+        return .screen(screen)
+    }
+
+    /// A footer naming keys ("a 办理 · Esc 返回"): the hints of the context's bindings that `include` keeps.
+    static func footer(_ context: KeyContext, _ language: Language, include: (KeyBinding) -> Bool = { _ in true }) -> String {
+        bindings(for: context).filter { $0.hint != nil && include($0) }.compactMap { binding in
+            binding.hint.map { ($0.keys ?? binding.keys.first?.description ?? "") + " " + language.pick($0.zh, $0.en) }
+        }.joined(separator: " · ")
+    }
+
+    /// How the first key of the context's binding for `action` is written ("y"), for buttons that name it.
+    static func keyName(_ action: DashboardAction, in context: KeyContext) -> String {
+        bindings(for: context).first { $0.action == action }?.keys.first?.description ?? ""
     }
 
     /// The complaint queue this user handles: every open case for a manager; for a secretary,
@@ -514,6 +684,8 @@ public enum Dashboard {
 
     static func computeQueue(_ model: DashboardModel) -> [ComplaintCase] {
         guard let market = model.market else { return [] }
+        // A search finds any case this user handles, whatever its state (ComplaintSearch).
+        if !model.complaintQuery.isEmpty { return ComplaintSearch.find(model.complaintQuery, in: model) }
         var all: [ComplaintCase]
         switch model.complaintFilter {
         case nil:
@@ -537,7 +709,7 @@ public enum Dashboard {
             // A click on a tab in the title bar.
             if let tab = tabRanges(model).first(where: { $0.columns.contains(x) })?.tab {
                 model.openShop = nil
-                model.tab = tab
+                return perform(.showTab(tab), on: &model)
             }
         case (.merchants, .left):
             let index = model.position.offset + (y - 2)
@@ -617,52 +789,25 @@ public enum Dashboard {
                 model.showHelp = false
                 return []
             }
-            if model.screen == .login {
-                return LoginScreen.handle(key, &model)
-            }
-            if model.entry != nil {
-                return EntryScreen.handle(key, &model)
-            }
-            if model.screen == .inspection {
-                return InspectionScreen.handle(key, &model)
-            }
-            if model.screen == .complaint {
-                return ComplaintScreen.handle(key, &model)
-            }
-            if model.screen == .audit, let effects = AuditScreen.handle(key, &model) {
-                return effects
-            }
             if case .mouse(let button, let x, let y) = key {
+                guard case .screen(let screen) = context(model), ![.firstRun, .login, .inspection, .complaint].contains(screen) else { return [] }
                 return Dashboard.mouse(button, column: x, row: y, &model)
             }
-            if var field = model.search {
-                switch key {
-                case .enter:
-                    model.search = nil
-                case .escape:
-                    model.search = nil
-                    model.applyFilter("")
-                default:
-                    field.handle(key)
-                    model.search = field
-                    model.applyFilter(field.text)
-                }
-                model.position.moveTo(0, count: model.shown.count, visibleRows: visibleRows(model))
-                return []
+            // A note or a date being typed on the inspection form takes every key (InspectionForm.swift).
+            if context(model) == .screen(.inspection), model.inspectionForm?.editing != nil {
+                return InspectionScreen.handle(key, &model)
             }
-            guard let action = bindings(for: model.screen).first(where: { $0.keys.contains(key) })?.action else {
-                if key == .resize { return [] }
-                return []
-            }
-            return perform(action, on: &model)
+            // The key is looked up in the table of where the keys go now; what it finds is done.
+            guard let binding = binding(for: key, model) else { return [] }
+            return perform(binding.action, key: key, on: &model)
         }
     }
 
-    static func perform(_ action: DashboardAction, on model: inout DashboardModel) -> [DashboardEffect] {
+    /// Does `action` where the keys go now; `key` is the key pressed, for typing.
+    static func perform(_ action: DashboardAction, key: Key? = nil, on model: inout DashboardModel) -> [DashboardEffect] {
         switch action {
         case .quit: return [.quit]
         case .toggleHelp: model.showHelp.toggle(); return []
-        case .closeHelp: model.showHelp = false; return []
         case .export:
             guard model.user != nil else {
                 model.notice = model.t("导出需要先登录", "log in to export")
@@ -673,7 +818,7 @@ public enum Dashboard {
                 return []
             }
             let kind: ExportKind = model.screen == .complaints ? .complaints : (model.screen == .inspections ? .inspections : .merchants)
-            model.entry = EntryForm.make(.export(kind), model)
+            EntryScreen.open(.export(kind), &model)
             return []
         case .showTab(let tab):
             model.tab = tab
@@ -684,8 +829,20 @@ public enum Dashboard {
         case .previousTab:
             let count = DashboardModel.Tab.allCases.count
             model.tab = DashboardModel.Tab(rawValue: (model.tab.rawValue + count - 2) % count + 1) ?? .overview
-            return []
+            return model.tab == .audit ? [.loadAudit] : []
         default: break
+        }
+        switch context(model) {
+        case .confirmation: return Confirm.perform(action, &model)
+        case .entry: return EntryScreen.perform(action, key: key, &model)
+        case .actionMenu: return ComplaintScreen.performInMenu(action, &model)
+        case .search: return performInSearch(action, key: key, &model)
+        case .screen(.login): return LoginScreen.perform(action, key: key, &model)
+        case .screen(.inspection):
+            // The form's keys, let through by its table, are its own (InspectionForm.swift).
+            return key.map { InspectionScreen.handle($0, &model) } ?? []
+        case .screen(.complaint): return ComplaintScreen.perform(action, &model)
+        case .screen: break
         }
         switch model.screen {
         case .firstRun:
@@ -700,7 +857,7 @@ public enum Dashboard {
             let count = model.shown.count
             let rows = visibleRows(model)
             switch action {
-            case .search: model.search = TextFieldState(text: model.filter, limit: 40)
+            case .search: model.search = TextFieldState(text: model.filter, limit: 40, selected: true)
             case .cycleBranchFilter, .cycleStarFilter, .cycleIntegrityFilter:
                 switch action {
                 case .cycleBranchFilter: model.cycleBranchFilter()
@@ -714,16 +871,13 @@ public enum Dashboard {
             case .clearFilter:
                 model.showOnly()
                 model.position.moveTo(0, count: model.shown.count, visibleRows: rows)
-            case .moveDown: model.position.move(by: 1, count: count, visibleRows: rows)
-            case .moveUp: model.position.move(by: -1, count: count, visibleRows: rows)
             case .pageDown:
                 model.position.offset = min(max(0, count - rows), model.position.offset + rows)
                 model.position.move(by: rows, count: count, visibleRows: rows)
             case .pageUp:
                 model.position.offset = max(0, model.position.offset - rows)
                 model.position.move(by: -rows, count: count, visibleRows: rows)
-            case .top: model.position.moveTo(0, count: count, visibleRows: rows)
-            case .bottom: model.position.moveTo(count - 1, count: count, visibleRows: rows)
+            case _ where model.position.follow(action, count: count, visibleRows: rows): break
             case .openShop:
                 if model.position.selected < model.shownMerchants.count {
                     model.openShop = model.shownMerchants[model.position.selected].shopNumber
@@ -736,11 +890,24 @@ public enum Dashboard {
             switch action {
             case .moveDown: model.overviewCursor = min(links.count - 1, model.overviewCursor + 1)
             case .moveUp: model.overviewCursor = max(0, model.overviewCursor - 1)
+            case .top: model.overviewCursor = 0
+            case .bottom: model.overviewCursor = max(0, links.count - 1)
             case .openShop where links.indices.contains(model.overviewCursor): links[model.overviewCursor].follow(&model)
             default: break
             }
-        case .branches, .login, .inspection, .complaint, .audit:
+        case .branches, .login, .inspection, .complaint:
             break
+        case .audit:
+            let count = AuditScreen.rows(model).count
+            switch action {
+            // The chain's line, the table's header, the status bar and a spare row.
+            case _ where model.auditPosition.follow(action, count: count, visibleRows: max(1, model.size.height - 5)): break
+            case .search: model.search = TextFieldState(text: model.auditQuery, limit: 40, selected: true)
+            case .clearFilter where !model.auditQuery.isEmpty:
+                model.auditQuery = ""
+                model.auditPosition = ListPosition()
+            default: break
+            }
         case .inspections, .reviews:
             WorkScreens.handle(action, &model)
         case .complaints:
@@ -748,8 +915,10 @@ public enum Dashboard {
             let rows = visibleRows(model)
             switch action {
             case _ where model.queuePosition.follow(action, count: count, visibleRows: rows): break
-            case .clearFilter:
+            case .search: model.search = TextFieldState(text: model.complaintQuery, limit: 40, selected: true)
+            case .clearFilter where model.complaintFilter != nil || !model.complaintQuery.isEmpty:
                 model.complaintFilter = nil
+                model.applyComplaintQuery("")
                 model.queuePosition = ListPosition()
             case .openShop:
                 let cases = queue(model)
@@ -764,6 +933,8 @@ public enum Dashboard {
             case .moveUp: model.detailScroll = max(0, model.detailScroll - 1)
             case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
             case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
+            case .top: model.detailScroll = 0
+            case .bottom: model.detailScroll = last
             case .back: model.openShop = nil
             case .inspect, .addPoints, .reply, .appeal, .withdrawRecord:
                 // Every action on a shop needs someone logged in who may act for its branch.
@@ -785,18 +956,55 @@ public enum Dashboard {
                 // Replies and appeals concern the latest published ratings (this year's before any).
                 let year = market.ratingsPublished.keys.max() ?? model.today.year
                 switch action {
-                case .addPoints: model.entry = EntryForm.make(.points(shop: shop), model)
-                case .withdrawRecord: model.entry = EntryForm.make(.withdrawRecord(shop: shop), model)
-                case .reply: model.entry = EntryForm.make(.reply(shop: shop, year: year), model)
+                case .addPoints: EntryScreen.open(.points(shop: shop), &model)
+                case .withdrawRecord: EntryScreen.open(.withdrawRecord(shop: shop), &model)
+                case .reply: EntryScreen.open(.reply(shop: shop, year: year), &model)
                 default:
                     guard market.ratingsPublished[year] != nil else {
                         model.notice = model.t("星级尚未公示，还不能申请复核", "no ratings have been published; there is nothing to appeal yet")
                         break
                     }
-                    model.entry = EntryForm.make(.appeal(shop: shop, year: year), model)
+                    EntryScreen.open(.appeal(shop: shop, year: year), &model)
                 }
             default: break
             }
+        }
+        return []
+    }
+
+    /// The `/` field: what is typed finds at once (the tab's filter follows the field); Enter
+    /// keeps it — and opens the complaint when the search found just one —, Esc drops it.
+    static func performInSearch(_ action: DashboardAction, key: Key?, _ model: inout DashboardModel) -> [DashboardEffect] {
+        guard var field = model.search else { return [] }
+        func find(_ text: String) {
+            switch model.screen {
+            case .merchants:
+                model.applyFilter(text)
+                model.position.moveTo(0, count: model.shown.count, visibleRows: visibleRows(model))
+            case .complaints:
+                model.applyComplaintQuery(text)
+                model.queuePosition = ListPosition()
+            case .audit:
+                model.auditQuery = text
+                model.auditPosition = ListPosition()
+            default: break
+            }
+        }
+        switch action {
+        case .type:
+            guard let key else { break }
+            field.handle(key)
+            model.search = field
+            find(field.text)
+        case .confirm:
+            model.search = nil
+            if model.screen == .complaints, !model.complaintQuery.isEmpty, queue(model).count == 1, let only = queue(model).first {
+                model.openComplaint = only.filed.receipt
+            }
+        case .back:
+            model.search = nil
+            find("")
+        default: break
         }
         return []
     }
@@ -835,10 +1043,15 @@ public enum Dashboard {
         if model.entry != nil && model.screen != .login {
             EntryScreen.draw(model, into: &grid)
         }
+        if let confirmation = model.confirmation {
+            confirmation.dialog.render(into: &grid)
+        }
         drawStatusBar(model, into: &grid)
         if model.showHelp {
-            let entries = bindings(for: model.screen).map {
-                HelpEntry(keys: $0.keys.map(\.description).joined(separator: " / "), action: model.language.pick($0.zh, $0.en))
+            // The table the keys are looked up in, as it is.
+            let entries = bindings(for: context(model)).map { binding in
+                let keys = binding.keys.map(\.description) + (binding.typing ? [model.t("输入文字", "typing")] : [])
+                return HelpEntry(keys: keys.joined(separator: " / "), action: model.language.pick(binding.zh, binding.en))
             }
             HelpOverlay.render(into: &grid, title: model.t("按键帮助", "Keys"), entries: entries, footer: model.t("按任意键关闭", "press any key to close"))
         }
@@ -892,17 +1105,19 @@ public enum Dashboard {
         }
         let rightWidth = DisplayWidth.of(right)
         var left = " "
-        if let field = model.screen == .audit ? model.auditFilter : model.search {
+        if context(model) == .search, let field = model.search {
             let label = model.screen == .audit ? model.t(" / 筛选：", " / filter: ") : model.t(" / 查找：", " / find: ")
             grid.put(label, x: 0, y: y, style: bar)
             let x = DisplayWidth.of(label)
             let cursor = field.render(into: &grid, x: x, y: y, width: max(10, model.size.width - x - 24), style: Style(underline: true))
-            grid.put(model.t("  Enter 确定  Esc 取消", "  Enter ok  Esc cancel"), x: x + max(10, model.size.width - x - 24), y: y, style: bar)
+            grid.put("  " + footer(.search, model.language), x: x + max(10, model.size.width - x - 24), y: y, style: bar)
             grid.cursor = cursor
             return
         }
+        // The key that clears a search or a filter, as the screen's table has it (looked up only when one is shown).
+        var clear: String { keyName(.clearFilter, in: .screen(model.screen)) }
         if model.screen == .merchants, !model.filter.isEmpty {
-            left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  Esc 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  Esc clears  ")
+            left += model.t("查找“\(model.filter)”：\(model.shown.count) 家  \(clear) 清除  ", "find \"\(model.filter)\": \(model.shown.count) shops  \(clear) clears  ")
         }
         if model.screen == .merchants, model.branchFilter != nil || model.starFilter != nil || model.integrityFilter != nil {
             var parts: [String] = []
@@ -911,11 +1126,15 @@ public enum Dashboard {
             if let i = model.integrityFilter { parts.append(model.t("\(i.chineseName)有问题", "\(i.englishName) problems")) }
             left += model.t("筛选：", "only: ") + parts.joined(separator: "、") + model.t("（\(model.shown.count) 家）  ", " (\(model.shown.count))  ")
         }
-        if model.screen == .complaints, let filter = model.complaintFilter {
+        if model.screen == .complaints, !model.complaintQuery.isEmpty {
+            let count = queue(model).count
+            let more = count >= ComplaintSearch.limit ? model.t("（只列前 \(count) 件）", " (first \(count))") : ""
+            left += model.t("查找“\(model.complaintQuery)”：\(count) 件\(more)  \(clear) 清除  ", "find \"\(model.complaintQuery)\": \(count)\(more)  \(clear) clears  ")
+        } else if model.screen == .complaints, let filter = model.complaintFilter {
             let count = queue(model).count
             switch filter {
-            case .overdue: left += model.t("筛选：逾期投诉（\(count) 件） Esc 清除  ", "only overdue (\(count))  Esc clears  ")
-            case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件） Esc 清除  ", "only this month's \(i.englishName) (\(count))  Esc clears  ")
+            case .overdue: left += model.t("筛选：逾期投诉（\(count) 件） \(clear) 清除  ", "only overdue (\(count))  \(clear) clears  ")
+            case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件） \(clear) 清除  ", "only this month's \(i.englishName) (\(count))  \(clear) clears  ")
             }
         }
         if let progress = model.exportProgress {
@@ -954,7 +1173,7 @@ public enum Dashboard {
             let selected = i == model.firstRunChoice
             grid.put((selected ? "▶ " : "  ") + choice, x: x, y: rect.y + 8 + i, maxWidth: inner, style: selected ? Style(reverse: true) : .plain)
         }
-        grid.put(model.t("↑↓ 选择 · Enter 确认 · q 退出", "↑↓ choose · Enter confirm · q quit"), x: x, y: rect.y + 12, maxWidth: inner, style: Style(dim: true))
+        grid.put(footer(.screen(.firstRun), model.language), x: x, y: rect.y + 12, maxWidth: inner, style: Style(dim: true))
     }
 
     /// The merchants table's columns and rows, as text (also used by `merchant list`).

@@ -28,8 +28,11 @@ public struct EntryForm: Sendable, Equatable {
 
     public var purpose: Purpose
     public var title: String
-    /// Lines shown above the fields (what is being decided or approved).
+    /// Lines shown above the fields (what is being decided or approved), and again in the
+    /// question before it is recorded.
     public var summary: [String]
+    /// How to fill the form in, shown under the summary (not part of what is recorded).
+    public var note: [String] = []
     public var form: Form
     /// Why the last attempt was refused.
     public var refusal: String?
@@ -44,10 +47,14 @@ public struct EntryForm: Sendable, Equatable {
             Form.Field(label: label, input: .line(TextFieldState(text: text, limit: limit)), required: required)
         }
         func shopName(_ shop: String) -> String { "\(shop) \(market?.merchant(shopNumber: shop)?.name ?? "")" }
+        /// "投诉 K7QX-9M2A · A101 鉴明镜架批发部"
+        func complaint(_ receipt: String) -> String {
+            t("投诉 ", "Complaint ") + receipt + (market?.complaints.shopAndIntegrity(receipt)?.shop.map { " · " + shopName($0) } ?? "")
+        }
         switch purpose {
         case .points(let shop):
             return EntryForm(purpose: purpose, title: t("登记贡献分", "Contribution points"),
-                             summary: [shopName(shop), t("登记后须由另一人审批才计入星级。", "They count once someone else approves them.")],
+                             summary: [shopName(shop)], note: [t("登记后须由另一人审批才计入星级。", "They count once someone else approves them.")],
                              form: Form(fields: [
                                  Form.Field(label: t("类别", "Kind"), input: .choice(pointKinds.map { $0.name(model.language) }, selected: 0)),
                                  line(t("分值（1–40）", "Points (1–40)"), limit: 3),
@@ -57,11 +64,11 @@ public struct EntryForm: Sendable, Equatable {
         case .reply(let shop, let year):
             let current = market?.replies[shop]?[year]?.value.text ?? ""
             return EntryForm(purpose: purpose, title: t("商户回应（\(year) 年度星级）", "The shop's reply (\(year) rating)"),
-                             summary: [shopName(shop), t("回应与星级一同公示。", "Shown beside the rating on the public board.")],
+                             summary: [shopName(shop)], note: [t("回应与星级一同公示。", "Shown beside the rating on the public board.")],
                              form: Form(fields: [line(t("回应", "Reply"), limit: 500, text: current)]))
         case .appeal(let shop, let year):
             return EntryForm(purpose: purpose, title: t("申请复核（\(year) 年度星级）", "Appeal (\(year) rating)"),
-                             summary: [shopName(shop), t("须在公示后规定的工作日内提出；由未参与检查的管理人员决定。", "Within the window after publication; decided by someone not involved.")],
+                             summary: [shopName(shop)], note: [t("须在公示后规定的工作日内提出；由未参与检查的管理人员决定。", "Within the window after publication; decided by someone not involved.")],
                              form: Form(fields: [line(t("理由", "Reason"), limit: 500), line(t("收到日期", "Received on"), limit: 10, text: model.today.description)]))
         case .decideAppeal(let target):
             let appeal = market?.appeals.values.joined().first { $0.sequence == target }
@@ -82,12 +89,12 @@ public struct EntryForm: Sendable, Equatable {
             // record a finding nobody picked.
             let findings = [true, false].map { ComplaintAction.finding(upheld: $0) }.map { model.language.pick($0.zh, $0.en) }
             return EntryForm(purpose: purpose, title: t("调解结果", "Outcome"),
-                             summary: [t("投诉 ", "Complaint ") + receipt,
-                                       t("是否属实须选定（←/→）：只有属实的投诉才能确认扣分。", "Say whether it was found true (←/→): only an upheld complaint can cost points.")],
+                             summary: [complaint(receipt)],
+                             note: [t("是否属实须选定（←/→）：只有属实的投诉才能确认扣分。", "Say whether it was found true (←/→): only an upheld complaint can cost points.")],
                              form: Form(fields: [line(t("结果", "Outcome")), line(t("金额（元，可空）", "Amount (yuan, optional)"), limit: 12, required: false),
                                                  Form.Field(label: t("是否属实", "Upheld"), input: .choice(findings, selected: Form.noChoice), required: true)]))
         case .linkDuplicate(let receipt):
-            return EntryForm(purpose: purpose, title: t("标为重复投诉", "Mark as a duplicate"), summary: [t("投诉 ", "Complaint ") + receipt],
+            return EntryForm(purpose: purpose, title: t("标为重复投诉", "Mark as a duplicate"), summary: [complaint(receipt)],
                              form: Form(fields: [line(t("原投诉编号", "Original receipt"), limit: 12)]))
         case .export(let kind):
             let what = [ExportKind.merchants: t("商户名册", "shops"), .complaints: t("投诉", "complaints"), .inspections: t("检查", "inspections")][kind] ?? kind.rawValue
@@ -101,7 +108,8 @@ public struct EntryForm: Sendable, Equatable {
                              form: Form(fields: fields))
         case .withdrawRecord(let shop):
             return EntryForm(purpose: purpose, title: t("撤回记录", "Withdraw a record"),
-                             summary: [shopName(shop), t("检查、贡献分、投诉扣分或一票否决，记录号见商户页（#）。", "An inspection, points entry, deduction or veto; record numbers are on the shop page (#)."),
+                             summary: [shopName(shop)],
+                             note: [t("检查、贡献分、投诉扣分或一票否决，记录号见商户页（#）。", "An inspection, points entry, deduction or veto; record numbers are on the shop page (#)."),
                                        t("原记录保留；另一人复核确认后才不再计分。", "The record stays; it stops counting once someone else seconds the withdrawal.")],
                              form: Form(fields: [line(t("记录号", "Record number"), limit: 12), line(t("原因", "Reason"), limit: 500)]))
         case .withdrawStep(let receipt, let target):
@@ -127,9 +135,15 @@ public struct EntryForm: Sendable, Equatable {
                              summary: summary, form: Form(fields: []))
         case .confirmDeduction(let receipt):
             return EntryForm(purpose: purpose, title: t("确认扣分", "Confirm the deduction"),
-                             summary: [t("投诉 ", "Complaint ") + receipt, t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
+                             summary: [complaint(receipt), t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
                              form: Form(fields: [Form.Field(label: t("程度", "Severity"), input: .choice([Severity.minor, .serious].map { $0.name(model.language) }, selected: 0))]))
         }
+    }
+
+    /// What was entered, a line per field with something in it ("原因：…"), for the question
+    /// before recording it or throwing it away.
+    func entered(_ language: Language) -> [String] {
+        form.fields.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map { $0.label + language.pick("：", ": ") + $0.value }
     }
 
     func choice(_ i: Int) -> Int {
@@ -198,48 +212,72 @@ public struct EntryForm: Sendable, Equatable {
 }
 
 enum EntryScreen {
-    static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect] {
+    /// Opens the form for `purpose`; one with nothing to fill in (an approval, a second) goes
+    /// straight to the question of what will be recorded.
+    static func open(_ purpose: EntryForm.Purpose, _ model: inout DashboardModel) {
+        model.entry = EntryForm.make(purpose, model)
+        if model.entry?.form.fields.isEmpty == true { submit(&model) }
+    }
+
+    /// The form's keys (its table in Dashboard.swift).
+    static func perform(_ action: DashboardAction, key: Key?, _ model: inout DashboardModel) -> [DashboardEffect] {
         guard var entry = model.entry else { return [] }
-        switch key {
-        case .escape:
-            model.entry = nil
-            return []
-        case .control("c"):
-            return [.quit]
-        case .enter:
-            guard let user = model.user, let market = model.market else { return [] }
-            guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
-                model.entry = entry
-                return []
-            }
-            if case .export(let kind) = entry.purpose {
+        switch action {
+        case .back:
+            // An export records nothing and loses nothing: it goes at once.
+            if case .export = entry.purpose {
                 model.entry = nil
-                model.exportProgress = ExportProgress(done: 0, total: 0)
-                return [.export(kind, entry.choice(0) == 0 ? .csv : .json, withPersonalData: entry.form.fields.count > 1 && entry.choice(1) == 1, by: user)]
+            } else {
+                Confirm.discard(.discardEntry, entered: entry.form.hasChanges, what: entry.entered(model.language), &model)
             }
-            switch entry.body(today: model.today) {
-            case .failure(let problem):
-                entry.refusal = problem.text(model.language)
-                model.entry = entry
-                return []
-            case .success(let body):
-                do throws(LocalizedMessage) {
-                    try market.validate(body, by: user, today: model.today)
-                } catch {
-                    entry.refusal = error.text(model.language)
-                    model.entry = entry
-                    return []
-                }
-                model.entry = nil
-                model.notice = model.t("已提交：", "submitted: ") + entry.title
-                return [.record(body, by: user)]
-            }
-        default:
+        case .nextField:
+            entry.form.focusNext()
+            model.entry = entry
+        case .previousField:
+            entry.form.focusPrevious()
+            model.entry = entry
+        case .type:
+            guard let key else { break }
             entry.form.handle(key)
             entry.refusal = nil
             model.entry = entry
+        case .confirm:
+            return submit(&model)
+        default: break
+        }
+        return []
+    }
+
+    /// Enter: the fields checked, then the record checked against the market as the log will
+    /// check it, then the question showing what will be recorded; a refusal stays in the form.
+    @discardableResult
+    static func submit(_ model: inout DashboardModel) -> [DashboardEffect] {
+        guard var entry = model.entry, let user = model.user else { return [] }
+        guard entry.form.validate(requiredMessage: model.t("必填", "required")) else {
+            model.entry = entry
             return []
         }
+        if case .export(let kind) = entry.purpose {
+            model.entry = nil
+            model.exportProgress = ExportProgress(done: 0, total: 0)
+            return [.export(kind, entry.choice(0) == 0 ? .csv : .json, withPersonalData: entry.form.fields.count > 1 && entry.choice(1) == 1, by: user)]
+        }
+        switch entry.body(today: model.today) {
+        case .failure(let problem):
+            entry.refusal = problem.text(model.language)
+            model.entry = entry
+        case .success(let body):
+            do throws(LocalizedMessage) {
+                try Confirm.record(body, title: entry.title, what: entry.summary + entry.entered(model.language),
+                                   notice: model.t("已提交：", "submitted: ") + entry.title, &model)
+                // Nothing was typed into a form without fields: "no" goes back to the list.
+                model.entry = entry.form.fields.isEmpty ? nil : entry
+            } catch {
+                entry.refusal = error.text(model.language)
+                model.entry = entry
+            }
+        }
+        return []
     }
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
@@ -248,12 +286,12 @@ enum EntryScreen {
         let fieldRows = entry.form.fields.count + entry.form.fields.filter { $0.message != nil }.count
         let refusal = entry.refusal.map { TextLayout.wrap($0, width: width - 4) } ?? []
         // Border, summary, a blank line, the fields, the refusal, a blank line, the keys, border.
-        let height = min(model.size.height - 2, 5 + entry.summary.count + fieldRows + refusal.count)
+        let height = min(model.size.height - 2, 5 + entry.summary.count + entry.note.count + fieldRows + refusal.count)
         let rect = Rect(x: (model.size.width - width) / 2, y: max(1, (model.size.height - height) / 2), width: width, height: height)
         grid.fill(rect)
         grid.box(rect, title: entry.title, style: Style(bold: true))
         var y = rect.y + 1
-        for line in entry.summary {
+        for line in entry.summary + entry.note {
             grid.put(line, x: rect.x + 2, y: y, maxWidth: width - 4)
             y += 1
         }
@@ -263,13 +301,14 @@ enum EntryScreen {
         for (i, line) in refusal.enumerated() {
             grid.put(line, x: rect.x + 2, y: y + i, maxWidth: width - 4, style: model.theme.warning)
         }
+        // The form's keys from its table: Tab only between two fields or more, ←→ only with a choice.
         let choices = entry.form.fields.contains { if case .choice = $0.input { return true } else { return false } }
-        let keys: String
-        switch (entry.form.fields.count, choices) {
-        case (0, _): keys = model.t("Enter 确认 · Esc 取消", "Enter confirms · Esc cancels")
-        case (1, false): keys = model.t("Enter 提交 · Esc 取消", "Enter submit · Esc cancel")
-        case (_, false): keys = model.t("Tab 下一项 · Enter 提交 · Esc 取消", "Tab next · Enter submit · Esc cancel")
-        case (_, true): keys = model.t("Tab 下一项 · ←→ 选择 · Enter 提交 · Esc 取消", "Tab next · ←→ choose · Enter submit · Esc cancel")
+        let keys = Dashboard.footer(.entry, model.language) { binding in
+            switch binding.action {
+            case .nextField: return entry.form.fields.count > 1
+            case .type: return choices
+            default: return true
+            }
         }
         grid.put(keys,
                  x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))

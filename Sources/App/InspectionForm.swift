@@ -99,8 +99,7 @@ enum InspectionScreen {
             let i = cycle.firstIndex(of: form.marks[form.cursor]) ?? 0
             form.marks[form.cursor] = cycle[(i + 1) % cycle.count]
         case .escape:
-            model.inspectionForm = nil
-            return []
+            return Confirm.discardInspection(&model)
         case .character("?"):
             model.showHelp = true
             return []

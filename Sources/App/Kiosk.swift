@@ -362,36 +362,19 @@ public enum Kiosk {
         }
     }
 
+    /// The consumer's view of the case; its deadline and steps read as on the case page (ComplaintProgress).
     static func progressLines(_ complaint: ComplaintCase, _ model: KioskModel) -> [String] {
         let t = model.t
         var lines = [t("受理编号：", "Receipt: ") + complaint.filed.receipt,
                      t("登记日期：", "Filed on: ") + complaint.filed.date.description,
                      t("当前状态：", "State: ") + complaint.state.name(model.language)]
-        if let market = model.market, let rules = market.rules(on: model.today)?.value,
-           let deadline = complaint.due(rules: rules, calendar: market.calendar) {
-            let overdue = model.today > deadline.date
-            let stage = complaint.state == .filed ? t("答复是否受理", "answer on acceptance") : t("调解办结", "mediation")
-            lines.append(t("办理期限：\(deadline) 前\(stage)\(overdue ? "（已逾期）" : "")", "Due: \(stage) by \(deadline)\(overdue ? " (overdue)" : "")")
-                         + (deadline.consumerNote.map { t("（\($0.zh)）", " (\($0.en))") } ?? ""))
+        if let deadline = ComplaintProgress.deadline(complaint, market: model.market, today: model.today, model.language) {
+            lines.append(deadline)
         }
         lines.append("")
         lines.append(t("办理经过：", "Progress:"))
         for entry in complaint.history {
-            let what = entry.action.map { model.language.pick($0.name.zh, $0.name.en) } ?? t("登记", "filed")
-            var detail = ""
-            switch entry.action {
-            case .resolve(let outcome, let amount, let upheld):
-                // The finding first: whether the complaint was found true is what the consumer asks.
-                let finding = ComplaintAction.finding(upheld: upheld)
-                detail = t("（\(finding.zh)）：", " (\(finding.en)): ") + outcome
-                    + (amount.map { t("（金额 \(Money.yuan(fen: $0)) 元）", " (amount \(Money.yuan(fen: $0)) yuan)") } ?? "")
-            case .forward(let department): detail = t("：", ": ") + (ComplaintCodes.departments[department] ?? department)
-            case .reject(let reason): detail = t("：", ": ") + (ComplaintCodes.rejectReasons[reason] ?? reason)
-            case .terminate(let reason): detail = t("：", ": ") + (ComplaintCodes.terminateReasons[reason] ?? reason)
-            case .followUp(let satisfaction): detail = t("：", ": ") + satisfaction.name(model.language)
-            default: break
-            }
-            lines.append("  \(entry.date)  \(what)\(detail)")
+            lines.append("  \(entry.date)  " + ComplaintProgress.step(entry.action, model.language))
         }
         return lines
     }

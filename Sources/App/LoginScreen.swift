@@ -13,13 +13,12 @@ public struct LoginForm: Sendable, Equatable {
 }
 
 enum LoginScreen {
-    static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect] {
-        switch key {
-        case .control("c"):
-            return [.quit]
-        case .tab, .backTab, .up, .down:
+    /// The login's keys (its table in Dashboard.swift).
+    static func perform(_ action: DashboardAction, key: Key?, _ model: inout DashboardModel) -> [DashboardEffect] {
+        switch action {
+        case .nextField:
             model.login.focus = 1 - model.login.focus
-        case .enter:
+        case .confirm:
             if model.login.focus == 0 {
                 model.login.focus = 1
             } else {
@@ -31,9 +30,10 @@ enum LoginScreen {
                 }
                 return [.authenticate(user: name, pin: model.login.pin.text)]
             }
-        case .escape:
+        case .back:
             model.login = LoginForm()
-        default:
+        case .type:
+            guard let key else { break }
             if model.login.focus == 0 {
                 model.login.name.handle(key)
             } else if case .character(let c) = key, !c.isNumber {
@@ -41,6 +41,7 @@ enum LoginScreen {
             } else {
                 model.login.pin.handle(key)
             }
+        default: break
         }
         return []
     }
@@ -66,7 +67,7 @@ enum LoginScreen {
                 grid.put(line, x: x, y: rect.y + 6 + i, maxWidth: width - 6, style: model.theme.warning)
             }
         }
-        grid.put(model.t("Tab 切换 · Enter 登录 · Ctrl-C 退出", "Tab switch · Enter log in · Ctrl-C quit"), x: x, y: rect.y + 8, maxWidth: width - 6, style: Style(dim: true))
+        grid.put(Dashboard.footer(.screen(.login), model.language), x: x, y: rect.y + 8, maxWidth: width - 6, style: Style(dim: true))
         grid.cursor = model.login.focus == 0 ? nameCursor : pinCursor
     }
 }

@@ -52,7 +52,7 @@ enum OverviewScreens {
         let first = series.first.map { "\($0.year)-\($0.month)" } ?? ""
         grid.put(t("近 12 个月投诉：", "complaints, 12 months: ") + spark + "  (\(first) … \(series.map(\.count).map(String.init).joined(separator: " ")))",
                  x: 1, y: 19, maxWidth: model.size.width - 2)
-        grid.put(t("↑↓ 选择数字 · Enter 查看其背后的名单 · 2 商户 · 3 支部 · 4 投诉队列", "↑↓ choose a figure · Enter shows the list behind it · 2 shops · 3 branches · 4 queue"),
+        grid.put(Dashboard.footer(.screen(.overview), model.language),
                  x: 1, y: model.size.height - 3, maxWidth: model.size.width - 2, style: Style(dim: true))
         // The selected figure, highlighted where it is drawn.
         let links = OverviewLink.all(market)
@@ -129,11 +129,15 @@ enum OverviewScreens {
             if let deadline, !deadline.isCertain { uncertain.append(deadline) }
             let overdue = deadline.map { model.today > $0.date } ?? false
             let due = deadline.map { "\($0.date.month)-\($0.date.day)" + ($0.isCertain ? "" : t(" 估", " est.")) + (overdue ? t(" 逾期", " late") : "") } ?? "—"
-            return [c.filed.receipt, "\(c.filed.date.month)-\(c.filed.date.day)", shop, c.filed.integrity.name(model.language), c.state.name(model.language), due]
+            // Cases filed today are marked: a new case is found at a glance behind the overdue ones.
+            let filed = c.filed.date == model.today ? t("今天", "today") : "\(c.filed.date.month)-\(c.filed.date.day)"
+            return [c.filed.receipt, filed, shop, c.filed.integrity.name(model.language), c.state.name(model.language), due]
         }
         if rows.isEmpty {
-            grid.put(model.complaintFilter == nil ? t("没有办理中的投诉", "no open complaints")
-                     : t("没有符合筛选的投诉（Esc 回到办理中的投诉队列）", "no complaints match (Esc shows the open queue)"), x: 1, y: 2)
+            let clear = Dashboard.keyName(.clearFilter, in: .screen(.complaints))
+            grid.put(!model.complaintQuery.isEmpty ? t("没有找到“\(model.complaintQuery)”（\(clear) 回到办理中的投诉队列）", "nothing found for \"\(model.complaintQuery)\" (\(clear) shows the open queue)")
+                     : model.complaintFilter == nil ? t("没有办理中的投诉", "no open complaints")
+                     : t("没有符合筛选的投诉（\(clear) 回到办理中的投诉队列）", "no complaints match (\(clear) shows the open queue)"), x: 1, y: 2)
             return
         }
         let warning = Deadline.warning(for: uncertain)
@@ -146,9 +150,14 @@ enum OverviewScreens {
         if let warning {
             grid.put(t("估：", "est.: ") + warning.text(model.language), x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: model.theme.warning)
         }
-        // Overdue rows in the warning colour.
+        // Overdue rows in the warning colour; today's in bold.
         let overdue = queue.map { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
         WorkScreens.paintOverdue(overdue, position: position, top: 2, model, into: &grid)
+        for (i, c) in queue.enumerated() where c.filed.date == model.today && i != position.selected && i >= position.offset {
+            let y = 2 + i - position.offset
+            guard y < model.size.height - (warning == nil ? 1 : 2) else { break }
+            WorkScreens.restyle(&grid, y: y, columns: 1..<(model.size.width - 1), Style(bold: true))
+        }
     }
 }
 

@@ -184,9 +184,9 @@ enum WorkScreens {
                 }
                 let item = list[model.reviewPosition.selected]
                 switch item.kind {
-                case .points: model.entry = EntryForm.make(.approvePoints(target: item.sequence), model)
-                case .appeal: model.entry = EntryForm.make(.decideAppeal(target: item.sequence), model)
-                case .amendment: model.entry = EntryForm.make(.secondAmendment(target: item.sequence), model)
+                case .points: EntryScreen.open(.approvePoints(target: item.sequence), &model)
+                case .appeal: EntryScreen.open(.decideAppeal(target: item.sequence), &model)
+                case .amendment: EntryScreen.open(.secondAmendment(target: item.sequence), &model)
                 }
             default: break
             }

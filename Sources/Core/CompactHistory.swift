@@ -835,11 +835,48 @@ public struct ComplaintsView: Sendable {
 
     /// What lists and counts need of every case, without building the cases (no text).
     public var summaries: [ComplaintSummary] {
-        history.cases.enumerated().map { i, row in
-            ComplaintSummary(row: i, shop: history.symbols.optional(row.shop), integrity: Integrity.decode(row.integrity) ?? .consumer,
-                             state: ComplaintState.decode(row.state) ?? .filed, filedOn: SimpleDate(dayNumber: Int(row.day)),
-                             acceptedOn: row.acceptedOn == .min ? nil : SimpleDate(dayNumber: Int(row.acceptedOn)), filedSequence: row.filedSequence)
+        history.cases.enumerated().map { i, row in summary(i, row) }
+    }
+
+    private func summary(_ i: Int, _ row: CompactHistory.CaseRow) -> ComplaintSummary {
+        ComplaintSummary(row: i, shop: history.symbols.optional(row.shop), integrity: Integrity.decode(row.integrity) ?? .consumer,
+                         state: ComplaintState.decode(row.state) ?? .filed, filedOn: SimpleDate(dayNumber: Int(row.day)),
+                         acceptedOn: row.acceptedOn == .min ? nil : SimpleDate(dayNumber: Int(row.acceptedOn)), filedSequence: row.filedSequence)
+    }
+
+    /// The cases whose receipt code contains `code` (upper case, compared with the dash left out),
+    /// whose shop is one of `shops`, or whose text contains `text` (as typed, byte for byte), as
+    /// summaries in the order filed: matched on the compact rows and the text's bytes, no case built.
+    public func search(code: String?, shops: Set<String>, text: String?) -> [ComplaintSummary] {
+        let shopIDs = Set(shops.compactMap { history.symbols.existing($0) })
+        let codeBytes = Array((code ?? "").utf8), textBytes = Array((text ?? "").utf8)
+        var found: [ComplaintSummary] = []
+        history.text.bytes.withUnsafeBufferPointer { bytes in
+            func occurs(_ needle: [UInt8], in ref: TextRef, skipping skip: UInt8?) -> Bool {
+                guard !needle.isEmpty, ref.length != .max else { return false }
+                let start = Int(ref.offset), end = min(bytes.count, start + Int(ref.length))
+                var i = start
+                while i < end {
+                    if bytes[i] != skip {
+                        var j = i, k = 0
+                        while j < end, k < needle.count {
+                            if bytes[j] == skip { j += 1; continue }
+                            if bytes[j] != needle[k] { break }
+                            j += 1
+                            k += 1
+                        }
+                        if k == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+            for (i, row) in history.cases.enumerated()
+            where shopIDs.contains(row.shop) || occurs(codeBytes, in: row.receipt, skipping: UInt8(ascii: "-")) || occurs(textBytes, in: row.text, skipping: nil) {
+                found.append(summary(i, row))
+            }
         }
+        return found
     }
 
     /// The whole case behind a summary.

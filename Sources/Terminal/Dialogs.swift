@@ -1,44 +1,47 @@
-/// A yes/no question in a box: y or Enter on 是 confirms; n, Esc or Enter on 否 declines.
+/// A yes/no question in a box, with the lines it is about: 否 (no) is highlighted until the person
+/// moves to 是 (yes). Which keys answer it is the asking screen's business (its key table): the
+/// screen calls `toggle` and reads `yesSelected`.
 public struct ConfirmDialog: Sendable, Equatable {
     public var title: String
     public var message: String
+    /// What the question is about (what will be recorded, what would be lost), above the message.
+    public var details: [String]
     public var yes: String
     public var no: String
     /// Whether 是 (yes) is highlighted.
     public var yesSelected = false
 
-    public init(title: String, message: String, yes: String = "是", no: String = "否") {
+    public init(title: String, message: String, details: [String] = [], yes: String = "是", no: String = "否") {
         self.title = title
         self.message = message
+        self.details = details
         self.yes = yes
         self.no = no
     }
 
-    public enum Outcome: Equatable { case none, confirmed, declined }
-
-    public mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .character("y"), .character("Y"): return .confirmed
-        case .character("n"), .character("N"), .escape: return .declined
-        case .left, .right, .tab, .backTab, .character("h"), .character("l"): yesSelected.toggle()
-        case .enter: return yesSelected ? .confirmed : .declined
-        default: break
-        }
-        return .none
+    /// Moves the highlight to the other button.
+    public mutating func toggle() {
+        yesSelected.toggle()
     }
 
     public func render(into grid: inout Grid) {
         let buttons = "[ \(yes) ]   [ \(no) ]"
-        let inner = max(DisplayWidth.of(message), DisplayWidth.of(buttons), DisplayWidth.of(title) + 4)
+        let lines = details.isEmpty ? [message] : details + ["", message]
+        let inner = max(lines.map { DisplayWidth.of($0) }.max() ?? 0, DisplayWidth.of(buttons), DisplayWidth.of(title) + 4)
         let width = min(grid.size.width - 2, inner + 6)
-        let rect = Rect(x: (grid.size.width - width) / 2, y: max(1, grid.size.height / 2 - 3), width: width, height: 6)
+        // Border, a blank line, the lines, a blank line, the buttons, border; the lines cut to fit.
+        let shown = min(lines.count, max(1, grid.size.height - 7))
+        let height = shown + 5
+        let rect = Rect(x: (grid.size.width - width) / 2, y: max(1, (grid.size.height - height) / 2), width: width, height: height)
         grid.fill(rect)
         grid.box(rect, title: title, style: Style(bold: true))
-        grid.put(message, x: rect.x + 3, y: rect.y + 2, maxWidth: width - 6)
+        for (i, line) in lines.prefix(shown).enumerated() {
+            grid.put(TextLayout.truncate(line, toWidth: width - 6), x: rect.x + 3, y: rect.y + 2 + i, maxWidth: width - 6)
+        }
         let x = rect.x + (width - DisplayWidth.of(buttons)) / 2
         let yesText = "[ \(yes) ]"
-        grid.put(yesText, x: x, y: rect.y + 4, style: yesSelected ? Style(reverse: true) : .plain)
-        grid.put("[ \(no) ]", x: x + DisplayWidth.of(yesText) + 3, y: rect.y + 4, style: yesSelected ? .plain : Style(reverse: true))
+        grid.put(yesText, x: x, y: rect.y + height - 2, style: yesSelected ? Style(reverse: true) : .plain)
+        grid.put("[ \(no) ]", x: x + DisplayWidth.of(yesText) + 3, y: rect.y + height - 2, style: yesSelected ? .plain : Style(reverse: true))
     }
 }
 
@@ -81,21 +84,36 @@ public struct Form: Sendable, Equatable {
     public var focus = 0
     /// The width of the input column when the form was last drawn (for ↑/↓ in text areas).
     public var inputWidth = 40
+    /// The values the form was opened with (a date filled in, a reply being revised).
+    private let initialValues: [String]
 
     public init(fields: [Field]) {
         self.fields = fields
+        self.initialValues = fields.map(\.value)
     }
 
-    /// Moves focus with Tab/Shift-Tab; gives other keys to the focused input. Returns false for
-    /// keys the form does not use (Enter on a one-line field, Esc), which the screen handles.
+    /// Whether anything was entered or changed since the form was opened (what Esc would lose).
+    public var hasChanges: Bool {
+        fields.map(\.value) != initialValues
+    }
+
+    /// The focus on the next field (after the last, the first), or the one before.
+    public mutating func focusNext() {
+        guard !fields.isEmpty else { return }
+        focus = (focus + 1) % fields.count
+    }
+
+    public mutating func focusPrevious() {
+        guard !fields.isEmpty else { return }
+        focus = (focus + fields.count - 1) % fields.count
+    }
+
+    /// Gives a key to the focused input (moving between fields is `focusNext`/`focusPrevious`,
+    /// which the screen's key table calls). Returns false for keys the input does not use (Enter
+    /// on a one-line field, Esc), which the screen handles.
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
         guard fields.indices.contains(focus) else { return false }
-        switch key {
-        case .tab: focus = (focus + 1) % fields.count; return true
-        case .backTab: focus = (focus + fields.count - 1) % fields.count; return true
-        default: break
-        }
         switch fields[focus].input {
         case .line(var f):
             let before = f.text

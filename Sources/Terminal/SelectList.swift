@@ -1,4 +1,5 @@
-/// A list of choices in a box, one selected; j/k or arrows move, Enter chooses, Esc cancels.
+/// A list of choices in a box, one selected. The keys that move and choose belong to the screen
+/// that shows it (its key table), which calls these moves and reads `chosen`.
 public struct SelectList: Sendable, Equatable {
     public var title: String
     public var options: [String]
@@ -9,20 +10,17 @@ public struct SelectList: Sendable, Equatable {
         self.options = options
     }
 
-    public enum Outcome: Equatable { case none, chosen(Int), cancelled }
-
-    public mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .down, .character("j"): selected = min(options.count - 1, selected + 1)
-        case .up, .character("k"): selected = max(0, selected - 1)
-        case .home: selected = 0
-        case .end: selected = max(0, options.count - 1)
-        case .enter: return options.isEmpty ? .cancelled : .chosen(selected)
-        case .escape: return .cancelled
-        default: break
-        }
-        return .none
+    /// Moves the selection by `delta` rows, within the list.
+    public mutating func move(by delta: Int) {
+        selected = max(0, min(options.count - 1, selected + delta))
     }
+
+    public mutating func moveToFirst() { selected = 0 }
+
+    public mutating func moveToLast() { selected = max(0, options.count - 1) }
+
+    /// The option chosen with the selection where it is (nil for an empty list).
+    public var chosen: Int? { options.indices.contains(selected) ? selected : nil }
 
     /// Draws the list as a centred box over the screen.
     public func render(into grid: inout Grid, footer: String) {

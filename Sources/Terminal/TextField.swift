@@ -5,6 +5,9 @@ public struct TextFieldState: Sendable, Equatable {
     public private(set) var text: String
     /// The cursor, as a count of grapheme clusters from the start.
     public private(set) var cursor: Int
+    /// The whole text is selected (a search box reopened on its last query): what is typed or
+    /// pasted replaces it, Backspace or Delete clears it, any other key only deselects it.
+    public private(set) var selectedAll = false
     /// The most characters the field holds; longer pastes are cut, and `truncated` says so.
     public let limit: Int
     public private(set) var truncated = false
@@ -15,11 +18,30 @@ public struct TextFieldState: Sendable, Equatable {
         let cursor: Int
     }
 
-    public init(text: String = "", limit: Int = 200) {
+    /// `selected`: the text starts selected, so that typing replaces it.
+    public init(text: String = "", limit: Int = 200, selected: Bool = false) {
         self.limit = limit
         let clipped = String(text.prefix(limit))
         self.text = clipped
         self.cursor = clipped.count
+        self.selectedAll = selected && !clipped.isEmpty
+    }
+
+    /// Whether `key` is one a text field uses (a character or an editing key); the screens give
+    /// such keys to the field that has the focus.
+    public static func edits(_ key: Key) -> Bool {
+        var probe = TextFieldState()
+        return probe.handle(key)
+    }
+
+    /// Drops a selected text (before it is replaced or cleared).
+    private mutating func takeSelection() -> Bool {
+        guard selectedAll else { return false }
+        selectedAll = false
+        remember()
+        text = ""
+        cursor = 0
+        return true
     }
 
     private mutating func remember() {
@@ -30,7 +52,8 @@ public struct TextFieldState: Sendable, Equatable {
     /// Inserts text at the cursor (typing or a paste), up to the limit.
     public mutating func insert(_ typed: String) {
         guard !typed.isEmpty else { return }
-        remember()
+        // Replacing a selection is one step to undo.
+        if !takeSelection() { remember() }
         let room = max(0, limit - text.count)
         let piece = String(typed.prefix(room))
         truncated = piece.count < typed.count
@@ -44,6 +67,10 @@ public struct TextFieldState: Sendable, Equatable {
     /// Applies an editing key. Returns false for keys the field does not use.
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
+        if selectedAll, key == .backspace || key == .delete {
+            _ = takeSelection()
+            return true
+        }
         switch key {
         case .character(let c):
             insert(String(c))
@@ -58,19 +85,25 @@ public struct TextFieldState: Sendable, Equatable {
             remember()
             text.remove(at: text.index(text.startIndex, offsetBy: cursor))
         case .left:
+            selectedAll = false
             cursor = max(0, cursor - 1)
         case .right:
+            selectedAll = false
             cursor = min(text.count, cursor + 1)
         case .home, .control("a"):
+            selectedAll = false
             cursor = 0
         case .end, .control("e"):
+            selectedAll = false
             cursor = text.count
         case .control("u"):
+            selectedAll = false
             guard !text.isEmpty else { return true }
             remember()
             text = ""
             cursor = 0
         case .control("z"):
+            selectedAll = false
             if let last = undo.popLast() {
                 text = last.text
                 cursor = last.cursor
@@ -102,7 +135,10 @@ public struct TextFieldState: Sendable, Equatable {
             used += w
         }
         grid.put(String(repeating: " ", count: width), x: x, y: y, maxWidth: width, style: style)
-        grid.put(visible, x: x, y: y, maxWidth: width, style: style)
+        var textStyle = style
+        // A selected text stands out (reversed), as selections do in other programs.
+        if selectedAll { textStyle.reverse.toggle() }
+        grid.put(visible, x: x, y: y, maxWidth: width, style: textStyle)
         return Position(x: x + columns(start, safeCursor), y: y)
     }
 }

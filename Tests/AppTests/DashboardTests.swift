@@ -418,7 +418,13 @@ struct ComplaintScreenTests {
         _ = Dashboard.update(&m, .key(.character("j")))
         _ = Dashboard.update(&m, .key(.enter))
         #expect(Dashboard.view(m).text.contains("不予受理的原因"))
-        let effects = Dashboard.update(&m, .key(.enter))
+        // The reason chosen, the question shows what will be recorded; Enter alone says no.
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty)
+        text = Dashboard.view(m).text
+        #expect(text.contains("确认记录：不予受理 K7QX-9M2A") && text.contains("投诉 K7QX-9M2A · A101") && text.contains("已登记 → 不予受理"), "\(text)")
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty && m.confirmation == nil && m.complaintFlow != nil, "no is the default: back to the reasons")
+        _ = Dashboard.update(&m, .key(.enter))
+        let effects = Dashboard.update(&m, .key(.character("y")))
         guard case .record(.complaintStep(let step), let by)? = effects.first else {
             Issue.record("a step is submitted")
             return

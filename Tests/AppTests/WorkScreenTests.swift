@@ -16,6 +16,16 @@ private func type(_ text: String, into m: inout DashboardModel) {
     for c in text { _ = Dashboard.update(&m, .key(.character(c))) }
 }
 
+/// Enter on a form: nothing is recorded until the question showing what will be recorded (each
+/// of `shows` among its lines) is answered y; the effects of that answer.
+func submitAndConfirm(_ m: inout DashboardModel, key: Key = .enter, shows: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) -> [DashboardEffect] {
+    #expect(Dashboard.update(&m, .key(key)).isEmpty, "nothing is recorded before the question is answered", sourceLocation: sourceLocation)
+    let screen = Dashboard.view(m).text
+    #expect(m.confirmation != nil && screen.contains("确认记录"), "the question: \(screen)", sourceLocation: sourceLocation)
+    for line in shows { #expect(screen.contains(line), "the question shows \(line): \(screen)", sourceLocation: sourceLocation) }
+    return Dashboard.update(&m, .key(.character("y")))
+}
+
 @Suite("Every screen at 80×24 and 120×40")
 struct EveryScreenGoldenTests {
     @Test func everyScreenAtBothSizes() throws {
@@ -51,7 +61,11 @@ struct EveryScreenGoldenTests {
             _ = Dashboard.update(&m, .key(.character("i")))
             _ = Dashboard.update(&m, .key(.character("3")))
             try assertGolden(Dashboard.view(m), "demo-inspection-\(size)")
+            // Esc asks before the marked item is thrown away.
             _ = Dashboard.update(&m, .key(.escape))
+            try assertGolden(Dashboard.view(m), "demo-inspection-discard-\(size)")
+            _ = Dashboard.update(&m, .key(.character("y")))
+            #expect(m.inspectionForm == nil)
             _ = Dashboard.update(&m, .key(.escape))
             // A complaint case, with the action list open.
             _ = Dashboard.update(&m, .key(.character("4")))
@@ -59,6 +73,10 @@ struct EveryScreenGoldenTests {
             try assertGolden(Dashboard.view(m), "complaint-\(size)")
             _ = Dashboard.update(&m, .key(.character("a")))
             try assertGolden(Dashboard.view(m), "complaint-actions-\(size)")
+            // The first step chosen: the question showing what it records.
+            _ = Dashboard.update(&m, .key(.enter))
+            try assertGolden(Dashboard.view(m), "complaint-confirm-\(size)")
+            _ = Dashboard.update(&m, .key(.character("n")))
             _ = Dashboard.update(&m, .key(.escape))
             _ = Dashboard.update(&m, .key(.escape))
             // Audit, with rows as the program loads them.
@@ -111,7 +129,7 @@ struct PointsAndAppealsTests {
         #expect(effects.isEmpty)
         #expect(Dashboard.view(m).text.contains("贡献分应为 1 到 40 之间的整数"))
         _ = Dashboard.update(&m, .key(.backspace))
-        effects = Dashboard.update(&m, .key(.enter))
+        effects = submitAndConfirm(&m, shows: ["分值（1–40）：5", "依据：义务验光", "A101"])
         guard case .record(.contributionRecorded(let entry), let by)? = effects.first else {
             Issue.record("Enter records the points")
             return
@@ -141,8 +159,10 @@ struct PointsAndAppealsTests {
         // The manager approves them.
         var m = try managerModel(market)
         _ = Dashboard.update(&m, .key(.character("7")))
+        // Enter asks at once, showing the entry; n goes back to the list with nothing recorded.
+        #expect(submitAndConfirm(&m, shows: ["审批贡献分", "登记人 shuji5"]) == [.record(.contributionApproved(ContributionApproved(target: first.sequence)), by: try #require(market.users["zhuren"]))])
         _ = Dashboard.update(&m, .key(.enter))
-        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.contributionApproved(ContributionApproved(target: first.sequence)), by: try #require(market.users["zhuren"]))])
+        #expect(Dashboard.update(&m, .key(.character("n"))).isEmpty && m.confirmation == nil && m.entry == nil)
         // The appeal: shuji4 inspected the shop and may not decide; the manager decides with a reason.
         let appeal = try #require(WorkScreens.reviews(m).last)
         #expect(appeal.kind == .appeal)
@@ -156,7 +176,7 @@ struct PointsAndAppealsTests {
         _ = Dashboard.update(&m, .key(.right))
         _ = Dashboard.update(&m, .key(.tab))
         type("扣分依据不足，更正", into: &m)
-        let effects = Dashboard.update(&m, .key(.enter))
+        let effects = submitAndConfirm(&m, shows: ["决定：更正评定", "说明：扣分依据不足，更正"])
         guard case .record(.appealDecided(let decision), _)? = effects.first else {
             Issue.record("the decision is recorded: \(Dashboard.view(m).text)")
             return
@@ -184,7 +204,7 @@ struct PointsAndAppealsTests {
         type(String(inspection), into: &m)
         let zhuren = try #require(market.users["zhuren"])
         let withdrawal = Withdrawal(target: inspection, reason: "录错了店铺")
-        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.withdrawn(withdrawal), by: zhuren)])
+        #expect(submitAndConfirm(&m, shows: ["记录号：\(inspection)"]) == [.record(.withdrawn(withdrawal), by: zhuren)])
         // Recorded: the shop page marks the record, the reviews tab lists the proposal.
         let proposal = UInt64(market.eventCount + 1)
         market.apply(Event(actor: "zhuren", at: "2026-11-26T02:00:00Z", key: "withdraw:t", body: .withdrawn(withdrawal)), sequence: proposal)
@@ -197,16 +217,14 @@ struct PointsAndAppealsTests {
         let index = try #require(reviews.firstIndex { $0.kind == .amendment })
         #expect(reviews[index].sequence == proposal && reviews[index].shop == "A101")
         own.reviewPosition = ListPosition(selected: index)
-        _ = Dashboard.update(&own, .key(.enter))
         #expect(Dashboard.update(&own, .key(.enter)).isEmpty, "the proposer cannot second it")
+        #expect(own.confirmation == nil, "refused before anything is asked")
         #expect(Dashboard.view(own).text.contains("须由另一人复核确认"))
         var other = try managerModel(market, 120, 40, as: "fuzhuren")
         _ = Dashboard.update(&other, .key(.character("7")))
         other.reviewPosition = ListPosition(selected: index)
-        _ = Dashboard.update(&other, .key(.enter))
-        let form = Dashboard.view(other).text
-        #expect(form.contains("复核确认撤回") && form.contains("原记录：检查") && form.contains("原因：录错了店铺"), "\(form)")
-        #expect(Dashboard.update(&other, .key(.enter)) == [.record(.withdrawalSeconded(WithdrawalSeconded(target: proposal)), by: try #require(market.users["fuzhuren"]))])
+        #expect(submitAndConfirm(&other, shows: ["复核确认撤回", "原记录：检查", "原因：录错了店铺"])
+                == [.record(.withdrawalSeconded(WithdrawalSeconded(target: proposal)), by: try #require(market.users["fuzhuren"]))])
     }
 
     @Test func aReplyIsRecordedForTheLatestPublishedRatings() throws {
@@ -217,7 +235,7 @@ struct PointsAndAppealsTests {
         let year = market.ratingsPublished.keys.max() ?? 2026
         #expect(Dashboard.view(m).text.contains("商户回应（\(year) 年度星级）"))
         type("已整改，欢迎监督", into: &m)
-        let effects = Dashboard.update(&m, .key(.enter))
+        let effects = submitAndConfirm(&m, shows: ["回应：已整改，欢迎监督"])
         #expect(effects == [.record(.replyPublished(ReplyPublished(shop: "D104", year: year, text: "已整改，欢迎监督")), by: try #require(market.users["zhuren"]))])
     }
 }
@@ -284,7 +302,7 @@ struct ComplaintFormTests {
         #expect(Dashboard.update(&m, .key(.enter)).isEmpty, "a reason is needed")
         type("受理录错了投诉", into: &m)
         let withdrawal = Withdrawal(target: step, reason: "受理录错了投诉")
-        #expect(Dashboard.update(&m, .key(.enter)) == [.record(.withdrawn(withdrawal), by: try #require(market.users["zhuren"]))])
+        #expect(submitAndConfirm(&m, shows: ["原因：受理录错了投诉"]) == [.record(.withdrawn(withdrawal), by: try #require(market.users["zhuren"]))])
         let sequence = UInt64(market.eventCount + 1)
         market.apply(Event(actor: "zhuren", at: "2026-11-26T02:00:00Z", key: "withdraw:s", body: .withdrawn(withdrawal)), sequence: sequence)
         var after = try managerModel(market, 120, 40)
@@ -319,7 +337,7 @@ struct ComplaintFormTests {
         #expect(asked.contains("是否属实") && asked.contains("必填"))
         _ = Dashboard.update(&m, .key(.right))
         _ = Dashboard.update(&m, .key(.right))
-        effects = Dashboard.update(&m, .key(.enter))
+        effects = submitAndConfirm(&m, shows: ["结果：退款并道歉", "金额（元，可空）：680.5", "是否属实：不属实"])
         #expect(effects == [.record(.complaintStep(ComplaintStep(receipt: resolvable.filed.receipt, action: .resolve(outcome: "退款并道歉", amountFen: 68050, upheld: false), date: today)), by: try #require(market.users["zhuren"]))])
         // Mark a duplicate: a wrong receipt is refused in the form.
         _ = Dashboard.update(&m, .key(.character("a")))
@@ -329,7 +347,14 @@ struct ComplaintFormTests {
         type("XXXX-0000", into: &m)
         effects = Dashboard.update(&m, .key(.enter))
         #expect(effects.isEmpty && Dashboard.view(m).text.contains("没有受理编号为 XXXX-0000 的投诉"))
+        // Esc on a form with something typed asks first; n keeps it, y throws it away.
         _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.entry != nil && Dashboard.view(m).text.contains("放弃填写的内容？") && Dashboard.view(m).text.contains("原投诉编号：XXXX-0000"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.confirmation == nil && m.entry?.form.fields.first?.value == "XXXX-0000", "Esc on the question keeps the form")
+        _ = Dashboard.update(&m, .key(.escape))
+        _ = Dashboard.update(&m, .key(.character("y")))
+        #expect(m.entry == nil && m.confirmation == nil)
         // A case resolved as not upheld (不属实) offers no deduction; its history says 不属实.
         let notUpheld = try #require(market.complaints.values.first { c in c.filed.shop != nil && c.resolution != nil && !c.isUpheld },
                                      "the demo has a complaint resolved as not upheld")
@@ -348,7 +373,7 @@ struct ComplaintFormTests {
             for _ in 0..<index { _ = Dashboard.update(&m, .key(.down)) }
             _ = Dashboard.update(&m, .key(.enter))
             _ = Dashboard.update(&m, .key(.right))
-            effects = Dashboard.update(&m, .key(.enter))
+            effects = submitAndConfirm(&m, shows: ["程度：严重"])
             #expect(effects == [.record(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: upheld.filed.receipt, severity: .serious, date: today)), by: try #require(market.users["zhuren"]))])
         } else {
             Issue.record("the demo has a resolved complaint without a confirmed deduction")

@@ -27,6 +27,13 @@ struct Tmux {
 
     func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys, output: false) }
 
+    /// Sends keys and adds them to `count`: each key name is one key, and text sent literally
+    /// (`-l`) one key per character, as a person types it.
+    func press(_ keys: String..., literally: Bool = false, count: inout Int) throws {
+        count += literally ? keys.reduce(0) { $0 + $1.count } : keys.count
+        try run(["send-keys", "-t", session] + (literally ? ["-l"] : []) + keys, output: false)
+    }
+
     func isRunning() -> Bool {
         ((try? run(["list-sessions", "-F", "#{session_name}"])) ?? "").split(separator: "\n").contains { $0 == session }
     }
@@ -295,39 +302,110 @@ struct EndToEndTests {
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
         try tmux.login("li", "123456")
-        try tmux.send("4")
+        // Every key from the table to the closed case is counted (each step is asked about first).
+        var keys = 0
+        try tmux.press("4", count: &keys)
         _ = try tmux.waitFor("the queue") { $0.contains(receipt) }
-        try tmux.send("Enter")
+        try tmux.press("Enter", count: &keys)
         _ = try tmux.waitFor("the case") { $0.contains("投诉 \(receipt)  已登记") && $0.contains("138****1234") }
         // accept → mediate → resolve (with an outcome typed in Chinese) → follow up → close
         for (label, state) in [("受理", "已受理"), ("开始调解", "调解中")] {
-            try tmux.send("a")
+            try tmux.press("a", count: &keys)
             _ = try tmux.waitFor("the menu") { $0.contains("▶ \(label)") }
-            try tmux.send("Enter")
+            try tmux.press("Enter", count: &keys)
+            _ = try tmux.waitFor("the question") { $0.contains("确认记录：\(label) \(receipt)") && $0.contains("[ 记录（y） ]") }
+            try tmux.press("y", count: &keys)
             _ = try tmux.waitFor(state) { $0.contains("投诉 \(receipt)  \(state)") }
         }
-        try tmux.send("a")
+        try tmux.press("a", count: &keys)
         _ = try tmux.waitFor("the menu") { $0.contains("▶ 调解解决") }
-        try tmux.send("Enter")
+        try tmux.press("Enter", count: &keys)
         _ = try tmux.waitFor("the outcome field") { $0.contains("调解结果") }
-        try tmux.send("-l", "免费更换镜片")
+        try tmux.press("免费更换镜片", literally: true, count: &keys)
         // 属实 or 不属实 has no default: Enter asks for it; → picks 属实.
-        try tmux.send("Enter")
+        try tmux.press("Enter", count: &keys)
         _ = try tmux.waitFor("the finding asked for") { $0.contains("是否属实") && $0.contains("必填") }
-        try tmux.send("Right")
-        try tmux.send("Enter")
+        try tmux.press("Right", count: &keys)
+        try tmux.press("Enter", count: &keys)
+        _ = try tmux.waitFor("the question") { $0.contains("确认记录：调解结果") && $0.contains("结果：免费更换镜片") && $0.contains("是否属实：属实") }
+        try tmux.press("y", count: &keys)
         _ = try tmux.waitFor("resolved") { $0.contains("投诉 \(receipt)  已调解解决") }
-        try tmux.send("a", "Enter")
+        try tmux.press("a", "Enter", count: &keys)
         _ = try tmux.waitFor("the satisfaction list") { $0.contains("消费者是否满意") }
-        try tmux.send("Enter")
+        try tmux.press("Enter", count: &keys)
+        _ = try tmux.waitFor("the question") { $0.contains("回访：满意（已调解解决 → 已回访）") }
+        try tmux.press("y", count: &keys)
         _ = try tmux.waitFor("followed up") { $0.contains("投诉 \(receipt)  已回访") }
-        try tmux.send("a", "Enter")
+        try tmux.press("a", "Enter", count: &keys)
+        _ = try tmux.waitFor("the question") { $0.contains("办结（已回访 → 已办结）") }
+        try tmux.press("y", count: &keys)
         let closed = try tmux.waitFor("closed") { $0.contains("投诉 \(receipt)  已办结") }
         #expect(closed.contains("13812341234"), "the handler sees the phone number")
+        // From the tab to the closed case, the outcome's six characters included (docs/guide-manager.md, 4.6).
+        #expect(keys == 27, "filed → closed took \(keys) keys")
         try tmux.send("q")
         #expect(tmux.waitForExit())
         let status = try cli.run(["complaint", "status", receipt]).output
         #expect(status.contains("当前状态：已办结") && status.contains("调解解决（属实）：免费更换镜片") && status.contains("回访：满意"))
+    }
+
+    /// Issue 18, item 3: a complaint filed today, behind fifteen overdue ones, found by its receipt
+    /// code and closed from the overview in ten keys or fewer, every key counted.
+    @Test func aComplaintIsFoundByItsReceiptAndClosedInTenKeys() throws {
+        let binary = try #require(builtProduct("chengxin"))
+        let cli = DomainCLI(binary: binary)
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "desk1", "--role", "kiosk", "--as", "li"], pin: "123456", newPIN: "555555").status == 0)
+        // Fifteen complaints filed a month ago, never answered: overdue.
+        for n in 0..<15 {
+            let filed = try runToCompletion(["/usr/bin/env", "-i", "CHENGXIN_TODAY=2026-02-02", "CHENGXIN_DATA=\(cli.data)", "CHENGXIN_KEY=\(cli.key)", "LANG=C.UTF-8",
+                                             "CHENGXIN_PIN=555555", binary, "complaint", "file", "--merchant", "B10\(n % 9 + 1)", "--category", "service",
+                                             "--integrity", "consumer", "--text", "态度差（\(n)）", "--as", "desk1"])
+            #expect(filed.status == 0, "\(filed.errors)")
+        }
+        // Today's, taken as far as the follow-up from the command line.
+        let filed = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "quality", "--integrity", "quality",
+                                 "--text", "镜片有划痕，要求换货", "--phone", "13812341234", "--as", "desk1"], pin: "555555")
+        let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
+        for step in [["accept"], ["resolve", "--outcome", "免费更换镜片", "--amount", "680", "--upheld", "yes"], ["follow-up", "--satisfaction", "satisfied"]] {
+            #expect(try cli.run(["complaint", "update", receipt] + step + ["--as", "li"], pin: "123456").status == 0)
+        }
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
+        try tmux.login("li", "123456")
+        try tmux.send("1")
+        _ = try tmux.waitFor("the overview") { $0.contains("年度星级分布") }
+
+        var keys = 0
+        try tmux.press("4", count: &keys)
+        let queue = try tmux.waitFor("the queue") { $0.contains(receipt) }
+        let rows = queue.split(separator: "\n")
+        let row = try #require(rows.firstIndex { $0.contains(receipt) })
+        #expect(rows[..<row].filter { $0.contains("逾期") }.count == 15, "behind fifteen overdue cases")
+        #expect(rows[row].contains("今天"), "marked as filed today: \(rows[row])")
+        // Its first four characters find it (any case, with or without the dash).
+        try tmux.press("/", count: &keys)
+        try tmux.press(String(receipt.prefix(4)).lowercased(), literally: true, count: &keys)
+        _ = try tmux.waitFor("one case found") { screen in
+            screen.contains("/ 查找：\(receipt.prefix(4).lowercased())") && screen.contains(receipt)
+                && screen.split(separator: "\n").filter { $0.range(of: #"[2-9A-Z]{4}-[2-9A-Z]{4}"#, options: .regularExpression) != nil }.count == 1
+        }
+        try tmux.press("Enter", count: &keys)
+        let page = try tmux.waitFor("the case page") { $0.contains("投诉 \(receipt)  已回访") }
+        #expect(page.contains("结果：调解解决（属实）：免费更换镜片（金额 680.00 元）") && page.contains("回访：满意"), "\(page)")
+        try tmux.press("a", count: &keys)
+        _ = try tmux.waitFor("the menu") { $0.contains("▶ 办结") }
+        try tmux.press("Enter", count: &keys)
+        _ = try tmux.waitFor("the question") { $0.contains("确认记录：办结 \(receipt)") && $0.contains("办结（已回访 → 已办结）") }
+        try tmux.press("y", count: &keys)
+        _ = try tmux.waitFor("closed") { $0.contains("投诉 \(receipt)  已办结") }
+        #expect(keys <= 10, "found and closed in \(keys) keys")
+        #expect(keys == 10)
+        try tmux.send("q")
+        #expect(tmux.waitForExit())
+        #expect(try cli.run(["complaint", "status", receipt]).output.contains("当前状态：已办结"))
     }
 
     @Test func aSecretaryEntersPointsOnlyInTheBranchAndAManagerApprovesThemElsewhere() throws {
@@ -362,6 +440,8 @@ struct EndToEndTests {
         try secretary.send("Tab")
         try secretary.send("-l", "组织义务验光进社区")
         try secretary.send("Enter")
+        _ = try secretary.waitFor("the question") { $0.contains("确认记录：登记贡献分") && $0.contains("依据：组织义务验光进社区") }
+        try secretary.send("y")
         _ = try secretary.waitFor("the entry on the shop screen") { $0.contains("比服务 +20  组织义务验光进社区  待审批") }
 
         // The manager, in another terminal, approves it from the reviews tab.
@@ -372,8 +452,8 @@ struct EndToEndTests {
         try manager.send("7")
         _ = try manager.waitFor("the reviews tab") { $0.contains("待审批贡献分 1 条") && $0.contains("组织义务验光进社区") }
         try manager.send("Enter")
-        _ = try manager.waitFor("the approval") { $0.contains("审批贡献分") && $0.contains("登记人 wang") }
-        try manager.send("Enter")
+        _ = try manager.waitFor("the approval asked about") { $0.contains("确认记录：审批贡献分") && $0.contains("登记人 wang") }
+        try manager.send("y")
         _ = try manager.waitFor("nothing left to approve") { $0.contains("待审批贡献分 0 条") }
         // The secretary's open screen shows the approval without a key press.
         _ = try secretary.waitFor("the approval to appear live") { $0.contains("比服务 +20  组织义务验光进社区  li 已审批") }

@@ -28,6 +28,29 @@ struct TextFieldTests {
         #expect(!usedEnter, "Enter belongs to the form, not the field")
     }
 
+    @Test func aSelectedTextIsReplacedByTypingClearedByBackspaceAndKeptByAMove() {
+        var field = TextFieldState(text: "wxly", limit: 40, selected: true)
+        #expect(field.selectedAll)
+        var grid = Grid(size: Size(width: 12, height: 1))
+        field.render(into: &grid, x: 0, y: 0, width: 10, style: Style(underline: true))
+        #expect(grid[0, 0].style.reverse, "the selection is shown reversed")
+        field.handle(.character("h"))
+        #expect(field.text == "h" && !field.selectedAll, "typing replaces the selected text")
+        field.handle(.control("z"))
+        #expect(field.text == "wxly", "and Ctrl-Z brings it back")
+
+        var cleared = TextFieldState(text: "老花镜", selected: true)
+        cleared.handle(.backspace)
+        #expect(cleared.text.isEmpty)
+
+        var kept = TextFieldState(text: "gj", selected: true)
+        kept.handle(.end)
+        kept.handle(.character("x"))
+        #expect(kept.text == "gjx", "after a movement key typing edits the text")
+        #expect(!TextFieldState(text: "", selected: true).selectedAll, "nothing to select in an empty field")
+        #expect(TextFieldState.edits(.character("a")) && TextFieldState.edits(.backspace) && !TextFieldState.edits(.enter) && !TextFieldState.edits(.escape))
+    }
+
     @Test func theCursorSitsAtTheDisplayColumnAfterWideCharacters() {
         var grid = Grid(size: Size(width: 20, height: 1))
         var field = TextFieldState()
