@@ -51,12 +51,14 @@ let package = Package(
         .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Terminal", "App", "CSQLite"]),
         // A real second writer for the log's multi-process tests.
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
+        // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
+        .executableTarget(name: "chengxin-keys", dependencies: ["Terminal"]),
         // Helpers the tests share: child processes, polling, built products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "TestSupport"]),
     ]
 )

@@ -1013,17 +1013,8 @@ public enum Dashboard {
 
     public static func view(_ model: DashboardModel) -> Grid {
         var grid = Grid(size: model.size)
-        let minimum = Size(width: 80, height: 24)
-        if model.size.width < minimum.width || model.size.height < minimum.height {
-            let lines = [
-                model.t("窗口太小", "Window too small"),
-                model.t("至少需要 80×24，现为 \(model.size.width)×\(model.size.height)", "needs at least 80×24, is \(model.size.width)×\(model.size.height)"),
-                model.t("请放大窗口；按 q 退出", "enlarge the window; q quits"),
-            ]
-            for (i, line) in lines.enumerated() {
-                let w = DisplayWidth.of(line)
-                grid.put(line, x: max(0, (model.size.width - w) / 2), y: max(0, model.size.height / 2 - 1 + i), style: Style(bold: i == 0))
-            }
+        if !model.size.holds(.smallestUsable) {
+            WindowTooSmall.draw(model.size, model.language, advice: model.t("请放大窗口；按 q 退出", "enlarge the window; q quits"), into: &grid)
             return grid
         }
         switch model.screen {

@@ -6,8 +6,8 @@ import Terminal
 extension Kiosk {
     public static func view(_ model: KioskModel) -> Grid {
         var grid = Grid(size: model.size)
-        guard model.size.width >= 20, model.size.height >= 8 else {
-            grid.put(model.t("窗口太小", "window too small"), x: 0, y: 0)
+        guard model.size.holds(.smallestUsable) else {
+            WindowTooSmall.draw(model.size, model.language, advice: model.t("请放大窗口或调小字号", "enlarge the window or use a smaller font"), into: &grid)
             return grid
         }
         switch model.screen {

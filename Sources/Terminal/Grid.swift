@@ -45,6 +45,13 @@ public struct Size: Sendable, Hashable {
     public var width: Int
     public var height: Int
     public init(width: Int, height: Int) { self.width = width; self.height = height }
+
+    /// The smallest window the screens are laid out for: the dashboard and the kiosk refuse to
+    /// start in a smaller one and, made smaller while running, say so until it is enlarged.
+    public static let smallestUsable = Size(width: 80, height: 24)
+
+    /// Whether a window of this size is at least `other` in both directions.
+    public func holds(_ other: Size) -> Bool { width >= other.width && height >= other.height }
 }
 
 public struct Rect: Sendable, Hashable {

@@ -2,10 +2,16 @@
 public enum Key: Sendable, Hashable, CustomStringConvertible {
     case character(Character)
     case up, down, left, right
-    case pageUp, pageDown, home, end
+    case pageUp, pageDown, home, end, insert
     case enter, escape, tab, backTab, backspace, delete
     /// Ctrl plus a letter, e.g. `.control("c")`.
     case control(Character)
+    /// Alt plus a character (the terminal sends Esc and the character; no screen binds one, and it
+    /// is never taken as Esc).
+    case alt(Character)
+    /// Text pasted in one piece (bracketed paste), exactly as it came: text fields insert it, and
+    /// nothing in it — a newline, an Esc — acts as a key.
+    case paste(String)
     case function(Int)
     case resize
     /// A mouse press at a cell.
@@ -24,6 +30,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .pageDown: return "PgDn"
         case .home: return "Home"
         case .end: return "End"
+        case .insert: return "Ins"
         case .enter: return "Enter"
         case .escape: return "Esc"
         case .tab: return "Tab"
@@ -31,6 +38,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .backspace: return "Backspace"
         case .delete: return "Del"
         case .control(let c): return "Ctrl-" + String(c).uppercased()
+        case .alt(let c): return "Alt-" + String(c)
+        case .paste: return "粘贴"
         case .function(let n): return "F\(n)"
         case .resize: return "resize"
         case .mouse(let button, _, _):
@@ -52,6 +61,33 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case 1...26: return Unicode.Scalar(code + 96).map { .control(Character($0)) }
         case 0..<32: return nil
         default: return Unicode.Scalar(code).map { .character(Character($0)) }
+        }
+    }
+}
+
+extension Key: CustomDebugStringConvertible {
+    /// The key without ambiguity, on one line (text shown with `\n`, `\e`… for its control
+    /// characters): what the key tests and `chengxin-keys` print.
+    public var debugDescription: String {
+        func visible(_ text: String) -> String {
+            text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\n": return "\\n"
+                case "\r": return "\\r"
+                case "\t": return "\\t"
+                case "\u{1B}": return "\\e"
+                case "\\": return "\\\\"
+                case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: return String(scalar)
+                }
+            }.joined()
+        }
+        switch self {
+        case .character(let c): return "char " + visible(String(c))
+        case .alt(let c): return "alt " + visible(String(c))
+        case .paste(let text): return "paste " + visible(text)
+        case .mouse(let button, let x, let y): return "mouse \(button) \(x),\(y)"
+        default: return description
         }
     }
 }

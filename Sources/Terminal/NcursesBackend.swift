@@ -3,8 +3,10 @@ import CNcursesw
 import Glibc
 #endif
 
-/// The only file that touches ncurses. Draws grids with the wide-character API and reads keys
-/// with `get_wch`. Use it from one thread only.
+/// The only file that touches ncurses. Draws grids with the wide-character API; reads the
+/// keyboard itself (`read(2)` on standard input, decoded by `KeyDecoder`): ncurses' keypad is off,
+/// so that every terminal's sequences reach the one decoder (docs/architecture.md, "Keys").
+/// Use it from one thread only.
 public final class NcursesBackend: TerminalBackend {
     /// Why the terminal cannot be used, in both languages.
     public struct Unusable: Error, Sendable {
@@ -16,52 +18,111 @@ public final class NcursesBackend: TerminalBackend {
     private var pairs: [Int: Int32] = [:]
     private let useColor: Bool
     private var running = false
+    private var decoder = KeyDecoder()
+    private var pending: [Key] = []
+    private var pendingStart = 0
+    /// When the last byte came (milliseconds on the monotonic clock), for the decoder's waits.
+    private var lastByte = 0
+    private var inputClosed = false
 
-    /// Starts curses on the controlling terminal. Sets the locale first; a terminal whose
-    /// locale is not UTF-8 is switched to C.UTF-8 when possible, else refused.
+    /// Whether this terminal can serve the full-screen screens, checked before anything else is
+    /// done (before a PIN is asked or the log opened): standard input and output are a terminal,
+    /// `TERM` names one that terminfo knows and that can address the cursor (not `dumb`, not the
+    /// Linux console, which cannot show Chinese), the locale's character set is UTF-8, and the
+    /// window is at least `minimum`. Sets the character-type locale from the environment; where the
+    /// environment names a UTF-8 locale that is not installed, C.UTF-8 stands in (the same
+    /// encoding; docs/architecture.md, "Terminals that cannot serve").
+    public static func check(minimum: Size) throws(Unusable) {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw Unusable(zh: "标准输入或输出不是终端，全屏界面无法运行；请直接在终端里运行（各命令见 chengxin --help）。",
+                           en: "standard input or output is not a terminal, so the full-screen screens cannot run; run it in a terminal (chengxin --help lists the commands).")
+        }
+        let term = environment("TERM") ?? ""
+        let shown = String(term.prefix(40))
+        if term.isEmpty {
+            throw Unusable(zh: "没有设置终端类型 TERM，全屏界面无法运行；请设置 TERM（例如 TERM=xterm-256color）后重试。",
+                           en: "the terminal type TERM is not set, so the full-screen screens cannot run; set it (e.g. TERM=xterm-256color) and retry.")
+        }
+        if term == "linux" {
+            throw Unusable(zh: "Linux 控制台（TERM=linux）无法显示中文；请在图形终端（如 GNOME 终端、xterm）或 tmux、SSH 客户端中运行。",
+                           en: "the Linux console (TERM=linux) cannot show Chinese; run it in a graphical terminal (GNOME Terminal, xterm), tmux or an SSH client.")
+        }
+        switch cx_term_usable(term) {
+        case 1:
+            break
+        case 0:
+            throw Unusable(zh: "本机的 terminfo 里没有终端类型 TERM=\(shown)；请设置 TERM=xterm-256color 后重试。",
+                           en: "the terminal type TERM=\(shown) is not in this machine's terminfo; set TERM=xterm-256color and retry.")
+        case -1:
+            throw Unusable(zh: "找不到 terminfo 数据库，无法识别终端 TERM=\(shown)；请安装 ncurses-base（Debian：apt install ncurses-base）后重试。",
+                           en: "the terminfo database cannot be found, so TERM=\(shown) cannot be looked up; install ncurses-base (Debian: apt install ncurses-base) and retry.")
+        default:
+            throw Unusable(zh: "终端类型 TERM=\(shown) 不能移动光标，全屏界面无法运行；请在 xterm、PuTTY、Windows 终端等终端里运行，或设置 TERM=xterm-256color。",
+                           en: "the terminal type TERM=\(shown) cannot move the cursor, so the full-screen screens cannot run; use a terminal such as xterm, PuTTY or Windows Terminal, or set TERM=xterm-256color.")
+        }
+        try checkLocale()
+        var rows: Int32 = 0, columns: Int32 = 0
+        if cx_tty_size(1, &rows, &columns) == 0, Int(columns) < minimum.width || Int(rows) < minimum.height {
+            throw Unusable(zh: "窗口只有 \(columns)×\(rows)，至少需要 \(minimum.width)×\(minimum.height)；请放大窗口（或调小字号）后重试。",
+                           en: "the window is \(columns)×\(rows), smaller than the \(minimum.width)×\(minimum.height) needed; enlarge it (or use a smaller font) and retry.")
+        }
+    }
+
+    /// The character type from the environment (LC_ALL, LC_CTYPE, LANG): UTF-8, or refused. The
+    /// locale is the only word on how the terminal encodes what it shows and what is typed; taken
+    /// as UTF-8 when it says otherwise, a GBK terminal would show garbage and a complaint typed in
+    /// it would be recorded, for good, as U+FFFD.
+    private static func checkLocale() throws(Unusable) {
+        let variable = ["LC_ALL", "LC_CTYPE", "LANG"].first { !(environment($0) ?? "").isEmpty }
+        let named = variable.flatMap { environment($0) } ?? ""
+        let accepted = setlocale(LC_CTYPE, "") != nil
+        if accepted, DisplayWidth.isUTF8Codeset() { return }
+        let saysUTF8 = String(named.lowercased().filter { $0 != "-" }).contains("utf8")
+        if saysUTF8, setlocale(LC_CTYPE, "C.UTF-8") != nil, DisplayWidth.isUTF8Codeset() { return }
+        let setting = variable.map { "\($0)=\(named.prefix(40))" }
+        throw Unusable(zh: "区域设置（\(setting ?? "未设置 LANG")）不是 UTF-8，中文无法正确显示和输入；请设置 LANG=zh_CN.UTF-8 或 LANG=C.UTF-8 后重试。",
+                       en: "the locale (\(setting ?? "LANG not set")) is not UTF-8, so Chinese can be neither shown nor typed correctly; set LANG=zh_CN.UTF-8 or LANG=C.UTF-8 and retry.")
+    }
+
+    /// Starts curses on the controlling terminal, after `check(minimum:)`.
     /// `lockdown` (the kiosk) ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU for the whole
     /// process, so that neither a key combination nor a signal of those kinds stops the program;
-    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S/Ctrl-Q as keys. SIGTERM and SIGHUP
-    /// still end it, after giving the terminal back.
-    public init(mouse: Bool = true, lockdown: Bool = false) throws(Unusable) {
-        _ = setlocale(LC_ALL, "")
-        if !DisplayWidth.isUTF8Codeset() {
-            _ = setlocale(LC_ALL, "C.UTF-8")
-        }
-        guard DisplayWidth.isUTF8Codeset() else {
-            throw Unusable(zh: "终端的字符集不是 UTF-8，无法显示中文。请设置 LANG=C.UTF-8 或 zh_CN.UTF-8 后重试。",
-                           en: "the terminal's character set is not UTF-8, so Chinese cannot be shown; set LANG=C.UTF-8 or zh_CN.UTF-8 and retry.")
-        }
-        if let term = getenv("TERM").map({ String(cString: $0) }), term == "linux" {
-            throw Unusable(zh: "Linux 控制台无法显示中文。请在图形终端（如 GNOME 终端、xterm）或 tmux、SSH 客户端中运行。",
-                           en: "the Linux console cannot show Chinese; run chengxin in a graphical terminal (GNOME Terminal, xterm), tmux or an SSH client.")
-        }
-        guard initscr() != nil else {
-            throw Unusable(zh: "无法初始化终端（TERM 设置不对？）", en: "cannot initialise the terminal (is TERM set correctly?)")
+    /// raw mode already delivers Ctrl-C, Ctrl-Z, Ctrl-\\ and Ctrl-S/Ctrl-Q as keys. SIGTERM and SIGHUP
+    /// still end it, after giving the terminal back (without lockdown, SIGINT and SIGQUIT too).
+    public init(mouse: Bool = true, lockdown: Bool = false, minimum: Size = .smallestUsable) throws(Unusable) {
+        try Self.check(minimum: minimum)
+        // Caught before curses starts, so that ncurses does not install its own handler.
+        _ = cx_catch_winch()
+        let term = Self.environment("TERM") ?? ""
+        guard cx_newterm(term) != nil else {
+            throw Unusable(zh: "无法初始化终端 TERM=\(term.prefix(40))；请设置 TERM=xterm-256color 后重试。",
+                           en: "cannot start the terminal TERM=\(term.prefix(40)); set TERM=xterm-256color and retry.")
         }
         running = true
+        // After newterm, which installs its own SIGINT/SIGTERM/SIGTSTP handlers when they are at the default.
         if lockdown {
-            // After initscr, which installs its own SIGINT/SIGTSTP handlers when they are at the default.
             for number in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { _ = signal(number, SIG_IGN) }
-            // SIGTERM (how a service is stopped) and SIGHUP (the terminal went away) still end it,
-            // with the terminal given back first.
-            // Unblocked too: a mask inherited from the parent would otherwise keep them pending.
-            var stopping = sigset_t()
-            sigemptyset(&stopping)
-            for number in [SIGTERM, SIGHUP] {
-                sigaddset(&stopping, number)
-                _ = signal(number) { _ in
-                    endwin()
-                    _exit(0)
-                }
-            }
-            _ = pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
         }
+        // SIGTERM (how a service is stopped) and SIGHUP (the terminal went away) end it, with the
+        // terminal given back first (bracketed paste off too, which ncurses' own handlers leave on).
+        // Unblocked too, with SIGWINCH: a mask inherited from the parent would otherwise keep them
+        // pending (a kiosk started from a program whose threads block them never saw a resize).
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        sigaddset(&unblocked, SIGWINCH)
+        for number in lockdown ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+            sigaddset(&unblocked, number)
+            _ = signal(number) { _ in
+                cx_leave()
+                _exit(0)
+            }
+        }
+        _ = pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         raw()
         noecho()
         nonl()
-        _ = cx_keypad_on()
-        set_escdelay(25)
+        // Drawing is never cut short because keys are waiting (a long paste, a held arrow).
+        _ = cx_typeahead_off()
         curs_set(0)
         useColor = has_colors() && getenv("NO_COLOR") == nil
         if mouse { cx_enable_mouse() }
@@ -69,6 +130,8 @@ public final class NcursesBackend: TerminalBackend {
             start_color()
             use_default_colors()
         }
+        cx_bracketed_paste_on()
+        lastByte = Self.milliseconds()
     }
 
     deinit { shutdown() }
@@ -76,7 +139,7 @@ public final class NcursesBackend: TerminalBackend {
     /// Gives the terminal back to the shell.
     public func shutdown() {
         if running {
-            endwin()
+            cx_leave()
             running = false
         }
     }
@@ -156,59 +219,72 @@ public final class NcursesBackend: TerminalBackend {
     /// `nextInput` returns `.wake` at once.
     public var wakeDescriptor: Int32?
 
+    /// Told the bytes of each read of the keyboard, before they are decoded (`chengxin-keys --reads`).
+    public var onRead: ((ArraySlice<UInt8>) -> Void)?
+
+    /// The next key: one already decoded, else what standard input brings within the timeout. A
+    /// sequence cut between reads is completed by the next read; when the decoder's own wait runs
+    /// out first (a lone Esc after 30 ms), it gives what it held.
     public func nextInput(timeoutMilliseconds: Int) -> InputEvent {
-        // A key ncurses already holds comes first.
-        if let key = readKey() { return .key(key) }
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-        if let wake = wakeDescriptor { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&fds, nfds_t(fds.count), Int32(timeoutMilliseconds))
-        // After poll: a key, or a resize (SIGWINCH interrupts poll; ncurses then reports KEY_RESIZE).
-        if let key = readKey() { return .key(key) }
-        if fds.count > 1, fds[1].revents != 0 { return .wake }
-        return .timeout
-    }
-
-    private func readKey() -> Key? {
-        _ = cx_timeout_ms(0)
-        var value: wint_t = 0
-        let result = cx_get_wch(&value)
-        if result == cx_err() { return nil }
-        return translate(result, value)
-    }
-
-    private func translate(_ result: Int32, _ value: wint_t) -> Key? {
-        if result == cx_key_code_yes() {
-            let code = Int32(value)
-            if code == cx_key_mouse() {
-                var x: Int32 = 0, y: Int32 = 0
-                switch cx_get_mouse(&x, &y) {
-                case 1: return .mouse(.left, x: Int(x), y: Int(y))
-                case 4: return .mouse(.wheelUp, x: Int(x), y: Int(y))
-                case 5: return .mouse(.wheelDown, x: Int(x), y: Int(y))
-                default: return nil
+        let start = Self.milliseconds()
+        while true {
+            if cx_take_winch() != 0 {
+                var rows: Int32 = 0, columns: Int32 = 0
+                if cx_tty_size(1, &rows, &columns) == 0 { _ = cx_resizeterm(rows, columns) }
+                previous = nil
+                return .key(.resize)
+            }
+            if pendingStart < pending.count {
+                defer {
+                    pendingStart += 1
+                    if pendingStart == pending.count { pending.removeAll(keepingCapacity: true); pendingStart = 0 }
+                }
+                return .key(pending[pendingStart])
+            }
+            if inputClosed { return .closed }
+            let now = Self.milliseconds()
+            var wait = timeoutMilliseconds < 0 ? -1 : max(0, timeoutMilliseconds - (now - start))
+            if let hold = decoder.pendingTimeout {
+                let left = max(0, hold - (now - lastByte))
+                wait = wait < 0 ? left : min(wait, left)
+            }
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+            if let wake = wakeDescriptor { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+            // Interrupted by SIGWINCH: the loop reports the resize.
+            if poll(&fds, nfds_t(fds.count), Int32(clamping: wait)) < 0 { continue }
+            if fds[0].revents != 0 {
+                let count = read(0, &buffer, buffer.count)
+                if count > 0 {
+                    lastByte = Self.milliseconds()
+                    onRead?(buffer[0..<count])
+                    pending += decoder.feed(buffer[0..<count])
+                    continue
+                }
+                if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                    // The terminal is gone.
+                    inputClosed = true
+                    pending += decoder.flush()
+                    continue
                 }
             }
-            if code == cx_key_resize() {
-                previous = nil
-                return .resize
+            if let hold = decoder.pendingTimeout, Self.milliseconds() - lastByte >= hold {
+                pending += decoder.flush()
+                continue
             }
-            switch code {
-            case KEY_UP: return .up
-            case KEY_DOWN: return .down
-            case KEY_LEFT: return .left
-            case KEY_RIGHT: return .right
-            case KEY_NPAGE: return .pageDown
-            case KEY_PPAGE: return .pageUp
-            case KEY_HOME: return .home
-            case KEY_END: return .end
-            case KEY_ENTER: return .enter
-            case KEY_BACKSPACE: return .backspace
-            case KEY_DC: return .delete
-            case KEY_BTAB: return .backTab
-            case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
-            default: return nil
-            }
+            if fds.count > 1, fds[1].revents != 0 { return .wake }
+            if timeoutMilliseconds >= 0, Self.milliseconds() - start >= timeoutMilliseconds { return .timeout }
         }
-        return Key.fromCharacterCode(UInt32(value))
+    }
+
+    private var buffer = [UInt8](repeating: 0, count: 4096)
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    private static func milliseconds() -> Int {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int(spec.tv_sec) * 1000 + Int(spec.tv_nsec) / 1_000_000
     }
 }

@@ -52,6 +52,9 @@ public struct TextAreaState: Sendable, Equatable {
         case .enter:
             field.insert("\n")
             return true
+        case .paste(let pasted):
+            field.insert(TextFieldState.typeable(pasted, lineBreaks: true))
+            return true
         case .up, .down:
             let characters = Array(field.text)
             let lines = TextAreaState.layout(characters, width: max(1, width))

@@ -64,6 +64,30 @@ public struct TextFieldState: Sendable, Equatable {
         cursor = min(cursor, text.count)
     }
 
+    /// Pasted text as it can be typed into a field: a line break (CR, LF or CR LF) becomes a space,
+    /// or a newline where `lineBreaks` allows them, a tab a space; other control characters (Esc,
+    /// Ctrl keys, DEL) are dropped, as typing them inserts nothing either.
+    public static func typeable(_ pasted: String, lineBreaks: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in pasted.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "\n" where afterCR:
+                continue
+            case "\r", "\n":
+                out.append(lineBreaks ? "\n" : " ")
+            case "\t":
+                out.append(" ")
+            case "\u{00}"..."\u{1F}", "\u{7F}":
+                continue
+            default:
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// Applies an editing key. Returns false for keys the field does not use.
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
@@ -74,6 +98,8 @@ public struct TextFieldState: Sendable, Equatable {
         switch key {
         case .character(let c):
             insert(String(c))
+        case .paste(let pasted):
+            insert(Self.typeable(pasted, lineBreaks: false))
         case .backspace:
             guard cursor > 0 else { return true }
             remember()

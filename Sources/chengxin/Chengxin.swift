@@ -101,6 +101,14 @@ enum Console {
         error(text)
         return ExitCode(1)
     }
+
+    /// A terminal the screens cannot use: said in both languages (the chosen one first; a terminal
+    /// that cannot show Chinese still shows the English), exit status 2.
+    static func refuse(_ unusable: NcursesBackend.Unusable, _ language: Language) -> ExitCode {
+        error(language.pick(unusable.zh, unusable.en))
+        error(language.pick(unusable.en, unusable.zh))
+        return ExitCode(2)
+    }
 }
 
 @main
@@ -166,6 +174,12 @@ struct Dashboard: ParsableCommand {
     }
 
     func run() throws {
+        // A terminal that cannot serve is said first, before the log is opened.
+        do {
+            try NcursesBackend.check(minimum: .smallestUsable)
+        } catch {
+            throw Console.refuse(error, common.lang)
+        }
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         let directory = common.dataDirectory
         // A key inside the data directory is refused here too (it could re-sign a rewritten log).
@@ -191,7 +205,7 @@ struct Dashboard: ParsableCommand {
         do {
             backend = try NcursesBackend(mouse: !noMouse)
         } catch {
-            throw Console.fail(error.text(common.lang))
+            throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
         var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today(), listsAtLogin: true)
@@ -407,7 +421,6 @@ extension BilingualText {
 extension LogError: BilingualText {}
 extension LogWarning: BilingualText {}
 extension CheckpointProblem: BilingualText {}
-extension NcursesBackend.Unusable: BilingualText {}
 
 struct Initialize: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -40,6 +40,13 @@ struct KioskCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A terminal that cannot serve (the window smaller than 80×24 included) is said first,
+        // before the PIN is asked.
+        do {
+            try NcursesBackend.check(minimum: .smallestUsable)
+        } catch {
+            throw Console.refuse(error, common.lang)
+        }
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         guard FileManager.default.fileExists(atPath: EventLog.logPath(in: common.dataDirectory)) else {
             throw Console.fail(common.t("数据目录 \(common.dataDirectory) 还没有创建；请先运行 chengxin init", "the data directory \(common.dataDirectory) does not exist yet; run chengxin init first"))
@@ -56,7 +63,7 @@ struct KioskCommand: ParsableCommand {
         do {
             backend = try NcursesBackend(mouse: false, lockdown: true)
         } catch {
-            throw Console.fail(error.text(common.lang))
+            throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
         let environment = LiveKiosk(store: store, user: me, language: common.lang)

@@ -14,6 +14,16 @@ struct DomainCLI {
         if let newPIN { env.append("CHENGXIN_NEW_PIN=\(newPIN)") }
         return try runToCompletion(["/usr/bin/env", "-i"] + env + [binary] + arguments)
     }
+
+    /// The same on a terminal of its own (the dashboard and the kiosk need one): its exit status
+    /// and what it printed, stdout and stderr together.
+    func runInTerminal(_ arguments: [String], pin: String? = nil) throws -> (status: Int32?, output: String) {
+        var env = ["CHENGXIN_TODAY=2026-03-03", "CHENGXIN_DATA=\(data)", "CHENGXIN_KEY=\(key)", "LANG=C.UTF-8", "TERM=xterm-256color"]
+        if let pin { env.append("CHENGXIN_PIN=\(pin)") }
+        let terminal = try PseudoTerminal([binary] + arguments, environment: env)
+        let status = terminal.waitForExit(timeout: 30)
+        return (status, terminal.text)
+    }
 }
 
 @Suite("Inspections, points and ratings through the command line")

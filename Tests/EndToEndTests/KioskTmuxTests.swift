@@ -55,9 +55,9 @@ struct KioskTmuxTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log)))
         bytes[32 + 60] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: log))
-        let refused = try runToCompletion(["/usr/bin/env", "LANG=C.UTF-8", "CHENGXIN_DATA=\(cli.data)", "CHENGXIN_KEY=\(cli.key)", "CHENGXIN_PIN=555555", binary, "kiosk", "--as", "desk1"])
+        let refused = try cli.runInTerminal(["kiosk", "--as", "desk1"], pin: "555555")
         #expect(refused.status == 1)
-        #expect(refused.errors.contains("日志损坏：第 1 条记录（字节偏移 32）"), "\(refused.errors)")
+        #expect(refused.output.contains("日志损坏：第 1 条记录（字节偏移 32）"), "\(refused.output)")
     }
 
     @Test func aComplaintFiledWithChineseTextThroughEveryStepReachesTheDashboardsQueue() throws {

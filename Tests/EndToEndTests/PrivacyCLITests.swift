@@ -145,13 +145,13 @@ struct PrivacyCLITests {
 
     @Test func theKioskRecordsAWrongPINBeforeItsScreenStarts() throws {
         let cli = try Self.prepared(try #require(builtProduct("chengxin")))
-        let wrong = try cli.run(["kiosk", "--as", "desk1"], pin: "000000")
-        #expect(wrong.status == 1 && wrong.errors.contains("用户名或 PIN 不正确，服务台未启动"), "\(wrong.errors)")
+        let wrong = try cli.runInTerminal(["kiosk", "--as", "desk1"], pin: "000000")
+        #expect(wrong.status == 1 && wrong.output.contains("用户名或 PIN 不正确，服务台未启动"), "\(wrong.output)")
         let last = try #require(try Self.objects(try cli.run(["log", "--jsonl"]).output).last)
         #expect(Self.type(last) == "auth.failed" && Self.data(last)["via"] as? String == "kiosk" && Self.data(last)["user"] as? String == "desk1")
         // A manager's account with its right PIN is still not a kiosk account (told only after the PIN).
-        let manager = try cli.run(["kiosk", "--as", "li"], pin: "123456")
-        #expect(manager.status == 1 && manager.errors.contains("不是服务台账号"), "\(manager.errors)")
+        let manager = try cli.runInTerminal(["kiosk", "--as", "li"], pin: "123456")
+        #expect(manager.status == 1 && manager.output.contains("不是服务台账号"), "\(manager.output)")
     }
 
     @Test func anUnmaskedExportIsRecordedFirst() throws {

@@ -73,6 +73,23 @@ struct TextFieldTests {
         #expect(!grid.cells.prefix(10).contains { $0.text.isEmpty && $0.width != 0 })
     }
 
+    /// A paste is typed text: its line breaks, tabs and Esc never act as keys (Enter would submit,
+    /// Esc would leave); a one-line field takes a line break as a space, a text area keeps it.
+    @Test func aPasteIsInsertedAsTextAndNothingInItActs() {
+        var field = TextFieldState(limit: 20)
+        let used = field.handle(.paste("鉴明\r\n眼镜\t店\u{1B}[A\u{03}"))
+        #expect(used)
+        #expect(field.text == "鉴明 眼镜 店[A" && field.cursor == 9)
+        field.handle(.control("z"))
+        #expect(field.text.isEmpty, "one paste is one step to undo")
+        field.handle(.paste(String(repeating: "镜", count: 30)))
+        #expect(field.text.count == 20 && field.truncated)
+        var area = TextAreaState(limit: 100)
+        let usedByArea = area.handle(.paste("第一行\r\n第二行\r第三行\n\u{1B}"), width: 20)
+        #expect(usedByArea)
+        #expect(area.text == "第一行\n第二行\n第三行\n")
+    }
+
     @Test func hostileTextIsStoredFaithfullyAndDrawnSafely() {
         var grid = Grid(size: Size(width: 30, height: 1))
         var field = TextFieldState()
