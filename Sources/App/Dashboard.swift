@@ -425,14 +425,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.character("q"), .control("c")], action: .quit, zh: "退出", en: "quit"),
             ]
         case .inspection:
-            return [
-                KeyBinding(keys: [.down, .character("j"), .up, .character("k")], action: .moveDown, zh: "在检查项之间移动", en: "move between items"),
-                KeyBinding(keys: [.character("1"), .character("2"), .character("3"), .character("4"), .character(" ")], action: .confirm, zh: "合格 / 一般 / 严重 / 不适用", en: "pass / minor / serious / n.a."),
-                KeyBinding(keys: [.character("n")], action: .confirm, zh: "给不合格项写备注", en: "a note on a failed item"),
-                KeyBinding(keys: [.character("d")], action: .confirm, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
-                KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
-                KeyBinding(keys: [.escape], action: .back, zh: "放弃", en: "cancel"),
-            ]
+            return InspectionScreen.bindings
         case .login:
             return [
                 KeyBinding(keys: [.tab, .down, .backTab, .up], action: .moveDown, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN"),
@@ -779,7 +772,7 @@ public enum Dashboard {
                     break
                 }
                 if action == .inspect {
-                    model.inspectionForm = InspectionForm(shop: shop, items: market.checklist?.items ?? [])
+                    model.inspectionForm = InspectionScreen.make(shop: shop, market)
                     break
                 }
                 // Replies and appeals concern the latest published ratings (this year's before any).
@@ -957,21 +950,28 @@ public enum Dashboard {
         grid.put(model.t("↑↓ 选择 · Enter 确认 · q 退出", "↑↓ choose · Enter confirm · q quit"), x: x, y: rect.y + 12, maxWidth: inner, style: Style(dim: true))
     }
 
-    /// The merchants table's columns and rows, as text (also used by `merchant list`).
-    public static func merchantColumns(_ language: Language, wide: Bool) -> [TableColumn] {
+    /// The merchants table's columns and rows, as text (also used by `merchant list`). `compact`:
+    /// the titles of a narrow table, where the branch is a number (English words are long).
+    public static func merchantColumns(_ language: Language, wide: Bool, compact: Bool = false) -> [TableColumn] {
         var columns = [
             TableColumn(title: language.pick("店铺号", "Shop")),
             TableColumn(title: language.pick("店铺名称", "Name"), flexible: true),
             TableColumn(title: language.pick("经营者", "Owner"), flexible: true),
-            TableColumn(title: language.pick("支部", "Branch"), flexible: true),
+            TableColumn(title: language.pick("支部", compact ? "Br." : "Branch"), flexible: true),
             TableColumn(title: language.pick("挂牌", "Plate"), flexible: true),
         ]
         if wide { columns.append(TableColumn(title: language.pick("主营", "Business"), flexible: true)) }
         columns.append(TableColumn(title: language.pick("星级", "Stars")))
         columns.append(TableColumn(title: language.pick("分数", "Score"), alignment: .right))
         columns.append(TableColumn(title: language.pick("投诉", "Open"), alignment: .right))
-        columns.append(TableColumn(title: language.pick("最近检查", "Inspected")))
+        columns.append(TableColumn(title: language.pick("最近检查", compact ? "Insp." : "Inspected")))
         return columns
+    }
+
+    /// Whether the merchants table is drawn narrow (branch numbers, short plate names): below 100
+    /// columns, and below 120 in English, whose words take more room than Chinese.
+    static func compactTable(_ model: DashboardModel) -> Bool {
+        model.size.width < (model.language == .en ? 120 : 100)
     }
 
     public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate, facts given: [MerchantFacts]? = nil) -> [[String]] {
@@ -1004,11 +1004,12 @@ public enum Dashboard {
         drawTitle(model, right: right, into: &grid)
         // The business column only where the names still fit in full beside it.
         let wide = model.size.width >= 130
-        var columns = merchantColumns(model.language, wide: wide)
+        let compact = compactTable(model)
+        var columns = merchantColumns(model.language, wide: wide, compact: compact)
         // Mark the sorted column.
         let logical = wide ? model.sortColumn : (model.sortColumn >= 6 ? model.sortColumn - 1 : model.sortColumn)
         if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
-        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: model.size.width < 100), position: model.position)
+        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: compact), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

@@ -124,6 +124,63 @@ public enum TextLayout {
         return lines
     }
 
+    /// As many of `parts` as fit in `width` columns, joined by `separator`, in their order: a part
+    /// that would not fit is left out and the next tried (so list the parts most important first,
+    /// e.g. a footer's keys). Nothing is cut in the middle.
+    public static func joinFitting(_ parts: [String], separator: String, width: Int) -> String {
+        var result = ""
+        var used = 0
+        let gap = DisplayWidth.of(separator)
+        for part in parts where !part.isEmpty {
+            let w = DisplayWidth.of(part) + (result.isEmpty ? 0 : gap)
+            guard used + w <= width else { continue }
+            result += (result.isEmpty ? "" : separator) + part
+            used += w
+        }
+        return result
+    }
+
+    /// The text broken into lines of at most `width` columns, the lines after the first indented
+    /// by `indent` spaces (a hanging indent: a list's text under its text, not under its marker).
+    /// Chinese breaks between any two characters; a run of other ASCII characters (an English
+    /// word with its comma, a user name, a date) breaks at the space before it, when that space is
+    /// in the line's second half; a closing mark (）。，) never starts a line.
+    public static func wrap(_ text: String, width: Int, hangingIndent indent: Int) -> [String] {
+        guard width > 0 else { return [] }
+        let indent = min(max(0, indent), width / 2)
+        func isWord(_ c: Character) -> Bool { c.isASCII && !c.isWhitespace }
+        var lines: [String] = []
+        var rest = Substring(text)
+        var room = width
+        var pad = ""
+        while !rest.isEmpty {
+            if DisplayWidth.of(String(rest)) <= room {
+                lines.append(pad + rest)
+                break
+            }
+            // The longest head that fits (at least one character, however wide).
+            var used = 0
+            var end = rest.startIndex
+            while end < rest.endIndex, used + DisplayWidth.of(rest[end]) <= room {
+                used += DisplayWidth.of(rest[end])
+                end = rest.index(after: end)
+            }
+            if end == rest.startIndex { end = rest.index(after: end) }
+            if end < rest.endIndex, isWord(rest[end]), isWord(rest[rest.index(before: end)]),
+               let space = rest[..<end].lastIndex(of: " "), DisplayWidth.of(String(rest[..<space])) >= room / 2 {
+                end = space
+            } else if end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
+                // A closing mark never starts a line: the character before it goes down with it.
+                end = rest.index(before: end)
+            }
+            lines.append(pad + rest[..<end])
+            rest = rest[end...].drop { $0 == " " }
+            pad = String(repeating: " ", count: indent)
+            room = width - indent
+        }
+        return lines.isEmpty ? [""] : lines
+    }
+
     /// Truncated, then padded with spaces to exactly `width` columns.
     public static func fit(_ text: String, width: Int, alignment: Alignment = .left) -> String {
         let cut = truncate(text, toWidth: width)
