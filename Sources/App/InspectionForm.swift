@@ -388,6 +388,10 @@ enum InspectionScreen {
         let day = form.date ?? model.today
         grid.put(t(" 记录检查：\(merchant.shopNumber) \(merchant.name)  \(day)", " Inspection: \(merchant.shopNumber) \(merchant.name)  \(day)")
                  + (form.date == nil ? "" : t("（补录）", " (entered afterwards)")), x: 0, y: 0, style: bar)
+        guard !form.rows.isEmpty else {
+            grid.put(t("尚未发布检查清单，无法记录检查（Esc 返回）", "no checklist has been published: nothing to inspect (Esc goes back)"), x: 1, y: 2, maxWidth: width - 2)
+            return
+        }
         // The line under the title: the code being typed, else the rectifications to check again.
         if case .find(let field, _)? = form.editing {
             let label = t("转到：", "Go to: ")

@@ -143,8 +143,8 @@ public enum TextLayout {
     /// The text broken into lines of at most `width` columns, the lines after the first indented
     /// by `indent` spaces (a hanging indent: a list's text under its text, not under its marker).
     /// Chinese breaks between any two characters; a run of other ASCII characters (an English
-    /// word with its comma, a user name, a date) breaks at the space before it, when that space is
-    /// in the line's second half; a closing mark (）。，) never starts a line.
+    /// word with its comma, a user name, a date) goes down whole when it starts in the line's
+    /// second half; a closing mark (）。，) never starts a line.
     public static func wrap(_ text: String, width: Int, hangingIndent indent: Int) -> [String] {
         guard width > 0 else { return [] }
         let indent = min(max(0, indent), width / 2)
@@ -166,14 +166,20 @@ public enum TextLayout {
                 end = rest.index(after: end)
             }
             if end == rest.startIndex { end = rest.index(after: end) }
-            if end < rest.endIndex, isWord(rest[end]), isWord(rest[rest.index(before: end)]),
-               let space = rest[..<end].lastIndex(of: " "), DisplayWidth.of(String(rest[..<space])) >= room / 2 {
-                end = space
+            var word = end
+            while word > rest.startIndex, end < rest.endIndex, isWord(rest[end]), isWord(rest[rest.index(before: word)]) {
+                word = rest.index(before: word)
+            }
+            if word < end, word > rest.startIndex, DisplayWidth.of(String(rest[..<word])) >= room / 2 {
+                // The word goes down whole.
+                end = word
             } else if end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
                 // A closing mark never starts a line: the character before it goes down with it.
                 end = rest.index(before: end)
             }
-            lines.append(pad + rest[..<end])
+            var line = pad + rest[..<end]
+            while line.last == " " { line.removeLast() }
+            lines.append(line)
             rest = rest[end...].drop { $0 == " " }
             pad = String(repeating: " ", count: indent)
             room = width - indent

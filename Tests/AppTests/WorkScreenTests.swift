@@ -627,3 +627,16 @@ struct WidthAndFoldTests {
         }
     }
 }
+
+@Suite("Inspection form without a checklist")
+struct EmptyChecklistTests {
+    @Test func anEmptyChecklistSaysSoAndEscGoesBack() throws {
+        var m = try managerModel(try demoMarket())
+        m.openShop = "A101"
+        m.inspectionForm = InspectionForm(shop: "A101", items: [])
+        #expect(Dashboard.view(m).text.contains("尚未发布检查清单"))
+        for key: Key in [.enter, .character("p"), .character("2"), .character("/"), .down] { #expect(Dashboard.update(&m, .key(key)).isEmpty) }
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.inspectionForm == nil && m.screen == .shop)
+    }
+}
