@@ -279,6 +279,9 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the inspection form") { $0.contains("记录检查：A101") }
         try tmux.send("j", "3")
         _ = try tmux.waitFor("the failure and its deadline") { $0.contains("不合格（严重）整改期限 2026-03-10") }
+        // Enter shows what will be recorded; Enter again records it.
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("what will be recorded") { $0.contains("[ 记录 ]") && $0.contains("不合格 1 项：ID-2（严重）") }
         try tmux.send("Enter")
         let after = try tmux.waitFor("the stars to change") { $0.contains("【亮身份】") && $0.contains("★☆☆☆☆") }
         #expect(after.contains("A101  鉴明镜架批发部"))
@@ -435,9 +438,10 @@ struct EndToEndTests {
         _ = try secretary.waitFor("the shop") { $0.contains("【亮身份】") && $0.contains("p 贡献分") }
         try secretary.send("p")
         _ = try secretary.waitFor("the points form") { $0.contains("登记贡献分") }
-        try secretary.send("Right", "Tab")
+        // Typed at once, the points go into their field; the kind is a Shift-Tab away.
         try secretary.send("-l", "20")
-        try secretary.send("Tab")
+        _ = try secretary.waitFor("the points typed") { $0.contains("分值（1–40）*  20") }
+        try secretary.send("BTab", "Right", "Tab", "Tab")
         try secretary.send("-l", "组织义务验光进社区")
         try secretary.send("Enter")
         _ = try secretary.waitFor("the question") { $0.contains("确认记录：登记贡献分") && $0.contains("依据：组织义务验光进社区") }
