@@ -632,9 +632,11 @@ public enum Dashboard {
         return typing
     }
 
-    /// Whether the field with the focus takes `key` (a character or an editing key; ←/→ on a choice).
+    /// Whether the field with the focus takes `key` (a character or an editing key; ←/→ on a choice;
+    /// on the inspection form's list, a letter that starts an item's code).
     static func takesText(_ key: Key, _ model: DashboardModel) -> Bool {
         if context(model) == .entry, var form = model.entry?.form { return form.handle(key) }
+        if context(model) == .screen(.inspection), model.inspectionForm?.editing == nil { return InspectionScreen.startsCode(key) }
         return TextFieldState.edits(key)
     }
 

@@ -2,8 +2,9 @@ import Core
 import Terminal
 
 /// The inspection form (检查记录): one line per checklist item, each passed by default; the
-/// inspector marks failures with their severity. Enter shows what will be recorded and a second
-/// Enter records it — all-pass in three keys. On a re-inspection the items under rectification
+/// inspector marks failures with their severity. Enter shows what will be recorded in the one
+/// shared question (Confirmation.swift) and `y` records it — all-pass in three keys from the shop
+/// page (i, Enter, y). On a re-inspection the items under rectification
 /// come first, marked; any item is reached by typing its code (PRI-2, or p2), its number in the
 /// list or words of its text.
 public struct InspectionForm: Sendable, Equatable {
@@ -136,6 +137,9 @@ public struct InspectionForm: Sendable, Equatable {
 enum InspectionScreen {
     enum Command: Equatable {
         case down, up, first, last, mark(InspectionForm.Mark), cycle, note, date, find, record, cancel, help
+        /// A letter (or a Chinese character) the table does not list: it starts an item's code
+        /// (or words of its text), as `/` followed by that key would.
+        case code
     }
 
     struct Binding {
@@ -143,18 +147,22 @@ enum InspectionScreen {
         var command: Command
         var zh: String
         var en: String
+        /// Typing: the keys `startsCode` takes, rather than keys of its own.
+        var typing = false
     }
 
-    /// The form's keys: what dispatches them is what `?` shows. A letter not listed here starts
-    /// typing an item's code (so no code may be reached by a listed letter in lower case; in upper
-    /// case every letter starts a code).
+    /// The form's keys: what dispatches them is what `?` shows. Its typing entry takes a letter
+    /// not listed here: it starts typing an item's code (so no code may be reached by a listed
+    /// letter in lower case; in upper case every letter starts a code).
     static let table: [Binding] = [
         Binding(keys: [.down, .character("j")], command: .down, zh: "下一项", en: "next item"),
         Binding(keys: [.up, .character("k")], command: .up, zh: "上一项", en: "previous item"),
         Binding(keys: [.home], command: .first, zh: "第一项", en: "first item"),
         Binding(keys: [.end], command: .last, zh: "最后一项", en: "last item"),
-        Binding(keys: [.character("/")], command: .find, zh: "跳到某项：编号（p2 即 PRI-2）、序号或文字；也可直接打编号",
-                en: "go to an item: code (p2 for PRI-2), number or words; or just type the code"),
+        Binding(keys: [.character("/")], command: .find, zh: "跳到某项：编号（p2 即 PRI-2）、序号或文字",
+                en: "go to an item: code (p2 for PRI-2), number or words"),
+        Binding(keys: [], command: .code, zh: "直接打编号或文字跳到该项：表中没列的字母都是编号的开头",
+                en: "type a code or words to go to the item: a letter not listed here starts a code", typing: true),
         Binding(keys: [.character("1")], command: .mark(.pass), zh: "合格", en: "pass"),
         Binding(keys: [.character("2")], command: .mark(.minor), zh: "不合格（一般）", en: "failed (minor)"),
         Binding(keys: [.character("3")], command: .mark(.serious), zh: "不合格（严重）", en: "failed (serious)"),
@@ -179,10 +187,24 @@ enum InspectionScreen {
             case .find: action = .search
             case .cancel: action = .back
             case .help: action = .toggleHelp
+            case .code: action = .type
             default: action = .confirm
             }
-            return KeyBinding(keys: binding.keys, action: action, zh: binding.zh, en: binding.en)
+            return KeyBinding(keys: binding.keys, action: action, zh: binding.zh, en: binding.en, typing: binding.typing)
         }
+    }
+
+    /// Whether `key` is one the table's typing entry takes: a letter or a Chinese character (full-width
+    /// forms as their ASCII), when the table does not list it.
+    static func startsCode(_ key: Key) -> Bool {
+        guard case .character(let c) = key, TypedCode.fold(c).isLetter else { return false }
+        return !table.contains { $0.keys.contains(key) }
+    }
+
+    /// The command `key` finds in the table: a listed key's, else typing's when it starts a code.
+    static func command(for key: Key) -> Command? {
+        if let binding = table.first(where: { $0.keys.contains(key) }) { return binding.command }
+        return startsCode(key) ? table.first(where: \.typing)?.command : nil
     }
 
     /// The form for a shop: its checklist, its open rectifications first.
@@ -205,11 +227,7 @@ enum InspectionScreen {
             model.inspectionForm = form
             return []
         }
-        guard let command = table.first(where: { $0.keys.contains(key) })?.command else {
-            // A letter the form does not use starts an item's code (or, in Chinese, words of its text).
-            if case .character(let c) = key, TypedCode.fold(c).isLetter {
-                _ = edit(key, .find(TextFieldState(limit: 40), from: form.cursor), &form, model)
-            }
+        guard let command = command(for: key) else {
             model.inspectionForm = form
             return []
         }
@@ -220,6 +238,9 @@ enum InspectionScreen {
         case .first: form.cursor = 0
         case .last: form.cursor = form.rows.count - 1
         case .find: form.editing = .find(TextFieldState(limit: 40), from: form.cursor)
+        case .code:
+            // A letter the form does not use starts an item's code (or, in Chinese, words of its text).
+            _ = edit(key, .find(TextFieldState(limit: 40), from: form.cursor), &form, model)
         case .mark(let mark): form.marks[item] = mark
         case .cycle:
             let cycle: [InspectionForm.Mark] = [.pass, .minor, .serious, .notApplicable]
