@@ -447,12 +447,10 @@ struct InspectionNotesTests {
         let view = Dashboard.view(m)
         let due = market.calendar.addingWorkingDays(market.rules(on: m.today)?.value.rectificationDays.serious ?? 0, to: SimpleDate(iso: "2026-11-20")!)
         #expect(view.rowText(0).contains("2026-11-20（补录）") && view.text.contains("整改期限 \(due)"))
-        // Enter shows what will be recorded; Enter again records it.
-        #expect(Dashboard.update(&m, .key(.enter)).isEmpty)
-        #expect(Dashboard.view(m).text.contains("A101  2026-11-20  不合格 1 项：\(market.checklist!.items[1].id)（严重）"))
-        let effects = Dashboard.update(&m, .key(.enter))
+        // Enter shows what will be recorded in the shared question; y records it.
+        let effects = submitAndConfirm(&m, shows: ["A101  2026-11-20  不合格 1 项：\(market.checklist!.items[1].id)（严重）"])
         guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
-            Issue.record("Enter records the inspection")
+            Issue.record("y on the question records the inspection")
             return
         }
         #expect(inspection.date == SimpleDate(iso: "2026-11-20"))
@@ -554,11 +552,11 @@ struct InspectionJumpTests {
         for key: Key in [.enter, .character("q"), .character("2"), .character("2"), .character("n")] { _ = press(key) }
         note("验光仪过期")
         _ = press(.enter)
-        #expect(press(.enter).isEmpty, "the first Enter shows what will be recorded")
-        #expect(Dashboard.view(m).text.contains("A101  2026-11-26  不合格 2 项：PRI-2（严重）、QUA-2（一般）"))
-        let effects = press(.enter)
+        #expect(press(.enter).isEmpty, "Enter shows what will be recorded")
+        #expect(m.confirmation != nil && Dashboard.view(m).text.contains("A101  2026-11-26  不合格 2 项：PRI-2（严重）、QUA-2（一般）"))
+        let effects = press(.character("y"))
         guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
-            Issue.record("the second Enter records the inspection")
+            Issue.record("y on the shared question records the inspection")
             return
         }
         #expect(keys == 13)

@@ -35,7 +35,7 @@ struct FormsTmuxTests {
 
         // From the shop page: i; p2 goes to PRI-2, 3 marks it serious, n and the note, Enter;
         // q2 goes to QUA-2, 2 marks it minor, n and the note, Enter; Enter shows what will be
-        // recorded, Enter records it.
+        // recorded in the shared question, y records it.
         let keys = CountingKeys(tmux)
         try keys.press("i")
         _ = try tmux.waitFor("the form") { $0.contains("记录检查：A101") }

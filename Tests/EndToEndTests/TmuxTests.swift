@@ -279,10 +279,10 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the inspection form") { $0.contains("记录检查：A101") }
         try tmux.send("j", "3")
         _ = try tmux.waitFor("the failure and its deadline") { $0.contains("不合格（严重）整改期限 2026-03-10") }
-        // Enter shows what will be recorded; Enter again records it.
+        // Enter shows what will be recorded in the shared question (否 highlighted); y records it.
         try tmux.send("Enter")
-        _ = try tmux.waitFor("what will be recorded") { $0.contains("[ 记录 ]") && $0.contains("不合格 1 项：ID-2（严重）") }
-        try tmux.send("Enter")
+        _ = try tmux.waitFor("what will be recorded") { $0.contains("确认记录：检查") && $0.contains("不合格 1 项：ID-2（严重）") && $0.contains("记录（y）") }
+        try tmux.send("y")
         let after = try tmux.waitFor("the stars to change") { $0.contains("【亮身份】") && $0.contains("★☆☆☆☆") }
         #expect(after.contains("A101  鉴明镜架批发部"))
         try tmux.send("q")

@@ -131,8 +131,9 @@ struct WrapTests {
         #expect(TextLayout.wrap("abc def", width: 3) == ["abc", "def"], "a space at a break is dropped")
         #expect(TextLayout.wrap("x", width: 0).isEmpty)
         // Numbers and Latin words are not cut in two (unless one fills a line by itself).
-        #expect(TextLayout.wrap("请 15 分钟后再试", width: 4) == ["请 ", "15 ", "分钟", "后再", "试"])
-        #expect(TextLayout.wrap("已错 3/5 次", width: 6) == ["已错 ", "3/5 次"])
+        // (One algorithm with the hanging indent's: the space at a break is dropped here too.)
+        #expect(TextLayout.wrap("请 15 分钟后再试", width: 4) == ["请", "15", "分钟", "后再", "试"])
+        #expect(TextLayout.wrap("已错 3/5 次", width: 6) == ["已错", "3/5 次"])
         #expect(TextLayout.wrap("abcdefgh", width: 3) == ["abc", "def", "gh"])
     }
 }
