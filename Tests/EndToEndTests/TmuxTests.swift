@@ -396,7 +396,10 @@ struct EndToEndTests {
                 && screen.split(separator: "\n").filter { $0.range(of: #"[2-9A-Z]{4}-[2-9A-Z]{4}"#, options: .regularExpression) != nil }.count == 1
         }
         try tmux.press("Enter", count: &keys)
-        let page = try tmux.waitFor("the case page") { $0.contains("投诉 \(receipt)  已回访") }
+        // Waited for whole: a capture can catch the page half drawn (its title before its lines).
+        let page = try tmux.waitFor("the case page with its result and follow-up") {
+            $0.contains("投诉 \(receipt)  已回访") && $0.contains("结果：调解解决（属实）：免费更换镜片（金额 680.00 元）") && $0.contains("回访：满意")
+        }
         #expect(page.contains("结果：调解解决（属实）：免费更换镜片（金额 680.00 元）") && page.contains("回访：满意"), "\(page)")
         try tmux.press("a", count: &keys)
         _ = try tmux.waitFor("the menu") { $0.contains("▶ 办结") }
