@@ -4,19 +4,33 @@ import Terminal
 /// One line of the event history.
 public struct AuditRow: Sendable, Equatable {
     public var sequence: UInt64
+    /// When, as the event stores it (UTC); shown in the market's time.
     public var at: String
     public var actor: String
+    /// The type's code (`complaint.step`): filtered on, not shown.
     public var type: String
+    /// What happened, as people call it (`EventBody.name`): shown.
+    public var name: LocalizedMessage
     /// The shop or receipt the event is about, if any.
     public var subject: String
 
-    public init(sequence: UInt64, at: String, actor: String, type: String, subject: String) {
+    /// `name`: nil for the type's name from `EventBody.names` (or its code when it has none).
+    public init(sequence: UInt64, at: String, actor: String, type: String, subject: String, name: LocalizedMessage? = nil) {
         self.sequence = sequence
         self.at = at
         self.actor = actor
         self.type = type
         self.subject = subject
+        self.name = name ?? EventBody.names[type] ?? LocalizedMessage(zh: type, en: type)
     }
+
+    /// The row of an event read from the log.
+    public init(sequence: UInt64, event: Event) {
+        self.init(sequence: sequence, at: event.at, actor: event.actor, type: event.type, subject: Self.subject(of: event.body), name: event.body.name)
+    }
+
+    /// The time shown: the market's (China Standard Time), or the text as stored if it is not a time.
+    public var marketTime: String { Event.marketTime(at) ?? at }
 
     /// What an event is about, for filtering.
     public static func subject(of body: EventBody) -> String {
@@ -49,7 +63,8 @@ enum AuditScreen {
         let all = model.audit ?? []
         let query = TypedCode.fold(model.auditQuery).lowercased()
         guard !query.isEmpty else { return all }
-        return all.filter { "\($0.actor) \($0.type) \($0.subject)".lowercased().contains(query) }
+        // By who, by what (the name in either language, or the type's code), by shop or receipt.
+        return all.filter { "\($0.actor) \($0.type) \($0.name.zh) \($0.name.en) \($0.subject)".lowercased().contains(query) }
     }
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
@@ -62,10 +77,10 @@ enum AuditScreen {
         grid.put(t("哈希链：", "chain: ") + model.auditChain, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         let shown = rows(model)
         var table = TableView(
-            columns: [TableColumn(title: "#", alignment: .right), TableColumn(title: t("时间 (UTC)", "time (UTC)")),
-                      TableColumn(title: t("操作人", "actor"), flexible: true), TableColumn(title: t("事件", "event")),
+            columns: [TableColumn(title: "#", alignment: .right), TableColumn(title: t("时间（北京时间）", "time (UTC+8)")),
+                      TableColumn(title: t("操作人", "actor"), flexible: true), TableColumn(title: t("事件", "event"), flexible: true),
                       TableColumn(title: t("对象", "subject"), flexible: true)],
-            rows: shown.map { ["\($0.sequence)", $0.at, $0.actor, $0.type, $0.subject] }, position: model.auditPosition)
+            rows: shown.map { ["\($0.sequence)", $0.marketTime, $0.actor, $0.name.text(model.language), $0.subject] }, position: model.auditPosition)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
     }

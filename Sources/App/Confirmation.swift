@@ -106,6 +106,7 @@ enum Confirm {
             guard let user = model.user else { return [] }
             model.entry = nil
             model.complaintFlow = nil
+            model.inspectionForm = nil
             model.notice = notice
             return [.record(body, by: user)]
         case .discardEntry:

@@ -551,20 +551,7 @@ public enum Dashboard {
                 KeyBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回投诉队列", en: "back to the queue", hint: .init("Esc", "返回", "back")),
             ] + commonBindings
         case .inspection:
-            return [
-                KeyBinding(keys: [.down, .character("j")], action: .moveDown, zh: "下一项", en: "next item"),
-                KeyBinding(keys: [.up, .character("k")], action: .moveUp, zh: "上一项", en: "previous item"),
-                KeyBinding(keys: [.character("1")], action: .mark(.pass), zh: "合格", en: "pass"),
-                KeyBinding(keys: [.character("2")], action: .mark(.minor), zh: "一般不合格", en: "minor failure"),
-                KeyBinding(keys: [.character("3")], action: .mark(.serious), zh: "严重不合格", en: "serious failure"),
-                KeyBinding(keys: [.character("4")], action: .mark(.notApplicable), zh: "不适用", en: "not applicable"),
-                KeyBinding(keys: [.character(" ")], action: .cycleMark, zh: "依次切换：合格、一般、严重、不适用", en: "cycle: pass, minor, serious, n.a."),
-                KeyBinding(keys: [.character("n")], action: .note, zh: "给不合格项写备注", en: "a note on a failed item"),
-                KeyBinding(keys: [.character("d")], action: .changeDate, zh: "改检查日期（补录纸面记录）", en: "change the date (entering a paper record)"),
-                KeyBinding(keys: [.enter], action: .confirm, zh: "记录检查", en: "record the inspection"),
-                KeyBinding(keys: [.escape], action: .back, zh: "放弃（有不合格项、备注或日期时先问一句）", en: "cancel (asks first when something was entered)"),
-                KeyBinding(keys: [.character("?")], action: .toggleHelp, zh: "显示或关闭帮助", en: "show or close this help"),
-            ]
+            return InspectionScreen.bindings
         case .login:
             return [
                 KeyBinding(keys: [.tab, .down, .backTab, .up], action: .nextField, zh: "在用户名和 PIN 之间切换", en: "switch between user and PIN", hint: .init("Tab", "切换", "switch")),
@@ -645,9 +632,11 @@ public enum Dashboard {
         return typing
     }
 
-    /// Whether the field with the focus takes `key` (a character or an editing key; ←/→ on a choice).
+    /// Whether the field with the focus takes `key` (a character or an editing key; ←/→ on a choice;
+    /// on the inspection form's list, a letter that starts an item's code).
     static func takesText(_ key: Key, _ model: DashboardModel) -> Bool {
         if context(model) == .entry, var form = model.entry?.form { return form.handle(key) }
+        if context(model) == .screen(.inspection), model.inspectionForm?.editing == nil { return InspectionScreen.startsCode(key) }
         return TextFieldState.edits(key)
     }
 
@@ -793,8 +782,9 @@ public enum Dashboard {
                 guard case .screen(let screen) = context(model), ![.firstRun, .login, .inspection, .complaint].contains(screen) else { return [] }
                 return Dashboard.mouse(button, column: x, row: y, &model)
             }
-            // A note or a date being typed on the inspection form takes every key (InspectionForm.swift).
-            if context(model) == .screen(.inspection), model.inspectionForm?.editing != nil {
+            // The inspection form dispatches every key from its own table, the one `?` shows
+            // (InspectionForm.swift): its letters start an item's code, a note or a date takes all.
+            if context(model) == .screen(.inspection) {
                 return InspectionScreen.handle(key, &model)
             }
             // The key is looked up in the table of where the keys go now; what it finds is done.
@@ -950,7 +940,7 @@ public enum Dashboard {
                     break
                 }
                 if action == .inspect {
-                    model.inspectionForm = InspectionForm(shop: shop, items: market.checklist?.items ?? [])
+                    model.inspectionForm = InspectionScreen.make(shop: shop, market)
                     break
                 }
                 // Replies and appeals concern the latest published ratings (this year's before any).
@@ -1167,21 +1157,28 @@ public enum Dashboard {
         grid.put(footer(.screen(.firstRun), model.language), x: x, y: rect.y + 12, maxWidth: inner, style: Style(dim: true))
     }
 
-    /// The merchants table's columns and rows, as text (also used by `merchant list`).
-    public static func merchantColumns(_ language: Language, wide: Bool) -> [TableColumn] {
+    /// The merchants table's columns and rows, as text (also used by `merchant list`). `compact`:
+    /// the titles of a narrow table, where the branch is a number (English words are long).
+    public static func merchantColumns(_ language: Language, wide: Bool, compact: Bool = false) -> [TableColumn] {
         var columns = [
             TableColumn(title: language.pick("店铺号", "Shop")),
             TableColumn(title: language.pick("店铺名称", "Name"), flexible: true),
             TableColumn(title: language.pick("经营者", "Owner"), flexible: true),
-            TableColumn(title: language.pick("支部", "Branch"), flexible: true),
+            TableColumn(title: language.pick("支部", compact ? "Br." : "Branch"), flexible: true),
             TableColumn(title: language.pick("挂牌", "Plate"), flexible: true),
         ]
         if wide { columns.append(TableColumn(title: language.pick("主营", "Business"), flexible: true)) }
         columns.append(TableColumn(title: language.pick("星级", "Stars")))
         columns.append(TableColumn(title: language.pick("分数", "Score"), alignment: .right))
         columns.append(TableColumn(title: language.pick("投诉", "Open"), alignment: .right))
-        columns.append(TableColumn(title: language.pick("最近检查", "Inspected")))
+        columns.append(TableColumn(title: language.pick("最近检查", compact ? "Insp." : "Inspected")))
         return columns
+    }
+
+    /// Whether the merchants table is drawn narrow (branch numbers, short plate names): below 100
+    /// columns, and below 120 in English, whose words take more room than Chinese.
+    static func compactTable(_ model: DashboardModel) -> Bool {
+        model.size.width < (model.language == .en ? 120 : 100)
     }
 
     public static func merchantRows(_ market: MarketState, _ language: Language, wide: Bool, today: SimpleDate, facts given: [MerchantFacts]? = nil) -> [[String]] {
@@ -1214,11 +1211,12 @@ public enum Dashboard {
         drawTitle(model, right: right, into: &grid)
         // The business column only where the names still fit in full beside it.
         let wide = model.size.width >= 130
-        var columns = merchantColumns(model.language, wide: wide)
+        let compact = compactTable(model)
+        var columns = merchantColumns(model.language, wide: wide, compact: compact)
         // Mark the sorted column.
         let logical = wide ? model.sortColumn : (model.sortColumn >= 6 ? model.sortColumn - 1 : model.sortColumn)
         if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
-        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: model.size.width < 100), position: model.position)
+        var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: compact), position: model.position)
         table.fitColumns(available: model.size.width - 2)
         table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
     }

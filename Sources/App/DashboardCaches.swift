@@ -113,6 +113,8 @@ struct ShopPageCache: Sendable, Equatable {
     let today: SimpleDate
     let language: Language
     let theme: Theme
+    /// The lines are wrapped to the screen's width.
+    let width: Int
     let lines: [ShopScreen.Line]
     let label: String
 
@@ -123,12 +125,13 @@ struct ShopPageCache: Sendable, Equatable {
         today = model.today
         language = model.language
         theme = model.theme
+        width = model.size.width
         lines = ShopScreen.computeLines(model)
         label = ShopScreen.computeLabel(model)
     }
 
     func isCurrent(for model: DashboardModel) -> Bool {
         shop == model.openShop && events == (model.market?.eventCount ?? -1) && user == model.user?.name && today == model.today
-            && language == model.language && theme == model.theme
+            && language == model.language && theme == model.theme && width == model.size.width
     }
 }

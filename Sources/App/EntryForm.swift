@@ -53,14 +53,18 @@ public struct EntryForm: Sendable, Equatable {
         }
         switch purpose {
         case .points(let shop):
+            var form = Form(fields: [
+                Form.Field(label: t("类别", "Kind"), input: .choice(pointKinds.map { $0.name(model.language) }, selected: 0)),
+                line(t("分值（1–40）", "Points (1–40)"), limit: 3),
+                line(t("依据", "Evidence"), limit: 300),
+                line(t("日期", "Date"), limit: 10, text: model.today.description),
+            ])
+            // The points are typed first, so that nothing typed at once is lost on the kind's
+            // selector (Shift-Tab reaches the kind; Tab comes round to it after the date).
+            form.focus = 1
             return EntryForm(purpose: purpose, title: t("登记贡献分", "Contribution points"),
                              summary: [shopName(shop)], note: [t("登记后须由另一人审批才计入星级。", "They count once someone else approves them.")],
-                             form: Form(fields: [
-                                 Form.Field(label: t("类别", "Kind"), input: .choice(pointKinds.map { $0.name(model.language) }, selected: 0)),
-                                 line(t("分值（1–40）", "Points (1–40)"), limit: 3),
-                                 line(t("依据", "Evidence"), limit: 300),
-                                 line(t("日期", "Date"), limit: 10, text: model.today.description),
-                             ]))
+                             form: form)
         case .reply(let shop, let year):
             let current = market?.replies[shop]?[year]?.value.text ?? ""
             return EntryForm(purpose: purpose, title: t("商户回应（\(year) 年度星级）", "The shop's reply (\(year) rating)"),

@@ -59,11 +59,18 @@ public struct KioskDraft: Sendable, Equatable {
     public var wants: Set<String> = []
     public var name = TextFieldState(limit: 40)
     public var phone = TextFieldState(limit: 20)
-    public var consent = false
+    /// Whether the consumer agrees to be contacted, when asked (y/n, Space); nil until then, when
+    /// a phone number left is the consent (`consents`): nobody leaves a number not to be called.
+    public var consent: Bool?
     /// 0 = name, 1 = phone, 2 = consent.
     public var contactFocus = 0
 
     public init() {}
+
+    /// The consent recorded: the answer given, else yes exactly when a phone number was left.
+    public var consents: Bool {
+        consent ?? !phone.text.trimmingCharacters(in: .whitespaces).isEmpty
+    }
 }
 
 /// What the environment is asked to record: the complaint as filed, without its receipt code
@@ -121,6 +128,9 @@ public enum KioskMessage: Sendable, Equatable {
     /// The complaint was recorded; the market as it stands with it (so that a look-up finds it at once).
     case filed(KioskReceipt, market: MarketState?)
     case failed(String)
+    /// Text that arrived all at once with line breaks or Esc among it (a paste; see `KioskPaste`):
+    /// typed into the field in front of the staff, never taken as keys.
+    case pasted(String)
 }
 
 public enum KioskEffect: Sendable, Equatable {
@@ -278,6 +288,12 @@ public enum Kiosk {
         case .failed(let text):
             model.submitting = false
             model.notice = text
+            return []
+        case .pasted(let text):
+            model.markActivity()
+            if model.submitting { return [] }
+            model.notice = nil
+            KioskPaste.insert(text, &model)
             return []
         case .key(let key):
             model.markActivity()

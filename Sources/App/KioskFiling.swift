@@ -59,13 +59,16 @@ enum KioskFiling {
         default:
             let before = model.draft.shopQuery.text
             model.draft.shopQuery.handle(key)
-            if model.draft.shopQuery.text != before {
-                // Typing narrows the list; the first matching shop (not "don't know") is highlighted.
-                let count = shopChoices(model).count
-                model.draft.shopPosition = ListPosition()
-                model.draft.shopPosition.moveTo(model.draft.shopQuery.text.isEmpty || count < 2 ? 0 : 1, count: count, visibleRows: rows)
-            }
+            shopQueryEdited(from: before, &model)
         }
+    }
+
+    /// Typing narrows the list; the first matching shop (not "don't know") is highlighted.
+    static func shopQueryEdited(from before: String, _ model: inout KioskModel) {
+        guard model.draft.shopQuery.text != before else { return }
+        let count = shopChoices(model).count
+        model.draft.shopPosition = ListPosition()
+        model.draft.shopPosition.moveTo(model.draft.shopQuery.text.isEmpty || count < 2 ? 0 : 1, count: count, visibleRows: visibleRows(model))
     }
 
     static func problem(_ key: Key, _ model: inout KioskModel) {
@@ -150,8 +153,10 @@ enum KioskFiling {
         case .backTab, .up:
             model.draft.contactFocus = (model.draft.contactFocus + 2) % 3
         case .enter:
-            if model.draft.contactFocus < 2 {
-                model.draft.contactFocus += 1
+            // Enter on the name goes to the phone; on the phone or the consent, on to the review
+            // (a phone number left is consent enough unless the consumer said no).
+            if model.draft.contactFocus == 0 {
+                model.draft.contactFocus = 1
                 return
             }
             if let problem = contactProblem(model) {
@@ -174,7 +179,7 @@ enum KioskFiling {
                 model.draft.phone.handle(typed)
             default:
                 switch key {
-                case .character(" "), .left, .right: model.draft.consent.toggle()
+                case .character(" "), .left, .right: model.draft.consent = !model.draft.consents
                 case .character("y"), .character("Y"): model.draft.consent = true
                 case .character("n"), .character("N"): model.draft.consent = false
                 default: break
@@ -189,8 +194,8 @@ enum KioskFiling {
             if !PersonalData.isPlausiblePhone(phone) {
                 return (model.t("电话号码“\(phone)”格式不对（手机 11 位，座机带区号）", "\"\(phone)\" is not a phone number (11-digit mobile, or a landline with area code)"), 1)
             }
-            if !model.draft.consent {
-                return (model.t("留电话需要消费者同意被联系；不同意请删去电话", "a phone number needs the consumer's consent to be contacted; otherwise delete it"), 2)
+            if !model.draft.consents {
+                return (model.t("消费者不同意被联系，就不能留电话：请删去电话，或按 y 改为同意", "without consent to be contacted no phone number is kept: delete it, or press y to consent"), 2)
             }
         }
         return nil
@@ -207,7 +212,7 @@ enum KioskFiling {
             shop: shop, category: problem.category, integrity: problem.integrity, text: model.draft.story.text,
             amountFen: amount.isEmpty ? nil : Money.fen(fromYuan: amount), wants: kioskWants.filter(model.draft.wants.contains),
             consumerName: name.trimmingCharacters(in: .whitespaces).isEmpty ? nil : name,
-            consumerPhone: phone.isEmpty ? nil : phone, consentToContact: model.draft.consent)
+            consumerPhone: phone.isEmpty ? nil : phone, consentToContact: model.draft.consents)
     }
 
     static func review(_ key: Key, _ model: inout KioskModel) -> [KioskEffect] {

@@ -19,9 +19,12 @@ public enum KioskProgram {
     public static func run(backend: any TerminalBackend, model: inout KioskModel, environment: any KioskEnvironment,
                            tickMilliseconds: Int = 1000) {
         _ = Kiosk.update(&model, .key(.resize), now: environment.now())
+        // What was read while gathering keys that came together, and did not belong with them.
+        var next: InputEvent?
         while true {
             backend.draw(Kiosk.view(model))
-            let input = backend.nextInput(timeoutMilliseconds: tickMilliseconds)
+            let input = next ?? backend.nextInput(timeoutMilliseconds: tickMilliseconds)
+            next = nil
             switch input {
             case .closed:
                 return
@@ -31,10 +34,30 @@ public enum KioskProgram {
             case .key(.resize):
                 _ = Kiosk.update(&model, .resized(backend.size), now: environment.now())
             case .key(let key):
-                for effect in Kiosk.update(&model, .key(key), now: environment.now()) {
-                    // Show "submitting" while the log is written.
-                    backend.draw(Kiosk.view(model))
-                    _ = Kiosk.update(&model, environment.perform(effect), now: environment.now())
+                // The keys already waiting, read without drawing in between: typed faster than
+                // anyone types, they may be a paste (KioskPaste).
+                var burst = [key]
+                var last = environment.now()
+                while burst.count < KioskPaste.limit {
+                    let more = backend.nextInput(timeoutMilliseconds: 0)
+                    guard case .key(let following) = more, following != .resize else {
+                        if more != .timeout { next = more }
+                        break
+                    }
+                    let now = environment.now()
+                    guard now - last < KioskPaste.together else {
+                        next = more
+                        break
+                    }
+                    burst.append(following)
+                    last = now
+                }
+                for message in KioskPaste.messages(burst) {
+                    for effect in Kiosk.update(&model, message, now: environment.now()) {
+                        // Show "submitting" while the log is written.
+                        backend.draw(Kiosk.view(model))
+                        _ = Kiosk.update(&model, environment.perform(effect), now: environment.now())
+                    }
                 }
             }
         }

@@ -70,7 +70,7 @@ enum KioskView {
             case .story: return t("可用输入法输入中文 · Enter 下一步 · Esc 上一步", "Type (IME for Chinese) · Enter next · Esc back")
             case .amount: return t("输入金额（可留空） · Enter 下一步 · Esc 上一步", "Amount (may be empty) · Enter next · Esc back")
             case .wants: return t("空格或数字勾选 · Enter 下一步 · Esc 上一步", "Space or a digit ticks · Enter next · Esc back")
-            case .contact: return t("Tab 换栏 · 空格切换同意 · Enter 下一栏 · Esc 上一步", "Tab field · Space consent · Enter next · Esc back")
+            case .contact: return t("Tab 换栏 · y/n 是否同意 · Enter 下一步 · Esc 上一步", "Tab field · y/n consent · Enter next · Esc back")
             case .review: return t("Enter 提交 · 数字 1–6 修改 · Esc 上一步", "Enter submit · 1–6 change · Esc back")
             }
         }
@@ -188,9 +188,15 @@ enum KioskView {
         grid.put(t("同意被联系：", "Consent: "), x: 4, y: 9, style: focus == 2 ? selected : strong)
         let yes = t(" 同意 ", " yes "), no = t(" 不同意 ", " no ")
         let x = 4 + labelWidth + 4
-        let used = grid.put(yes, x: x, y: 9, style: model.draft.consent ? selected : .plain)
-        grid.put(no, x: x + used + 2, y: 9, style: model.draft.consent ? .plain : selected)
-        grid.put(t("消费者同意工作人员为这件投诉与其联系", "the consumer agrees to be contacted about this complaint"), x: 4, y: 11, maxWidth: model.size.width - 6, style: hint)
+        // Nothing highlighted until a phone is left (that is consent) or the consumer answers.
+        let phone = !model.draft.phone.text.trimmingCharacters(in: .whitespaces).isEmpty
+        let shown: Bool? = model.draft.consent ?? (phone ? true : nil)
+        let used = grid.put(yes, x: x, y: 9, style: shown == true ? selected : .plain)
+        grid.put(no, x: x + used + 2, y: 9, style: shown == false ? selected : .plain)
+        let explanation = model.draft.consent == nil && phone
+            ? t("留了电话即表示同意工作人员为这件投诉与其联系；不同意请按 n 并删去电话", "leaving a phone number is consent to be contacted about this complaint; if not, press n and delete it")
+            : t("消费者同意工作人员为这件投诉与其联系（y 同意，n 不同意）", "the consumer agrees to be contacted about this complaint (y yes, n no)")
+        grid.put(explanation, x: 4, y: 11, maxWidth: model.size.width - 6, style: hint)
         grid.put(t("姓名、电话只给办理投诉的工作人员看，公示和查询都不显示", "only the staff handling the case see name and phone; never shown in public"),
                  x: 4, y: 12, maxWidth: model.size.width - 6, style: hint)
         if focus == 0 { grid.cursor = nameAt } else if focus == 1 { grid.cursor = phoneAt }
@@ -232,7 +238,7 @@ enum KioskView {
         let phone = draft.phone.text.trimmingCharacters(in: .whitespaces)
         var contact = [name, phone].filter { !$0.isEmpty }.joined(separator: "  ")
         if contact.isEmpty { contact = t("未留", "none") }
-        if !phone.isEmpty || !name.isEmpty { contact += draft.consent ? t("  （同意被联系）", "  (may be contacted)") : t("  （不同意被联系）", "  (no contact)") }
+        if !phone.isEmpty || !name.isEmpty { contact += draft.consents ? t("  （同意被联系）", "  (may be contacted)") : t("  （不同意被联系）", "  (no contact)") }
         row(6, t("联系", "Contact"), contact)
     }
 

@@ -1,19 +1,33 @@
 import Core
 import Terminal
 
-/// The shop screen: 亮身份 / 亮承诺 / 亮职责, guarantees, the star rating with its arithmetic,
-/// rectifications, inspections, complaints (personal data masked), points, appeals and the reply.
+/// The shop screen: 亮身份, then the star rating with its arithmetic (on the first screen at 80×24),
+/// the rectifications, 亮承诺 / 亮职责, guarantees, past ratings, inspections, complaints (personal
+/// data masked), points, appeals and the reply. Long lines wrap under their text.
 enum ShopScreen {
     struct Line: Sendable, Equatable {
         var text: String
         var style: Style = .plain
+        /// Where a wrapped line's continuation starts (nil: two columns right of the line's own indent).
+        var indent: Int?
     }
 
-    /// The page's lines: from the cache when it is current, else worked out.
+    /// The page's lines, wrapped to the screen's width: from the cache when it is current, else worked out.
     static func lines(_ model: DashboardModel) -> [Line] {
         if let page = model.shopPage, page.isCurrent(for: model) { return page.lines }
         return computeLines(model)
     }
+
+    /// The lines, each broken to `width` columns with its hanging indent.
+    static func wrapped(_ lines: [Line], width: Int) -> [Line] {
+        lines.flatMap { line -> [Line] in
+            let indent = line.indent ?? (line.text.prefix { $0 == " " }.count + 2)
+            return TextLayout.wrap(line.text, width: width, hangingIndent: indent).map { Line(text: $0, style: line.style, indent: line.indent) }
+        }
+    }
+
+    /// How many lines a page shows (the screen less the title, the keys and the status bar).
+    static func pageHeight(_ model: DashboardModel) -> Int { max(1, model.size.height - 3) }
 
     static func computeLabel(_ model: DashboardModel) -> String {
         guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return "" }
@@ -35,12 +49,7 @@ enum ShopScreen {
         out.append(Line(text: t("经营者：", "Owner: ") + merchant.owner + t("　支部：", "   Branch: ") + (market.branch(merchant.branch)?.name ?? "\(merchant.branch)")))
         out.append(Line(text: t("挂牌：", "Plate: ") + merchant.plate.name(model.language) + t("　主营：", "   Business: ") + merchant.business))
         out.append(Line(text: t("统一社会信用代码：", "Credit code: ") + merchant.creditCode))
-        section("【亮承诺】", "Pledges")
-        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
-        section("【亮职责】", "Duties")
-        out += merchant.duties.map { Line(text: "  " + $0) }
-        section("【保障】", "Guarantees")
-        out += merchant.guarantees.map { Line(text: "  " + $0) }
+        // The rating and how it is reached come next, so that they are on the first screen.
         section("【\(today.year) 年度星级】 " + market.ratingLabel(of: merchant, today: today, language: model.language),
                 "\(today.year) rating: " + market.ratingLabel(of: merchant, today: today, language: model.language))
         for line in result.lines {
@@ -48,11 +57,18 @@ enum ShopScreen {
             let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
             let source = line.sequence.map { "#\($0)" } ?? ""
             let style: Style = (line.points ?? 0) < 0 ? model.theme.deduction : .plain
-            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + TextLayout.fit(source, width: 6) + line.text(model.language), style: style))
+            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + TextLayout.fit(source, width: 6) + line.text(model.language), style: style, indent: 13))
         }
         if let reply = market.replies[merchant.shopNumber]?[today.year] {
             out.append(Line(text: t("  商户回应：", "  The shop's reply: ") + reply.value.text))
         }
+        rectifications(result.rectifications, market, model, into: &out)
+        section("【亮承诺】", "Pledges")
+        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        section("【亮职责】", "Duties")
+        out += merchant.duties.map { Line(text: "  " + $0) }
+        section("【保障】", "Guarantees")
+        out += merchant.guarantees.map { Line(text: "  " + $0) }
         // Rating history: every year with inspections or published ratings, newest first.
         let years = Set((market.inspections[merchant.shopNumber] ?? []).map(\.value.date.year)).union(market.ratingsPublished.keys).subtracting([today.year])
         if !years.isEmpty {
@@ -64,17 +80,6 @@ enum ShopScreen {
                 if let published = market.ratingsPublished[year] { text += t("  （\(published.value.date) 公示）", "  (published \(published.value.date))") }
                 if let reply = market.replies[merchant.shopNumber]?[year] { text += t("  回应：", "  reply: ") + reply.value.text }
                 out.append(Line(text: text))
-            }
-        }
-        if !result.rectifications.isEmpty {
-            section("【整改】", "Rectifications")
-            for r in result.rectifications {
-                let state = r.closedOn.map { t("已于 \($0) 复查合格", "passed on \($0)") } ?? (today > r.deadline ? t("已逾期", "overdue") : t("整改中", "open"))
-                out.append(Line(text: "  \(r.item)（\(r.severity.name(model.language))）\(t("期限", "due")) \(r.deadline)：\(state)",
-                                style: r.closedOn == nil && today > r.deadline ? model.theme.warning : .plain))
-                if r.closedOn == nil, let warning = market.calendar.deadline(from: r.openedOn, to: r.deadline).warning {
-                    out.append(Line(text: t("    注意：", "    note: ") + warning.text(model.language), style: model.theme.warning))
-                }
             }
         }
         let inspections = market.inspections[merchant.shopNumber] ?? []
@@ -112,7 +117,23 @@ enum ShopScreen {
                 out.append(Line(text: "  \(a.filed.date)  \(a.filed.reason)  → \(decision)"))
             }
         }
-        return out
+        return wrapped(out, width: model.size.width - 2)
+    }
+
+    /// The 【整改】 section: each rectification with its deadline and state.
+    static func rectifications(_ list: [Rectification], _ market: MarketState, _ model: DashboardModel, into out: inout [Line]) {
+        guard !list.isEmpty else { return }
+        let t = model.t
+        out.append(Line(text: ""))
+        out.append(Line(text: t("【整改】", "Rectifications"), style: Style(bold: true, underline: true)))
+        for r in list {
+            let state = r.closedOn.map { t("已于 \($0) 复查合格", "passed on \($0)") } ?? (model.today > r.deadline ? t("已逾期", "overdue") : t("整改中", "open"))
+            out.append(Line(text: "  \(r.item)（\(r.severity.name(model.language))）\(t("期限", "due")) \(r.deadline)：\(state)",
+                            style: r.closedOn == nil && model.today > r.deadline ? model.theme.warning : .plain))
+            if r.closedOn == nil, let warning = market.calendar.deadline(from: r.openedOn, to: r.deadline).warning {
+                out.append(Line(text: t("    注意：", "    note: ") + warning.text(model.language), style: model.theme.warning))
+            }
+        }
     }
 
     static func draw(_ model: DashboardModel, into grid: inout Grid) {
@@ -123,8 +144,9 @@ enum ShopScreen {
         let label = model.shopPage.flatMap { $0.isCurrent(for: model) ? $0.label : nil } ?? computeLabel(model)
         grid.put(label, x: model.size.width - DisplayWidth.of(label) - 1, y: 0, style: bar)
         let all = lines(model)
-        let height = model.size.height - 3
-        grid.put(actionHint(model, branch: merchant.branch), x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
+        let height = pageHeight(model)
+        grid.put(actionHint(model, branch: merchant.branch, more: all.count > model.detailScroll + height, scrolled: model.detailScroll > 0),
+                 x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
         for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
             grid.put(TextLayout.truncate(line.text, toWidth: model.size.width - 2), x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
         }
@@ -147,12 +169,18 @@ enum ShopScreen {
         return corrected ? t("  〔已更正为 #\(by)〕", "  [corrected by #\(by)]") : t("  〔已撤回（#\(by)）〕", "  [withdrawn (#\(by))]")
     }
 
-    /// The keys of the actions this user may take on this shop, and the way back.
-    static func actionHint(_ model: DashboardModel, branch: Int) -> String {
-        var hint = ""
+    /// The keys of the actions this user may take on this shop, paging while there is more to
+    /// read, and the way back: as many as fit, the most needed first.
+    static func actionHint(_ model: DashboardModel, branch: Int, more: Bool = false, scrolled: Bool = false) -> String {
+        let t = model.t
+        var parts: [String] = []
         if let user = model.user, (try? Action.actForShop(branch: branch).check(user.role)) != nil {
-            hint = model.t("i 检查 · p 贡献分 · r 回应 · f 复核 · w 撤回 · ", "i inspect · p points · r reply · f appeal · w withdraw · ")
+            parts = [t("i 检查", "i inspect"), t("p 贡献分", "p points"), t("r 回应", "r reply"), t("f 复核", "f appeal"), t("w 撤回", "w withdraw")]
         }
-        return hint + model.t("j/k 滚动 · Esc 返回 · ? 帮助", "j/k scroll · Esc back · ? help")
+        let paging = more ? (scrolled ? t("PgDn/PgUp 翻页", "PgDn/PgUp page") : t("PgDn 下一页", "PgDn next page")) : (scrolled ? t("PgUp 上一页", "PgUp previous page") : "")
+        // The first action, paging and the way back before the other actions.
+        parts.insert(contentsOf: [paging, t("Esc 返回", "Esc back")], at: min(1, parts.count))
+        parts += [t("j/k 滚动", "j/k scroll"), t("? 帮助", "? help")]
+        return TextLayout.joinFitting(parts, separator: " · ", width: model.size.width - 2)
     }
 }

@@ -30,6 +30,17 @@ public struct Event: Sendable, Equatable {
         return p(y, 4) + "-" + p(m, 2) + "-" + p(d, 2) + "T" + p(rest / 3600, 2) + ":" + p(rest % 3600 / 60, 2) + ":" + p(rest % 60, 2) + "Z"
     }
 
+    /// The market's time zone: China Standard Time (UTC+8, no daylight saving), in which the
+    /// market's day begins and its records' times are shown to people.
+    public static let marketOffsetSeconds = 8 * 3600
+
+    /// A `timestamp` as the market's clock read it: `2026-11-27 10:20` (China Standard Time); nil
+    /// for text that is not a timestamp.
+    public static func marketTime(_ timestamp: String) -> String? {
+        guard let moment = moment(timestamp) else { return nil }
+        return String(Event.timestamp(moment.addingTimeInterval(TimeInterval(marketOffsetSeconds))).prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
     /// The point in time a `timestamp` string stands for; nil for any other text.
     public static func moment(_ timestamp: String) -> Date? {
         let parts = timestamp.split(separator: "T", omittingEmptySubsequences: false)
@@ -141,6 +152,53 @@ public enum EventBody: Sendable, Equatable {
         case .trainingMarked: return "market.training"
         case .unknown(let type): return type
         }
+    }
+}
+
+extension EventBody {
+    /// What each type of event is called where people read the history (the audit tab): the one
+    /// table of event names, by type code. Types this version does not know have no name.
+    public static let names: [String: LocalizedMessage] = [
+        "committee.registered": LocalizedMessage(zh: "登记市场党委", en: "committee registered"),
+        "branch.registered": LocalizedMessage(zh: "登记党支部", en: "branch registered"),
+        "merchant.registered": LocalizedMessage(zh: "登记商户", en: "shop registered"),
+        "rules.published": LocalizedMessage(zh: "发布评分规则", en: "rating rules published"),
+        "checklist.published": LocalizedMessage(zh: "发布检查清单", en: "checklist published"),
+        "calendar.published": LocalizedMessage(zh: "发布工作日历", en: "working calendar published"),
+        "calendar.year-added": LocalizedMessage(zh: "补充一年日历", en: "calendar year added"),
+        "user.registered": LocalizedMessage(zh: "添加用户", en: "user added"),
+        "inspection.recorded": LocalizedMessage(zh: "记录检查", en: "inspection"),
+        "veto.confirmed": LocalizedMessage(zh: "一票否决", en: "veto"),
+        "veto.seconded": LocalizedMessage(zh: "一票否决复核", en: "veto seconded"),
+        "withdrawal.seconded": LocalizedMessage(zh: "撤回或更正复核", en: "withdrawal seconded"),
+        "contribution.recorded": LocalizedMessage(zh: "登记贡献分", en: "points entered"),
+        "contribution.approved": LocalizedMessage(zh: "审批贡献分", en: "points approved"),
+        "complaint.filed": LocalizedMessage(zh: "登记投诉", en: "complaint filed"),
+        "complaint.step": LocalizedMessage(zh: "办理投诉", en: "complaint step"),
+        "complaint.deduction-confirmed": LocalizedMessage(zh: "确认投诉扣分", en: "deduction confirmed"),
+        "complaint.linked": LocalizedMessage(zh: "标为重复投诉", en: "duplicate linked"),
+        "ratings.published": LocalizedMessage(zh: "公示星级", en: "ratings published"),
+        "appeal.filed": LocalizedMessage(zh: "申请复核", en: "appeal filed"),
+        "appeal.decided": LocalizedMessage(zh: "复核决定", en: "appeal decided"),
+        "reply.published": LocalizedMessage(zh: "商户回应", en: "shop's reply"),
+        "conduct.published": LocalizedMessage(zh: "发布行为规范", en: "code of conduct published"),
+        "merchant.corrected": LocalizedMessage(zh: "更正商户信息", en: "shop corrected"),
+        "event.withdrawn": LocalizedMessage(zh: "撤回记录", en: "record withdrawn"),
+        "record.corrected": LocalizedMessage(zh: "更正记录", en: "record corrected"),
+        "log.tail-cut": LocalizedMessage(zh: "截去未写完的记录", en: "unfinished record cut"),
+        "auth.failed": LocalizedMessage(zh: "PIN 错误", en: "wrong PIN"),
+        "data.disclosed": LocalizedMessage(zh: "查看个人信息", en: "personal data shown"),
+        "market.training": LocalizedMessage(zh: "标为培训数据", en: "marked as training data"),
+    ]
+
+    /// What happened, in people's words: the type's name, and for a complaint's step which step
+    /// (办理投诉：受理). An unknown type is called by its code.
+    public var name: LocalizedMessage {
+        let base = Self.names[type] ?? LocalizedMessage(zh: type, en: type)
+        if case .complaintStep(let step) = self {
+            return LocalizedMessage(zh: base.zh + "：" + step.action.name.zh, en: base.en + ": " + step.action.name.en)
+        }
+        return base
     }
 }
 

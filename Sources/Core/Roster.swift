@@ -37,8 +37,8 @@ public enum PlateType: String, Sendable, Codable, BilingualChoice {
     /// For narrow tables: 示范岗 / 经营户.
     public func shortName(_ language: Language) -> String {
         switch self {
-        case .demonstrationPost: return language.pick("示范岗", "model post")
-        case .memberBusiness: return language.pick("经营户", "business")
+        case .demonstrationPost: return language.pick("示范岗", "model")
+        case .memberBusiness: return language.pick("经营户", "member")
         }
     }
 

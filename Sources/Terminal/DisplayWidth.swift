@@ -96,47 +96,75 @@ public enum TextLayout {
         case left, right, center
     }
 
-    /// The text broken into lines of at most `width` columns (Chinese breaks between any two
-    /// characters; a wide glyph is never split; newlines are kept).
+    /// The text broken into lines of at most `width` columns, newlines kept, each line broken as
+    /// `wrap(_:width:hangingIndent:)` breaks them (Chinese between any two characters; a number or
+    /// an English word kept whole; a closing mark never first).
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
-        var lines: [String] = []
-        var line = ""
-        var used = 0
-        for c in text {
-            if c == "\n" {
-                lines.append(line)
-                line = ""
-                used = 0
-                continue
-            }
-            let w = DisplayWidth.of(c)
-            if used + w > width && !line.isEmpty {
-                // A number or a Latin word is not cut in two: its start moves to the next line
-                // with it, unless it fills the whole line anyway.
-                let word = isWordCharacter(c) ? String(line.reversed().prefix { isWordCharacter($0) }.reversed()) : ""
-                if !word.isEmpty && word.count < line.count {
-                    lines.append(String(line.dropLast(word.count)))
-                    line = word
-                    used = DisplayWidth.of(word)
-                } else {
-                    lines.append(line)
-                    line = ""
-                    used = 0
-                    if c == " " { continue }
-                }
-            }
-            line.append(c)
-            used += w
-        }
-        lines.append(line)
-        return lines
+        return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrap(String($0), width: width, hangingIndent: 0) }
     }
 
-    /// Letters and digits of the ASCII range, and the marks inside numbers (12.5, 3/5, 20%).
-    static func isWordCharacter(_ c: Character) -> Bool {
-        guard let a = c.asciiValue else { return false }
-        return (a >= 48 && a <= 57) || (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 46 || a == 37 || a == 47 || a == 45
+    /// As many of `parts` as fit in `width` columns, joined by `separator`, in their order: a part
+    /// that would not fit is left out and the next tried (so list the parts most important first,
+    /// e.g. a footer's keys). Nothing is cut in the middle.
+    public static func joinFitting(_ parts: [String], separator: String, width: Int) -> String {
+        var result = ""
+        var used = 0
+        let gap = DisplayWidth.of(separator)
+        for part in parts where !part.isEmpty {
+            let w = DisplayWidth.of(part) + (result.isEmpty ? 0 : gap)
+            guard used + w <= width else { continue }
+            result += (result.isEmpty ? "" : separator) + part
+            used += w
+        }
+        return result
+    }
+
+    /// The text broken into lines of at most `width` columns, the lines after the first indented
+    /// by `indent` spaces (a hanging indent: a list's text under its text, not under its marker).
+    /// Chinese breaks between any two characters; a run of other ASCII characters (an English
+    /// word with its comma, a user name, a date) goes down whole when it starts in the line's
+    /// second half; a closing mark (）。，) never starts a line.
+    public static func wrap(_ text: String, width: Int, hangingIndent indent: Int) -> [String] {
+        guard width > 0 else { return [] }
+        let indent = min(max(0, indent), width / 2)
+        func isWord(_ c: Character) -> Bool { c.isASCII && !c.isWhitespace }
+        var lines: [String] = []
+        var rest = Substring(text)
+        var room = width
+        var pad = ""
+        while !rest.isEmpty {
+            if DisplayWidth.of(String(rest)) <= room {
+                lines.append(pad + rest)
+                break
+            }
+            // The longest head that fits (at least one character, however wide).
+            var used = 0
+            var end = rest.startIndex
+            while end < rest.endIndex, used + DisplayWidth.of(rest[end]) <= room {
+                used += DisplayWidth.of(rest[end])
+                end = rest.index(after: end)
+            }
+            if end == rest.startIndex { end = rest.index(after: end) }
+            var word = end
+            while word > rest.startIndex, end < rest.endIndex, isWord(rest[end]), isWord(rest[rest.index(before: word)]) {
+                word = rest.index(before: word)
+            }
+            if word < end, word > rest.startIndex, DisplayWidth.of(String(rest[..<word])) >= room / 2 {
+                // The word goes down whole.
+                end = word
+            } else if end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
+                // A closing mark never starts a line: the character before it goes down with it.
+                end = rest.index(before: end)
+            }
+            var line = pad + rest[..<end]
+            while line.last == " " { line.removeLast() }
+            lines.append(line)
+            rest = rest[end...].drop { $0 == " " }
+            pad = String(repeating: " ", count: indent)
+            room = width - indent
+        }
+        return lines.isEmpty ? [""] : lines
     }
 
     /// Truncated, then padded with spaces to exactly `width` columns.

@@ -285,7 +285,7 @@ final class LiveDashboard: DashboardEnvironment {
                 guard let event = try? EventCodec.decode(Data(record.payload)) else {
                     return AuditRow(sequence: record.sequence, at: "", actor: "", type: language.pick("（无法解码）", "(undecodable)"), subject: "")
                 }
-                return AuditRow(sequence: record.sequence, at: event.at, actor: event.actor, type: event.type, subject: AuditRow.subject(of: event.body))
+                return AuditRow(sequence: record.sequence, event: event)
             }
             let chain: String
             if let report = try? LogVerifier.verify(directory: directory) {

@@ -13,7 +13,7 @@ enum MarketClock {
         if let fixed = override, let date = SimpleDate(iso: fixed) {
             return date
         }
-        let seconds = Int(now.timeIntervalSince1970.rounded(.down)) + 8 * 3600
+        let seconds = Int(now.timeIntervalSince1970.rounded(.down)) + Event.marketOffsetSeconds
         return SimpleDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
     }
 

@@ -84,7 +84,7 @@ enum SignIn {
 
     /// `2026-11-27 13:45:07`, China Standard Time (the market's zone, as `MarketClock`).
     static func localTime(_ seconds: Int64) -> String {
-        let text = Event.timestamp(Date(timeIntervalSince1970: TimeInterval(seconds + 8 * 3600)))
+        let text = Event.timestamp(Date(timeIntervalSince1970: TimeInterval(seconds + Int64(Event.marketOffsetSeconds))))
         return String(text.prefix(19)).replacingOccurrences(of: "T", with: " ")
     }
 

@@ -210,11 +210,16 @@ struct ShopScreenTests {
         let grid = Dashboard.view(m)
         let text = grid.text
         #expect(grid.rowText(0).hasPrefix(" A101  鉴明镜架批发部"))
-        #expect(text.contains("【亮身份】") && text.contains("【亮承诺】") && text.contains("【亮职责】") && text.contains("【保障】"))
+        // At 80×24 the first screen has who the shop is, its stars and how they are reached.
+        #expect(text.contains("【亮身份】") && text.contains("年度星级】") && text.contains("评定结果："))
         #expect(text.contains("+60  #2    基础分"))
+        #expect(grid.rowText(22).contains("PgDn 下一页"), "the keys say there is more below")
         let all = ShopScreen.lines(m).map(\.text).joined(separator: "\n")
+        #expect(all.contains("【亮承诺】") && all.contains("【亮职责】") && all.contains("【保障】"))
         #expect(all.contains("-5   #") && all.contains("2026-03-02 检查不合格（严重）：PRI-1"))
         #expect(all.contains("PRI-1（严重）期限 2026-03-09：已逾期"))
+        // No line is cut: a long one wraps under its text.
+        #expect(ShopScreen.lines(m).allSatisfy { DisplayWidth.of($0.text) <= 78 })
         try assertGolden(grid, "shop-80x24")
         // Scroll to the complaints: the consumer's name is masked, the phone never shown.
         for _ in 0..<40 { _ = Dashboard.update(&m, .key(.character("j"))) }
@@ -333,7 +338,7 @@ struct LoginTests {
 
 @Suite("Recording an inspection from the shop screen")
 struct InspectionFormTests {
-    @Test func allPassInTwoKeysAndFailuresWithTheirDeadline() throws {
+    @Test func failuresWithTheirDeadlineRecordedAfterSeeingWhatIsRecorded() throws {
         let (market, manager, secretary) = try LoginTests().marketWithUsers()
         var m = model(market, 80, 24)
         _ = Dashboard.update(&m, .authenticated(manager))
@@ -348,7 +353,21 @@ struct InspectionFormTests {
         #expect(grid.text.contains("\(item.id) "))
         #expect(grid.text.contains("不合格（严重）整改期限 \(market.calendar.addingWorkingDays(5, to: m.today))"))
         try assertGolden(grid, "inspection-80x24")
-        let effects = Dashboard.update(&m, .key(.enter))
+        // Enter asks (the one shared question), showing what will be recorded; Enter again (否 is
+        // highlighted) goes back to the form, y records.
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty)
+        var asked = Dashboard.view(m).text
+        #expect(asked.contains("确认记录") && asked.contains("A101  \(m.today)  不合格 1 项：\(item.id)（严重）") && asked.contains("记录（y）"), "\(asked)")
+        #expect(Dashboard.update(&m, .key(.enter)).isEmpty)
+        #expect(m.confirmation == nil && m.screen == .inspection)
+        // Esc asks before throwing away what was entered; Enter keeps the form (否 is highlighted).
+        _ = Dashboard.update(&m, .key(.escape))
+        asked = Dashboard.view(m).text
+        #expect(asked.contains("放弃填写的内容？") && asked.contains("\(item.id)（严重）"), "\(asked)")
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.screen == .inspection && m.inspectionForm?.marks.contains(.serious) == true)
+        _ = Dashboard.update(&m, .key(.enter))
+        let effects = Dashboard.update(&m, .key(.character("y")))
         guard case .record(.inspectionRecorded(let inspection), let by)? = effects.first else {
             Issue.record("Enter records the inspection")
             return
@@ -483,7 +502,9 @@ struct AuditTests {
         _ = Dashboard.update(&m, .auditLoaded(rows, chain: "完好，3 条，链头 abc"))
         var grid = Dashboard.view(m)
         #expect(grid.rowText(1).contains("哈希链：完好，3 条，链头 abc"))
-        #expect(grid.rowText(3).contains("inspection.recorded"))
+        // What happened in people's words, when in the market's time (UTC+8).
+        #expect(grid.rowText(3).contains("2026-03-03 10:00") && grid.rowText(3).contains("记录检查") && !grid.text.contains("inspection.recorded"))
+        #expect(grid.rowText(2).contains("时间（北京时间）"))
         _ = Dashboard.update(&m, .key(.character("/")))
         for c in "a101" { _ = Dashboard.update(&m, .key(.character(c))) }
         #expect(Dashboard.view(m).rowText(23).hasPrefix(" / 筛选：a101"), "the filter is shown while typed")

@@ -75,8 +75,9 @@ private func model(in context: KeyContext, _ market: MarketState) throws -> Dash
 struct KeyTableTests {
     /// Issue 18, item 2: on every screen (and in every form, menu, search field and question over
     /// one) the keys are looked up in the table the help is drawn from. Each binding's keys find
-    /// that binding's action, and pressing one does exactly what performing the action does; any
-    /// other key changes nothing and asks for nothing.
+    /// that binding's action, and pressing one does exactly what performing the action does; a key
+    /// the table's typing entry takes (a field's characters; a letter that starts an item's code on
+    /// the inspection form) does what typing does; any other key changes nothing and asks for nothing.
     @Test func everyContextsTableIsWhatItsKeysDo() throws {
         let market = try demoMarket()
         for context in KeyContext.all {
@@ -95,6 +96,14 @@ struct KeyTableTests {
                     #expect(effects == expected && pressed == performed, "\(context): \(key) does what \(binding.action) does")
                 }
             }
+            for key in everyKey where Dashboard.binding(for: key, m)?.typing == true {
+                var pressed = m, performed = m
+                let effects = Dashboard.update(&pressed, .key(key))
+                let expected = Dashboard.perform(.type, key: key, on: &performed)
+                pressed.shopPage = nil
+                performed.shopPage = nil
+                #expect(effects == expected && pressed == performed, "\(context): \(key) types")
+            }
             for key in everyKey where Dashboard.binding(for: key, m) == nil {
                 var pressed = m
                 let effects = Dashboard.update(&pressed, .key(key))
@@ -107,16 +116,20 @@ struct KeyTableTests {
     /// the keys the table lists for something else.
     @Test func typingGoesToTheFieldAndListedKeysDoNot() throws {
         let market = try demoMarket()
-        for context in [KeyContext.search, .entry, .screen(.login)] {
-            var m = try model(in: context, market)
-            // The points form opens on its kind (a choice, which takes ←→, not letters): on to the points.
-            if context == .entry { _ = press([.tab], &m) }
+        // The points form opens on its points (a line; its kind, a choice, takes ←→, not letters).
+        for context in [KeyContext.search, .entry, .screen(.login), .screen(.inspection)] {
+            let m = try model(in: context, market)
             #expect(Dashboard.binding(for: .character("x"), m)?.action == .type, "\(context)")
             #expect(Dashboard.binding(for: .character("镜"), m)?.action == .type, "\(context)")
             #expect(Dashboard.binding(for: .enter, m)?.action != .type && Dashboard.binding(for: .escape, m)?.action != .type, "\(context)")
         }
         // A screen without a field types nothing.
         #expect(Dashboard.binding(for: .character("x"), try model(in: .screen(.merchants), market)) == nil)
+        // The inspection form: a letter its table lists is that key, any other starts an item's code.
+        var form = try model(in: .screen(.inspection), market)
+        #expect(Dashboard.binding(for: .character("j"), form)?.action == .moveDown && Dashboard.binding(for: .character("q"), form)?.action == .type)
+        _ = press([.character("q")], &form)
+        #expect(Dashboard.view(form).rowText(1).contains("转到：q"))
     }
 
     /// The help lists every binding of where the keys go, in the words of the table.
@@ -348,7 +361,8 @@ struct ConfirmationTests {
         // Opened and left at once: the date filled in is not something the person entered.
         _ = press([.character("p"), .escape], &m)
         #expect(m.entry == nil && m.confirmation == nil)
-        _ = press([.character("p"), .tab], &m)
+        // The form opens on the points.
+        _ = press([.character("p")], &m)
         type("20", &m)
         _ = press([.escape], &m)
         let asked = Dashboard.view(m).text

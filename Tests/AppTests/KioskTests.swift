@@ -53,14 +53,14 @@ private func press(_ model: inout KioskModel, _ keys: [Key], at now: Double = 0)
 private func typing(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
 /// Keys that fill every step: shop by pinyin initials, the quality problem, a Chinese story,
-/// an amount, two wishes, name, phone and consent.
+/// an amount, two wishes, name and phone (a phone number left is consent: Enter goes on).
 private func fillAllSteps(story: String = "上周买的镜片有划痕，要求换货", name: String = "张三") -> [Key] {
     [.character("1")] + typing("jm") + [.enter]
         + [.down, .enter]
         + typing(story) + [.enter]
         + typing("680.5") + [.enter]
         + [.character("2"), .character("5"), .enter]
-        + typing(name) + [.tab] + typing("13812341234") + [.tab, .character(" "), .enter]
+        + typing(name) + [.tab] + typing("13812341234") + [.enter]
 }
 
 @Suite("Kiosk")
@@ -81,7 +81,7 @@ struct KioskTests {
         let keys = fillAllSteps()
         var goldens: [String: Grid] = [:]
         // Capture each step's screen on the way.
-        let stepAfter: [Int: String] = [3: "shop", 4: "problem", 20: "story", 26: "amount", 29: "wants", 46: "contact"]
+        let stepAfter: [Int: String] = [3: "shop", 4: "problem", 20: "story", 26: "amount", 29: "wants", 44: "contact"]
         for (i, key) in keys.enumerated() {
             if let name = stepAfter[i] { goldens[name] = Kiosk.view(m) }
             let effects = press(&m, [key])
@@ -251,8 +251,9 @@ struct KioskTests {
         press(&m, [.tab] + typing("12345") + [.enter, .enter])
         #expect(m.notice == "电话号码“12345”格式不对（手机 11 位，座机带区号）")
         #expect(m.draft.contactFocus == 1)
-        press(&m, [.control("u")] + typing("0511-86881234") + [.enter, .enter])
-        #expect(m.notice == "留电话需要消费者同意被联系；不同意请删去电话")
+        // The consumer says no to being contacted but a phone is left: refused, with the way out.
+        press(&m, [.control("u")] + typing("0511-86881234") + [.tab, .character("n"), .enter])
+        #expect(m.notice == "消费者不同意被联系，就不能留电话：请删去电话，或按 y 改为同意")
         #expect(m.draft.contactFocus == 2)
         press(&m, [.character("y"), .enter])
         #expect(m.screen == .file(.review))
@@ -376,5 +377,93 @@ struct KioskTests {
         var grid = Grid(size: Size(width: 20, height: 6))
         BigText.draw("K7QM-3XH9", x: 0, y: 0, into: &grid)
         #expect(grid.rowText(0).hasPrefix("K7QM-3XH9"))
+    }
+}
+
+/// A kiosk environment whose clock stands still: every key waiting in the backend is read as
+/// one burst (as keys already in a terminal's input are, microseconds apart).
+private final class StillClockKioskEnvironment: KioskEnvironment {
+    var submissions: [KioskSubmission] = []
+    func perform(_ effect: KioskEffect) -> KioskMessage {
+        if case .submit(let submission) = effect { submissions.append(submission) }
+        return .failed("?")
+    }
+    func poll() -> KioskMessage? { nil }
+    func now() -> Double { 500 }
+}
+
+@Suite("Kiosk: consent and pasted text")
+struct KioskConsentAndPasteTests {
+    @Test func aPhoneNumberLeftIsConsentAndEnterGoesOn() throws {
+        var m = kiosk(try kioskMarket())
+        press(&m, [.character("1"), .enter, .enter] + typing("镜片有划痕") + [.enter, .enter, .enter])
+        #expect(m.screen == .file(.contact))
+        // Nothing chosen, nothing highlighted: no silent 不同意.
+        var view = Kiosk.view(m)
+        // (The 同意 button starts at column 16 of row 9: the label, then " 同意 ".)
+        #expect(view.rowText(9).contains("同意被联系： 同意    不同意") && !view[17, 9].style.reverse)
+        #expect(m.draft.consent == nil && !m.draft.consents)
+        // A phone, then Enter: on to the review, recorded with consent.
+        press(&m, [.tab] + typing("13812341234"))
+        view = Kiosk.view(m)
+        #expect(view.text.contains("留了电话即表示同意工作人员为这件投诉与其联系"))
+        #expect(view[17, 9].style.reverse, "同意 is shown chosen")
+        press(&m, [.enter])
+        #expect(m.screen == .file(.review) && m.notice == nil)
+        #expect(Kiosk.view(m).text.contains("6 联系：13812341234  （同意被联系）"))
+        #expect(KioskFiling.submission(m)?.consentToContact == true)
+        // Back on the step, Space says no: Enter is then refused with the way out; y says yes.
+        press(&m, [.character("6"), .tab, .character(" ")])
+        #expect(m.draft.consent == false)
+        press(&m, [.enter])
+        #expect(m.screen == .file(.contact) && m.notice?.contains("不能留电话") == true && m.draft.contactFocus == 2)
+        press(&m, [.character("y"), .enter])
+        #expect(m.screen == .file(.review))
+        // No phone: no consent is recorded, and Enter goes on all the same.
+        var anonymous = kiosk(try kioskMarket())
+        press(&anonymous, [.character("1"), .enter, .enter] + typing("镜片有划痕") + [.enter, .enter, .enter] + typing("王") + [.enter, .enter])
+        #expect(anonymous.screen == .file(.review))
+        #expect(KioskFiling.submission(anonymous)?.consentToContact == false)
+    }
+
+    @Test func aBurstWithLineBreaksOrEscIsTextNotKeys() {
+        let burst: [Key] = typing("第一行") + [.enter] + typing("第二行") + [.escape] + typing("[2J") + [.tab, .control("c")] + typing("完")
+        #expect(KioskPaste.messages(burst) == [.pasted("第一行\n第二行[2J 完")])
+        // Keys that came together but are no paste act as keys: arrows and Enter, a digit and Enter,
+        // Tab, Space and Enter (a test's tmux sends them so), an IME's commit of several characters.
+        for keys: [Key] in [[.down, .enter], [.character("2"), .enter], [.tab, .character(" "), .enter], typing("三月一日")] {
+            #expect(KioskPaste.messages(keys) == keys.map { .key($0) })
+        }
+        // Keys before the text act (Tab to the phone field, then the number).
+        #expect(KioskPaste.messages([.tab] + typing("138") + [.enter]) == [.key(.tab), .pasted("138\n")])
+    }
+
+    @Test func pastedTextNeverJumpsAStepNorClearsTheForm() throws {
+        let market = try kioskMarket()
+        let paste: [Key] = typing("三月一日配的镜片") + [.enter] + typing("有划痕") + [.enter, .escape, .escape] + typing("店家不换") + [.enter]
+        // On the story step: the text with its line breaks, still on the story step.
+        var m = kiosk(market)
+        press(&m, [.character("1"), .enter, .enter])
+        #expect(m.screen == .file(.story))
+        KioskProgram.run(backend: MemoryBackend(size: m.size, keys: paste), model: &m, environment: StillClockKioskEnvironment())
+        #expect(m.screen == .file(.story))
+        #expect(m.draft.story.text == "三月一日配的镜片\n有划痕\n店家不换\n")
+        #expect(m.draft.shop == .some(nil), "the earlier steps are kept")
+        // On a step without a text field (the problem list) a paste does nothing at all.
+        var list = kiosk(market)
+        press(&list, [.character("1"), .enter])
+        KioskProgram.run(backend: MemoryBackend(size: list.size, keys: typing("43") + [.enter, .escape]), model: &list, environment: StillClockKioskEnvironment())
+        #expect(list.screen == .file(.problem) && list.draft.problemSelected == 0)
+        // On the review, a paste never submits and never goes back.
+        var review = kiosk(market)
+        press(&review, fillAllSteps())
+        let environment = StillClockKioskEnvironment()
+        KioskProgram.run(backend: MemoryBackend(size: review.size, keys: typing("ok") + [.enter, .escape, .enter]), model: &review, environment: environment)
+        #expect(review.screen == .file(.review) && environment.submissions.isEmpty && !review.submitting)
+        // The phone field keeps only what a phone number has.
+        var contact = kiosk(market)
+        press(&contact, [.character("1"), .enter, .enter] + typing("x") + [.enter, .enter, .enter, .tab])
+        KioskProgram.run(backend: MemoryBackend(size: contact.size, keys: typing("138 1234 1234") + [.enter]), model: &contact, environment: StillClockKioskEnvironment())
+        #expect(contact.screen == .file(.contact) && contact.draft.phone.text == "138 1234 1234")
     }
 }

@@ -112,10 +112,12 @@ struct PointsAndAppealsTests {
         m.openShop = "A101"
         _ = Dashboard.update(&m, .key(.character("p")))
         #expect(Dashboard.view(m).text.contains("登记贡献分"))
-        // Kind: 比服务 (→), points "abc": refused in the form with the reason, nothing recorded.
+        // The points are typed at once (the focus is on them); kind: 比服务 (Shift-Tab, →);
+        // points "abc": refused in the form with the reason, nothing recorded.
+        type("abc", into: &m)
+        _ = Dashboard.update(&m, .key(.backTab))
         _ = Dashboard.update(&m, .key(.right))
         _ = Dashboard.update(&m, .key(.tab))
-        type("abc", into: &m)
         _ = Dashboard.update(&m, .key(.tab))
         type("义务验光", into: &m)
         var effects = Dashboard.update(&m, .key(.enter))
@@ -445,9 +447,10 @@ struct InspectionNotesTests {
         let view = Dashboard.view(m)
         let due = market.calendar.addingWorkingDays(market.rules(on: m.today)?.value.rectificationDays.serious ?? 0, to: SimpleDate(iso: "2026-11-20")!)
         #expect(view.rowText(0).contains("2026-11-20（补录）") && view.text.contains("整改期限 \(due)"))
-        let effects = Dashboard.update(&m, .key(.enter))
+        // Enter shows what will be recorded in the shared question; y records it.
+        let effects = submitAndConfirm(&m, shows: ["A101  2026-11-20  不合格 1 项：\(market.checklist!.items[1].id)（严重）"])
         guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
-            Issue.record("Enter records the inspection")
+            Issue.record("y on the question records the inspection")
             return
         }
         #expect(inspection.date == SimpleDate(iso: "2026-11-20"))
@@ -514,5 +517,146 @@ struct DashboardExportTests {
         _ = Dashboard.update(&secretary, .key(.character("e")))
         #expect(secretary.entry?.form.fields.count == 1)
         #expect(Dashboard.update(&secretary, .key(.enter)) == [.export(.complaints, .csv, withPersonalData: false, by: try #require(market.users["shuji1"]))])
+    }
+}
+
+@Suite("Inspection: going to an item; re-inspection")
+struct InspectionJumpTests {
+    @Test func anItemIsFoundByItsCodeShortOrLongItsNumberOrWords() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("i")))
+        let form = try #require(m.inspectionForm)
+        func line(_ code: String) -> Int? { form.rows.indices.first { form.items[form.rows[$0]].id == code } }
+        for typed in ["p2", "P2", "pri2", "PRI-2", "pri-2", "ｐ２"] {
+            #expect(form.find(typed).lines == [line("PRI-2")!] && form.find(typed).complete, "\(typed)")
+        }
+        #expect(form.find("p").lines.count == 3 && !form.find("p").complete, "the letters alone: every PRI item, none chosen")
+        #expect(form.find("12").lines == [11] && form.find("12").complete)
+        #expect(form.find("1").lines == [0] && !form.find("1").complete, "1 may yet become 10–17")
+        #expect(form.find("验光").lines == [line("PRI-3")!, line("QUA-2")!] && !form.find("验光").complete)
+        #expect(form.find("x9").lines.isEmpty && form.find("").lines.isEmpty)
+    }
+
+    @Test func twoFailuresWithNotesInThirteenKeysFromTheShopPage() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        // Counted: every key but the notes' text (typed through an IME, a word at a time).
+        var keys = 0
+        func press(_ key: Key) -> [DashboardEffect] { keys += 1; return Dashboard.update(&m, .key(key)) }
+        func note(_ text: String) { for c in text { _ = Dashboard.update(&m, .key(.character(c))) } }
+        for key: Key in [.character("i"), .character("p"), .character("2"), .character("3"), .character("n")] { _ = press(key) }
+        note("标价签缺失")
+        for key: Key in [.enter, .character("q"), .character("2"), .character("2"), .character("n")] { _ = press(key) }
+        note("验光仪过期")
+        _ = press(.enter)
+        #expect(press(.enter).isEmpty, "Enter shows what will be recorded")
+        #expect(m.confirmation != nil && Dashboard.view(m).text.contains("A101  2026-11-26  不合格 2 项：PRI-2（严重）、QUA-2（一般）"))
+        let effects = press(.character("y"))
+        guard case .record(.inspectionRecorded(let inspection), _)? = effects.first else {
+            Issue.record("y on the shared question records the inspection")
+            return
+        }
+        #expect(keys == 13)
+        #expect(inspection.failures.map(\.item) == ["PRI-2", "QUA-2"])
+        #expect(inspection.failures.map(\.severity) == [.serious, .minor])
+        #expect(inspection.failures.map(\.note) == ["标价签缺失", "验光仪过期"])
+        #expect(inspection.outcomes.map(\.item) == market.checklist!.items.map(\.id), "recorded in the checklist's order")
+    }
+
+    @Test func aCodeThatLeadsNowhereSaysSoAndSlashSearchesWords() throws {
+        var m = try managerModel(try demoMarket())
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("i")))
+        // z is no code's letter: the message says so, and the next key acts as itself.
+        _ = Dashboard.update(&m, .key(.character("z")))
+        #expect(m.inspectionForm?.editing == nil && Dashboard.view(m).text.contains("没有与“z”相符的检查项"))
+        _ = Dashboard.update(&m, .key(.character("j")))
+        #expect(m.inspectionForm?.cursor == 1)
+        // / then words: the cursor follows; Enter stays there, Esc goes back.
+        _ = Dashboard.update(&m, .key(.character("/")))
+        for c in "验光仪" { _ = Dashboard.update(&m, .key(.character(c))) }
+        let form = try #require(m.inspectionForm)
+        #expect(form.items[form.item].id == "QUA-2")
+        #expect(Dashboard.view(m).rowText(1).contains("转到：验光仪"))
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.inspectionForm?.cursor == 1 && m.inspectionForm?.editing == nil)
+        _ = Dashboard.update(&m, .key(.character("/")))
+        for c in "15" { _ = Dashboard.update(&m, .key(.character(c))) }
+        #expect(m.inspectionForm?.cursor == 14 && m.inspectionForm?.editing == nil, "a number that can mean nothing longer is taken at once")
+        // The help is the table the keys are dispatched from.
+        _ = Dashboard.update(&m, .key(.character("?")))
+        let help = Dashboard.view(m).text
+        #expect(InspectionScreen.table.allSatisfy { help.contains($0.zh.prefix(6)) })
+        #expect(Dashboard.bindings(for: .inspection).map(\.keys) == InspectionScreen.table.map(\.keys))
+    }
+
+    @Test func reInspectionListsTheItemsUnderRectificationFirst() throws {
+        let market = try demoMarket()
+        let open = market.rectifications(of: "E104").filter { $0.closedOn == nil }
+        #expect(open.map(\.item) == ["PRI-3"])
+        for (width, height) in [(80, 24), (120, 40)] {
+            var m = try managerModel(market, width, height)
+            m.openShop = "E104"
+            _ = Dashboard.update(&m, .key(.character("i")))
+            let form = try #require(m.inspectionForm)
+            #expect(form.items[form.rows[0]].id == "PRI-3" && form.rows.count == form.items.count)
+            let view = Dashboard.view(m)
+            #expect(view.rowText(1).contains("复查：整改中 1 项列在最前（PRI-3 期限 2026-02-09（已逾期））"))
+            #expect(view.rowText(2).contains(" 1 整改 PRI-3 ") && view.rowText(2).contains("合格（整改结束）"))
+            #expect(view.rowText(3).contains(" 2      ID-1 "))
+            try assertGolden(view, "reinspection-\(width)x\(height)")
+            // Passing it ends the rectification: said before it is recorded.
+            _ = Dashboard.update(&m, .key(.enter))
+            #expect(Dashboard.view(m).text.contains("全部合格；整改结束：PRI-3"))
+        }
+    }
+}
+
+@Suite("Widths and the fold at 80×24")
+struct WidthAndFoldTests {
+    @Test func inEnglishNamesAreNotCutToTwoCharacters() throws {
+        let market = try demoMarket()
+        var m = DashboardModel(language: .en, dataDirectory: "/srv/chengxin", market: market, size: Size(width: 80, height: 24), today: SimpleDate(iso: "2026-11-26")!)
+        m.logSummary = "652 records · head 0123456789ab"
+        _ = Dashboard.update(&m, .authenticated(try #require(market.users["zhuren"])))
+        _ = Dashboard.update(&m, .key(.escape))
+        let grid = Dashboard.view(m)
+        #expect(grid.rowText(1).contains("Name") && grid.rowText(1).contains("Br.") && grid.rowText(1).contains("Insp."))
+        #expect(grid.text.contains("远瞻镜架行") && grid.text.contains("鉴明镜架…"), "five characters whole, longer names cut after four")
+        try assertGolden(grid, "merchants-en-80x24")
+        m.openShop = "D104"
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("k")))
+        let shop = Dashboard.view(m)
+        #expect(shop.text.contains("Rating:") || shop.text.contains("rating:"))
+        #expect(shop.text.contains("★★☆☆☆") && shop.rowText(22).contains("PgDn"))
+        try assertGolden(shop, "shop-en-80x24")
+    }
+
+    @Test func theRatingAndItsExplanationAreOnTheFirstScreen() throws {
+        let market = try demoMarket()
+        for shop in market.merchants.map(\.shopNumber) {
+            var m = try managerModel(market)
+            m.openShop = shop
+            _ = Dashboard.update(&m, .key(.character("k")))
+            let text = Dashboard.view(m).text
+            #expect(text.contains("年度星级】") && text.contains("评分规则："), "\(shop)")
+        }
+    }
+}
+
+@Suite("Inspection form without a checklist")
+struct EmptyChecklistTests {
+    @Test func anEmptyChecklistSaysSoAndEscGoesBack() throws {
+        var m = try managerModel(try demoMarket())
+        m.openShop = "A101"
+        m.inspectionForm = InspectionForm(shop: "A101", items: [])
+        #expect(Dashboard.view(m).text.contains("尚未发布检查清单"))
+        for key: Key in [.enter, .character("p"), .character("2"), .character("/"), .down] { #expect(Dashboard.update(&m, .key(key)).isEmpty) }
+        _ = Dashboard.update(&m, .key(.escape))
+        #expect(m.inspectionForm == nil && m.screen == .shop)
     }
 }

@@ -88,3 +88,30 @@ struct EventTests {
         #expect(Branch(number: 4, name: "眼镜城第四党支部（太阳镜隐形眼镜区）", secretary: "x").shortName == "第四党支部")
     }
 }
+
+@Suite("Event names and the market's time")
+struct EventNameTests {
+    /// Every type the decoder knows (read from its source, so that a new type cannot be added
+    /// without a name) has a name in both languages, and no two types share one.
+    @Test func everyTypeHasANameInBothLanguages() throws {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Sources/Core/Event.swift"), encoding: .utf8)
+        let types = Set(source.matches(of: #/case "([a-z]+\.[a-z-]+)": return \./#).map { String($0.1) })
+        #expect(types.count >= 30)
+        for type in types {
+            let name = try #require(EventBody.names[type], "\(type) has a name")
+            #expect(!name.zh.isEmpty && !name.en.isEmpty && !name.zh.contains("."), "\(type)")
+        }
+        #expect(Set(EventBody.names.keys) == types, "no name for a type that does not exist")
+        #expect(Set(EventBody.names.values.map(\.zh)).count == EventBody.names.count)
+        // A complaint's step says which step; an unknown type is called by its code.
+        let step = EventBody.complaintStep(ComplaintStep(receipt: "K7QM-3XH9", action: .accept, date: SimpleDate(iso: "2026-03-03")!))
+        #expect(step.name == LocalizedMessage(zh: "办理投诉：受理", en: "complaint step: accept"))
+        #expect(EventBody.unknown(type: "future.thing").name == LocalizedMessage(zh: "future.thing", en: "future.thing"))
+    }
+
+    @Test func timesAreShownInTheMarketsZone() {
+        #expect(Event.marketTime("2026-03-03T02:00:00Z") == "2026-03-03 10:00")
+        #expect(Event.marketTime("2026-12-31T16:30:59Z") == "2027-01-01 00:30", "the market's day begins at 16:00 UTC")
+        #expect(Event.marketTime("t") == nil && Event.marketTime("") == nil)
+    }
+}

@@ -80,7 +80,10 @@ struct KioskTmuxTests {
         _ = try tmux.waitFor("the story as typed") { $0.contains(story) && $0.contains("已输入 \(story.count) 字") }
         try tmux.send("Enter")
         _ = try tmux.waitFor("step 4") { $0.contains("涉及多少钱？") }
+        // (Each key waits for the text before it to show: keys that arrive together with text
+        // are taken as a paste, whose Enter never goes on.)
         try tmux.send("-l", "680")
+        _ = try tmux.waitFor("the amount typed") { $0.contains("金额（元）：680") }
         try tmux.send("Enter")
         _ = try tmux.waitFor("step 5") { $0.contains("消费者希望怎么解决？") }
         try tmux.send("2")
@@ -88,9 +91,12 @@ struct KioskTmuxTests {
         try tmux.send("Enter")
         _ = try tmux.waitFor("step 6") { $0.contains("留下姓名和电话吗？") }
         try tmux.send("-l", "王小明")
+        _ = try tmux.waitFor("the name typed") { $0.contains("王小明") }
         try tmux.send("Tab")
         try tmux.send("-l", "13812341234")
-        try tmux.send("Tab", "Space", "Enter")
+        _ = try tmux.waitFor("the phone typed") { $0.contains("13812341234") }
+        // A phone number left is consent: Enter goes on to the review.
+        try tmux.send("Enter")
         let review = try tmux.waitFor("the review") { $0.contains("请和消费者一起核对") }
         #expect(review.contains("1 店铺：A101  鉴明镜架批发部"))
         #expect(review.contains("2 问题：东西有质量问题：镜片、镜架坏了或是假货（质量诚信）"))
@@ -195,6 +201,7 @@ struct KioskTmuxTests {
         try tmux.send("1")
         _ = try tmux.waitFor("step 1") { $0.contains("消费者是在哪家店买的？") }
         try tmux.send("-l", "jm")
+        _ = try tmux.waitFor("the search typed") { $0.contains("查找：jm") }
         try tmux.send("Enter", "Enter")
         _ = try tmux.waitFor("step 3") { $0.contains("请写下发生了什么") }
         try tmux.send("-l", "半截的投诉内容")
@@ -233,6 +240,7 @@ struct KioskTmuxTests {
         try tmux.send("Enter", "Enter", "Enter")
         _ = try tmux.waitFor("step 6") { $0.contains("留下姓名和电话吗？") }
         try tmux.send("-l", hostile)
+        _ = try tmux.waitFor("the name shown sanitised") { $0.contains("姓名：") && $0.contains("恶意¶店") }
         try tmux.send("Tab", "Tab", "Enter")
         let review = try tmux.waitFor("the review") { $0.contains("请和消费者一起核对") }
         #expect(review.contains("3 经过：恶意¶店\u{FFFD}31m¶名"))

@@ -279,7 +279,10 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the inspection form") { $0.contains("记录检查：A101") }
         try tmux.send("j", "3")
         _ = try tmux.waitFor("the failure and its deadline") { $0.contains("不合格（严重）整改期限 2026-03-10") }
+        // Enter shows what will be recorded in the shared question (否 highlighted); y records it.
         try tmux.send("Enter")
+        _ = try tmux.waitFor("what will be recorded") { $0.contains("确认记录：检查") && $0.contains("不合格 1 项：ID-2（严重）") && $0.contains("记录（y）") }
+        try tmux.send("y")
         let after = try tmux.waitFor("the stars to change") { $0.contains("【亮身份】") && $0.contains("★☆☆☆☆") }
         #expect(after.contains("A101  鉴明镜架批发部"))
         try tmux.send("q")
@@ -393,7 +396,10 @@ struct EndToEndTests {
                 && screen.split(separator: "\n").filter { $0.range(of: #"[2-9A-Z]{4}-[2-9A-Z]{4}"#, options: .regularExpression) != nil }.count == 1
         }
         try tmux.press("Enter", count: &keys)
-        let page = try tmux.waitFor("the case page") { $0.contains("投诉 \(receipt)  已回访") }
+        // Waited for whole: a capture can catch the page half drawn (its title before its lines).
+        let page = try tmux.waitFor("the case page with its result and follow-up") {
+            $0.contains("投诉 \(receipt)  已回访") && $0.contains("结果：调解解决（属实）：免费更换镜片（金额 680.00 元）") && $0.contains("回访：满意")
+        }
         #expect(page.contains("结果：调解解决（属实）：免费更换镜片（金额 680.00 元）") && page.contains("回访：满意"), "\(page)")
         try tmux.press("a", count: &keys)
         _ = try tmux.waitFor("the menu") { $0.contains("▶ 办结") }
@@ -435,9 +441,10 @@ struct EndToEndTests {
         _ = try secretary.waitFor("the shop") { $0.contains("【亮身份】") && $0.contains("p 贡献分") }
         try secretary.send("p")
         _ = try secretary.waitFor("the points form") { $0.contains("登记贡献分") }
-        try secretary.send("Right", "Tab")
+        // Typed at once, the points go into their field; the kind is a Shift-Tab away.
         try secretary.send("-l", "20")
-        try secretary.send("Tab")
+        _ = try secretary.waitFor("the points typed") { $0.contains("分值（1–40）*  20") }
+        try secretary.send("BTab", "Right", "Tab", "Tab")
         try secretary.send("-l", "组织义务验光进社区")
         try secretary.send("Enter")
         _ = try secretary.waitFor("the question") { $0.contains("确认记录：登记贡献分") && $0.contains("依据：组织义务验光进社区") }

@@ -131,8 +131,36 @@ struct WrapTests {
         #expect(TextLayout.wrap("abc def", width: 3) == ["abc", "def"], "a space at a break is dropped")
         #expect(TextLayout.wrap("x", width: 0).isEmpty)
         // Numbers and Latin words are not cut in two (unless one fills a line by itself).
-        #expect(TextLayout.wrap("请 15 分钟后再试", width: 4) == ["请 ", "15 ", "分钟", "后再", "试"])
-        #expect(TextLayout.wrap("已错 3/5 次", width: 6) == ["已错 ", "3/5 次"])
+        // (One algorithm with the hanging indent's: the space at a break is dropped here too.)
+        #expect(TextLayout.wrap("请 15 分钟后再试", width: 4) == ["请", "15", "分钟", "后再", "试"])
+        #expect(TextLayout.wrap("已错 3/5 次", width: 6) == ["已错", "3/5 次"])
         #expect(TextLayout.wrap("abcdefgh", width: 3) == ["abc", "def", "gh"])
+    }
+}
+
+@Suite("Wrapping with a hanging indent; footers that fit")
+struct HangingWrapTests {
+    @Test func continuationLinesGoUnderTheTextNeverSplittingAWordOrStartingWithAClosingMark() {
+        let chinese = "  +35  #117  贡献分 比服务 2026-01-28：演示：参加市场消防演练（shuji1 登记，zhuren 审批）"
+        let lines = TextLayout.wrap(chinese, width: 60, hangingIndent: 13)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 60 })
+        #expect(lines[1].hasPrefix(String(repeating: " ", count: 13)) && !lines[1].dropFirst(13).hasPrefix(" "))
+        #expect(lines.joined().filter { $0 != " " } == chinese.filter { $0 != " " }, "nothing lost")
+        #expect(!lines[0].hasSuffix("zh") && lines[1].contains("zhuren"), "a user name is not split")
+        // An English sentence breaks between words; a closing mark stays with its word.
+        let english = TextLayout.wrap("the 2026 ratings were published on 2026-11-02: rated on the records made before, and", width: 40, hangingIndent: 4)
+        #expect(english == ["the 2026 ratings were published on", "    2026-11-02: rated on the records", "    made before, and"])
+        #expect(TextLayout.wrap("一二三四五六七八九十。", width: 20, hangingIndent: 2) == ["一二三四五六七八九", "  十。"])
+        #expect(TextLayout.wrap("短", width: 10, hangingIndent: 2) == ["短"])
+        #expect(TextLayout.wrap("", width: 10, hangingIndent: 2) == [""])
+    }
+
+    @Test func aFooterKeepsWhatFitsMostImportantFirst() {
+        let parts = ["i 检查", "PgDn 下一页", "Esc 返回", "p 贡献分", "w 撤回"]
+        #expect(TextLayout.joinFitting(parts, separator: " · ", width: 100) == "i 检查 · PgDn 下一页 · Esc 返回 · p 贡献分 · w 撤回")
+        let narrow = TextLayout.joinFitting(parts, separator: " · ", width: 34)
+        #expect(narrow == "i 检查 · PgDn 下一页 · Esc 返回" && DisplayWidth.of(narrow) <= 34)
+        #expect(TextLayout.joinFitting(["", "a"], separator: " · ", width: 5) == "a")
     }
 }
