@@ -204,6 +204,26 @@ enum ChildCommands {
             }
             report("keys screen=\(screen) median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
         }
+        // Typing a search on the complaints tab (`/`): every key filters the whole queue again.
+        do {
+            model.openShop = nil
+            model.tab = .complaints
+            _ = Dashboard.update(&model, .key(.character("/")))
+            var previous = Dashboard.view(model)
+            var times: [Double] = []
+            var changed = 0
+            let typed: [Key] = ["4", "M", "G", "E"].map { .character($0) } + Array(repeating: .backspace, count: 4)
+            for i in 0..<keys {
+                let t0 = now()
+                _ = Dashboard.update(&model, .key(typed[i % typed.count]))
+                let frame = Dashboard.view(model)
+                changed += Screens.diff(previous, frame)
+                times.append(now() - t0)
+                previous = frame
+            }
+            _ = Dashboard.update(&model, .key(.escape))
+            report("keys screen=3 median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
+        }
         // What `chengxin` (the dashboard) also does before its first frame: check the whole chain.
         let t0 = now()
         let verification = try LogVerifier.verify(directory: directory)

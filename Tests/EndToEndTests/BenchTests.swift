@@ -23,6 +23,7 @@ struct BenchTests {
             "keystroke on the merchants screen",
             "keystroke on the complaints screen",
             "keystroke on the shop (scrolling the first shop's page) screen",
+            "keystroke on the complaints, typing a `/` search",
             "then the PIN accepted to the overview's frame",
             "verify (every record's CRC and the whole chain)",
             "durable append, chengxin (one event",
