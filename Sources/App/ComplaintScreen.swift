@@ -302,11 +302,21 @@ enum ComplaintSearch {
     static let limit = 500
 
     static func find(_ query: String, in model: DashboardModel) -> [ComplaintCase] {
-        guard let market = model.market else { return [] }
+        find(query, in: model, earlier: [:]).cases
+    }
+
+    /// The same, with the case rows earlier queries found (by their typed text): a query that
+    /// extends one of them looks only at its rows — what typing one more character costs.
+    /// Returns the rows this query found, for the next.
+    static func find(_ query: String, in model: DashboardModel, earlier: [String: [Int]]) -> (cases: [ComplaintCase], typed: String, rows: [Int]) {
+        guard let market = model.market else { return ([], "", []) }
         let typed = TypedCode.normalise(query)
-        guard !typed.isEmpty else { return [] }
-        let code = typed.uppercased().filter { $0 != "-" && $0 != " " }
-        let isCode = code.count >= 2 && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard !typed.isEmpty else { return ([], "", []) }
+        func codeOf(_ text: String) -> String? {
+            let code = text.uppercased().filter { $0 != "-" && $0 != " " }
+            return code.count >= 2 && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? code : nil
+        }
+        let code = codeOf(typed)
         var shops: Set<String> = []
         for (i, merchant) in market.merchants.enumerated() where i < model.searchIndex.count {
             if model.searchIndex[i][0].matches(typed) || model.searchIndex[i][1].matches(typed) { shops.insert(merchant.shopNumber) }
@@ -314,7 +324,11 @@ enum ComplaintSearch {
         var ownBranch: Int?
         if case .secretary(let branch)? = model.user?.role { ownBranch = branch }
         let exact = market.complaints[ReceiptCode.normalise(typed)]?.filedSequence
-        let found = market.complaints.search(code: isCode ? code : nil, shops: shops, text: typed).filter { summary in
+        // A longer query finds a subset of what a shorter one found — unless the shorter was not
+        // yet long enough to be looked up as a code.
+        let within = earlier.filter { typed.hasPrefix($0.key) && (code == nil || codeOf($0.key) != nil) }.max { $0.key.count < $1.key.count }?.value
+        let result = market.complaints.search(code: code, shops: shops, text: typed, within: within)
+        let found = result.summaries.filter { summary in
             ownBranch == nil || summary.shop.flatMap { market.merchant(shopNumber: $0)?.branch } == ownBranch
         }
         let ordered = found.sorted { a, b in
@@ -322,6 +336,6 @@ enum ComplaintSearch {
             if a.state.isOpen != b.state.isOpen { return a.state.isOpen }
             return a.filedSequence > b.filedSequence
         }
-        return ordered.prefix(limit).map { market.complaints.complaint($0) }
+        return (ordered.prefix(limit).map { market.complaints.complaint($0) }, typed, result.rows)
     }
 }

@@ -11,14 +11,38 @@ struct ComplaintQueueCache: Sendable, Equatable {
     let filter: ComplaintFilter?
     let query: String
     let cases: [ComplaintCase]
+    /// The case rows each recent search found (by its typed text), while the market and the user
+    /// stay the same: the next, longer query looks only at those.
+    let searches: [String: [Int]]
+    /// The lists those searches showed.
+    let found: [String: [ComplaintCase]]
 
     init(_ model: DashboardModel) {
-        events = model.market?.eventCount ?? -1
-        user = model.user?.name
+        let events = model.market?.eventCount ?? -1, user = model.user?.name
+        self.events = events
+        self.user = user
         today = model.today
         filter = model.complaintFilter
         query = model.complaintQuery
-        cases = Dashboard.computeQueue(model)
+        // What recent searches found, while the market and the user stay the same.
+        let previous = model.queueCache.flatMap { $0.events == events && $0.user == user ? $0 : nil }
+        var earlier = previous?.searches ?? [:], lists = previous?.found ?? [:]
+        let typed = TypedCode.normalise(model.complaintQuery)
+        if model.complaintQuery.isEmpty || model.market == nil {
+            cases = Dashboard.computeQueue(model)
+        } else if let again = lists[typed] {
+            // A query taken back to one just typed (Backspace): its list as it was.
+            cases = again
+        } else {
+            let result = ComplaintSearch.find(model.complaintQuery, in: model, earlier: earlier)
+            cases = result.cases
+            // A few recent queries are kept (those being typed and taken back).
+            if earlier.count >= 16 { (earlier, lists) = ([:], [:]) }
+            earlier[result.typed] = result.rows
+            lists[result.typed] = result.cases
+        }
+        searches = earlier
+        found = lists
     }
 
     func isCurrent(for model: DashboardModel) -> Bool {

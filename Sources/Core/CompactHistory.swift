@@ -848,9 +848,16 @@ public struct ComplaintsView: Sendable {
     /// whose shop is one of `shops`, or whose text contains `text` (as typed, byte for byte), as
     /// summaries in the order filed: matched on the compact rows and the text's bytes, no case built.
     public func search(code: String?, shops: Set<String>, text: String?) -> [ComplaintSummary] {
+        search(code: code, shops: shops, text: text, within: nil).summaries
+    }
+
+    /// The same, looking only at the case rows `within` (those a shorter query found: a longer one
+    /// finds a subset of them), with the rows found, for the next, longer query.
+    public func search(code: String?, shops: Set<String>, text: String?, within: [Int]?) -> (summaries: [ComplaintSummary], rows: [Int]) {
         let shopIDs = Set(shops.compactMap { history.symbols.existing($0) })
         let codeBytes = Array((code ?? "").utf8), textBytes = Array((text ?? "").utf8)
         var found: [ComplaintSummary] = []
+        var rows: [Int] = []
         history.text.bytes.withUnsafeBufferPointer { bytes in
             func occurs(_ needle: [UInt8], in ref: TextRef, skipping skip: UInt8?) -> Bool {
                 guard !needle.isEmpty, ref.length != .max else { return false }
@@ -871,12 +878,15 @@ public struct ComplaintsView: Sendable {
                 }
                 return false
             }
-            for (i, row) in history.cases.enumerated()
-            where shopIDs.contains(row.shop) || occurs(codeBytes, in: row.receipt, skipping: UInt8(ascii: "-")) || occurs(textBytes, in: row.text, skipping: nil) {
-                found.append(summary(i, row))
+            for i in within ?? Array(history.cases.indices) {
+                let row = history.cases[i]
+                if shopIDs.contains(row.shop) || occurs(codeBytes, in: row.receipt, skipping: UInt8(ascii: "-")) || occurs(textBytes, in: row.text, skipping: nil) {
+                    found.append(summary(i, row))
+                    rows.append(i)
+                }
             }
         }
-        return found
+        return (found, rows)
     }
 
     /// The whole case behind a summary.

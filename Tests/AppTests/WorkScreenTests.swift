@@ -383,6 +383,38 @@ struct ComplaintFormTests {
     }
 }
 
+@Suite("The complaint search while typing")
+struct ComplaintSearchWhileTypingTests {
+    /// Each character narrows what the shorter query found, and Backspace shows what that query
+    /// showed: always the same list as a search from scratch.
+    @Test func narrowingAndTakingBackFindWhatAFreshSearchFinds() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market)
+        _ = Dashboard.update(&m, .key(.character("4")))
+        let receipt = try #require(market.complaints.values.first?.filed.receipt)
+        _ = Dashboard.update(&m, .key(.character("/")))
+        var typed = ""
+        func same() -> Bool {
+            // An empty query is the queue itself, not a search.
+            m.complaintQuery.isEmpty || Dashboard.queue(m).map(\.filed.receipt) == ComplaintSearch.find(m.complaintQuery, in: m).map(\.filed.receipt)
+        }
+        for c in "A1" + receipt.prefix(4) {
+            typed.append(c)
+            _ = Dashboard.update(&m, .key(.character(c)))
+            #expect(same(), "after typing \(typed)")
+        }
+        for _ in 0..<6 {
+            _ = Dashboard.update(&m, .key(.backspace))
+            #expect(same(), "after a Backspace (\(m.complaintQuery))")
+        }
+        for c in receipt.prefix(6) {
+            _ = Dashboard.update(&m, .key(.character(c)))
+            #expect(same(), "after typing \(m.complaintQuery)")
+        }
+        #expect(Dashboard.queue(m).first?.filed.receipt == receipt)
+    }
+}
+
 @Suite("Overview figures lead to their lists")
 struct OverviewLinkTests {
     @Test func starsBranchesAndComplaintFiguresOpenTheirLists() throws {
