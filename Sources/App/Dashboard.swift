@@ -773,6 +773,11 @@ public enum Dashboard {
             return []
         case .key(let key):
             model.notice = nil
+            // A window too small shows only what is needed (WindowTooSmall): nothing acts unseen
+            // behind it but quitting.
+            if !model.size.holds(.smallestUsable) {
+                return key == .control("c") || key == .character("q") ? [.quit] : []
+            }
             if model.showHelp {
                 // Any key closes the help; q and ? only close it, they do not act behind it.
                 model.showHelp = false

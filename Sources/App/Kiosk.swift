@@ -291,13 +291,15 @@ public enum Kiosk {
             return []
         case .pasted(let text):
             model.markActivity()
-            if model.submitting { return [] }
+            if model.submitting || !model.size.holds(.smallestUsable) { return [] }
             model.notice = nil
             KioskPaste.insert(text, &model)
             return []
         case .key(let key):
             model.markActivity()
             if key == .resize { return [] }
+            // A window too small shows only what is needed (WindowTooSmall): no key acts unseen behind it.
+            if !model.size.holds(.smallestUsable) { return [] }
             if model.submitting { return [] }
             model.notice = nil
             switch model.screen {

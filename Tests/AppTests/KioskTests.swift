@@ -392,6 +392,23 @@ private final class StillClockKioskEnvironment: KioskEnvironment {
     func now() -> Double { 500 }
 }
 
+@Suite("A window too small")
+struct WindowTooSmallKeysTests {
+    /// Behind "window too small" no key acts unseen: the kiosk ignores them; the dashboard only quits.
+    @Test func keysDoNothingBehindTheWindowTooSmallScreen() throws {
+        var k = kiosk(try kioskMarket(), 60, 20)
+        let before = k
+        for key: Key in [.character("1"), .enter, .escape, .character("2")] { _ = Kiosk.update(&k, .key(key), now: 0) }
+        _ = Kiosk.update(&k, .pasted("123\n"), now: 0)
+        #expect(k.screen == before.screen && k.screen == .home)
+        var m = model(try demoMarket(), 60, 20)
+        let shown = m
+        for key: Key in [.character("j"), .enter, .character("2"), .character("/")] { _ = Dashboard.update(&m, .key(key)) }
+        #expect(m == shown)
+        #expect(Dashboard.update(&m, .key(.character("q"))) == [.quit])
+    }
+}
+
 @Suite("Kiosk: consent and pasted text")
 struct KioskConsentAndPasteTests {
     @Test func aPhoneNumberLeftIsConsentAndEnterGoesOn() throws {
