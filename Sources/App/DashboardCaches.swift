@@ -11,11 +11,14 @@ struct ComplaintQueueCache: Sendable, Equatable {
     let filter: ComplaintFilter?
     let query: String
     let cases: [ComplaintCase]
-    /// The case rows each recent search found (by its typed text), while the market and the user
-    /// stay the same: the next, longer query looks only at those.
-    let searches: [String: [Int]]
-    /// The lists those searches showed.
-    let found: [String: [ComplaintCase]]
+    /// What each recent search found (by its typed text), while the market and the user stay the
+    /// same: its case rows, which the next, longer query looks at only, and the list it showed.
+    let searches: [String: Found]
+
+    struct Found: Sendable, Equatable {
+        let rows: [Int]
+        let cases: [ComplaintCase]
+    }
 
     init(_ model: DashboardModel) {
         let events = model.market?.eventCount ?? -1, user = model.user?.name
@@ -24,25 +27,20 @@ struct ComplaintQueueCache: Sendable, Equatable {
         today = model.today
         filter = model.complaintFilter
         query = model.complaintQuery
-        // What recent searches found, while the market and the user stay the same.
-        let previous = model.queueCache.flatMap { $0.events == events && $0.user == user ? $0 : nil }
-        var earlier = previous?.searches ?? [:], lists = previous?.found ?? [:]
-        let typed = TypedCode.normalise(model.complaintQuery)
+        var earlier = model.queueCache.flatMap { $0.events == events && $0.user == user ? $0.searches : nil } ?? [:]
         if model.complaintQuery.isEmpty || model.market == nil {
             cases = Dashboard.computeQueue(model)
-        } else if let again = lists[typed] {
+        } else if let again = earlier[TypedCode.normalise(model.complaintQuery)] {
             // A query taken back to one just typed (Backspace): its list as it was.
-            cases = again
+            cases = again.cases
         } else {
-            let result = ComplaintSearch.find(model.complaintQuery, in: model, earlier: earlier)
+            let result = ComplaintSearch.find(model.complaintQuery, in: model, earlier: earlier.mapValues(\.rows))
             cases = result.cases
             // A few recent queries are kept (those being typed and taken back).
-            if earlier.count >= 16 { (earlier, lists) = ([:], [:]) }
-            earlier[result.typed] = result.rows
-            lists[result.typed] = result.cases
+            if earlier.count >= 16 { earlier = [:] }
+            earlier[result.typed] = Found(rows: result.rows, cases: result.cases)
         }
         searches = earlier
-        found = lists
     }
 
     func isCurrent(for model: DashboardModel) -> Bool {

@@ -115,6 +115,12 @@ public struct MarketState: Sendable, Equatable {
         return nil
     }
 
+    /// Whether `record` is the registration of the account `name` uses now (the latest of its
+    /// registrations, the account open): what closing an account withdraws.
+    func isCurrentRegistration(_ record: UInt64, of name: String) -> Bool {
+        users[name] != nil && userRecords.filter { $0.value == name }.keys.max() == record
+    }
+
     /// The undecided appeal recorded as `sequence`: its shop and its place in the shop's list.
     func openAppeal(_ sequence: UInt64) -> (shop: String, index: Int)? {
         for (shop, list) in appeals {
@@ -225,7 +231,7 @@ public struct MarketState: Sendable, Equatable {
             let amendment = Amendment(kind: "withdrawn", by: sequence, actor: event.actor, at: event.at, reason: withdrawal.reason)
             // A user's account closed: no more signing in; what they recorded stays theirs.
             if let name = userRecords[target] {
-                if userRecords.filter({ $0.value == name }).keys.max() == target, users[name] != nil {
+                if isCurrentRegistration(target, of: name) {
                     users[name] = nil
                     amendments[target] = amendment
                 }

@@ -196,7 +196,7 @@ extension MarketState {
         guard case .manager = user.role else {
             throw LocalizedMessage(zh: "只有市场管理方可以停用用户", en: "only a market manager may close a user's account")
         }
-        guard let account = users[name], userRecords.filter({ $0.value == name }).keys.max() == record else {
+        guard let account = users[name], isCurrentRegistration(record, of: name) else {
             throw LocalizedMessage(zh: "第 \(record) 条不是用户 \(name) 现在的登记记录", en: "record \(record) is not user \(name)'s current registration")
         }
         if name == user.name {

@@ -302,13 +302,8 @@ public struct KeyDecoder: Sendable {
         guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ";") }) else { return nil }
         let numbers = text.split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
         let first = numbers.first.flatMap { $0 } ?? 1
+        if let key = cursorKey(final) { return key }
         switch Character(Unicode.Scalar(final)) {
-        case "A", "a": return .up
-        case "B", "b": return .down
-        case "C", "c": return .right
-        case "D", "d": return .left
-        case "H": return .home
-        case "F": return .end
         case "Z": return .backTab
         case "P": return .function(1)
         case "Q": return .function(2)
@@ -336,9 +331,9 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    /// The key of `ESC O` final: application cursor keys, F1–F4 (PuTTY's VT100+ mode: F1–F12),
-    /// the keypad in application mode (as the characters printed on it), rxvt's Ctrl-arrows.
-    static func ss3Key(_ final: UInt8) -> Key? {
+    /// The arrows, Home and End, as both `ESC [` and `ESC O` end them (lower case: rxvt's
+    /// Ctrl-arrows, taken as the arrows).
+    static func cursorKey(_ final: UInt8) -> Key? {
         switch Character(Unicode.Scalar(final)) {
         case "A", "a": return .up
         case "B", "b": return .down
@@ -346,6 +341,15 @@ public struct KeyDecoder: Sendable {
         case "D", "d": return .left
         case "H": return .home
         case "F": return .end
+        default: return nil
+        }
+    }
+
+    /// The key of `ESC O` final: application cursor keys, F1–F4 (PuTTY's VT100+ mode: F1–F12),
+    /// the keypad in application mode (as the characters printed on it), rxvt's Ctrl-arrows.
+    static func ss3Key(_ final: UInt8) -> Key? {
+        if let key = cursorKey(final) { return key }
+        switch Character(Unicode.Scalar(final)) {
         case "M": return .enter
         case "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "[":
             return .function(Int(final - UInt8(ascii: "P")) + 1)

@@ -4,16 +4,6 @@ import Testing
 /// Issue 17, items 1 and 5: conflicts of interest and dates, in Core's one validation gate.
 @Suite("Conflicts of interest and dates")
 struct ConflictTests {
-    /// What the gate says of a body, or nil when it is accepted.
-    func refusal(_ s: Scenario, _ body: EventBody, by user: User, today: String) -> String? {
-        do {
-            try s.state.validate(body, by: user, today: date(today))
-            return nil
-        } catch {
-            return error.zh
-        }
-    }
-
     func allPass(_ s: Scenario, shop: String, day: String, by user: String) -> EventBody {
         .inspectionRecorded(Inspection(shop: shop, date: date(day), inspector: user, checklistVersion: 1,
                                        outcomes: (s.state.checklist?.items ?? []).map { ItemOutcome(item: $0.id, result: .pass) }))

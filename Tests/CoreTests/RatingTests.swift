@@ -46,6 +46,16 @@ struct Scenario {
     }
 }
 
+/// What Core's gate says of a body in the scenario's state, or nil when it is accepted.
+func refusal(_ s: Scenario, _ body: EventBody, by user: User, today: String) -> String? {
+    do {
+        try s.state.validate(body, by: user, today: date(today))
+        return nil
+    } catch {
+        return error.zh
+    }
+}
+
 @Suite("Rating engine: golden cases")
 struct RatingTests {
     @Test func awaitingUntilTheFirstInspection() throws {

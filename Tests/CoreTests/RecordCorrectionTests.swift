@@ -6,15 +6,6 @@ import Testing
 /// explanation traces both; a published rating moves only when an appeal's decision applies it.
 @Suite("Corrections of records that count in a rating")
 struct RecordCorrectionTests {
-    func refusal(_ s: Scenario, _ body: EventBody, by user: User, today: String) -> String? {
-        do {
-            try s.state.validate(body, by: user, today: date(today))
-            return nil
-        } catch {
-            return error.zh
-        }
-    }
-
     /// li (manager) and zhou (a second manager) in the shipped market.
     func market() throws -> (Scenario, User) {
         var s = try Scenario()

@@ -11,6 +11,16 @@ struct RulesCLITests {
         try #require(DemoHistory.users.first { $0.name == user }?.pin)
     }
 
+    /// The record numbers of the events of `type` whose data has `field` equal to `value`, from `chengxin log --jsonl`.
+    func records(_ cli: DomainCLI, type: String, where field: String, is value: String) throws -> [UInt64] {
+        try cli.run(["log", "--jsonl"]).output.split(separator: "\n").compactMap { line -> UInt64? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let event = object["event"] as? [String: Any], event["type"] as? String == type,
+                  let data = event["data"] as? [String: Any], data[field] as? String == value else { return nil }
+            return (object["seq"] as? NSNumber)?.uint64Value
+        }
+    }
+
     @Test func theSecretaryWhoOwnsA105CannotInspectOrScoreItAndFutureNoticesAreRefused() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         let seeds = packageRoot.appendingPathComponent("seeds").path
@@ -35,13 +45,7 @@ struct RulesCLITests {
     @Test func anInspectionIsWithdrawnWithASecondAndTheExplanationShowsIt() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
-        let lines = try cli.run(["log", "--jsonl"]).output.split(separator: "\n")
-        let inspections = lines.compactMap { line -> UInt64? in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let event = object["event"] as? [String: Any], event["type"] as? String == "inspection.recorded",
-                  let data = event["data"] as? [String: Any], data["shop"] as? String == "A101" else { return nil }
-            return (object["seq"] as? NSNumber)?.uint64Value
-        }
+        let inspections = try records(cli, type: "inspection.recorded", where: "shop", is: "A101")
         let inspection = try #require(inspections.first)
         let proposed = try cli.run(["record", "withdraw", String(inspection), "--reason", "录错了店铺", "--as", "zhuren"], pin: try pin("zhuren"))
         #expect(proposed.status == 0 && proposed.output.contains("须由另一人复核确认"), "\(proposed.errors)")
@@ -60,13 +64,7 @@ struct RulesCLITests {
     @Test func anInspectionIsCorrectedWithASecondAndBothRecordsAreShown() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
-        let lines = try cli.run(["log", "--jsonl"]).output.split(separator: "\n")
-        let inspections = lines.compactMap { line -> UInt64? in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let event = object["event"] as? [String: Any], event["type"] as? String == "inspection.recorded",
-                  let data = event["data"] as? [String: Any], data["shop"] as? String == "A101" else { return nil }
-            return (object["seq"] as? NSNumber)?.uint64Value
-        }
+        let inspections = try records(cli, type: "inspection.recorded", where: "shop", is: "A101")
         let inspection = try #require(inspections.last)
         let log = cli.data + "/events.log"
         let before = try Data(contentsOf: URL(fileURLWithPath: log))
@@ -94,12 +92,7 @@ struct RulesCLITests {
     @Test func aClosedAccountNoLongerSignsIn() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--demo", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
-        let registration = try #require(try cli.run(["log", "--jsonl"]).output.split(separator: "\n").compactMap { line -> UInt64? in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let event = object["event"] as? [String: Any], event["type"] as? String == "user.registered",
-                  let data = event["data"] as? [String: Any], data["name"] as? String == "shuji5" else { return nil }
-            return (object["seq"] as? NSNumber)?.uint64Value
-        }.first)
+        let registration = try #require(try records(cli, type: "user.registered", where: "name", is: "shuji5").first)
         let own = try cli.run(["record", "withdraw", String(registration), "--reason", "调离", "--as", "shuji5"], pin: try pin("shuji5"))
         #expect(own.status == 1 && own.errors.contains("只有市场管理方可以停用用户"), "\(own.errors)")
         let closed = try cli.run(["record", "withdraw", String(registration), "--reason", "调离", "--as", "zhuren"], pin: try pin("zhuren"))
