@@ -176,7 +176,7 @@ enum InspectionScreen {
     ]
 
     /// The table as the dashboard's help shows it.
-    static var bindings: [KeyBinding] {
+    static var bindings: [DashboardBinding] {
         table.map { binding in
             let action: DashboardAction
             switch binding.command {
@@ -190,7 +190,7 @@ enum InspectionScreen {
             case .code: action = .type
             default: action = .confirm
             }
-            return KeyBinding(keys: binding.keys, action: action, zh: binding.zh, en: binding.en, typing: binding.typing)
+            return DashboardBinding(keys: binding.keys, action: action, zh: binding.zh, en: binding.en, typing: binding.typing)
         }
     }
 

@@ -169,6 +169,8 @@ public struct KioskModel: Sendable, Equatable {
     public var notice: String?
     public var submitting = false
     public var receipt: KioskReceipt?
+    /// The key help (F1, or `?` where nothing is typed) is shown over the screen.
+    public var showHelp = false
 
     public var codeField = TextFieldState(limit: 12)
     /// The lines of the last progress look-up (no personal data).
@@ -215,7 +217,7 @@ public struct KioskModel: Sendable, Equatable {
     /// Nothing typed, nothing shown but the home screen: an idle reset has nothing to clear.
     public var isPristine: Bool {
         screen == .home && homeChoice == 0 && draft == KioskDraft() && notice == nil && receipt == nil
-            && codeField.text.isEmpty && lookup == nil && boardQuery.text.isEmpty && boardBranch == nil
+            && codeField.text.isEmpty && lookup == nil && boardQuery.text.isEmpty && boardBranch == nil && !showHelp
     }
 
     /// Seconds left before the idle reset, when it is near (the last 15 seconds, or half the idle time
@@ -295,6 +297,9 @@ public enum Kiosk {
             model.notice = nil
             KioskPaste.insert(text, &model)
             return []
+        case .key(.paste(let text)):
+            // Bracketed paste is text, as a burst of keys taken for one (KioskPaste): one way in.
+            return update(&model, .pasted(text), now: now)
         case .key(let key):
             model.markActivity()
             if key == .resize { return [] }
@@ -302,29 +307,25 @@ public enum Kiosk {
             if !model.size.holds(.smallestUsable) { return [] }
             if model.submitting { return [] }
             model.notice = nil
-            switch model.screen {
-            case .home: return home(key, &model)
-            case .file(let step): return KioskFiling.handle(key, step: step, &model)
-            case .receipt:
-                if key == .enter || key == .escape { model.resetToHome() }
+            if model.showHelp {
+                // Any key closes the help; it does not act behind it.
+                model.showHelp = false
                 return []
-            case .status: status(key, &model); return []
-            case .board, .boardShop: KioskBoard.handle(key, &model); return []
             }
+            // The key is looked up in the table of where the keys go now; what it finds is done.
+            guard let binding = KioskKeys.binding(for: key, model) else { return [] }
+            return KioskKeys.perform(binding.action, key: key, &model)
         }
     }
 
-    static func home(_ key: Key, _ model: inout KioskModel) -> [KioskEffect] {
-        switch key {
-        case .up, .character("k"): model.homeChoice = max(0, model.homeChoice - 1)
-        case .down, .character("j"), .tab: model.homeChoice = min(2, model.homeChoice + 1)
-        case .character("1"): open(0, &model)
-        case .character("2"): open(1, &model)
-        case .character("3"): open(2, &model)
-        case .enter: open(model.homeChoice, &model)
+    static func home(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
+        switch action {
+        case .moveUp: model.homeChoice = max(0, model.homeChoice - 1)
+        case .moveDown: model.homeChoice = min(2, model.homeChoice + 1)
+        case .choose: if let n = KioskKeys.digit(key), (1...3).contains(n) { open(n - 1, &model) }
+        case .confirm: open(model.homeChoice, &model)
         default: break
         }
-        return []
     }
 
     static func open(_ choice: Int, _ model: inout KioskModel) {
@@ -346,11 +347,11 @@ public enum Kiosk {
     }
 
     /// Progress by receipt code: state, dates and outcome, never the consumer's name, phone or story.
-    static func status(_ key: Key, _ model: inout KioskModel) {
-        switch key {
-        case .escape:
+    static func status(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
+        switch action {
+        case .back:
             model.resetToHome()
-        case .enter:
+        case .confirm:
             if let until = model.lookupLockedUntil {
                 let seconds = Int((until - model.now).rounded(.up))
                 model.notice = model.t("错误次数过多，请 \(seconds) 秒后再试", "too many wrong codes; try again in \(seconds) s")
@@ -371,12 +372,13 @@ public enum Kiosk {
             }
             model.lookup = progressLines(complaint, model)
             model.codeField = TextFieldState(text: code, limit: 12)
-        default:
+        case .type:
             if case .character(let c) = key, !(c.isASCII && (c.isLetter || c.isNumber || c == "-")) {
                 model.notice = model.t("受理编号只含字母、数字和短横线", "a receipt code has letters, digits and a dash only")
                 return
             }
             if model.codeField.handle(key) { model.lookup = nil }
+        default: break
         }
     }
 

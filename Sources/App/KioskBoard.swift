@@ -10,14 +10,14 @@ enum KioskBoard {
 
     static func visibleRows(_ model: KioskModel) -> Int { max(1, model.size.height - 7) }
 
-    static func handle(_ key: Key, _ model: inout KioskModel) {
+    static func perform(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         if case .boardShop = model.screen {
             let page = max(1, model.size.height - 4)
-            switch key {
-            case .escape, .enter, .backspace: model.screen = .board; model.boardScroll = 0
-            case .down: model.boardScroll += 1
-            case .up: model.boardScroll = max(0, model.boardScroll - 1)
-            case .pageDown, .character(" "): model.boardScroll += page
+            switch action {
+            case .back: model.screen = .board; model.boardScroll = 0
+            case .moveDown: model.boardScroll += 1
+            case .moveUp: model.boardScroll = max(0, model.boardScroll - 1)
+            case .pageDown: model.boardScroll += page
             case .pageUp: model.boardScroll = max(0, model.boardScroll - page)
             default: break
             }
@@ -26,28 +26,28 @@ enum KioskBoard {
         }
         let list = shops(model)
         let rows = visibleRows(model)
-        switch key {
-        case .escape:
+        switch action {
+        case .back:
             model.resetToHome()
-        case .down: model.boardPosition.move(by: 1, count: list.count, visibleRows: rows)
-        case .up: model.boardPosition.move(by: -1, count: list.count, visibleRows: rows)
+        case .moveDown: model.boardPosition.move(by: 1, count: list.count, visibleRows: rows)
+        case .moveUp: model.boardPosition.move(by: -1, count: list.count, visibleRows: rows)
         case .pageDown: model.boardPosition.move(by: rows, count: list.count, visibleRows: rows)
         case .pageUp: model.boardPosition.move(by: -rows, count: list.count, visibleRows: rows)
-        case .left, .right, .tab, .backTab:
+        case .nextBranch, .previousBranch:
             let numbers = model.market?.branches.map(\.number) ?? []
             let all: [Int?] = [nil] + numbers.map { Optional($0) }
             let i = all.firstIndex(of: model.boardBranch) ?? 0
-            let forward = key == .right || key == .tab
-            model.boardBranch = all[(i + (forward ? 1 : all.count - 1)) % all.count]
+            model.boardBranch = all[(i + (action == .nextBranch ? 1 : all.count - 1)) % all.count]
             model.boardPosition = ListPosition()
-        case .enter:
+        case .confirm:
             guard list.indices.contains(model.boardPosition.selected) else { return }
             model.screen = .boardShop(list[model.boardPosition.selected].shopNumber)
             model.boardScroll = 0
-        default:
+        case .type:
             let before = model.boardQuery.text
             model.boardQuery.handle(key)
             if model.boardQuery.text != before { model.boardPosition = ListPosition() }
+        default: break
         }
     }
 

@@ -2,10 +2,10 @@ import Core
 import Terminal
 
 /// The filing steps: Enter goes on (after the step's check), Esc goes back one step (from the
-/// first step, home, forgetting the draft).
+/// first step, home, forgetting the draft). The keys are KioskKeys' tables.
 enum KioskFiling {
-    static func handle(_ key: Key, step: KioskStep, _ model: inout KioskModel) -> [KioskEffect] {
-        if key == .escape {
+    static func perform(_ action: KioskAction, key: Key, step: KioskStep, _ model: inout KioskModel) -> [KioskEffect] {
+        if action == .back {
             if model.editingFromReview {
                 model.editingFromReview = false
                 model.screen = .file(.review)
@@ -17,13 +17,13 @@ enum KioskFiling {
             return []
         }
         switch step {
-        case .shop: shop(key, &model)
-        case .problem: problem(key, &model)
-        case .story: story(key, &model)
-        case .amount: amount(key, &model)
-        case .wants: wants(key, &model)
-        case .contact: contact(key, &model)
-        case .review: return review(key, &model)
+        case .shop: shop(action, key: key, &model)
+        case .problem: problem(action, key: key, &model)
+        case .story: story(action, key: key, &model)
+        case .amount: amount(action, key: key, &model)
+        case .wants: wants(action, key: key, &model)
+        case .contact: contact(action, key: key, &model)
+        case .review: return review(action, key: key, &model)
         }
         return []
     }
@@ -44,22 +44,23 @@ enum KioskFiling {
 
     static func visibleRows(_ model: KioskModel) -> Int { max(1, model.size.height - 10) }
 
-    static func shop(_ key: Key, _ model: inout KioskModel) {
+    static func shop(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         let choices = shopChoices(model)
         let rows = visibleRows(model)
-        switch key {
-        case .down: model.draft.shopPosition.move(by: 1, count: choices.count, visibleRows: rows)
-        case .up: model.draft.shopPosition.move(by: -1, count: choices.count, visibleRows: rows)
+        switch action {
+        case .moveDown: model.draft.shopPosition.move(by: 1, count: choices.count, visibleRows: rows)
+        case .moveUp: model.draft.shopPosition.move(by: -1, count: choices.count, visibleRows: rows)
         case .pageDown: model.draft.shopPosition.move(by: rows, count: choices.count, visibleRows: rows)
         case .pageUp: model.draft.shopPosition.move(by: -rows, count: choices.count, visibleRows: rows)
-        case .enter:
+        case .confirm:
             let i = min(model.draft.shopPosition.selected, choices.count - 1)
             model.draft.shop = .some(choices[i]?.shopNumber)
             advance(from: .shop, &model)
-        default:
+        case .type:
             let before = model.draft.shopQuery.text
             model.draft.shopQuery.handle(key)
             shopQueryEdited(from: before, &model)
+        default: break
         }
     }
 
@@ -71,14 +72,14 @@ enum KioskFiling {
         model.draft.shopPosition.moveTo(model.draft.shopQuery.text.isEmpty || count < 2 ? 0 : 1, count: count, visibleRows: visibleRows(model))
     }
 
-    static func problem(_ key: Key, _ model: inout KioskModel) {
+    static func problem(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         let count = KioskProblem.all.count
-        switch key {
-        case .down, .tab: model.draft.problemSelected = min(count - 1, model.draft.problemSelected + 1)
-        case .up, .backTab: model.draft.problemSelected = max(0, model.draft.problemSelected - 1)
-        case .character(let c) where c.isASCII && c.isNumber:
-            if let n = c.wholeNumberValue, (1...count).contains(n) { model.draft.problemSelected = n - 1 }
-        case .enter:
+        switch action {
+        case .moveDown: model.draft.problemSelected = min(count - 1, model.draft.problemSelected + 1)
+        case .moveUp: model.draft.problemSelected = max(0, model.draft.problemSelected - 1)
+        case .choose:
+            if let n = KioskKeys.digit(key), (1...count).contains(n) { model.draft.problemSelected = n - 1 }
+        case .confirm:
             model.draft.problem = model.draft.problemSelected
             advance(from: .problem, &model)
         default: break
@@ -86,25 +87,26 @@ enum KioskFiling {
     }
 
     /// The story is one paragraph: Enter goes on (a line break is not needed at the desk).
-    static func story(_ key: Key, _ model: inout KioskModel) {
-        switch key {
-        case .enter:
+    static func story(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
+        switch action {
+        case .confirm:
             if model.draft.story.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 model.notice = model.t("请写明发生了什么（不能为空）", "say what happened (it cannot be empty)")
                 return
             }
             advance(from: .story, &model)
-        default:
+        case .type:
             model.draft.story.handle(key, width: storyWidth(model))
             if model.draft.story.truncated { model.notice = model.t("已达 2000 字上限", "the 2000-character limit is reached") }
+        default: break
         }
     }
 
     static func storyWidth(_ model: KioskModel) -> Int { max(10, min(model.size.width, 100) - 8) }
 
-    static func amount(_ key: Key, _ model: inout KioskModel) {
-        switch key {
-        case .enter:
+    static func amount(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
+        switch action {
+        case .confirm:
             let text = model.draft.amount.text.trimmingCharacters(in: .whitespaces)
             if !text.isEmpty {
                 guard let fen = Money.fen(fromYuan: text) else {
@@ -117,26 +119,29 @@ enum KioskFiling {
                 }
             }
             advance(from: .amount, &model)
-        case .character(let c) where !(c.isASCII && (c.isNumber || c == ".")):
-            model.notice = model.t("金额只能输入数字和小数点；不清楚可以留空", "digits and a decimal point only; leave it empty if unknown")
-        default:
+        case .type:
+            if case .character(let c) = key, !(c.isASCII && (c.isNumber || c == ".")) {
+                model.notice = model.t("金额只能输入数字和小数点；不清楚可以留空", "digits and a decimal point only; leave it empty if unknown")
+                return
+            }
             model.draft.amount.handle(key)
+        default: break
         }
     }
 
-    static func wants(_ key: Key, _ model: inout KioskModel) {
+    static func wants(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         let count = kioskWants.count
-        switch key {
-        case .down, .tab: model.draft.wantsSelected = min(count - 1, model.draft.wantsSelected + 1)
-        case .up, .backTab: model.draft.wantsSelected = max(0, model.draft.wantsSelected - 1)
-        case .character(" "):
+        switch action {
+        case .moveDown: model.draft.wantsSelected = min(count - 1, model.draft.wantsSelected + 1)
+        case .moveUp: model.draft.wantsSelected = max(0, model.draft.wantsSelected - 1)
+        case .toggle:
             toggle(kioskWants[model.draft.wantsSelected], &model)
-        case .character(let c) where c.isASCII && c.isNumber:
-            if let n = c.wholeNumberValue, (1...count).contains(n) {
+        case .choose:
+            if let n = KioskKeys.digit(key), (1...count).contains(n) {
                 model.draft.wantsSelected = n - 1
                 toggle(kioskWants[n - 1], &model)
             }
-        case .enter:
+        case .confirm:
             advance(from: .wants, &model)
         default: break
         }
@@ -146,13 +151,13 @@ enum KioskFiling {
         if model.draft.wants.contains(want) { model.draft.wants.remove(want) } else { model.draft.wants.insert(want) }
     }
 
-    static func contact(_ key: Key, _ model: inout KioskModel) {
-        switch key {
-        case .tab, .down:
+    static func contact(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
+        switch action {
+        case .nextField:
             model.draft.contactFocus = (model.draft.contactFocus + 1) % 3
-        case .backTab, .up:
+        case .previousField:
             model.draft.contactFocus = (model.draft.contactFocus + 2) % 3
-        case .enter:
+        case .confirm:
             // Enter on the name goes to the phone; on the phone or the consent, on to the review
             // (a phone number left is consent enough unless the consumer said no).
             if model.draft.contactFocus == 0 {
@@ -165,26 +170,21 @@ enum KioskFiling {
                 return
             }
             advance(from: .contact, &model)
-        default:
-            switch model.draft.contactFocus {
-            case 0: model.draft.name.handle(key)
-            case 1:
-                // Full-width digits from an IME (１３８) are taken as the digits they are.
-                var typed = key
-                if case .character(let c) = key { typed = .character(TypedCode.fold(c)) }
-                if case .character(let c) = typed, !(c.isASCII && (c.isNumber || c == "-" || c == " ")) {
-                    model.notice = model.t("电话只能输入数字和短横线", "digits and a dash only in a phone number")
-                    return
-                }
-                model.draft.phone.handle(typed)
-            default:
-                switch key {
-                case .character(" "), .left, .right: model.draft.consent = !model.draft.consents
-                case .character("y"), .character("Y"): model.draft.consent = true
-                case .character("n"), .character("N"): model.draft.consent = false
-                default: break
-                }
+        case .consentYes: model.draft.consent = true
+        case .consentNo: model.draft.consent = false
+        case .toggle: model.draft.consent = !model.draft.consents
+        case .type where model.draft.contactFocus == 0:
+            model.draft.name.handle(key)
+        case .type where model.draft.contactFocus == 1:
+            // Full-width digits from an IME (１３８) are taken as the digits they are.
+            var typed = key
+            if case .character(let c) = key { typed = .character(TypedCode.fold(c)) }
+            if case .character(let c) = typed, !(c.isASCII && (c.isNumber || c == "-" || c == " ")) {
+                model.notice = model.t("电话只能输入数字和短横线", "digits and a dash only in a phone number")
+                return
             }
+            model.draft.phone.handle(typed)
+        default: break
         }
     }
 
@@ -215,15 +215,15 @@ enum KioskFiling {
             consumerPhone: phone.isEmpty ? nil : phone, consentToContact: model.draft.consents)
     }
 
-    static func review(_ key: Key, _ model: inout KioskModel) -> [KioskEffect] {
-        switch key {
-        case .character(let c) where c.isASCII && c.isNumber:
-            if let n = c.wholeNumberValue, let step = KioskStep(rawValue: n), step != .review {
+    static func review(_ action: KioskAction, key: Key, _ model: inout KioskModel) -> [KioskEffect] {
+        switch action {
+        case .choose:
+            if let n = KioskKeys.digit(key), let step = KioskStep(rawValue: n), step != .review {
                 model.editingFromReview = true
                 model.screen = .file(step)
             }
             return []
-        case .enter:
+        case .confirm:
             guard let submission = submission(model) else {
                 model.notice = model.t("还有步骤没有完成", "a step is not finished")
                 return []

@@ -65,7 +65,9 @@ public enum KioskPaste {
     }
 
     /// Pasted text, put into the text field of the screen shown; elsewhere it does nothing.
-    static func insert(_ text: String, _ model: inout KioskModel) {
+    static func insert(_ pasted: String, _ model: inout KioskModel) {
+        // Control characters (a bracketed paste carries them as they were) are never typed.
+        let text = TextFieldState.typeable(pasted, lineBreaks: true)
         switch model.screen {
         case .file(.shop):
             let before = model.draft.shopQuery.text
@@ -73,7 +75,7 @@ public enum KioskPaste {
             KioskFiling.shopQueryEdited(from: before, &model)
         case .file(.story):
             // The story keeps the pasted line breaks (Enter typed by hand goes on).
-            model.draft.story.insert(text.replacingOccurrences(of: "\r\n", with: "\n"))
+            model.draft.story.insert(text)
             if model.draft.story.truncated { model.notice = model.t("已达 2000 字上限", "the 2000-character limit is reached") }
         case .file(.amount):
             let (digits, dropped) = only(text) { $0.isASCII && ($0.isNumber || $0 == ".") }

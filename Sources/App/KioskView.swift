@@ -19,6 +19,10 @@ extension Kiosk {
         case .boardShop(let number): KioskView.boardShop(number, model, &grid)
         }
         KioskView.bottom(model, &grid)
+        if model.showHelp {
+            // The table the keys are looked up in, as it is.
+            KioskBinding.renderHelp(KioskKeys.bindings(for: KioskKeys.context(model)), model.language, into: &grid)
+        }
         return grid
     }
 }
@@ -42,7 +46,7 @@ enum KioskView {
         let y = model.size.height - 1
         let bar = Style(reverse: true)
         grid.fill(Rect(x: 0, y: y, width: model.size.width, height: 1), style: bar)
-        grid.put(" " + keys(model), x: 0, y: y, maxWidth: model.size.width, style: bar)
+        grid.put(" " + KioskKeys.footer(model), x: 0, y: y, maxWidth: model.size.width, style: bar)
         if let seconds = model.idleCountdown {
             grid.fill(Rect(x: 0, y: y - 1, width: model.size.width, height: 1))
             grid.put(model.t(" 无人操作，\(seconds) 秒后清空并回到首页（按任意键继续）", " No activity: clearing and returning home in \(seconds) s (press any key)"),
@@ -52,27 +56,6 @@ enum KioskView {
         } else if let notice = model.notice {
             grid.fill(Rect(x: 0, y: y - 1, width: model.size.width, height: 1))
             grid.put(" " + TextLayout.truncate(notice, toWidth: model.size.width - 2), x: 0, y: y - 1, style: model.theme.warning)
-        }
-    }
-
-    static func keys(_ model: KioskModel) -> String {
-        let t = model.t
-        switch model.screen {
-        case .home: return t("1 / 2 / 3 或 ↑↓ 选择 · Enter 进入", "1 / 2 / 3 or ↑↓ choose · Enter open")
-        case .receipt: return t("Enter 完成，回到首页", "Enter done, back home")
-        case .status: return t("输入受理编号 · Enter 查询 · Esc 首页", "Type the receipt code · Enter look up · Esc home")
-        case .board: return t("打字查找 · ↑↓ 选择 · ←→ 支部 · Enter 查看 · Esc 首页", "Type to search · ↑↓ move · ←→ branch · Enter open · Esc home")
-        case .boardShop: return t("↑↓ 翻看 · Esc 返回列表", "↑↓ scroll · Esc back to the list")
-        case .file(let step):
-            switch step {
-            case .shop: return t("打字查找 · ↑↓ 选择 · Enter 下一步 · Esc 首页", "Type to search · ↑↓ choose · Enter next · Esc home")
-            case .problem: return t("↑↓ 或数字选择 · Enter 下一步 · Esc 上一步", "↑↓ or a digit · Enter next · Esc back")
-            case .story: return t("可用输入法输入中文 · Enter 下一步 · Esc 上一步", "Type (IME for Chinese) · Enter next · Esc back")
-            case .amount: return t("输入金额（可留空） · Enter 下一步 · Esc 上一步", "Amount (may be empty) · Enter next · Esc back")
-            case .wants: return t("空格或数字勾选 · Enter 下一步 · Esc 上一步", "Space or a digit ticks · Enter next · Esc back")
-            case .contact: return t("Tab 换栏 · y/n 是否同意 · Enter 下一步 · Esc 上一步", "Tab field · y/n consent · Enter next · Esc back")
-            case .review: return t("Enter 提交 · 数字 1–6 修改 · Esc 上一步", "Enter submit · 1–6 change · Esc back")
-            }
         }
     }
 

@@ -5,6 +5,25 @@ import Glibc
 
 public struct SpawnFailed: Error { public let code: Int32 }
 
+/// Calls `spawn` with spawn attributes that give the child default signal handling and an empty
+/// signal mask, whatever the test runner has (it blocks some; a tmux server and the programs in
+/// its panes inherited that and outlived the tests), and a session of its own when `setsid`.
+func withDefaultSignals(setsid: Bool, _ spawn: (UnsafePointer<posix_spawnattr_t>) -> Int32) -> Int32 {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for number in [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH, SIGPIPE] { sigaddset(&defaults, number) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    // POSIX_SPAWN_SETSID is 0x80 (a function-like macro Swift does not import).
+    posix_spawnattr_setflags(&attributes, Int16((setsid ? 0x80 : 0) | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    return spawn(&attributes)
+}
+
 /// A child process started with posix_spawn (not Foundation's Process, which can miss a child's
 /// exit on Linux), its stdout going to a file that can be read while it runs.
 public final class ChildProcess {
@@ -26,7 +45,7 @@ public final class ChildProcess {
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        let rc = withDefaultSignals(setsid: false) { posix_spawn(&pid, argv[0], &actions, $0, &cArgs, environ) }
         guard rc == 0 else { throw SpawnFailed(code: rc) }
         self.pid = pid
     }
