@@ -382,7 +382,6 @@ enum InspectionScreen {
                        "Re-inspection: \(form.rectifications.count) under rectification listed first (\(list)); a pass ends it"),
                      x: 1, y: 1, maxWidth: width - 2, style: model.theme.warning)
         }
-        let rules = market.rules(on: model.today)?.value
         // Rows: title, the line under it, the items, a message row, the field being typed, the keys, the status bar.
         let visible = model.size.height - 6
         let offset = max(0, min(form.cursor - visible / 2, form.rows.count - visible))
@@ -402,9 +401,7 @@ enum InspectionScreen {
             case .notApplicable: label = t("不适用", "n/a"); style = Style(dim: true)
             case .minor, .serious:
                 let severity: Severity = mark == .minor ? .minor : .serious
-                let days = rules.map { severity == .minor ? $0.rectificationDays.minor : $0.rectificationDays.serious } ?? 0
-                let opened = form.date ?? model.today
-                let due = market.calendar.deadline(days, after: opened)
+                let due = market.rectificationDeadline(failedOn: form.date ?? model.today, severity)
                 if !due.isCertain { uncertain.append(due) }
                 label = t("不合格（\(severity.chineseName)）整改期限 \(due)", "failed (\(severity.rawValue)), rectify by \(due)")
                     + (due.isCertain ? "" : t("（估）", " (est.)"))

@@ -374,10 +374,9 @@ extension MarketState {
                 case .fail:
                     guard openIndex == nil else { return }
                     let severity = severity ?? .minor
-                    let days = rules(on: date).map { severity == .minor ? $0.value.rectificationDays.minor : $0.value.rectificationDays.serious } ?? 10
                     open[item] = result.count
                     result.append(Rectification(item: history.symbols[item], severity: severity, openedBy: inspection.sequence, openedOn: date,
-                                                deadline: calendar.addingWorkingDays(days, to: date), closedBy: nil, closedOn: nil))
+                                                deadline: rectificationDeadline(failedOn: date, severity).date, closedBy: nil, closedOn: nil))
                 case .notApplicable:
                     break
                 }
@@ -388,6 +387,14 @@ extension MarketState {
 }
 
 extension MarketState {
+    /// The rectification deadline of an item failed on `date`: the working days that the rules in
+    /// force on that date (not today's: a paper record entered late keeps its own) give for the
+    /// severity, counted on the market's calendar; 10 before any rules are published. The one
+    /// rule the inspection form shows and the rating engine counts.
+    public func rectificationDeadline(failedOn date: SimpleDate, _ severity: Severity) -> Deadline {
+        calendar.deadline(rules(on: date)?.value.rectificationDays(severity) ?? 10, after: date)
+    }
+
     /// A shop's records that count in a rating — inspections, contribution entries, complaint
     /// deductions, vetoes — as (record number, day), the ones a withdrawal may name.
     public func ratingRecords(of shop: String) -> [(sequence: UInt64, day: Int)] {

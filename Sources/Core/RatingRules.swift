@@ -50,6 +50,11 @@ public struct RatingRules: Sendable, Codable, Equatable {
 
     public static let defaultRecordWithinDays = 30
 
+    /// Working days to rectify an item failed with `severity`, by these rules.
+    public func rectificationDays(_ severity: Severity) -> Int {
+        severity == .minor ? rectificationDays.minor : rectificationDays.serious
+    }
+
     /// Stars for a score, by the thresholds (highest first); below every threshold, one star.
     public func stars(forScore score: Int) -> Int {
         for threshold in starThresholds.sorted(by: { $0.minScore > $1.minScore }) where score >= threshold.minScore {

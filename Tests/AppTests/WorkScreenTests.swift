@@ -490,6 +490,46 @@ struct InspectionNotesTests {
     }
 }
 
+@Suite("One rectification deadline")
+struct RectificationDeadlineTests {
+    /// Issue 19, item 3: a paper record entered after the rules changed shows the deadline of the
+    /// rules in force on its date, and the rating engine counts that same deadline.
+    @Test func aBackDatedInspectionAcrossARulesChangeHasOneDeadline() throws {
+        var market = try demoMarket()
+        var faster = try #require(market.rules(on: SimpleDate(iso: "2026-11-26")!)?.value)
+        let before = faster.rectificationDays(.serious)
+        faster.version += 1
+        faster.effectiveFrom = "2026-11-25"
+        faster.rectificationDays.serious = max(1, before / 2)
+        #expect(faster.rectificationDays.serious != before)
+        market.apply(Event(actor: "zhuren", at: "2026-11-25T01:00:00Z", key: nil, body: .rulesPublished(faster)), sequence: UInt64(market.eventCount + 1))
+        var m = try managerModel(market)
+        m.openShop = "A101"
+        _ = Dashboard.update(&m, .key(.character("i")))
+        _ = Dashboard.update(&m, .key(.character("j")))
+        _ = Dashboard.update(&m, .key(.character("3")))
+        // Dated today the new rules apply; dated before the change, the old ones.
+        let paper = SimpleDate(iso: "2026-11-20")!
+        let today = market.calendar.addingWorkingDays(faster.rectificationDays.serious, to: m.today)
+        #expect(Dashboard.view(m).text.contains("整改期限 \(today)"))
+        _ = Dashboard.update(&m, .key(.character("d")))
+        for _ in 0..<10 { _ = Dashboard.update(&m, .key(.backspace)) }
+        type(paper.description, into: &m)
+        _ = Dashboard.update(&m, .key(.enter))
+        let shown = market.calendar.addingWorkingDays(before, to: paper)
+        #expect(shown != market.calendar.addingWorkingDays(faster.rectificationDays.serious, to: paper))
+        #expect(Dashboard.view(m).text.contains("整改期限 \(shown)"))
+        // Recorded, the engine opens the rectification with the deadline the form showed.
+        guard case .record(let body, _)? = submitAndConfirm(&m).first, case .inspectionRecorded(let inspection) = body else {
+            Issue.record("the inspection is recorded")
+            return
+        }
+        market.apply(Event(actor: "zhuren", at: "2026-11-26T01:00:00Z", key: nil, body: body), sequence: UInt64(market.eventCount + 1))
+        let opened = market.rectifications(of: "A101").filter { $0.openedOn == paper }
+        #expect(opened.map(\.item) == inspection.failures.map(\.item) && opened.allSatisfy { $0.deadline == shown })
+    }
+}
+
 @Suite("Overview complaints by state")
 struct OverviewStateTests {
     @Test func thisMonthsComplaintsAreCountedByState() throws {
