@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 // chengxin-bench: generates a deterministic log of N realistic events and measures what
-// ../shared/docs/quality.md ("Performance") asks for. Usage:
+// docs/quality.md ("Performance") asks for. Usage:
 //   swift run -c release chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R]
 //                                       [--appends K] [--latency S] [--poll-latency S] [--keep]
 // Prints a Markdown table (one row per measure) to stdout, progress to stderr.
