@@ -19,14 +19,17 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Pure domain: merchants, branches, rules, events, projections. No I/O.
-        .target(name: "Core", dependencies: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .target(name: "Core", dependencies: ["TextSafety", .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        // The one policy for characters that must not act on a screen or in a file (used by the
+        // terminal, the exports and reports, and the command line).
+        .target(name: "TextSafety"),
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",
             dependencies: ["CCRC32C", "CSHA256", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Cell grid, display width, widgets, and the backends (only NcursesBackend.swift touches ncurses).
-        .target(name: "Terminal", dependencies: ["CNcursesw", "CLocaleWidth"]),
+        .target(name: "Terminal", dependencies: ["CNcursesw", "CLocaleWidth", "TextSafety"]),
         // The C library's wcwidth, so that widths agree with ncurses without touching ncurses.
         .target(name: "CLocaleWidth"),
         // CRC-32C with the processor's instruction where there is one (the log's checksum).
@@ -37,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Log", "Terminal", "App",
+                "Core", "Log", "Terminal", "App", "TextSafety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -34,16 +34,14 @@ enum ComplaintScreen {
 
     /// The case page's keys (its table in Dashboard.swift).
     static func perform(_ action: DashboardAction, _ model: inout DashboardModel) -> [DashboardEffect] {
-        let last = max(0, lines(model).count - pageRows(model))
+        let count = lines(model).count
+        if let delta = Dashboard.scrollDelta(action, page: pageRows(model), lines: count) {
+            model.caseScroll = PageScroll.scrolled(model.caseScroll, by: delta, lines: count, visibleRows: pageRows(model))
+            return []
+        }
         switch action {
         case .back: model.openComplaint = nil
         case .act: openMenu(&model)
-        case .moveDown: model.caseScroll = min(last, model.caseScroll + 1)
-        case .moveUp: model.caseScroll = max(0, model.caseScroll - 1)
-        case .pageDown: model.caseScroll = min(last, model.caseScroll + pageRows(model))
-        case .pageUp: model.caseScroll = max(0, model.caseScroll - pageRows(model))
-        case .top: model.caseScroll = 0
-        case .bottom: model.caseScroll = last
         default: break
         }
         return []

@@ -182,6 +182,19 @@ public enum Dashboard {
         }
     }
 
+    /// How many lines a page without a selection scrolls for `action` (nil: the action is no scroll).
+    static func scrollDelta(_ action: DashboardAction, page: Int, lines: Int) -> Int? {
+        switch action {
+        case .moveDown: return 1
+        case .moveUp: return -1
+        case .pageDown: return page
+        case .pageUp: return -page
+        case .top: return -lines
+        case .bottom: return lines
+        default: return nil
+        }
+    }
+
     /// Does `action` where the keys go now; `key` is the key pressed, for typing.
     static func perform(_ action: DashboardAction, key: Key? = nil, on model: inout DashboardModel) -> [DashboardEffect] {
         switch action {
@@ -306,14 +319,12 @@ public enum Dashboard {
             }
         case .shop:
             let page = max(1, model.size.height - 5)
-            let last = max(0, ShopScreen.lines(model).count - page)
+            let lines = ShopScreen.lines(model).count
+            if let delta = scrollDelta(action, page: page, lines: lines) {
+                model.detailScroll = PageScroll.scrolled(model.detailScroll, by: delta, lines: lines, visibleRows: page)
+                return []
+            }
             switch action {
-            case .moveDown: model.detailScroll = min(last, model.detailScroll + 1)
-            case .moveUp: model.detailScroll = max(0, model.detailScroll - 1)
-            case .pageDown: model.detailScroll = min(last, model.detailScroll + page)
-            case .pageUp: model.detailScroll = max(0, model.detailScroll - page)
-            case .top: model.detailScroll = 0
-            case .bottom: model.detailScroll = last
             case .back: model.openShop = nil
             case .inspect, .addPoints, .reply, .appeal, .withdrawRecord:
                 // Every action on a shop needs someone logged in who may act for its branch.

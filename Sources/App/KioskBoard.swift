@@ -13,15 +13,16 @@ enum KioskBoard {
     static func perform(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         if case .boardShop = model.screen {
             let page = max(1, model.size.height - 4)
+            let delta: Int
             switch action {
-            case .back: model.screen = .board; model.boardScroll = 0
-            case .moveDown: model.boardScroll += 1
-            case .moveUp: model.boardScroll = max(0, model.boardScroll - 1)
-            case .pageDown: model.boardScroll += page
-            case .pageUp: model.boardScroll = max(0, model.boardScroll - page)
-            default: break
+            case .back: model.screen = .board; model.boardScroll = 0; return
+            case .moveDown: delta = 1
+            case .moveUp: delta = -1
+            case .pageDown: delta = page
+            case .pageUp: delta = -page
+            default: return
             }
-            model.boardScroll = min(model.boardScroll, max(0, detailLines(model).count - page))
+            model.boardScroll = PageScroll.scrolled(model.boardScroll, by: delta, lines: pageLines(model).count, visibleRows: page)
             return
         }
         let list = shops(model)
@@ -54,6 +55,13 @@ enum KioskBoard {
     struct Line {
         var text: String
         var style: Style = .plain
+    }
+
+    /// The shop's page as drawn: its lines wrapped to the screen (what scrolling counts).
+    static func pageLines(_ model: KioskModel) -> [Line] {
+        detailLines(model).flatMap { line in
+            KioskView.wrap(line.text, width: model.size.width - 4).map { Line(text: $0, style: line.style) }
+        }
     }
 
     /// What the public may read about a shop: identity, plate, stars, pledges, guarantees, the reply.

@@ -335,14 +335,11 @@ enum KioskView {
         let name = model.market?.merchant(shopNumber: number)?.name ?? ""
         title(model, model.t("诚信公示", "Public board"), &grid)
         grid.put(" \(number)  \(name)", x: 0, y: 1, maxWidth: model.size.width, style: strong)
-        var lines: [(String, Style)] = []
-        for line in KioskBoard.detailLines(model) {
-            for piece in wrap(line.text, width: model.size.width - 4) { lines.append((piece, line.style)) }
-        }
+        let lines = KioskBoard.pageLines(model)
         let height = model.size.height - 4
-        let scroll = min(model.boardScroll, max(0, lines.count - height))
+        let scroll = PageScroll.scrolled(model.boardScroll, by: 0, lines: lines.count, visibleRows: height)
         for (i, line) in lines.dropFirst(scroll).prefix(height).enumerated() {
-            grid.put(line.0, x: 2, y: 2 + i, maxWidth: model.size.width - 3, style: line.1)
+            grid.put(line.text, x: 2, y: 2 + i, maxWidth: model.size.width - 3, style: line.style)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextSafety
 
 /// What `chengxin export` can hand to others.
 public enum ExportKind: String, Sendable, CaseIterable {
@@ -73,10 +74,7 @@ public enum SpreadsheetCell {
     /// Scalars that never go into a file for people: C0 controls other than line feed and tab,
     /// DEL, C1 controls and bidirectional overrides (they become U+FFFD).
     static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v == 0x0A || v == 0x09 { return false }
-        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-            || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+        s != "\n" && s != "\t" && UnsafeText.isUnsafe(s)
     }
 
     /// The cell as it goes into a CSV file: line ends normalised, unsafe scalars replaced, a
@@ -115,7 +113,7 @@ enum JSONText {
             case "\t": out += "\\t"
             default:
                 let v = scalar.value
-                if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || SpreadsheetCell.isUnsafe(scalar) {
+                if UnsafeText.isUnsafe(scalar) || v == 0x2028 || v == 0x2029 {
                     out += String(format: "\\u%04x", v)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -1,4 +1,5 @@
 import Foundation
+import TextSafety
 
 /// Formats of `chengxin report`.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -21,7 +22,7 @@ enum Markup {
             case "'": out += "&#39;"
             case "\n": out += " "
             default:
-                if SpreadsheetCell.isUnsafe(scalar) || scalar == "\t" || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                if UnsafeText.isUnsafe(scalar) || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     out += "\u{FFFD}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -43,7 +44,7 @@ enum Markup {
             case "&": out += "&amp;"
             case "\n", "\t": out += " "
             default:
-                if SpreadsheetCell.isUnsafe(scalar) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+                if UnsafeText.isUnsafe(scalar) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out

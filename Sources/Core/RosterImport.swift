@@ -1,4 +1,5 @@
 import Foundation
+import TextSafety
 
 /// The text encodings a roster file may come in: what Excel writes on a Chinese Windows
 /// ("CSV UTF-8" with a byte-order mark, or plain "CSV" in the ANSI code page, i.e. GBK, read as
@@ -192,7 +193,7 @@ public enum RosterImport {
                 if value.isEmpty {
                     problem(line, "“\(column)”不能为空", "\"\(column)\" must not be empty")
                     ok = false
-                } else if value.unicodeScalars.contains(where: { SpreadsheetCell.isUnsafe($0) || $0 == "\n" || $0 == "\t" }) {
+                } else if value.unicodeScalars.contains(where: UnsafeText.isUnsafe) {
                     problem(line, "“\(column)”含有换行或控制字符", "\"\(column)\" contains a line break or a control character")
                     ok = false
                 } else if let limit = TextLimits.problem(value, .rosterField) {

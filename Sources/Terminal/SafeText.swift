@@ -1,15 +1,12 @@
+import TextSafety
+
 /// Untrusted text made safe to draw: control characters (C0, DEL, C1) become visible symbols,
 /// bidirectional overrides and isolates are shown as a visible mark instead of acting, and
 /// nothing else is changed. Invalid UTF-8 never reaches here: decoding makes it U+FFFD.
 public enum SafeText {
     /// Whether a scalar must not be sent to a terminal as it is.
     public static func needsReplacement(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || isBidiControl(v)
-    }
-
-    static func isBidiControl(_ v: UInt32) -> Bool {
-        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+        UnsafeText.isUnsafe(s)
     }
 
     /// The visible stand-in for a scalar that must not reach the terminal.
@@ -19,7 +16,7 @@ public enum SafeText {
             return Character(Unicode.Scalar(0x2400 + v) ?? "?")  // ␀ … ␟
         }
         if v == 0x7F { return "␡" }
-        if isBidiControl(v) { return "¶" }
+        if UnsafeText.isBidiControl(s) { return "¶" }
         return "\u{FFFD}"  // C1 controls
     }
 

@@ -31,7 +31,9 @@ public struct SelectList: Sendable, Equatable {
         grid.fill(rect)
         grid.box(rect, title: title, style: Style(bold: true))
         let visible = height - 4
-        let offset = max(0, min(selected - visible + 1, options.count - visible))
+        var position = ListPosition(selected: selected)
+        position.keepVisible(count: options.count, visibleRows: visible)
+        let offset = position.offset
         for (row, i) in (offset..<min(options.count, offset + visible)).enumerated() {
             let marker = i == selected ? "▶ " : "  "
             grid.put(marker + options[i], x: rect.x + 2, y: rect.y + 1 + row, maxWidth: width - 4,

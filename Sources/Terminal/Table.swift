@@ -29,6 +29,16 @@ public struct ListPosition: Sendable, Equatable {
     }
 }
 
+/// Where a page without a selection starts (a shop's page, a complaint, an entry of the public
+/// board): the one rule for scrolling such a page.
+public enum PageScroll {
+    /// The first line shown after scrolling `delta` lines from `top`: never above the first line,
+    /// never past where the last line is at the bottom.
+    public static func scrolled(_ top: Int, by delta: Int, lines: Int, visibleRows: Int) -> Int {
+        max(0, min(top + delta, lines - max(1, visibleRows)))
+    }
+}
+
 /// A column of a table: a title, a width in display columns, an alignment.
 public struct TableColumn: Sendable, Equatable {
     public var title: String

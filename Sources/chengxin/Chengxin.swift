@@ -4,6 +4,7 @@ import Core
 import Foundation
 import Log
 import Terminal
+import TextSafety
 
 extension Language: ExpressibleByArgument {}
 
@@ -87,7 +88,7 @@ enum Console {
     static func jsonEscapingUnsafe(_ json: String) -> String {
         var out = ""
         for scalar in json.unicodeScalars {
-            if SafeText.needsReplacement(scalar) {
+            if UnsafeText.isUnsafe(scalar) {
                 out += String(format: "\\u%04x", scalar.value)
             } else {
                 out.unicodeScalars.append(scalar)

@@ -128,3 +128,27 @@ struct KioskKeyTableTests {
         }
     }
 }
+
+@Suite("Kiosk: a board page scrolls to its end")
+struct KioskBoardScrollTests {
+    /// Scrolling counts the lines as drawn (wrapped to the screen): a long reply's last words can
+    /// be reached, and scrolling stops there (one rule for every page: PageScroll).
+    @Test func aLongReplyIsReadToItsLastLine() throws {
+        var market = try shippedMarket()
+        let reply = String(repeating: "感谢消费者监督，本店已全部整改并公开承诺。", count: 12) + "最后一句"
+        market.apply(Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: nil, body: .replyPublished(ReplyPublished(shop: "A101", year: 2026, text: reply))),
+                     sequence: UInt64(market.eventCount + 1))
+        var m = KioskModel(language: .zh, size: Size(width: 80, height: 24), today: today, market: market)
+        press([.character("3"), .enter], &m)
+        guard case .boardShop("A101") = m.screen else {
+            Issue.record("the board opens A101")
+            return
+        }
+        #expect(!Kiosk.view(m).text.contains("最后一句"))
+        for _ in 0..<10 { press([.pageDown], &m) }
+        #expect(Kiosk.view(m).text.contains("最后一句"))
+        let end = m.boardScroll
+        press([.pageDown, .down], &m)
+        #expect(m.boardScroll == end && end == KioskBoard.pageLines(m).count - (m.size.height - 4))
+    }
+}
