@@ -53,9 +53,11 @@ public struct EntryForm: Sendable, Equatable {
         }
         switch purpose {
         case .points(let shop):
+            // The most one entry may carry: the rules' contribution cap (as the check has it).
+            let cap = market?.contributionEntryCap(on: model.today) ?? 40
             var form = Form(fields: [
                 Form.Field(label: t("类别", "Kind"), input: .choice(pointKinds.map { $0.name(model.language) }, selected: 0)),
-                line(t("分值（1–40）", "Points (1–40)"), limit: 3),
+                line(t("分值（1–\(cap)）", "Points (1–\(cap))"), limit: 3),
                 line(t("依据", "Evidence"), limit: 300),
                 line(t("日期", "Date"), limit: 10, text: model.today.description),
             ])

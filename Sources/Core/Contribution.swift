@@ -50,6 +50,12 @@ public struct Contribution: Sendable, Codable, Equatable {
 }
 
 extension MarketState {
+    /// The most points one entry dated `date` may carry: what a year's contribution may add by the
+    /// rules in force on that date (40 before any rules are published).
+    public func contributionEntryCap(on date: SimpleDate) -> Int {
+        rules(on: date)?.value.contributionCap ?? 40
+    }
+
     /// `replacing`: the record a correction puts this one in place of.
     public func validate(_ entry: ContributionRecorded, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         guard let merchant = merchant(shopNumber: entry.shop) else {
@@ -57,8 +63,9 @@ extension MarketState {
         }
         try Action.actForShop(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: entry.shop, doing: "为", "enter points for")
-        if entry.points <= 0 || entry.points > 40 {
-            throw LocalizedMessage(zh: "贡献分应为 1 到 40 之间的整数，现为 \(entry.points)", en: "contribution points must be 1–40, got \(entry.points)")
+        let cap = contributionEntryCap(on: entry.date)
+        if entry.points <= 0 || entry.points > cap {
+            throw LocalizedMessage(zh: "贡献分应为 1 到 \(cap) 之间的整数，现为 \(entry.points)", en: "contribution points must be 1–\(cap), got \(entry.points)")
         }
         if entry.evidence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LocalizedMessage(zh: "贡献分必须附上依据（证明材料）", en: "contribution points need evidence")
