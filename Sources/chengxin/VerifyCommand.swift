@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 
 /// `chengxin verify`: the records and the chain (with the witness), the signed checkpoints, the
 /// anchors given, the snapshot and every event (docs/log-format.md, "What chengxin verify says").
@@ -211,6 +212,3 @@ struct Verify: ParsableCommand {
         }
     }
 }
-
-extension CheckpointNote: BilingualText {}
-extension AnchorProblem: BilingualText {}
