@@ -71,3 +71,17 @@ public enum DataDirectorySetup {
         return try store.append([mark]) == 1
     }
 }
+
+/// Reads the seed files of a folder into a roster.
+public enum SeedFiles {
+    public static func load(_ folder: String) throws(SeedProblems) -> Roster {
+        var files: [String: String] = [:]
+        for name in SeedLoader.fileNames {
+            let path = folder + "/" + name
+            if let data = FileManager.default.contents(atPath: path) {
+                files[name] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return try SeedLoader.load(files: files)
+    }
+}

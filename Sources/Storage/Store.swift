@@ -223,6 +223,14 @@ public final class Store: EventStore {
         checkpointSchedule = CheckpointSchedule(files: files, log: log)
     }
 
+    /// The fingerprint of the key of the newest checkpoint of this log, among those `files` finds,
+    /// whose signature holds (by the key at hand, when there is one).
+    public func newestCheckpointKeyFingerprint(_ files: CheckpointFiles) -> String? {
+        guard var found = try? files.scan(dataDirectory: log.directory, logID: log.logID) else { return nil }
+        if let key = try? files.loadKey() { found.trustedKey = Array(key.publicKey.rawRepresentation) }
+        return found.newestSigned()?.keyFingerprint
+    }
+
     /// Cuts a torn tail now (its bytes kept, the cut recorded as an event), rather than at the first
     /// append: a write command or the kiosk then says so before anything else. Returns the warning.
     @discardableResult
@@ -327,20 +335,6 @@ public final class Store: EventStore {
         // Records read since the check started were checked as they came.
         if let verified = verifiedUpTo, verified < log.lastSequence, log.damage == nil { verifiedUpTo = log.lastSequence }
         return true
-    }
-}
-
-/// Reads the seed files of a folder into a roster.
-public enum SeedFiles {
-    public static func load(_ folder: String) throws(SeedProblems) -> Roster {
-        var files: [String: String] = [:]
-        for name in SeedLoader.fileNames {
-            let path = folder + "/" + name
-            if let data = FileManager.default.contents(atPath: path) {
-                files[name] = String(decoding: data, as: UTF8.self)
-            }
-        }
-        return try SeedLoader.load(files: files)
     }
 }
 

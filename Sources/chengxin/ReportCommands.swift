@@ -168,11 +168,7 @@ extension ReportCommand {
             Console.error(common.t("日志已损坏，报告中不印日志链头（请运行 chengxin verify）", "the log is damaged: the report carries no log head (run chengxin verify)"))
             return nil
         }
-        var fingerprint: String?
-        if let files = try? common.checkpointFiles(), var found = try? files.scan(dataDirectory: common.dataDirectory, logID: log.logID) {
-            if let key = try? files.loadKey() { found.trustedKey = Array(key.publicKey.rawRepresentation) }
-            fingerprint = found.newestSigned()?.keyFingerprint
-        }
+        let fingerprint = (try? common.checkpointFiles()).flatMap(store.newestCheckpointKeyFingerprint)
         return LogHead(sequence: log.lastSequence, hash: hexString(log.headHash), keyFingerprint: fingerprint)
     }
 }
