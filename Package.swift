@@ -37,10 +37,13 @@ let package = Package(
         .target(name: "CSHA256"),
         // Screens: update + view.
         .target(name: "App", dependencies: ["Core", "Terminal"]),
+        // The write path: opening a data directory, snapshots, the chain check, appends by
+        // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
+        .target(name: "Storage", dependencies: ["Core", "Log"]),
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Log", "Terminal", "App", "TextSafety",
+                "Core", "Log", "Storage", "Terminal", "App", "TextSafety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,7 +54,7 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
-        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Terminal", "App", "CSQLite"]),
+        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Storage", "Terminal", "App", "CSQLite"]),
         // A real second writer for the log's multi-process tests.
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
         // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
@@ -62,6 +65,7 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Log", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]
 )

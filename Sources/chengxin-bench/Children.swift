@@ -2,92 +2,11 @@ import App
 import Core
 import Foundation
 import Log
+import Storage
 import Terminal
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Opens a data directory the way the CLI's `Store.open` does (Sources/chengxin/Store.swift):
-/// from the snapshot plus the records after it when it is intact, else by replaying every record.
-struct Opened {
-    var market: MarketState
-    let log: EventLog
-    var undecodable = 0
-
-    static func replay(_ directory: String, writable: Bool, snapshotAt: UInt64? = nil, excluded: inout Double) throws -> Opened {
-        let t0 = now()
-        // As the dashboard opens (its chain check follows on another thread: timed on its own).
-        let log = try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: .deferred)
-        let scanned = now()
-        var opened = Opened(market: MarketState(), log: log)
-        // As `Store` does (Sources/chengxin/Store.swift, `replayAll`): every record folded from
-        // the bytes read; stopped once at `snapshotAt` to write a snapshot there.
-        let records = log.records
-        let places = PayloadPlace.of(records) { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
-        let snapshotCut = snapshotAt.flatMap { at in records.firstIndex { $0.sequence == at }.map { $0 + 1 } }
-        let cut = snapshotCut ?? places.count
-        var folding = 0.0
-        try log.withBytesRead { bytes in
-            let f0 = now()
-            opened.undecodable += opened.market.replay(bytes, places[..<cut]).count
-            folding += now() - f0
-            if snapshotCut != nil {
-                // Writing the snapshot is not part of the rebuild's time.
-                let start = now()
-                let record = records[cut - 1]
-                let point = ResumePoint(logID: log.logID, sequence: record.sequence, recordStart: record.offset,
-                                        end: record.offset + record.size, hash: record.hash)
-                try SnapshotFile.write(directory: directory, point: point, unreadable: [], payload: try MarketSnapshot.encode(opened.market), key: benchSnapshotKey)
-                excluded += now() - start
-            }
-            let f1 = now()
-            opened.undecodable += opened.market.replay(bytes, places[cut...]).count
-            folding += now() - f1
-        }
-        opened.phases = [("scan", scanned - t0), ("read+fold", folding), ("snapshotwrite", excluded)]
-        log.discardRecords()
-        return opened
-    }
-
-    /// Seconds spent in each step of the last open from a snapshot (for the benchmark's detail line).
-    var phases: [(name: String, seconds: Double)] = []
-
-    static func fromSnapshot(_ directory: String, writable: Bool) throws -> Opened {
-        var t = now()
-        var phases: [(name: String, seconds: Double)] = []
-        func lap(_ name: String) { let t1 = now(); phases.append((name, t1 - t)); t = t1 }
-        guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot in \(directory)") }
-        lap("snapshotfile")
-        guard let market = MarketSnapshot.decode(snapshot.payload) else { throw BenchFailure("snapshot payload not readable") }
-        lap("decode")
-        let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
-        lap("logopen")
-        // Handed over, not shared: folding the tail must not copy the state's arrays.
-        var opened = Opened(market: consume market, log: log)
-        for record in log.records { opened.fold(record) }
-        log.discardRecords()
-        lap("tail")
-        opened.phases = phases
-        return opened
-    }
-
-    mutating func fold(_ record: LogRecord) {
-        do {
-            market.apply(try EventCodec.decode(record.payload), sequence: record.sequence)
-        } catch {
-            undecodable += 1
-        }
-    }
-
-    mutating func refresh() throws -> Bool {
-        let new = try log.refresh()
-        for record in new { fold(record) }
-        log.discardRecords()
-        return !new.isEmpty
-    }
-
-    func summary() -> String { "日志 \(log.lastSequence) 条" }
-}
 
 enum Screens {
     static let size = Size(width: 120, height: 40)
@@ -142,41 +61,49 @@ enum ChildCommands {
     static func open(_ directory: String, mode: String, options: [String]) throws {
         guard let today = option("--today", options).flatMap(SimpleDate.init(iso:)) else { throw BenchFailure("--today") }
         let start = now()
-        var excluded = 0.0
-        let opened: Opened
+        var lapStart = start
+        var phases: [(name: String, seconds: Double)] = []
+        let lap = { (step: Store.OpenStep) in
+            let t = now()
+            phases.append((step.rawValue, t - lapStart))
+            lapStart = t
+        }
+        let store: Store
         if mode == "replay" {
             // From the disk (the log dropped from the page cache), unless the log's pages may stay
             // where they are (the file was just written or read, as is usual).
             if !options.contains("--in-page-cache") { evictFromPageCache(EventLog.logPath(in: directory)) }
-            let snapshotAt = option("--snapshot-at", options).flatMap { UInt64($0) }
-            opened = try Opened.replay(directory, writable: true, snapshotAt: snapshotAt, excluded: &excluded)
+            // As the dashboard opens without a usable snapshot (no key: none is read or written);
+            // its chain check follows on another thread, timed below on its own.
+            store = try Store.open(directory, snapshotKey: nil, chainCheck: .deferred, after: lap)
         } else {
-            opened = try Opened.fromSnapshot(directory, writable: true)
+            store = try Store.open(directory, snapshotKey: benchSnapshotKey, after: lap)
+            guard store.usedSnapshot else { throw BenchFailure("the snapshot in \(directory) was not used") }
         }
-        let folded = now() - start - excluded
+        let folded = now() - start
         // What `chengxin` does: the model, then its first frame (the login screen); then, after the
         // PIN, the lists and figures of the market and the overview's frame.
         let modelStart = now()
-        var model = Screens.loggedOut(directory, opened.market, today: today)
+        var model = Screens.loggedOut(directory, store.market, today: today)
         let t1 = now()
         let backend = MemoryBackend(size: Screens.size)
         backend.draw(Dashboard.view(model))
-        let firstFrame = now() - start - excluded
+        let firstFrame = now() - start
         let t2 = now()
-        Screens.logIn(&model, opened.market)
+        Screens.logIn(&model, store.market)
         backend.draw(Dashboard.view(model))
         let login = now() - t2
-        report("phases " + (opened.phases + [("model", t1 - modelStart), ("draw", t2 - t1), ("login", login)]).map { "\($0.name)=\($0.seconds)" }.joined(separator: " "))
+        report("phases " + (phases + [("model", t1 - modelStart), ("draw", t2 - t1), ("login", login)]).map { "\($0.name)=\($0.seconds)" }.joined(separator: " "))
         let memory = memoryMiB()
-        report("open mode=\(mode == "replay" ? 0 : 1) events=\(opened.log.lastSequence) fold=\(folded) frame=\(firstFrame) login=\(login) overview=\(firstFrame + login) rss=\(memory.resident) peak=\(memory.peak) undecodable=\(opened.undecodable)")
+        report("open mode=\(mode == "replay" ? 0 : 1) events=\(store.log.lastSequence) fold=\(folded) frame=\(firstFrame) login=\(login) overview=\(firstFrame + login) rss=\(memory.resident) peak=\(memory.peak) undecodable=\(store.undecodable.count)")
 
         guard mode != "replay" else {
             // The dashboard's replay leaves the chain's links to the check it then runs on a
             // second thread: timed here on its own, after the rest (the status bar says 已校验 about
             // `frame` + `chaincheck` after start).
             let t0 = now()
-            let verification = try LogVerifier.verify(directory: directory)
-            guard verification.intact, UInt64(verification.recordCount) == opened.log.lastSequence else { throw BenchFailure("the chain check did not find the whole log intact") }
+            store.verifyChain()
+            guard store.verifiedUpTo == store.log.lastSequence else { throw BenchFailure("the chain check did not find the whole log intact") }
             report("chaincheck seconds=\(now() - t0)")
             return
         }
@@ -224,10 +151,10 @@ enum ChildCommands {
             _ = Dashboard.update(&model, .key(.escape))
             report("keys screen=3 median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
         }
-        // What `chengxin` (the dashboard) also does before its first frame: check the whole chain.
+        // What `chengxin` (the dashboard) also does after its first frame: check the whole chain.
         let t0 = now()
-        let verification = try LogVerifier.verify(directory: directory)
-        report("startverify seconds=\(now() - t0) records=\(verification.recordCount) peak=\(memoryMiB().peak)")
+        store.verifyChain()
+        report("startverify seconds=\(now() - t0) records=\(store.verifiedUpTo ?? 0) peak=\(memoryMiB().peak)")
     }
 
     static func verify(_ directory: String) throws {
@@ -242,8 +169,9 @@ enum ChildCommands {
     /// the wall-clock time at which each new record was on screen.
     static func watch(_ directory: String, mode: String, today: String) throws {
         guard let day = SimpleDate(iso: today) else { throw BenchFailure("today") }
-        var opened = try Opened.fromSnapshot(directory, writable: false)
-        var model = Screens.model(directory, opened.market, today: day)
+        let store = try Store.open(directory, writable: false, snapshotKey: benchSnapshotKey)
+        guard store.usedSnapshot else { throw BenchFailure("the snapshot in \(directory) was not used") }
+        var model = Screens.model(directory, store.market, today: day)
         let backend = MemoryBackend(size: Screens.size)
         backend.draw(Dashboard.view(model))
         let watcher = mode == "inotify" ? LogWatcher(directory: directory) : nil
@@ -255,10 +183,10 @@ enum ChildCommands {
             } else {
                 usleep(1_000_000)
             }
-            if try opened.refresh() {
-                _ = Dashboard.update(&model, .marketChanged(opened.market, logSummary: opened.summary()))
+            if try store.refresh() {
+                _ = Dashboard.update(&model, .marketChanged(store.market, logSummary: store.summary(.zh)))
                 backend.draw(Dashboard.view(model))
-                report("seen seq=\(opened.log.lastSequence) at=\(wallNanoseconds())")
+                report("seen seq=\(store.log.lastSequence) at=\(wallNanoseconds())")
             }
         }
     }

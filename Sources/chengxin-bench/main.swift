@@ -2,6 +2,7 @@ import CSQLite
 import Core
 import Foundation
 import Log
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,9 +91,22 @@ func findSeeds(_ given: String?) throws -> String {
     return found
 }
 
-/// Writes the events as a log, in batches of records per fdatasync (generation, not measured).
-func writeLog(_ events: [Event], directory: String) throws {
+/// Writes the events as a log, in batches of records per fdatasync (generation, not measured), with
+/// the snapshot `tail` records before the end as `Store.open` writes it (its full replay).
+func writeLog(_ events: [Event], directory: String, tail: Int) throws {
     let log = try EventLog.create(directory: directory)
+    let cut = max(1, events.count - tail)
+    try append(events[..<cut], to: log)
+    // Opened as `chengxin` opens a log without a snapshot: every record replayed and checked, then the snapshot written.
+    _ = try Store.open(directory, snapshotKey: benchSnapshotKey)
+    guard SnapshotFile.read(directory: directory, key: benchSnapshotKey)?.point.sequence == UInt64(cut) else {
+        throw BenchFailure("no snapshot at record \(cut)")
+    }
+    try append(events[cut...], to: log)
+}
+
+/// Appends events to the log, 10,000 records per fdatasync.
+func append(_ events: ArraySlice<Event>, to log: EventLog) throws {
     var batch: [[UInt8]] = []
     for event in events {
         batch.append(Array(try EventCodec.encode(event)))
@@ -114,13 +128,13 @@ func lastDay(_ events: [Event]) -> String {
 }
 
 /// Durable appends, interleaved (in rotating order) so that all see the same disk conditions: a chengxin
-/// append (encode, lock, catch up, pwrite, fdatasync, unlock) of one event; a bare pwrite +
+/// append (`Store.append`: lock, catch up, encode, pwrite, fdatasync, unlock, fold) of one event; a bare pwrite +
 /// fdatasync of the same record bytes to another file; one SQLite INSERT with synchronous=FULL
 /// (WAL journal, SQLite's fastest durable mode, and the default rollback journal).
 func measureAppends(directory: String, count: Int, today: String) throws -> [String: [Double]] {
-    guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot") }
-    let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
-    log.discardRecords()
+    // Opened as a write command opens it, the whole log checked before the first append (not timed).
+    let store = try Store.open(directory, snapshotKey: benchSnapshotKey)
+    try store.requireIntact()
     let barePath = directory + "/bare.bin"
     let bare = open(barePath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard bare >= 0 else { throw BenchFailure("cannot create \(barePath)") }
@@ -173,9 +187,10 @@ func measureAppends(directory: String, count: Int, today: String) throws -> [Str
         // The order rotates: a sync that follows another file's metadata change (SQLite's rollback
         // journal is created and deleted per insert) pays for committing it, so none is always first.
         let steps: [(String, () throws -> Void)] = [
-            // chengxin: what `Store.append` does around the log (encode, then the durable append).
+            // chengxin: `Store.append` (catch up under the lock, drop a recorded key, encode, the
+            // durable append, fold the record).
             ("chengxin", {
-                let records = try log.append { _ in [try EventCodec.encodeBytes(event)] }
+                let records = try store.append(events: { _ in [event] })
                 guard records.first?.payload == payload else { throw BenchFailure("append wrote something else") }
             }),
             // The same record bytes, bare.
@@ -192,7 +207,6 @@ func measureAppends(directory: String, count: Int, today: String) throws -> [Str
             let t0 = now()
             try step()
             times[name]!.append(now() - t0)
-            if name == "chengxin" { log.discardRecords() }
         }
     }
     times["bytes"] = sizes
@@ -205,9 +219,8 @@ func measureLatency(directory: String, mode: String, samples: Int, today: String
     let child = try Child(["_watch", directory, mode, today])
     defer { child.stop() }
     guard child.readLine() == "ready" else { throw BenchFailure("watcher did not start") }
-    guard let snapshot = SnapshotFile.read(directory: directory, key: benchSnapshotKey) else { throw BenchFailure("no snapshot") }
-    let log = try EventLog.open(directory: directory, writable: true, resumeAfter: snapshot.point)
-    log.discardRecords()
+    let store = try Store.open(directory, snapshotKey: benchSnapshotKey)
+    try store.requireIntact()
     var delays: [Double] = []
     var rng = SplitMix64(seed: 77)
     for i in 0..<samples {
@@ -219,9 +232,8 @@ func measureLatency(directory: String, mode: String, samples: Int, today: String
                                                                text: "延迟测试：另一终端应立即看到这条投诉", amountFen: nil, wants: ["apology"],
                                                                consumerName: nil, consumerPhone: nil, consentToContact: false,
                                                                date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000))))
-        let records = try log.append { _ in [try EventCodec.encodeBytes(event)] }
+        let records = try store.append(events: { _ in [event] })
         let acknowledged = wallNanoseconds()
-        log.discardRecords()
         guard let sequence = records.last?.sequence else { throw BenchFailure("latency append wrote nothing") }
         while let line = child.readLine() {
             let f = fields(line)
@@ -255,13 +267,11 @@ func runBenchmark(_ options: Options) throws {
         today = lastDay(events)
         progress(String(format: "generated in %.1f s (%d event types); writing the log…", now() - t0, types.count))
         t0 = now()
-        try writeLog(events, directory: directory)
+        try writeLog(events, directory: directory, tail: options.tail)
         progress(String(format: "written in %.1f s", now() - t0))
     }
     let logSize = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
     if options.generateOnly {
-        var excluded = 0.0
-        _ = try Opened.replay(directory, writable: true, snapshotAt: UInt64(max(1, n - options.tail)), excluded: &excluded)
         progress("data directory kept: \(directory) (today \(today))")
         return
     }
@@ -270,21 +280,17 @@ func runBenchmark(_ options: Options) throws {
 
     // Full cold rebuild (no snapshot: every record read, checked and folded into a new state), in
     // a fresh process: with the log's pages in the page cache (as after writing or reading it),
-    // then with them dropped (the log read from the disk, whose speed is the machine's). The
-    // first run also writes the snapshot `tail` records before the end (not timed).
-    let snapshotAt = UInt64(max(1, n - options.tail))
+    // then with them dropped (the log read from the disk, whose speed is the machine's).
     var rebuild: [[String: Double]] = [], fromDisk: [[String: Double]] = []
     for run in 0..<options.runs {
         progress("cold rebuild \(run + 1)/\(options.runs)…")
-        var args = ["_open", directory, "replay", "--today", today]
-        if run == 0 { args += ["--snapshot-at", String(snapshotAt)] }
+        let args = ["_open", directory, "replay", "--today", today]
         for (cached, into) in [(true, 0), (false, 1)] {
             let lines = try Child(args + (cached ? ["--in-page-cache"] : [])).finish()
             guard let line = lines.first(where: { $0.hasPrefix("open") }) else { throw BenchFailure("rebuild child printed nothing") }
             var found = fields(line)
             if let check = lines.first(where: { $0.hasPrefix("chaincheck") }).flatMap({ fields($0)["seconds"] }) { found["chaincheck"] = check }
             if into == 0 { rebuild.append(found) } else { fromDisk.append(found) }
-            args.removeAll { $0 == "--snapshot-at" || $0 == String(snapshotAt) }
         }
     }
     let rebuildFold = median(rebuild.compactMap { $0["fold"] }), diskFold = median(fromDisk.compactMap { $0["fold"] })

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

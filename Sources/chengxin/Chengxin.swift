@@ -3,6 +3,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 import Terminal
 import TextSafety
 
@@ -19,23 +20,24 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key).")
     var key: String?
 
-    var dataDirectory: String { Locations.dataDirectory(data) }
+    /// What opening the data directory needs of these options.
+    var storage: StorageOptions { StorageOptions(data: data, key: key, language: lang) }
+
+    var dataDirectory: String { storage.dataDirectory }
 
     /// The checkpoint files, or a problem when the key would sit inside the data directory.
     func checkpointFiles() throws(CLIProblem) -> CheckpointFiles {
-        let path = Locations.keyFile(key)
-        if CheckpointFiles.isInside(path, directory: dataDirectory) {
-            throw CLIProblem(text: t("签名密钥不能放在数据目录里（\(path)）：能改日志的人也就能重签检查点。请放到数据目录之外。",
-                                     "the signing key must not be inside the data directory (\(path)): whoever can rewrite the log could re-sign it. Keep it elsewhere."))
+        do throws(LocalizedMessage) {
+            return try storage.checkpointFiles()
+        } catch {
+            throw CLIProblem(text: error.text(lang))
         }
-        return CheckpointFiles(keyPath: path)
     }
 
     func t(_ zh: String, _ en: String) -> String { lang.pick(zh, en) }
 
-    /// The key that authenticates snapshots, derived from this user's checkpoint key (nil without
-    /// one: then no snapshot is read or written, and every open replays the log).
-    var snapshotKey: SnapshotKey? { (try? checkpointFiles())?.snapshotKey() }
+    /// The key that authenticates snapshots (`StorageOptions.snapshotKey`).
+    var snapshotKey: SnapshotKey? { storage.snapshotKey }
 
     /// The data directory opened read-only (from its snapshot when authentic and intact); a
     /// problem ends the command.
@@ -47,7 +49,7 @@ struct CommonOptions: ParsableArguments {
             throw Console.fail(error.text(lang))
         }
         // A fixed clock ($CHENGXIN_TODAY) only on training data.
-        do throws(CLIProblem) { try MarketClock.admit(store.market, lang) } catch { throw Console.fail(error.text) }
+        do throws(LocalizedMessage) { try MarketClock.admit(store.market) } catch { throw Console.fail(error.text(lang)) }
         // What a damaged log still shows is said to be incomplete, before it is shown.
         if let damage = store.log.damage, case .corrupt = damage { Console.error(damage.text(lang)) }
         return store
@@ -56,9 +58,7 @@ struct CommonOptions: ParsableArguments {
     /// Any error as one sentence in the chosen language.
     func describe(_ error: any Error) -> String {
         if let problem = error as? CLIProblem { return problem.text }
-        if let logError = error as? LogError { return logError.text(lang) }
-        if let message = error as? LocalizedMessage { return message.text(lang) }
-        return "\(error)"
+        return LocalizedMessage(reason: error).text(lang)
     }
 }
 
@@ -182,25 +182,14 @@ struct Dashboard: ParsableCommand {
             throw Console.refuse(error, common.lang)
         }
         DisplayWidth.ambiguousIsWide = wideAmbiguous
-        let directory = common.dataDirectory
-        // A key inside the data directory is refused here too (it could re-sign a rewritten log).
-        do {
-            _ = try common.checkpointFiles()
+        // A key inside the data directory is refused here too (it could re-sign a rewritten log);
+        // the chain is checked below, on another thread, whether the state comes from the
+        // snapshot or from replaying every record.
+        let storage: DashboardStorage
+        do throws(LocalizedMessage) {
+            storage = try DashboardStorage.open(common.storage, seeds: seeds, beforeReplay: Console.announceReplay(common.lang))
         } catch {
-            throw Console.fail(error.text)
-        }
-        var store: Store?
-        if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
-            do {
-                // The chain is checked below, on another thread, whether the state comes from
-                // the snapshot or from replaying every record.
-                store = try Store.open(directory, snapshotKey: common.snapshotKey, beforeReplay: Console.announceReplay(common.lang), chainCheck: .deferred)
-            } catch {
-                throw Console.fail(error.text(common.lang))
-            }
-            if let market = store?.market {
-                do throws(CLIProblem) { try MarketClock.admit(market, common.lang) } catch { throw Console.fail(error.text) }
-            }
+            throw Console.fail(error.text(common.lang))
         }
         let backend: NcursesBackend
         do {
@@ -209,197 +198,95 @@ struct Dashboard: ParsableCommand {
             throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
-        var model = DashboardModel(language: common.lang, dataDirectory: directory, market: store?.market, size: backend.size, today: MarketClock.today(), listsAtLogin: true)
+        var model = DashboardModel(language: common.lang, dataDirectory: storage.directory, market: storage.store?.market, size: backend.size,
+                                   today: MarketClock.today(), listsAtLogin: true)
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
-        // The signed checkpoints are part of the start-up check (a rolled-back log is not written to).
-        if let files = try? common.checkpointFiles() { store?.enableCheckpoints(files) }
-        if let store {
-            // The whole log is checked once at start-up, in the background (the status bar says
-            // 校验中… until it is done, then 已校验 or what is wrong); a write waits for it.
-            store.startVerification()
+        storage.startVerification()
+        if let store = storage.store {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
-        let environment = LiveDashboard(directory: directory, seeds: seeds, common: common, store: store)
+        let environment = LiveDashboard(storage)
         // inotify wakes the loop as soon as another process appends; without it, poll every second.
-        let watcher = environment.watcher
+        let watcher = storage.watcher
         backend.wakeDescriptor = watcher?.descriptor
         let tick = watcher?.descriptor == nil ? 1000 : 5000
-        store?.writesSnapshotsInBackground = true
         DashboardProgram.run(backend: backend, model: &model, environment: environment, tickMilliseconds: tick)
-        environment.store?.finishSnapshot()
+        storage.store?.finishSnapshot()
     }
 }
 
-/// The dashboard's link to the data directory: creates it from the seeds when asked and reads
-/// what other processes append.
+/// The dashboard's effects carried out by its storage (`DashboardStorage`), each answer made a
+/// message for the screens.
 final class LiveDashboard: DashboardEnvironment {
-    let directory: String
-    let seeds: String?
-    let language: Language
-    /// Snapshots are read and written with it (none without a checkpoint key; the first run
-    /// creates the key, as `chengxin init` does).
-    private(set) var snapshotKey: SnapshotKey?
-    /// The signed checkpoints, checked before the first append and extended every 1,000 records.
-    let checkpointFiles: CheckpointFiles?
-    /// Snapshots are written on another thread while the dashboard is open.
-    var store: Store? {
-        didSet { store?.writesSnapshotsInBackground = true }
+    let storage: DashboardStorage
+
+    init(_ storage: DashboardStorage) {
+        self.storage = storage
     }
 
-    init(directory: String, seeds: String?, common: CommonOptions, store: Store?) {
-        self.directory = directory
-        self.seeds = seeds
-        self.language = common.lang
-        self.snapshotKey = common.snapshotKey
-        self.checkpointFiles = try? common.checkpointFiles()
-        self.store = store
-    }
-
-    /// The start-up chain check is still running (its result is taken by `poll`).
-    var working: Bool { store?.verifying ?? false }
+    var working: Bool { storage.working }
 
     func perform(_ effect: DashboardEffect) -> DashboardMessage? {
+        let language = storage.language
         switch effect {
         case .quit:
             return nil
         case .record(let body, let user):
-            guard let store else { return nil }
-            do {
-                let today = MarketClock.today()
-                try store.append(events: { market in
-                    do throws(LocalizedMessage) {
-                        try market.validate(body, by: user, today: today)
-                    } catch {
-                        throw CLIProblem(text: error.text(self.language))
-                    }
-                    return [Event(actor: user.name, at: Event.timestamp(Date()), key: "\(body.type):\(UUID().uuidString)", body: body)]
-                })
-                return .marketChanged(store.market, logSummary: store.summary(language))
+            do throws(LocalizedMessage) {
+                return try storage.record(body, by: user).map(LiveDashboard.marketChanged)
             } catch {
-                return .failed((error as? CLIProblem)?.text ?? (error as? LogError)?.text(language) ?? "\(error)")
+                return .failed(error.text(language))
             }
         case .loadAudit:
-            // The history is read from the log itself (the store keeps only the folded state).
-            guard let log = try? EventLog.open(directory: directory, writable: false) else { return nil }
-            let rows = log.records.reversed().map { record -> AuditRow in
-                guard let event = try? EventCodec.decode(Data(record.payload)) else {
-                    return AuditRow(sequence: record.sequence, at: "", actor: "", type: language.pick("（无法解码）", "(undecodable)"), subject: "")
+            guard let history = storage.history() else { return nil }
+            let rows = history.records.map { sequence, event -> AuditRow in
+                guard let event else {
+                    return AuditRow(sequence: sequence, at: "", actor: "", type: language.pick("（无法解码）", "(undecodable)"), subject: "")
                 }
-                return AuditRow(sequence: record.sequence, event: event)
+                return AuditRow(sequence: sequence, event: event)
             }
-            let chain: String
-            if let report = try? LogVerifier.verify(directory: directory) {
-                chain = (report.intact ? language.pick("完好", "intact") : language.pick("已损坏", "damaged")) + language.pick("，\(report.recordCount) 条，链头 ", ", \(report.recordCount) records, head ") + hexString(report.headHash)
-            } else {
-                chain = language.pick("无法校验", "cannot be verified")
-            }
-            return .auditLoaded(Array(rows), chain: chain)
+            return .auditLoaded(rows, chain: history.chain)
         case .export(let kind, let format, let withPersonalData, let user):
-            guard let store else { return nil }
-            let request = ExportRequest(kind: kind, format: format, withPersonalData: withPersonalData)
-            let today = MarketClock.today()
-            do throws(CLIProblem) {
-                let path = request.defaultPath(today: today)
-                try exports.start(request, market: store.market, today: today, user: user, path: path, language: language)
-                if let disclosed = exports.disclosure {
-                    // Recorded before the file is written; if it cannot be recorded, nothing is exported.
-                    do throws(CLIProblem) {
-                        try Disclosure.record(store, by: user, DataDisclosed(via: .dashboard, command: "export \(kind.rawValue)", fields: disclosed.fields,
-                                                                             from: nil, through: store.log.lastSequence, count: disclosed.rows,
-                                                                             destination: path), language: language)
-                    } catch {
-                        exports.cancel()
-                        throw error
-                    }
-                }
-                return try exportSlice(rows: 0)
+            do throws(LocalizedMessage) {
+                return try storage.export(ExportRequest(kind: kind, format: format, withPersonalData: withPersonalData), by: user)
+                    .map(LiveDashboard.exportMessage)
             } catch {
-                return .failed(error.text)
+                return .failed(error.text(language))
             }
         case .authenticate(let name, let pin):
-            guard let store else { return nil }
-            // The one sign-in (SignIn.swift): throttled across processes, a wrong PIN recorded; a
-            // damaged (read-only) log is still opened for reading, without the record.
-            let user: User
-            do throws(CLIProblem) {
-                user = try SignIn.check(store, name: name, pin: pin, via: .dashboard, command: nil, language: language,
-                                        consequence: ("未登录", "not signed in"), allowUnrecorded: true)
+            do throws(LocalizedMessage) {
+                return try storage.signIn(name: name, pin: pin).map(DashboardMessage.authenticated)
             } catch {
-                return .authenticationFailed(error.text)
+                return .authenticationFailed(error.text(language))
             }
-            if user.role == .kiosk {
-                return .authenticationFailed(language.pick("服务台账号请使用 chengxin kiosk", "kiosk accounts use chengxin kiosk"))
-            }
-            return .authenticated(user)
         case .createFromShippedRoster, .createDemo:
-            if effect == .createFromShippedRoster, MarketClock.override != nil {
-                return .failed(language.pick("设置了 \(MarketClock.variable) 时不能建正式数据目录；请取消它，或选择演示数据。",
-                                             "a production data directory cannot be made while \(MarketClock.variable) is set; unset it, or choose the demo."))
-            }
-            do {
-                // As `chengxin init`: the checkpoint key first (snapshots are authenticated with it),
-                // then the records, then the first signed checkpoint.
-                let key = try checkpointFiles.map { try $0.loadOrCreateKey().key }
-                if let key { snapshotKey = SnapshotKey(checkpointKey: key) }
-                let (created, _) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: language,
-                                                                  snapshotKey: snapshotKey, checkpoints: checkpointFiles)
-                if effect == .createDemo {
-                    try Initialize.addDemo(to: created)
-                    try Initialize.markTraining(created, purpose: "demo", language: language)
-                }
-                if let key, let files = checkpointFiles {
-                    try created.log.writeCheckpoint(files: files, key: key, at: Event.timestamp(Date()))
-                }
-                created.verifyChain()
-                created.writeSnapshot()
-                store = created
-                return .marketChanged(created.market, logSummary: created.summary(language))
+            do throws(LocalizedMessage) {
+                return LiveDashboard.marketChanged(try storage.create(demo: effect == .createDemo))
             } catch {
-                return .failed((error as? CLIProblem)?.text ?? "\(error)")
+                return .failed(error.text(language))
             }
         }
-    }
-
-    /// Watches the data directory (or, before it exists, nothing: the loop then polls).
-    private(set) lazy var watcher: LogWatcher? = FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
-
-    /// The export the dashboard asked for, written a slice at a time between key presses.
-    let exports = ExportRunner()
-
-    private func exportSlice(rows: Int) throws(CLIProblem) -> DashboardMessage {
-        let (done, total, finished) = try exports.step(rows: rows)
-        return finished.map(DashboardMessage.exportFinished) ?? .exportProgress(done: done, total: total)
     }
 
     func poll() -> DashboardMessage? {
-        if exports.isRunning {
-            do throws(CLIProblem) {
-                return try exportSlice(rows: 500)
-            } catch {
-                return .failed(error.text)
-            }
+        switch storage.poll() {
+        case nil: return nil
+        case .export(let step)?: return LiveDashboard.exportMessage(step)
+        case .marketChanged(let change)?: return LiveDashboard.marketChanged(change)
+        case .logSummaryChanged(let summary)?: return .logSummaryChanged(summary)
+        case .failed(let text)?: return .failed(text)
         }
-        _ = watcher?.drain()
-        guard let store else {
-            // Another process (chengxin init in another terminal) may have created the log.
-            guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
-                  let opened = try? Store.open(directory, snapshotKey: snapshotKey) else { return nil }
-            do throws(CLIProblem) { try MarketClock.admit(opened.market, language) } catch { return .failed(error.text) }
-            if let checkpointFiles { opened.enableCheckpoints(checkpointFiles) }
-            opened.verifyChain()
-            self.store = opened
-            return .marketChanged(opened.market, logSummary: opened.summary(language))
-        }
-        do {
-            let verified = store.collectVerification()
-            guard try store.refresh() else {
-                return verified ? .logSummaryChanged(store.summary(language)) : nil
-            }
-            _ = store.collectVerification()
-            return .marketChanged(store.market, logSummary: store.summary(language))
-        } catch {
-            return .failed(error.text(language))
+    }
+
+    private static func marketChanged(_ change: DashboardStorage.MarketChange) -> DashboardMessage {
+        .marketChanged(change.market, logSummary: change.logSummary)
+    }
+
+    private static func exportMessage(_ step: DashboardStorage.ExportStep) -> DashboardMessage {
+        switch step {
+        case .progress(let done, let total): return .exportProgress(done: done, total: total)
+        case .finished(let sentence): return .exportFinished(sentence)
         }
     }
 }
@@ -408,20 +295,6 @@ final class LiveDashboard: DashboardEnvironment {
 struct CLIProblem: Error {
     let text: String
 }
-
-/// Anything with a Chinese and an English sentence, shown in the user's language.
-protocol BilingualText {
-    var zh: String { get }
-    var en: String { get }
-}
-
-extension BilingualText {
-    func text(_ language: Language) -> String { language.pick(zh, en) }
-}
-
-extension LogError: BilingualText {}
-extension LogWarning: BilingualText {}
-extension CheckpointProblem: BilingualText {}
 
 struct Initialize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -446,15 +319,15 @@ struct Initialize: ParsableCommand {
         var keyCreated = false
         if let files = try? common.checkpointFiles(), let (_, created) = try? files.loadOrCreateKey() { keyCreated = created }
         do {
-            (store, written) = try Initialize.createFromSeeds(directory: directory, seeds: seeds, language: common.lang,
-                                                              snapshotKey: common.snapshotKey, checkpoints: try? common.checkpointFiles())
+            (store, written) = try DataDirectorySetup.createFromSeeds(directory: directory, seeds: seeds, snapshotKey: common.snapshotKey,
+                                                                      checkpoints: try? common.checkpointFiles())
         } catch {
-            throw Console.fail(error.text)
+            throw Console.fail(error.text(common.lang))
         }
         for warning in store.log.warnings { Console.error(warning.text(common.lang)) }
         if demo {
             do {
-                let added = try Initialize.addDemo(to: store)
+                let added = try DataDirectorySetup.addDemo(to: store)
                 Console.out(common.t("已加入演示数据：\(added) 条事件（2026 年，虚构）。演示用户与 PIN：", "added demo history: \(added) events (2026, fictional). Demo users and PINs:"))
                 for user in DemoHistory.users {
                     Console.out("  \(user.name)  PIN \(user.pin)  \(user.role.name(common.lang))")
@@ -468,7 +341,7 @@ struct Initialize: ParsableCommand {
         var marked = false
         if demo || training {
             do {
-                marked = try Initialize.markTraining(store, purpose: demo ? "demo" : "training", language: common.lang)
+                marked = try DataDirectorySetup.markTraining(store, purpose: demo ? "demo" : "training")
                 if marked {
                     Console.out(common.t("已标为培训数据：可以用 CHENGXIN_TODAY 固定日期。", "marked as training data: CHENGXIN_TODAY may fix the date."))
                 }
@@ -497,70 +370,6 @@ struct Initialize: ParsableCommand {
         Console.out(common.t(
             "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
             "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
-    }
-
-    /// Appends the demo history after the roster (idempotent by its keys). Returns the events added.
-    @discardableResult
-    static func addDemo(to store: Store) throws -> Int {
-        // The demo numbers its records after the roster's: it goes only into a log that holds the roster alone.
-        let full = try EventLog.open(directory: store.log.directory, writable: false)
-        let existing = full.records.compactMap { try? EventCodec.decode(Data($0.payload)) }
-        if existing.contains(where: { ($0.key ?? "").hasPrefix("demo:") }) { return 0 }
-        guard existing.count == full.records.count, existing.allSatisfy({ ($0.key ?? "").hasPrefix("init:") }) else {
-            throw CLIProblem(text: "演示数据只能加到只含名册的新数据目录中（the demo goes only into a new data directory that holds just the roster）")
-        }
-        let roster = existing
-        let history = try DemoHistory.events(after: roster) { pin in
-            try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
-        }
-        return try store.append(history)
-    }
-
-    /// Marks the data directory as training data (`market.training`, key `init:training`), when it
-    /// holds nothing but the roster and the demo: a directory with real records stays production
-    /// data. Returns whether the mark was written now (false: it was there already).
-    @discardableResult
-    static func markTraining(_ store: Store, purpose: String, language: Language) throws -> Bool {
-        if store.market.training != nil { return false }
-        let full = try EventLog.open(directory: store.log.directory, writable: false)
-        let keys = full.records.map { (try? EventCodec.decode(Data($0.payload)))?.key ?? "" }
-        guard keys.allSatisfy({ $0.hasPrefix("init:") || $0.hasPrefix("demo:") }) else {
-            throw CLIProblem(text: language.pick("只有新建的数据目录（只有名册或演示数据）可以标为培训数据；这个目录已有正式记录，仍是正式数据。",
-                                                 "only a new data directory (the roster or the demo alone) can be marked as training data; this one holds real records and stays production data."))
-        }
-        let mark = Event(actor: "system", at: Event.timestamp(Date()), key: "init:training", body: .trainingMarked(TrainingMarked(purpose: purpose)))
-        return try store.append([mark]) == 1
-    }
-
-    /// Creates (or completes) a data directory from the seeds. Idempotent: events already
-    /// recorded (by their keys) are not recorded again.
-    static func createFromSeeds(directory: String, seeds: String?, language: Language, snapshotKey: SnapshotKey?,
-                                checkpoints: CheckpointFiles?) throws(CLIProblem) -> (Store, Int) {
-        guard let folder = Locations.seedsDirectory(seeds) else {
-            throw CLIProblem(text: language.pick("找不到随附名册（seeds 文件夹）。请用 --seeds 指定，或设置 CHENGXIN_SEEDS。",
-                                                 "cannot find the shipped roster (the seeds folder); pass --seeds or set CHENGXIN_SEEDS."))
-        }
-        let roster: Roster
-        do {
-            roster = try SeedFiles.load(folder)
-        } catch {
-            throw CLIProblem(text: language.pick("名册有问题，未做任何改动：\n", "the roster has problems; nothing was changed:\n") + error.text(language))
-        }
-        do {
-            let store: Store
-            if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
-                store = try Store.open(directory, snapshotKey: snapshotKey)
-            } else {
-                store = Store(log: try EventLog.create(directory: directory), snapshotKey: snapshotKey)
-            }
-            if let checkpoints { store.enableCheckpoints(checkpoints) }
-            let written = try store.append(roster.events(actor: "system", at: Event.timestamp(Date())))
-            return (store, written)
-        } catch let error as LogError {
-            throw CLIProblem(text: error.text(language))
-        } catch {
-            throw CLIProblem(text: language.pick("写入失败：\(error)", "write failed: \(error)"))
-        }
     }
 }
 
@@ -682,7 +491,7 @@ struct PrintLog: ParsableCommand {
                 fields.formUnion(found)
             }
             try Disclosure.record(store, by: me, DataDisclosed(via: .cli, command: "log --jsonl", fields: fields.sorted(), from: since,
-                                                               through: through, count: count, destination: "terminal"), language: common.lang)
+                                                               through: through, count: count, destination: "terminal"))
             for record in shown { Console.out(PrintLog.line(record.sequence, record.payload)) }
         } catch {
             throw common.failure(error)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 import Terminal
 #if canImport(Glibc)
 import Glibc
@@ -15,13 +16,10 @@ struct ActorOptions: ParsableArguments {
     @Option(name: .customLong("request-id"), help: "Idempotency key, bound to the user and the content: a retry with the same id records nothing twice and answers as the first time; the same id with other content is refused.")
     var requestID: String?
 
+    /// The idempotency key of a request of `kind` (one of `Writer.requestKinds`).
     func key(_ kind: String) -> String {
         "\(kind):\(requestID ?? UUID().uuidString)"
     }
-
-    /// The kinds of request `key` is made for: an id used for one kind is refused for any other.
-    static let kinds = ["user", "inspection", "points", "approve", "complaint", "complaint-step", "deduction",
-                        "veto", "veto-second", "withdraw", "correct", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
 
     /// The user, after checking the PIN (SignIn.swift: throttled across processes, a wrong PIN
     /// recorded as `auth.failed`; the same work for a right PIN, a wrong one and an unknown name).
@@ -61,52 +59,15 @@ enum PINInput {
     }
 }
 
-/// Opens the store for a write and appends one event after validating it under the lock.
-enum Writer {
-    /// Opens the data directory once for a write command (authentication reads its state; the
-    /// append then catches up under the lock), with interval checkpoints when a key is at hand.
+extension Writer {
+    /// Opens the data directory for a write command (`Writer.open`), says so when an unfinished
+    /// last record was cut, and refuses a fixed clock ($CHENGXIN_TODAY) on data that is not
+    /// training data.
     static func open(_ common: CommonOptions) throws -> Store {
-        // A key inside the data directory is refused by every writer, as by verify and checkpoint:
-        // whoever can rewrite the log could re-sign it.
-        let files = try common.checkpointFiles()
-        let store: Store
-        do {
-            store = try Store.open(common.dataDirectory, snapshotKey: common.snapshotKey)
-            store.enableCheckpoints(files)
-            // The whole log is checked now, so that damage is named before anything is asked, and
-            // an unfinished last record is cut (kept aside, recorded) with a warning.
-            try store.requireIntact()
-            if let cut = try store.settleTornTail() { Console.error(cut.text(common.lang)) }
-        } catch let error as LogError {
-            throw CLIProblem(text: error.text(common.lang))
-        }
-        // A fixed clock ($CHENGXIN_TODAY) only on training data.
-        try MarketClock.admit(store.market, common.lang)
+        let store = try Writer.open(common.storage)
+        if let cut = store.log.lastTailCut { Console.error(cut.text(common.lang)) }
+        try MarketClock.admit(store.market)
         return store
-    }
-
-    /// Records the event `build` makes, its typed text held to the limits (TextLimits.swift),
-    /// unless the idempotency key is used already. A used key is recognised under the lock before
-    /// anything is built; then the recorded event is looked up in the log and compared with what
-    /// `build` makes from the state just before it (`Event.isSameRequest`): the same user asking
-    /// the same thing ends with `AlreadyRecorded` (the original record, exit status 0), anything
-    /// else — another user, other content, another kind of request — with `RequestConflict`
-    /// (exit status 1). Nothing is written in either case.
-    static func record(_ store: Store, key: String, _ build: (MarketState) throws -> Event) throws -> Recorded {
-        var used: String?
-        var made: Event?
-        let written = try store.append(events: { market in
-            if let taken = Writer.keys(sharing: key).first(where: { market.idempotencyKeys.contains($0) }) {
-                used = taken
-                return []
-            }
-            let event = try build(market)
-            try TextLimits.check(event.body)
-            made = event
-            return [event]
-        })
-        guard let record = written.first, let made else { throw retried(store, key: used ?? key, sameKind: (used ?? key) == key, build) }
-        return Recorded(sequence: record.sequence, event: made, market: store.market)
     }
 
     /// Records as `record` does and prints the command's answer, made by `answer` from the record
@@ -129,57 +90,6 @@ enum Writer {
                                    "a retry: this request (same --request-id) is record #\(recorded.sequence) already; the answer above is the original one, and nothing was recorded twice"))
         }
     }
-
-    /// The key itself, then the keys the same request id makes for the other kinds of request.
-    static func keys(sharing key: String) -> [String] {
-        guard let colon = key.firstIndex(of: ":"), ActorOptions.kinds.contains(String(key[..<colon])) else { return [key] }
-        let id = key[key.index(after: colon)...]
-        return [key] + ActorOptions.kinds.map { "\($0):\(id)" }.filter { $0 != key }
-    }
-
-    /// What a used key means: the original request retried, or another request under its id.
-    /// Reads the log (a rare path): the event recorded with the key, the state before it (to
-    /// compare) and the state just after it (to answer as the first time).
-    private static func retried(_ store: Store, key: String, sameKind: Bool, _ build: (MarketState) throws -> Event) -> any Error {
-        guard let log = try? EventLog.open(directory: store.log.directory, writable: false) else { return RequestConflict(sequence: nil) }
-        var state = MarketState()
-        for record in log.records {
-            guard let event = try? EventCodec.decode(Data(record.payload)) else { continue }
-            if event.key == key {
-                guard sameKind, let candidate = try? build(state), event.isSameRequest(as: candidate) else {
-                    return RequestConflict(sequence: record.sequence)
-                }
-                state.apply(event, sequence: record.sequence)
-                return AlreadyRecorded(original: Recorded(sequence: record.sequence, event: event, market: state))
-            }
-            state.apply(event, sequence: record.sequence)
-        }
-        return RequestConflict(sequence: nil)
-    }
-}
-
-/// A request the log holds: its record, its event and the market state just after it. A write
-/// command's answer is made from this alone, so that the first answer and a retry's are the same.
-struct Recorded {
-    let sequence: UInt64
-    let event: Event
-    /// The state with this event applied and nothing recorded after it.
-    let market: MarketState
-
-    /// The market day the event was recorded on (the fixed date on training data, as
-    /// `MarketClock.today`): what "now" means in its answer.
-    var day: SimpleDate { MarketClock.today(now: Event.moment(event.at) ?? Date()) }
-}
-
-/// A retried request (same `--request-id`, same user, same content) that the log already holds.
-struct AlreadyRecorded: Error {
-    /// The record that holds it: a command answers from it as it did the first time.
-    let original: Recorded
-}
-
-/// A `--request-id` used before by another user, for other content or another kind of request.
-struct RequestConflict: Error {
-    let sequence: UInt64?
 }
 
 extension CommonOptions {

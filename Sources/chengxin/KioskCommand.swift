@@ -3,6 +3,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 import Terminal
 #if canImport(Glibc)
 import Glibc
@@ -66,7 +67,7 @@ struct KioskCommand: ParsableCommand {
             throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
-        let environment = LiveKiosk(store: store, user: me, language: common.lang)
+        let environment = LiveKiosk(KioskStorage(store: store, user: me, language: common.lang))
         var model = KioskModel(language: common.lang, size: backend.size, today: MarketClock.today(), market: store.market, idleSeconds: Double(idle))
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         // The operator hears of an unfinished record cut off at start-up (Writer.open cut it).
@@ -94,22 +95,16 @@ struct KioskCommand: ParsableCommand {
     }
 }
 
-/// The kiosk's link to the data directory: appends complaints as the kiosk account and follows
-/// what other processes append (for the board and for look-ups).
+/// The kiosk's effects carried out by its storage (`KioskStorage`), each answer made a message for
+/// the screens; and the monotonic clock of the idle reset and the look-up lock.
 final class LiveKiosk: KioskEnvironment {
-    let store: Store
-    let user: User
-    let language: Language
-    private var today: SimpleDate
+    let storage: KioskStorage
 
-    init(store: Store, user: User, language: Language) {
-        self.store = store
-        self.user = user
-        self.language = language
-        self.today = MarketClock.today()
+    init(_ storage: KioskStorage) {
+        self.storage = storage
     }
 
-    private(set) lazy var watcher: LogWatcher? = LogWatcher(directory: store.log.directory)
+    var watcher: LogWatcher? { storage.watcher }
 
     func now() -> Double {
         var spec = timespec()
@@ -120,69 +115,22 @@ final class LiveKiosk: KioskEnvironment {
     func perform(_ effect: KioskEffect) -> KioskMessage {
         switch effect {
         case .submit(let submission):
-            let date = MarketClock.today()
-            // A retry of the same complaint after a failure keeps its idempotency key, so that an
-            // append that did reach the log before the failure was reported is not made twice.
-            let key: String
-            if let pending, pending.submission == submission {
-                key = pending.key
-            } else {
-                key = "kiosk-complaint:\(UUID().uuidString)"
-            }
-            var receipt = ""
-            var filedOn = date
-            do {
-                _ = try Writer.record(store, key: key) { market in
-                    var generator = SystemRandomNumberGenerator()
-                    repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
-                    let filed = submission.filed(receipt: receipt, date: date)
-                    do throws(LocalizedMessage) {
-                        try market.validate(filed, today: date)
-                    } catch {
-                        throw CLIProblem(text: error.text(self.language))
-                    }
-                    return Event(actor: self.user.name, at: Event.timestamp(Date()), key: key, body: .complaintFiled(filed))
-                }
+            do throws(LocalizedMessage) {
+                // The receipt code and the date are made when it is recorded.
+                let filed = try storage.file(submission.filed(receipt: "", date: MarketClock.today()))
+                let market = storage.store.market
+                return .filed(KioskReceipt.make(code: filed.receipt, market: market, filedOn: filed.filedOn), market: market)
             } catch {
-                if let retry = error as? AlreadyRecorded, case .complaintFiled(let filed) = retry.original.event.body {
-                    // The first attempt was recorded after all: its receipt, counted from its date, is the answer.
-                    (receipt, filedOn) = (filed.receipt, filed.date)
-                } else if error is AlreadyRecorded, let earlier = earlierReceipt(for: submission) {
-                    receipt = earlier
-                } else {
-                    pending = (submission, key)
-                    if let problem = error as? CLIProblem { return .failed(problem.text) }
-                    if let message = error as? LocalizedMessage { return .failed(message.text(language)) }
-                    let reason = (error as? LogError)?.text(language) ?? "\(error)"
-                    return .failed(language.pick("未能记录，请重试或改用纸质登记：", "not recorded; retry or use the paper form: ") + reason)
-                }
+                return .failed(error.text(storage.language))
             }
-            pending = nil
-            return .filed(KioskReceipt.make(code: receipt, market: store.market, filedOn: filedOn), market: store.market)
         }
-    }
-
-    /// The last failed submission and its idempotency key.
-    private var pending: (submission: KioskSubmission, key: String)?
-
-    /// The receipt of the latest complaint the log holds with exactly this content (a retry whose
-    /// first attempt was recorded after all).
-    private func earlierReceipt(for submission: KioskSubmission) -> String? {
-        store.market.complaints.values
-            .filter { $0.filed == submission.filed(receipt: $0.filed.receipt, date: $0.filed.date) }
-            .max { $0.filedSequence < $1.filedSequence }?.filed.receipt
     }
 
     func poll() -> KioskMessage? {
-        _ = watcher?.drain()
-        let date = MarketClock.today()
-        var changed = date != today
-        today = date
-        do {
-            if try store.refresh() { changed = true }
+        do throws(LocalizedMessage) {
+            return try storage.poll().map { KioskMessage.marketChanged($0.market, today: $0.today) }
         } catch {
-            return .failed(error.text(language))
+            return .failed(error.text(storage.language))
         }
-        return changed ? .marketChanged(store.market, today: date) : nil
     }
 }

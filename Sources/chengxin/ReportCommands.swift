@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,52 +11,6 @@ extension ExportKind: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
 extension TextEncoding: ExpressibleByArgument {}
-
-/// Files handed to others: written whole or not at all (a temporary file beside the target,
-/// synced, then renamed over it).
-enum OutputFile {
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, language: Language) throws(CLIProblem) {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CLIProblem(text: language.pick("\(path) 是一个文件夹；--out 需要文件名", "\(path) is a folder; --out needs a file name"))
-        }
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIProblem(text: language.pick("文件夹 \(folder) 不存在", "the folder \(folder) does not exist"))
-        }
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else {
-            throw CLIProblem(text: language.pick("无法写入 \(path)：\(String(cString: strerror(errno)))", "cannot write \(path): \(String(cString: strerror(errno)))"))
-        }
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += n
-            }
-        }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
-        close(fd)
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw CLIProblem(text: language.pick("写入 \(path) 失败（\(String(cString: strerror(failure)))），未留下不完整的文件",
-                                                 "writing \(path) failed (\(String(cString: strerror(failure)))); no partial file was left"))
-        }
-    }
-
-    static func standardOutput(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
-    }
-}
 
 /// `chengxin export merchants|complaints|inspections --format csv|json`.
 struct ExportCommand: ParsableCommand {
@@ -112,7 +67,7 @@ struct ExportCommand: ParsableCommand {
                     // Recorded before a byte is written; if it cannot be recorded, nothing is exported.
                     try Disclosure.record(opened, by: me, DataDisclosed(via: .cli, command: "export \(kind.rawValue)", fields: fields, from: nil,
                                                                          through: opened.log.lastSequence, count: job.total,
-                                                                         destination: out ?? "terminal"), language: common.lang)
+                                                                         destination: out ?? "terminal"))
                 }
             } else {
                 market = try common.openForReading().market
@@ -129,7 +84,7 @@ struct ExportCommand: ParsableCommand {
                 OutputFile.standardOutput(bytes)
                 return
             }
-            try OutputFile.write(bytes, to: out, mode: withPersonalData ? 0o600 : 0o644, language: common.lang)
+            try OutputFile.write(bytes, to: out, mode: withPersonalData ? 0o600 : 0o644)
             let rows = ExportJob(kind: kind, market: market, today: today, options: options).total
             Console.out(common.t("已导出 \(rows) 行到 \(out)（\(format.rawValue.uppercased())，UTF-8\(bom ? "，带 BOM" : "")，\(withPersonalData ? "含个人信息" : "个人信息已打码")）",
                                    "exported \(rows) rows to \(out) (\(format.rawValue.uppercased()), UTF-8\(bom ? " with BOM" : ""), \(withPersonalData ? "with personal data" : "personal data masked"))"))
@@ -191,7 +146,7 @@ struct ReportCommand: ParsableCommand {
             case .monthly:
                 text = MonthlyReport.render(market, month: chosen, today: today, format: format, language: common.lang, head: head)
             }
-            try OutputFile.write(Array(text.utf8), to: out, mode: 0o644, language: common.lang)
+            try OutputFile.write(Array(text.utf8), to: out, mode: 0o644)
             let what = kind == .publicNotice ? common.t("公示", "public notice") : common.t("月报", "monthly report")
             Console.out(common.t("已写入\(what)：\(out)（\(format.rawValue)，\(chosen)）", "wrote the \(what) to \(out) (\(format.rawValue), \(chosen))"))
             if let head { Console.out(common.t("日志链头锚点：", "log head anchor: ") + head.anchor) }
@@ -213,11 +168,7 @@ extension ReportCommand {
             Console.error(common.t("日志已损坏，报告中不印日志链头（请运行 chengxin verify）", "the log is damaged: the report carries no log head (run chengxin verify)"))
             return nil
         }
-        var fingerprint: String?
-        if let files = try? common.checkpointFiles(), var found = try? files.scan(dataDirectory: common.dataDirectory, logID: log.logID) {
-            if let key = try? files.loadKey() { found.trustedKey = Array(key.publicKey.rawRepresentation) }
-            fingerprint = found.newestSigned()?.keyFingerprint
-        }
+        let fingerprint = (try? common.checkpointFiles()).flatMap(store.newestCheckpointKeyFingerprint)
         return LogHead(sequence: log.lastSequence, hash: hexString(log.headHash), keyFingerprint: fingerprint)
     }
 }
@@ -327,75 +278,4 @@ struct ImportRoster: ParsableCommand {
             throw CLIProblem(text: header + "\n" + error.problems.map { "  " + name + " " + $0.text(common.lang) }.joined(separator: "\n"))
         }
     }
-}
-
-/// What the dashboard asks for when someone presses its export key (small and Equatable, so it
-/// can travel in a `DashboardEffect`).
-struct ExportRequest: Sendable, Equatable {
-    var kind: ExportKind
-    var format: ExportFormat
-    var withPersonalData = false
-    var byteOrderMark = true
-
-    /// `$HOME/chengxin-exports/merchants-2026-11-26.csv` (the folder is created 0700).
-    func defaultPath(today: SimpleDate, home: String = Locations.home) -> String {
-        home + "/chengxin-exports/\(kind.rawValue)-\(today).\(format.rawValue)"
-    }
-}
-
-/// Runs a dashboard export a slice at a time, so that the screen can show progress between slices
-/// (the job lives here, in the environment; the model only keeps `done`/`total`). Usage from
-/// `LiveDashboard.perform`: `start` on the export effect, then `step` on each step effect until it
-/// returns a finished message.
-final class ExportRunner {
-    private var job: ExportJob?
-    private var path = ""
-    private var language: Language = .zh
-
-    /// Checks who asks (personal data for managers only), then prepares the job.
-    func start(_ request: ExportRequest, market: MarketState, today: SimpleDate, user: User, path: String, language: Language) throws(CLIProblem) {
-        self.language = language
-        if request.withPersonalData {
-            do throws(LocalizedMessage) {
-                try Action.exportPersonalData.check(user.role)
-            } catch {
-                throw CLIProblem(text: language.pick("只有市场管理方可以导出未打码的个人信息", "only a market manager may export unmasked personal data"))
-            }
-        }
-        let options = ExportOptions(format: request.format, withPersonalData: request.withPersonalData,
-                                    byteOrderMark: request.format == .csv && request.byteOrderMark, language: language)
-        job = ExportJob(kind: request.kind, market: market, today: today, options: options)
-        self.path = path
-    }
-
-    /// Advances by up to `rows` rows. When the last row is done the file is written (whole or not
-    /// at all) and `finished` holds the sentence to show; the runner is then idle again.
-    func step(rows: Int = 1000) throws(CLIProblem) -> (done: Int, total: Int, finished: String?) {
-        guard var current = job else { return (0, 0, nil) }
-        current.advance(rows: rows)
-        job = current
-        guard current.isFinished else { return (current.done, current.total, nil) }
-        job = nil
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw CLIProblem(text: language.pick("无法建立文件夹 \(folder)", "cannot create the folder \(folder)"))
-        }
-        try OutputFile.write(current.bytes, to: path, mode: current.options.withPersonalData ? 0o600 : 0o644, language: language)
-        return (current.done, current.total, language.pick("已导出 \(current.total) 行到 \(path)", "exported \(current.total) rows to \(path)"))
-    }
-
-    var isRunning: Bool { job != nil }
-
-    /// The job's unmasked columns and rows, when it carries personal data unmasked (for the
-    /// disclosure recorded before it runs).
-    var disclosure: (fields: [String], rows: Int)? {
-        guard let job, job.options.withPersonalData else { return nil }
-        let fields = job.columns.filter(\.personal).map(\.key)
-        return fields.isEmpty ? nil : (fields, job.total)
-    }
-
-    /// Drops the prepared job (its disclosure could not be recorded): nothing is written.
-    func cancel() { job = nil }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Storage
 
 /// One authenticated, validated write: authenticate, build the event under the lock, check it
 /// with Core's one gate (`MarketState.validate(_:by:today:)`), record, and answer with `answer`

@@ -2,9 +2,10 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import Storage
 
 /// `chengxin verify`: the records and the chain (with the witness), the signed checkpoints, the
-/// anchors given, the snapshot and every event (docs/log-format.md, "What chengxin verify says").
+/// anchors given, the snapshot and every event (`DirectoryCheck`; docs/log-format.md, "What chengxin verify says").
 /// The first line is the verdict the exit code gives: 0 intact, 1 damaged, 2 cannot be verified as
 /// asked (not a log, a newer format, the key inside the data directory, a malformed anchor).
 struct Verify: ParsableCommand {
@@ -19,15 +20,7 @@ struct Verify: ParsableCommand {
     @Option(name: .long, help: "A file of anchors, one SEQ:HASH per line (# comments). Repeatable.")
     var anchors: [String] = []
 
-    /// One thing verify found: a failure makes the verdict "damaged"; a note does not.
-    struct Finding {
-        let failure: Bool
-        let zh: String
-        let en: String
-    }
-
     func run() throws {
-        let directory = common.dataDirectory
         let files: CheckpointFiles
         do {
             files = try common.checkpointFiles()
@@ -35,44 +28,25 @@ struct Verify: ParsableCommand {
             throw usage(error.text)
         }
         let wanted = try anchorsAsked()
-        let key = files.snapshotKey()
-        // The snapshot's MAC (some 75 MB at a million records) is checked on another thread while
-        // the chain is checked.
-        let snapshotCheck = Handoff<SnapshotReading>()
-        if let key {
-            Thread.detachNewThread { snapshotCheck.set(SnapshotFile.inspect(directory: directory, key: key)) }
-        } else {
-            snapshotCheck.set(.absent)
-        }
-        let report: VerificationReport
+        let check: DirectoryCheck
         do {
-            report = try LogVerifier.verify(directory: directory, keepingBytes: true)
+            check = try DirectoryCheck.run(directory: common.dataDirectory, files: files, anchors: wanted)
         } catch {
             switch error {
             case .notALog, .newerVersion: throw usage(error.text(common.lang))
             default: throw Console.fail(error.text(common.lang))
             }
         }
-        var findings = chainFindings(report)
-        let checkpoints = checkpointFindings(report, files: files, into: &findings)
-        for problem in AnchorCheck.problems(wanted, report: report) {
-            findings.append(Finding(failure: true, zh: "锚点不符：" + problem.zh, en: "anchor not extended: " + problem.en))
-        }
-        let snapshot = snapshotFindings(report, reading: snapshotCheck.take(wait: true) ?? .absent, into: &findings)
-        for (sequence, offset, why) in Verify.unreadableEvents(report, snapshot: snapshot) {
-            findings.append(Finding(failure: true, zh: "第 \(sequence) 条记录（字节偏移 \(offset)）是无法读取的事件：\(why.zh)",
-                                    en: "record \(sequence) (byte offset \(offset)) is an unreadable event: \(why.en)"))
-        }
-
-        let failures = findings.filter(\.failure)
+        let report = check.report, checkpoints = check.checkpoints
+        let failures = check.failures
         if let first = failures.first {
-            Console.out(common.t("已损坏：", "damaged: ") + common.lang.pick(first.zh, first.en))
+            Console.out(common.t("已损坏：", "damaged: ") + first.text(common.lang))
         } else {
             Console.out(common.t("完好：\(report.recordCount) 条记录；校验和、哈希链、见证、检查点、快照与每条事件均无误。",
                                  "intact: \(report.recordCount) records; every checksum, the hash chain, the witness, the checkpoints, the snapshot and every event check out."))
         }
-        for finding in findings {
-            Console.out((finding.failure ? common.t("问题：", "problem: ") : common.t("说明：", "note: ")) + common.lang.pick(finding.zh, finding.en))
+        for finding in check.findings {
+            Console.out((finding.failure ? common.t("问题：", "problem: ") : common.t("说明：", "note: ")) + finding.text(common.lang))
         }
         Console.out(common.t("链头哈希：", "head hash: ") + hexString(report.headHash))
         Console.out(common.t("链头锚点：", "head anchor: ") + "\(report.recordCount):" + hexString(report.headHash))
@@ -109,108 +83,4 @@ struct Verify: ParsableCommand {
         }
         return found
     }
-
-    /// The records, the chain and the witness.
-    func chainFindings(_ report: VerificationReport) -> [Finding] {
-        var findings: [Finding] = []
-        switch report.tail {
-        case .clean:
-            break
-        case .torn(let offset, let length):
-            findings.append(Finding(failure: false,
-                zh: "末尾有一条未写完、也从未确认的记录（字节偏移 \(offset)，\(length) 字节），不算损坏；下次写入前会截去，字节保存在 cut/ 中。",
-                en: "an unfinished, never acknowledged record at the end (byte offset \(offset), \(length) bytes) is not damage; it will be cut before the next write, its bytes kept in cut/."))
-        case .corrupt(0, _, let damage):
-            findings.append(Finding(failure: true, zh: damage.zh, en: damage.en))
-        case .corrupt(let sequence, let offset, let damage):
-            findings.append(Finding(failure: true,
-                zh: "第 \(sequence) 条记录（字节偏移 \(offset)）\(damage.zh)。此前 \(report.recordCount) 条记录完好。",
-                en: "record \(sequence) (byte offset \(offset)): \(damage.en). The \(report.recordCount) records before it are intact."))
-        }
-        if report.witness == nil {
-            findings.append(Finding(failure: false, zh: LogWarning.noWitness.zh, en: LogWarning.noWitness.en))
-        }
-        return findings
-    }
-
-    /// The signed checkpoints (the data directory's file, the mirror beside the key, the mirrors
-    /// bound to this directory). Returns what was found, for the summary line.
-    func checkpointFindings(_ report: VerificationReport, files: CheckpointFiles, into findings: inout [Finding]) -> CheckpointFindings? {
-        let found: CheckpointFindings
-        do {
-            found = try files.verify(dataDirectory: report.directory, logID: report.logID, records: report.records)
-        } catch {
-            findings.append(Finding(failure: true, zh: "检查点无法读取：" + error.zh, en: "the checkpoints cannot be read: " + error.en))
-            return nil
-        }
-        for problem in found.problems {
-            findings.append(Finding(failure: true, zh: "检查点不符：" + problem.zh, en: "checkpoint mismatch: " + problem.en))
-        }
-        for note in found.notes { findings.append(Finding(failure: false, zh: note.zh, en: note.en)) }
-        if found.trustedKey == nil {
-            findings.append(Finding(failure: false,
-                zh: "本机没有签名密钥（\(files.keyPath)）：检查点只按它们自带的公钥核对，快照未核对。",
-                en: "no signing key here (\(files.keyPath)): the checkpoints were checked against the keys they name; the snapshot was not checked."))
-        }
-        if found.checkpoints.isEmpty && found.problems.isEmpty {
-            findings.append(Finding(failure: false, zh: "没有已签名的检查点（chengxin checkpoint 可以签一个）。", en: "no signed checkpoints (chengxin checkpoint signs one)."))
-        }
-        return found
-    }
-
-    /// The snapshot: a forged one is a failure. Returns it when it is authentic and bound to this
-    /// intact chain (its record's hash is the chain's): its list of unreadable events then stands
-    /// for the records it covers.
-    func snapshotFindings(_ report: VerificationReport, reading: SnapshotReading, into findings: inout [Finding]) -> SnapshotContents? {
-        switch reading {
-        case .absent:
-            return nil
-        case .forged:
-            findings.append(Finding(failure: true,
-                zh: "快照 snapshot.bin 未通过认证（被改动，或由另一把密钥写入）：不会被使用；下次写入时移到 \(SnapshotFile.rejectedName) 并重建。",
-                en: "the snapshot snapshot.bin fails its authentication (edited, or written under another key): it is never used; the next write moves it to \(SnapshotFile.rejectedName) and rebuilds it."))
-            return nil
-        case .otherVersion(let version):
-            findings.append(Finding(failure: false, zh: "快照是第 \(version) 版格式，不会被使用（下次写入时重建）。",
-                                    en: "the snapshot is format version \(version) and is not used (rebuilt at the next write)."))
-            return nil
-        case .malformed:
-            findings.append(Finding(failure: false, zh: "快照文件不完整，不会被使用（下次写入时重建）。", en: "the snapshot file is incomplete and is not used (rebuilt at the next write)."))
-            return nil
-        case .authentic(let snapshot):
-            let point = snapshot.point
-            guard report.intact, point.logID == report.logID, point.sequence <= UInt64(report.recordCount),
-                  point.sequence == 0 || report.records[Int(point.sequence) - 1].hash == point.hash else {
-                findings.append(Finding(failure: false, zh: "快照与这份日志的记录不符（过时或属于另一份日志），不会被使用。",
-                                        en: "the snapshot does not match this log's records (stale, or another log's) and is not used."))
-                return nil
-            }
-            return snapshot
-        }
-    }
-
-    /// The unreadable events among the good records: those an authentic snapshot lists for the
-    /// records it covers, and those found by reading every record after it (every record, folded
-    /// as a replay folds them, when there is none).
-    static func unreadableEvents(_ report: VerificationReport, snapshot: SnapshotContents?) -> [(UInt64, Int, UnreadableEvent)] {
-        report.bytes.withUnsafeBytes { raw -> [(UInt64, Int, UnreadableEvent)] in
-            guard !raw.isEmpty else { return [] }
-            let records = report.records
-            var candidates: [LogRecord]
-            if let snapshot {
-                let covered = Int(snapshot.point.sequence)
-                candidates = snapshot.unreadable.compactMap { $0 >= 1 && $0 <= UInt64(covered) ? records[Int($0) - 1] : nil } + records[covered...]
-            } else {
-                var market = MarketState()
-                candidates = market.replay(raw, Store.payloadPlaces(records)[...]).compactMap { $0 >= 1 && $0 <= UInt64(records.count) ? records[Int($0) - 1] : nil }
-            }
-            return candidates.compactMap { record in
-                let start = record.offset + LogFormat.recordHeaderSize
-                return EventCodec.unreadable(Array(raw[start..<start + record.payloadLength])).map { (record.sequence, record.offset, $0) }
-            }
-        }
-    }
 }
-
-extension CheckpointNote: BilingualText {}
-extension AnchorProblem: BilingualText {}

@@ -5,8 +5,6 @@ import Core
 import Terminal
 import TestSupport
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 /// The shipped roster folded into a market state, as `chengxin init` records it.
 func shippedMarket() throws -> MarketState {
     var files: [String: String] = [:]

@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Core
+import Foundation
+import TestSupport
+import Testing
 
 @Suite("Events and the market state")
 struct EventTests {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import Core
+import TestSupport
 
 /// The demo year (roster + generated history), as `chengxin init --demo` records it.
 private func demoMarket() throws -> MarketState {

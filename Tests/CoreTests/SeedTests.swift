@@ -1,9 +1,7 @@
-import Foundation
-import Testing
 @testable import Core
-
-/// The package root, found from this file's path (Tests/CoreTests/SeedTests.swift).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+import Foundation
+import TestSupport
+import Testing
 
 func shippedSeedFiles() throws -> [String: String] {
     var files: [String: String] = [:]

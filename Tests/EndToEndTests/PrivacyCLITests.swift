@@ -1,7 +1,8 @@
+import Core
 import Foundation
+import Storage
 import Testing
 import TestSupport
-@testable import chengxin
 
 /// Personal data and PINs through the command line (docs/privacy.md): `log` masks for everyone
 /// but a manager who gives their PIN, every disclosure is recorded before anything is shown,
@@ -199,15 +200,22 @@ struct PrivacyCLITests {
 
     @Test func theDashboardSignsInThroughTheSamePathAndRecordsAnUnmaskedExportFirst() throws {
         let cli = try Self.prepared(try #require(builtProduct("chengxin")))
-        let common = try CommonOptions.parse(["--data", cli.data, "--key", cli.key])
-        let dashboard = LiveDashboard(directory: cli.data, seeds: nil, common: common, store: try Store.open(cli.data, snapshotKey: nil))
-        let refusal = "用户名或 PIN 不正确，未登录（再错 4 次将暂停登录 15 分钟）"
-        #expect(dashboard.perform(.authenticate(user: "li", pin: "000000")) == .authenticationFailed(refusal))
-        #expect(dashboard.perform(.authenticate(user: "nobody", pin: "000000")) == .authenticationFailed(refusal))
-        #expect(dashboard.perform(.authenticate(user: "desk1", pin: "555555")) == .authenticationFailed("服务台账号请使用 chengxin kiosk"))
-        guard case .authenticated(let manager)? = dashboard.perform(.authenticate(user: "li", pin: "123456")) else {
-            Issue.record("the right PIN signs in"); return
+        let options = StorageOptions(data: cli.data, key: cli.key, language: .zh)
+        let dashboard = DashboardStorage(options: options, seeds: nil, store: try Store.open(cli.data, snapshotKey: nil))
+        /// What a sign-in was refused with (nil: it was not refused).
+        func refusal(_ name: String, _ pin: String, on storage: DashboardStorage) -> String? {
+            do throws(LocalizedMessage) {
+                _ = try storage.signIn(name: name, pin: pin)
+                return nil
+            } catch {
+                return error.text(.zh)
+            }
         }
+        let wrong = "用户名或 PIN 不正确，未登录（再错 4 次将暂停登录 15 分钟）"
+        #expect(refusal("li", "000000", on: dashboard) == wrong)
+        #expect(refusal("nobody", "000000", on: dashboard) == wrong)
+        #expect(refusal("desk1", "555555", on: dashboard) == "服务台账号请使用 chengxin kiosk")
+        let manager = try #require(try dashboard.signIn(name: "li", pin: "123456"), "the right PIN signs in")
         let failures = try Self.objects(try cli.run(["log", "--jsonl"]).output).filter { Self.type($0) == "auth.failed" }
         #expect(failures.map { Self.data($0)["user"] as? String } == ["li", "nobody"])
         #expect(failures.allSatisfy { Self.data($0)["via"] as? String == "dashboard" && Self.data($0)["command"] == nil })
@@ -215,19 +223,17 @@ struct PrivacyCLITests {
         // Over a log it cannot write (opened read-only): an unmasked export is refused before a
         // byte is written, as its disclosure cannot be recorded; a PIN is still checked, unrecorded.
         let before = try cli.run(["log"]).output
-        let reader = LiveDashboard(directory: cli.data, seeds: nil, common: common, store: try Store.open(cli.data, writable: false, snapshotKey: nil))
-        guard case .failed(let text)? = reader.perform(.export(.complaints, .csv, withPersonalData: true, by: manager)) else {
-            Issue.record("the export is refused"); return
+        let reader = DashboardStorage(options: options, seeds: nil, store: try Store.open(cli.data, writable: false, snapshotKey: nil))
+        do throws(LocalizedMessage) {
+            _ = try reader.export(ExportRequest(kind: .complaints, format: .csv, withPersonalData: true), by: manager)
+            Issue.record("the export is refused")
+        } catch {
+            #expect(error.zh.hasPrefix("无法记录这次个人信息查看，未显示任何个人信息："), "\(error.zh)")
         }
-        #expect(text.hasPrefix("无法记录这次个人信息查看，未显示任何个人信息："), "\(text)")
         #expect(!reader.exports.isRunning)
-        guard case .authenticationFailed(let unrecorded)? = reader.perform(.authenticate(user: "li", pin: "000000")) else {
-            Issue.record("a wrong PIN is refused"); return
-        }
+        let unrecorded = try #require(refusal("li", "000000", on: reader), "a wrong PIN is refused")
         #expect(unrecorded.hasPrefix("用户名或 PIN 不正确（日志只读，这次尝试未能记录："), "\(unrecorded)")
-        guard case .authenticated? = reader.perform(.authenticate(user: "li", pin: "123456")) else {
-            Issue.record("the right PIN signs in to read"); return
-        }
+        #expect(refusal("li", "123456", on: reader) == nil, "the right PIN signs in to read")
         #expect(try cli.run(["log"]).output == before)
     }
 }

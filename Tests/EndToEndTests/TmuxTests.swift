@@ -80,8 +80,6 @@ struct Tmux {
     }
 }
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 @Suite("End to end in tmux", .serialized)
 struct EndToEndTests {
     @Test(arguments: [(80, 24), (120, 40)])

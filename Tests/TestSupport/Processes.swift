@@ -123,6 +123,9 @@ public let testScratchFolder: String = {
     return folder
 }()
 
+/// The package root, found from this file's path (Tests/TestSupport/Processes.swift).
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
 /// A fresh path in the tests' folder (not created).
 public func temporaryPath(_ label: String) -> String {
     testScratchFolder + "/chengxin-\(label)-\(UUID().uuidString)"

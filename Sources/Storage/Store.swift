@@ -4,22 +4,23 @@ import Log
 
 /// Glue between the domain (Core) and the log (Log): replays events into the market state,
 /// keeps a snapshot so that opening stays fast as the log grows, and appends events with
-/// their idempotency keys.
-final class Store {
-    let log: EventLog
-    private(set) var market: MarketState
+/// their idempotency keys. The store of a data directory on this machine's disk (`EventStore`
+/// names what any store provides).
+public final class Store: EventStore {
+    public let log: EventLog
+    public private(set) var market: MarketState
     /// Records whose payload could not be decoded (an unknown writer, or a bug).
-    private(set) var undecodable: [UInt64] = []
+    public private(set) var undecodable: [UInt64] = []
     /// Whether the state came from a snapshot (plus the records after it).
-    let usedSnapshot: Bool
+    public let usedSnapshot: Bool
     /// A new snapshot is written once this many records have accumulated after the last one.
-    static let snapshotEvery: UInt64 = 1000
+    public static let snapshotEvery: UInt64 = 1000
     private var snapshotSequence: UInt64
     /// Interval checkpoints, when a signing key is available to this process.
     private var checkpointSchedule: CheckpointSchedule?
     /// The key that authenticates snapshots (derived from the checkpoint key); without it this
     /// process neither reads nor writes snapshots.
-    let snapshotKey: SnapshotKey?
+    public let snapshotKey: SnapshotKey?
     /// Where the signed checkpoints are, for the check before the first append.
     private(set) var checkpointFiles: CheckpointFiles?
 
@@ -49,7 +50,7 @@ final class Store {
     static let batch = 8192
 
     /// A store over a log opened from its start.
-    convenience init(log: EventLog, snapshotKey: SnapshotKey?) {
+    public convenience init(log: EventLog, snapshotKey: SnapshotKey?) {
         self.init(log: log, market: MarketState(), usedSnapshot: false, snapshotSequence: 0, snapshotKey: snapshotKey)
     }
 
@@ -64,16 +65,22 @@ final class Store {
     /// never kept as a snapshot before every record under it was checked).
     /// `snapshotKey`: the snapshot is used only when its MAC holds with it (none without a key);
     /// a forged one is never used, and a writable open sets it aside as evidence.
-    static func open(_ directory: String, writable: Bool = true, snapshotKey: SnapshotKey?, beforeReplay: ((Int) -> Void)? = nil,
-                     chainCheck: ChainCheck = .full) throws(LogError) -> Store {
+    /// `after` is told each step as it ends (the benchmark times them).
+    public static func open(_ directory: String, writable: Bool = true, snapshotKey: SnapshotKey?, beforeReplay: ((Int) -> Void)? = nil,
+                            chainCheck: ChainCheck = .full, after: ((OpenStep) -> Void)? = nil) throws(LogError) -> Store {
         if let snapshotKey {
-            switch SnapshotFile.inspect(directory: directory, key: snapshotKey) {
+            let reading = SnapshotFile.inspect(directory: directory, key: snapshotKey)
+            after?(.snapshotRead)
+            switch reading {
             case .authentic(let snapshot):
                 if let market = decodeState(snapshot.payload) {
+                    after?(.snapshotDecoded)
                     do {
                         let log = try EventLog.open(directory: directory, writable: writable, resumeAfter: snapshot.point)
+                        after?(.logOpened)
                         let store = Store(log: log, market: market, usedSnapshot: true, snapshotSequence: snapshot.point.sequence,
                                           undecodable: snapshot.unreadable, snapshotKey: snapshotKey)
+                        after?(.tailFolded)
                         store.snapshotIfDue()
                         return store
                     } catch .resumePointMismatch {
@@ -90,8 +97,10 @@ final class Store {
             let size = (try? FileManager.default.attributesOfItem(atPath: EventLog.logPath(in: directory))[.size] as? Int) ?? 0
             beforeReplay(size)
         }
-        let store = replayAll(try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: chainCheck),
-                              snapshotKey: snapshotKey)
+        let log = try EventLog.open(directory: directory, writable: writable, copyingPayloads: false, chainCheck: chainCheck)
+        after?(.logScanned)
+        let store = replayAll(log, snapshotKey: snapshotKey)
+        after?(.replayed)
         if chainCheck == .deferred { store.snapshotAfterCheck = true } else { store.writeSnapshot() }
         return store
     }
@@ -105,8 +114,17 @@ final class Store {
         return Store(log: log, market: market, usedSnapshot: false, snapshotSequence: 0, undecodable: undecodable, snapshotKey: snapshotKey)
     }
 
+    /// The steps of `open`, in the order they end: from a snapshot, `snapshotRead` (the file read
+    /// and its MAC checked), `snapshotDecoded`, `logOpened` (from the snapshot's resume point),
+    /// `tailFolded` (the records after it); else `logScanned` (every record read and checked) and
+    /// `replayed` (every record folded).
+    public enum OpenStep: String, Sendable {
+        case snapshotRead = "snapshotfile", snapshotDecoded = "decode", logOpened = "logopen", tailFolded = "tail"
+        case logScanned = "scan", replayed = "read+fold"
+    }
+
     /// Where each record's payload lies in the file.
-    static func payloadPlaces(_ records: [LogRecord]) -> [PayloadPlace] {
+    public static func payloadPlaces(_ records: [LogRecord]) -> [PayloadPlace] {
         PayloadPlace.of(records) { PayloadPlace(offset: $0.offset + LogFormat.recordHeaderSize, length: $0.payloadLength, sequence: $0.sequence) }
     }
 
@@ -115,7 +133,7 @@ final class Store {
     }
 
     /// Writes the current state as the snapshot (best effort: a read-only or damaged log skips it).
-    func writeSnapshot() {
+    public func writeSnapshot() {
         guard log.damage == nil, let key = snapshotKey else { return }
         market.compactKeys()
         let unreadable = undecodable.sorted()
@@ -141,12 +159,12 @@ final class Store {
 
     /// The dashboard and the kiosk (processes that stay open) write their snapshots on another
     /// thread; one-shot commands write them before they exit.
-    var writesSnapshotsInBackground = false
+    public var writesSnapshotsInBackground = false
     private let backgroundSnapshot = BackgroundSnapshot()
 
     /// Waits for a snapshot being written in the background (before the process exits, so that
     /// no half-written temporary file is left behind).
-    func finishSnapshot() {
+    public func finishSnapshot() {
         backgroundSnapshot.wait()
     }
 
@@ -163,7 +181,7 @@ final class Store {
     }
 
     /// Reads what other processes appended. Returns whether anything was new.
-    func refresh() throws(LogError) -> Bool {
+    public func refresh() throws(LogError) -> Bool {
         let before = log.lastSequence
         let new = try log.refresh()
         extendVerification(from: before)
@@ -176,7 +194,7 @@ final class Store {
     /// events whose idempotency keys are recorded already are dropped.
     /// Returns the records written (none when every event's key was recorded already).
     @discardableResult
-    func append(events build: (MarketState) throws -> [Event]) throws -> [LogRecord] {
+    public func append(events build: (MarketState) throws -> [Event]) throws -> [LogRecord] {
         try requireIntact()
         let records = try log.append { caughtUp in
             for record in caughtUp { self.apply(record) }
@@ -194,21 +212,29 @@ final class Store {
     /// Appends the events whose idempotency keys are not yet recorded, after catching up under
     /// the lock. Returns how many were written.
     @discardableResult
-    func append(_ events: [Event]) throws -> Int {
+    public func append(_ events: [Event]) throws -> Int {
         try append(events: { _ in events }).count
     }
 
     /// Signs a checkpoint every 1,000 records from now on, with the key in `files` if there is one;
     /// the checkpoints in `files` are also checked before the first append.
-    func enableCheckpoints(_ files: CheckpointFiles) {
+    public func enableCheckpoints(_ files: CheckpointFiles) {
         checkpointFiles = files
         checkpointSchedule = CheckpointSchedule(files: files, log: log)
+    }
+
+    /// The fingerprint of the key of the newest checkpoint of this log, among those `files` finds,
+    /// whose signature holds (by the key at hand, when there is one).
+    public func newestCheckpointKeyFingerprint(_ files: CheckpointFiles) -> String? {
+        guard var found = try? files.scan(dataDirectory: log.directory, logID: log.logID) else { return nil }
+        if let key = try? files.loadKey() { found.trustedKey = Array(key.publicKey.rawRepresentation) }
+        return found.newestSigned()?.keyFingerprint
     }
 
     /// Cuts a torn tail now (its bytes kept, the cut recorded as an event), rather than at the first
     /// append: a write command or the kiosk then says so before anything else. Returns the warning.
     @discardableResult
-    func settleTornTail() throws -> LogWarning? {
+    public func settleTornTail() throws -> LogWarning? {
         guard log.hasTornTail else { return nil }
         try append(events: { _ in [] })
         return log.lastTailCut
@@ -219,7 +245,7 @@ final class Store {
     /// step 0): called before this process's first append, and by write commands as soon as they
     /// open, so that damage is named before anything else is asked. Waits for the dashboard's
     /// background check when it is still running.
-    func requireIntact() throws(LogError) {
+    public func requireIntact() throws(LogError) {
         if let damage = log.damage { throw damage }
         if verifiedUpTo == nil {
             if verifying { _ = collectVerification(wait: true) } else { verifyChain() }
@@ -229,7 +255,7 @@ final class Store {
     }
 
     /// One line for the status bar: the number of records and the log's state.
-    func summary(_ language: Language) -> String {
+    public func summary(_ language: Language) -> String {
         let count = log.lastSequence
         if let damage = log.damage {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
@@ -259,11 +285,11 @@ final class Store {
     }
 
     /// The last record a full verification of the chain (from the first record) found intact.
-    private(set) var verifiedUpTo: UInt64?
+    public private(set) var verifiedUpTo: UInt64?
 
     /// Checks every record and the chain from the start (what `chengxin verify` does), for the
     /// status bar. Damage it finds makes the log read-only, as if the open had found it.
-    func verifyChain() {
+    public func verifyChain() {
         guard let report = try? LogVerifier.verify(directory: log.directory) else { return }
         take(ChainCheckOutcome(report, checkpoints: checkpointFiles))
     }
@@ -287,7 +313,7 @@ final class Store {
 
     /// The same check on another thread, so that the first frame does not wait for it (a decade
     /// of records takes over a second); `collectVerification` takes its result.
-    func startVerification() {
+    public func startVerification() {
         verifying = true
         let directory = log.directory, result = verification, files = checkpointFiles
         Thread.detachNewThread {
@@ -297,12 +323,12 @@ final class Store {
     }
 
     /// Whether a background check is running.
-    private(set) var verifying = false
+    public private(set) var verifying = false
     private let verification = Handoff<ChainCheckOutcome?>()
 
     /// Takes the background check's result once it is there; returns whether the summary changed.
     /// `wait`: block until the check is done (for tests and one-shot commands).
-    func collectVerification(wait: Bool = false) -> Bool {
+    public func collectVerification(wait: Bool = false) -> Bool {
         guard verifying, let report = verification.take(wait: wait) else { return false }
         verifying = false
         if let outcome = report { take(outcome) } else { verifiedUpTo = nil }
@@ -312,28 +338,14 @@ final class Store {
     }
 }
 
-/// Reads the seed files of a folder into a roster.
-enum SeedFiles {
-    static func load(_ folder: String) throws(SeedProblems) -> Roster {
-        var files: [String: String] = [:]
-        for name in SeedLoader.fileNames {
-            let path = folder + "/" + name
-            if let data = FileManager.default.contents(atPath: path) {
-                files[name] = String(decoding: data, as: UTF8.self)
-            }
-        }
-        return try SeedLoader.load(files: files)
-    }
-}
-
 /// What a check of the whole chain found: how many good records, and the damage if any.
-struct ChainCheckOutcome: Sendable {
-    let records: UInt64
-    let damage: LogError?
+public struct ChainCheckOutcome: Sendable {
+    public let records: UInt64
+    public let damage: LogError?
 
     /// The chain's verdict, then the signed checkpoints' (when `checkpoints` is given): a log
     /// older than or different from a signed checkpoint is not appended to either.
-    init(_ report: VerificationReport, checkpoints: CheckpointFiles?) {
+    public init(_ report: VerificationReport, checkpoints: CheckpointFiles?) {
         records = UInt64(report.recordCount)
         if case .corrupt(let sequence, let offset, let damage) = report.tail {
             self.damage = .corrupt(sequence: sequence, offset: offset, damage: damage)
@@ -348,12 +360,14 @@ struct ChainCheckOutcome: Sendable {
 
 /// A result handed from the thread that works it out to the one that waits for it (the
 /// dashboard's background chain check; verify's check of the snapshot beside the chain's).
-final class Handoff<Value: Sendable>: @unchecked Sendable {
+public final class Handoff<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// nil: not finished.
     private var value: Value?
 
-    func set(_ result: Value) {
+    public init() {}
+
+    public func set(_ result: Value) {
         condition.lock()
         value = result
         condition.broadcast()
@@ -361,7 +375,7 @@ final class Handoff<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The result once it is there (nil before, unless `wait`), taken once.
-    func take(wait: Bool) -> Value? {
+    public func take(wait: Bool) -> Value? {
         condition.lock()
         defer { condition.unlock() }
         while wait && value == nil { condition.wait() }

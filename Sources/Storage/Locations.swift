@@ -1,9 +1,9 @@
 import Foundation
 
 /// Where the data directory and the shipped seeds are.
-enum Locations {
+public enum Locations {
     /// `--data DIR`, else `$CHENGXIN_DATA`, else `$XDG_DATA_HOME/chengxin`, else `~/.local/share/chengxin`.
-    static func dataDirectory(_ explicit: String?) -> String {
+    public static func dataDirectory(_ explicit: String?) -> String {
         resolve(explicit, variable: "CHENGXIN_DATA", xdg: "XDG_DATA_HOME", under: "chengxin", homeDefault: ".local/share/chengxin")
     }
 
@@ -18,11 +18,11 @@ enum Locations {
     }
 
     /// `$HOME` when set (as every Unix tool reads it), else the account's home folder.
-    static var home: String {
+    public static var home: String {
         ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         if path == "~" || path.hasPrefix("~/") { return home + path.dropFirst() }
         return FileManager.default.currentDirectoryPath + "/" + path
@@ -30,14 +30,14 @@ enum Locations {
 
     /// The checkpoint signing key, kept outside the data directory: `--key FILE`, else
     /// `$CHENGXIN_KEY`, else `$XDG_CONFIG_HOME/chengxin/checkpoint.key`, else `~/.config/chengxin/checkpoint.key`.
-    static func keyFile(_ explicit: String?) -> String {
+    public static func keyFile(_ explicit: String?) -> String {
         resolve(explicit, variable: "CHENGXIN_KEY", xdg: "XDG_CONFIG_HOME", under: "chengxin/checkpoint.key", homeDefault: ".config/chengxin/checkpoint.key")
     }
 
     /// The folder with the shipped roster: `--seeds DIR`, else `$CHENGXIN_SEEDS`, else a `seeds`
     /// folder beside the executable or in one of its parents (as in a `swift run` checkout), else
     /// `share/chengxin/seeds` beside an installed binary, else the source checkout it was built from.
-    static func seedsDirectory(_ explicit: String?) -> String? {
+    public static func seedsDirectory(_ explicit: String?) -> String? {
         let env = ProcessInfo.processInfo.environment
         if let explicit, !explicit.isEmpty { return absolute(explicit) }
         if let value = env["CHENGXIN_SEEDS"], !value.isEmpty { return absolute(value) }
@@ -49,7 +49,7 @@ enum Locations {
             candidates.append(folder.appendingPathComponent("share/chengxin/seeds"))
             folder = folder.deletingLastPathComponent()
         }
-        // The package this binary was built from: Sources/chengxin/Locations.swift → ../../seeds
+        // The package this binary was built from: Sources/Storage/Locations.swift → ../../seeds
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(source.appendingPathComponent("seeds"))
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("merchants.csv").path) {

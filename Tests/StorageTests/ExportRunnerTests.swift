@@ -1,8 +1,8 @@
 import Core
 import Foundation
+import Storage
 import Testing
 import TestSupport
-@testable import chengxin
 
 @Suite("The dashboard's export runner")
 struct ExportRunnerTests {
@@ -18,7 +18,7 @@ struct ExportRunnerTests {
         #expect(path.hasSuffix("/chengxin-exports/merchants-2026-11-26.csv"))
 
         let runner = ExportRunner()
-        #expect(throws: CLIProblem.self) { try runner.start(request, market: market, today: today, user: secretary, path: path, language: .zh) }
+        #expect(throws: LocalizedMessage.self) { try runner.start(request, market: market, today: today, user: secretary, path: path, language: .zh) }
         #expect(!runner.isRunning)
         try runner.start(request, market: market, today: today, user: manager, path: path, language: .zh)
         var steps: [(Int, Int)] = []

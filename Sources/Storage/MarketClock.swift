@@ -6,10 +6,10 @@ import Foundation
 /// there: every command that opens a data directory first calls `admit`, which refuses the
 /// override unless the directory is training data (`market.training`, recorded by
 /// `chengxin init --demo` or `--training`). A production record is never dated by a fixed clock.
-enum MarketClock {
-    static let variable = "CHENGXIN_TODAY"
+public enum MarketClock {
+    public static let variable = "CHENGXIN_TODAY"
 
-    static func today(now: Date = Date()) -> SimpleDate {
+    public static func today(now: Date = Date()) -> SimpleDate {
         if let fixed = override, let date = SimpleDate(iso: fixed) {
             return date
         }
@@ -18,18 +18,18 @@ enum MarketClock {
     }
 
     /// The override, when it is set (even to something that is not a date).
-    static var override: String? { ProcessInfo.processInfo.environment[variable] }
+    public static var override: String? { ProcessInfo.processInfo.environment[variable] }
 
     /// Refuses a fixed clock on data that is not training data, and a fixed "date" that is not one.
-    static func admit(_ market: MarketState, _ language: Language) throws(CLIProblem) {
+    public static func admit(_ market: MarketState) throws(LocalizedMessage) {
         guard let fixed = override else { return }
         guard market.training != nil else {
-            throw CLIProblem(text: language.pick(
-                "这是正式数据目录，不能用 \(variable) 固定日期；请取消这个环境变量（只有 chengxin init --demo 或 --training 建的培训数据可以固定日期）。",
-                "this is a production data directory, where \(variable) may not fix the date; unset it (only training data made by chengxin init --demo or --training may fix the date)."))
+            throw LocalizedMessage(
+                zh: "这是正式数据目录，不能用 \(variable) 固定日期；请取消这个环境变量（只有 chengxin init --demo 或 --training 建的培训数据可以固定日期）。",
+                en: "this is a production data directory, where \(variable) may not fix the date; unset it (only training data made by chengxin init --demo or --training may fix the date).")
         }
         guard SimpleDate(iso: fixed) != nil else {
-            throw CLIProblem(text: language.pick("\(variable)=“\(fixed)”不是有效日期（应为 YYYY-MM-DD）", "\(variable)=\"\(fixed)\" is not a valid date (YYYY-MM-DD)"))
+            throw LocalizedMessage(zh: "\(variable)=“\(fixed)”不是有效日期（应为 YYYY-MM-DD）", en: "\(variable)=\"\(fixed)\" is not a valid date (YYYY-MM-DD)")
         }
     }
 }
