@@ -53,6 +53,9 @@ public struct DashboardModel: Sendable, Equatable {
     public var position = ListPosition()
     public var firstRunChoice = 0
     public var showHelp = false
+    /// An effect is running off the loop (a PIN check, the history read, a file written): how
+    /// many times the screen was redrawn since (the status bar's spinner); nil when none is.
+    public var busy: Int?
     /// A one-line message shown in the status bar until the next key (warnings, errors).
     public var notice: String?
     /// The log's state for the status bar: number of records, verified or not.

@@ -18,27 +18,23 @@ extension DashboardEnvironment {
     public var working: Bool { false }
 }
 
-/// The main loop: draw, wait for a key or a tick, update, carry out effects.
+/// The dashboard's loop (ProgramLoop: effects run off the loop, which keeps drawing).
 public enum DashboardProgram {
     public static func run(backend: any TerminalBackend, model: inout DashboardModel, environment: any DashboardEnvironment,
                            tickMilliseconds: Int = 400) {
-        while true {
-            backend.draw(Dashboard.view(model))
-            // While an export runs, the next slice is taken as soon as no key is waiting.
-            let timeout = model.exportProgress != nil ? 0 : (environment.working ? min(200, tickMilliseconds) : tickMilliseconds)
-            switch backend.nextInput(timeoutMilliseconds: timeout) {
-            case .closed:
-                return
-            case .timeout, .wake:
-                if let message = environment.poll() { _ = Dashboard.update(&model, message) }
-            case .key(.resize):
-                _ = Dashboard.update(&model, .resized(backend.size))
-            case .key(let key):
-                for effect in Dashboard.update(&model, .key(key)) {
-                    if effect == .quit { return }
-                    if let message = environment.perform(effect) { _ = Dashboard.update(&model, message) }
-                }
-            }
-        }
+        let loop = ProgramLoop<DashboardModel, DashboardMessage, DashboardEffect>(
+            backend: backend,
+            update: { Dashboard.update(&$0, $1) },
+            view: Dashboard.view,
+            keys: { $0.map(DashboardMessage.key) },
+            resized: DashboardMessage.resized,
+            tick: { environment.poll().map { [$0] } ?? [] },
+            perform: { environment.perform($0) },
+            ends: { $0 == .quit },
+            // While an export runs, the next slice is taken as soon as no key is waiting; while
+            // the start-up check runs, its end is looked for every 200 ms.
+            wait: { $0.exportProgress != nil ? 0 : (environment.working ? min(200, tickMilliseconds) : tickMilliseconds) },
+            busy: { $0.busy = $1 })
+        loop.run(&model)
     }
 }

@@ -12,54 +12,27 @@ public protocol KioskEnvironment: AnyObject {
     func now() -> Double
 }
 
-/// The kiosk's loop: draw, wait for a key or a tick, update, carry out effects. Unlike the
-/// dashboard's loop there is no way out: it returns only when the input ends (a test's keys run
-/// out); every tick checks the idle timer.
+/// The kiosk's loop (ProgramLoop). Unlike the dashboard's there is no way out: it returns only
+/// when the input ends (a test's keys run out); every tick checks the idle timer. Keys read
+/// together without waiting are gathered, so that a paste is told from typing (KioskPaste).
 public enum KioskProgram {
     public static func run(backend: any TerminalBackend, model: inout KioskModel, environment: any KioskEnvironment,
                            tickMilliseconds: Int = 1000) {
         _ = Kiosk.update(&model, .key(.resize), now: environment.now())
-        // What was read while gathering keys that came together, and did not belong with them.
-        var next: InputEvent?
-        while true {
-            backend.draw(Kiosk.view(model))
-            let input = next ?? backend.nextInput(timeoutMilliseconds: tickMilliseconds)
-            next = nil
-            switch input {
-            case .closed:
-                return
-            case .timeout, .wake:
-                if let message = environment.poll() { _ = Kiosk.update(&model, message, now: environment.now()) }
-                _ = Kiosk.update(&model, .tick, now: environment.now())
-            case .key(.resize):
-                _ = Kiosk.update(&model, .resized(backend.size), now: environment.now())
-            case .key(let key):
-                // The keys already waiting, read without drawing in between: typed faster than
-                // anyone types, they may be a paste (KioskPaste).
-                var burst = [key]
-                var last = environment.now()
-                while burst.count < KioskPaste.limit {
-                    let more = backend.nextInput(timeoutMilliseconds: 0)
-                    guard case .key(let following) = more, following != .resize else {
-                        if more != .timeout { next = more }
-                        break
-                    }
-                    let now = environment.now()
-                    guard now - last < KioskPaste.together else {
-                        next = more
-                        break
-                    }
-                    burst.append(following)
-                    last = now
-                }
-                for message in KioskPaste.messages(burst) {
-                    for effect in Kiosk.update(&model, message, now: environment.now()) {
-                        // Show "submitting" while the log is written.
-                        backend.draw(Kiosk.view(model))
-                        _ = Kiosk.update(&model, environment.perform(effect), now: environment.now())
-                    }
-                }
-            }
-        }
+        let loop = ProgramLoop<KioskModel, KioskMessage, KioskEffect>(
+            backend: backend,
+            update: { Kiosk.update(&$0, $1, now: environment.now()) },
+            view: Kiosk.view,
+            keys: KioskPaste.messages,
+            resized: KioskMessage.resized,
+            tick: { (environment.poll().map { [$0] } ?? []) + [.tick] },
+            perform: { environment.perform($0) },
+            wait: { _ in tickMilliseconds },
+            burst: KioskPaste.limit,
+            together: KioskPaste.together,
+            now: environment.now,
+            // "Submitting…" is shown while the log is written.
+            drawsBeforeEffects: true)
+        loop.run(&model)
     }
 }

@@ -50,6 +50,9 @@ extension Dashboard {
             let fraction = progress.total > 0 ? Double(progress.done) / Double(progress.total) : 0
             left += model.t("导出中 \(progress.done)/\(progress.total) ", "exporting \(progress.done)/\(progress.total) ") + Charts.bar(fraction, maximum: 1, width: 10, ascii: false) + "  "
         }
+        if let busy = model.busy {
+            left += model.t("处理中 ", "working ") + String(Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")[busy % 10]) + "  "
+        }
         if let notice = model.notice {
             left += notice
         } else {

@@ -198,6 +198,9 @@ public final class DashboardStorage {
 
     /// The next slice of a running export; else what other processes appended (or the data
     /// directory another process created) and the start-up check's result. Nil: nothing new.
+    /// The status line last reported by `poll`.
+    private var reportedSummary: String?
+
     public func poll() -> Poll? {
         if exports.isRunning {
             do throws(LocalizedMessage) {
@@ -218,11 +221,17 @@ public final class DashboardStorage {
             return .marketChanged(MarketChange(market: opened.market, logSummary: opened.summary(language)))
         }
         do {
-            let verified = store.collectVerification()
+            _ = store.collectVerification()
             guard try store.refresh() else {
-                return verified ? .logSummaryChanged(store.summary(language)) : nil
+                // The start-up check may have ended here or elsewhere (a sign-in waits for it):
+                // the status bar hears of any change of the line, once.
+                let summary = store.summary(language)
+                guard summary != reportedSummary else { return nil }
+                reportedSummary = summary
+                return .logSummaryChanged(summary)
             }
             _ = store.collectVerification()
+            reportedSummary = store.summary(language)
             return .marketChanged(MarketChange(market: store.market, logSummary: store.summary(language)))
         } catch {
             return .failed(error.text(language))

@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import App
 import Core
@@ -54,5 +55,58 @@ struct ProgramTests {
         #expect(model.position == ListPosition(selected: 95, offset: 75))
         #expect(last.rowText(22).contains(market.merchants[95].name))
         #expect(!last.text.contains("主营"), "the 120-column layout is gone")
+    }
+}
+
+/// A terminal in memory that tells a waiting effect when it has drawn the busy mark.
+private final class WatchingBackend: TerminalBackend {
+    let size = Size(width: 80, height: 24)
+    var keys: [Key]
+    private(set) var frames: [Grid] = []
+    let busyDrawn = DispatchSemaphore(value: 0)
+
+    init(keys: [Key]) { self.keys = keys }
+
+    func draw(_ grid: Grid) {
+        frames.append(grid)
+        if grid.rowText(23).contains("处理中") { busyDrawn.signal() }
+    }
+
+    func nextInput(timeoutMilliseconds: Int) -> InputEvent {
+        keys.isEmpty ? .closed : .key(keys.removeFirst())
+    }
+}
+
+/// An effect that finishes only once the loop has shown that it is busy.
+private final class SlowEnvironment: DashboardEnvironment {
+    let backend: WatchingBackend
+    let market: MarketState
+    var performed: [DashboardEffect] = []
+    init(_ backend: WatchingBackend, _ market: MarketState) { (self.backend, self.market) = (backend, market) }
+
+    func perform(_ effect: DashboardEffect) -> DashboardMessage? {
+        performed.append(effect)
+        let shown = backend.busyDrawn.wait(timeout: .now() + 30) == .success
+        return shown ? .marketChanged(market, logSummary: "日志 104 条") : .failed("the busy mark was never drawn")
+    }
+
+    func poll() -> DashboardMessage? { nil }
+}
+
+@Suite("Effects run off the loop")
+struct OffLoopEffectTests {
+    /// Issue 19, item 4: while an effect runs the screen is redrawn with the busy mark; the keys
+    /// typed meanwhile wait and are taken in order once the answer is in.
+    @Test func theScreenKeepsDrawingAndKeysWaitTheirTurn() throws {
+        let market = try shippedMarket()
+        let backend = WatchingBackend(keys: [.enter, .character("j"), .character("j")])
+        var model = DashboardModel(language: .zh, dataDirectory: "/srv/chengxin", market: nil, size: backend.size, today: SimpleDate(iso: "2026-11-27")!)
+        let environment = SlowEnvironment(backend, market)
+        DashboardProgram.run(backend: backend, model: &model, environment: environment)
+        #expect(environment.performed == [.createFromShippedRoster])
+        #expect(backend.frames.contains { $0.rowText(23).contains("处理中") }, "the busy mark was drawn while the effect ran")
+        #expect(model.market != nil && model.notice == nil && model.busy == nil)
+        #expect(model.position.selected == 2, "both j's were taken after the answer")
+        #expect(!(backend.frames.last?.rowText(23).contains("处理中") ?? true))
     }
 }
