@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "chengxin",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chengxin", targets: ["chengxin"]),
     ],
@@ -20,6 +20,10 @@ let package = Package(
         ),
         // Pure domain: merchants, branches, rules, events, projections. No I/O.
         .target(name: "Core", dependencies: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
+        // Events as bytes: JSON payloads read and written, the replay that reads them in place, the snapshot.
+        .target(name: "Codec", dependencies: ["Core"]),
+        // What is handed to people: the public notice, the monthly report, exports (CSV, JSON, HTML).
+        .target(name: "Reports", dependencies: ["Core"]),
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",
@@ -33,11 +37,11 @@ let package = Package(
         .target(name: "CCRC32C"),
         .target(name: "CSHA256"),
         // Screens: update + view.
-        .target(name: "App", dependencies: ["Core", "Terminal"]),
+        .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Log", "Terminal", "App",
+                "Core", "Codec", "Reports", "Log", "Terminal", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,17 +52,17 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
-        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Terminal", "App", "CSQLite"]),
+        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Codec", "Log", "Terminal", "App", "CSQLite"]),
         // A real second writer for the log's multi-process tests.
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
         // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
         .executableTarget(name: "chengxin-keys", dependencies: ["Terminal"]),
         // Helpers the tests share: child processes, polling, built products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "Codec", "Reports", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Core
+import Reports
 import Terminal
 
 /// What the dashboard can be asked to do. Every screen's keys are looked up in its table of

@@ -4,6 +4,7 @@ import Foundation
 import Log
 #if canImport(Glibc)
 import Glibc
+import Reports
 #endif
 
 extension ExportKind: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import Core
+@testable import Reports
 
 /// The demo year (roster + generated history), as `chengxin init --demo` records it.
 private func demoMarket() throws -> MarketState {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Reports
 import Testing
 import TestSupport
 @testable import chengxin

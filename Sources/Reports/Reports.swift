@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Formats of `chengxin report`.
