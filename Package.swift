@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "chengxin",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chengxin", targets: ["chengxin"]),
     ],
@@ -23,6 +23,10 @@ let package = Package(
         // The one policy for characters that must not act on a screen or in a file (used by the
         // terminal, the exports and reports, and the command line).
         .target(name: "TextSafety"),
+        // Events as bytes: JSON payloads read and written, the replay that reads them in place, the snapshot.
+        .target(name: "Codec", dependencies: ["Core"]),
+        // What is handed to people: the public notice, the monthly report, exports (CSV, JSON, HTML).
+        .target(name: "Reports", dependencies: ["Core", "TextSafety"]),
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",
@@ -36,14 +40,14 @@ let package = Package(
         .target(name: "CCRC32C"),
         .target(name: "CSHA256"),
         // Screens: update + view.
-        .target(name: "App", dependencies: ["Core", "Terminal"]),
+        .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
         // The write path: opening a data directory, snapshots, the chain check, appends by
         // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
-        .target(name: "Storage", dependencies: ["Core", "Log"]),
+        .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log"]),
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Log", "Storage", "Terminal", "App", "TextSafety",
+                "Core", "Codec", "Reports", "Log", "Storage", "Terminal", "App", "TextSafety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,18 +58,18 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
-        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Log", "Storage", "Terminal", "App", "CSQLite"]),
+        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Codec", "Log", "Storage", "Terminal", "App", "CSQLite"]),
         // A real second writer for the log's multi-process tests.
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
         // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
         .executableTarget(name: "chengxin-keys", dependencies: ["Terminal"]),
         // Helpers the tests share: child processes, polling, built products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "Codec", "Reports", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Log", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]
 )

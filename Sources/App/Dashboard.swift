@@ -1,4 +1,5 @@
 import Core
+import Reports
 import Terminal
 
 

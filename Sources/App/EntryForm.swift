@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Reports
 import Terminal
 
 /// A small form over the current screen for one record: contribution points, a reply, an

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The bulk of the market's history — inspections, complaint cases with their steps, contribution
 /// points — kept compactly: rows of plain numbers, identifiers interned once in a symbol table,
 /// free text in one UTF-8 arena. A million events take tens of megabytes instead of hundreds, the
@@ -17,7 +15,7 @@ public struct SymbolTable: Sendable, Equatable {
 
     public init() {}
 
-    init(names: [String]) {
+    package init(names: [String]) {
         self.names = names
         ids.reserveCapacity(names.count)
         for (i, name) in names.enumerated() where ids[name] == nil { ids[name] = UInt32(i) }
@@ -41,15 +39,20 @@ public struct SymbolTable: Sendable, Equatable {
 }
 
 /// Where a text lies in the arena; `length == UInt32.max` is "no text".
-struct TextRef: Sendable, Equatable {
-    var offset: UInt32
-    var length: UInt32
-    static let none = TextRef(offset: 0, length: .max)
+package struct TextRef: Sendable, Equatable {
+    package var offset: UInt32
+    package var length: UInt32
+    package static let none = TextRef(offset: 0, length: .max)
+
+    package init(offset: UInt32, length: UInt32) {
+        self.offset = offset
+        self.length = length
+    }
 }
 
 /// Free text, one UTF-8 byte array. Holds up to 4 GiB of text (some 40 million complaints).
-struct TextArena: Sendable, Equatable {
-    var bytes: [UInt8] = []
+package struct TextArena: Sendable, Equatable {
+    package var bytes: [UInt8] = []
 
     mutating func add(_ text: String?) -> TextRef {
         guard var text else { return .none }
@@ -57,7 +60,7 @@ struct TextArena: Sendable, Equatable {
     }
 
     /// Text given as its UTF-8 bytes (a replay copies them straight from the log).
-    mutating func add(utf8: UnsafeRawBufferPointer) -> TextRef {
+    package mutating func add(utf8: UnsafeRawBufferPointer) -> TextRef {
         let offset = bytes.count
         bytes.append(contentsOf: utf8)
         precondition(bytes.count < Int(UInt32.max), "the text arena is limited to 4 GiB")
@@ -73,18 +76,18 @@ struct TextArena: Sendable, Equatable {
 }
 
 /// Lists of symbols that repeat (a checklist's items in order, a complaint's wishes), each kept once.
-struct SymbolLists: Sendable, Equatable {
-    var lists: [[UInt32]] = []
+package struct SymbolLists: Sendable, Equatable {
+    package var lists: [[UInt32]] = []
     private var ids: [[UInt32]: UInt32] = [:]
 
     init() {}
 
-    init(lists: [[UInt32]]) {
+    package init(lists: [[UInt32]]) {
         self.lists = lists
         for (i, list) in lists.enumerated() where ids[list] == nil { ids[list] = UInt32(i) }
     }
 
-    mutating func id(_ list: [UInt32]) -> UInt32 {
+    package mutating func id(_ list: [UInt32]) -> UInt32 {
         if let id = ids[list] { return id }
         let id = UInt32(lists.count)
         lists.append(list)
@@ -109,25 +112,25 @@ extension CaseIterable where Self: Equatable {
 /// ascending array (a million keys in 16 MB, read as it is written), those seen since in a set.
 public struct KeySet: Sendable {
     /// Hashes from the snapshot (or the last compaction), ascending, no repeats.
-    private(set) var sorted: [UInt128] = []
+    package var sorted: [UInt128] = []
     /// Hashes of keys seen since.
-    private(set) var recent: Set<UInt128> = []
+    package var recent: Set<UInt128> = []
 
     public init() {}
 
-    init(sorted: [UInt128]) {
+    package init(sorted: [UInt128]) {
         self.sorted = sorted
     }
 
     public var count: Int { sorted.count + recent.count }
 
-    static func hash(_ key: String) -> UInt128 {
+    package static func hash(_ key: String) -> UInt128 {
         var key = key
         return key.withUTF8 { hash(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// The hash of a key given as its UTF-8 bytes.
-    static func hash(utf8 key: UnsafeRawBufferPointer) -> UInt128 {
+    package static func hash(utf8 key: UnsafeRawBufferPointer) -> UInt128 {
         // FNV-1a, 128 bits (offset basis and prime from the FNV specification).
         var h: UInt128 = 0x6c62272e07bb014262b821756295c58d
         let prime: UInt128 = (1 << 88) | 0x13b
@@ -153,18 +156,8 @@ public struct KeySet: Sendable {
         if !inSorted(h) { recent.insert(h) }
     }
 
-    /// Adds many hashes at once (a replay's): sorted and filed with the others, as `compact` does.
-    mutating func insert(hashes: [UInt128]) {
-        guard !hashes.isEmpty else { return }
-        // The keys added one by one meanwhile (`recent`: a replay's records of the general kinds)
-        // go in with them: one sort, and a merge only with keys held before.
-        let new = Self.sortedUnique(recent.isEmpty ? hashes : hashes + recent)
-        recent = []
-        sorted = sorted.isEmpty ? new : Self.merge(sorted, new)
-    }
-
     /// Two ascending arrays as one, each hash once.
-    static func merge(_ a: [UInt128], _ b: [UInt128]) -> [UInt128] {
+    package static func merge(_ a: [UInt128], _ b: [UInt128]) -> [UInt128] {
         var merged: [UInt128] = []
         merged.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
@@ -182,96 +175,6 @@ public struct KeySet: Sendable {
         return merged
     }
 
-    /// The hashes ascending, each once. A million of them are first put in buckets by their top
-    /// 16 bits (one counting pass, one pass placing them: the buckets are in the hashes' order),
-    /// then each bucket is sorted on its own — a few hundred hashes, in the cache — the buckets
-    /// shared between two cores; nothing is merged. Hashes that crowd into few buckets (a quarter
-    /// of them in one) are sorted in two halves on two cores and merged instead.
-    static func sortedUnique(_ hashes: [UInt128]) -> [UInt128] {
-        var out: [UInt128]
-        if hashes.count < 100_000 {
-            out = hashes
-            out.sort()
-        } else if let bucketed = bucketSorted(hashes) {
-            out = bucketed
-        } else {
-            out = hashes
-            let middle = out.count / 2
-            out.withUnsafeMutableBufferPointer { buffer in
-                let halves = HalfBuffers(buffer: buffer, middle: middle)
-                DispatchQueue.concurrentPerform(iterations: 2) { half in halves.sort(half) }
-            }
-            return merge(Array(out[..<middle]), Array(out[middle...]))
-        }
-        var unique = 0
-        out.withUnsafeMutableBufferPointer { out in
-            for i in 0..<out.count where unique == 0 || out[unique - 1] != out[i] {
-                out[unique] = out[i]
-                unique += 1
-            }
-        }
-        out.removeLast(out.count - unique)
-        return out
-    }
-
-    /// The hashes ascending (repeats kept) by buckets of their top 16 bits; nil when a quarter of
-    /// them or more share one bucket.
-    private static func bucketSorted(_ hashes: [UInt128]) -> [UInt128]? {
-        let buckets = 1 << 16, count = hashes.count
-        // starts[b]: where bucket b begins; starts[buckets] == count.
-        var starts = [Int](repeating: 0, count: buckets + 1)
-        for h in hashes { starts[Int(truncatingIfNeeded: h >> 112) + 1] += 1 }
-        var largest = 0
-        for b in 0..<buckets {
-            largest = max(largest, starts[b + 1])
-            starts[b + 1] += starts[b]
-        }
-        guard largest < count / 4 else { return nil }
-        var next = starts
-        var out = [UInt128](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            for h in hashes {
-                let b = Int(truncatingIfNeeded: h >> 112)
-                (base + next[b]).initialize(to: h)
-                next[b] += 1
-            }
-            initialized = count
-        }
-        // Two shares of buckets with about as many hashes each.
-        var split = 0
-        while split < buckets, starts[split] < count / 2 { split += 1 }
-        out.withUnsafeMutableBufferPointer { buffer in
-            let shares = BucketShares(buffer: buffer, starts: starts, split: split)
-            DispatchQueue.concurrentPerform(iterations: 2) { share in shares.sort(share) }
-        }
-        return out
-    }
-
-    /// The buckets of an array placed by `bucketSorted`, in two shares, each sorted by one thread.
-    private struct BucketShares: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<UInt128>
-        let starts: [Int]
-        let split: Int
-
-        func sort(_ share: Int) {
-            for b in share == 0 ? 0..<split : split..<(starts.count - 1) where starts[b + 1] - starts[b] > 1 {
-                var bucket = UnsafeMutableBufferPointer(rebasing: buffer[starts[b]..<starts[b + 1]])
-                bucket.sort()
-            }
-        }
-    }
-
-    /// The two halves of an array, each sorted by one thread.
-    private struct HalfBuffers: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<UInt128>
-        let middle: Int
-
-        func sort(_ half: Int) {
-            var part = UnsafeMutableBufferPointer(rebasing: half == 0 ? buffer[..<middle] : buffer[middle...])
-            part.sort()
-        }
-    }
-
     private func inSorted(_ h: UInt128) -> Bool {
         var low = 0, high = sorted.count
         while low < high {
@@ -282,7 +185,7 @@ public struct KeySet: Sendable {
     }
 
     /// Every hash, ascending (what the snapshot writes).
-    var allSorted: [UInt128] {
+    package var allSorted: [UInt128] {
         recent.isEmpty ? sorted : Self.merge(sorted, recent.sorted())
     }
 
@@ -303,101 +206,174 @@ extension KeySet: Equatable {
 
 /// The compact history. `MarketState` owns one and folds events into it.
 public struct CompactHistory: Sendable, Equatable {
-    var symbols = SymbolTable()
-    var text = TextArena()
-    var lists = SymbolLists()
+    package var symbols = SymbolTable()
+    package var text = TextArena()
+    package var lists = SymbolLists()
 
-    struct InspectionRow: Sendable, Equatable {
-        var sequence: UInt64
-        var day: Int32
-        var shop: UInt32
-        var inspector: UInt32
-        var checklistVersion: Int64
+    package struct InspectionRow: Sendable, Equatable {
+        package var sequence: UInt64
+        package var day: Int32
+        package var shop: UInt32
+        package var inspector: UInt32
+        package var checklistVersion: Int64
         /// The items in order (a symbol list); every item passed unless an exception says otherwise.
-        var items: UInt32
-        var firstException: UInt32
-        var exceptionCount: UInt32
+        package var items: UInt32
+        package var firstException: UInt32
+        package var exceptionCount: UInt32
+
+        package init(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
+                     firstException: UInt32, exceptionCount: UInt32) {
+            self.sequence = sequence
+            self.day = day
+            self.shop = shop
+            self.inspector = inspector
+            self.checklistVersion = checklistVersion
+            self.items = items
+            self.firstException = firstException
+            self.exceptionCount = exceptionCount
+        }
     }
 
     /// An outcome other than a plain pass (a failure, not applicable, or a pass with a note).
-    struct OutcomeException: Sendable, Equatable {
-        var position: UInt32
-        var result: UInt8
+    package struct OutcomeException: Sendable, Equatable {
+        package var position: UInt32
+        package var result: UInt8
         /// 0 none, else Severity code + 1.
-        var severity: UInt8
-        var note: TextRef
+        package var severity: UInt8
+        package var note: TextRef
+
+        package init(position: UInt32, result: UInt8, severity: UInt8, note: TextRef) {
+            self.position = position
+            self.result = result
+            self.severity = severity
+            self.note = note
+        }
     }
 
-    var inspections: [InspectionRow] = []
-    var exceptions: [OutcomeException] = []
+    package var inspections: [InspectionRow] = []
+    package var exceptions: [OutcomeException] = []
     /// Row numbers of each shop's inspections, in log order (rebuilt when a snapshot is read).
     var inspectionsByShop: [UInt32: [UInt32]] = [:]
 
-    struct CaseRow: Sendable, Equatable {
-        var receipt: TextRef
-        var shop: UInt32
-        var category: UInt32
-        var integrity: UInt8
-        var text: TextRef
-        var amountFen: Int64
-        var hasAmount: Bool
-        var wants: UInt32
-        var consumerName: TextRef
-        var consumerPhone: TextRef
-        var consent: Bool
-        var day: Int32
-        var filedSequence: UInt64
-        var filer: UInt32
-        var state: UInt8 = ComplaintState.filed.code
+    package struct CaseRow: Sendable, Equatable {
+        package var receipt: TextRef
+        package var shop: UInt32
+        package var category: UInt32
+        package var integrity: UInt8
+        package var text: TextRef
+        package var amountFen: Int64
+        package var hasAmount: Bool
+        package var wants: UInt32
+        package var consumerName: TextRef
+        package var consumerPhone: TextRef
+        package var consent: Bool
+        package var day: Int32
+        package var filedSequence: UInt64
+        package var filer: UInt32
+        package var state: UInt8
         /// Int32.min: not accepted.
-        var acceptedOn: Int32 = .min
-        var handler: UInt32 = SymbolTable.none
+        package var acceptedOn: Int32
+        package var handler: UInt32
         /// The latest step (an index into `steps`), UInt32.max before any.
-        var lastStep: UInt32 = .max
+        package var lastStep: UInt32
         /// The case this one duplicates (a row number), UInt32.max if none.
-        var duplicateOf: UInt32 = .max
+        package var duplicateOf: UInt32
+
+        package init(receipt: TextRef, shop: UInt32, category: UInt32, integrity: UInt8, text: TextRef, amountFen: Int64, hasAmount: Bool,
+                     wants: UInt32, consumerName: TextRef, consumerPhone: TextRef, consent: Bool, day: Int32, filedSequence: UInt64,
+                     filer: UInt32, state: UInt8 = ComplaintState.filed.code, acceptedOn: Int32 = .min, handler: UInt32 = SymbolTable.none,
+                     lastStep: UInt32 = .max, duplicateOf: UInt32 = .max) {
+            self.receipt = receipt
+            self.shop = shop
+            self.category = category
+            self.integrity = integrity
+            self.text = text
+            self.amountFen = amountFen
+            self.hasAmount = hasAmount
+            self.wants = wants
+            self.consumerName = consumerName
+            self.consumerPhone = consumerPhone
+            self.consent = consent
+            self.day = day
+            self.filedSequence = filedSequence
+            self.filer = filer
+            self.state = state
+            self.acceptedOn = acceptedOn
+            self.handler = handler
+            self.lastStep = lastStep
+            self.duplicateOf = duplicateOf
+        }
     }
 
-    struct StepRow: Sendable, Equatable {
-        var sequence: UInt64
-        var actor: UInt32
-        var day: Int32
+    package struct StepRow: Sendable, Equatable {
+        package var sequence: UInt64
+        package var actor: UInt32
+        package var day: Int32
         /// 0 accept, 1 reject, 2 mediate, 3 resolve, 4 forward, 5 terminate, 6 follow-up, 7 close.
-        var action: UInt8
+        package var action: UInt8
         /// The reason, department or satisfaction (a symbol).
-        var detail: UInt32
+        package var detail: UInt32
         /// A resolution's outcome.
-        var outcome: TextRef
-        var amountFen: Int64
-        var hasAmount: Bool
+        package var outcome: TextRef
+        package var amountFen: Int64
+        package var hasAmount: Bool
         /// A resolution's finding: upheld (属实) or not (不属实); false for the other steps.
-        var upheld: Bool
-        var state: UInt8 = 0
-        var note: TextRef
+        package var upheld: Bool
+        package var state: UInt8
+        package var note: TextRef
         /// The case's step before this one, UInt32.max if none.
-        var previous: UInt32 = .max
+        package var previous: UInt32
+
+        package init(sequence: UInt64, actor: UInt32, day: Int32, action: UInt8, detail: UInt32, outcome: TextRef, amountFen: Int64,
+                     hasAmount: Bool, upheld: Bool, state: UInt8 = 0, note: TextRef, previous: UInt32 = .max) {
+            self.sequence = sequence
+            self.actor = actor
+            self.day = day
+            self.action = action
+            self.detail = detail
+            self.outcome = outcome
+            self.amountFen = amountFen
+            self.hasAmount = hasAmount
+            self.upheld = upheld
+            self.state = state
+            self.note = note
+            self.previous = previous
+        }
     }
 
-    var cases: [CaseRow] = []
-    var steps: [StepRow] = []
+    package var cases: [CaseRow] = []
+    package var steps: [StepRow] = []
     /// Row number by receipt, and each shop's cases in log order (rebuilt when a snapshot is read).
-    var caseByReceipt: [String: UInt32] = [:]
+    package var caseByReceipt: [String: UInt32] = [:]
     var casesByShop: [UInt32: [UInt32]] = [:]
 
-    struct ContributionRow: Sendable, Equatable {
-        var sequence: UInt64
-        var enteredBy: UInt32
-        var shop: UInt32
-        var kind: UInt8
-        var points: Int64
-        var day: Int32
-        var evidence: TextRef
-        var approvedBy: UInt32 = SymbolTable.none
+    package struct ContributionRow: Sendable, Equatable {
+        package var sequence: UInt64
+        package var enteredBy: UInt32
+        package var shop: UInt32
+        package var kind: UInt8
+        package var points: Int64
+        package var day: Int32
+        package var evidence: TextRef
+        package var approvedBy: UInt32
         /// 0 while not approved (sequence numbers start at 1).
-        var approvalSequence: UInt64 = 0
+        package var approvalSequence: UInt64
+
+        package init(sequence: UInt64, enteredBy: UInt32, shop: UInt32, kind: UInt8, points: Int64, day: Int32, evidence: TextRef,
+                     approvedBy: UInt32 = SymbolTable.none, approvalSequence: UInt64 = 0) {
+            self.sequence = sequence
+            self.enteredBy = enteredBy
+            self.shop = shop
+            self.kind = kind
+            self.points = points
+            self.day = day
+            self.evidence = evidence
+            self.approvedBy = approvedBy
+            self.approvalSequence = approvalSequence
+        }
     }
 
-    var contributions: [ContributionRow] = []
+    package var contributions: [ContributionRow] = []
     var contributionsByShop: [UInt32: [UInt32]] = [:]
 
     /// The row of the entry recorded by the event `sequence` (rows are in log order: a binary search).
@@ -427,10 +403,10 @@ public struct CompactHistory: Sendable, Equatable {
         return low < inspections.count && inspections[low].sequence == sequence ? low : nil
     }
 
-    init() {}
+    package init() {}
 
     /// Rebuilds the lookup tables from the rows (after a snapshot is read).
-    mutating func rebuildIndexes() {
+    package mutating func rebuildIndexes() {
         inspectionsByShop = [:]
         for (i, row) in inspections.enumerated() { inspectionsByShop[row.shop, default: []].append(UInt32(i)) }
         caseByReceipt = [:]
@@ -449,7 +425,7 @@ public struct CompactHistory: Sendable, Equatable {
     // MARK: Inspections
 
     // Each event is folded in two parts: its identifiers interned and its texts added (from Swift
-    // values here, from the log's bytes in `MarketState.replay`, in the same order, so that both
+    // values here, from the log's bytes in `MarketState.replay` (Codec), in the same order, so that both
     // give the same table), then the rows written by the helpers both share.
 
     mutating func addInspection(_ value: Inspection, sequence: UInt64) {
@@ -468,7 +444,7 @@ public struct CompactHistory: Sendable, Equatable {
 
     /// One outcome of the inspection being recorded: kept as an exception unless a plain pass.
     /// `severity` is 0 for none, else the severity's code + 1.
-    mutating func addOutcome(position: Int, result: UInt8, severity: UInt8, note: TextRef) {
+    package mutating func addOutcome(position: Int, result: UInt8, severity: UInt8, note: TextRef) {
         if result != ItemOutcome.Result.pass.code || severity != 0 || note != .none {
             exceptions.append(OutcomeException(position: UInt32(position), result: result, severity: severity, note: note))
         }
@@ -476,7 +452,7 @@ public struct CompactHistory: Sendable, Equatable {
 
     /// The inspection's row, after its outcomes (the exceptions from `firstException` on);
     /// `items` is the list of its items' symbols.
-    mutating func finishInspection(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
+    package mutating func finishInspection(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
                                    firstException: UInt32) {
         inspectionsByShop[shop, default: []].append(UInt32(inspections.count))
         inspections.append(InspectionRow(sequence: sequence, day: day, shop: shop, inspector: inspector, checklistVersion: checklistVersion,
@@ -530,7 +506,7 @@ public struct CompactHistory: Sendable, Equatable {
     }
 
     /// A new case's row (filed, nothing done yet), found by `receipt` from now on.
-    mutating func addCase(_ receipt: String, _ row: CaseRow) {
+    package mutating func addCase(_ receipt: String, _ row: CaseRow) {
         let number = UInt32(cases.count)
         cases.append(row)
         caseByReceipt[receipt] = number
@@ -608,14 +584,14 @@ public struct CompactHistory: Sendable, Equatable {
     }
 
     /// The case a step is for and the state it leads to, when the case exists and the workflow allows the step.
-    func stepTarget(_ row: UInt32?, action: UInt8) -> (row: Int, next: ComplaintState)? {
+    package func stepTarget(_ row: UInt32?, action: UInt8) -> (row: Int, next: ComplaintState)? {
         guard let i = row.map(Int.init), let current = ComplaintState.decode(cases[i].state),
               let next = ComplaintAction.next(stepCode: action, from: current) else { return nil }
         return (i, next)
     }
 
     /// Records an allowed step (its state and link to the case's previous step are filled in here).
-    mutating func addStep(to target: (row: Int, next: ComplaintState), _ step: StepRow) {
+    package mutating func addStep(to target: (row: Int, next: ComplaintState), _ step: StepRow) {
         let i = target.row
         var step = step
         step.state = target.next.code
@@ -688,7 +664,7 @@ public struct CompactHistory: Sendable, Equatable {
                                         day: Int32(value.date.dayNumber), evidence: text.add(value.evidence)))
     }
 
-    mutating func addContribution(_ row: ContributionRow) {
+    package mutating func addContribution(_ row: ContributionRow) {
         contributionsByShop[row.shop, default: []].append(UInt32(contributions.count))
         contributions.append(row)
     }
@@ -701,13 +677,13 @@ public struct CompactHistory: Sendable, Equatable {
 
     /// The row an approval by `approver` (its symbol, nil if the name was never seen) would
     /// approve: the entry exists, is not approved yet, and was entered by someone else.
-    func approvable(_ target: UInt64, by approver: UInt32?) -> Int? {
+    package func approvable(_ target: UInt64, by approver: UInt32?) -> Int? {
         guard let i = contributionRow(sequence: target), contributions[i].approvedBy == SymbolTable.none,
               contributions[i].enteredBy != approver else { return nil }
         return i
     }
 
-    mutating func approve(_ row: Int, sequence: UInt64, by approver: UInt32) {
+    package mutating func approve(_ row: Int, sequence: UInt64, by approver: UInt32) {
         contributions[row].approvedBy = approver
         contributions[row].approvalSequence = sequence
     }

@@ -12,64 +12,61 @@ public struct Sequenced<Value: Sendable & Codable & Equatable>: Sendable, Codabl
 
 /// The read model folded from events: the screens and the CLI ask it their questions.
 public struct MarketState: Sendable, Equatable {
-    /// Bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let snapshotVersion = 3
-
-    public internal(set) var committee: Committee?
-    public internal(set) var branches: [Branch] = []
-    public internal(set) var merchants: [Merchant] = []
-    public internal(set) var rules: RatingRules?
+    public package(set) var committee: Committee?
+    public package(set) var branches: [Branch] = []
+    public package(set) var merchants: [Merchant] = []
+    public package(set) var rules: RatingRules?
     /// Every version of the rules, with the sequence number that published it, in log order.
-    public internal(set) var ruleVersions: [Sequenced<RatingRules>] = []
-    public internal(set) var users: [String: User] = [:]
+    public package(set) var ruleVersions: [Sequenced<RatingRules>] = []
+    public package(set) var users: [String: User] = [:]
     /// Inspections, complaint cases and contribution points, compactly (CompactHistory.swift).
-    var history = CompactHistory()
+    package var history = CompactHistory()
     /// Inspections per shop, in log order.
     public var inspections: InspectionsView { InspectionsView(history: history) }
-    public internal(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
+    public package(set) var vetoes: [String: [Sequenced<VetoConfirmed>]] = [:]
     /// Contribution entries per shop, approved or not.
     public var contributions: ContributionsView { ContributionsView(history: history) }
     /// Complaint cases by receipt code.
     public var complaints: ComplaintsView { ComplaintsView(history: history) }
-    public internal(set) var ratingsPublished: [Int: Sequenced<RatingsPublished>] = [:]
-    public internal(set) var appeals: [String: [Appeal]] = [:]
+    public package(set) var ratingsPublished: [Int: Sequenced<RatingsPublished>] = [:]
+    public package(set) var appeals: [String: [Appeal]] = [:]
     /// The latest reply per shop and year.
-    public internal(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
-    public internal(set) var conduct: Sequenced<CodeOfConduct>?
+    public package(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
+    public package(set) var conduct: Sequenced<CodeOfConduct>?
     /// Confirmed complaint deductions by receipt.
-    public internal(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
+    public package(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     /// Who recorded each veto and each complaint deduction's confirmation, by that record's
     /// sequence number (an appeal may not be decided by them).
-    public internal(set) var confirmers: [UInt64: String] = [:]
+    public package(set) var confirmers: [UInt64: String] = [:]
     /// Who seconded each veto (by the veto's record number): a veto counts only once seconded.
-    public internal(set) var vetoSeconds: [UInt64: String] = [:]
+    public package(set) var vetoSeconds: [UInt64: String] = [:]
     /// The receipts of each shop's confirmed deductions (derived; rebuilt when a snapshot is read).
     var deductionsByShop: [String: [String]] = [:]
     /// Deductions recorded by corrections (`record.corrected`), per shop, in log order.
-    public internal(set) var correctedDeductions: [String: [Sequenced<ComplaintDeductionConfirmed>]] = [:]
-    public internal(set) var checklist: ChecklistPublished?
-    public internal(set) var calendar = WorkingCalendar(entries: [], years: [:])
+    public package(set) var correctedDeductions: [String: [Sequenced<ComplaintDeductionConfirmed>]] = [:]
+    public package(set) var checklist: ChecklistPublished?
+    public package(set) var calendar = WorkingCalendar(entries: [], years: [:])
     /// Set when the data directory is training data (`market.training`): only then may the clock be fixed.
-    public internal(set) var training: Sequenced<TrainingMarked>?
-    public internal(set) var eventCount = 0
-    public internal(set) var idempotencyKeys = KeySet()
+    public package(set) var training: Sequenced<TrainingMarked>?
+    public package(set) var eventCount = 0
+    public package(set) var idempotencyKeys = KeySet()
     /// The newest wrong-PIN times (seconds since 1970) per user name tried, from `auth.failed`
     /// events: what throttles sign-in across processes (Privacy.swift).
-    public internal(set) var signInFailures: [String: [Int64]] = [:]
+    public package(set) var signInFailures: [String: [Int64]] = [:]
     var merchantPosition: [String: Int] = [:]
     /// Which shop each merchant registration or correction (by sequence number) is about.
-    var merchantRecords: [UInt64: String] = [:]
+    package var merchantRecords: [UInt64: String] = [:]
     /// Which user each registration (by sequence number) is about.
-    var userRecords: [UInt64: String] = [:]
+    package var userRecords: [UInt64: String] = [:]
     /// The complaint each duplicate link (by sequence number) marked as a duplicate.
-    var linkRecords: [UInt64: String] = [:]
+    package var linkRecords: [UInt64: String] = [:]
     /// The withdrawn steps of each complaint (by receipt), in the order they were withdrawn.
-    var withdrawnSteps: [String: [UInt64]] = [:]
+    package var withdrawnSteps: [String: [UInt64]] = [:]
     /// Every withdrawal and correction so far, by the sequence number of the event it is about.
-    public internal(set) var amendments: [UInt64: Amendment] = [:]
+    public package(set) var amendments: [UInt64: Amendment] = [:]
     /// Withdrawals of records that count in a rating, by the withdrawal's record number, waiting for
     /// (or given) a second person's confirmation: only a seconded one becomes an amendment.
-    public internal(set) var withdrawalsProposed: [UInt64: ProposedWithdrawal] = [:]
+    public package(set) var withdrawalsProposed: [UInt64: ProposedWithdrawal] = [:]
 
     /// A withdrawal waiting for its second: what, by whom, when, why.
     public struct ProposedWithdrawal: Sendable, Codable, Equatable {
@@ -205,7 +202,7 @@ public struct MarketState: Sendable, Equatable {
     }
 
     /// `apply` but for the idempotency key (a replay gathers the keys and files them at the end).
-    mutating func apply(body event: Event, sequence: UInt64) {
+    package mutating func apply(body event: Event, sequence: UInt64) {
         eventCount += 1
         switch event.body {
         case .committeeRegistered(let value):
@@ -431,6 +428,19 @@ public struct MarketState: Sendable, Equatable {
 }
 
 extension MarketState {
+    /// Works out the lookups derived from the stored fields, as folding the events built them (for
+    /// a state read back from a snapshot, which stores only the fields).
+    package mutating func rebuildDerivedLookups() {
+        ruleEffectiveDays = ruleVersions.map { SimpleDate(iso: $0.value.effectiveFrom)?.dayNumber }
+        merchantPosition = Dictionary(merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        deductionsByShop = [:]
+        for (receipt, _) in complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
+            if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {
+                deductionsByShop[history.symbols[shop], default: []].append(receipt)
+            }
+        }
+    }
+
     /// The same state showing only the given merchants (for filtered lists).
     public func restricted(to subset: [Merchant]) -> MarketState {
         var copy = self

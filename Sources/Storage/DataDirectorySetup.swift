@@ -1,3 +1,4 @@
+import Codec
 import Core
 import Foundation
 import Log

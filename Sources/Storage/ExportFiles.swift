@@ -2,6 +2,7 @@ import Core
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import Reports
 #endif
 
 /// Files handed to others: written whole or not at all (a temporary file beside the target,

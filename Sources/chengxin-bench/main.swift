@@ -1,4 +1,5 @@
 import CSQLite
+import Codec
 import Core
 import Foundation
 import Log

@@ -1,5 +1,6 @@
 import App
 import ArgumentParser
+import Codec
 import Core
 import Foundation
 import Log
@@ -578,7 +579,7 @@ struct MerchantList: ParsableCommand {
 }
 
 /// CSV cells as spreadsheets read them, safe against formula injection: the one rule of the
-/// exports (Core/Exports.swift), so that `merchant list --format csv` and `export` agree.
+/// exports (Core/SpreadsheetCell.swift), so that `merchant list --format csv` and `export` agree.
 enum CSVField {
     static func escape(_ value: String) -> String {
         SpreadsheetCell.escape(value)

@@ -5,6 +5,7 @@ import Log
 import Storage
 #if canImport(Glibc)
 import Glibc
+import Reports
 #endif
 
 extension ExportKind: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Codec
 import Core
 import Foundation
 import Log

@@ -1,3 +1,4 @@
+import Reports
 import Testing
 import TestSupport
 @testable import Core
@@ -122,13 +123,6 @@ struct CalendarTests {
         #expect(state.complaints["K7QX-2028"]?.deadline(rules: rules, calendar: state.calendar) == date("2028-10-12"))
         // The years before are untouched.
         #expect(state.calendar.addingWorkingDays(7, to: date("2025-09-26")) == date("2025-10-13"))
-
-        // The event survives its payload, and the snapshot's shape does not change.
-        let event = Event(actor: "li", at: "2028-09-28T01:00:00Z", key: "calendar-year:x", body: .calendarYearAdded(added))
-        let bytes = try EventCodec.encodeBytes(event)
-        #expect(bytes == (try EventCodec.encodeWithFoundation(event)))
-        #expect(try EventCodec.decode(bytes) == event)
-        #expect(event.type == "calendar.year-added")
     }
 
     @Test func anOfficialYearIsReplacedOnlyWithAReasonAndOnlyByAManager() throws {

@@ -1,4 +1,5 @@
 import Testing
+@testable import Codec
 @testable import Core
 
 /// The compact history gives back exactly what was recorded: checked against a plain fold of the

@@ -1,3 +1,5 @@
+import Codec
+import Reports
 import Testing
 @testable import Core
 
@@ -246,18 +248,4 @@ struct ConflictTests {
         #expect(frozen.lines.contains { $0.zh.contains("撤回在公示之后，本年度已公示的星级不变") })
     }
 
-    /// The new payloads are written byte for byte as JSONEncoder writes them and read back.
-    @Test func theNewEventsRoundTrip() throws {
-        let events = [
-            Event(actor: "zhou", at: "2026-03-21T02:00:00Z", key: "withdraw-second:1", body: .withdrawalSeconded(WithdrawalSeconded(target: 700))),
-            Event(actor: "li", at: "2026-03-21T02:00:00Z", key: "veto:1", body: .vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2026-03-20"), reason: "查实", evidence: 12))),
-            Event(actor: "sun", at: "2026-10-09T02:00:00Z", key: "decision:1", body: .appealDecided(AppealDecided(target: 9, outcome: .revised, reason: "证据不足", date: date("2026-10-09"), withdrawsVeto: 12))),
-            Event(actor: "li", at: "2026-10-20T02:00:00Z", key: "appeal:1", body: .appealFiled(AppealFiled(shop: "A101", year: 2026, reason: "理由", date: date("2026-10-14"), lateReason: "纸面申请按时收到"))),
-        ]
-        for event in events {
-            let bytes = try EventCodec.encodeBytes(event)
-            #expect(bytes == (try EventCodec.encodeWithFoundation(event)), "\(event.type)")
-            #expect(try EventCodec.decode(bytes) == event, "\(event.type)")
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import Codec
 import Core
 import Foundation
 import Testing
@@ -13,21 +14,6 @@ import Testing
         let year = Event(actor: "zhuren", at: "2026-11-27T01:00:00Z", key: "calendar-year:1", body: .calendarYearAdded(CalendarYearAdded(
             year: 2028, source: "测试用虚构安排", days: [WorkingCalendar.Entry(date: SimpleDate(dayNumber: 21_459), kind: .holiday, name: "国庆节")], reason: "更正")))
         return roster + history + [withdrawal, year, unknown]
-    }
-
-    @Test func readsEveryEventTypeAsFoundationDoes() throws {
-        let events = try demoEvents()
-        var types = Set<String>()
-        for event in events {
-            let payload = try EventCodec.encode(event)
-            let fast = try EventCodec.decode([UInt8](payload))
-            let reference = try EventCodec.decodeWithFoundation(payload)
-            #expect(fast == reference, "\(event.type)")
-            #expect(fast == event, "\(event.type)")
-            types.insert(event.type)
-        }
-        // Every type this version knows, plus an unknown one.
-        #expect(types.count == 25)
     }
 
     @Test func readsEscapesSpacingAndKeyOrderLikeJSONDecoder() throws {
@@ -108,10 +94,4 @@ import Testing
         }
     }
 
-    @Test func snapshotRoundTripsThroughTheFastReader() throws {
-        let market = MarketState(events: try demoEvents())
-        let payload = try MarketSnapshot.encode(market)
-        #expect(MarketSnapshot.decode(payload) == market)
-        #expect(MarketSnapshot.decode(Array(payload.dropLast())) == nil)
-    }
 }

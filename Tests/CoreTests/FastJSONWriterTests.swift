@@ -1,3 +1,4 @@
+import Codec
 import Core
 import Foundation
 import Testing
@@ -20,19 +21,6 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return [UInt8](try encoder.encode(value))
-    }
-
-    @Test func everyEventTypeIsWrittenByteForByteAsJSONEncoderDoes() throws {
-        let events = try FastJSONTests().demoEvents()
-        var types = Set<String>()
-        for event in events {
-            let bytes = try EventCodec.encodeBytes(event)
-            let reference = try EventCodec.encodeWithFoundation(event)
-            #expect(bytes == reference, "\(event.type): \(String(decoding: bytes, as: UTF8.self))")
-            #expect([UInt8](try EventCodec.encode(event)) == reference)
-            types.insert(event.type)
-        }
-        #expect(types.count == 25)
     }
 
     @Test func awkwardTextInTheEnvelopeOfEveryTypeAndInBodies() throws {

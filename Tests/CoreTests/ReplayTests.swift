@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Codec
 @testable import Core
 
 /// A replay that reads payloads in place (`MarketState.replay`) gives exactly the state that

@@ -5,6 +5,7 @@ import FoundationXML
 import Testing
 @testable import Core
 import TestSupport
+@testable import Reports
 
 /// The demo year (roster + generated history), as `chengxin init --demo` records it.
 private func demoMarket() throws -> MarketState {

@@ -1,4 +1,5 @@
 import App
+import Codec
 import Core
 import Foundation
 import Storage

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Reports
 import Storage
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A small, fast JSON reader for the hot paths (replaying the log, reading the snapshot), where
@@ -749,7 +750,7 @@ extension Inspection: FastJSONDecodable {
 }
 
 // The other types recorded most often (complaint filings and steps, points and approvals) read
-// the same way; FastJSONTests checks every event type against `JSONDecoder`.
+// the same way; PayloadLayoutTests checks every kind of event against `JSONDecoder`.
 
 extension FastJSON.Object {
     func bool(_ key: String) throws -> Bool { try document.decodeBool(try value(key), codingPath) }

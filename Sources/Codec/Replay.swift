@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 // A full replay (no usable snapshot: the first open after an upgrade, or a damaged snapshot) reads

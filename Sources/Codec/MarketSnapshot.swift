@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 3: the folded state,
@@ -10,6 +11,8 @@ import Foundation
 /// finding, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
+    /// The state's format: bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
+    public static let formatVersion = 3
 
     /// What the state holds besides the compact history: small, kept as JSON.
     fileprivate struct SmallParts: Codable {
@@ -51,7 +54,7 @@ public enum MarketSnapshot {
         out.buffer.reserveCapacity(h.text.bytes.count + h.inspections.count * 40 + h.exceptions.count * 14 + h.cases.count * 88
                                    + h.steps.count * 52 + h.contributions.count * 49 + market.idempotencyKeys.count * 16 + (1 << 22))
         out.bytes(magic)
-        out.u16(UInt16(MarketState.snapshotVersion))
+        out.u16(UInt16(formatVersion))
         let small = SmallParts(committee: market.committee, branches: market.branches, merchants: market.merchants, rules: market.rules,
                                ruleVersions: market.ruleVersions, users: market.users, vetoes: market.vetoes, ratingsPublished: market.ratingsPublished,
                                appeals: market.appeals, replies: market.replies, conduct: market.conduct, complaintDeductions: market.complaintDeductions,
@@ -94,7 +97,7 @@ public enum MarketSnapshot {
     static func decode(raw: UnsafeRawBufferPointer) -> MarketState? {
         do {
             var input = BinaryReader(raw)
-            guard input.bytes(magic.count).elementsEqual(magic), input.u16() == UInt16(MarketState.snapshotVersion) else { return nil }
+            guard input.bytes(magic.count).elementsEqual(magic), input.u16() == UInt16(formatVersion) else { return nil }
             let jsonCount = Int(clamping: input.u64())
             let json = input.bytes(jsonCount)
             guard !input.failed else { return nil }
@@ -115,7 +118,6 @@ public enum MarketSnapshot {
             market.merchants = small.merchants
             market.rules = small.rules
             market.ruleVersions = small.ruleVersions
-            market.ruleEffectiveDays = small.ruleVersions.map { SimpleDate(iso: $0.value.effectiveFrom)?.dayNumber }
             market.users = small.users
             market.vetoes = small.vetoes
             market.ratingsPublished = small.ratingsPublished
@@ -137,13 +139,8 @@ public enum MarketSnapshot {
             market.userRecords = small.userRecords ?? [:]
             market.withdrawnSteps = small.withdrawnSteps ?? [:]
             market.linkRecords = small.linkRecords ?? [:]
-            market.merchantPosition = Dictionary(small.merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
             market.history = history
-            for (receipt, _) in small.complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
-                if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {
-                    market.deductionsByShop[history.symbols[shop], default: []].append(receipt)
-                }
-            }
+            market.rebuildDerivedLookups()
             let keyCount = Int(clamping: input.u64())
             guard input.remaining == keyCount * 16 else { return nil }
             var ascending = true

@@ -1,10 +1,11 @@
+import Core
 import Foundation
 
 /// Writes an `Encodable` value as JSON with exactly the bytes Foundation's `JSONEncoder` produces
 /// with `outputFormatting = [.sortedKeys, .withoutEscapingSlashes]` (the event payload format,
 /// docs/log-format.md), several times faster: the durable append encodes every event with it.
 ///
-/// What it reproduces (checked byte for byte against `JSONEncoder` in FastJSONWriterTests):
+/// What it reproduces (checked byte for byte against `JSONEncoder` in FastJSONWriterTests and PayloadLayoutTests):
 /// object members sorted by the UTF-8 bytes of their keys; no spaces; strings with `"` and `\`
 /// escaped, `\b \f \n \r \t` for those controls and `\u00xx` (lower-case hex) for the other
 /// characters below U+0020, everything else (including `/`, DEL and non-ASCII) as raw UTF-8;

@@ -1,10 +1,12 @@
+import Core
+
 /// Hand-written payload writers for the event types recorded most often — inspections, complaint
 /// filings and steps, contribution points and their approvals — writing exactly the bytes
 /// `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` writes (members in sorted order,
 /// absent optionals left out, the same string escapes through `FastJSONWriter.writeString`),
 /// without the `Encoder` machinery: in a durable append, encoding through it was most of the
 /// time spent besides the disk's own sync. Other types go through `FastJSONWriter`.
-/// FastJSONWriterTests compares every event type with `JSONEncoder`, awkward text included.
+/// PayloadLayoutTests compares every kind of event with `JSONEncoder`, FastJSONWriterTests awkward text.
 enum EventJSONWriter {
     /// The payload, or nil for a type written by the generic writer.
     static func encode(_ event: Event) -> [UInt8]? {
