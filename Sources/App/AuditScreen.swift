@@ -82,6 +82,6 @@ enum AuditScreen {
                       TableColumn(title: t("对象", "subject"), flexible: true)],
             rows: shown.map { ["\($0.sequence)", $0.marketTime, $0.actor, $0.name.text(model.language), $0.subject] }, position: model.auditPosition)
         table.fitColumns(available: model.size.width - 2)
-        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+        table.render(into: &grid, rect: DashboardLayout.tableUnderLine(model.size))
     }
 }

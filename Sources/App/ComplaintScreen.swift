@@ -166,7 +166,7 @@ enum ComplaintScreen {
 
     /// Rows for the page's lines: the title, a blank row, the lines, the keys, the status bar.
     static func pageRows(_ model: DashboardModel) -> Int {
-        max(1, model.size.height - 4)
+        max(1, DashboardLayout.casePage(model.size).lines.height)
     }
 
     /// The case page: what was filed (personal data masked except for the handler), everything
@@ -241,7 +241,8 @@ enum ComplaintScreen {
         let all = lines(model)
         let rows = pageRows(model)
         for (i, line) in all.dropFirst(model.caseScroll).prefix(rows).enumerated() {
-            grid.put(line.text, x: 1, y: 2 + i, maxWidth: model.size.width - 2, style: line.style)
+            let area = DashboardLayout.casePage(model.size).lines
+            grid.put(line.text, x: area.x, y: area.y + i, maxWidth: area.width, style: line.style)
         }
         // The keys from the page's table; where the page goes on below, how far it goes.
         var keys = Dashboard.footer(.screen(.complaint), model.language) { all.count > rows || ![.moveDown, .pageDown].contains($0.action) }
@@ -249,7 +250,7 @@ enum ComplaintScreen {
             let shown = min(all.count, model.caseScroll + rows)
             keys += t("（第 \(model.caseScroll + 1)–\(shown) 行，共 \(all.count) 行）", " (lines \(model.caseScroll + 1)–\(shown) of \(all.count))")
         }
-        grid.put(keys, x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
+        grid.put(keys, x: 1, y: DashboardLayout.casePage(model.size).keys.y, maxWidth: model.size.width - 2, style: Style(dim: true))
         if let flow = model.complaintFlow {
             flow.list.render(into: &grid, footer: Dashboard.footer(.actionMenu, model.language))
         }

@@ -46,9 +46,6 @@ public enum DashboardEffect: Sendable, Equatable {
 /// a new model and the effects to carry out. Its key tables are in DashboardKeys.swift, its view in
 /// DashboardView.swift and StatusBar.swift, each screen's own part in the screen's file.
 public enum Dashboard {
-    /// The header takes one row, the table header one, the status bar one.
-    static let chromeRows = 3
-
     /// The complaint queue this user handles: every open case for a manager; for a secretary,
     /// the cases about shops of their branch.
     static func queue(_ model: DashboardModel) -> [ComplaintCase] {
@@ -102,7 +99,7 @@ public enum Dashboard {
     }
 
     public static func visibleRows(_ model: DashboardModel) -> Int {
-        max(1, model.size.height - chromeRows)
+        DashboardLayout.rows(in: DashboardLayout.table(model.size))
     }
 
     public static func update(_ model: inout DashboardModel, _ message: DashboardMessage) -> [DashboardEffect] {
@@ -294,7 +291,7 @@ public enum Dashboard {
             let count = AuditScreen.rows(model).count
             switch action {
             // The chain's line, the table's header, the status bar and a spare row.
-            case _ where model.auditPosition.follow(action, count: count, visibleRows: max(1, model.size.height - 5)): break
+            case _ where model.auditPosition.follow(action, count: count, visibleRows: DashboardLayout.rows(in: DashboardLayout.tableUnderLine(model.size))): break
             case .search: model.search = TextFieldState(text: model.auditQuery, limit: 40, selected: true)
             case .clearFilter where !model.auditQuery.isEmpty:
                 model.auditQuery = ""
@@ -319,7 +316,7 @@ public enum Dashboard {
             default: break
             }
         case .shop:
-            let page = max(1, model.size.height - 5)
+            let page = ShopScreen.pageHeight(model)
             let lines = ShopScreen.lines(model).count
             if let delta = scrollDelta(action, page: page, lines: lines) {
                 model.detailScroll = PageScroll.scrolled(model.detailScroll, by: delta, lines: lines, visibleRows: page)

@@ -165,6 +165,6 @@ extension Dashboard {
         if logical < columns.count { columns[logical].title += model.sortDescending ? "▼" : "▲" }
         var table = TableView(columns: columns, rows: model.shownRows(wide: wide, compact: compact), position: model.position)
         table.fitColumns(available: model.size.width - 2)
-        table.render(into: &grid, rect: Rect(x: 1, y: 1, width: model.size.width - 2, height: model.size.height - 2))
+        table.render(into: &grid, rect: DashboardLayout.table(model.size))
     }
 }

@@ -8,11 +8,11 @@ enum KioskBoard {
         model.matchingShops(model.boardQuery.text, branch: model.boardBranch)
     }
 
-    static func visibleRows(_ model: KioskModel) -> Int { max(1, model.size.height - 7) }
+    static func visibleRows(_ model: KioskModel) -> Int { max(1, KioskLayout.board(model.size).rows.height) }
 
     static func perform(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         if case .boardShop = model.screen {
-            let page = max(1, model.size.height - 4)
+            let page = max(1, KioskLayout.boardPage(model.size).height)
             let delta: Int
             switch action {
             case .back: model.screen = .board; model.boardScroll = 0; return

@@ -42,7 +42,7 @@ enum KioskFiling {
         [nil] + model.matchingShops(model.draft.shopQuery.text)
     }
 
-    static func visibleRows(_ model: KioskModel) -> Int { max(1, model.size.height - 10) }
+    static func visibleRows(_ model: KioskModel) -> Int { max(1, KioskLayout.filing(model.size).list.height) }
 
     static func shop(_ action: KioskAction, key: Key, _ model: inout KioskModel) {
         let choices = shopChoices(model)

@@ -139,9 +139,10 @@ enum KioskView {
 
     static func shopStep(_ model: KioskModel, _ grid: inout Grid) {
         let t = model.t
-        let w = grid.put(t("查找：", "Search: "), x: 4, y: 5, style: strong)
-        grid.cursor = model.draft.shopQuery.render(into: &grid, x: 4 + w, y: 5, width: 24, style: Style(underline: true))
-        grid.put(t("店铺号、店名或拼音首字母", "shop number, name or pinyin initials"), x: 4 + w + 26, y: 5, maxWidth: model.size.width - w - 31, style: hint)
+        let y = KioskLayout.filing(model.size).field.y
+        let w = grid.put(t("查找：", "Search: "), x: 4, y: y, style: strong)
+        grid.cursor = model.draft.shopQuery.render(into: &grid, x: 4 + w, y: y, width: 24, style: Style(underline: true))
+        grid.put(t("店铺号、店名或拼音首字母", "shop number, name or pinyin initials"), x: 4 + w + 26, y: y, maxWidth: model.size.width - w - 31, style: hint)
         let choices = KioskFiling.shopChoices(model)
         let rows = KioskFiling.visibleRows(model)
         var position = model.draft.shopPosition
@@ -153,7 +154,7 @@ enum KioskView {
             } else {
                 text = t(" 不清楚是哪家店", " Don't know the shop")
             }
-            grid.put(TextLayout.fit(text, width: model.size.width - 8), x: 4, y: 7 + row, style: i == position.selected ? selected : .plain)
+            grid.put(TextLayout.fit(text, width: model.size.width - 8), x: 4, y: KioskLayout.filing(model.size).list.y + row, style: i == position.selected ? selected : .plain)
         }
         if choices.count == 1 && !model.draft.shopQuery.text.isEmpty {
             grid.put(t("没有找到匹配的店铺；可以选“不清楚是哪家店”", "no shop matches; choose \"don't know\""), x: 4, y: 9, style: hint)
@@ -314,7 +315,8 @@ enum KioskView {
         let branchHeader = branchWidth > 0 ? TextLayout.fit(t("支部", "Branch"), width: branchWidth + 2) : ""
         let header = TextLayout.fit(t("店铺号", "Shop"), width: 7) + TextLayout.fit(t("店铺名称", "Name"), width: nameWidth + 2) + branchHeader
             + TextLayout.fit(t("挂牌", "Plate"), width: plateWidth + 2) + t("星级", "Stars")
-        grid.put(" " + header, x: 0, y: 4, style: Style(bold: true, underline: true))
+        let layout = KioskLayout.board(model.size)
+        grid.put(" " + header, x: 0, y: layout.header.y, style: Style(bold: true, underline: true))
         let rows = KioskBoard.visibleRows(model)
         var position = model.boardPosition
         position.keepVisible(count: shops.count, visibleRows: rows)
@@ -324,10 +326,10 @@ enum KioskView {
             let branch = branchWidth > 0 ? TextLayout.fit(t("第\(merchant.branch)支部", "No. \(merchant.branch)"), width: branchWidth + 2) : ""
             let text = TextLayout.fit(merchant.shopNumber, width: 7) + TextLayout.fit(merchant.name, width: nameWidth + 2) + branch
                 + TextLayout.fit(merchant.plate.name(model.language), width: plateWidth + 2) + stars
-            grid.put(" " + TextLayout.fit(text, width: model.size.width - 2), x: 0, y: 5 + row, style: i == position.selected ? selected : .plain)
+            grid.put(" " + TextLayout.fit(text, width: model.size.width - 2), x: 0, y: layout.rows.y + row, style: i == position.selected ? selected : .plain)
         }
         if shops.isEmpty {
-            grid.put(t("没有找到匹配的店铺", "no shop matches"), x: 2, y: 5, style: hint)
+            grid.put(t("没有找到匹配的店铺", "no shop matches"), x: 2, y: layout.rows.y, style: hint)
         }
     }
 
@@ -336,10 +338,10 @@ enum KioskView {
         title(model, model.t("诚信公示", "Public board"), &grid)
         grid.put(" \(number)  \(name)", x: 0, y: 1, maxWidth: model.size.width, style: strong)
         let lines = KioskBoard.pageLines(model)
-        let height = model.size.height - 4
-        let scroll = PageScroll.scrolled(model.boardScroll, by: 0, lines: lines.count, visibleRows: height)
-        for (i, line) in lines.dropFirst(scroll).prefix(height).enumerated() {
-            grid.put(line.text, x: 2, y: 2 + i, maxWidth: model.size.width - 3, style: line.style)
+        let page = KioskLayout.boardPage(model.size)
+        let scroll = PageScroll.scrolled(model.boardScroll, by: 0, lines: lines.count, visibleRows: page.height)
+        for (i, line) in lines.dropFirst(scroll).prefix(page.height).enumerated() {
+            grid.put(line.text, x: 2, y: page.y + i, maxWidth: model.size.width - 3, style: line.style)
         }
     }
 }

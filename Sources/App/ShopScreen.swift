@@ -27,7 +27,7 @@ enum ShopScreen {
     }
 
     /// How many lines a page shows (the screen less the title, the keys and the status bar).
-    static func pageHeight(_ model: DashboardModel) -> Int { max(1, model.size.height - 3) }
+    static func pageHeight(_ model: DashboardModel) -> Int { max(1, DashboardLayout.shopPage(model.size).lines.height) }
 
     static func computeLabel(_ model: DashboardModel) -> String {
         guard let market = model.market, let shop = model.openShop, let merchant = market.merchant(shopNumber: shop) else { return "" }
@@ -146,9 +146,10 @@ enum ShopScreen {
         let all = lines(model)
         let height = pageHeight(model)
         grid.put(actionHint(model, branch: merchant.branch, more: all.count > model.detailScroll + height, scrolled: model.detailScroll > 0),
-                 x: 1, y: model.size.height - 2, maxWidth: model.size.width - 2, style: Style(dim: true))
+                 x: 1, y: DashboardLayout.shopPage(model.size).keys.y, maxWidth: model.size.width - 2, style: Style(dim: true))
+        let area = DashboardLayout.shopPage(model.size).lines
         for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
-            grid.put(TextLayout.truncate(line.text, toWidth: model.size.width - 2), x: 1, y: 1 + i, maxWidth: model.size.width - 2, style: line.style)
+            grid.put(TextLayout.truncate(line.text, toWidth: area.width), x: area.x, y: area.y + i, maxWidth: area.width, style: line.style)
         }
     }
 

@@ -157,7 +157,7 @@ enum WorkScreens {
     }
 
     static func handle(_ action: DashboardAction, _ model: inout DashboardModel) {
-        let rows = Dashboard.visibleRows(model) - 1
+        let rows = DashboardLayout.rows(in: DashboardLayout.tableUnderLine(model.size))
         switch model.tab {
         case .inspections:
             let list = inspections(model)
@@ -288,10 +288,10 @@ enum WorkScreens {
         }
         var table = TableView(columns: columns, rows: cells, position: model.reviewPosition)
         table.fitColumns(available: model.size.width - 2)
-        table.render(into: &grid, rect: Rect(x: 1, y: 2, width: model.size.width - 2, height: model.size.height - 3))
+        table.render(into: &grid, rect: DashboardLayout.tableUnderLine(model.size))
         // Rows this user may not act on (their own points, appeals they are involved in) are dimmed.
         guard let user = model.user, let market = model.market else { return }
-        let visible = model.size.height - 4
+        let visible = DashboardLayout.rows(in: DashboardLayout.tableUnderLine(model.size))
         for i in model.reviewPosition.offset..<min(items.count, model.reviewPosition.offset + visible) where i != model.reviewPosition.selected {
             let item = items[i]
             let body: EventBody

@@ -162,3 +162,36 @@ public enum HelpOverlay {
         grid.put(footer, x: rect.x + 2, y: rect.y + height - 2, maxWidth: width - 4, style: Style(dim: true))
     }
 }
+
+/// A screen cut into bands, from the top and from the bottom. A screen says once which rows hold
+/// what, and both its update (how many rows a list or a page shows, how far a page key moves) and
+/// its view (where it draws them) ask that one layout, instead of each counting rows by hand.
+public struct Bands: Sendable, Equatable {
+    /// What is left between the bands taken so far.
+    public private(set) var rest: Rect
+
+    public init(_ rect: Rect) { rest = rect }
+
+    public init(_ size: Size) { rest = Rect(x: 0, y: 0, width: size.width, height: size.height) }
+
+    /// The next `rows` rows from the top.
+    @discardableResult
+    public mutating func top(_ rows: Int) -> Rect {
+        let taken = max(0, min(rows, rest.height))
+        defer { rest = Rect(x: rest.x, y: rest.y + taken, width: rest.width, height: rest.height - taken) }
+        return Rect(x: rest.x, y: rest.y, width: rest.width, height: taken)
+    }
+
+    /// The next `rows` rows from the bottom.
+    @discardableResult
+    public mutating func bottom(_ rows: Int) -> Rect {
+        let taken = max(0, min(rows, rest.height))
+        defer { rest = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - taken) }
+        return Rect(x: rest.x, y: rest.y + rest.height - taken, width: rest.width, height: taken)
+    }
+
+    /// The rest, `columns` in from each side.
+    public func inset(_ columns: Int) -> Rect {
+        Rect(x: rest.x + columns, y: rest.y, width: max(0, rest.width - 2 * columns), height: rest.height)
+    }
+}

@@ -165,7 +165,7 @@ struct KeyTableTests {
         try check(.screen(.reviews), { $0.reviewPosition.selected }, last: { WorkScreens.reviews($0).count - 1 })
         try check(.screen(.audit), { $0.auditPosition.selected }, last: { AuditScreen.rows($0).count - 1 })
         try check(.screen(.overview), { $0.overviewCursor }, last: { OverviewLink.all($0.market ?? MarketState()).count - 1 })
-        try check(.screen(.shop), { $0.detailScroll }, last: { max(0, ShopScreen.lines($0).count - ($0.size.height - 5)) })
+        try check(.screen(.shop), { $0.detailScroll }, last: { max(0, ShopScreen.lines($0).count - ShopScreen.pageHeight($0)) })
         try check(.actionMenu, { $0.complaintFlow?.list.selected ?? -1 }, last: { ($0.complaintFlow?.list.options.count ?? 0) - 1 })
     }
 
