@@ -30,7 +30,7 @@ let package = Package(
         // Bytes and records: framing, checksums, the SHA-256 chain, the lock.
         .target(
             name: "Log",
-            dependencies: ["CCRC32C", "CSHA256", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CCRC32C", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Cell grid, display width, widgets, and the backends (only NcursesBackend.swift touches ncurses).
         .target(name: "Terminal", dependencies: ["CNcursesw", "CLocaleWidth", "TextSafety"]),
@@ -38,7 +38,6 @@ let package = Package(
         .target(name: "CLocaleWidth"),
         // CRC-32C with the processor's instruction where there is one (the log's checksum).
         .target(name: "CCRC32C"),
-        .target(name: "CSHA256"),
         // Screens: update + view.
         .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
         // The write path: opening a data directory, snapshots, the chain check, appends by

@@ -1,4 +1,4 @@
-import CSHA256
+import Crypto
 import Dispatch
 import Foundation
 
@@ -24,23 +24,14 @@ public struct ChainHash: Sendable, Hashable {
         }
     }
 
-    /// SHA-256 of `bytes`, in one call without allocation (CSHA256: the processor's SHA
-    /// instructions where it has them); the same digest as swift-crypto's `SHA256` (tested).
-    /// `portable`: without the processor's instructions (for the tests that compare both).
-    static func sha256(_ bytes: UnsafeRawBufferPointer, portable: Bool = false) -> ChainHash {
-        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &digest) { out in
-            let input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), output = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            if portable { cx_sha256_portable(input, bytes.count, output) } else { cx_sha256(input, bytes.count, output) }
-        }
-        return withUnsafeBytes(of: digest) { ChainHash($0) }
+    /// SHA-256 of `bytes` (swift-crypto: BoringSSL, with the processor's SHA instructions where
+    /// it has them).
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> ChainHash {
+        SHA256.hash(data: bytes).withUnsafeBytes { ChainHash($0) }
     }
 
     /// All zero bits: a hash not computed.
     static let zero = ChainHash(bytes: [])
-
-    /// Whether `sha256` uses the processor's SHA instructions.
-    public static let hardware = cx_sha256_hardware_available() == 1
 
     public var bytes: [UInt8] {
         withUnsafeBytes(of: self) { Array($0) }
