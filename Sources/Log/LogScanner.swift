@@ -27,7 +27,9 @@ public struct ChainHash: Sendable, Hashable {
     /// SHA-256 of `bytes` (swift-crypto: BoringSSL, with the processor's SHA instructions where
     /// it has them).
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> ChainHash {
-        SHA256.hash(data: bytes).withUnsafeBytes { ChainHash($0) }
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return hasher.finalize().withUnsafeBytes { ChainHash($0) }
     }
 
     /// All zero bits: a hash not computed.
