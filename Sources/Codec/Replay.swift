@@ -76,7 +76,7 @@ struct ByteSpan: Equatable {
 /// |---|---|---|---|---|---|---|---|---|---|
 /// | inspection | – | checklist version | date | shop | inspector | the outcomes' bytes if `flag` (all plain passes) | | | outcomes |
 /// | filed | integrity | amount (if `hasNumber`) | date | receipt | shop? | category | text | name? (`f` phone?) | wants |
-/// | step | action (0…7); `flag`: a resolution upheld | resolve's amount (if `hasNumber`) | date | receipt | reason, department, satisfaction or outcome | note? | | | |
+/// | step | – (`step`: the action's kind); `flag`: a resolution upheld | resolve's amount (if `hasNumber`) | date | receipt | reason, department, satisfaction or outcome | note? | | | |
 /// | contribution | kind | points | date | shop | evidence | | | | |
 /// | approval | | target | | | | | | | |
 struct RawEvent {
@@ -87,6 +87,8 @@ struct RawEvent {
 
     var kind = Kind.general
     var code: UInt8 = 0
+    /// A step's kind of action.
+    var step = ComplaintStepKind.accept
     var flag = false
     var hasNumber = false
     var day: Int32 = 0
@@ -108,9 +110,8 @@ struct RawEvent {
 struct RawOutcome {
     var item: ByteSpan
     var note: ByteSpan
-    var result: UInt8
-    /// 0 for none, else the severity's code + 1.
-    var severity: UInt8
+    var result: ItemOutcome.Result
+    var severity: Severity?
 }
 
 /// What one reading task keeps: its side arrays for the batch, and the blocks of plain outcomes
@@ -217,16 +218,16 @@ struct CanonicalPayloadReader {
     /// `{"action":{…},"date":"…"[,"note":"…"],"receipt":"…"}`
     mutating func step(_ event: inout RawEvent) -> Bool {
         guard literal("{\"action\":{") else { return false }
-        if literal("\"accept\":{}") { event.code = 0 }
-        else if literal("\"close\":{}") { event.code = 7 }
-        else if literal("\"mediate\":{}") { event.code = 2 }
+        if literal("\"accept\":{}") { event.step = .accept }
+        else if literal("\"close\":{}") { event.step = .close }
+        else if literal("\"mediate\":{}") { event.step = .mediate }
         else if literal("\"followUp\":{\"satisfaction\":") {
             guard let s = name(), code(s, Self.satisfactions) != nil, literal("}") else { return false }
-            event.code = 6
+            event.step = .followUp
             event.b = s
-        } else if let code = oneNameAction() {
+        } else if let kind = oneNameAction() {
             guard let s = name(), literal("}") else { return false }
-            event.code = code
+            event.step = kind
             event.b = s
         } else if literal("\"resolve\":{") {
             if literal("\"amountFen\":") {
@@ -241,7 +242,7 @@ struct CanonicalPayloadReader {
                 if literal("false") { event.flag = false } else if !literal("true") { return false }
             }
             guard literal("}") else { return false }
-            event.code = 3
+            event.step = .resolve
             event.b = s
         } else {
             return false
@@ -254,12 +255,12 @@ struct CanonicalPayloadReader {
         return true
     }
 
-    /// The code of an action whose one member names something (a department, a reason), its
+    /// The kind of an action whose one member names something (a department, a reason), its
     /// opening consumed up to that name.
-    mutating func oneNameAction() -> UInt8? {
-        if literal("\"forward\":{\"department\":") { return 4 }
-        if literal("\"reject\":{\"reason\":") { return 1 }
-        if literal("\"terminate\":{\"reason\":") { return 5 }
+    mutating func oneNameAction() -> ComplaintStepKind? {
+        if literal("\"forward\":{\"department\":") { return .forward }
+        if literal("\"reject\":{\"reason\":") { return .reject }
+        if literal("\"terminate\":{\"reason\":") { return .terminate }
         return nil
     }
 
@@ -302,17 +303,17 @@ struct CanonicalPayloadReader {
         repeat {
             // `{"item":"…"[,"note":"…"],"result":"…"[,"severity":"…"]}`
             guard literal("{\"item\":"), let item = name() else { return nil }
-            var outcome = RawOutcome(item: item, note: .none, result: 0, severity: 0)
+            var outcome = RawOutcome(item: item, note: .none, result: .pass, severity: nil)
             guard optional(",\"note\":", into: &outcome.note) else { return nil }
-            guard literal(",\"result\":"), let result = string(), let resultCode = code(result, Self.results) else { return nil }
-            outcome.result = resultCode
+            guard literal(",\"result\":"), let resultText = string(), let result = value(resultText, Self.results) else { return nil }
+            outcome.result = result
             if literal(",\"severity\":") {
-                guard let severity = string(), let severityCode = code(severity, Self.severities) else { return nil }
-                outcome.severity = severityCode + 1
+                guard let severityText = string(), let severity = value(severityText, Self.severities) else { return nil }
+                outcome.severity = severity
             }
             guard literal("}") else { return nil }
             outcomes.append(outcome)
-            if outcome.result != 0 || outcome.severity != 0 || !outcome.note.isNone { plain = false }
+            if outcome.result != .pass || outcome.severity != nil || !outcome.note.isNone { plain = false }
         } while literal(",")
         return literal("]") ? plain : nil
     }
@@ -478,11 +479,22 @@ struct CanonicalPayloadReader {
     }
 
     /// The position of the span's text among `values` (an enumeration's raw values, in case order).
-    func code(_ span: ByteSpan, _ values: [PackedText]) -> UInt8? {
+    func code<T: Sendable>(_ span: ByteSpan, _ values: CaseTexts<T>) -> UInt8? {
         guard span.count <= 16 else { return nil }
         let text = PackedText(base + Int(span.start), count: Int(span.count))
-        for (k, value) in values.enumerated() where value == text { return UInt8(k) }
+        for (k, value) in values.texts.enumerated() where value == text { return UInt8(k) }
         return nil
+    }
+
+    /// The case whose raw value is the span's text.
+    func value<T: Sendable>(_ span: ByteSpan, _ values: CaseTexts<T>) -> T? {
+        code(span, values).map { values.cases[Int($0)] }
+    }
+
+    /// An enumeration's cases and their raw values, in case order.
+    struct CaseTexts<T: Sendable>: Sendable {
+        let cases: [T]
+        let texts: [PackedText]
     }
 
     /// Up to 16 bytes of text in two words, compared at once.
@@ -499,12 +511,13 @@ struct CanonicalPayloadReader {
         }
     }
 
-    static func rawValues<T: CaseIterable & RawRepresentable>(_: T.Type) -> [PackedText] where T.RawValue == String {
-        T.allCases.map { value in
+    static func rawValues<T: CaseIterable & RawRepresentable & Sendable>(_: T.Type) -> CaseTexts<T> where T.RawValue == String {
+        let cases = Array(T.allCases)
+        return CaseTexts(cases: cases, texts: cases.map { value in
             let bytes = Array(value.rawValue.utf8)
             precondition(bytes.count <= 16, "raw values read in place are at most 16 bytes")
             return bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { PackedText($0, count: bytes.count) } ?? PackedText() }
-        }
+        })
     }
 
     static let results = rawValues(ItemOutcome.Result.self)
@@ -1014,17 +1027,17 @@ extension MarketState {
                 filedSequence: sequence, filer: names.symbol(raw.actor, in: p, &history.symbols)))
             names.filed(raw.a, in: p, row: UInt32(history.cases.count - 1))
         case .step:
-            guard let target = history.stepTarget(names.caseRow(raw.a, in: p, history.caseByReceipt), action: raw.code) else { break }
+            guard let target = history.stepTarget(names.caseRow(raw.a, in: p, history.caseByReceipt), action: raw.step) else { break }
             var detail = SymbolTable.none, outcome = TextRef.none
-            switch raw.code {
-            case 3: outcome = text(raw.b, &history.text)
-            case 1, 4, 5, 6: detail = names.symbol(raw.b, in: p, &history.symbols)
-            default: break
+            switch raw.step {
+            case .resolve: outcome = text(raw.b, &history.text)
+            case .reject, .forward, .terminate, .followUp: detail = names.symbol(raw.b, in: p, &history.symbols)
+            case .accept, .mediate, .close: break
             }
             let actor = names.symbol(raw.actor, in: p, &history.symbols)
             history.addStep(to: target, CompactHistory.StepRow(
-                sequence: sequence, actor: actor, day: raw.day, action: raw.code, detail: detail, outcome: outcome,
-                amountFen: raw.hasNumber ? raw.number : 0, hasAmount: raw.hasNumber, upheld: raw.code == 3 && raw.flag, note: text(raw.c, &history.text)))
+                sequence: sequence, actor: actor, day: raw.day, action: raw.step, detail: detail, outcome: outcome,
+                amountFen: raw.hasNumber ? raw.number : 0, hasAmount: raw.hasNumber, upheld: raw.step == .resolve && raw.flag, note: text(raw.c, &history.text)))
         case .contribution:
             let shop = names.symbol(raw.a, in: p, &history.symbols)
             history.addContribution(CompactHistory.ContributionRow(

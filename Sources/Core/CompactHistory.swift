@@ -100,9 +100,9 @@ package struct SymbolLists: Sendable, Equatable {
 
 /// Enumerations stored as their position among all cases.
 extension CaseIterable where Self: Equatable {
-    var code: UInt8 { UInt8(Self.allCases.distance(from: Self.allCases.startIndex, to: Self.allCases.firstIndex(of: self) ?? Self.allCases.startIndex)) }
+    package var code: UInt8 { UInt8(Self.allCases.distance(from: Self.allCases.startIndex, to: Self.allCases.firstIndex(of: self) ?? Self.allCases.startIndex)) }
 
-    static func decode(_ code: UInt8) -> Self? {
+    package static func decode(_ code: UInt8) -> Self? {
         guard Int(code) < Self.allCases.count else { return nil }
         return Self.allCases[Self.allCases.index(Self.allCases.startIndex, offsetBy: Int(code))]
     }
@@ -237,12 +237,11 @@ public struct CompactHistory: Sendable, Equatable {
     /// An outcome other than a plain pass (a failure, not applicable, or a pass with a note).
     package struct OutcomeException: Sendable, Equatable {
         package var position: UInt32
-        package var result: UInt8
-        /// 0 none, else Severity code + 1.
-        package var severity: UInt8
+        package var result: ItemOutcome.Result
+        package var severity: Severity?
         package var note: TextRef
 
-        package init(position: UInt32, result: UInt8, severity: UInt8, note: TextRef) {
+        package init(position: UInt32, result: ItemOutcome.Result, severity: Severity?, note: TextRef) {
             self.position = position
             self.result = result
             self.severity = severity
@@ -309,8 +308,7 @@ public struct CompactHistory: Sendable, Equatable {
         package var sequence: UInt64
         package var actor: UInt32
         package var day: Int32
-        /// 0 accept, 1 reject, 2 mediate, 3 resolve, 4 forward, 5 terminate, 6 follow-up, 7 close.
-        package var action: UInt8
+        package var action: ComplaintStepKind
         /// The reason, department or satisfaction (a symbol).
         package var detail: UInt32
         /// A resolution's outcome.
@@ -324,8 +322,8 @@ public struct CompactHistory: Sendable, Equatable {
         /// The case's step before this one, UInt32.max if none.
         package var previous: UInt32
 
-        package init(sequence: UInt64, actor: UInt32, day: Int32, action: UInt8, detail: UInt32, outcome: TextRef, amountFen: Int64,
-                     hasAmount: Bool, upheld: Bool, state: UInt8 = 0, note: TextRef, previous: UInt32 = .max) {
+        package init(sequence: UInt64, actor: UInt32, day: Int32, action: ComplaintStepKind, detail: UInt32, outcome: TextRef, amountFen: Int64,
+                     hasAmount: Bool, upheld: Bool, state: UInt8 = ComplaintState.filed.code, note: TextRef, previous: UInt32 = .max) {
             self.sequence = sequence
             self.actor = actor
             self.day = day
@@ -434,7 +432,7 @@ public struct CompactHistory: Sendable, Equatable {
         items.reserveCapacity(value.outcomes.count)
         for (position, outcome) in value.outcomes.enumerated() {
             items.append(symbols.id(outcome.item))
-            addOutcome(position: position, result: outcome.result.code, severity: outcome.severity.map { $0.code + 1 } ?? 0, note: text.add(outcome.note))
+            addOutcome(position: position, result: outcome.result, severity: outcome.severity, note: text.add(outcome.note))
         }
         let shop = symbols.id(value.shop)
         let inspector = symbols.id(value.inspector)
@@ -443,9 +441,8 @@ public struct CompactHistory: Sendable, Equatable {
     }
 
     /// One outcome of the inspection being recorded: kept as an exception unless a plain pass.
-    /// `severity` is 0 for none, else the severity's code + 1.
-    package mutating func addOutcome(position: Int, result: UInt8, severity: UInt8, note: TextRef) {
-        if result != ItemOutcome.Result.pass.code || severity != 0 || note != .none {
+    package mutating func addOutcome(position: Int, result: ItemOutcome.Result, severity: Severity?, note: TextRef) {
+        if result != .pass || severity != nil || note != .none {
             exceptions.append(OutcomeException(position: UInt32(position), result: result, severity: severity, note: note))
         }
     }
@@ -464,8 +461,8 @@ public struct CompactHistory: Sendable, Equatable {
         let row = inspections[Int(i)]
         var outcomes = lists[row.items].map { ItemOutcome(item: symbols[$0], result: .pass) }
         for e in exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)] where Int(e.position) < outcomes.count {
-            outcomes[Int(e.position)].result = ItemOutcome.Result.decode(e.result) ?? .pass
-            outcomes[Int(e.position)].severity = e.severity == 0 ? nil : Severity.decode(e.severity - 1)
+            outcomes[Int(e.position)].result = e.result
+            outcomes[Int(e.position)].severity = e.severity
             outcomes[Int(e.position)].note = text.string(e.note)
         }
         return Sequenced(sequence: row.sequence, value: Inspection(shop: symbols[row.shop], date: SimpleDate(dayNumber: Int(row.day)),
@@ -481,7 +478,7 @@ public struct CompactHistory: Sendable, Equatable {
         for (position, item) in items.enumerated() {
             if next < exceptions.endIndex, Int(exceptions[next].position) == position {
                 let e = exceptions[next]
-                body(item, ItemOutcome.Result.decode(e.result) ?? .pass, e.severity == 0 ? nil : Severity.decode(e.severity - 1))
+                body(item, e.result, e.severity)
                 next += 1
             } else {
                 body(item, .pass, nil)
@@ -515,7 +512,7 @@ public struct CompactHistory: Sendable, Equatable {
 
     /// Applies a step the workflow allows; others change nothing.
     mutating func applyStep(_ step: ComplaintStep, sequence: UInt64, actor: String) {
-        guard let target = stepTarget(caseByReceipt[step.receipt], action: step.action.stepCode) else { return }
+        guard let target = stepTarget(caseByReceipt[step.receipt], action: step.action.kind) else { return }
         var detail = SymbolTable.none, outcome = TextRef.none, amount: Int? = nil, upheld = false
         switch step.action {
         case .accept, .mediate, .close: break
@@ -526,7 +523,7 @@ public struct CompactHistory: Sendable, Equatable {
         case .followUp(let satisfaction): detail = symbols.id(satisfaction.rawValue)
         }
         let actorID = symbols.id(actor)
-        addStep(to: target, StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: step.action.stepCode, detail: detail,
+        addStep(to: target, StepRow(sequence: sequence, actor: actorID, day: Int32(step.date.dayNumber), action: step.action.kind, detail: detail,
                                     outcome: outcome, amountFen: Int64(amount ?? 0), hasAmount: amount != nil, upheld: upheld, note: text.add(step.note)))
     }
 
@@ -575,8 +572,8 @@ public struct CompactHistory: Sendable, Equatable {
         var s = previous
         while s != .max, Int(s) < steps.count {
             let earlier = steps[Int(s)]
-            if earlier.action == 0 { accepted = earlier.day }
-            if earlier.action != 7 { handler = earlier.actor }
+            if earlier.action == .accept { accepted = earlier.day }
+            if earlier.action != .close { handler = earlier.actor }
             s = earlier.previous
         }
         cases[row].acceptedOn = accepted
@@ -584,9 +581,9 @@ public struct CompactHistory: Sendable, Equatable {
     }
 
     /// The case a step is for and the state it leads to, when the case exists and the workflow allows the step.
-    package func stepTarget(_ row: UInt32?, action: UInt8) -> (row: Int, next: ComplaintState)? {
+    package func stepTarget(_ row: UInt32?, action: ComplaintStepKind) -> (row: Int, next: ComplaintState)? {
         guard let i = row.map(Int.init), let current = ComplaintState.decode(cases[i].state),
-              let next = ComplaintAction.next(stepCode: action, from: current) else { return nil }
+              let next = action.next(from: current) else { return nil }
         return (i, next)
     }
 
@@ -599,8 +596,8 @@ public struct CompactHistory: Sendable, Equatable {
         steps.append(step)
         cases[i].lastStep = UInt32(steps.count - 1)
         cases[i].state = target.next.code
-        if step.action == 0 { cases[i].acceptedOn = step.day }
-        if cases[i].handler == SymbolTable.none, step.action != 7 { cases[i].handler = step.actor }
+        if step.action == .accept { cases[i].acceptedOn = step.day }
+        if cases[i].handler == SymbolTable.none, step.action != .close { cases[i].handler = step.actor }
     }
 
     /// Marks a case as a duplicate; false when the receipts do not name two cases.
@@ -620,14 +617,14 @@ public struct CompactHistory: Sendable, Equatable {
     func action(of step: StepRow) -> ComplaintAction {
         let detail = symbols[step.detail]
         switch step.action {
-        case 0: return .accept
-        case 1: return .reject(reason: detail)
-        case 2: return .mediate
-        case 3: return .resolve(outcome: text.string(step.outcome) ?? "", amountFen: step.hasAmount ? Int(step.amountFen) : nil, upheld: step.upheld)
-        case 4: return .forward(department: detail)
-        case 5: return .terminate(reason: detail)
-        case 6: return .followUp(satisfaction: ComplaintAction.Satisfaction(rawValue: detail) ?? .partly)
-        default: return .close
+        case .accept: return .accept
+        case .reject: return .reject(reason: detail)
+        case .mediate: return .mediate
+        case .resolve: return .resolve(outcome: text.string(step.outcome) ?? "", amountFen: step.hasAmount ? Int(step.amountFen) : nil, upheld: step.upheld)
+        case .forward: return .forward(department: detail)
+        case .terminate: return .terminate(reason: detail)
+        case .followUp: return .followUp(satisfaction: ComplaintAction.Satisfaction(rawValue: detail) ?? .partly)
+        case .close: return .close
         }
     }
 
@@ -754,7 +751,7 @@ public struct InspectionsView: Sendable {
     public func summary(at position: Int) -> InspectionSummary {
         let row = history.inspections[position]
         var failures = 0
-        for e in history.exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)] where e.result == ItemOutcome.Result.fail.code {
+        for e in history.exceptions[Int(row.firstException)..<Int(row.firstException + row.exceptionCount)] where e.result == .fail {
             failures += 1
         }
         return InspectionSummary(sequence: row.sequence, date: SimpleDate(dayNumber: Int(row.day)), shop: history.symbols[row.shop],
@@ -874,7 +871,7 @@ public struct ComplaintsView: Sendable {
         var s = history.cases[summary.row].lastStep
         while s != .max, Int(s) < history.steps.count {
             let step = history.steps[Int(s)]
-            if step.action == 6, let satisfaction = ComplaintAction.Satisfaction(rawValue: history.symbols[step.detail]) { result.append(satisfaction) }
+            if step.action == .followUp, let satisfaction = ComplaintAction.Satisfaction(rawValue: history.symbols[step.detail]) { result.append(satisfaction) }
             s = step.previous
         }
         return result.reversed()
@@ -897,7 +894,7 @@ public struct ComplaintsView: Sendable {
         var s = history.cases[Int(i)].lastStep
         while s != .max, Int(s) < history.steps.count {
             let step = history.steps[Int(s)]
-            if step.action == 3 { return step.upheld }  // the resolution
+            if step.action == .resolve { return step.upheld }
             s = step.previous
         }
         return false

@@ -88,36 +88,20 @@ public enum ComplaintAction: Sendable, Codable, Equatable {
 
     /// The state this step leads to, from `state`; nil when the workflow forbids it.
     public func next(from state: ComplaintState) -> ComplaintState? {
-        Self.next(stepCode: stepCode, from: state)
+        kind.next(from: state)
     }
 
-    /// The action's number as step rows keep it: 0 accept, 1 reject, 2 mediate, 3 resolve,
-    /// 4 forward, 5 terminate, 6 follow-up, 7 close.
-    var stepCode: UInt8 {
+    /// The kind of step, without what it carries.
+    public var kind: ComplaintStepKind {
         switch self {
-        case .accept: return 0
-        case .reject: return 1
-        case .mediate: return 2
-        case .resolve: return 3
-        case .forward: return 4
-        case .terminate: return 5
-        case .followUp: return 6
-        case .close: return 7
-        }
-    }
-
-    /// The workflow: the state the action numbered `stepCode` leads to from `state`, nil when forbidden.
-    static func next(stepCode: UInt8, from state: ComplaintState) -> ComplaintState? {
-        switch (stepCode, state) {
-        case (0, .filed): return .accepted
-        case (1, .filed): return .rejected
-        case (2, .accepted): return .mediating
-        case (3, .mediating), (3, .accepted): return .resolved
-        case (4, .accepted), (4, .mediating): return .forwarded
-        case (5, .mediating): return .terminated
-        case (6, .resolved), (6, .forwarded), (6, .terminated): return .followedUp
-        case (7, .followedUp): return .closed
-        default: return nil
+        case .accept: return .accept
+        case .reject: return .reject
+        case .mediate: return .mediate
+        case .resolve: return .resolve
+        case .forward: return .forward
+        case .terminate: return .terminate
+        case .followUp: return .followUp
+        case .close: return .close
         }
     }
 
@@ -131,6 +115,28 @@ public enum ComplaintAction: Sendable, Codable, Equatable {
         case .terminate: return ("终止调解", "terminate")
         case .followUp: return ("回访", "follow up")
         case .close: return ("办结", "close")
+        }
+    }
+}
+
+/// The kinds of workflow step (`ComplaintAction` without what each carries): what the workflow
+/// decides on, and what a step row of the compact history keeps, in one byte (`rawValue`, which
+/// the snapshot writes: the numbers must not change, docs/log-format.md).
+public enum ComplaintStepKind: UInt8, Sendable, CaseIterable {
+    case accept = 0, reject = 1, mediate = 2, resolve = 3, forward = 4, terminate = 5, followUp = 6, close = 7
+
+    /// The workflow: the state a step of this kind leads to from `state`, nil when forbidden.
+    public func next(from state: ComplaintState) -> ComplaintState? {
+        switch (self, state) {
+        case (.accept, .filed): return .accepted
+        case (.reject, .filed): return .rejected
+        case (.mediate, .accepted): return .mediating
+        case (.resolve, .mediating), (.resolve, .accepted): return .resolved
+        case (.forward, .accepted), (.forward, .mediating): return .forwarded
+        case (.terminate, .mediating): return .terminated
+        case (.followUp, .resolved), (.followUp, .forwarded), (.followUp, .terminated): return .followedUp
+        case (.close, .followedUp): return .closed
+        default: return nil
         }
     }
 }
@@ -364,7 +370,7 @@ extension MarketState {
                                           en: "record #\(sequence) is not a complaint's latest step; steps are withdrawn from the latest back"))
         }
         let receipt = history.text.string(history.cases[row].receipt) ?? ""
-        if history.steps[step].action == 3, let deduction = complaintDeductions[receipt], stands(deduction.sequence) {
+        if history.steps[step].action == .resolve, let deduction = complaintDeductions[receipt], stands(deduction.sequence) {
             return (receipt, LocalizedMessage(zh: "投诉 \(receipt) 的扣分（记录 #\(deduction.sequence)）依据这次调解结果，请先撤回扣分",
                                               en: "complaint \(receipt)'s deduction (record #\(deduction.sequence)) rests on this resolution; withdraw the deduction first"))
         }
