@@ -23,6 +23,8 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .long, help: "Leave the mouse to the terminal (for selecting text); clicks and the wheel are on by default.")
     var noMouse = false
 
+    @OptionGroup var operationalLog: OperationalLogOptions
+
     func validate() throws {
         if Theme.named(theme) == nil {
             throw ValidationError(common.t("--theme 应为 dark、light 或 mono", "--theme must be dark, light or mono"))
@@ -36,6 +38,8 @@ struct Dashboard: ParsableCommand {
         } catch {
             throw Console.refuse(error, common.lang)
         }
+        // The operational log from here on (a terminal that cannot serve was told on the spot).
+        let oplog = OperationalLogging(operationalLog, process: "dashboard", common: common)
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         // A key inside the data directory is refused here too (it could re-sign a rewritten log);
         // the chain is checked below, on another thread, whether the state comes from the
@@ -44,15 +48,18 @@ struct Dashboard: ParsableCommand {
         do throws(LocalizedMessage) {
             storage = try DashboardStorage.open(common.storage, seeds: seeds, beforeReplay: Console.announceReplay(common.lang))
         } catch {
+            oplog.refused(error.text(common.lang))
             throw Console.fail(error.text(common.lang))
         }
         let backend: NcursesBackend
         do {
             backend = try NcursesBackend(mouse: !noMouse)
         } catch {
+            oplog.refused(common.lang.pick(error.zh, error.en))
             throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
+        defer { oplog.ended() }
         var model = DashboardModel(language: common.lang, dataDirectory: storage.directory, market: storage.store?.market, size: backend.size,
                                    today: MarketClock.today(), listsAtLogin: true)
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
@@ -61,12 +68,12 @@ struct Dashboard: ParsableCommand {
             model.logSummary = store.summary(common.lang)
             if let warning = store.log.warnings.first { model.notice = warning.text(common.lang) }
         }
-        let environment = LiveDashboard(storage)
+        let environment = LoggedDashboard(LiveDashboard(storage), oplog.logger)
         // inotify wakes the loop as soon as another process appends; without it, poll every second.
         let watcher = storage.watcher
         backend.wakeDescriptor = watcher?.descriptor
         let tick = watcher?.descriptor == nil ? 1000 : 5000
-        DashboardProgram.run(backend: backend, model: &model, environment: environment, tickMilliseconds: tick)
+        DashboardProgram.run(backend: LoggedBackend(backend, oplog.logger), model: &model, environment: environment, tickMilliseconds: tick)
         storage.store?.finishSnapshot()
     }
 }
