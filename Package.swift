@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        // The operational log of the dashboard and the kiosk (`LogHandler.log(event:)` is 1.16's).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // The only C surface: ncursesw from Debian's libncursesw5-dev (pkg-config ncursesw).
@@ -43,11 +45,15 @@ let package = Package(
         // The write path: opening a data directory, snapshots, the chain check, appends by
         // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
         .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log"]),
+        // The operational log of the dashboard and the kiosk: swift-log's `LogHandler` appending
+        // lines to a file outside the data directory, capped in size.
+        .target(name: "OperationalLog", dependencies: ["TextSafety", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Codec", "Reports", "Log", "Storage", "Terminal", "App", "TextSafety",
+                "Core", "Codec", "Reports", "Log", "Storage", "Terminal", "App", "TextSafety", "OperationalLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // SQLite, only as the benchmark's peer for durable appends (Debian's libsqlite3-dev).
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "OperationalLogTests", dependencies: ["OperationalLog", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]

@@ -178,7 +178,7 @@ public enum MarketSnapshot {
         }
         out.u32(UInt32(h.exceptions.count))
         for e in h.exceptions {
-            out.u32(e.position); out.u8(e.result); out.u8(e.severity); out.text(e.note)
+            out.u32(e.position); out.u8(e.result.code); out.severity(e.severity); out.text(e.note)
         }
         out.u32(UInt32(h.cases.count))
         for c in h.cases {
@@ -189,7 +189,7 @@ public enum MarketSnapshot {
         }
         out.u32(UInt32(h.steps.count))
         for s in h.steps {
-            out.u64(s.sequence); out.u32(s.actor); out.i32(s.day); out.u8(s.action); out.u32(s.detail); out.text(s.outcome)
+            out.u64(s.sequence); out.u32(s.actor); out.i32(s.day); out.u8(s.action.rawValue); out.u32(s.detail); out.text(s.outcome)
             out.i64(s.amountFen); out.u8(s.hasAmount ? 1 : 0); out.u8(s.upheld ? 1 : 0); out.u8(s.state); out.text(s.note); out.u32(s.previous)
         }
         out.u32(UInt32(h.contributions.count))
@@ -226,7 +226,8 @@ public enum MarketSnapshot {
                                          items: r.u32(), firstException: r.u32(), exceptionCount: r.u32())
         }
         h.exceptions = input.rows(minimumSize: 14) { r in
-            CompactHistory.OutcomeException(position: r.u32(), result: r.u8(), severity: r.u8(), note: r.text())
+            CompactHistory.OutcomeException(position: r.u32(), result: r.code(ItemOutcome.Result.decode, placeholder: .pass), severity: r.severity(),
+                                            note: r.text())
         }
         h.cases = input.rows(minimumSize: 80) { r in
             CompactHistory.CaseRow(receipt: r.text(), shop: r.u32(), category: r.u32(), integrity: r.u8(), text: r.text(), amountFen: r.i64(),
@@ -235,7 +236,8 @@ public enum MarketSnapshot {
                                    lastStep: r.u32(), duplicateOf: r.u32())
         }
         h.steps = input.rows(minimumSize: 51) { r in
-            CompactHistory.StepRow(sequence: r.u64(), actor: r.u32(), day: r.i32(), action: r.u8(), detail: r.u32(), outcome: r.text(),
+            CompactHistory.StepRow(sequence: r.u64(), actor: r.u32(), day: r.i32(), action: r.code(ComplaintStepKind.init(rawValue:), placeholder: .accept),
+                                   detail: r.u32(), outcome: r.text(),
                                    amountFen: r.i64(), hasAmount: r.u8() != 0, upheld: r.u8() != 0, state: r.u8(), note: r.text(), previous: r.u32())
         }
         h.contributions = input.rows(minimumSize: 45) { r in
@@ -312,6 +314,8 @@ struct BinaryWriter {
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
     mutating func u128(_ v: UInt128) { u64(UInt64(truncatingIfNeeded: v)); u64(UInt64(truncatingIfNeeded: v >> 64)) }
     mutating func text(_ r: TextRef) { u32(r.offset); u32(r.length) }
+    /// An outcome's severity: 0 for none, else the severity's code + 1.
+    mutating func severity(_ s: Severity?) { u8(s.map { $0.code + 1 } ?? 0) }
 }
 
 /// Little-endian bytes in, bounds-checked: reading past the end sets `failed` and gives zeros.
@@ -343,6 +347,22 @@ struct BinaryReader {
     mutating func i64() -> Int64 { Int64(bitPattern: u64()) }
     mutating func u128() -> UInt128 { let low = u64(), high = u64(); return UInt128(high) << 64 | UInt128(low) }
     mutating func text() -> TextRef { TextRef(offset: u32(), length: u32()) }
+
+    /// A byte that `decode` makes a value of; any other byte marks the snapshot damaged, as reading
+    /// past the end does (`placeholder` is given then, and never used).
+    mutating func code<T>(_ decode: (UInt8) -> T?, placeholder: T) -> T {
+        let byte = u8()
+        guard let value = decode(byte) else {
+            failed = true
+            return placeholder
+        }
+        return value
+    }
+
+    /// An outcome's severity, as `BinaryWriter.severity` writes it.
+    mutating func severity() -> Severity? {
+        code({ $0 == 0 ? .some(nil) : Severity.decode($0 - 1).map { .some($0) } }, placeholder: nil)
+    }
 
     /// A count of items of at least `minimumSize` bytes each, checked against what remains.
     mutating func count(minimumSize: Int) -> Int {

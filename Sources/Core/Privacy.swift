@@ -174,6 +174,30 @@ extension Event {
     }
 }
 
+/// Masking personal data for everyone but the person handling the case.
+public enum PersonalData {
+    /// 13812341234 → 138****1234; anything else keeps its first and last characters.
+    public static func maskPhone(_ phone: String) -> String {
+        let chars = Array(phone)
+        guard chars.count >= 7 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
+    }
+
+    /// 张三丰 → 张**
+    public static func maskName(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+
+    /// A mainland mobile number (11 digits starting 1[3-9]) or a landline with area code (0xx-xxxxxxx).
+    public static func isPlausiblePhone(_ phone: String) -> Bool {
+        let digits = phone.filter { $0 != "-" && $0 != " " }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        if digits.count == 11, digits.hasPrefix("1"), let second = digits.dropFirst().first, "3456789".contains(second) { return true }
+        return digits.hasPrefix("0") && (10...12).contains(digits.count)
+    }
+}
+
 extension PersonalData {
     /// The fields `masked` hides, as `data.disclosed` names them.
     public static let consumerFields = ["consumerName", "consumerPhone"]

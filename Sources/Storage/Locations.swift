@@ -34,6 +34,13 @@ public enum Locations {
         resolve(explicit, variable: "CHENGXIN_KEY", xdg: "XDG_CONFIG_HOME", under: "chengxin/checkpoint.key", homeDefault: ".config/chengxin/checkpoint.key")
     }
 
+    /// The operational log of the dashboard and the kiosk (what they did, never personal data),
+    /// kept outside the data directory: `--oplog FILE`, else `$CHENGXIN_OPLOG`, else
+    /// `$XDG_STATE_HOME/chengxin/chengxin.log`, else `~/.local/state/chengxin/chengxin.log`.
+    public static func operationalLog(_ explicit: String?) -> String {
+        resolve(explicit, variable: "CHENGXIN_OPLOG", xdg: "XDG_STATE_HOME", under: "chengxin/chengxin.log", homeDefault: ".local/state/chengxin/chengxin.log")
+    }
+
     /// The folder with the shipped roster: `--seeds DIR`, else `$CHENGXIN_SEEDS`, else a `seeds`
     /// folder beside the executable or in one of its parents (as in a `swift run` checkout), else
     /// `share/chengxin/seeds` beside an installed binary, else the source checkout it was built from.

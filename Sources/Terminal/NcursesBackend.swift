@@ -61,11 +61,28 @@ public final class NcursesBackend: TerminalBackend {
                            en: "the terminal type TERM=\(shown) cannot move the cursor, so the full-screen screens cannot run; use a terminal such as xterm, PuTTY or Windows Terminal, or set TERM=xterm-256color.")
         }
         try checkLocale()
-        var rows: Int32 = 0, columns: Int32 = 0
-        if cx_tty_size(1, &rows, &columns) == 0, Int(columns) < minimum.width || Int(rows) < minimum.height {
-            throw Unusable(zh: "窗口只有 \(columns)×\(rows)，至少需要 \(minimum.width)×\(minimum.height)；请放大窗口（或调小字号）后重试。",
-                           en: "the window is \(columns)×\(rows), smaller than the \(minimum.width)×\(minimum.height) needed; enlarge it (or use a smaller font) and retry.")
+        if let window = windowSize, window.width < minimum.width || window.height < minimum.height {
+            throw Unusable(zh: "窗口只有 \(window.width)×\(window.height)，至少需要 \(minimum.width)×\(minimum.height)；请放大窗口（或调小字号）后重试。",
+                           en: "the window is \(window.width)×\(window.height), smaller than the \(minimum.width)×\(minimum.height) needed; enlarge it (or use a smaller font) and retry.")
         }
+    }
+
+    /// The window's size as the terminal driver tells it for standard output; nil when it does not.
+    public static var windowSize: Size? {
+        var rows: Int32 = 0, columns: Int32 = 0
+        guard cx_tty_size(1, &rows, &columns) == 0 else { return nil }
+        return Size(width: Int(columns), height: Int(rows))
+    }
+
+    /// The locale setting that decides the character type, as `NAME=value`: the first of
+    /// `LC_ALL`, `LC_CTYPE` and `LANG` that is set and not empty; nil when none is.
+    public static var localeSetting: String? { localeVariable.map { "\($0.name)=\($0.value)" } }
+
+    private static var localeVariable: (name: String, value: String)? {
+        for name in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            if let value = environment(name), !value.isEmpty { return (name, value) }
+        }
+        return nil
     }
 
     /// The character type from the environment (LC_ALL, LC_CTYPE, LANG): UTF-8, or refused. The
@@ -73,16 +90,22 @@ public final class NcursesBackend: TerminalBackend {
     /// as UTF-8 when it says otherwise, a GBK terminal would show garbage and a complaint typed in
     /// it would be recorded, for good, as U+FFFD.
     private static func checkLocale() throws(Unusable) {
-        let variable = ["LC_ALL", "LC_CTYPE", "LANG"].first { !(environment($0) ?? "").isEmpty }
-        let named = variable.flatMap { environment($0) } ?? ""
+        let variable = localeVariable
+        let named = variable?.value ?? ""
         let accepted = setlocale(LC_CTYPE, "") != nil
         if accepted, DisplayWidth.isUTF8Codeset() { return }
         let saysUTF8 = String(named.lowercased().filter { $0 != "-" }).contains("utf8")
         if saysUTF8, setlocale(LC_CTYPE, "C.UTF-8") != nil, DisplayWidth.isUTF8Codeset() { return }
-        let setting = variable.map { "\($0)=\(named.prefix(40))" }
+        let setting = variable.map { "\($0.name)=\($0.value.prefix(40))" }
         throw Unusable(zh: "区域设置（\(setting ?? "未设置 LANG")）不是 UTF-8，中文无法正确显示和输入；请设置 LANG=zh_CN.UTF-8 或 LANG=C.UTF-8 后重试。",
                        en: "the locale (\(setting ?? "LANG not set")) is not UTF-8, so Chinese can be neither shown nor typed correctly; set LANG=zh_CN.UTF-8 or LANG=C.UTF-8 and retry.")
     }
+
+    /// Called by the handler of a signal that ends the program (SIGTERM, SIGHUP…), after the
+    /// terminal is given back and before `_exit`, with the signal's number: it must do only what a
+    /// signal handler may (the executable's operational log writes its last line with `write(2)`).
+    /// Set before the backend starts.
+    nonisolated(unsafe) public static var beforeSignalExit: (@convention(c) (Int32) -> Void)?
 
     /// Starts curses on the controlling terminal, after `check(minimum:)`.
     /// `lockdown` (the kiosk) ignores SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU for the whole
@@ -108,12 +131,15 @@ public final class NcursesBackend: TerminalBackend {
         // Unblocked too, with SIGWINCH: a mask inherited from the parent would otherwise keep them
         // pending (a kiosk started from a program whose threads block them never saw a resize).
         var unblocked = sigset_t()
+        // Read once here, so that the handler never runs the lazy initialisation of a static.
+        _ = Self.beforeSignalExit
         sigemptyset(&unblocked)
         sigaddset(&unblocked, SIGWINCH)
         for number in lockdown ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
             sigaddset(&unblocked, number)
-            _ = signal(number) { _ in
+            _ = signal(number) { number in
                 cx_leave()
+                NcursesBackend.beforeSignalExit?(number)
                 _exit(0)
             }
         }

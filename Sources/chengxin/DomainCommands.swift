@@ -289,56 +289,6 @@ enum InspectionOutcomes {
     }
 }
 
-struct MerchantShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One shop: identity, pledges, duties, guarantees and rating.")
-
-    @OptionGroup var common: CommonOptions
-
-    @Argument(help: "Shop number.", transform: TypedCode.normalise)
-    var shop: String
-
-    @Flag(name: .long, help: "Print the rating arithmetic line by line, each with its event.")
-    var explain = false
-
-    func run() throws {
-        let store = try common.openForReading()
-        let market = store.market
-        guard let merchant = market.merchant(shopNumber: shop) else {
-            throw Console.fail(common.t("没有店铺号为 \(shop) 的商户", "there is no shop \(shop)"))
-        }
-        let today = MarketClock.today()
-        let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
-        let branch = market.branch(merchant.branch)
-        var lines = [
-            "\(merchant.shopNumber)  \(merchant.name)",
-            common.t("经营者：", "owner: ") + merchant.owner,
-            common.t("支部：", "branch: ") + (branch?.name ?? String(merchant.branch)),
-            common.t("挂牌（亮身份）：", "plate: ") + merchant.plate.name(common.lang),
-            common.t("主营：", "business: ") + merchant.business,
-            common.t("统一社会信用代码：", "credit code: ") + merchant.creditCode,
-            common.t("承诺（亮承诺）：", "pledges:"),
-        ]
-        lines += merchant.pledges.map { "  [\($0.integrity.name(common.lang))] \($0.text)" }
-        lines.append(common.t("职责（亮职责）：", "duties:"))
-        lines += merchant.duties.map { "  " + $0 }
-        lines.append(common.t("保障：", "guarantees:"))
-        lines += merchant.guarantees.map { "  " + $0 }
-        lines.append(common.t("\(today.year) 年度星级：", "\(today.year) rating: ") + market.ratingLabel(of: merchant, today: today, language: common.lang))
-        if let reply = market.replies[merchant.shopNumber]?[today.year] {
-            lines.append(common.t("商户回应：", "the shop's reply: ") + reply.value.text)
-        }
-        if explain {
-            lines.append(common.t("评分说明：", "how the rating was reached:"))
-            for line in result.lines {
-                let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
-                let source = line.sequence.map { "#\($0)" } ?? ""
-                lines.append("  " + [points.padding(toLength: 4, withPad: " ", startingAt: 0), line.text(common.lang), source.isEmpty ? "" : "[\(source)]"].joined(separator: " ").trimmingCharacters(in: .whitespaces))
-            }
-        }
-        Console.out(lines.joined(separator: "\n"))
-    }
-}
-
 struct PointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "points", abstract: "Contribution points (贡献积分): entered with evidence, counted once a second person approves.",

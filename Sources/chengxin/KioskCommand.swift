@@ -31,6 +31,8 @@ struct KioskCommand: ParsableCommand {
     @Option(name: .long, help: "Colours: dark (default), light or mono; NO_COLOR turns colours off.")
     var theme: String = "dark"
 
+    @OptionGroup var operationalLog: OperationalLogOptions
+
     func validate() throws {
         if !(10...3600).contains(idle) {
             throw ValidationError(common.t("--idle 应在 10 到 3600 秒之间", "--idle must be between 10 and 3600 seconds"))
@@ -48,26 +50,35 @@ struct KioskCommand: ParsableCommand {
         } catch {
             throw Console.refuse(error, common.lang)
         }
+        // The operational log from here on (a terminal that cannot serve was told on the spot).
+        let oplog = OperationalLogging(operationalLog, process: "kiosk", common: common)
         DisplayWidth.ambiguousIsWide = wideAmbiguous
         guard FileManager.default.fileExists(atPath: EventLog.logPath(in: common.dataDirectory)) else {
-            throw Console.fail(common.t("数据目录 \(common.dataDirectory) 还没有创建；请先运行 chengxin init", "the data directory \(common.dataDirectory) does not exist yet; run chengxin init first"))
+            let missing = common.t("数据目录 \(common.dataDirectory) 还没有创建；请先运行 chengxin init", "the data directory \(common.dataDirectory) does not exist yet; run chengxin init first")
+            oplog.refused(missing)
+            throw Console.fail(missing)
         }
         let store: Store
         let me: User
         do {
             store = try Writer.open(common)
+            oplog.checked(store)
             me = try KioskCommand.signIn(user, store, common)
         } catch {
+            oplog.refused(common.describe(error), ["user": .string(user)])
             throw Console.fail(common.describe(error))
         }
+        oplog.logger.info("signed in", metadata: ["user": .string(me.name), "role": .string(me.role.name(.en))])
         let backend: NcursesBackend
         do {
             backend = try NcursesBackend(mouse: false, lockdown: true)
         } catch {
+            oplog.refused(common.lang.pick(error.zh, error.en))
             throw Console.refuse(error, common.lang)
         }
         defer { backend.shutdown() }
-        let environment = LiveKiosk(KioskStorage(store: store, user: me, language: common.lang))
+        defer { oplog.ended() }
+        let environment = LoggedKiosk(LiveKiosk(KioskStorage(store: store, user: me, language: common.lang)), oplog.logger)
         var model = KioskModel(language: common.lang, size: backend.size, today: MarketClock.today(), market: store.market, idleSeconds: Double(idle))
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         // The operator hears of an unfinished record cut off at start-up (Writer.open cut it).
@@ -76,7 +87,7 @@ struct KioskCommand: ParsableCommand {
         }
         backend.wakeDescriptor = environment.watcher?.descriptor
         store.writesSnapshotsInBackground = true
-        KioskProgram.run(backend: backend, model: &model, environment: environment)
+        KioskProgram.run(backend: LoggedBackend(backend, oplog.logger), model: &model, environment: environment)
         store.finishSnapshot()
     }
 

@@ -153,6 +153,42 @@ struct CompactHistoryTests {
         }
     }
 
+    /// Where `change` (a change of one byte-sized field) shows in the snapshot: the one byte that
+    /// differs from the unchanged state's snapshot, and its value in each of `values`.
+    func snapshotByte<T>(of market: MarketState, _ values: [T], _ change: (inout CompactHistory, T) -> Void) throws -> (at: Int, bytes: [UInt8], payload: [UInt8]) {
+        let payloads = try values.map { value in
+            var changed = market
+            change(&changed.history, value)
+            return try MarketSnapshot.encode(changed)
+        }
+        let first = try #require(payloads.first)
+        #expect(payloads.allSatisfy { $0.count == first.count })
+        let differing = first.indices.filter { i in payloads.contains { $0[i] != first[i] } }
+        let at = try #require(differing.count == 1 ? differing.first : nil, "one byte differs: \(differing)")
+        return (at, payloads.map { $0[at] }, first)
+    }
+
+    /// The bytes of a step's action and of an outcome's result and severity are those of
+    /// docs/log-format.md (snapshots written before read the same), and a byte that names no case
+    /// makes the snapshot refused.
+    @Test func theSnapshotsEnumerationBytesAreTheDocumentedOnes() throws {
+        let market = MarketState(events: try events())
+        let kinds: [ComplaintStepKind] = [.accept, .reject, .mediate, .resolve, .forward, .terminate, .followUp, .close]
+        #expect(kinds == ComplaintStepKind.allCases && kinds.map(\.rawValue) == Array(0...7))
+        let step = try snapshotByte(of: market, kinds) { $0.steps[0].action = $1 }
+        #expect(step.bytes == Array(0...7))
+        let result = try snapshotByte(of: market, [ItemOutcome.Result.pass, .fail, .notApplicable]) { $0.exceptions[0].result = $1 }
+        #expect(result.bytes == [0, 1, 2])
+        let severity = try snapshotByte(of: market, [nil, Severity.minor, .serious]) { $0.exceptions[0].severity = $1 }
+        #expect(severity.bytes == [0, 1, 2])
+        for (at, payload, unknown) in [(step.at, step.payload, UInt8(8)), (result.at, result.payload, 3), (severity.at, severity.payload, 3)] {
+            #expect(MarketSnapshot.decode(payload) != nil)
+            var damaged = payload
+            damaged[at] = unknown
+            #expect(MarketSnapshot.decode(damaged) == nil, "byte \(unknown) at \(at)")
+        }
+    }
+
     @Test func keysAreFoundBeforeAndAfterCompactionAndThroughTheSnapshot() throws {
         var keys = KeySet()
         for i in 0..<3000 { keys.insert("req-\(i)") }

@@ -176,7 +176,7 @@ struct ReplayTests {
             let read = bytes.withUnsafeMutableBufferPointer { buffer in
                 buffer.baseAddress.flatMap { CanonicalPayloadReader.read($0, count: buffer.count, &scratch) }
             }
-            #expect(read?.code == 3 && read?.flag == upheld, "\(payload)")
+            #expect(read?.step == .resolve && read?.flag == upheld, "\(payload)")
             let state = replayed([filed, step, payload].map { Array($0.utf8) }).state
             #expect(state.complaints.isUpheld("AWKW-0001") == upheld)
             #expect(state.complaints["AWKW-0001"]?.isUpheld == upheld)

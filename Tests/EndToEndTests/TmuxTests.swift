@@ -71,12 +71,23 @@ struct Tmux {
 
     /// Logs in on the dashboard's login screen and waits for the table.
     func login(_ user: String, _ pin: String) throws {
+        try typeSignIn(user, pin)
+        _ = try waitFor("the table after login") { $0.contains("鉴明镜架批发部") }
+    }
+
+    /// Types a name and a wrong PIN on the dashboard's login screen and waits for the refusal;
+    /// the PIN is then typed again (`send("-l", pin)`, Enter).
+    func loginRefused(_ user: String, _ pin: String) throws {
+        try typeSignIn(user, pin)
+        _ = try waitFor("the refusal") { $0.contains("用户名或 PIN 不正确") }
+    }
+
+    private func typeSignIn(_ user: String, _ pin: String) throws {
         _ = try waitFor("the login screen") { $0.contains("用户名：") }
         try send("-l", user)
         try send("Tab")
         try send("-l", pin)
         try send("Enter")
-        _ = try waitFor("the table after login") { $0.contains("鉴明镜架批发部") }
     }
 }
 
@@ -159,12 +170,7 @@ struct EndToEndTests {
         defer { tmux.kill() }
         try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
         // The data directory has users now: log in first; a wrong PIN is refused.
-        _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
-        try tmux.send("-l", "li")
-        try tmux.send("Tab")
-        try tmux.send("-l", "999999")
-        try tmux.send("Enter")
-        _ = try tmux.waitFor("the refusal") { $0.contains("用户名或 PIN 不正确") }
+        try tmux.loginRefused("li", "999999")
         try tmux.send("-l", "123456")
         try tmux.send("Enter")
         let first = try tmux.waitFor("the table") { $0.contains("天恒眼镜商行") }

@@ -44,8 +44,10 @@ public final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, ownsOutput ? self.outputPath + ".err" : "/dev/null", ownsOutput ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY, 0o600)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
+        var cEnv: [UnsafeMutablePointer<CChar>?] = childEnvironment(ProcessInfo.processInfo.environment.map { "\($0)=\($1)" }).map { strdup($0) } + [nil]
+        defer { for p in cEnv { free(p) } }
         var pid: pid_t = 0
-        let rc = withDefaultSignals(setsid: false) { posix_spawn(&pid, argv[0], &actions, $0, &cArgs, environ) }
+        let rc = withDefaultSignals(setsid: false) { posix_spawn(&pid, argv[0], &actions, $0, &cArgs, &cEnv) }
         guard rc == 0 else { throw SpawnFailed(code: rc) }
         self.pid = pid
     }
@@ -122,6 +124,14 @@ public let testScratchFolder: String = {
     atexit { try? FileManager.default.removeItem(atPath: testScratchFolder) }
     return folder
 }()
+
+/// The environment a child of the tests gets: `environment`, with the operational log of a
+/// dashboard or a kiosk it starts (through tmux too) kept in the tests' folder, not the home
+/// folder, unless it names one (`CHENGXIN_OPLOG`).
+public func childEnvironment(_ environment: [String]) -> [String] {
+    if environment.contains(where: { $0.hasPrefix("CHENGXIN_OPLOG=") }) { return environment }
+    return environment + ["CHENGXIN_OPLOG=\(testScratchFolder)/oplog.log"]
+}
 
 /// The package root, found from this file's path (Tests/TestSupport/Processes.swift).
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

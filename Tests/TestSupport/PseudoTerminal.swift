@@ -13,8 +13,8 @@ public final class PseudoTerminal {
     private var received: [UInt8] = []
     public private(set) var exitStatus: Int32?
 
-    /// Starts `argv` (a path and its arguments) with exactly `environment`, in a window of
-    /// `columns` × `rows`.
+    /// Starts `argv` (a path and its arguments) with exactly `environment` (and the operational log
+    /// in the tests' folder unless it names one: `childEnvironment`), in a window of `columns` × `rows`.
     public init(_ argv: [String], environment: [String], columns: Int = 80, rows: Int = 24) throws {
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         var master: Int32 = -1, slave: Int32 = -1
@@ -31,7 +31,7 @@ public final class PseudoTerminal {
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        var cEnv: [UnsafeMutablePointer<CChar>?] = childEnvironment(environment).map { strdup($0) } + [nil]
         defer { for p in cArgs + cEnv { free(p) } }
         var pid: pid_t = 0
         // Its own session (the terminal becomes its controlling terminal), default signals.
