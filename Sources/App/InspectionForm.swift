@@ -401,7 +401,8 @@ enum InspectionScreen {
             case .notApplicable: label = t("不适用", "n/a"); style = Style(dim: true)
             case .minor, .serious:
                 let severity: Severity = mark == .minor ? .minor : .serious
-                let due = market.rectificationDeadline(failedOn: form.date ?? model.today, severity)
+                let opened = form.date ?? model.today
+                let due = market.calendar.deadline(from: opened, to: market.rectificationDeadline(failedOn: opened, severity))
                 if !due.isCertain { uncertain.append(due) }
                 label = t("不合格（\(severity.chineseName)）整改期限 \(due)", "failed (\(severity.rawValue)), rectify by \(due)")
                     + (due.isCertain ? "" : t("（估）", " (est.)"))

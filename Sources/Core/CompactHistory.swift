@@ -29,7 +29,7 @@ public struct CompactHistory: Sendable, Equatable {
         package var firstException: UInt32
         package var exceptionCount: UInt32
 
-        package init(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
+        @inlinable package init(sequence: UInt64, day: Int32, shop: UInt32, inspector: UInt32, checklistVersion: Int64, items: UInt32,
                      firstException: UInt32, exceptionCount: UInt32) {
             self.sequence = sequence
             self.day = day
@@ -49,7 +49,7 @@ public struct CompactHistory: Sendable, Equatable {
         package var severity: Severity?
         package var note: TextRef
 
-        package init(position: UInt32, result: ItemOutcome.Result, severity: Severity?, note: TextRef) {
+        @inlinable package init(position: UInt32, result: ItemOutcome.Result, severity: Severity?, note: TextRef) {
             self.position = position
             self.result = result
             self.severity = severity
@@ -86,7 +86,7 @@ public struct CompactHistory: Sendable, Equatable {
         /// The case this one duplicates (a row number), UInt32.max if none.
         package var duplicateOf: UInt32
 
-        package init(receipt: TextRef, shop: UInt32, category: UInt32, integrity: UInt8, text: TextRef, amountFen: Int64, hasAmount: Bool,
+        @inlinable package init(receipt: TextRef, shop: UInt32, category: UInt32, integrity: UInt8, text: TextRef, amountFen: Int64, hasAmount: Bool,
                      wants: UInt32, consumerName: TextRef, consumerPhone: TextRef, consent: Bool, day: Int32, filedSequence: UInt64,
                      filer: UInt32, state: UInt8 = ComplaintState.filed.code, acceptedOn: Int32 = .min, handler: UInt32 = SymbolTable.none,
                      lastStep: UInt32 = .max, duplicateOf: UInt32 = .max) {
@@ -130,7 +130,7 @@ public struct CompactHistory: Sendable, Equatable {
         /// The case's step before this one, UInt32.max if none.
         package var previous: UInt32
 
-        package init(sequence: UInt64, actor: UInt32, day: Int32, action: ComplaintStepKind, detail: UInt32, outcome: TextRef, amountFen: Int64,
+        @inlinable package init(sequence: UInt64, actor: UInt32, day: Int32, action: ComplaintStepKind, detail: UInt32, outcome: TextRef, amountFen: Int64,
                      hasAmount: Bool, upheld: Bool, state: UInt8 = ComplaintState.filed.code, note: TextRef, previous: UInt32 = .max) {
             self.sequence = sequence
             self.actor = actor
@@ -165,7 +165,7 @@ public struct CompactHistory: Sendable, Equatable {
         /// 0 while not approved (sequence numbers start at 1).
         package var approvalSequence: UInt64
 
-        package init(sequence: UInt64, enteredBy: UInt32, shop: UInt32, kind: UInt8, points: Int64, day: Int32, evidence: TextRef,
+        @inlinable package init(sequence: UInt64, enteredBy: UInt32, shop: UInt32, kind: UInt8, points: Int64, day: Int32, evidence: TextRef,
                      approvedBy: UInt32 = SymbolTable.none, approvalSequence: UInt64 = 0) {
             self.sequence = sequence
             self.enteredBy = enteredBy

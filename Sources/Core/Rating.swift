@@ -376,7 +376,7 @@ extension MarketState {
                     let severity = severity ?? .minor
                     open[item] = result.count
                     result.append(Rectification(item: history.symbols[item], severity: severity, openedBy: inspection.sequence, openedOn: date,
-                                                deadline: rectificationDeadline(failedOn: date, severity).date, closedBy: nil, closedOn: nil))
+                                                deadline: rectificationDeadline(failedOn: date, severity), closedBy: nil, closedOn: nil))
                 case .notApplicable:
                     break
                 }
@@ -391,8 +391,10 @@ extension MarketState {
     /// force on that date (not today's: a paper record entered late keeps its own) give for the
     /// severity, counted on the market's calendar; 10 before any rules are published. The one
     /// rule the inspection form shows and the rating engine counts.
-    public func rectificationDeadline(failedOn date: SimpleDate, _ severity: Severity) -> Deadline {
-        calendar.deadline(rules(on: date)?.value.rectificationDays(severity) ?? 10, after: date)
+    /// (Asked for every failure when the ratings are worked out: the date alone; the form asks the
+    /// calendar how sure it is, `WorkingCalendar.deadline(from:to:)`.)
+    public func rectificationDeadline(failedOn date: SimpleDate, _ severity: Severity) -> SimpleDate {
+        calendar.addingWorkingDays(rules(on: date)?.value.rectificationDays(severity) ?? 10, to: date)
     }
 
     /// A shop's records that count in a rating — inspections, contribution entries, complaint

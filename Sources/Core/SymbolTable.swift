@@ -37,7 +37,7 @@ package struct TextRef: Sendable, Equatable {
     package var length: UInt32
     package static let none = TextRef(offset: 0, length: .max)
 
-    package init(offset: UInt32, length: UInt32) {
+    @inlinable package init(offset: UInt32, length: UInt32) {
         self.offset = offset
         self.length = length
     }
