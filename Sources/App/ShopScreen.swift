@@ -95,6 +95,8 @@ enum ShopScreen {
         }
         let complaints = market.complaints.of(shop: merchant.shopNumber).sorted { $0.filedSequence > $1.filedSequence }
         section("【投诉】", "Complaints")
+        let satisfaction = market.satisfaction(ofShop: merchant.shopNumber, yearOf: today)
+        out.append(Line(text: t("  本年回访满意率 ", "  Satisfaction this year ") + OverviewScreens.percent(satisfaction.rate) + "  " + satisfaction.definition(model.language)))
         if complaints.isEmpty { out.append(Line(text: t("  无", "  none"))) }
         for c in complaints {
             let who = c.filed.consumerName.map(PersonalData.maskName) ?? t("匿名", "anonymous")
