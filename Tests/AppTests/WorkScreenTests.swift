@@ -315,6 +315,19 @@ struct ComplaintFormTests {
         #expect(market.complaints[accepted.filed.receipt]?.state == .filed)
     }
 
+    /// Issue 20, item 5: the shop page carries the shop's 满意率 of the year, Core's figure, with its definition.
+    @Test func theShopPageShowsTheShopsSatisfactionRate() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market, 120, 40)
+        let tally = market.satisfaction(yearOf: m.today)
+        let shop = try #require(market.merchants.first { tally.shop($0.shopNumber).followUps > 0 })
+        let rate = tally.shop(shop.shopNumber)
+        m.openShop = shop.shopNumber
+        let lines = ShopScreen.computeLines(m).map(\.text)
+        let expected = "【投诉】 本年满意率 \(OverviewScreens.percent(rate.rate))  满意率 = 满意与基本满意的回访 ÷ 全部回访（\(rate.followUps) 件）"
+        #expect(lines.contains(expected), "\(lines)")
+    }
+
     /// Issue 20, item 5: a rejected case can be followed up (it counts in 满意率), from the menu.
     @Test func aRejectedCaseIsFollowedUpFromTheActionMenu() throws {
         let market = try demoMarket()
