@@ -68,6 +68,8 @@ struct OverviewFigures: Sendable, Equatable {
     var overdue: Int
     /// Ranked as `branchFigures` ranks them.
     var branches: [BranchFigures]
+    /// 消费者满意率 of the year through today, per shop, branch and market.
+    var satisfaction: SatisfactionTally
     var monthly: [Month]
 
     /// What the figures were computed for.
@@ -103,14 +105,16 @@ struct OverviewFigures: Sendable, Equatable {
         let rules = market.rules(on: today)?.value
         overdue = rules.map { r in open.filter { $0.isOverdue(today: today, rules: r, calendar: market.calendar) }.count } ?? 0
         // The summaries once for all the figures (a decade holds tens of thousands of cases).
-        branches = market.branchFigures(today: today, stars: stars, summaries: summaries)
+        let satisfaction = market.satisfaction(yearOf: today)
+        self.satisfaction = satisfaction
+        branches = market.branchFigures(today: today, stars: stars, summaries: summaries, satisfaction: satisfaction)
         monthly = market.monthlyComplaints(today: today, summaries: summaries).map { Month(year: $0.year, month: $0.month, count: $0.count) }
     }
 
     static func == (a: OverviewFigures, b: OverviewFigures) -> Bool {
         a.events == b.events && a.today == b.today && a.distribution == b.distribution && a.thisMonth == b.thisMonth && a.thisMonthByIntegrity == b.thisMonthByIntegrity
             && a.thisMonthByState.map(\.0) == b.thisMonthByState.map(\.0) && a.thisMonthByState.map(\.1) == b.thisMonthByState.map(\.1)
-            && a.open == b.open && a.overdue == b.overdue && a.branches == b.branches && a.monthly == b.monthly
+            && a.open == b.open && a.overdue == b.overdue && a.branches == b.branches && a.satisfaction == b.satisfaction && a.monthly == b.monthly
     }
 }
 

@@ -39,10 +39,11 @@ enum OverviewScreens {
         }
         // Satisfaction and inspections per branch.
         let figures = overview.branches.sorted { $0.branch.number < $1.branch.number }
-        let followUps = figures.compactMap(\.satisfactionRate)
-        grid.put(t("回访满意率（各支部）：", "satisfaction by branch: ") + figures.map { "\($0.branch.number):\(percent($0.satisfactionRate))" }.joined(separator: " "),
+        let whole = overview.satisfaction.market
+        grid.put(t("回访满意率（本年）全市场 \(percent(whole.rate))，各支部：", "satisfaction this year: market \(percent(whole.rate)), by branch: ")
+                 + figures.map { "\($0.branch.number):\(percent($0.satisfactionRate))" }.joined(separator: " "),
                  x: 1, y: 10, maxWidth: model.size.width - 2)
-        _ = followUps
+        grid.put(whole.definition(model.language), x: 1, y: 11, maxWidth: model.size.width - 2, style: Style(dim: true))
         grid.put(t("检查覆盖率（本年度已检查的商户占比）", "inspection coverage this year"), x: 1, y: 12, style: heading)
         Charts.render(into: &grid, rect: Rect(x: 1, y: 13, width: model.size.width - 2, height: 5),
                       items: figures.map { ($0.branch.shortName, $0.inspectionCoverage * 100) })
@@ -98,6 +99,8 @@ enum OverviewScreens {
         grid.put(t("比发展 · 比服务 · 比和谐：\(model.today.year) 年度各支部比较（按平均星级、满意率排名）", "The branches compared, \(model.today.year)"),
                  x: 1, y: 2, maxWidth: model.size.width - 2, style: Style(bold: true))
         table.render(into: &grid, rect: Rect(x: 1, y: 4, width: model.size.width - 2, height: rows.count + 1))
+        grid.put(figures.map(\.satisfaction).reduce(SatisfactionRate(), +).definition(model.language),
+                 x: 1, y: 5 + rows.count, maxWidth: model.size.width - 2, style: Style(dim: true))
         var y = 6 + rows.count
         for f in figures.sorted(by: { $0.branch.number < $1.branch.number }) where y < model.size.height - 2 {
             let parts = Integrity.allCases.map { "\($0.name(model.language)) \(f.complaintsByIntegrity[$0] ?? 0)" }.joined(separator: "  ")

@@ -94,7 +94,10 @@ enum ShopScreen {
                             + amendmentMark(i.sequence, market, model)))
         }
         let complaints = market.complaints.of(shop: merchant.shopNumber).sorted { $0.filedSequence > $1.filedSequence }
-        section("【投诉】", "Complaints")
+        // The heading carries the shop's 满意率 of the year with its definition (no extra line).
+        let satisfaction = market.satisfaction(ofShop: merchant.shopNumber, yearOf: today)
+        let rate = OverviewScreens.percent(satisfaction.rate) + "  " + satisfaction.definition(model.language)
+        section("【投诉】 本年满意率 " + rate, "Complaints — satisfaction this year " + rate)
         if complaints.isEmpty { out.append(Line(text: t("  无", "  none"))) }
         for c in complaints {
             let who = c.filed.consumerName.map(PersonalData.maskName) ?? t("匿名", "anonymous")

@@ -256,18 +256,6 @@ public struct ComplaintsView: Sendable {
     /// The whole case behind a summary.
     public func complaint(_ summary: ComplaintSummary) -> ComplaintCase { history.complaint(UInt32(summary.row)) }
 
-    /// The satisfaction recorded at each follow-up of the case.
-    public func satisfactions(_ summary: ComplaintSummary) -> [ComplaintAction.Satisfaction] {
-        var result: [ComplaintAction.Satisfaction] = []
-        var s = history.cases[summary.row].lastStep
-        while s != .max, Int(s) < history.steps.count {
-            let step = history.steps[Int(s)]
-            if step.action == .followUp, let satisfaction = ComplaintAction.Satisfaction(rawValue: history.symbols[step.detail]) { result.append(satisfaction) }
-            s = step.previous
-        }
-        return result.reversed()
-    }
-
     /// The shop and integrity of each open case with a shop (for counting, without building the cases).
     public var openByShop: [String: [Integrity]] {
         var result: [String: [Integrity]] = [:]

@@ -134,7 +134,8 @@ public enum ComplaintStepKind: UInt8, Sendable, CaseIterable {
         case (.resolve, .mediating), (.resolve, .accepted): return .resolved
         case (.forward, .accepted), (.forward, .mediating): return .forwarded
         case (.terminate, .mediating): return .terminated
-        case (.followUp, .resolved), (.followUp, .forwarded), (.followUp, .terminated): return .followedUp
+        // A rejected case is followed up too (domain.md: 消费者满意率 counts every follow-up).
+        case (.followUp, .resolved), (.followUp, .forwarded), (.followUp, .terminated), (.followUp, .rejected): return .followedUp
         case (.close, .followedUp): return .closed
         default: return nil
         }

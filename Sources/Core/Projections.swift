@@ -8,8 +8,10 @@ public struct BranchFigures: Sendable, Equatable {
     public var complaintsByIntegrity: [Integrity: Int]
     public var openComplaints: Int
     public var overdueComplaints: Int
-    /// Satisfied follow-ups over all follow-ups (nil without follow-ups).
-    public var satisfactionRate: Double?
+    /// 消费者满意率 of the branch's shops over the year (`MarketState.satisfaction`).
+    public var satisfaction: SatisfactionRate
+    /// The rate (nil without follow-ups).
+    public var satisfactionRate: Double? { satisfaction.rate }
     /// Shops inspected this year over members.
     public var inspectionCoverage: Double
     public var contributionPoints: Int
@@ -28,12 +30,15 @@ extension MarketState {
 
     /// The figures of every branch for the year of `today`, ranked by average stars, then
     /// satisfaction. `stars` gives each shop's stars when already worked out (else each is rated).
-    /// `summaries`: the complaints' summaries when already at hand (else they are built).
-    public func branchFigures(today: SimpleDate, stars known: [String: Int?]? = nil, summaries all: [ComplaintSummary]? = nil) -> [BranchFigures] {
+    /// `summaries`: the complaints' summaries when already at hand (else they are built);
+    /// `satisfaction`: the year's follow-ups (`satisfaction(yearOf:)`) when already tallied.
+    public func branchFigures(today: SimpleDate, stars known: [String: Int?]? = nil, summaries all: [ComplaintSummary]? = nil,
+                              satisfaction tallied: SatisfactionTally? = nil) -> [BranchFigures] {
         let year = today.year
         let rules = rules(on: today)?.value
         let summaries = (all ?? complaints.summaries).filter { $0.filedOn.year == year && $0.shop != nil }
         let branchOf = Dictionary(merchants.map { ($0.shopNumber, $0.branch) }, uniquingKeysWith: { a, _ in a })
+        let satisfaction = tallied ?? satisfaction(yearOf: today)
         let casesByBranch = Dictionary(grouping: summaries.filter { branchOf[$0.shop ?? ""] != nil }, by: { branchOf[$0.shop ?? ""] ?? 0 })
         return branches.map { branch in
             let shops = merchants.filter { $0.branch == branch.number }
@@ -41,7 +46,6 @@ extension MarketState {
             let cases = casesByBranch[branch.number] ?? []
             var byIntegrity: [Integrity: Int] = [:]
             for c in cases { byIntegrity[c.integrity, default: 0] += 1 }
-            let followUps = cases.flatMap { complaints.satisfactions($0) }
             let inspected = shops.filter { inspections.inspected(shop: $0.shopNumber, in: year, through: today) }.count
             let points = shops.reduce(0) { $0 + approvedPoints(of: $1.shopNumber, in: year) }
             return BranchFigures(
@@ -50,7 +54,7 @@ extension MarketState {
                 complaintsByIntegrity: byIntegrity,
                 openComplaints: cases.filter { $0.state.isOpen }.count,
                 overdueComplaints: rules.map { r in cases.filter { $0.isOverdue(today: today, rules: r, calendar: calendar) }.count } ?? 0,
-                satisfactionRate: followUps.isEmpty ? nil : Double(followUps.filter { $0 == .satisfied }.count) / Double(followUps.count),
+                satisfaction: satisfaction.branch(branch.number),
                 inspectionCoverage: shops.isEmpty ? 0 : Double(inspected) / Double(shops.count),
                 contributionPoints: points)
         }

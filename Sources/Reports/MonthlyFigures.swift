@@ -34,8 +34,8 @@ public struct MonthlyFigures: Sendable {
         public var rated: Int
         public var averageStars: Double?
         public var complaints: Int
-        public var followUps: Int
-        public var satisfied: Int
+        /// The branch's 满意率 over the month's follow-ups.
+        public var satisfaction: SatisfactionRate
         public var inspections: Int
         public var openRectifications: Int
     }
@@ -56,8 +56,9 @@ public struct MonthlyFigures: Sendable {
     public var byState: [(ComplaintState, Int)]
     /// Working days from filing to resolution (resolve, forward or terminate) of the cases settled this month.
     public var daysToSettle: [Int]
-    public var followUps: [ComplaintAction.Satisfaction: Int]
-    public var previousSatisfaction: Double?
+    /// 消费者满意率 over the month's follow-ups (through `asOf`), and the previous month's.
+    public var satisfaction: SatisfactionRate
+    public var previousSatisfaction: SatisfactionRate
     public var inspections: Int
     public var shopsInspected: Int
     public var itemsFailed: Int
@@ -73,11 +74,6 @@ public struct MonthlyFigures: Sendable {
     /// Set when a figure counted working days in a year the calendar does not officially cover
     /// (rectification deadlines, time to settle): those figures may be wrong.
     public var calendarWarning: LocalizedMessage?
-
-    public var satisfaction: Double? {
-        let total = followUps.values.reduce(0, +)
-        return total == 0 ? nil : Double(followUps[.satisfied] ?? 0) / Double(total)
-    }
 
     public var medianDaysToSettle: Double? {
         let sorted = daysToSettle.sorted()
@@ -103,8 +99,6 @@ public struct MonthlyFigures: Sendable {
         byState = ComplaintState.allCases.compactMap { s in states[s].map { (s, $0) } }
         var days: [Int] = []
         var counted: [Deadline] = []
-        var satisfaction: [ComplaintAction.Satisfaction: Int] = [:]
-        var previous: [ComplaintAction.Satisfaction: Int] = [:]
         for c in cases {
             if let settled = c.history.first(where: { entry in
                 switch entry.action {
@@ -115,17 +109,11 @@ public struct MonthlyFigures: Sendable {
                 days.append(settled.date <= c.filed.date ? 0 : market.calendar.workingDays(after: c.filed.date, through: settled.date))
                 counted.append(market.calendar.deadline(from: c.filed.date, to: settled.date))
             }
-            for entry in c.history {
-                if case .followUp(let s)? = entry.action {
-                    if month.contains(entry.date) && entry.date <= asOf { satisfaction[s, default: 0] += 1 }
-                    if month.previous.contains(entry.date) { previous[s, default: 0] += 1 }
-                }
-            }
         }
         daysToSettle = days
-        followUps = satisfaction
-        let previousTotal = previous.values.reduce(0, +)
-        previousSatisfaction = previousTotal == 0 ? nil : Double(previous[.satisfied] ?? 0) / Double(previousTotal)
+        let tally = market.satisfaction(from: month.first, through: asOf)
+        satisfaction = tally.market
+        previousSatisfaction = market.satisfaction(from: month.previous.first, through: month.previous.last).market
 
         var count = 0, shops = Set<String>(), failed = 0, opened = 0, closed = 0, overdue = 0
         var openByShop: [String: Int] = [:]
@@ -174,18 +162,9 @@ public struct MonthlyFigures: Sendable {
             let numbers = Set(members.map(\.shopNumber))
             let stars = members.compactMap { ratings[$0.shopNumber]?.stars }
             let theirs = cases.filter { $0.filed.shop.map(numbers.contains) ?? false }
-            var follow = 0, happy = 0
-            for c in theirs {
-                for entry in c.history {
-                    if case .followUp(let s)? = entry.action, month.contains(entry.date), entry.date <= asOf {
-                        follow += 1
-                        if s == .satisfied { happy += 1 }
-                    }
-                }
-            }
             return BranchRow(branch: branch, members: members.count, rated: stars.count,
                              averageStars: stars.isEmpty ? nil : Double(stars.reduce(0, +)) / Double(stars.count),
-                             complaints: theirs.filter { month.contains($0.filed.date) }.count, followUps: follow, satisfied: happy,
+                             complaints: theirs.filter { month.contains($0.filed.date) }.count, satisfaction: tally.branch(branch.number),
                              inspections: members.reduce(0) { $0 + (inspectionsByShop[$1.shopNumber] ?? 0) },
                              openRectifications: members.reduce(0) { $0 + (openByShop[$1.shopNumber] ?? 0) })
         }

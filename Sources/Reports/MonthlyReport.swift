@@ -22,7 +22,6 @@ public enum MonthlyReport {
         let sameDay = f.daysToSettle.filter { $0 == 0 }.count
         let up = f.starChanges.filter { ($0.after.stars ?? 0) > ($0.before.stars ?? 0) }.count
         let down = f.starChanges.count - up
-        let followTotal = f.followUps.values.reduce(0, +)
         // Appeals not decided within the rules' working days (15): flagged by shop and deadline.
         let late = market.overdueAppeals(on: f.asOf)
         let overdueAppeals = late.isEmpty ? l.pick("无", "none")
@@ -33,7 +32,7 @@ public enum MonthlyReport {
             (l.pick("办结（调解/转交/终止）", "settled"), "\(f.daysToSettle.count)"),
             (l.pick("办理用时中位数", "median time to settle"), l.pick("\(settleMedian) 个工作日", "\(settleMedian) working days")),
             (l.pick("当天办结", "settled the same day"), "\(sameDay)"),
-            (l.pick("回访满意率", "satisfaction"), Markup.percent(f.satisfaction) + l.pick("（\(followTotal) 次回访；上月 \(Markup.percent(f.previousSatisfaction))）", " (\(followTotal) follow-ups; last month \(Markup.percent(f.previousSatisfaction)))")),
+            (l.pick("回访满意率", "satisfaction"), Markup.percent(f.satisfaction.rate) + l.pick("（\(f.satisfaction.definition(l))；上月 \(Markup.percent(f.previousSatisfaction.rate))）", " (\(f.satisfaction.definition(l)); last month \(Markup.percent(f.previousSatisfaction.rate)))")),
             (l.pick("检查", "inspections"), l.pick("\(f.inspections) 次，\(f.shopsInspected) 户", "\(f.inspections) (\(f.shopsInspected) shops)")),
             (l.pick("不合格项", "failed items"), "\(f.itemsFailed)"),
             (l.pick("整改 新开/完成/逾期未改", "rectifications opened/closed/overdue"), "\(f.rectificationsOpened) / \(f.rectificationsClosed) / \(f.rectificationsOverdue)"),
@@ -50,7 +49,7 @@ public enum MonthlyReport {
             return SVGChart.Bar(label: name, value: Double(n), text: "\(n)")
         }
         let satisfactionBars = ComplaintAction.Satisfaction.allCases.map { s in
-            SVGChart.Bar(label: s.name(l), value: Double(f.followUps[s] ?? 0), text: "\(f.followUps[s] ?? 0)")
+            SVGChart.Bar(label: s.name(l), value: Double(f.satisfaction[s]), text: "\(f.satisfaction[s])")
         }
         let inspectionBars = [
             SVGChart.Bar(label: l.pick("检查次数", "inspections"), value: Double(f.inspections), text: "\(f.inspections)"),
@@ -68,10 +67,10 @@ public enum MonthlyReport {
         }
         let trendBars = f.trend.map { SVGChart.Bar(label: "\($0.month)" + l.pick("月", ""), value: Double($0.count), text: "\($0.count)") }
         let branchHeaders = [l.pick("支部", "Branch"), l.pick("户数", "Shops"), l.pick("平均星级", "Avg stars"), l.pick("本月投诉", "Complaints"),
-                             l.pick("回访满意", "Satisfied"), l.pick("本月检查", "Inspections"), l.pick("未完成整改", "Open rectifications")]
+                             l.pick("满意率", "Satisfaction"), l.pick("本月检查", "Inspections"), l.pick("未完成整改", "Open rectifications")]
         let branchRows = f.branches.map { row in
             [row.branch.shortName, "\(row.members)", row.averageStars.map(Markup.one) ?? "—", "\(row.complaints)",
-             row.followUps == 0 ? "—" : "\(row.satisfied)/\(row.followUps)", "\(row.inspections)", "\(row.openRectifications)"]
+             row.satisfaction.rate.map { Markup.percent($0) + "（\(row.satisfaction.counted)/\(row.satisfaction.followUps)）" } ?? "—", "\(row.inspections)", "\(row.openRectifications)"]
         }
         let changeHeaders = [l.pick("店铺号", "Shop"), l.pick("店铺名称", "Name"), l.pick("支部", "Branch"), l.pick("上月末", "End of last month"), l.pick("本月", "This month")]
         let changeRows = f.starChanges.map { c in
@@ -111,6 +110,7 @@ public enum MonthlyReport {
             body += "<h2>\(Markup.html(l.pick("支部比较", "Branches compared")))</h2>\n"
             body += figure(l.pick("平均星级", "Average stars"), SVGChart.bars(branchBars, title: l.pick("各支部平均星级", "Average stars by branch"), maximum: 5))
             body += table(branchHeaders, branchRows, numeric: [1, 2, 3, 4, 5, 6])
+            body += "<p class=\"note\">\(Markup.html(SatisfactionRate.definition(l)))</p>\n"
             if let head { body += head.html(l) }
             body += "<footer><p>\(Markup.html(l.pick("数据来自事件日志，每个数字都可追溯到记录；本报告不含个人信息。", "Figures come from the event log and can be traced to its records; no personal data.")))</p></footer>\n"
             return Markup.page(title: title, language: l, body: body)
@@ -139,6 +139,7 @@ public enum MonthlyReport {
             out += barsTable(l.pick("月末星级分布", "Stars at the end of the month"), distributionBars)
             out += "\n### \(l.pick("星级变化（与上月末相比）", "Changes since the end of last month"))\n\n" + table(changeHeaders, changeRows)
             out += "\n## \(l.pick("支部比较", "Branches compared"))\n\n" + table(branchHeaders, branchRows)
+            out += "\n\(Markup.md(SatisfactionRate.definition(l)))\n"
             if let head { out += head.md(l) }
             return out
         }

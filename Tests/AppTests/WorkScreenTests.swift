@@ -315,6 +315,40 @@ struct ComplaintFormTests {
         #expect(market.complaints[accepted.filed.receipt]?.state == .filed)
     }
 
+    /// Issue 20, item 5: the shop page carries the shop's 满意率 of the year, Core's figure, with its definition.
+    @Test func theShopPageShowsTheShopsSatisfactionRate() throws {
+        let market = try demoMarket()
+        var m = try managerModel(market, 120, 40)
+        let tally = market.satisfaction(yearOf: m.today)
+        let shop = try #require(market.merchants.first { tally.shop($0.shopNumber).followUps > 0 })
+        let rate = tally.shop(shop.shopNumber)
+        m.openShop = shop.shopNumber
+        let lines = ShopScreen.computeLines(m).map(\.text)
+        let expected = "【投诉】 本年满意率 \(OverviewScreens.percent(rate.rate))  满意率 = 满意与基本满意的回访 ÷ 全部回访（\(rate.followUps) 件）"
+        #expect(lines.contains(expected), "\(lines)")
+    }
+
+    /// Issue 20, item 5: a rejected case can be followed up (it counts in 满意率), from the menu.
+    @Test func aRejectedCaseIsFollowedUpFromTheActionMenu() throws {
+        let market = try demoMarket()
+        let rejected = try #require(market.complaints.values.first { $0.state == .rejected && $0.filed.shop != nil })
+        var m = try managerModel(market, 120, 40)
+        _ = Dashboard.update(&m, .key(.character("4")))
+        m.openComplaint = rejected.filed.receipt
+        _ = Dashboard.update(&m, .key(.character("a")))
+        let names = try #require(m.complaintFlow).list.options
+        #expect(names.first == "回访", "\(names)")
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(Dashboard.view(m).text.contains("消费者是否满意"))
+        _ = Dashboard.update(&m, .key(.down))
+        let effects = submitAndConfirm(&m, shows: ["基本满意"])
+        let recorded = effects.contains { effect in
+            if case .record(.complaintStep(let step), _) = effect { return step.receipt == rejected.filed.receipt && step.action == .followUp(satisfaction: .partly) }
+            return false
+        }
+        #expect(recorded, "\(effects)")
+    }
+
     @Test func resolveWithAnAmountLinkAndConfirmTheDeduction() throws {
         let market = try demoMarket()
         var m = try managerModel(market)

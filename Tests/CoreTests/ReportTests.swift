@@ -296,6 +296,27 @@ struct ReportTests {
         #expect(md.contains("| 本月投诉 | \(MonthlyFigures(market, month: month, today: SimpleDate(iso: "2026-11-26")!).complaintsFiled)（上月"))
     }
 
+    /// 满意率 in the monthly report is Core's (satisfied and partly over all follow-ups of the month),
+    /// printed with its definition; a branch without follow-ups shows "—".
+    @Test func theMonthlyReportsSatisfactionIsCoresWithItsDefinition() throws {
+        let market = try demoMarket()
+        let month = try #require(ReportMonth("2026-03"))
+        let today = SimpleDate(iso: "2026-11-26")!
+        let f = MonthlyFigures(market, month: month, today: today)
+        let tally = market.satisfaction(from: month.first, through: month.last)
+        #expect(f.satisfaction == tally.market && f.satisfaction.followUps > 0 && f.satisfaction.partly > 0)
+        #expect(f.satisfaction.rate == Double(f.satisfaction.satisfied + f.satisfaction.partly) / Double(f.satisfaction.followUps))
+        #expect(f.previousSatisfaction == market.satisfaction(from: month.previous.first, through: month.previous.last).market)
+        for row in f.branches { #expect(row.satisfaction == tally.branch(row.branch.number)) }
+        let md = MonthlyReport.render(market, month: month, today: today, format: .md)
+        #expect(md.contains("满意率 = 满意与基本满意的回访 ÷ 全部回访（\(f.satisfaction.followUps) 件）"), "\(md)")
+        let html = MonthlyReport.render(market, month: month, today: today, format: .html)
+        #expect(html.contains("满意率 = 满意与基本满意的回访 ÷ 全部回访"))
+        if let quiet = f.branches.first(where: { $0.satisfaction.followUps == 0 }) {
+            #expect(md.contains("| \(quiet.branch.shortName) |") && md.split(separator: "\n").contains { $0.hasPrefix("| \(quiet.branch.shortName) |") && $0.contains("| — |") })
+        }
+    }
+
     @Test func bothReportsPrintTheLogHeadAsAnAnchorInEveryFormat() throws {
         let market = try demoMarket()
         let hash = String(repeating: "0123456789abcdef", count: 4)
