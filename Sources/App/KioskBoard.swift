@@ -79,8 +79,9 @@ enum KioskBoard {
                         style: Style(bold: true)))
         out.append(Line(text: ""))
         out.append(Line(text: t("【承诺】", "Pledges"), style: heading))
-        if merchant.pledges.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
-        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        let pledges = market.standingPledges(of: merchant.shopNumber)
+        if pledges.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
+        out += pledges.map { Line(text: "  " + $0.label(model.language)) }
         out.append(Line(text: ""))
         out.append(Line(text: t("【职责】", "Duties"), style: heading))
         if merchant.duties.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }

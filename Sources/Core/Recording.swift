@@ -46,6 +46,10 @@ extension MarketState {
             try validate(second, by: user)
         case .ratingsPublished(let publication):
             try validate(publication, by: user, today: today)
+        case .pledgeMade(let made):
+            try validate(made, by: user, today: today)
+        case .pledgeWithdrawn(let withdrawal):
+            try validate(withdrawal, by: user, today: today)
         default:
             throw LocalizedMessage(zh: "这类记录（\(body.type)）不能在这里登记", en: "records of type \(body.type) cannot be made here")
         }

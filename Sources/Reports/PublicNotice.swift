@@ -51,7 +51,7 @@ public enum PublicNotice {
                 body += "<table class=\"notice\">\n<colgroup>" + ["shop", "name", "plate", "stars", "pledges", "duties", "guarantees", "reply"].map { "<col class=\"\($0)\"/>" }.joined() + "</colgroup>\n"
                 body += "<thead><tr>" + headers.map { "<th>\(Markup.html($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
                 for (m, status, review, reply) in section.shops {
-                    let pledges = m.pledges.isEmpty ? "—" : "<ul>" + m.pledges.map { "<li>\(Markup.html("[" + $0.integrity.name(l) + "] " + $0.text))</li>" }.joined() + "</ul>"
+                    let pledges = list(market.standingPledges(of: m.shopNumber).map { $0.label(l) })
                     let duties = list(m.duties)
                     let guarantees = list(m.guarantees)
                     body += "<tr><td>\(Markup.html(m.shopNumber))</td><td>\(Markup.html(m.name))</td><td>\(Markup.html(m.plate.name(l)))</td>"
@@ -73,7 +73,7 @@ public enum PublicNotice {
                 out += "|" + String(repeating: " --- |", count: headers.count) + "\n"
                 for (m, status, review, reply) in section.shops {
                     let cells = [m.shopNumber, m.name, m.plate.name(l), starsText(status, review),
-                                 m.pledges.map { "[" + $0.integrity.name(l) + "] " + $0.text }.joined(separator: "；"),
+                                 market.standingPledges(of: m.shopNumber).map { $0.label(l) }.joined(separator: "；"),
                                  m.duties.joined(separator: "；"), m.guarantees.joined(separator: "；"), reply ?? "—"]
                     out += "| " + cells.map { Markup.md($0.isEmpty ? "—" : $0) }.joined(separator: " | ") + " |\n"
                 }
