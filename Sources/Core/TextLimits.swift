@@ -143,6 +143,8 @@ public enum TextLimits {
             return [(.code, reply.shop), (.replyText, reply.text)]
         case .withdrawn(let withdrawal):
             return [(.amendmentReason, withdrawal.reason)]
+        case .conductPublished(let conduct):
+            return conduct.articles.map { (TextField.rosterField, $0) }
         case .pledgeMade(let made):
             return [(.code, made.shop), (.rosterField, made.text)]
         case .pledgeWithdrawn(let withdrawal):

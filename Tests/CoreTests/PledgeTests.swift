@@ -70,3 +70,48 @@ struct PledgeTests {
         #expect(!row.contains("免费清洗眼镜") && !row.contains(rosterText) && row.contains("（2026-01-01 起）"))
     }
 }
+
+/// Issue 20, requirement 6: a new version of the code of conduct, and checklist items citing its articles.
+@Suite("Code of conduct: new versions, articles cited by the checklist")
+struct ConductTests {
+    func version(_ n: Int, _ from: String, articles: Int) -> EventBody {
+        .conductPublished(CodeOfConduct(version: n, effectiveFrom: date(from), articles: (1...max(1, articles)).map { "第 \($0) 条内容" }.prefix(articles).map { $0 }))
+    }
+
+    @Test func theShippedChecklistCitesArticlesOfTheShippedCode() throws {
+        let s = try Scenario()
+        let items = try #require(s.state.checklist?.items)
+        let articles = try #require(s.state.conduct?.value.articles.count)
+        #expect(items.allSatisfy { ($0.article ?? 0) >= 1 && ($0.article ?? 0) <= articles })
+        #expect(items.first { $0.id == "PRI-1" }?.citation(.zh) == "（守则第 2 条）")
+        #expect(ChecklistItem(id: "X", category: .price, text: "t").citation(.zh).isEmpty)
+    }
+
+    @Test func aSeedCitingAnArticleTheCodeLacksIsRefused() throws {
+        var files = try shippedSeedFiles()
+        files["checklist.csv"] = "编号,类别,检查项,守则条款\nPRI-1,价格诚信,明码标价,99\n"
+        #expect(throws: SeedProblems.self) { try SeedLoader.load(files: files) }
+        files["checklist.csv"] = "编号,类别,检查项,守则条款\nPRI-1,价格诚信,明码标价,二\n"
+        #expect(throws: SeedProblems.self) { try SeedLoader.load(files: files) }
+        files["checklist.csv"] = "编号,类别,检查项\nPRI-1,价格诚信,明码标价\n"
+        #expect(try SeedLoader.load(files: files).checklist.first?.article == nil, "the column is optional")
+    }
+
+    @Test func aNewVersionIsPublishedByAManagerUnderItsRules() throws {
+        var s = try Scenario()
+        let current = try #require(s.state.conduct?.value)
+        let cited = try #require(s.state.checklist?.items.compactMap(\.article).max())
+        let today = "2026-06-01"
+        #expect(refusal(s, version(current.version + 1, "2026-07-01", articles: 9), by: s.secretary1, today: today) != nil)
+        #expect(refusal(s, version(current.version + 2, "2026-07-01", articles: 9), by: s.manager, today: today)?.contains("应为第 \(current.version + 1) 版") == true)
+        #expect(refusal(s, version(current.version + 1, current.effectiveFrom.description, articles: 9), by: s.manager, today: today)?.contains("之后施行") == true)
+        #expect(refusal(s, version(current.version + 1, "2026-01-02", articles: 9), by: s.manager, today: today)?.contains("天前") == true)
+        #expect(refusal(s, version(current.version + 1, "2026-07-01", articles: 0), by: s.manager, today: today)?.contains("至少要有一条") == true)
+        #expect(refusal(s, version(current.version + 1, "2026-07-01", articles: cited - 1), by: s.manager, today: today)?.contains("引用守则第 \(cited) 条") == true)
+        #expect(refusal(s, version(current.version + 1, "2026-07-01", articles: 9), by: s.manager, today: today) == nil)
+        let record = s.add(version(current.version + 1, "2026-07-01", articles: 9), by: "li")
+        let state = s.state
+        #expect(state.conduct?.sequence == record && state.conduct?.value.version == current.version + 1 && state.conduct?.value.articles.count == 9)
+        #expect(refusal(s, version(current.version + 1, "2026-08-01", articles: 9), by: s.manager, today: today) != nil, "each version once")
+    }
+}

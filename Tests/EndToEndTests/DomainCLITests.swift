@@ -49,6 +49,23 @@ struct DomainCLITests {
         #expect(log.contains("pledge.made") && log.contains("pledge.withdrawn"))
     }
 
+    @Test func aNewCodeOfConductIsPublishedFromAFile() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
+        let shown = try cli.run(["conduct", "show"]).output
+        #expect(shown.contains("第 1 版") && shown.contains("检查项：PRI-1、PRI-2、PRI-3"), "\(shown)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("conduct-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "版本 2，2026-04-01 起施行\n第一条\n第二条\n".write(to: file, atomically: true, encoding: .utf8)
+        let short = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(short.status == 1 && short.errors.contains("新版只有 2 条"), "\(short.errors)")
+        try ("版本 2，2026-04-01 起施行\n" + (1...9).map { "第 \($0) 条" }.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let published = try cli.run(["conduct", "publish", file.path, "--as", "li", "--request-id", "c-2"], pin: "123456")
+        #expect(published.status == 0 && published.output.contains("已发布守则第 2 版（9 条，2026-04-01 起施行）"), "\(published.errors)")
+        #expect(try cli.run(["conduct", "show"]).output.contains("第 2 版"))
+    }
+
     @Test func inspectionChangesTheStarsAndTheExplanationNamesEveryEvent() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
