@@ -413,7 +413,7 @@ enum InspectionScreen {
             let number = TextLayout.fit(String(line + 1), width: numberWidth, alignment: .right) + " "
             let marker = tagWidth == 0 ? "" : (open == nil ? String(repeating: " ", count: tagWidth) : tag + " ")
             let lead = number + marker
-            let text = lead + TextLayout.fit("\(item.id) \(item.text)", width: max(10, width - 40 - DisplayWidth.of(lead))) + "  " + label
+            let text = lead + TextLayout.fit("\(item.id) \(item.text)" + item.citation(model.language), width: max(10, width - 40 - DisplayWidth.of(lead))) + "  " + label
             grid.put(text, x: 1, y: 2 + row, maxWidth: width - 2, style: style)
         }
         let fails = form.failedRows.count

@@ -1,7 +1,7 @@
 import Core
 import Terminal
 
-/// The public board (公示): member shops by branch with plate, stars, pledges, guarantees and the
+/// The public board (公示): member shops by branch with plate, stars, pledges, duties, guarantees and the
 /// shop's reply. Read-only: typing searches, ←/→ choose the branch, Enter opens a shop.
 enum KioskBoard {
     static func shops(_ model: KioskModel) -> [Merchant] {
@@ -64,7 +64,7 @@ enum KioskBoard {
         }
     }
 
-    /// What the public may read about a shop: identity, plate, stars, pledges, guarantees, the reply.
+    /// What the public may read about a shop: identity, plate, stars, pledges, duties, guarantees, the reply.
     static func detailLines(_ model: KioskModel) -> [Line] {
         guard case .boardShop(let number) = model.screen, let market = model.market,
               let merchant = market.merchant(shopNumber: number) else { return [] }
@@ -79,8 +79,13 @@ enum KioskBoard {
                         style: Style(bold: true)))
         out.append(Line(text: ""))
         out.append(Line(text: t("【承诺】", "Pledges"), style: heading))
-        if merchant.pledges.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
-        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        let pledges = market.standingPledges(of: merchant.shopNumber)
+        if pledges.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
+        out += pledges.map { Line(text: "  " + $0.label(model.language)) }
+        out.append(Line(text: ""))
+        out.append(Line(text: t("【职责】", "Duties"), style: heading))
+        if merchant.duties.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }
+        out += merchant.duties.map { Line(text: "  " + $0) }
         out.append(Line(text: ""))
         out.append(Line(text: t("【保障】", "Guarantees"), style: heading))
         if merchant.guarantees.isEmpty { out.append(Line(text: t("  （无）", "  (none)"))) }

@@ -64,7 +64,7 @@ enum ShopScreen {
         }
         rectifications(result.rectifications, market, model, into: &out)
         section("【亮承诺】", "Pledges")
-        out += merchant.pledges.map { Line(text: "  [\($0.integrity.name(model.language))] \($0.text)") }
+        out += market.datedPledges(of: merchant.shopNumber).map { Line(text: "  " + $0.label(model.language), style: $0.stands ? .plain : model.theme.deduction) }
         section("【亮职责】", "Duties")
         out += merchant.duties.map { Line(text: "  " + $0) }
         section("【保障】", "Guarantees")

@@ -1,18 +1,18 @@
 import Core
 import Foundation
 
-/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 3: the folded state,
+/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 4: the folded state,
 /// binary, little-endian. The small parts (roster, rules, users, appeals, …) are one JSON object;
 /// the compact history (CompactHistory.swift) follows as its arrays, field by field, so that
 /// reading it is copying numbers rather than decoding a value per event. Shared by the CLI's
 /// store and the benchmark so that both open a data directory the same way. A snapshot is a
 /// cache: one that is damaged, of another format, or not matching the log is ignored and the
-/// state is rebuilt from the log (format 1, JSON, and format 2, whose complaint steps had no
-/// finding, are such snapshots now).
+/// state is rebuilt from the log (format 1, JSON, format 2, whose complaint steps had no
+/// finding, and format 3, without the pledges' dates, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
     /// The state's format: bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let formatVersion = 3
+    public static let formatVersion = 4
 
     /// What the state holds besides the compact history: small, kept as JSON.
     fileprivate struct SmallParts: Codable {
@@ -46,6 +46,8 @@ public enum MarketSnapshot {
         var userRecords: [UInt64: String]?
         var withdrawnSteps: [String: [UInt64]]?
         var linkRecords: [UInt64: String]?
+        /// Absent when no shop has a pledge record (format 4 on).
+        var pledgeRecords: [String: ShopPledges]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -63,7 +65,8 @@ public enum MarketSnapshot {
                                signInFailures: market.signInFailures, training: market.training,
                                correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions,
                                userRecords: market.userRecords, withdrawnSteps: market.withdrawnSteps.isEmpty ? nil : market.withdrawnSteps,
-                               linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords)
+                               linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords,
+                               pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -138,6 +141,7 @@ public enum MarketSnapshot {
             market.correctedDeductions = small.correctedDeductions ?? [:]
             market.userRecords = small.userRecords ?? [:]
             market.withdrawnSteps = small.withdrawnSteps ?? [:]
+            market.pledgeRecords = small.pledgeRecords ?? [:]
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()

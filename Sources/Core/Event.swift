@@ -98,6 +98,10 @@ public enum EventBody: Sendable, Equatable {
     case appealDecided(AppealDecided)
     case replyPublished(ReplyPublished)
     case conductPublished(CodeOfConduct)
+    /// A pledge (亮承诺) made after the roster, dated (Pledges.swift).
+    case pledgeMade(PledgeMade)
+    /// A standing pledge withdrawn, with a reason; it stays in the record, marked withdrawn.
+    case pledgeWithdrawn(PledgeWithdrawn)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
@@ -143,6 +147,8 @@ public enum EventBody: Sendable, Equatable {
         case .appealDecided: return "appeal.decided"
         case .replyPublished: return "reply.published"
         case .conductPublished: return "conduct.published"
+        case .pledgeMade: return "pledge.made"
+        case .pledgeWithdrawn: return "pledge.withdrawn"
         case .merchantCorrected: return "merchant.corrected"
         case .withdrawn: return "event.withdrawn"
         case .recordCorrected: return "record.corrected"
@@ -182,6 +188,8 @@ extension EventBody {
         "appeal.decided": LocalizedMessage(zh: "复核决定", en: "appeal decided"),
         "reply.published": LocalizedMessage(zh: "商户回应", en: "shop's reply"),
         "conduct.published": LocalizedMessage(zh: "发布行为规范", en: "code of conduct published"),
+        "pledge.made": LocalizedMessage(zh: "作出承诺", en: "pledge made"),
+        "pledge.withdrawn": LocalizedMessage(zh: "撤回承诺", en: "pledge withdrawn"),
         "merchant.corrected": LocalizedMessage(zh: "更正商户信息", en: "shop corrected"),
         "event.withdrawn": LocalizedMessage(zh: "撤回记录", en: "record withdrawn"),
         "record.corrected": LocalizedMessage(zh: "更正记录", en: "record corrected"),

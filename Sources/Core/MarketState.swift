@@ -33,6 +33,8 @@ public struct MarketState: Sendable, Equatable {
     /// The latest reply per shop and year.
     public package(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
     public package(set) var conduct: Sequenced<CodeOfConduct>?
+    /// Pledges made and withdrawn since the roster, and the roster record's date, per shop (Pledges.swift).
+    public package(set) var pledgeRecords: [String: ShopPledges] = [:]
     /// Confirmed complaint deductions by receipt.
     public package(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     /// Who recorded each veto and each complaint deduction's confirmation, by that record's
@@ -217,11 +219,13 @@ public struct MarketState: Sendable, Equatable {
         case .merchantRegistered(let value):
             merchantRecords[sequence] = value.shopNumber
             upsert(value)
+            datePledges(of: value.shopNumber, at: event.at)
         case .merchantCorrected(let correction):
             guard merchantRecords[correction.target] == correction.merchant.shopNumber, amendments[correction.target] == nil else { break }
             amendments[correction.target] = Amendment(kind: "corrected", by: sequence, actor: event.actor, at: event.at, reason: correction.reason)
             merchantRecords[sequence] = correction.merchant.shopNumber
             upsert(correction.merchant)
+            datePledges(of: correction.merchant.shopNumber, at: event.at)
         case .withdrawn(let withdrawal) where merchantRecords[withdrawal.target] == nil:
             let target = withdrawal.target
             guard amendments[target] == nil else { break }
@@ -348,6 +352,8 @@ public struct MarketState: Sendable, Equatable {
             replies[value.shop, default: [:]][value.year] = Sequenced(sequence: sequence, value: value)
         case .conductPublished(let value):
             conduct = Sequenced(sequence: sequence, value: value)
+        case .pledgeMade, .pledgeWithdrawn:
+            applyPledge(event.body, actor: event.actor, sequence: sequence)
         case .complaintDeductionConfirmed(let value):
             // Only a complaint resolved as upheld (属实) costs its shop anything, whatever reached the log.
             if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop, complaints.isUpheld(value.receipt) {
@@ -376,6 +382,11 @@ public struct MarketState: Sendable, Equatable {
             // A fact about the log itself (kept for the history), or a type of a later version.
             break
         }
+    }
+
+    /// The roster's pledges of a shop are dated by its current roster record (the market's day).
+    private mutating func datePledges(of shop: String, at: String) {
+        pledgeRecords[shop, default: ShopPledges()].rosterDate = Event.marketTime(at).flatMap { SimpleDate(iso: String($0.prefix(10))) }
     }
 
     private mutating func upsert(_ value: Merchant) {

@@ -46,6 +46,12 @@ extension MarketState {
             try validate(second, by: user)
         case .ratingsPublished(let publication):
             try validate(publication, by: user, today: today)
+        case .conductPublished(let conduct):
+            try validate(conduct, by: user, today: today)
+        case .pledgeMade(let made):
+            try validate(made, by: user, today: today)
+        case .pledgeWithdrawn(let withdrawal):
+            try validate(withdrawal, by: user, today: today)
         default:
             throw LocalizedMessage(zh: "这类记录（\(body.type)）不能在这里登记", en: "records of type \(body.type) cannot be made here")
         }
@@ -275,5 +281,34 @@ extension MarketState {
             throw LocalizedMessage(zh: "撤回或更正须由另一人复核确认（\(user.displayName)是提出人）", en: "a withdrawal or correction is seconded by someone else (\(user.displayName) proposed it)")
         }
         if let shop = shopOfRatingRecord(proposed.target) { try refuseOwnShop(user, shop: shop, doing: "撤回或更正", "withdraw or correct records of") }
+    }
+}
+
+extension MarketState {
+    /// A new version of the code of conduct (定守则): by a market manager, numbered one above the
+    /// version in force, effective after it and not earlier than the recording window, with at
+    /// least one article, keeping every article the checklist cites.
+    public func validate(_ conduct: CodeOfConduct, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        try Action.confirmVeto.check(user.role)
+        let current = self.conduct?.value
+        let next = (current?.version ?? 0) + 1
+        if conduct.version != next {
+            throw LocalizedMessage(zh: "守则新版本应为第 \(next) 版（现行第 \(current?.version ?? 0) 版），文件写的是第 \(conduct.version) 版",
+                                   en: "the new version of the code must be \(next) (version \(current?.version ?? 0) is in force); the file says \(conduct.version)")
+        }
+        if let current, conduct.effectiveFrom <= current.effectiveFrom {
+            throw LocalizedMessage(zh: "新版守则须在现行版本（\(current.effectiveFrom) 起施行）之后施行", en: "the new version must take effect after the one in force (from \(current.effectiveFrom))")
+        }
+        let window = backdatingDays(on: today)
+        if conduct.effectiveFrom.dayNumber < today.dayNumber - window {
+            throw LocalizedMessage(zh: "施行日期 \(conduct.effectiveFrom) 早于 \(window) 天前", en: "the effective date \(conduct.effectiveFrom) is more than \(window) days ago")
+        }
+        if conduct.articles.isEmpty || conduct.articles.contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+            throw LocalizedMessage(zh: "守则至少要有一条，且每条都要有内容", en: "a code of conduct has at least one article, none of them blank")
+        }
+        if let item = checklist?.items.first(where: { ($0.article ?? 0) > conduct.articles.count }) {
+            throw LocalizedMessage(zh: "检查项 \(item.id) 引用守则第 \(item.article ?? 0) 条，新版只有 \(conduct.articles.count) 条",
+                                   en: "checklist item \(item.id) cites article \(item.article ?? 0); the new version has \(conduct.articles.count)")
+        }
     }
 }

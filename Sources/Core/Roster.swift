@@ -143,11 +143,19 @@ public struct ChecklistItem: Sendable, Codable, Equatable {
     public var id: String
     public var category: Category
     public var text: String
+    /// The article of the code of conduct (定守则, numbered from 1) the item checks, if it cites one.
+    public var article: Int?
 
-    public init(id: String, category: Category, text: String) {
+    public init(id: String, category: Category, text: String, article: Int? = nil) {
         self.id = id
         self.category = category
         self.text = text
+        self.article = article
+    }
+
+    /// `（守则第 3 条）` for an item citing an article; empty otherwise.
+    public func citation(_ language: Language) -> String {
+        article.map { language.pick("（守则第 \($0) 条）", " (code art. \($0))") } ?? ""
     }
 }
 

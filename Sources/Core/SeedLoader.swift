@@ -165,6 +165,8 @@ public enum SeedLoader {
         // Checklist
         var checklist: [ChecklistItem] = []
         if let (t, ix) = table("checklist.csv", ["编号", "类别", "检查项"]) {
+            // Optional: the article of the code of conduct each item checks.
+            let articleColumn = t.header.firstIndex(of: "守则条款")
             for row in t.rows {
                 let file = "checklist.csv"
                 guard let id = field(row, ix, "编号", file),
@@ -178,7 +180,15 @@ public enum SeedLoader {
                     problem(file, row.line, "检查项编号 \(id) 重复", "duplicate checklist id \(id)")
                     continue
                 }
-                checklist.append(ChecklistItem(id: id, category: category, text: text))
+                var article: Int?
+                if let i = articleColumn, i < row.fields.count, case let cell = row.fields[i].trimmingCharacters(in: .whitespaces), !cell.isEmpty {
+                    guard let number = Int(cell), number >= 1 else {
+                        problem(file, row.line, "守则条款应为条款序号（1、2、3……），现为“\(cell)”", "守则条款 must be an article number (1, 2, 3, …), is \"\(cell)\"")
+                        continue
+                    }
+                    article = number
+                }
+                checklist.append(ChecklistItem(id: id, category: category, text: text, article: article))
             }
         }
 
@@ -217,6 +227,10 @@ public enum SeedLoader {
             problems.append(LocalizedMessage(zh: "缺少文件 code-of-conduct.txt", en: "missing file code-of-conduct.txt"))
         }
 
+        if let conduct, let item = checklist.first(where: { ($0.article ?? 0) > conduct.articles.count }) {
+            problems.append(LocalizedMessage(zh: "checklist.csv：检查项 \(item.id) 引用守则第 \(item.article ?? 0) 条，守则只有 \(conduct.articles.count) 条",
+                                             en: "checklist.csv: item \(item.id) cites article \(item.article ?? 0); the code of conduct has \(conduct.articles.count)"))
+        }
         if branches.isEmpty { problems.append(LocalizedMessage(zh: "branches.csv 没有支部", en: "branches.csv has no branch")) }
         if merchants.isEmpty { problems.append(LocalizedMessage(zh: "merchants.csv 没有商户", en: "merchants.csv has no shop")) }
         guard problems.isEmpty, let committee, let rules, let calendar, let conduct else {

@@ -143,6 +143,12 @@ public enum TextLimits {
             return [(.code, reply.shop), (.replyText, reply.text)]
         case .withdrawn(let withdrawal):
             return [(.amendmentReason, withdrawal.reason)]
+        case .conductPublished(let conduct):
+            return conduct.articles.map { (TextField.rosterField, $0) }
+        case .pledgeMade(let made):
+            return [(.code, made.shop), (.rosterField, made.text)]
+        case .pledgeWithdrawn(let withdrawal):
+            return [(.code, withdrawal.shop), (.rosterField, withdrawal.text), (.amendmentReason, withdrawal.reason)]
         case .recordCorrected(let correction):
             return [(.amendmentReason, correction.reason)] + typedFields(of: correction.record.body)
         case .merchantCorrected(let correction):

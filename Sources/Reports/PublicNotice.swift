@@ -2,7 +2,7 @@ import Core
 import Foundation
 
 /// The public notice (公示) of the member shops' ratings, one section per branch: the shops, their
-/// plates, stars, pledges, guarantees and replies. No personal data (no owner names).
+/// plates, stars, pledges, duties, guarantees and replies. No personal data (no owner names).
 public enum PublicNotice {
     /// `asOf` is the date the ratings are computed for (normally today).
     /// `head`, when given, is printed at the end ("日志链头 / Log head"), so that the paper anchors the log.
@@ -37,7 +37,10 @@ public enum PublicNotice {
                           "\(shops.count) shops, \(stars.count) rated, average \(average) stars, \(five) with five stars")
         }
         let headers = [l.pick("店铺号", "Shop"), l.pick("店铺名称", "Name"), l.pick("挂牌", "Plate"), l.pick("星级", "Stars"),
-                       l.pick("承诺（亮承诺）", "Pledges"), l.pick("保障", "Guarantees"), l.pick("商户回应", "Reply")]
+                       l.pick("承诺（亮承诺）", "Pledges"), l.pick("职责（亮职责）", "Duties"), l.pick("保障", "Guarantees"), l.pick("商户回应", "Reply")]
+        func list(_ items: [String]) -> String {
+            items.isEmpty ? "—" : "<ul>" + items.map { "<li>\(Markup.html($0))</li>" }.joined() + "</ul>"
+        }
         switch format {
         case .html:
             var body = "<header><h1>\(Markup.html(title))</h1><p class=\"sub\">\(Markup.html(subtitle))</p></header>\n"
@@ -45,14 +48,15 @@ public enum PublicNotice {
                 body += "<section class=\"branch\(i == 0 ? " first" : "")\">\n"
                 body += "<h2>\(Markup.html(section.branch.name))</h2>\n"
                 body += "<p>\(Markup.html(l.pick("支部书记：", "Secretary: ") + section.branch.secretary + "　" + summary(section.shops)))</p>\n"
-                body += "<table class=\"notice\">\n<colgroup>" + ["shop", "name", "plate", "stars", "pledges", "guarantees", "reply"].map { "<col class=\"\($0)\"/>" }.joined() + "</colgroup>\n"
+                body += "<table class=\"notice\">\n<colgroup>" + ["shop", "name", "plate", "stars", "pledges", "duties", "guarantees", "reply"].map { "<col class=\"\($0)\"/>" }.joined() + "</colgroup>\n"
                 body += "<thead><tr>" + headers.map { "<th>\(Markup.html($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
                 for (m, status, review, reply) in section.shops {
-                    let pledges = m.pledges.isEmpty ? "—" : "<ul>" + m.pledges.map { "<li>\(Markup.html("[" + $0.integrity.name(l) + "] " + $0.text))</li>" }.joined() + "</ul>"
-                    let guarantees = m.guarantees.isEmpty ? "—" : "<ul>" + m.guarantees.map { "<li>\(Markup.html($0))</li>" }.joined() + "</ul>"
+                    let pledges = list(market.standingPledges(of: m.shopNumber).map { $0.label(l) })
+                    let duties = list(m.duties)
+                    let guarantees = list(m.guarantees)
                     body += "<tr><td>\(Markup.html(m.shopNumber))</td><td>\(Markup.html(m.name))</td><td>\(Markup.html(m.plate.name(l)))</td>"
                     body += "<td class=\"stars\">\(Markup.html(status.label(l)))" + (review ? "<br/><span class=\"mark\">\(Markup.html(l.pick("复核中", "under review")))</span>" : "") + "</td>"
-                    body += "<td>\(pledges)</td><td>\(guarantees)</td><td>\(Markup.html(reply ?? "—"))</td></tr>\n"
+                    body += "<td>\(pledges)</td><td>\(duties)</td><td>\(guarantees)</td><td>\(Markup.html(reply ?? "—"))</td></tr>\n"
                 }
                 body += "</tbody>\n</table>\n"
                 body += "<footer><p>\(Markup.html(note))</p><p>\(Markup.html(market.committee?.name ?? ""))　\(Markup.html(published?.description ?? asOf.description))</p></footer>\n"
@@ -69,8 +73,8 @@ public enum PublicNotice {
                 out += "|" + String(repeating: " --- |", count: headers.count) + "\n"
                 for (m, status, review, reply) in section.shops {
                     let cells = [m.shopNumber, m.name, m.plate.name(l), starsText(status, review),
-                                 m.pledges.map { "[" + $0.integrity.name(l) + "] " + $0.text }.joined(separator: "；"),
-                                 m.guarantees.joined(separator: "；"), reply ?? "—"]
+                                 market.standingPledges(of: m.shopNumber).map { $0.label(l) }.joined(separator: "；"),
+                                 m.duties.joined(separator: "；"), m.guarantees.joined(separator: "；"), reply ?? "—"]
                     out += "| " + cells.map { Markup.md($0.isEmpty ? "—" : $0) }.joined(separator: " | ") + " |\n"
                 }
             }

@@ -92,8 +92,8 @@ enum Markup {
         svg text { font-family: inherit; font-size: 11px; fill: #111; }
         table.notice { font-size: 9.5pt; table-layout: fixed; }
         table.notice col.shop { width: 8%; } table.notice col.name { width: 14%; } table.notice col.plate { width: 10%; }
-        table.notice col.stars { width: 13%; } table.notice col.pledges { width: 32%; } table.notice col.guarantees { width: 12%; }
-        table.notice col.reply { width: 11%; }
+        table.notice col.stars { width: 11%; } table.notice col.pledges { width: 24%; } table.notice col.duties { width: 12%; }
+        table.notice col.guarantees { width: 11%; } table.notice col.reply { width: 10%; }
         .grid { display: flex; flex-wrap: wrap; gap: 2mm 6mm; }
         .grid > div { flex: 1 1 45%; min-width: 0; }
         dl.figures { display: grid; grid-template-columns: auto auto auto auto; gap: 1mm 4mm; margin: 1mm 0 3mm 0; }

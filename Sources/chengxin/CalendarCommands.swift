@@ -112,18 +112,24 @@ struct CalendarAddYear: ParsableCommand {
 
     /// The file's text: UTF-8, at most `maximumFileSize` bytes.
     func readFile() throws(CLIProblem) -> String {
+        try Self.readText(file, maximumSize: Self.maximumFileSize, common,
+                          tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是一年的日历", en: "the file \(file) is over 256 KB: not one year's calendar"))
+    }
+
+    /// A small UTF-8 text file given on the command line, refused when larger than `maximumSize`.
+    static func readText(_ file: String, maximumSize: Int, _ common: CommonOptions, tooLarge: LocalizedMessage) throws(CLIProblem) -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw CLIProblem(text: common.t("无法读取文件 \(file)", "cannot read the file \(file)"))
         }
         defer { try? handle.close() }
         let data: Data
         do {
-            data = try handle.read(upToCount: Self.maximumFileSize + 1) ?? Data()
+            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
         } catch {
             throw CLIProblem(text: common.t("无法读取文件 \(file)：\(error.localizedDescription)", "cannot read the file \(file): \(error.localizedDescription)"))
         }
-        if data.count > Self.maximumFileSize {
-            throw CLIProblem(text: common.t("文件 \(file) 超过 256 KB，不像是一年的日历", "the file \(file) is over 256 KB: not one year's calendar"))
+        if data.count > maximumSize {
+            throw CLIProblem(text: tooLarge.text(common.lang))
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw CLIProblem(text: common.t("文件 \(file) 不是 UTF-8 编码（用 Excel 保存时请选“CSV UTF-8”）", "the file \(file) is not UTF-8 (save as \"CSV UTF-8\")"))

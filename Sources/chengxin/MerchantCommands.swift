@@ -112,7 +112,7 @@ struct MerchantShow: ParsableCommand {
             common.t("统一社会信用代码：", "credit code: ") + merchant.creditCode,
             common.t("承诺（亮承诺）：", "pledges:"),
         ]
-        lines += merchant.pledges.map { "  [\($0.integrity.name(common.lang))] \($0.text)" }
+        lines += market.datedPledges(of: merchant.shopNumber).map { "  " + $0.label(common.lang) }
         lines.append(common.t("职责（亮职责）：", "duties:"))
         lines += merchant.duties.map { "  " + $0 }
         lines.append(common.t("保障：", "guarantees:"))

@@ -362,3 +362,58 @@ struct RecordCorrect: ParsableCommand {
         }
     }
 }
+
+struct PledgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pledge", abstract: "Pledges (亮承诺): make one, dated, or withdraw one with a reason (it stays in the record).",
+        subcommands: [PledgeAdd.self, PledgeWithdraw.self])
+}
+
+struct PledgeAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Record a shop's new pledge (manager or the shop's branch secretary).")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
+    @Option(name: .long) var text: String
+    @Option(name: .long, help: "The day the pledge was made (YYYY-MM-DD; default today).") var date: String?
+
+    func run() throws {
+        do {
+            guard let integrity = Integrity(text: integrity) else {
+                throw CLIProblem(text: common.t("--integrity 应为 consumer、price、tax 或 quality", "--integrity must be consumer, price, tax or quality"))
+            }
+            let day = try SimpleWrite.date(date, common)
+            try SimpleWrite.run(common, actor, kind: "pledge-add") { _, _ throws(LocalizedMessage) in
+                .pledgeMade(PledgeMade(shop: merchant, date: day, integrity: integrity, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            } answer: { recorded in
+                common.t("已记录承诺 #\(recorded.sequence)", "recorded the pledge #\(recorded.sequence)")
+            }
+        } catch {
+            throw common.failure(error)
+        }
+    }
+}
+
+struct PledgeWithdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a shop's standing pledge, named by its text, with a reason.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var actor: ActorOptions
+    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: "The pledge's text, as shown.") var text: String
+    @Option(name: .long) var reason: String
+    @Option(name: .long, help: "The day it is withdrawn (YYYY-MM-DD; default today).") var date: String?
+
+    func run() throws {
+        do {
+            let day = try SimpleWrite.date(date, common)
+            try SimpleWrite.run(common, actor, kind: "pledge-withdraw") { _, _ throws(LocalizedMessage) in
+                .pledgeWithdrawn(PledgeWithdrawn(shop: merchant, date: day, text: text.trimmingCharacters(in: .whitespacesAndNewlines), reason: reason))
+            } answer: { recorded in
+                common.t("已撤回承诺 #\(recorded.sequence)（原记录保留）", "withdrew the pledge #\(recorded.sequence) (the record is kept)")
+            }
+        } catch {
+            throw common.failure(error)
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct PayloadLayoutTests {
         case committeeRegistered, branchRegistered, merchantRegistered, rulesPublished, checklistPublished, calendarPublished
         case calendarYearAdded, userRegistered, inspectionRecorded, vetoConfirmed, vetoSeconded, withdrawalSeconded
         case contributionRecorded, contributionApproved, complaintFiled, complaintStep, complaintDeductionConfirmed, complaintLinked
-        case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, merchantCorrected, withdrawn
+        case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, pledgeMade, pledgeWithdrawn, merchantCorrected, withdrawn
         case recordCorrected, logTailCut, authFailed, dataDisclosed, trainingMarked, unknown
     }
 
@@ -47,6 +47,8 @@ struct PayloadLayoutTests {
         case .appealDecided: return .appealDecided
         case .replyPublished: return .replyPublished
         case .conductPublished: return .conductPublished
+        case .pledgeMade: return .pledgeMade
+        case .pledgeWithdrawn: return .pledgeWithdrawn
         case .merchantCorrected: return .merchantCorrected
         case .withdrawn: return .withdrawn
         case .recordCorrected: return .recordCorrected
@@ -169,6 +171,8 @@ struct PayloadLayoutTests {
         add("zhou", .appealDecided(AppealDecided(target: appeal + 1, outcome: .revised, reason: "r", date: d, applies: [withdrawal])))
         add("zhou", .appealDecided(AppealDecided(target: appeal, outcome: .upheld, reason: "维持", date: d)))
         add("gu", .replyPublished(ReplyPublished(shop: shop, year: 2026, text: "感谢监督，已整改。")))
+        add("gu", .pledgeMade(PledgeMade(shop: shop, date: d, integrity: .price, text: "明码标价，一货一签")))
+        add("gu", .pledgeWithdrawn(PledgeWithdrawn(shop: shop, date: d, text: "明码标价，一货一签", reason: "合并到新承诺")))
 
         // The calendar's next year, first and as a replacement; the log's and privacy's own records.
         let days = [WorkingCalendar.Entry(date: SimpleDate(dayNumber: 21_458), kind: .holiday, name: "国庆节"),

@@ -258,6 +258,20 @@ struct ReportTests {
         #expect(mdRows)
     }
 
+    @Test func publicNoticeShowsEachShopsDuties() throws {
+        let market = try demoMarket()
+        let shop = try #require(market.merchant(shopNumber: "A101"))
+        let duty = try #require(shop.duties.first)
+        let html = PublicNotice.render(market, asOf: SimpleDate(iso: "2026-11-26")!, format: .html)
+        let column = html.contains("<col class=\"duties\"/>") && html.contains("<th>职责（亮职责）</th>")
+        let listed = html.contains("<li>\(Markup.html(duty))</li>")
+        #expect(column && listed)
+        let md = PublicNotice.render(market, asOf: SimpleDate(iso: "2026-11-26")!, format: .md, language: .en)
+        let row = md.split(separator: "\n").first { $0.hasPrefix("| A101 |") }.map(String.init) ?? ""
+        let inRow = row.contains(Markup.md(shop.duties.joined(separator: "；"))) && md.contains("| Duties |")
+        #expect(inRow)
+    }
+
     @Test func monthlyFiguresCountWhatHappenedThatMonth() throws {
         let market = try demoMarket()
         let month = try #require(ReportMonth("2026-03"))

@@ -28,6 +28,44 @@ struct DomainCLI {
 
 @Suite("Inspections, points and ratings through the command line")
 struct DomainCLITests {
+    @Test func pledgesAreMadeAndWithdrawnWithTheirDatesAndTheRecordKept() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
+        let outside = try cli.run(["pledge", "add", "--merchant", "B101", "--integrity", "consumer", "--text", "免费清洗眼镜", "--as", "gu"], pin: "222222")
+        #expect(outside.status == 1 && outside.errors.contains("只能处理本支部"), "\(outside.errors)")
+        let add = ["pledge", "add", "--merchant", "A101", "--integrity", "consumer", "--text", "免费清洗眼镜", "--date", "2026-03-01", "--as", "gu", "--request-id", "p-1"]
+        let made = try cli.run(add, pin: "222222")
+        #expect(made.status == 0 && made.output.contains("已记录承诺 #"), "\(made.errors)")
+        #expect(try cli.run(add, pin: "222222").output == made.output, "a retry is answered from the first record")
+        #expect(try cli.run(["merchant", "show", "A101"]).output.contains("[消费诚信] 免费清洗眼镜（2026-03-01 起）"))
+        let blank = try cli.run(["pledge", "withdraw", "--merchant", "A101", "--text", "免费清洗眼镜", "--reason", " ", "--as", "li"], pin: "123456")
+        #expect(blank.status == 1 && blank.errors.contains("撤回承诺必须写明原因"))
+        let withdrawn = try cli.run(["pledge", "withdraw", "--merchant", "A101", "--text", "免费清洗眼镜", "--reason", "改为收费服务", "--as", "li"], pin: "123456")
+        #expect(withdrawn.status == 0 && withdrawn.output.contains("原记录保留"), "\(withdrawn.errors)")
+        #expect(try cli.run(["merchant", "show", "A101"]).output.contains("免费清洗眼镜（2026-03-01 起）——2026-03-03 撤回：改为收费服务"))
+        let log = try cli.run(["log"]).output
+        #expect(log.contains("pledge.made") && log.contains("pledge.withdrawn"))
+    }
+
+    @Test func aNewCodeOfConductIsPublishedFromAFile() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
+        let shown = try cli.run(["conduct", "show"]).output
+        #expect(shown.contains("第 1 版") && shown.contains("检查项：PRI-1、PRI-2、PRI-3"), "\(shown)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("conduct-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "版本 2，2026-04-01 起施行\n第一条\n第二条\n".write(to: file, atomically: true, encoding: .utf8)
+        let short = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(short.status == 1 && short.errors.contains("新版只有 2 条"), "\(short.errors)")
+        try ("版本 2，2026-04-01 起施行\n" + (1...9).map { "第 \($0) 条" }.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let published = try cli.run(["conduct", "publish", file.path, "--as", "li", "--request-id", "c-2"], pin: "123456")
+        #expect(published.status == 0 && published.output.contains("已发布守则第 2 版（9 条，2026-04-01 起施行）"), "\(published.errors)")
+        #expect(try cli.run(["conduct", "show"]).output.contains("第 2 版"))
+    }
+
     @Test func inspectionChangesTheStarsAndTheExplanationNamesEveryEvent() throws {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
