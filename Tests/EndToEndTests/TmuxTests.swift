@@ -108,11 +108,15 @@ struct EndToEndTests {
         #expect(welcome.contains(data))
         try tmux.send("Enter")
 
-        let table = try tmux.waitFor("the merchants table") { $0.contains("鉴明镜架批发部") }
+        // Columns line up: every shop number starts at column 1 and every name at the same column.
+        func shopRows(_ screen: String) -> [String] {
+            screen.split(separator: "\n").map(String.init).filter { $0.range(of: #"^ [A-F]\d{3} "#, options: .regularExpression) != nil }
+        }
+        // The whole table drawn (a capture can catch tmux halfway through a frame).
+        let table = try tmux.waitFor("the merchants table, every row") { $0.contains("鉴明镜架批发部") && shopRows($0).count == height - 3 }
         #expect(table.contains(width >= 110 ? "党员经营户 96 家 · 党支部 5 个" : "96 家 · 5 个支部"))
         #expect(table.contains("待评定"))
-        // Columns line up: every shop number starts at column 1 and every name at the same column.
-        let rows = table.split(separator: "\n").map(String.init).filter { $0.range(of: #"^ [A-F]\d{3} "#, options: .regularExpression) != nil }
+        let rows = shopRows(table)
         #expect(rows.count == height - 3)
         let nameColumns = Set(rows.map { row -> Int in
             let afterNumber = row.dropFirst(5).prefix { $0 == " " }.count
