@@ -355,7 +355,9 @@ extension Roster {
     public func events(actor: String, at: String) -> [Event] {
         var events: [Event] = []
         events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
-        events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
+        for rules in ruleVersions {
+            events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
+        }
         events.append(Event(actor: actor, at: at, key: "init:checklist:1", body: .checklistPublished(ChecklistPublished(version: 1, items: checklist))))
         events.append(Event(actor: actor, at: at, key: "init:conduct:\(conduct.version)", body: .conductPublished(conduct)))
         events.append(Event(actor: actor, at: at, key: "init:calendar:\(calendar.years.keys.sorted().map(String.init).joined(separator: ","))", body: .calendarPublished(calendar)))
