@@ -194,12 +194,7 @@ struct ConflictTests {
         #expect(frozen.status == before, "the published rating does not move: \(frozen.status) vs \(before)")
         #expect(frozen.lines.contains { $0.zh.contains("已于 2026-09-25 公示，以公示时的记录为准") })
         #expect(!frozen.lines.contains { $0.sequence == entry + 1 })
-        // They count towards 2027 instead — in the stars, under rules where contribution points count
-        // (the shipped version 2 leaves them to the members' ledger): version 1 again from 2027.
-        var contributionRules = try #require(s.state.rules(on: date("2026-01-01"))?.value)
-        contributionRules.version = 3
-        contributionRules.effectiveFrom = "2027-01-01"
-        s.add(.rulesPublished(contributionRules), by: "li")
+        // They count towards 2027 instead.
         s.inspect("A101", "2027-02-01")
         let next = s.rate("A101", today: "2027-03-01")
         #expect(next.lines.contains { $0.sequence == entry + 1 && $0.points == 40 }, "\(next.lines.map(\.zh))")

@@ -277,6 +277,13 @@ struct RectificationPropertyTests {
 /// 100 − deductions, contribution points left to the members' ledger — while 2026 keeps version 1.
 @Suite("Rating engine: the integrity scheme (rules version 2)")
 struct IntegritySchemeTests {
+    /// The scenario with the shipped rules' later versions, as `init` appends them.
+    func scenario() throws -> Scenario {
+        var s = try Scenario()
+        s.events += try SeedLoader.load(files: try shippedSeedFiles()).laterRuleEvents(actor: "system", at: "2026-01-01T00:00:00Z")
+        return s
+    }
+
     /// An approved contribution entry dated `day`.
     func contribute(_ s: inout Scenario, _ points: Int, on day: String) {
         let seq = s.add(.contributionRecorded(ContributionRecorded(shop: "A101", kind: .service, points: points, date: date(day), evidence: "义务验光")), by: "gu")
@@ -284,7 +291,7 @@ struct IntegritySchemeTests {
     }
 
     @Test func aCleanYearEarnsFiveStarsAndContributionsDoNotCount() throws {
-        var s = try Scenario()
+        var s = try scenario()
         s.inspect("A101", "2027-03-02")
         contribute(&s, 30, on: "2027-02-01")
         let result = s.rate("A101", today: "2027-06-30")
@@ -298,7 +305,7 @@ struct IntegritySchemeTests {
     }
 
     @Test func theOldRulesStillGiveTheOldScoreFor2026() throws {
-        var s = try Scenario()
+        var s = try scenario()
         s.inspect("A101", "2026-03-02")
         s.inspect("A101", "2027-03-02")
         s.contribute("A101", 10)
@@ -322,7 +329,7 @@ struct IntegritySchemeTests {
             ([("PRI-1", .serious), ("TAX-1", .serious), ("QUA-1", .serious), ("CON-1", .serious), ("ID-1", .serious), ("ID-2", .minor)], 73, 2),
         ]
         for (fails, score, stars) in cases {
-            var s = try Scenario()
+            var s = try scenario()
             s.inspect("A101", "2027-03-02", fails: fails)
             s.inspect("A101", "2027-03-04")
             #expect(s.rate("A101", today: "2027-06-30").status == .rated(stars: stars, score: score, vetoed: false), "\(fails)")
@@ -330,14 +337,14 @@ struct IntegritySchemeTests {
     }
 
     @Test func theIntegrityCapAndTheVetoStillApply() throws {
-        var s = try Scenario()
+        var s = try scenario()
         s.inspect("A101", "2027-03-02", fails: [("PRI-1", .serious), ("PRI-2", .serious)])
         s.inspect("A101", "2027-03-04")
         let capped = s.rate("A101", today: "2027-06-30")
         #expect(capped.status == .rated(stars: 3, score: 90, vetoed: false), "90 is four stars, capped at three")
         #expect(capped.lines.contains { $0.zh == "价格诚信扣分 10 ≥ 10：星级不超过 3 星" })
 
-        var v = try Scenario()
+        var v = try scenario()
         v.inspect("A101", "2027-03-02")
         let seq = v.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2027-04-01"), reason: "售卖假冒品牌镜架")), by: "li")
         v.add(.vetoSeconded(VetoSeconded(target: seq)), by: "wang")
@@ -347,7 +354,7 @@ struct IntegritySchemeTests {
     }
 
     @Test func rulesWithoutTheFieldKeepTheirMeaning() throws {
-        var s = try Scenario()
+        var s = try scenario()
         let v1 = try #require(s.state.rules(on: date("2026-06-30"))?.value)
         let json = String(decoding: try JSONEncoder().encode(v1), as: UTF8.self)
         #expect(!json.contains("scheme"), "version 1 is written as it was")
