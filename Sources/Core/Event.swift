@@ -359,11 +359,14 @@ public struct ChecklistPublished: Sendable, Codable, Equatable {
 }
 
 extension Roster {
-    /// The events that record this roster, as `chengxin init` appends them.
+    /// The events that record this roster, as `chengxin init` appends them, with the first version
+    /// of the rules; the later versions are `laterRuleEvents`.
     public func events(actor: String, at: String) -> [Event] {
         var events: [Event] = []
         events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
-        events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
+        if let rules = ruleVersions.first {
+            events.append(Event(actor: actor, at: at, key: "init:rules:\(rules.version)", body: .rulesPublished(rules)))
+        }
         events.append(Event(actor: actor, at: at, key: "init:checklist:1", body: .checklistPublished(ChecklistPublished(version: 1, items: checklist))))
         events.append(Event(actor: actor, at: at, key: "init:conduct:\(conduct.version)", body: .conductPublished(conduct)))
         events.append(Event(actor: actor, at: at, key: "init:calendar:\(calendar.years.keys.sorted().map(String.init).joined(separator: ","))", body: .calendarPublished(calendar)))
@@ -374,5 +377,12 @@ extension Roster {
             events.append(Event(actor: actor, at: at, key: "init:merchant:\(merchant.shopNumber)", body: .merchantRegistered(merchant)))
         }
         return events
+    }
+
+    /// The versions of the rules after the first, as `chengxin init` appends them: after the roster,
+    /// or with `--demo` after the demo's year — the rules announced for the years to come, so that
+    /// the demo's records keep their numbers (docs/domain-model.md, "The rating").
+    public func laterRuleEvents(actor: String, at: String) -> [Event] {
+        ruleVersions.dropFirst().map { Event(actor: actor, at: at, key: "init:rules:\($0.version)", body: .rulesPublished($0)) }
     }
 }

@@ -103,16 +103,22 @@ public enum RatingEngine {
                                          en: "the \(year) ratings were published on \(notice.value.date): rated on the records made before; later records count towards the next period, and a published rating changes only through an appeal",
                                          points: nil, sequence: notice.sequence))
         }
-        lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）", en: "rules: version \(r.version) (in force from \(r.effectiveFrom))", points: nil, sequence: rules.sequence))
+        // Rules that name their scheme say it on this line; rules before the field (version 1) keep
+        // the line they were explained with.
+        let scheme = r.scheme.map { ($0.chineseName, $0.englishName) }
+        lines.append(ExplanationLine(zh: "评分规则：第 \(r.version) 版（\(r.effectiveFrom) 起施行）" + (scheme.map { "，\($0.0)" } ?? ""),
+                                     en: "rules: version \(r.version) (in force from \(r.effectiveFrom))" + (scheme.map { "; \($0.1)" } ?? ""),
+                                     points: nil, sequence: rules.sequence))
         lines.append(ExplanationLine(zh: "基础分", en: "base points", points: r.basePoints, sequence: rules.sequence))
         var score = r.basePoints
-        let approved = state.history.symbols.existing(merchant.shopNumber).flatMap { history.contributionsByShop[$0] }.map { rows in
+        // Under the integrity scheme contribution points are the members' ledger's, not the stars'.
+        let approved = !r.contributionsCount ? [] : (state.history.symbols.existing(merchant.shopNumber).flatMap { history.contributionsByShop[$0] }.map { rows in
             rows.filter { i in
                 let row = history.contributions[Int(i)]
                 return row.approvedBy != SymbolTable.none && counts(day: Int(row.day), record: row.sequence, made: max(row.sequence, row.approvalSequence))
             }.map { history.contribution($0) }
-        } ?? []
-        if approved.isEmpty {
+        } ?? [])
+        if approved.isEmpty && r.contributionsCount {
             lines.append(ExplanationLine(zh: "贡献分（上限 \(r.contributionCap)）：本年度尚无经审批的贡献", en: "contribution points (cap \(r.contributionCap)): none approved this year", points: 0, sequence: nil))
         }
         var contribution = 0

@@ -48,7 +48,40 @@ public struct RatingRules: Sendable, Codable, Equatable {
     /// `defaultRecordWithinDays`).
     public var recordWithinDays: Int?
 
+    /// How the score is made (absent in rules before version 2: `.contribution`, their meaning).
+    public var scheme: Scheme?
+
     public static let defaultRecordWithinDays = 30
+
+    /// The ways a score is made. Rules name theirs, so that a year rated under earlier rules stays
+    /// explainable under them (docs/domain-model.md, "The rating").
+    public enum Scheme: String, Sendable, Codable, Equatable {
+        /// 贡献计分 (rules version 1): base points + approved contribution points (capped) − deductions.
+        case contribution
+        /// 诚信计分 (domain.md's default): base points (100) − deductions; contribution points belong to
+        /// the members' ledger and do not count in the stars.
+        case integrity
+
+        public var chineseName: String {
+            switch self {
+            case .contribution: return "贡献计分：基础分加贡献分减扣分"
+            case .integrity: return "诚信计分：基础分减扣分，贡献分不计入星级"
+            }
+        }
+
+        public var englishName: String {
+            switch self {
+            case .contribution: return "contribution scheme: base plus contribution points minus deductions"
+            case .integrity: return "integrity scheme: base minus deductions; contribution points do not count in the stars"
+            }
+        }
+    }
+
+    /// The scheme these rules apply (`.contribution` when the field is absent).
+    public var effectiveScheme: Scheme { scheme ?? .contribution }
+
+    /// Whether approved contribution points add to the score under these rules.
+    public var contributionsCount: Bool { effectiveScheme == .contribution }
 
     /// Working days to rectify an item failed with `severity`, by these rules.
     public func rectificationDays(_ severity: Severity) -> Int {
@@ -69,7 +102,7 @@ public struct RatingRules: Sendable, Codable, Equatable {
         if basePoints < 0 || basePoints > 100 {
             throw fail("basePoints 应在 0 到 100 之间，现为 \(basePoints)", "basePoints must be 0–100, is \(basePoints)")
         }
-        if contributionCap < 0 || basePoints + contributionCap > 100 {
+        if contributionCap < 0 || (contributionsCount && basePoints + contributionCap > 100) {
             throw fail("basePoints 与 contributionCap 之和不能超过 100", "basePoints + contributionCap must not exceed 100")
         }
         if deductions.minor < 0 || deductions.serious < 0 {

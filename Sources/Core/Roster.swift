@@ -164,13 +164,14 @@ public struct Roster: Sendable, Equatable {
     public var committee: Committee
     public var branches: [Branch]
     public var merchants: [Merchant]
-    public var rules: RatingRules
+    /// The versions of the rating rules, oldest first (`rules.json`: one object or a list).
+    public var ruleVersions: [RatingRules]
     public var checklist: [ChecklistItem]
     public var calendar: WorkingCalendar
     public var conduct: CodeOfConduct
 
     public init(
-        committee: Committee, branches: [Branch], merchants: [Merchant], rules: RatingRules,
+        committee: Committee, branches: [Branch], merchants: [Merchant], ruleVersions: [RatingRules],
         checklist: [ChecklistItem], calendar: WorkingCalendar, conduct: CodeOfConduct
     ) {
         self.conduct = conduct
@@ -178,7 +179,7 @@ public struct Roster: Sendable, Equatable {
         self.committee = committee
         self.branches = branches
         self.merchants = merchants
-        self.rules = rules
+        self.ruleVersions = ruleVersions
         self.checklist = checklist
     }
 }

@@ -193,11 +193,20 @@ public enum SeedLoader {
         }
 
         // Rules
-        var rules: RatingRules?
+        // One object (one version) or a list of versions, oldest first: each later version with a
+        // higher number and a later effective date, so that the years rated under the earlier
+        // ones keep them (docs/domain-model.md, "The rating").
+        var rules: [RatingRules]?
         if let text = files["rules.json"] {
             do {
-                let decoded = try JSONDecoder().decode(RatingRules.self, from: Data(text.utf8))
-                try decoded.validate()
+                let data = Data(text.utf8)
+                let decoded = try (try? JSONDecoder().decode([RatingRules].self, from: data)) ?? [JSONDecoder().decode(RatingRules.self, from: data)]
+                for version in decoded { try version.validate() }
+                for (earlier, later) in zip(decoded, decoded.dropFirst()) where later.version <= earlier.version || later.effectiveFrom <= earlier.effectiveFrom {
+                    throw LocalizedMessage(zh: "第 \(later.version) 版规则的版本号和生效日期都应晚于第 \(earlier.version) 版",
+                                           en: "rules version \(later.version) must have a higher number and a later effective date than version \(earlier.version)")
+                }
+                if decoded.isEmpty { throw LocalizedMessage(zh: "没有任何一版规则", en: "no version of the rules") }
                 rules = decoded
             } catch let message as LocalizedMessage {
                 problems.append(LocalizedMessage(zh: "rules.json：\(message.zh)", en: "rules.json: \(message.en)"))
@@ -236,6 +245,6 @@ public enum SeedLoader {
         guard problems.isEmpty, let committee, let rules, let calendar, let conduct else {
             throw SeedProblems(problems: problems)
         }
-        return Roster(committee: committee, branches: branches, merchants: merchants, rules: rules, checklist: checklist, calendar: calendar, conduct: conduct)
+        return Roster(committee: committee, branches: branches, merchants: merchants, ruleVersions: rules, checklist: checklist, calendar: calendar, conduct: conduct)
     }
 }

@@ -167,9 +167,9 @@ public final class DashboardStorage {
             let key = try checkpointFiles.map { try $0.loadOrCreateKey().key }
             if let key { snapshotKey = SnapshotKey(checkpointKey: key) }
             let (created, _) = try DataDirectorySetup.createFromSeeds(directory: directory, seeds: seeds, snapshotKey: snapshotKey,
-                                                                      checkpoints: checkpointFiles)
+                                                                      checkpoints: checkpointFiles, demoFollows: demo)
             if demo {
-                try DataDirectorySetup.addDemo(to: created)
+                try DataDirectorySetup.addDemo(to: created, seeds: seeds)
                 try DataDirectorySetup.markTraining(created, purpose: "demo")
             }
             if let key, let files = checkpointFiles {

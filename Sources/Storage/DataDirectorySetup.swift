@@ -8,9 +8,10 @@ import Log
 public enum DataDirectorySetup {
     /// Creates (or completes) a data directory from the seeds. Idempotent: events already
     /// recorded (by their keys) are not recorded again. Returns the store and how many events
-    /// were written.
+    /// were written. `demoFollows`: the later versions of the rules are left for `addDemo`, which
+    /// appends them after the demo's year.
     public static func createFromSeeds(directory: String, seeds: String?, snapshotKey: SnapshotKey?,
-                                       checkpoints: CheckpointFiles?) throws(LocalizedMessage) -> (Store, Int) {
+                                       checkpoints: CheckpointFiles?, demoFollows: Bool = false) throws(LocalizedMessage) -> (Store, Int) {
         guard let folder = Locations.seedsDirectory(seeds) else {
             throw LocalizedMessage(zh: "找不到随附名册（seeds 文件夹）。请用 --seeds 指定，或设置 CHENGXIN_SEEDS。",
                                    en: "cannot find the shipped roster (the seeds folder); pass --seeds or set CHENGXIN_SEEDS.")
@@ -29,7 +30,8 @@ public enum DataDirectorySetup {
                 store = Store(log: try EventLog.create(directory: directory), snapshotKey: snapshotKey)
             }
             if let checkpoints { store.enableCheckpoints(checkpoints) }
-            let written = try store.append(roster.events(actor: "system", at: Event.timestamp(Date())))
+            let at = Event.timestamp(Date())
+            let written = try store.append(roster.events(actor: "system", at: at) + (demoFollows ? [] : roster.laterRuleEvents(actor: "system", at: at)))
             return (store, written)
         } catch let error as LogError {
             throw LocalizedMessage(reason: error)
@@ -38,9 +40,10 @@ public enum DataDirectorySetup {
         }
     }
 
-    /// Appends the demo history after the roster (idempotent by its keys). Returns the events added.
+    /// Appends the demo history after the roster (idempotent by its keys), then the later versions
+    /// of the rules in `seeds` (the shipped ones when nil). Returns the events added.
     @discardableResult
-    public static func addDemo(to store: Store) throws -> Int {
+    public static func addDemo(to store: Store, seeds: String? = nil) throws -> Int {
         // The demo numbers its records after the roster's: it goes only into a log that holds the roster alone.
         let full = try EventLog.open(directory: store.log.directory, writable: false)
         let existing = full.records.compactMap { try? EventCodec.decode(Data($0.payload)) }
@@ -53,7 +56,8 @@ public enum DataDirectorySetup {
         let history = try DemoHistory.events(after: roster) { pin in
             try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
         }
-        return try store.append(history)
+        let later = try Locations.seedsDirectory(seeds).map { try SeedFiles.load($0).laterRuleEvents(actor: "system", at: Event.timestamp(Date())) } ?? []
+        return try store.append(history + later)
     }
 
     /// Marks the data directory as training data (`market.training`, key `init:training`), when it

@@ -28,14 +28,14 @@ struct Initialize: ParsableCommand {
         if let files = try? common.checkpointFiles(), let (_, created) = try? files.loadOrCreateKey() { keyCreated = created }
         do {
             (store, written) = try DataDirectorySetup.createFromSeeds(directory: directory, seeds: seeds, snapshotKey: common.snapshotKey,
-                                                                      checkpoints: try? common.checkpointFiles())
+                                                                      checkpoints: try? common.checkpointFiles(), demoFollows: demo)
         } catch {
             throw Console.fail(error.text(common.lang))
         }
         for warning in store.log.warnings { Console.error(warning.text(common.lang)) }
         if demo {
             do {
-                let added = try DataDirectorySetup.addDemo(to: store)
+                let added = try DataDirectorySetup.addDemo(to: store, seeds: seeds)
                 Console.out(common.t("已加入演示数据：\(added) 条事件（2026 年，虚构）。演示用户与 PIN：", "added demo history: \(added) events (2026, fictional). Demo users and PINs:"))
                 for user in DemoHistory.users {
                     Console.out("  \(user.name)  PIN \(user.pin)  \(user.role.name(common.lang))")

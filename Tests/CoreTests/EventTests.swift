@@ -44,7 +44,12 @@ struct EventTests {
         #expect(Set(events.compactMap(\.key)).count == events.count)
         let state = MarketState(events: events)
         #expect(state.merchants.count == roster.merchants.count)
-        #expect(state.rules == roster.rules)
+        #expect(state.rules == roster.ruleVersions.first)
+        // The later versions come after (after the demo's year with `init --demo`), with their keys.
+        let later = roster.laterRuleEvents(actor: "system", at: "2026-11-27T00:00:00Z")
+        #expect(later.map(\.key) == ["init:rules:2"])
+        let all = MarketState(events: events + later)
+        #expect(all.ruleVersions.map(\.value) == roster.ruleVersions)
         #expect(state.checklist?.items == roster.checklist)
     }
 

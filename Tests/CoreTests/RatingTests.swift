@@ -133,7 +133,7 @@ struct RatingTests {
         var s = try Scenario()
         s.inspect("A101", "2025-06-02", fails: [("PRI-1", .minor)], passAll: true)
         s.inspect("A101", "2025-06-03")
-        var stricter = try #require(s.state.rules)
+        var stricter = try #require(s.state.rules(on: date("2025-06-01"))?.value)
         stricter.version = 2
         stricter.effectiveFrom = "2026-01-01"
         stricter.deductions.minor = 4
@@ -270,5 +270,98 @@ struct RectificationPropertyTests {
                 if let closed = r.closedOn { #expect(closed > r.openedOn, "run \(run)") }
             }
         }
+    }
+}
+
+/// Issue 20, requirement 2: the shipped rules' version 2 (from 2027) rates the shop's integrity —
+/// 100 − deductions, contribution points left to the members' ledger — while 2026 keeps version 1.
+@Suite("Rating engine: the integrity scheme (rules version 2)")
+struct IntegritySchemeTests {
+    /// The scenario with the shipped rules' later versions, as `init` appends them.
+    func scenario() throws -> Scenario {
+        var s = try Scenario()
+        s.events += try SeedLoader.load(files: try shippedSeedFiles()).laterRuleEvents(actor: "system", at: "2026-01-01T00:00:00Z")
+        return s
+    }
+
+    /// An approved contribution entry dated `day`.
+    func contribute(_ s: inout Scenario, _ points: Int, on day: String) {
+        let seq = s.add(.contributionRecorded(ContributionRecorded(shop: "A101", kind: .service, points: points, date: date(day), evidence: "义务验光")), by: "gu")
+        s.add(.contributionApproved(ContributionApproved(target: seq)), by: "li")
+    }
+
+    @Test func aCleanYearEarnsFiveStarsAndContributionsDoNotCount() throws {
+        var s = try scenario()
+        s.inspect("A101", "2027-03-02")
+        contribute(&s, 30, on: "2027-02-01")
+        let result = s.rate("A101", today: "2027-06-30")
+        #expect(result.status == .rated(stars: 5, score: 100, vetoed: false))
+        #expect(result.lines.first?.zh == "评分规则：第 2 版（2027-01-01 起施行），诚信计分：基础分减扣分，贡献分不计入星级")
+        #expect(result.lines.first?.en.hasSuffix("integrity scheme: base minus deductions; contribution points do not count in the stars") == true)
+        #expect(!result.lines.contains { $0.zh.contains("贡献分 ") || $0.zh.hasPrefix("贡献分（") }, "no contribution line counts")
+        #expect(result.lines.compactMap(\.points).reduce(0, +) == 100)
+        // The points are still recorded and approved as before (the members' ledger, issue 20 req 3).
+        #expect(s.state.approvedPoints(of: "A101", in: 2027) == 30)
+    }
+
+    @Test func theOldRulesStillGiveTheOldScoreFor2026() throws {
+        var s = try scenario()
+        s.inspect("A101", "2026-03-02")
+        s.inspect("A101", "2027-03-02")
+        s.contribute("A101", 10)
+        let old = s.rate("A101", today: "2026-06-30")
+        #expect(old.status == .rated(stars: 3, score: 70, vetoed: false))
+        #expect(old.lines.first?.zh == "评分规则：第 1 版（2025-01-01 起施行）")
+        // Rated again after the new rules took effect, 2026 keeps its rules (the year's 31 December).
+        let later = RatingEngine.rate(try #require(s.state.merchant(shopNumber: "A101")), in: s.state, year: 2026, today: date("2027-06-30"))
+        #expect(later.status == old.status && later.lines.first == old.lines.first)
+        #expect(s.rate("A101", today: "2027-06-30").status == .rated(stars: 5, score: 100, vetoed: false))
+    }
+
+    @Test func thresholdsByTheNewRules() throws {
+        // score → stars: 95 ★5, 93 ★4, 85 ★4, 83 ★3 … each failure in a different integrity (no cap).
+        let cases: [([(String, Severity)], Int, Int)] = [
+            ([("PRI-1", .serious)], 95, 5),
+            ([("PRI-1", .serious), ("TAX-1", .minor)], 93, 4),
+            ([("PRI-1", .serious), ("TAX-1", .serious), ("QUA-1", .serious)], 85, 4),
+            ([("PRI-1", .serious), ("TAX-1", .serious), ("QUA-1", .serious), ("ID-1", .minor)], 83, 3),
+            ([("PRI-1", .serious), ("TAX-1", .serious), ("QUA-1", .serious), ("CON-1", .serious), ("ID-1", .serious)], 75, 3),
+            ([("PRI-1", .serious), ("TAX-1", .serious), ("QUA-1", .serious), ("CON-1", .serious), ("ID-1", .serious), ("ID-2", .minor)], 73, 2),
+        ]
+        for (fails, score, stars) in cases {
+            var s = try scenario()
+            s.inspect("A101", "2027-03-02", fails: fails)
+            s.inspect("A101", "2027-03-04")
+            #expect(s.rate("A101", today: "2027-06-30").status == .rated(stars: stars, score: score, vetoed: false), "\(fails)")
+        }
+    }
+
+    @Test func theIntegrityCapAndTheVetoStillApply() throws {
+        var s = try scenario()
+        s.inspect("A101", "2027-03-02", fails: [("PRI-1", .serious), ("PRI-2", .serious)])
+        s.inspect("A101", "2027-03-04")
+        let capped = s.rate("A101", today: "2027-06-30")
+        #expect(capped.status == .rated(stars: 3, score: 90, vetoed: false), "90 is four stars, capped at three")
+        #expect(capped.lines.contains { $0.zh == "价格诚信扣分 10 ≥ 10：星级不超过 3 星" })
+
+        var v = try scenario()
+        v.inspect("A101", "2027-03-02")
+        let seq = v.add(.vetoConfirmed(VetoConfirmed(shop: "A101", kind: "counterfeit", date: date("2027-04-01"), reason: "售卖假冒品牌镜架")), by: "li")
+        v.add(.vetoSeconded(VetoSeconded(target: seq)), by: "wang")
+        let vetoed = v.rate("A101", today: "2027-06-30")
+        #expect(vetoed.status == .rated(stars: 1, score: 100, vetoed: true))
+        #expect(vetoed.status.label(.zh) == "★☆☆☆☆ 一票否决")
+    }
+
+    @Test func rulesWithoutTheFieldKeepTheirMeaning() throws {
+        var s = try scenario()
+        let v1 = try #require(s.state.rules(on: date("2026-06-30"))?.value)
+        let json = String(decoding: try JSONEncoder().encode(v1), as: UTF8.self)
+        #expect(!json.contains("scheme"), "version 1 is written as it was")
+        var bad = try #require(s.state.rules(on: date("2027-06-30"))?.value)
+        bad.scheme = nil
+        #expect(throws: LocalizedMessage.self, "100 + 40 under the contribution scheme") { try bad.validate() }
+        s.inspect("A101", "2026-03-02")
+        #expect(s.rate("A101").status == .rated(stars: 2, score: 60, vetoed: false))
     }
 }

@@ -31,8 +31,14 @@ struct ShippedRosterTests {
         #expect(Set(roster.merchants.flatMap { $0.pledges.map(\.integrity) }) == Set(Integrity.allCases))
         #expect(roster.checklist.count >= 10)
         #expect(Set(roster.checklist.map(\.category)) == Set(ChecklistItem.Category.allCases))
-        #expect(roster.rules.basePoints == 60 && roster.rules.contributionCap == 40)
-        #expect(roster.rules.stars(forScore: 90) == 5 && roster.rules.stars(forScore: 89) == 4 && roster.rules.stars(forScore: 10) == 1)
+        // Two versions: the contribution scheme of 2025–2026, the integrity scheme from 2027.
+        let old = try #require(roster.ruleVersions.first), new = try #require(roster.ruleVersions.last)
+        #expect(roster.ruleVersions.count == 2)
+        #expect(old.scheme == nil && old.effectiveScheme == .contribution && old.basePoints == 60 && old.contributionCap == 40)
+        #expect(old.stars(forScore: 90) == 5 && old.stars(forScore: 89) == 4 && old.stars(forScore: 10) == 1)
+        #expect(new.version == 2 && new.effectiveFrom == "2027-01-01" && new.scheme == .integrity && new.basePoints == 100)
+        #expect(new.stars(forScore: 95) == 5 && new.stars(forScore: 94) == 4 && new.stars(forScore: 85) == 4 && new.stars(forScore: 84) == 3)
+        #expect(new.stars(forScore: 75) == 3 && new.stars(forScore: 74) == 2 && new.stars(forScore: 60) == 2 && new.stars(forScore: 59) == 1)
     }
 
     @Test func reportsEveryProblemWithItsFileAndLine() throws {

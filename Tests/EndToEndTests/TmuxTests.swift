@@ -151,14 +151,14 @@ struct EndToEndTests {
         // Another terminal initialises the data directory: the first-run screen turns into the table.
         let initialise = try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", temporaryPath("e2e-key") + "/k.key"])
         #expect(initialise.status == 0)
-        _ = try tmux.waitFor("the table to appear without a key press") { $0.contains("鉴明镜架批发部") && $0.contains("日志 106 条") }
+        _ = try tmux.waitFor("the table to appear without a key press") { $0.contains("鉴明镜架批发部") && $0.contains("日志 107 条") }
 
         // Move the selection, then let another process append: the count changes, the selection stays.
         try tmux.send("j", "j", "j")
         _ = try tmux.waitFor("the selection to move") { $0.contains("4/96") }
         let writer = try ChildProcess([stress, "append", data, "1", "kiosk"])
         #expect(writer.wait() == 0)
-        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 107 条 · 已校验") }
+        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 108 条 · 已校验") }
         #expect(after.contains("4/96"))
         try tmux.send("q")
         #expect(tmux.waitForExit())
