@@ -8,6 +8,12 @@ struct DomainCLI {
     let data = temporaryPath("domain-data")
     let key = temporaryPath("domain-key") + "/k.key"
 
+    /// The dashboard on this data directory as a tmux pane runs it (the same fixed date as `run`),
+    /// with `extra` variables before the binary.
+    func dashboardCommand(_ extra: String = "") -> String {
+        "env \(extra.isEmpty ? "" : extra + " ")LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(data) CHENGXIN_KEY=\(key) \(binary)"
+    }
+
     func run(_ arguments: [String], pin: String? = nil, newPIN: String? = nil) throws -> (status: Int32, output: String, errors: String) {
         var env = ["CHENGXIN_TODAY=2026-03-03", "CHENGXIN_DATA=\(data)", "CHENGXIN_KEY=\(key)", "LANG=C.UTF-8"]
         if let pin { env.append("CHENGXIN_PIN=\(pin)") }

@@ -26,7 +26,7 @@ struct FormsTmuxTests {
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
+        try tmux.start(cli.dashboardCommand(), width: 80, height: 24)
         try tmux.login("li", "123456")
         try tmux.send("/", "g", "j", "Enter")
         _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }

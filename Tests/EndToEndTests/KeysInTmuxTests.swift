@@ -100,7 +100,7 @@ struct KeysInTmuxTests {
         let (binary, cli) = try KioskTmuxTests.prepared()
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
+        try tmux.start(cli.dashboardCommand(), width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("2")
         try tmux.send("j", "j", "j")

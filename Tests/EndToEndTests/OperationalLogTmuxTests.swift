@@ -22,7 +22,7 @@ struct OperationalLogTmuxTests {
         let oplog = temporaryPath("oplog") + "/state/chengxin.log"
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary) --oplog \(oplog)",
+        try tmux.start(cli.dashboardCommand() + " --oplog \(oplog)",
                        width: 100, height: 30)
         try tmux.loginRefused("li", "999999")
         try tmux.send("-l", "123456")
@@ -66,7 +66,7 @@ struct OperationalLogTmuxTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         // Inside the data directory: refused (said on stderr before the screen), nothing written there.
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) CHENGXIN_OPLOG=\(cli.data)/op.log \(binary)",
+        try tmux.start(cli.dashboardCommand("CHENGXIN_OPLOG=\(cli.data)/op.log"),
                        width: 100, height: 30)
         _ = try tmux.waitFor("the login screen") { $0.contains("用户名：") }
         tmux.kill()

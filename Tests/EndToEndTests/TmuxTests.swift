@@ -172,7 +172,7 @@ struct EndToEndTests {
         #expect(try cli.run(["inspection", "record", "--merchant", "A102", "--pass-all", "--date", "2026-03-02", "--as", "li"], pin: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
+        try tmux.start(cli.dashboardCommand(), width: 80, height: 24)
         // The data directory has users now: log in first; a wrong PIN is refused.
         try tmux.loginRefused("li", "999999")
         try tmux.send("-l", "123456")
@@ -277,7 +277,7 @@ struct EndToEndTests {
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
+        try tmux.start(cli.dashboardCommand(), width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("/", "g", "j", "Enter")
         _ = try tmux.waitFor("the filter") { $0.contains("查找“gj”") }
@@ -311,7 +311,7 @@ struct EndToEndTests {
         let receipt = try #require(filed.output.split(separator: "\n").first?.split(separator: "：").last.map(String.init))
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
+        try tmux.start(cli.dashboardCommand(), width: 100, height: 30)
         try tmux.login("li", "123456")
         // Every key from the table to the closed case is counted (each step is asked about first).
         var keys = 0
@@ -384,7 +384,7 @@ struct EndToEndTests {
         }
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 80, height: 24)
+        try tmux.start(cli.dashboardCommand(), width: 80, height: 24)
         try tmux.login("li", "123456")
         try tmux.send("1")
         _ = try tmux.waitFor("the overview") { $0.contains("年度星级分布") }
@@ -428,7 +428,7 @@ struct EndToEndTests {
         #expect(try cli.run(["init", "--training", "--seeds", packageRoot.path + "/seeds"]).status == 0)
         #expect(try cli.run(["user", "add", "li", "--role", "manager"], newPIN: "123456").status == 0)
         #expect(try cli.run(["user", "add", "wang", "--role", "secretary", "--branch", "2", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
-        let environment = "env LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)"
+        let environment = cli.dashboardCommand()
         let secretary = Tmux()
         defer { secretary.kill() }
         try secretary.start(environment, width: 100, height: 30)
@@ -487,7 +487,7 @@ struct EndToEndTests {
         let home = temporaryPath("export-home")
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start("env HOME=\(home) LANG=C.UTF-8 TERM=xterm-256color CHENGXIN_TODAY=2026-03-03 CHENGXIN_DATA=\(cli.data) CHENGXIN_KEY=\(cli.key) \(binary)", width: 100, height: 30)
+        try tmux.start(cli.dashboardCommand("HOME=\(home)"), width: 100, height: 30)
         try tmux.login("li", "123456")
         try tmux.send("e")
         _ = try tmux.waitFor("the export form") { $0.contains("导出商户名册") }
