@@ -37,6 +37,8 @@ public struct AuditRow: Sendable, Equatable {
         switch body {
         case .merchantRegistered(let m): return m.shopNumber
         case .merchantCorrected(let c): return c.merchant.shopNumber
+        case .memberRegistered(let m): return m.id + " " + m.shops.joined(separator: " ")
+        case .memberCorrected(let c): return "#\(c.target) " + c.member.id
         case .inspectionRecorded(let i): return i.shop
         case .vetoConfirmed(let v): return v.shop
         case .contributionRecorded(let c): return c.shop

@@ -8,11 +8,11 @@ import Foundation
 /// store and the benchmark so that both open a data directory the same way. A snapshot is a
 /// cache: one that is damaged, of another format, or not matching the log is ignored and the
 /// state is rebuilt from the log (format 1, JSON, format 2, whose complaint steps had no
-/// finding, and format 3, without the pledges' dates, are such snapshots now).
+/// finding, format 3, without the pledges' dates, and format 4, without the members, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
     /// The state's format: bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let formatVersion = 4
+    public static let formatVersion = 5
 
     /// What the state holds besides the compact history: small, kept as JSON.
     fileprivate struct SmallParts: Codable {
@@ -48,6 +48,9 @@ public enum MarketSnapshot {
         var linkRecords: [UInt64: String]?
         /// Absent when no shop has a pledge record (format 4 on).
         var pledgeRecords: [String: ShopPledges]?
+        /// Absent when no member is recorded (format 5 on).
+        var members: [String: Member]?
+        var memberRecords: [UInt64: String]?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -66,7 +69,9 @@ public enum MarketSnapshot {
                                correctedDeductions: market.correctedDeductions.isEmpty ? nil : market.correctedDeductions,
                                userRecords: market.userRecords, withdrawnSteps: market.withdrawnSteps.isEmpty ? nil : market.withdrawnSteps,
                                linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords,
-                               pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords)
+                               pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords,
+                               members: market.members.isEmpty ? nil : market.members,
+                               memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -142,6 +147,8 @@ public enum MarketSnapshot {
             market.userRecords = small.userRecords ?? [:]
             market.withdrawnSteps = small.withdrawnSteps ?? [:]
             market.pledgeRecords = small.pledgeRecords ?? [:]
+            market.members = small.members ?? [:]
+            market.memberRecords = small.memberRecords ?? [:]
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()

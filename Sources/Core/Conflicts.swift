@@ -13,8 +13,10 @@ extension MarketState {
         return nil
     }
 
-    /// Whether the shop is the user's own: its owner is the person behind the account.
+    /// Whether the shop is the user's own: the member linked to the account owns it (Members.swift),
+    /// or — for a record without members — its owner is the person behind the account.
     public func owns(_ user: User, shop: String) -> Bool {
+        if let member = member(of: user), member.shops.contains(shop) { return true }
         guard let person = person(of: user), let merchant = merchant(shopNumber: shop) else { return false }
         return merchant.owner.trimmingCharacters(in: .whitespaces) == person
     }

@@ -104,6 +104,10 @@ public enum EventBody: Sendable, Equatable {
     case pledgeWithdrawn(PledgeWithdrawn)
     /// A correction: an earlier merchant record replaced by a corrected one (the old stays in the log).
     case merchantCorrected(MerchantCorrection)
+    /// A Party member recorded (Members.swift).
+    case memberRegistered(Member)
+    /// A member's record corrected (or their leaving recorded); the earlier stays in the log.
+    case memberCorrected(MemberCorrection)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
     case withdrawn(Withdrawal)
     /// A correction of a record that counts in a rating: the record as it should have been, in
@@ -150,6 +154,8 @@ public enum EventBody: Sendable, Equatable {
         case .pledgeMade: return "pledge.made"
         case .pledgeWithdrawn: return "pledge.withdrawn"
         case .merchantCorrected: return "merchant.corrected"
+        case .memberRegistered: return "member.registered"
+        case .memberCorrected: return "member.corrected"
         case .withdrawn: return "event.withdrawn"
         case .recordCorrected: return "record.corrected"
         case .logTailCut: return "log.tail-cut"
@@ -191,6 +197,8 @@ extension EventBody {
         "pledge.made": LocalizedMessage(zh: "作出承诺", en: "pledge made"),
         "pledge.withdrawn": LocalizedMessage(zh: "撤回承诺", en: "pledge withdrawn"),
         "merchant.corrected": LocalizedMessage(zh: "更正商户信息", en: "shop corrected"),
+        "member.registered": LocalizedMessage(zh: "登记党员", en: "member registered"),
+        "member.corrected": LocalizedMessage(zh: "更正党员信息", en: "member corrected"),
         "event.withdrawn": LocalizedMessage(zh: "撤回记录", en: "record withdrawn"),
         "record.corrected": LocalizedMessage(zh: "更正记录", en: "record corrected"),
         "log.tail-cut": LocalizedMessage(zh: "截去未写完的记录", en: "unfinished record cut"),

@@ -33,6 +33,13 @@ public struct MarketState: Sendable, Equatable {
     /// The latest reply per shop and year.
     public package(set) var replies: [String: [Int: Sequenced<ReplyPublished>]] = [:]
     public package(set) var conduct: Sequenced<CodeOfConduct>?
+    /// Party members by number (Members.swift).
+    public package(set) var members: [String: Member] = [:]
+    /// Which member each registration or correction (by sequence number) is about.
+    package var memberRecords: [UInt64: String] = [:]
+    /// The members owning each shop, and the member behind each user account (derived from `members`).
+    var memberOwnersByShop: [String: [String]] = [:]
+    var memberByUser: [String: String] = [:]
     /// Pledges made and withdrawn since the roster, and the roster record's date, per shop (Pledges.swift).
     public package(set) var pledgeRecords: [String: ShopPledges] = [:]
     /// Confirmed complaint deductions by receipt.
@@ -354,6 +361,8 @@ public struct MarketState: Sendable, Equatable {
             conduct = Sequenced(sequence: sequence, value: value)
         case .pledgeMade, .pledgeWithdrawn:
             applyPledge(event.body, actor: event.actor, sequence: sequence)
+        case .memberRegistered, .memberCorrected:
+            applyMember(event.body, actor: event.actor, at: event.at, sequence: sequence)
         case .complaintDeductionConfirmed(let value):
             // Only a complaint resolved as upheld (属实) costs its shop anything, whatever reached the log.
             if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop, complaints.isUpheld(value.receipt) {
@@ -444,6 +453,7 @@ extension MarketState {
     package mutating func rebuildDerivedLookups() {
         ruleEffectiveDays = ruleVersions.map { SimpleDate(iso: $0.value.effectiveFrom)?.dayNumber }
         merchantPosition = Dictionary(merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        rebuildMemberLookups()
         deductionsByShop = [:]
         for (receipt, _) in complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
             if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {

@@ -153,6 +153,11 @@ public enum TextLimits {
             return [(.amendmentReason, correction.reason)] + typedFields(of: correction.record.body)
         case .merchantCorrected(let correction):
             return [(.amendmentReason, correction.reason)]
+        case .memberRegistered(let member):
+            return [(.code, member.id), (.rosterField, member.name)] + member.shops.map { (TextField.code, $0) }
+        case .memberCorrected(let correction):
+            return [(.amendmentReason, correction.reason), (.code, correction.member.id), (.rosterField, correction.member.name)]
+                + correction.member.shops.map { (TextField.code, $0) }
         default:
             return []
         }

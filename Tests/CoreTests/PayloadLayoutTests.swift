@@ -18,7 +18,7 @@ struct PayloadLayoutTests {
         case committeeRegistered, branchRegistered, merchantRegistered, rulesPublished, checklistPublished, calendarPublished
         case calendarYearAdded, userRegistered, inspectionRecorded, vetoConfirmed, vetoSeconded, withdrawalSeconded
         case contributionRecorded, contributionApproved, complaintFiled, complaintStep, complaintDeductionConfirmed, complaintLinked
-        case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, pledgeMade, pledgeWithdrawn, merchantCorrected, withdrawn
+        case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, pledgeMade, pledgeWithdrawn, merchantCorrected, memberRegistered, memberCorrected, withdrawn
         case recordCorrected, logTailCut, authFailed, dataDisclosed, trainingMarked, unknown
     }
 
@@ -50,6 +50,8 @@ struct PayloadLayoutTests {
         case .pledgeMade: return .pledgeMade
         case .pledgeWithdrawn: return .pledgeWithdrawn
         case .merchantCorrected: return .merchantCorrected
+        case .memberRegistered: return .memberRegistered
+        case .memberCorrected: return .memberCorrected
         case .withdrawn: return .withdrawn
         case .recordCorrected: return .recordCorrected
         case .logTailCut: return .logTailCut
@@ -146,6 +148,13 @@ struct PayloadLayoutTests {
         corrected.owner += "（更正）"
         let registration = events.firstIndex { $0.body == .merchantRegistered(roster.merchants[2]) }.map { UInt64($0 + 1) } ?? 0
         add("li", .merchantCorrected(MerchantCorrection(target: registration, reason: "经营者姓名录入有误", merchant: corrected)))
+        let member = Member(id: "D1-90", name: "测试党员", branch: 1, joined: SimpleDate(dayNumber: 12_000), role: .member,
+                            shops: [shop, roster.merchants[3].shopNumber], user: "li")
+        let memberRecord = add("system", .memberRegistered(member))
+        add("system", .memberRegistered(Member(id: "D2-91", name: "无店党员", branch: 2, joined: SimpleDate(dayNumber: 13_000), role: .committee)))
+        var leaving = member
+        leaving.left = d
+        add("li", .memberCorrected(MemberCorrection(target: memberRecord, reason: "组织关系转出", member: leaving)))
         let withdrawal = add("li", .withdrawn(Withdrawal(target: failed, reason: "记录有误")))
         add("zhou", .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)))
         add("li", .withdrawn(Withdrawal(target: untrue, reason: "误登记")))
