@@ -41,10 +41,15 @@ public struct InspectionForm: Sendable, Equatable {
         case find(TextFieldState, from: Int)
     }
 
-    public init(shop: String, items: [ChecklistItem], rectifications: [Rectification] = []) {
+    /// The marks the form opens with: passed, or not applicable for an item that does not apply
+    /// to the shop (the 亮身份 items at an ordinary shop, `ChecklistItem.applies`).
+    public let defaults: [Mark]
+
+    public init(shop: String, items: [ChecklistItem], rectifications: [Rectification] = [], merchant: Merchant? = nil) {
         self.shop = shop
         self.items = items
-        self.marks = Array(repeating: .pass, count: items.count)
+        self.defaults = items.map { $0.defaultOutcome(at: merchant).result == .notApplicable ? .notApplicable : .pass }
+        self.marks = defaults
         self.notes = Array(repeating: "", count: items.count)
         let listed = Set(items.map(\.id))
         let open = rectifications.filter { $0.closedOn == nil && listed.contains($0.item) }
@@ -64,7 +69,7 @@ public struct InspectionForm: Sendable, Equatable {
 
     /// Whether anything has been entered that Esc would throw away.
     public var hasEntries: Bool {
-        marks.contains { $0 != .pass } || notes.contains { !$0.isEmpty } || date != nil
+        marks != defaults || notes.contains { !$0.isEmpty } || date != nil
     }
 
     /// The items marked failed, in the order shown.
@@ -209,7 +214,7 @@ enum InspectionScreen {
 
     /// The form for a shop: its checklist, its open rectifications first.
     static func make(shop: String, _ market: MarketState) -> InspectionForm {
-        InspectionForm(shop: shop, items: market.checklist?.items ?? [], rectifications: market.rectifications(of: shop))
+        InspectionForm(shop: shop, items: market.checklist?.items ?? [], rectifications: market.rectifications(of: shop), merchant: market.merchant(shopNumber: shop))
     }
 
     static func handle(_ key: Key, _ model: inout DashboardModel) -> [DashboardEffect] {

@@ -42,9 +42,12 @@ public enum DemoHistory {
         func at(_ day: SimpleDate, _ hour: Int) -> String {
             String(format: "%04d-%02d-%02dT%02d:%02d:00Z", day.year, day.month, day.day, max(0, hour - 8), Int.random(in: 0..<60, using: &rng))
         }
+        /// `time`: a fixed time, for the records added after the history was first generated
+        /// (members, ordinary shops), which leave the generator's draws to the rest.
         @discardableResult
-        func emit(_ body: EventBody, by actor: String, on day: SimpleDate) -> UInt64 {
-            let event = Event(actor: actor, at: at(day, Int.random(in: 9...17, using: &rng)), key: "demo:\(out.count)", body: body)
+        func emit(_ body: EventBody, by actor: String, on day: SimpleDate, time: String? = nil) -> UInt64 {
+            let stamp = time.map { String(format: "%04d-%02d-%02dT%@Z", day.year, day.month, day.day, $0) } ?? at(day, Int.random(in: 9...17, using: &rng))
+            let event = Event(actor: actor, at: stamp, key: "demo:\(out.count)", body: body)
             sequence += 1
             state.apply(event, sequence: sequence)
             out.append(event)
@@ -73,8 +76,22 @@ public enum DemoHistory {
         let checklist = state.checklist?.items ?? []
         let today = SimpleDate(year: 2026, month: 11, day: 26)!
 
-        // Inspections: every shop once or twice in the year, some with failures and re-inspections.
-        let shops = state.merchantsByShopNumber
+        // Each branch's secretary account is linked to the secretary's member record (a market
+        // manager's correction, through the gate): their own shop is then theirs by the record.
+        for branch in state.branches {
+            guard let account = users["shuji\(branch.number)"],
+                  let member = state.membersInOrder.first(where: { $0.branch == branch.number && $0.role == .secretary && $0.left == nil }),
+                  let target = state.currentMemberRecord(of: member.id) else { continue }
+            var linked = member
+            linked.user = account.name
+            let body = EventBody.memberCorrected(MemberCorrection(target: target, reason: "演示：关联支部书记的账户 \(account.name)", member: linked))
+            if check("link \(account.name)", { () throws(LocalizedMessage) in try state.validate(body, by: manager, today: first) }) {
+                emit(body, by: manager.name, on: first, time: "01:30:00")
+            }
+        }
+
+        // Inspections: every member shop once or twice in the year, some with failures and re-inspections.
+        let shops = state.merchantsByShopNumber.filter(\.plate.isMemberPlate)
         for (i, shop) in shops.enumerated() {
             let inspector = secretary(of: shop)
             let day = workday(10 + (i * 2) % 150 + Int.random(in: 0...8, using: &rng))
@@ -122,6 +139,19 @@ public enum DemoHistory {
                         }
                     }
                 }
+            }
+        }
+
+        // The ordinary shops (no member owner, no plate): inspected once by their branch's
+        // secretary, the 亮身份 items not applicable; clean. At fixed times, so that the member
+        // shops' history above and below stays as it was before ordinary shops were added.
+        for (i, shop) in state.merchantsByShopNumber.filter({ !$0.plate.isMemberPlate }).enumerated() {
+            let inspector = secretary(of: shop)
+            let day = workday(40 + i * 20)
+            let inspection = Inspection(shop: shop.shopNumber, date: day, inspector: inspector.name, checklistVersion: 1,
+                                        outcomes: checklist.map { $0.defaultOutcome(at: shop) })
+            if check("inspection \(shop.shopNumber)", { () throws(LocalizedMessage) in try state.validate(inspection, by: inspector, today: day) }) {
+                emit(.inspectionRecorded(inspection), by: inspector.name, on: day, time: "02:15:00")
             }
         }
 

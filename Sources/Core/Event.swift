@@ -384,6 +384,9 @@ extension Roster {
         for merchant in merchants {
             events.append(Event(actor: actor, at: at, key: "init:merchant:\(merchant.shopNumber)", body: .merchantRegistered(merchant)))
         }
+        for member in members {
+            events.append(Event(actor: actor, at: at, key: "init:member:\(member.id)", body: .memberRegistered(member)))
+        }
         return events
     }
 

@@ -121,6 +121,10 @@ extension MarketState {
             if !seen.insert(outcome.item).inserted {
                 throw LocalizedMessage(zh: "检查项 \(outcome.item) 出现了两次", en: "item \(outcome.item) appears twice")
             }
+            if outcome.result != .notApplicable, let item = checklist.items.first(where: { $0.id == outcome.item }), !item.applies(to: merchant) {
+                throw LocalizedMessage(zh: "\(inspection.shop) 是普通商户（无党员挂牌），亮身份检查项 \(outcome.item) 不适用，应记为不适用",
+                                       en: "\(inspection.shop) is an ordinary shop (no member plate): identity item \(outcome.item) does not apply; record it as not applicable")
+            }
             if outcome.result == .fail && outcome.severity == nil {
                 throw LocalizedMessage(zh: "不合格项 \(outcome.item) 需要注明一般或严重", en: "failed item \(outcome.item) needs a severity (minor or serious)")
             }

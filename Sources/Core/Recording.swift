@@ -52,6 +52,8 @@ extension MarketState {
             try validate(made, by: user, today: today)
         case .pledgeWithdrawn(let withdrawal):
             try validate(withdrawal, by: user, today: today)
+        case .memberRegistered, .memberCorrected:
+            try validateMember(body, by: user, today: today)
         default:
             throw LocalizedMessage(zh: "这类记录（\(body.type)）不能在这里登记", en: "records of type \(body.type) cannot be made here")
         }

@@ -27,18 +27,25 @@ public struct Branch: Sendable, Codable, Equatable, Identifiable {
     }
 }
 
-/// The plate a member shop hangs to show its identity (亮身份).
+/// The plate a member shop hangs to show its identity (亮身份); `none` for an ordinary shop
+/// (普通商户), which has no member owner and hangs no plate (docs/domain-model.md, "Members").
 public enum PlateType: String, Sendable, Codable, BilingualChoice {
     /// 党员示范岗
     case demonstrationPost = "demonstration-post"
     /// 党员经营户
     case memberBusiness = "member-business"
+    /// 普通商户（无挂牌）
+    case none
+
+    /// Whether the shop hangs a Party-member plate (and so should have a member owner).
+    public var isMemberPlate: Bool { self != .none }
 
     /// For narrow tables: 示范岗 / 经营户.
     public func shortName(_ language: Language) -> String {
         switch self {
         case .demonstrationPost: return language.pick("示范岗", "model")
         case .memberBusiness: return language.pick("经营户", "member")
+        case .none: return language.pick("普通", "ordinary")
         }
     }
 
@@ -46,6 +53,7 @@ public enum PlateType: String, Sendable, Codable, BilingualChoice {
         switch self {
         case .demonstrationPost: return "党员示范岗"
         case .memberBusiness: return "党员经营户"
+        case .none: return "普通商户"
         }
     }
 
@@ -53,13 +61,22 @@ public enum PlateType: String, Sendable, Codable, BilingualChoice {
         switch self {
         case .demonstrationPost: return "Party-member model post"
         case .memberBusiness: return "Party-member business"
+        case .none: return "ordinary shop (no plate)"
         }
     }
 
+    /// The code or Chinese name; 无挂牌 also means `none`.
     public init?(text: String) {
+        if text.trimmingCharacters(in: .whitespaces) == "无挂牌" {
+            self = .none
+            return
+        }
         guard let match = PlateType.matching(text) else { return nil }
         self = match
     }
+
+    /// What a roster file's 挂牌类型 may be, for its error messages.
+    public static let allowedText = (zh: "“党员示范岗”“党员经营户”或“普通商户”（无挂牌）", en: "党员示范岗, 党员经营户 or 普通商户 (no plate)")
 }
 
 /// A published pledge (亮承诺), tagged with one of the four integrities.
@@ -153,6 +170,19 @@ public struct ChecklistItem: Sendable, Codable, Equatable {
         self.article = article
     }
 
+    /// Whether the item is checked at the shop: the 亮身份 items (the member plate, the pledges and
+    /// duties it displays) concern member shops only — at an ordinary shop they are recorded
+    /// 不适用, and the gate refuses them passed or failed (docs/domain-model.md, "Members").
+    public func applies(to merchant: Merchant) -> Bool {
+        category != .identity || merchant.plate.isMemberPlate
+    }
+
+    /// The outcome an item gets when the inspector marks nothing: passed, or not applicable
+    /// where it does not apply.
+    public func defaultOutcome(at merchant: Merchant?) -> ItemOutcome {
+        ItemOutcome(item: id, result: merchant.map(applies(to:)) == false ? .notApplicable : .pass)
+    }
+
     /// `（守则第 3 条）` for an item citing an article; empty otherwise.
     public func citation(_ language: Language) -> String {
         article.map { language.pick("（守则第 \($0) 条）", " (code art. \($0))") } ?? ""
@@ -169,11 +199,14 @@ public struct Roster: Sendable, Equatable {
     public var checklist: [ChecklistItem]
     public var calendar: WorkingCalendar
     public var conduct: CodeOfConduct
+    /// The Party members (members.csv), in the file's order.
+    public var members: [Member]
 
     public init(
         committee: Committee, branches: [Branch], merchants: [Merchant], ruleVersions: [RatingRules],
-        checklist: [ChecklistItem], calendar: WorkingCalendar, conduct: CodeOfConduct
+        checklist: [ChecklistItem], calendar: WorkingCalendar, conduct: CodeOfConduct, members: [Member] = []
     ) {
+        self.members = members
         self.conduct = conduct
         self.calendar = calendar
         self.committee = committee

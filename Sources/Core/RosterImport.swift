@@ -221,7 +221,7 @@ public enum RosterImport {
             }
             let plate = PlateType(text: plateText)
             if !plateText.isEmpty && plate == nil {
-                problem(line, "挂牌类型应为“党员示范岗”或“党员经营户”，现为“\(plateText)”", "plate type must be 党员示范岗 or 党员经营户, is \"\(plateText)\"")
+                problem(line, "挂牌类型应为\(PlateType.allowedText.zh)，现为“\(plateText)”", "plate type must be \(PlateType.allowedText.en), is \"\(plateText)\"")
                 ok = false
             }
             if !code.isEmpty, let codeProblem = CreditCode.problem(code) {

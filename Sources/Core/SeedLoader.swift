@@ -13,7 +13,7 @@ public struct SeedProblems: Error, Sendable, Equatable {
 /// Pure: the caller reads the files and passes their text.
 public enum SeedLoader {
     public static let fileNames = [
-        "committee.csv", "branches.csv", "merchants.csv", "pledges.csv", "duties.csv",
+        "committee.csv", "branches.csv", "merchants.csv", "members.csv", "pledges.csv", "duties.csv",
         "guarantees.csv", "checklist.csv", "rules.json", "calendar.csv", "calendar-years.csv", "code-of-conduct.txt",
     ]
 
@@ -117,7 +117,7 @@ public enum SeedLoader {
                 }
                 let plate = PlateType(text: plateText)
                 if plate == nil {
-                    problem(file, row.line, "挂牌类型应为“党员示范岗”或“党员经营户”，现为“\(plateText)”", "plate type must be 党员示范岗 or 党员经营户, is \"\(plateText)\"")
+                    problem(file, row.line, "挂牌类型应为\(PlateType.allowedText.zh)，现为“\(plateText)”", "plate type must be \(PlateType.allowedText.en), is \"\(plateText)\"")
                     ok = false
                 }
                 if let codeProblem = CreditCode.problem(code) {
@@ -128,6 +128,60 @@ public enum SeedLoader {
                 merchantIndex[shop] = merchants.count
                 merchants.append(Merchant(shopNumber: shop, name: name, owner: owner, branch: branch, plate: plate, creditCode: code, business: business))
             }
+        }
+
+        // Members: each row checked by MemberTable (format) and Member.problems (the rules); no
+        // account exists at init, so 用户名 stays empty (linked later by `chengxin import members`).
+        var members: [Member] = []
+        if let text = files["members.csv"] {
+            let file = "members.csv"
+            do {
+                let table = try CSVTable.parse(text)
+                let index = try MemberTable.index(table.header)
+                var seen: [String: Int] = [:]
+                for row in table.rows {
+                    let (parsed, rowProblems) = MemberTable.member { column in
+                        guard let i = index[column], i < row.fields.count else { return "" }
+                        return row.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                    for message in rowProblems { problem(file, row.line, message.zh, message.en) }
+                    guard let member = parsed else { continue }
+                    var ok = true
+                    for message in member.problems(branchExists: { b in branches.contains { $0.number == b } },
+                                                   shopExists: { merchantIndex[$0] != nil }, today: nil) {
+                        problem(file, row.line, message.zh, message.en)
+                        ok = false
+                    }
+                    if let user = member.user {
+                        problem(file, row.line, "“用户名”“\(user)”：建立数据目录时还没有任何账户，请留空；账户建立后用 chengxin import members 关联",
+                                "\"用户名\" \"\(user)\": no account exists when the data directory is made; leave it empty and link it later with chengxin import members")
+                        ok = false
+                    }
+                    if let first = seen[member.id] {
+                        problem(file, row.line, "党员编号 \(member.id) 与第 \(first) 行重复", "member number \(member.id) repeats line \(first)")
+                        ok = false
+                    }
+                    seen[member.id] = seen[member.id] ?? row.line
+                    if ok { members.append(member) }
+                }
+            } catch {
+                problems.append(LocalizedMessage(zh: "\(file)：\(error.zh)", en: "\(file): \(error.en)"))
+            }
+        } else {
+            problems.append(LocalizedMessage(zh: "缺少文件 members.csv", en: "missing file members.csv"))
+        }
+        // Every plate has a member owner and no ordinary shop has one (in a market this is only
+        // reported: a member leaving makes it happen; the seeds start consistent).
+        for merchant in merchants {
+            let owners = members.filter { $0.left == nil && $0.shops.contains(merchant.shopNumber) }.count
+            if let message = merchant.plate.ownershipProblem(shop: merchant.shopNumber, memberOwners: owners) {
+                problems.append(LocalizedMessage(zh: "merchants.csv / members.csv：\(message.zh)", en: "merchants.csv / members.csv: \(message.en)"))
+            }
+        }
+        // Each branch's secretary (branches.csv) is a member of it with the role of secretary.
+        for branch in branches where !members.contains(where: { $0.branch == branch.number && $0.role == .secretary && $0.name == branch.secretary }) {
+            problems.append(LocalizedMessage(zh: "members.csv：第 \(branch.number) 支部书记 \(branch.secretary) 不在党员名册中（支部职务应为支部书记）",
+                                             en: "members.csv: the secretary of branch \(branch.number), \(branch.secretary), is not in the members' roster as 支部书记"))
         }
 
         // Pledges, duties, guarantees
@@ -245,6 +299,7 @@ public enum SeedLoader {
         guard problems.isEmpty, let committee, let rules, let calendar, let conduct else {
             throw SeedProblems(problems: problems)
         }
-        return Roster(committee: committee, branches: branches, merchants: merchants, ruleVersions: rules, checklist: checklist, calendar: calendar, conduct: conduct)
+        return Roster(committee: committee, branches: branches, merchants: merchants, ruleVersions: rules, checklist: checklist, calendar: calendar, conduct: conduct,
+                      members: members)
     }
 }

@@ -223,7 +223,7 @@ struct InspectionRecord: ParsableCommand {
             let me = try actor.authenticate(opened, common)
             let key = actor.key("inspection")
             try Writer.record(opened, key: key, common) { market in
-                let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist)
+                let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist, merchant: market.merchant(shopNumber: merchant))
                 let inspection = Inspection(shop: merchant, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
                 do throws(LocalizedMessage) {
                     try market.validate(inspection, by: me, today: today)
@@ -282,10 +282,10 @@ enum InspectionOutcomes {
         }
     }
 
-    static func outcomes(_ failures: [ItemOutcome], passAll: Bool, checklist: ChecklistPublished?) -> [ItemOutcome] {
+    static func outcomes(_ failures: [ItemOutcome], passAll: Bool, checklist: ChecklistPublished?, merchant: Merchant?) -> [ItemOutcome] {
         guard passAll else { return failures }
         let failed = Set(failures.map(\.item))
-        return failures + (checklist?.items ?? []).filter { !failed.contains($0.id) }.map { ItemOutcome(item: $0.id, result: .pass) }
+        return failures + (checklist?.items ?? []).filter { !failed.contains($0.id) }.map { $0.defaultOutcome(at: merchant) }
     }
 }
 

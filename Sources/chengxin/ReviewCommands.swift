@@ -300,7 +300,7 @@ struct RecordCorrect: ParsableCommand {
                     throw LocalizedMessage(zh: "第 \(target) 条记录不是计入星级的检查、贡献分、投诉扣分或一票否决，不能这样更正",
                                            en: "record \(target) is not an inspection, contribution entry, complaint deduction or veto that counts in a rating")
                 }
-                return .recordCorrected(RecordCorrection(target: target, reason: reason, record: try corrected(original, date: day, failures: failures, checklist: market.checklist)))
+                return .recordCorrected(RecordCorrection(target: target, reason: reason, record: try corrected(original, date: day, failures: failures, checklist: market.checklist, market: market)))
             } answer: { recorded in
                 guard case .recordCorrected(let correction) = recorded.event.body else { return nil }
                 let (target, seq) = (correction.target, recorded.sequence)
@@ -313,7 +313,7 @@ struct RecordCorrect: ParsableCommand {
     }
 
     /// The original with what the options change; an option that does not fit its kind is refused.
-    func corrected(_ original: CorrectedRecord, date: SimpleDate?, failures: [ItemOutcome], checklist: ChecklistPublished?) throws(LocalizedMessage) -> CorrectedRecord {
+    func corrected(_ original: CorrectedRecord, date: SimpleDate?, failures: [ItemOutcome], checklist: ChecklistPublished?, market: MarketState) throws(LocalizedMessage) -> CorrectedRecord {
         func refuse(_ options: [(String, Bool)], _ zh: String, _ en: String) throws(LocalizedMessage) {
             if let option = options.first(where: { $0.1 })?.0 {
                 throw LocalizedMessage(zh: "\(option) 不适用于\(zh)", en: "\(option) does not apply to \(en)")
@@ -322,7 +322,7 @@ struct RecordCorrect: ParsableCommand {
         switch original {
         case .inspection(var inspection):
             try refuse([("--points", points != nil), ("--kind", kind != nil), ("--evidence", evidence != nil), ("--facts", facts != nil), ("--severity", severity != nil)], "检查记录", "an inspection")
-            if !failures.isEmpty || passAll { inspection.outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: checklist) }
+            if !failures.isEmpty || passAll { inspection.outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: checklist, merchant: market.merchant(shopNumber: inspection.shop)) }
             if let date { inspection.date = date }
             return .inspection(inspection)
         case .contribution(var entry):

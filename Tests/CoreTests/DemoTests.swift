@@ -72,10 +72,10 @@ struct DemoTests {
                 #expect(result.status.stars == 3, "the capped shop is the three-star one")
             }
         }
-        #expect(old == [0, 11, 24, 9, 14, 38])
-        #expect(new == [0, 1, 0, 1, 6, 88])
-        #expect(clean == 64 && vetoed == 1 && capped == 1)
-        #expect(lowWithoutPoints == 25, "of the 35 shops at one or two stars")
+        #expect(old == [0, 11, 28, 9, 14, 38], "the four ordinary shops: clean, no points, 60 = ★★")
+        #expect(new == [0, 1, 0, 1, 6, 92])
+        #expect(clean == 68 && vetoed == 1 && capped == 1)
+        #expect(lowWithoutPoints == 29, "of the 39 shops at one or two stars")
         #expect(oneStarOrdinary.sorted() == [2, 2, 4, 4, 4, 4, 6, 7, 8, 14], "ten ordinary one-star shops, below 60 by their deductions")
     }
 }

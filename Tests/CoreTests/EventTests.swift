@@ -40,7 +40,7 @@ struct EventTests {
     @Test func rosterBecomesEventsWithStableKeys() throws {
         let roster = try SeedLoader.load(files: try shippedSeedFiles())
         let events = roster.events(actor: "system", at: "2026-11-27T00:00:00Z")
-        #expect(events.count == 5 + roster.branches.count + roster.merchants.count)
+        #expect(events.count == 5 + roster.branches.count + roster.merchants.count + roster.members.count)
         #expect(Set(events.compactMap(\.key)).count == events.count)
         let state = MarketState(events: events)
         #expect(state.merchants.count == roster.merchants.count)

@@ -71,6 +71,7 @@ struct PayloadLayoutTests {
     static func samples() throws -> [Event] {
         var roster = try SeedLoader.load(files: try shippedSeedFiles())
         roster.merchants = Array(roster.merchants.prefix(3))
+        roster.members = roster.members.filter { $0.shops.allSatisfy { shop in roster.merchants.contains { $0.shopNumber == shop } } }
         var events = roster.events(actor: "system", at: "2026-01-01T00:00:00Z")
         let shop = roster.merchants[0].shopNumber, other = roster.merchants[1].shopNumber
         let items = roster.checklist.map(\.id)
@@ -149,7 +150,7 @@ struct PayloadLayoutTests {
         let registration = events.firstIndex { $0.body == .merchantRegistered(roster.merchants[2]) }.map { UInt64($0 + 1) } ?? 0
         add("li", .merchantCorrected(MerchantCorrection(target: registration, reason: "经营者姓名录入有误", merchant: corrected)))
         let member = Member(id: "D1-90", name: "测试党员", branch: 1, joined: SimpleDate(dayNumber: 12_000), role: .member,
-                            shops: [shop, roster.merchants[3].shopNumber], user: "li")
+                            shops: [shop, roster.merchants[2].shopNumber], user: "li")
         let memberRecord = add("system", .memberRegistered(member))
         add("system", .memberRegistered(Member(id: "D2-91", name: "无店党员", branch: 2, joined: SimpleDate(dayNumber: 13_000), role: .committee)))
         var leaving = member
