@@ -4,7 +4,7 @@ import TextSafety
 
 /// What `chengxin export` can hand to others.
 public enum ExportKind: String, Sendable, CaseIterable {
-    case merchants, complaints, inspections
+    case merchants, complaints, inspections, members
 }
 
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -121,6 +121,7 @@ public struct ExportJob: Sendable {
         case merchant(Merchant)
         case complaint(ComplaintCase)
         case inspection(Sequenced<Inspection>, Merchant?, [Rectification])
+        case member(Member)
     }
 
     public init(kind: ExportKind, market: MarketState, today: SimpleDate, options: ExportOptions) {
@@ -144,6 +145,9 @@ public struct ExportJob: Sendable {
                 for inspection in inspections { list.append((inspection, merchant, rectifications.filter { $0.openedBy == inspection.sequence })) }
             }
             items = list.sorted { ($0.0.value.date, $0.0.sequence) < ($1.0.value.date, $1.0.sequence) }.map { .inspection($0.0, $0.1, $0.2) }
+        case .members:
+            columns = Exports.memberColumns
+            items = market.membersInOrder.map { .member($0) }
         }
         total = items.count
         switch options.format {
@@ -207,6 +211,10 @@ public enum Exports {
         ExportColumn("支部名称", "branchName"), ExportColumn("星级", "stars"), ExportColumn("得分", "score"),
         ExportColumn("评定", "rating"), ExportColumn("一票否决", "vetoed"), ExportColumn("复核中", "underReview"), ExportColumn("商户回应", "reply"),
     ]
+
+    /// The columns of the member export: those of seeds/members.csv (MemberTable), which
+    /// `chengxin import members` reads back; names are personal data, masked unless asked for.
+    public static let memberColumns: [ExportColumn] = MemberTable.columns.map { ExportColumn($0.zh, $0.en, personal: $0.en == "name") }
 
     public static let complaintColumns: [ExportColumn] = [
         ExportColumn("受理编号", "receipt"), ExportColumn("登记日期", "filedOn"), ExportColumn("店铺号", "shopNumber"),
@@ -281,6 +289,11 @@ public enum Exports {
                 optional(outcome), upheld.map { .flag($0) } ?? .none, optional(settled.map(yuan)), optional(department), optional(satisfaction), optional(closed?.description),
                 optional(c.duplicateOf), optional(market.complaintDeductions[f.receipt]?.value.severity.chineseName),
             ]
+        case .member(let member):
+            // The table's own cells, so that the file reads back exactly; the branch a number for JSON.
+            return zip(MemberTable.columns, MemberTable.row(member, maskName: !personal)).map { column, cell in
+                column.en == "branch" ? .number(member.branch) : (cell.isEmpty ? .none : .text(cell))
+            }
         case .inspection(let inspection, let merchant, let rectifications):
             let i = inspection.value
             let failures = i.failures.map { failure in

@@ -67,9 +67,10 @@ struct ExportTests {
             let bytes = Exports.render(kind, market: market, today: today, options: ExportOptions(format: .csv, byteOrderMark: true))
             #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
             let table = try CSVTable.parse(String(decoding: bytes, as: UTF8.self))
-            #expect(table.header.first == ["merchants": "店铺号", "complaints": "受理编号", "inspections": "记录号"][kind.rawValue])
+            #expect(table.header.first == ["merchants": "店铺号", "complaints": "受理编号", "inspections": "记录号", "members": "党员编号"][kind.rawValue])
             #expect(table.rows.allSatisfy { $0.fields.count == table.header.count }, "\(kind)")
-            let expected = kind == .merchants ? market.merchants.count : kind == .complaints ? market.complaints.count : market.inspections.count
+            let expected = [ExportKind.merchants: market.merchants.count, .complaints: market.complaints.count, .inspections: market.inspections.count,
+                            .members: market.members.count][kind]
             #expect(table.rows.count == expected, "\(kind)")
         }
         let plain = Exports.render(.merchants, market: market, today: today, options: ExportOptions(format: .csv))
