@@ -153,7 +153,7 @@ extension Dashboard {
         guard let market = model.market else { return }
         let branchCount = market.branches.count
         let right = model.size.width >= 110
-            ? model.t("党员经营户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个", "\(market.merchants.count) member shops · \(branchCount) branches")
+            ? model.t("商户 \(market.merchants.count) 家 · 党支部 \(branchCount) 个", "\(market.merchants.count) shops · \(branchCount) branches")
             : model.t("\(market.merchants.count) 家 · \(branchCount) 个支部", "\(market.merchants.count) shops · \(branchCount) branches")
         drawTitle(model, right: right, into: &grid)
         // The business column only where the names still fit in full beside it.

@@ -204,3 +204,35 @@ extension MarketState {
         if let problem = memberRecordProblems(member, correcting: target, today: today).first { throw problem }
     }
 }
+
+extension MarketState {
+    /// A shop's member owners as the shop page and `merchant show` list them — 魏晓琳（D1-04，党员）,
+    /// one a line, or 普通商户（无党员经营者） — followed by the ownership problem, if any.
+    public func memberOwnerLines(of merchant: Merchant, _ language: Language) -> [String] {
+        let owners = memberOwners(of: merchant.shopNumber)
+        var lines = owners.map { language.pick("\($0.name)（\($0.id)，\($0.role.chineseName)）", "\($0.name) (\($0.id), \($0.role.englishName))") }
+        if owners.isEmpty && !merchant.plate.isMemberPlate {
+            lines.append(language.pick("普通商户（无党员经营者）", "ordinary shop (no member owner)"))
+        }
+        if let problem = ownershipProblem(of: merchant) { lines.append("⚠ " + problem.text(language)) }
+        return lines
+    }
+
+    /// One member as `member show` and the members' list describe them.
+    public func memberLines(_ member: Member, _ language: Language) -> [String] {
+        let branchName = branch(member.branch)?.name ?? String(member.branch)
+        let shops = member.shops.map { shop in merchant(shopNumber: shop).map { "\(shop) \($0.name)" } ?? shop }
+        var lines = [
+            "\(member.id)  \(member.name)",
+            language.pick("支部：", "branch: ") + branchName,
+            language.pick("支部职务：", "role: ") + member.role.name(language),
+            language.pick("入党日期：", "joined: ") + member.joined.description,
+            language.pick("离开日期：", "left: ") + (member.left?.description ?? language.pick("（在册）", "(a current member)")),
+            language.pick("用户账户：", "user account: ") + (member.user ?? language.pick("（无）", "(none)")),
+            language.pick("经营店铺：", "shops owned: ") + (shops.isEmpty ? language.pick("（无）", "(none)") : ""),
+        ]
+        lines += shops.map { "  " + $0 }
+        if let record = currentMemberRecord(of: member.id) { lines.append(language.pick("现行记录：第 \(record) 条", "current record: #\(record)")) }
+        return lines
+    }
+}

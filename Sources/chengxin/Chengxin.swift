@@ -9,7 +9,7 @@ struct Chengxin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
-        subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
+        subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self, MemberCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
                       VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, KioskCommand.self,
                       ExportCommand.self, ReportCommand.self, ImportCommand.self, CalendarCommand.self],

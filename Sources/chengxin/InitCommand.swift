@@ -75,8 +75,9 @@ struct Initialize: ParsableCommand {
         } catch {
             Console.error(common.t("未能写入检查点：", "could not write a checkpoint: ") + common.describe(error))
         }
+        let memberShops = market.merchants.filter(\.plate.isMemberPlate).count, ordinary = market.merchants.count - memberShops
         Console.out(common.t(
-            "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(market.merchants.count) 家党员经营户，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
-            "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(market.merchants.count) member shops, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
+            "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(memberShops) 家党员经营户和 \(ordinary) 家普通商户，\(market.members.count) 名党员，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
+            "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(memberShops) member shops and \(ordinary) ordinary shops, \(market.members.count) Party members, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
     }
 }

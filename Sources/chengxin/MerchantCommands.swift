@@ -108,6 +108,10 @@ struct MerchantShow: ParsableCommand {
             common.t("经营者：", "owner: ") + merchant.owner,
             common.t("支部：", "branch: ") + (branch?.name ?? String(merchant.branch)),
             common.t("挂牌（亮身份）：", "plate: ") + merchant.plate.name(common.lang),
+            common.t("党员经营者：", "member owners:"),
+        ]
+        lines += market.memberOwnerLines(of: merchant, common.lang).map { "  " + $0 }
+        lines += [
             common.t("主营：", "business: ") + merchant.business,
             common.t("统一社会信用代码：", "credit code: ") + merchant.creditCode,
             common.t("承诺（亮承诺）：", "pledges:"),

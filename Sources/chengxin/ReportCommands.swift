@@ -176,7 +176,7 @@ extension ReportCommand {
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import data from files others keep.", subcommands: [ImportRoster.self])
+        commandName: "import", abstract: "Import data from files others keep.", subcommands: [ImportRoster.self, ImportMembers.self])
 }
 
 /// `chengxin import roster FILE [--encoding utf-8|gb18030] [--dry-run]`.
@@ -199,23 +199,11 @@ struct ImportRoster: ParsableCommand {
 
     func run() throws {
         do {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                let exists = FileManager.default.fileExists(atPath: file)
-                throw CLIProblem(text: exists ? common.t("无法读取 \(file)", "cannot read \(file)") : common.t("文件 \(file) 不存在", "the file \(file) does not exist"))
-            }
-            if data.count > 20_000_000 {
-                throw CLIProblem(text: common.t("文件过大（\(data.count) 字节）：名册不应超过 20 MB", "the file is too large (\(data.count) bytes): a roster should be under 20 MB"))
-            }
-            let decoded: (text: String, encoding: TextEncoding, byteOrderMark: Bool)
-            do throws(LocalizedMessage) {
-                decoded = try TextEncoding.decode(Array(data), as: encoding)
-            } catch {
-                throw CLIProblem(text: file + common.t("：", ": ") + error.text(common.lang))
-            }
-            let name = URL(fileURLWithPath: file).lastPathComponent
+            let decoded = try RosterFile.read(file, encoding: encoding, common)
+            let name = decoded.name
             let opened = dryRun ? try common.openForReading() : try Writer.open(common)
             let plan = try makePlan(decoded.text, opened.market, name)
-            let encodingName = decoded.encoding.rawValue.uppercased() + (decoded.byteOrderMark ? common.t("（带 BOM）", " (with BOM)") : "")
+            let encodingName = decoded.encodingName
             var report = [common.t("\(file)：编码 \(encodingName)，\(plan.rows) 行，全部通过检查。", "\(file): encoding \(encodingName), \(plan.rows) rows, all valid.")]
             if !plan.ignoredColumns.isEmpty {
                 report.append(common.t("不导入的列：", "columns not imported: ") + plan.ignoredColumns.joined(separator: common.t("、", ", ")))
@@ -278,5 +266,27 @@ struct ImportRoster: ParsableCommand {
             let header = common.t("\(file) 有 \(error.problems.count) 处问题，未写入任何内容：", "\(file) has \(error.problems.count) problem(s); nothing was written:")
             throw CLIProblem(text: header + "\n" + error.problems.map { "  " + name + " " + $0.text(common.lang) }.joined(separator: "\n"))
         }
+    }
+}
+
+/// A roster file as Excel saves it (`import roster`, `import members`): read whole (20 MB at most)
+/// and decoded (UTF-8, with or without BOM, or GB18030).
+enum RosterFile {
+    static func read(_ file: String, encoding: TextEncoding?, _ common: CommonOptions) throws(CLIProblem) -> (text: String, name: String, encodingName: String) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let exists = FileManager.default.fileExists(atPath: file)
+            throw CLIProblem(text: exists ? common.t("无法读取 \(file)", "cannot read \(file)") : common.t("文件 \(file) 不存在", "the file \(file) does not exist"))
+        }
+        if data.count > 20_000_000 {
+            throw CLIProblem(text: common.t("文件过大（\(data.count) 字节）：名册不应超过 20 MB", "the file is too large (\(data.count) bytes): a roster should be under 20 MB"))
+        }
+        let decoded: (text: String, encoding: TextEncoding, byteOrderMark: Bool)
+        do throws(LocalizedMessage) {
+            decoded = try TextEncoding.decode(Array(data), as: encoding)
+        } catch {
+            throw CLIProblem(text: file + common.t("：", ": ") + error.text(common.lang))
+        }
+        let encodingName = decoded.encoding.rawValue.uppercased() + (decoded.byteOrderMark ? common.t("（带 BOM）", " (with BOM)") : "")
+        return (decoded.text, URL(fileURLWithPath: file).lastPathComponent, encodingName)
     }
 }

@@ -46,7 +46,7 @@ struct DashboardTests {
         let grid = Dashboard.view(model(market, 80, 24))
         // Title bar, table header, 21 rows, status bar.
         #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览  2商户  3支部  4投诉"))
-        #expect(grid.rowText(0).contains("96 家 · 5 个支部"))
+        #expect(grid.rowText(0).contains("100 家 · 5 个支部"))
         #expect(grid.rowText(1).hasPrefix(" 店铺号▲  店铺名称"))
         let first = market.merchants[0]
         // Row 2 is the first shop: shop number at column 1, its name starting at column 9.
@@ -61,7 +61,7 @@ struct DashboardTests {
             #expect(grid[nameColumn, 2 + i].text == String(merchant.name.first!), "row \(i)")
             #expect(grid.rowText(2 + i).contains("待评定"))
         }
-        #expect(grid.rowText(23).contains("1/96"))
+        #expect(grid.rowText(23).contains("1/100"))
         #expect(grid.rowText(23).contains("?帮助  q退出"))
         try assertGolden(grid, "merchants-80x24")
     }
@@ -165,7 +165,7 @@ struct SearchTests {
         #expect(grid.cursor == nil)
         #expect(grid.rowText(23).contains("查找“gj”：\(m.shown.count) 家"))
         _ = Dashboard.update(&m, .key(.escape))
-        #expect(m.shown.count == 96 && m.filter.isEmpty)
+        #expect(m.shown.count == 100 && m.filter.isEmpty)
     }
 
     @Test func chineseTypedThroughTheIMEFindsByName() throws {
@@ -179,7 +179,7 @@ struct SearchTests {
         #expect(grid.cursor?.x == DisplayWidth.of(" / 查找：老花镜"))
         #expect(grid.rowText(2).contains("老花镜"))
         _ = Dashboard.update(&m, .key(.escape))
-        #expect(m.search == nil && m.shown.count == 96)
+        #expect(m.search == nil && m.shown.count == 100)
     }
 }
 
@@ -241,7 +241,7 @@ struct TabTests {
             _ = Dashboard.update(&m, .key(.character("1")))
             #expect(m.screen == .overview)
             let overview = Dashboard.view(m)
-            #expect(overview.text.contains("2026 年度星级分布（96 家）"))
+            #expect(overview.text.contains("2026 年度星级分布（100 家）"))
             #expect(overview.text.contains("近 12 个月投诉："))
             try assertGolden(overview, "overview-\(width)x\(height)")
             _ = Dashboard.update(&m, .key(.tab))
@@ -328,7 +328,7 @@ struct LoginTests {
         let (market, manager, _) = try marketWithUsers()
         var m = model(market, 80, 24)
         _ = Dashboard.update(&m, .authenticated(manager))
-        #expect(m.shown.count == 96)
+        #expect(m.shown.count == 100)
         _ = Dashboard.update(&m, .key(.character("j")))
         #expect(Dashboard.view(m).rowText(23).contains("李主任（市场管理方）"))
     }
@@ -525,11 +525,11 @@ struct FilterTests {
         #expect(m.branchFilter == 1 && m.shownMerchants.allSatisfy { $0.branch == 1 })
         #expect(Dashboard.view(m).rowText(23).contains("筛选：第 1 支部（\(m.shown.count) 家）"))
         for _ in 0..<5 { _ = Dashboard.update(&m, .key(.character("b"))) }
-        #expect(m.branchFilter == nil && m.shown.count == 96)
+        #expect(m.branchFilter == nil && m.shown.count == 100)
         _ = Dashboard.update(&m, .key(.character("*")))
         #expect(m.starFilter == 5 && m.shown.isEmpty, "nobody is rated before an inspection")
         for _ in 0..<5 { _ = Dashboard.update(&m, .key(.character("*"))) }
-        #expect(m.starFilter == 0 && m.shown.count == 96, "all awaiting")
+        #expect(m.starFilter == 0 && m.shown.count == 100, "all awaiting")
         _ = Dashboard.update(&m, .key(.character("*")))
         #expect(m.starFilter == nil)
     }

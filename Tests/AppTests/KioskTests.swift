@@ -312,7 +312,7 @@ struct KioskTests {
         var m = kiosk(market)
         press(&m, [.character("3")])
         let all = Kiosk.view(m)
-        #expect(all.text.contains("共 96 家"))
+        #expect(all.text.contains("共 100 家"))
         try assertGolden(all, "kiosk-board-80x24")
         press(&m, [.right, .right])
         #expect(m.boardBranch == market.branches[1].number)

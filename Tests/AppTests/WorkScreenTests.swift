@@ -596,7 +596,7 @@ struct MerchantTiesTests {
         _ = Dashboard.update(&m, .key(.character("c")))
         #expect(m.branchFilter == 1 && m.integrityFilter == .consumer)
         _ = Dashboard.update(&m, .key(.escape))
-        #expect(m.branchFilter == nil && m.starFilter == nil && m.integrityFilter == nil && m.shown.count == 96)
+        #expect(m.branchFilter == nil && m.starFilter == nil && m.integrityFilter == nil && m.shown.count == 100)
     }
 }
 
@@ -611,12 +611,12 @@ struct DashboardExportTests {
         _ = Dashboard.update(&m, .key(.right))
         let effects = Dashboard.update(&m, .key(.enter))
         #expect(effects == [.export(.merchants, .csv, withPersonalData: true, by: try #require(market.users["zhuren"]))])
-        _ = Dashboard.update(&m, .exportProgress(done: 40, total: 96))
-        #expect(Dashboard.view(m).rowText(23).contains("导出中 40/96"))
+        _ = Dashboard.update(&m, .exportProgress(done: 40, total: 100))
+        #expect(Dashboard.view(m).rowText(23).contains("导出中 40/100"))
         _ = Dashboard.update(&m, .key(.character("e")))
         #expect(m.entry == nil && Dashboard.view(m).rowText(23).contains("上一个导出还没有完成"))
-        _ = Dashboard.update(&m, .exportFinished("已导出 96 行到 /tmp/x.csv"))
-        #expect(m.exportProgress == nil && Dashboard.view(m).rowText(23).contains("已导出 96 行"))
+        _ = Dashboard.update(&m, .exportFinished("已导出 100 行到 /tmp/x.csv"))
+        #expect(m.exportProgress == nil && Dashboard.view(m).rowText(23).contains("已导出 100 行"))
         // A secretary is not offered personal data; the complaints tab exports complaints.
         var secretary = try managerModel(market, as: "shuji1")
         _ = Dashboard.update(&secretary, .key(.character("4")))

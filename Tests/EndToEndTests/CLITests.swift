@@ -28,12 +28,12 @@ struct CLITests {
         let seeds = packageRoot.appendingPathComponent("seeds").path
         let first = try cli.runWithKey("init", "--seeds", seeds)
         #expect(first.status == 0)
-        #expect(first.output.contains("5 个党支部，96 家党员经营户"))
-        #expect(first.output.contains("已签名检查点：第 107 条"))
+        #expect(first.output.contains("5 个党支部，96 家党员经营户和 4 家普通商户，106 名党员"))
+        #expect(first.output.contains("已签名检查点：第 217 条"))
         // Retrying the same command records nothing twice.
         let again = try cli.runWithKey("init", "--seeds", seeds)
         #expect(again.status == 0 && again.output.contains("未做任何改动"))
-        #expect(try cli.run("log").output.split(separator: "\n").count == 107, "the roster (106 records) and the rules' version 2")
+        #expect(try cli.run("log").output.split(separator: "\n").count == 217, "the roster (216 records: 100 shops, 106 members) and the rules' version 2")
 
         let csv = try cli.run("merchant", "list", "--format", "csv").output.split(separator: "\n")
         #expect(csv.count == 97)
@@ -59,8 +59,8 @@ struct CLITests {
         let intact = try cli.runWithKey("verify")
         #expect(intact.status == 0)
         // The verdict first, then where the newest signed checkpoint is.
-        #expect(intact.output.hasPrefix("完好：107 条记录"))
-        #expect(intact.output.contains("最近的检查点在第 107 条"))
+        #expect(intact.output.hasPrefix("完好：217 条记录"))
+        #expect(intact.output.contains("最近的检查点在第 217 条"))
 
         // Flip one byte inside record 50's payload.
         let path = cli.data + "/events.log"

@@ -65,7 +65,7 @@ struct KeysInTmuxTests {
         try tmux.run(["set-buffer", "1\n2\u{1B}"], output: false)
         try tmux.run(["paste-buffer", "-p", "-t", tmux.session], output: false)
         try tmux.send("3")
-        _ = try tmux.waitFor("the board, opened by the key typed after the paste") { $0.contains("共 96 家") }
+        _ = try tmux.waitFor("the board, opened by the key typed after the paste") { $0.contains("共 100 家") }
         try tmux.send("Escape")
         _ = try tmux.waitFor("home") { $0.contains("诚信公示") && $0.contains("1 / 2 / 3") }
         try tmux.send("1")
@@ -104,11 +104,11 @@ struct KeysInTmuxTests {
         try tmux.login("li", "123456")
         try tmux.send("2")
         try tmux.send("j", "j", "j")
-        _ = try tmux.waitFor("the fourth row") { $0.contains("4/96") }
+        _ = try tmux.waitFor("the fourth row") { $0.contains("4/100") }
         try tmux.send("End")
-        _ = try tmux.waitFor("the last row, on the same tab") { $0.contains("96/96") }
+        _ = try tmux.waitFor("the last row, on the same tab") { $0.contains("100/100") }
         try tmux.send("Home")
-        _ = try tmux.waitFor("the first row") { $0.contains("1/96") && $0.contains("鉴明镜架批发部") }
+        _ = try tmux.waitFor("the first row") { $0.contains("1/100") && $0.contains("鉴明镜架批发部") }
         try tmux.send("q")
         #expect(tmux.waitForExit())
     }

@@ -180,7 +180,7 @@ struct KioskTmuxTests {
         try tmux.send("Escape")
         _ = try tmux.waitFor("home again") { $0.contains("诚信公示") && $0.contains("1 / 2 / 3") }
         try tmux.send("3")
-        _ = try tmux.waitFor("the board") { $0.contains("共 96 家") }
+        _ = try tmux.waitFor("the board") { $0.contains("共 100 家") }
         let state = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8).split(separator: " ")[2]
         #expect(state == "S" || state == "R", "not stopped: \(state)")
         #expect(tmux.isRunning())

@@ -44,13 +44,50 @@ private func isWellFormedXML(_ path: String) -> Bool {
 
 @Suite("Exports, reports and roster import through the command line")
 struct ReportCLITests {
+    /// Issue 20, requirement 1: the members' roster through the command line.
+    @Test func membersAreListedShownExportedAndImported() throws {
+        let cli = try ReportCLI()
+        try cli.demo()
+        let list = try cli.run(["member", "list", "--branch", "2"]).output
+        #expect(list.contains("D2-01  顾晨阳  第 2 支部  支部书记  B109  账户 shuji2"), "\(list)")
+        #expect(list.contains("D2-05  储云飞  第 2 支部  党员  B102、B101"))
+        #expect(list.contains("滕国栋  第 2 支部  党员  无店铺"))
+        let show = try cli.run(["member", "show", "D1-01"]).output
+        #expect(show.contains("支部职务：支部书记") && show.contains("用户账户：shuji1") && show.contains("  A105 "), "\(show)")
+        #expect(try cli.run(["merchant", "show", "A209"]).output.contains("党员经营者：\n  普通商户（无党员经营者）"))
+        #expect(try cli.run(["merchant", "show", "B101"]).output.contains("  程玉兰（D2-04，党员）\n  储云飞（D2-05，党员）"))
+
+        let file = cli.path("members.csv")
+        let exported = try cli.run(["export", "members", "--format", "csv", "--with-personal-data", "--as", "zhuren", "--out", file], pin: "111111")
+        #expect(exported.output.contains("已导出 106 行"), "\(exported.errors)")
+        var text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+        let before = try cli.run(["log"]).output
+        #expect(try cli.run(["import", "members", file, "--as", "zhuren"], pin: "111111").output.contains("党员名册与文件一致"), "export → import changes nothing")
+        #expect(try cli.run(["log"]).output == before)
+
+        text = text.replacingOccurrences(of: "D1-04,魏晓琳,1,2002-01-14,党员,A102,,\r\n", with: "D1-04,魏晓琳,1,2002-01-14,党员,A102,,2026-11-20\r\n")
+        text += "D1-90,新党员,1,2021-07-01,党员,,,\r\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let dry = try cli.run(["import", "members", file, "--dry-run"]).output
+        #expect(dry.contains("登记 D1-90 新党员（第 108 行）") && dry.contains("更正 D1-04 魏晓琳：离开日期"), "\(dry)")
+        #expect(dry.contains("⚠ A102 挂“党员经营户”牌，但没有在册的党员经营者"))
+        let refused = try cli.run(["import", "members", file, "--as", "shuji1"], pin: "200001")
+        #expect(refused.status == 1 && refused.errors.contains("只有市场管理方可以登记或更正党员"), "\(refused.errors)")
+        let imported = try cli.run(["import", "members", file, "--as", "zhuren", "--request-id", "m-1"], pin: "111111")
+        #expect(imported.output.contains("已导入：登记 1 名，更正 1 名，未变 105 名，文件中没有 0 名"), "\(imported.output)\(imported.errors)")
+        #expect(try cli.run(["import", "members", file, "--as", "zhuren", "--request-id", "m-1"], pin: "111111").output.contains("党员名册与文件一致"))
+        #expect(try cli.run(["member", "show", "D1-04"]).output.contains("离开日期：2026-11-20"))
+        #expect(try cli.run(["merchant", "show", "A102"]).output.contains("⚠ A102 挂“党员经营户”牌"))
+        #expect(try cli.run(["verify"]).status == 0)
+    }
+
     @Test func exportEditInGB18030AndImportRoundTrip() throws {
         let cli = try ReportCLI()
         try cli.demo()
         let file = cli.path("merchants.csv")
         let exported = try cli.run(["export", "merchants", "--format", "csv", "--bom", "--with-personal-data", "--as", "zhuren", "--out", file], pin: "111111")
         #expect(exported.status == 0, "\(exported.errors)")
-        #expect(exported.output.contains("已导出 96 行") && exported.output.contains("含个人信息"))
+        #expect(exported.output.contains("已导出 100 行") && exported.output.contains("含个人信息"))
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? Int) == 0o600, "a file with personal data is private")
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -60,7 +97,7 @@ struct ReportCLITests {
         let before = try cli.run(["log"]).output
         let same = try cli.run(["import", "roster", file, "--as", "zhuren"], pin: "111111")
         #expect(same.status == 0)
-        #expect(same.output.contains("编码 UTF-8（带 BOM），96 行") && same.output.contains("未变 96 户"))
+        #expect(same.output.contains("编码 UTF-8（带 BOM），100 行") && same.output.contains("未变 100 户"))
         #expect(try cli.run(["log"]).output == before)
 
         // Edited as a spreadsheet user would (a formula-looking name, a new shop) and saved as GB18030.
@@ -73,7 +110,7 @@ struct ReportCLITests {
         #expect(dry.status == 0, "\(dry.errors)")
         #expect(dry.output.contains("编码 GB18030"))
         #expect(dry.output.contains("新增 E960 新开眼镜店") && dry.output.contains("更新 A103"))
-        #expect(dry.output.contains("试运行：将新增 1 户，更新 1 户，未变 95 户；未写入任何内容。"))
+        #expect(dry.output.contains("试运行：将新增 1 户，更新 1 户，未变 99 户；未写入任何内容。"))
         #expect(try cli.run(["log"]).output == before, "a dry run writes nothing")
 
         // A secretary may not import; a manager may.
@@ -81,10 +118,10 @@ struct ReportCLITests {
         #expect(refused.status == 1 && refused.errors.contains("只有市场管理方可以导入名册"))
         let imported = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "111111")
         #expect(imported.status == 0, "\(imported.errors)")
-        #expect(imported.output.contains("已导入：新增 1 户，更新 1 户，未变 95 户"))
+        #expect(imported.output.contains("已导入：新增 1 户，更新 1 户，未变 99 户"))
         let again = try cli.run(["import", "roster", gbFile, "--as", "zhuren", "--request-id", "roster-1"], pin: "111111")
         #expect(again.output.contains("名册与文件一致"))
-        let log = try cli.run(["log", "--since", "653"]).output
+        let log = try cli.run(["log", "--since", "770"]).output
         #expect(log.contains("merchant.corrected  roster-import:roster-1:A103"))
         #expect(log.contains("merchant.registered  roster-import:roster-1:E960"))
         #expect(try cli.run(["verify"]).status == 0)
@@ -95,7 +132,7 @@ struct ReportCLITests {
         #expect(csv.output.contains("A103,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"点我\"\")\",贺**,"))
         let json = try cli.run(["export", "merchants", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
-        #expect(rows.count == 97)
+        #expect(rows.count == 101)
         #expect(rows.first { $0["shopNumber"] as? String == "A103" }?["name"] as? String == "=HYPERLINK(\"http://x.example\",\"点我\")")
         #expect(rows.first { $0["shopNumber"] as? String == "E960" }?["owner"] as? String == "欧**")
     }

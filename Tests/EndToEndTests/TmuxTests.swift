@@ -114,7 +114,7 @@ struct EndToEndTests {
         }
         // The whole table drawn (a capture can catch tmux halfway through a frame).
         let table = try tmux.waitFor("the merchants table, every row") { $0.contains("鉴明镜架批发部") && shopRows($0).count == height - 3 }
-        #expect(table.contains(width >= 110 ? "党员经营户 96 家 · 党支部 5 个" : "96 家 · 5 个支部"))
+        #expect(table.contains(width >= 110 ? "商户 100 家 · 党支部 5 个" : "100 家 · 5 个支部"))
         #expect(table.contains("待评定"))
         let rows = shopRows(table)
         #expect(rows.count == height - 3)
@@ -151,15 +151,15 @@ struct EndToEndTests {
         // Another terminal initialises the data directory: the first-run screen turns into the table.
         let initialise = try runToCompletion([binary, "init", "--data", data, "--seeds", seeds, "--key", temporaryPath("e2e-key") + "/k.key"])
         #expect(initialise.status == 0)
-        _ = try tmux.waitFor("the table to appear without a key press") { $0.contains("鉴明镜架批发部") && $0.contains("日志 107 条") }
+        _ = try tmux.waitFor("the table to appear without a key press") { $0.contains("鉴明镜架批发部") && $0.contains("日志 217 条") }
 
         // Move the selection, then let another process append: the count changes, the selection stays.
         try tmux.send("j", "j", "j")
-        _ = try tmux.waitFor("the selection to move") { $0.contains("4/96") }
+        _ = try tmux.waitFor("the selection to move") { $0.contains("4/100") }
         let writer = try ChildProcess([stress, "append", data, "1", "kiosk"])
         #expect(writer.wait() == 0)
-        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 108 条 · 已校验") }
-        #expect(after.contains("4/96"))
+        let after = try tmux.waitFor("the new event to show without a key press") { $0.contains("日志 218 条 · 已校验") }
+        #expect(after.contains("4/100"))
         try tmux.send("q")
         #expect(tmux.waitForExit())
     }
@@ -212,7 +212,7 @@ struct EndToEndTests {
 
         // Pinyin initials: 高娟 → gj.
         try tmux.send("Escape")
-        _ = try tmux.waitFor("the filter to clear") { $0.contains("1/96") }
+        _ = try tmux.waitFor("the filter to clear") { $0.contains("1/100") }
         try tmux.send("/", "g", "j")
         _ = try tmux.waitFor("initials to find 高娟") { $0.contains("高娟") && $0.contains("/ 查找：gj") }
         // Open the shop and read how its rating is reached.
@@ -493,7 +493,7 @@ struct EndToEndTests {
         _ = try tmux.waitFor("the export form") { $0.contains("导出商户名册") }
         try tmux.send("Enter")
         let path = home + "/chengxin-exports/merchants-2026-03-03.csv"
-        _ = try tmux.waitFor("the export to finish") { $0.contains("已导出 96 行到") }
+        _ = try tmux.waitFor("the export to finish") { $0.contains("已导出 100 行到") }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF], "a BOM for Excel")
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)

@@ -30,8 +30,8 @@ struct ExportRunnerTests {
             finished = message
             #expect(FileManager.default.fileExists(atPath: path) == (message != nil), "the file appears only when complete")
         }
-        #expect(steps.map(\.0) == Array(stride(from: 10, through: 90, by: 10)) + [96])
-        #expect(finished == "已导出 96 行到 \(path)")
+        #expect(steps.map(\.0) == Array(stride(from: 10, through: 100, by: 10)))
+        #expect(finished == "已导出 100 行到 \(path)")
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes == Exports.render(.merchants, market: market, today: today, options: ExportOptions(format: .csv, withPersonalData: true, byteOrderMark: true)))
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
