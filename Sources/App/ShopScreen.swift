@@ -48,6 +48,12 @@ enum ShopScreen {
         out.append(Line(text: t("【亮身份】", "Identity"), style: heading))
         out.append(Line(text: t("经营者：", "Owner: ") + merchant.owner + t("　支部：", "   Branch: ") + (market.branch(merchant.branch)?.name ?? "\(merchant.branch)")))
         out.append(Line(text: t("挂牌：", "Plate: ") + merchant.plate.name(model.language) + t("　主营：", "   Business: ") + merchant.business))
+        // The member owners on one line (name, number, role) or 普通商户; a plate without a
+        // current member owner, or an ordinary shop with one, flagged on a line of its own.
+        let owners = market.memberOwnerLines(of: merchant, model.language)
+        let listed = owners.filter { !$0.hasPrefix("⚠") }
+        out.append(Line(text: t("党员经营者：", "Member owners: ") + listed.joined(separator: t("、", "; "))))
+        out += owners.filter { $0.hasPrefix("⚠") }.map { Line(text: "  " + $0, style: model.theme.deduction) }
         out.append(Line(text: t("统一社会信用代码：", "Credit code: ") + merchant.creditCode))
         // The rating and how it is reached come next, so that they are on the first screen.
         section("【\(today.year) 年度星级】 " + market.ratingLabel(of: merchant, today: today, language: model.language),

@@ -45,7 +45,7 @@ public enum PlateType: String, Sendable, Codable, BilingualChoice {
         switch self {
         case .demonstrationPost: return language.pick("示范岗", "model")
         case .memberBusiness: return language.pick("经营户", "member")
-        case .none: return language.pick("普通", "ordinary")
+        case .none: return language.pick("普通", "none")
         }
     }
 

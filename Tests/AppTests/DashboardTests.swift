@@ -57,7 +57,7 @@ struct DashboardTests {
         #expect(!grid[1, 3].style.reverse)
         // Every name column begins at the same display column on every row.
         let nameColumn = 10
-        for (i, merchant) in market.merchants.prefix(21).enumerated() {
+        for (i, merchant) in market.merchantsByShopNumber.prefix(21).enumerated() {
             #expect(grid[nameColumn, 2 + i].text == String(merchant.name.first!), "row \(i)")
             #expect(grid.rowText(2 + i).contains("待评定"))
         }
@@ -82,13 +82,13 @@ struct DashboardTests {
         _ = Dashboard.update(&m, .key(.pageDown))
         #expect(m.position.selected == 46)
         _ = Dashboard.update(&m, .key(.character("G")))
-        #expect(m.position.selected == 95)
+        #expect(m.position.selected == 99)
         let grid = Dashboard.view(m)
-        #expect(grid.rowText(22).contains(m.market!.merchants[95].name))
+        #expect(grid.rowText(22).contains(m.market!.merchantsByShopNumber[99].name))
         #expect(grid[1, 22].style.reverse)
         _ = Dashboard.update(&m, .key(.up))
         _ = Dashboard.update(&m, .key(.pageUp))
-        #expect(m.position.selected == 73)
+        #expect(m.position.selected == 77)
         _ = Dashboard.update(&m, .key(.home))
         #expect(m.position == ListPosition(selected: 0, offset: 0))
         #expect(Dashboard.update(&m, .key(.character("q"))) == [.quit])

@@ -52,8 +52,8 @@ struct ProgramTests {
         DashboardProgram.run(backend: backend, model: &model, environment: RecordingEnvironment(market: market))
         let last = try #require(backend.lastFrame)
         #expect(last.size == Size(width: 80, height: 24))
-        #expect(model.position == ListPosition(selected: 95, offset: 75))
-        #expect(last.rowText(22).contains(market.merchants[95].name))
+        #expect(model.position == ListPosition(selected: 99, offset: 79))
+        #expect(last.rowText(22).contains(market.merchantsByShopNumber[99].name))
         #expect(!last.text.contains("主营"), "the 120-column layout is gone")
     }
 }
