@@ -187,6 +187,9 @@ extension MarketState {
     /// `member.registered` and `member.corrected` (with a reason): by a market manager, passing
     /// `memberRecordProblems`.
     public func validateMember(_ body: EventBody, by user: User, today: SimpleDate) throws(LocalizedMessage) {
+        guard case .manager = user.role else {
+            throw LocalizedMessage(zh: "只有市场管理方可以登记或更正党员（\(user.role.name(.zh))不可以）", en: "only a market manager may register or correct members (not a \(user.role.name(.en)))")
+        }
         let member: Member, target: UInt64?
         switch body {
         case .memberRegistered(let registered): (member, target) = (registered, nil)
@@ -197,9 +200,6 @@ extension MarketState {
             (member, target) = (correction.member, correction.target)
         default:
             return
-        }
-        guard case .manager = user.role else {
-            throw LocalizedMessage(zh: "只有市场管理方可以登记或更正党员（\(user.role.name(.zh))不可以）", en: "only a market manager may register or correct members (not a \(user.role.name(.en)))")
         }
         if let problem = memberRecordProblems(member, correcting: target, today: today).first { throw problem }
     }
