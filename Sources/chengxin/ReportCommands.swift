@@ -218,6 +218,14 @@ struct ImportRoster: ParsableCommand {
                                            "  update \(change.merchant.shopNumber) \(change.merchant.name): \(fields.joined(separator: ", ")) (line \(change.line), correcting record \(target))"))
                 }
             }
+            // A plate without a current member owner, or an ordinary shop with one: reported, not
+            // refused (docs/domain-model.md, "Members"); `import members` sets the owners right.
+            for change in plan.changes {
+                let owners = opened.market.memberOwners(of: change.merchant.shopNumber).count
+                if let problem = change.merchant.plate.ownershipProblem(shop: change.merchant.shopNumber, memberOwners: owners) {
+                    report.append("  ⚠ " + problem.text(common.lang))
+                }
+            }
             let summary = common.t("新增 \(plan.additions.count) 户，更新 \(plan.updates.count) 户，未变 \(plan.unchanged.count) 户",
                                    "\(plan.additions.count) added, \(plan.updates.count) updated, \(plan.unchanged.count) unchanged")
             if dryRun {

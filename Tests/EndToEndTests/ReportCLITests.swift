@@ -110,6 +110,7 @@ struct ReportCLITests {
         #expect(dry.status == 0, "\(dry.errors)")
         #expect(dry.output.contains("编码 GB18030"))
         #expect(dry.output.contains("新增 E960 新开眼镜店") && dry.output.contains("更新 A103"))
+        #expect(dry.output.contains("⚠ E960 挂“党员经营户”牌，但没有在册的党员经营者"), "reported, not refused")
         #expect(dry.output.contains("试运行：将新增 1 户，更新 1 户，未变 99 户；未写入任何内容。"))
         #expect(try cli.run(["log"]).output == before, "a dry run writes nothing")
 
