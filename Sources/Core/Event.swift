@@ -368,7 +368,8 @@ public struct ChecklistPublished: Sendable, Codable, Equatable {
 
 extension Roster {
     /// The events that record this roster, as `chengxin init` appends them, with the first version
-    /// of the rules; the later versions are `laterRuleEvents`.
+    /// of the rules; the members after the shops they own (no account linked: none exists at
+    /// init); the later versions of the rules are `laterRuleEvents`.
     public func events(actor: String, at: String) -> [Event] {
         var events: [Event] = []
         events.append(Event(actor: actor, at: at, key: "init:committee", body: .committeeRegistered(committee)))
