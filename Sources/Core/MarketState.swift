@@ -42,6 +42,8 @@ public struct MarketState: Sendable, Equatable {
     var memberByUser: [String: String] = [:]
     /// Pledges made and withdrawn since the roster, and the roster record's date, per shop (Pledges.swift).
     public package(set) var pledgeRecords: [String: ShopPledges] = [:]
+    /// Plates changed by merchant corrections, in log order (比发展's 示范岗 earned: Competition.swift).
+    public package(set) var plateChanges: [PlateChange] = []
     /// Confirmed complaint deductions by receipt.
     public package(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     /// Who recorded each veto and each complaint deduction's confirmation, by that record's
@@ -231,6 +233,7 @@ public struct MarketState: Sendable, Equatable {
             guard merchantRecords[correction.target] == correction.merchant.shopNumber, amendments[correction.target] == nil else { break }
             amendments[correction.target] = Amendment(kind: "corrected", by: sequence, actor: event.actor, at: event.at, reason: correction.reason)
             merchantRecords[sequence] = correction.merchant.shopNumber
+            notePlateChange(correction.merchant, sequence: sequence, at: event.at)
             upsert(correction.merchant)
             datePledges(of: correction.merchant.shopNumber, at: event.at)
         case .withdrawn(let withdrawal) where merchantRecords[withdrawal.target] == nil:

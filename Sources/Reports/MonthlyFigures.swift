@@ -74,6 +74,8 @@ public struct MonthlyFigures: Sendable {
     /// Set when a figure counted working days in a year the calendar does not officially cover
     /// (rectification deadlines, time to settle): those figures may be wrong.
     public var calendarWarning: LocalizedMessage?
+    /// 比发展/比服务/比和谐: the branches ranked on the month's measures (Core's `competition`).
+    public var competition: CompetitionStanding
 
     public var medianDaysToSettle: Double? {
         let sorted = daysToSettle.sorted()
@@ -169,5 +171,6 @@ public struct MonthlyFigures: Sendable {
                              openRectifications: members.reduce(0) { $0 + (openByShop[$1.shopNumber] ?? 0) })
         }
         trend = market.monthlyComplaints(today: month.last)
+        competition = market.competition(.branches, period: .month(month.year, month.month, through: asOf))
     }
 }

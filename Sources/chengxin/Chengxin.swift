@@ -12,7 +12,7 @@ struct Chengxin: ParsableCommand {
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
                       VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, KioskCommand.self,
-                      ExportCommand.self, ReportCommand.self, ImportCommand.self, CalendarCommand.self],
+                      ExportCommand.self, ReportCommand.self, CompareCommand.self, ImportCommand.self, CalendarCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

@@ -146,10 +146,12 @@ struct PayloadLayoutTests {
         // Amendments: withdrawals of each kind, seconded where that is needed; corrections of each kind.
         var corrected = roster.merchants[2]
         corrected.owner += "（更正）"
+        // The plate too: the snapshot keeps the change (比发展's 示范岗 earned).
+        corrected.plate = corrected.plate == .demonstrationPost ? .memberBusiness : .demonstrationPost
         let registration = events.firstIndex { $0.body == .merchantRegistered(roster.merchants[2]) }.map { UInt64($0 + 1) } ?? 0
         add("li", .merchantCorrected(MerchantCorrection(target: registration, reason: "经营者姓名录入有误", merchant: corrected)))
         let member = Member(id: "D1-90", name: "测试党员", branch: 1, joined: SimpleDate(dayNumber: 12_000), role: .member,
-                            shops: [shop, roster.merchants[3].shopNumber], user: "li")
+                            shops: [shop, roster.merchants[2].shopNumber], user: "li")
         let memberRecord = add("system", .memberRegistered(member))
         add("system", .memberRegistered(Member(id: "D2-91", name: "无店党员", branch: 2, joined: SimpleDate(dayNumber: 13_000), role: .committee)))
         var leaving = member
