@@ -11,6 +11,8 @@ public enum DashboardAction: Sendable, Equatable {
     case search, clearFilter, openShop, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
     case addPoints, reply, appeal, withdrawRecord, toggleOpenOnly, export
+    /// The branches tab (比发展/比服务/比和谐): the measure beside, the next kind, branches or shops.
+    case nextFigure, previousFigure, nextKind, toggleScope
     case showTab(DashboardModel.Tab), nextTab, previousTab
     /// The complaint page: choose the next step.
     case act
@@ -146,7 +148,7 @@ extension Dashboard {
                 DashboardBinding(keys: [.enter], action: .openShop, zh: "查看该数字背后的名单", en: "show the list behind the figure", hint: .init("Enter", "查看其背后的名单", "shows the list behind it")),
             ] + tabBindings + commonBindings
         case .branches:
-            return tabBindings + commonBindings
+            return CompetitionScreen.bindings + tabBindings + commonBindings
         case .inspections, .reviews:
             let own = screen == .inspections ? [
                 DashboardBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
@@ -159,7 +161,7 @@ extension Dashboard {
         case .audit:
             return listMoves + [
                 DashboardBinding(keys: [.character("/")], action: .search, zh: "按操作人、事件类型、店铺号或受理编号筛选", en: "filter by actor, type, shop or receipt"),
-                DashboardBinding(keys: [.escape], action: .clearFilter, zh: "清除筛选", en: "clear the filter"),
+                DashboardBinding(keys: [.escape], action: .clearFilter, zh: "清除筛选（及“查看其背后的记录”的限定）", en: "clear the filter (and the limit to the records behind a figure)"),
             ] + tabBindings + commonBindings
         case .complaints:
             return listMoves + [

@@ -333,6 +333,16 @@ public struct DashboardModel: Sendable, Equatable {
     }
     /// The figure selected on the overview.
     public var overviewCursor = 0
+    /// The branches tab (CompetitionScreen.swift): the kind shown, branches or shops (of one
+    /// branch or all), the row and the measure selected, and the ranking worked out.
+    public var competitionKind: ContributionKind = .development
+    public var competitionShops = false
+    public var competitionBranch: Int?
+    public var competitionPosition = ListPosition()
+    public var competitionMeasure = 0
+    var competition: CompetitionCache?
+    /// The records tab limited to the records behind a figure (nil: every record).
+    public var auditRecords: AuditSelection?
 
     public var screen: Screen {
         guard let market else { return .firstRun }

@@ -18,7 +18,7 @@ extension Dashboard {
         case .complaint: ComplaintScreen.draw(model, into: &grid)
         case .audit: AuditScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
-        case .branches: OverviewScreens.drawBranches(model, into: &grid)
+        case .branches: CompetitionScreen.draw(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
         case .inspections: WorkScreens.drawInspections(model, into: &grid)
         case .reviews: WorkScreens.drawReviews(model, into: &grid)

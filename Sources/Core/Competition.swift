@@ -178,15 +178,6 @@ public struct CompetitionStanding: Sendable, Equatable {
         return rules.method.description(language) + source
     }
 
-    /// The measures of every kind, each with its direction and definition, for a legend.
-    public func legend(_ language: Language) -> [String] {
-        rankings.map { ranking in
-            ranking.kind.name(language) + language.pick("：", ": ") + ranking.measures.map { entry in
-                "\(entry.measure.name(language))（\(entry.better.name(language))）"
-            }.joined(separator: language.pick("；", "; "))
-        }
-    }
-
     /// The figure of `unit` on `measure` in the kind's ranking.
     public func figure(_ kind: ContributionKind, unit: String, measure: CompetitionMeasure) -> CompetitionFigure? {
         guard let ranking = ranking(kind), let i = ranking.measures.firstIndex(where: { $0.measure == measure }) else { return nil }

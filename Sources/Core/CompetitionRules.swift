@@ -138,6 +138,26 @@ public enum CompetitionMeasure: String, Sendable, Codable, Hashable, CaseIterabl
         }
     }
 
+    /// For narrow columns: the Chinese name, or a short English one.
+    public func shortName(_ language: Language) -> String {
+        switch self {
+        case .scoreGained: return language.pick(chineseName, "gained")
+        case .rectificationsOnTime: return language.pick(chineseName, "on time")
+        case .platesEarned: return language.pick(chineseName, "plates")
+        case .satisfaction: return language.pick(chineseName, "satisf.")
+        case .medianHandlingDays: return language.pick(chineseName, "days")
+        case .complaintsPerShop: return language.pick(chineseName, "per shop")
+        case .mediatedToSatisfaction: return language.pick(chineseName, "mediated")
+        case .escalated: return language.pick(chineseName, "escalated")
+        case .vetoes: return language.pick(chineseName, "vetoes")
+        }
+    }
+
+    /// The name with its direction and definition, for a legend: "满意率（越高越好）：…".
+    public func legend(_ better: CompetitionRules.Better, _ language: Language) -> String {
+        language.pick("\(chineseName)（\(better.name(language))）：\(definition(language))", "\(englishName) (\(better.name(language))): \(definition(language))")
+    }
+
     /// How the figure is made, for the legend beside a ranking.
     public func definition(_ language: Language) -> String {
         switch self {

@@ -5,18 +5,19 @@ import Core
 /// measures' legend, and the records behind each figure.
 public enum CompetitionTables {
     /// The column titles of a kind's table.
-    public static func headers(_ ranking: CompetitionRanking, scope: CompetitionScope, _ l: Language) -> [String] {
+    public static func headers(_ ranking: CompetitionRanking, scope: CompetitionScope, _ l: Language, compact: Bool = false) -> [String] {
         let unit: String
         switch scope {
         case .branches: unit = l.pick("支部", "Branch")
         case .shops: unit = l.pick("商户", "Shop")
         }
-        return [l.pick("名次", "Place"), unit] + ranking.measures.map { $0.measure.name(l) + ($0.better == .higher ? "↑" : "↓") } + [l.pick("名次和", "Rank sum")]
+        return [l.pick("名次", compact ? "#" : "Place"), unit] + ranking.measures.map { (compact ? $0.measure.shortName(l) : $0.measure.name(l)) + ($0.better == .higher ? "↑" : "↓") }
+            + [l.pick("名次和", compact ? "Sum" : "Rank sum")]
     }
 
     /// The rows of a kind's table, in place order: a shared place is marked "=" ("2="), each figure
-    /// followed by its rank on that measure ("75%（3/4）[2]").
-    public static func rows(_ ranking: CompetitionRanking, scope: CompetitionScope, _ l: Language) -> [[String]] {
+    /// followed by its rank on that measure ("75%（3/4）[2]"; `compact`: the value alone, "75% [2]").
+    public static func rows(_ ranking: CompetitionRanking, scope: CompetitionScope, _ l: Language, compact: Bool = false) -> [[String]] {
         ranking.rows.map { row in
             let unit: String
             switch scope {
@@ -24,7 +25,7 @@ public enum CompetitionTables {
             case .shops: unit = "\(row.unit) \(row.name)"
             }
             return ["\(row.place)" + (row.tied ? "=" : ""), unit]
-                + zip(row.figures, row.ranks).map { figure, rank in "\(figure.text(l)) [\(rank)]" } + ["\(row.rankSum)"]
+                + zip(row.figures, row.ranks).map { figure, rank in "\(compact ? figure.shortText() : figure.text(l)) [\(rank)]" } + ["\(row.rankSum)"]
         }
     }
 
@@ -53,7 +54,7 @@ public enum CompetitionTables {
         var seen = Set<CompetitionMeasure>()
         return standing.rankings.flatMap(\.measures).compactMap { entry in
             guard seen.insert(entry.measure).inserted else { return nil }
-            return "\(entry.measure.name(l))（\(entry.better.name(l))）：\(entry.measure.definition(l))"
+            return entry.measure.legend(entry.better, l)
         }
     }
 

@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Codec
 import Core
+import Log
 import Reports
 import Storage
 import Terminal
@@ -81,7 +82,7 @@ struct CompareCommand: ParsableCommand {
         }
         let standing = market.competition(shops ? .shops(branch: branch) : .branches, period: period)
         if let records, let address = Self.figureAddress(records) {
-            try listRecords(standing, unit: address.unit, measure: address.measure, store: store)
+            try listRecords(standing, unit: address.unit, measure: address.measure)
             return
         }
         let kinds = kind.flatMap(ContributionKind.matching).map { [$0] } ?? ContributionKind.allCases
@@ -99,7 +100,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// The records behind one figure, one line each, as the dashboard's records tab shows them (no personal data).
-    func listRecords(_ standing: CompetitionStanding, unit: String, measure: CompetitionMeasure, store: Store) throws {
+    func listRecords(_ standing: CompetitionStanding, unit: String, measure: CompetitionMeasure) throws {
         let l = common.lang
         guard let ranking = standing.rankings.first(where: { r in r.measures.contains { $0.measure == measure } }) else {
             throw Console.fail(common.t("规则没有把“\(measure.chineseName)”列为比较指标", "the rules do not compare on \(measure.englishName)"))
@@ -107,7 +108,7 @@ struct CompareCommand: ParsableCommand {
         guard let figure = standing.figure(ranking.kind, unit: unit, measure: measure), let row = ranking.rows.first(where: { $0.unit == unit }) else {
             throw Console.fail(common.t("比较中没有“\(unit)”（支部用编号，如 4；商户用店铺号，并加 --shops）", "no unit \"\(unit)\" in the comparison (a branch by number, like 4; a shop by its number, with --shops)"))
         }
-        Console.out("\(ranking.kind.name(l)) · \(row.name) · \(measure.name(l))：\(figure.text(l))（\(standing.period.label(l))）")
+        Console.out("\(ranking.kind.name(l)) · \(row.name) · \(measure.name(l))" + l.pick("：\(figure.text(l))（\(standing.period.label(l))）", ": \(figure.text(l)) (\(standing.period.label(l)))"))
         Console.out(measure.definition(l))
         if !figure.receipts.isEmpty { Console.out(common.t("投诉：", "complaints: ") + figure.receipts.joined(separator: " ")) }
         let wanted = Set(figure.records)
@@ -116,7 +117,10 @@ struct CompareCommand: ParsableCommand {
             return
         }
         Console.out(common.t("记录 \(wanted.count) 条：", "\(wanted.count) records:"))
-        for record in store.log.records where wanted.contains(record.sequence) {
+        // The log itself (the store may have opened from a snapshot and read only its tail).
+        let log: EventLog
+        do { log = try EventLog.open(directory: common.dataDirectory, writable: false) } catch { throw Console.fail(error.text(l)) }
+        for record in log.records where wanted.contains(record.sequence) {
             guard let event = try? EventCodec.decode(record.payload) else { continue }
             let row = AuditRow(sequence: record.sequence, event: event)
             Console.out("#\(row.sequence)  \(row.marketTime)  \(row.actor)  \(row.name.text(l))  \(row.subject)")

@@ -92,7 +92,9 @@ struct KeyTableTests {
                     let effects = Dashboard.update(&pressed, .key(key))
                     let expected = Dashboard.perform(binding.action, key: key, on: &performed)
                     pressed.shopPage = nil
+                    pressed.competition = nil
                     performed.shopPage = nil
+                    performed.competition = nil
                     #expect(effects == expected && pressed == performed, "\(context): \(key) does what \(binding.action) does")
                 }
             }
@@ -101,7 +103,9 @@ struct KeyTableTests {
                 let effects = Dashboard.update(&pressed, .key(key))
                 let expected = Dashboard.perform(.type, key: key, on: &performed)
                 pressed.shopPage = nil
+                pressed.competition = nil
                 performed.shopPage = nil
+                performed.competition = nil
                 #expect(effects == expected && pressed == performed, "\(context): \(key) types")
             }
             for key in everyKey where Dashboard.binding(for: key, m) == nil {
