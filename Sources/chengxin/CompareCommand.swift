@@ -91,7 +91,12 @@ struct CompareCommand: ParsableCommand {
         for ranking in standing.rankings where kinds.contains(ranking.kind) {
             Console.out("")
             Console.out(CompetitionTables.caption(standing, ranking.kind, l))
-            Console.out(Self.aligned([CompetitionTables.headers(ranking, scope: standing.scope, l)] + CompetitionTables.rows(ranking, scope: standing.scope, l)))
+            // Laid out as the dashboard lays out its tables: the unit to the left, the figures to the right.
+            let headers = CompetitionTables.headers(ranking, scope: standing.scope, l)
+            var table = TableView(columns: headers.indices.map { TableColumn(title: headers[$0], alignment: $0 == 1 ? .left : .right) },
+                                  rows: CompetitionTables.rows(ranking, scope: standing.scope, l), position: ListPosition(selected: -1))
+            table.fitColumns(available: Int.max)
+            for line in table.lines() { Console.out(line) }
         }
         Console.out("")
         for line in CompetitionTables.definitions(standing, l) { Console.out(line) }
@@ -125,18 +130,5 @@ struct CompareCommand: ParsableCommand {
             let row = AuditRow(sequence: record.sequence, event: event)
             Console.out("#\(row.sequence)  \(row.marketTime)  \(row.actor)  \(row.name.text(l))  \(row.subject)")
         }
-    }
-
-    /// Columns padded to their display width (Chinese characters count two).
-    static func aligned(_ rows: [[String]]) -> String {
-        let count = rows.map(\.count).max() ?? 0
-        let widths = (0..<count).map { c in rows.map { c < $0.count ? DisplayWidth.of($0[c]) : 0 }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(cell)))
-                // The unit's column to the left, the figures to the right.
-                return c == 1 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }
