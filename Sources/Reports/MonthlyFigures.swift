@@ -77,12 +77,7 @@ public struct MonthlyFigures: Sendable {
     /// 比发展/比服务/比和谐: the branches ranked on the month's measures (Core's `competition`).
     public var competition: CompetitionStanding
 
-    public var medianDaysToSettle: Double? {
-        let sorted = daysToSettle.sorted()
-        guard !sorted.isEmpty else { return nil }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
-    }
+    public var medianDaysToSettle: Double? { MarketState.median(daysToSettle) }
 
     public init(_ market: MarketState, month: ReportMonth, today: SimpleDate) {
         self.month = month
