@@ -155,6 +155,17 @@ struct CompetitionTests {
         #expect(rules.effectiveCompetition == .standard)
         let json = try JSONEncoder().encode(rules)
         #expect(try JSONDecoder().decode(RatingRules.self, from: json).competition == nil)
+        // A market whose rules carry none ranks by the default, and its method line says so.
+        var bare = s
+        bare.events = bare.events.map { event in
+            guard case .rulesPublished(var published) = event.body else { return event }
+            published.competition = nil
+            return Event(actor: event.actor, at: event.at, key: event.key, body: .rulesPublished(published))
+        }
+        let byDefault = bare.state.competition(.branches, period: year)
+        #expect(!byDefault.fromRulesData && byDefault.rules == .standard)
+        #expect(byDefault.methodLine(.zh).hasSuffix("（规则未载明，按默认）") && byDefault.methodLine(.en).hasSuffix("(the rules name none: the default)"))
+        #expect(byDefault.rankings == standing.rankings, "the shipped rules are the default")
         // Its own measures and directions, in its order.
         rules.competition = CompetitionRules(method: .rankSum, development: [.init(.platesEarned, .higher)],
                                              service: [.init(.complaintsPerShop, .lower)], harmony: [.init(.vetoes, .lower)])
