@@ -17,11 +17,11 @@ enum CompetitionScreen {
         DashboardBinding(keys: [.end, .character("G")], action: .bottom, zh: "最后一行", en: "last row"),
         DashboardBinding(keys: [.right, .character("l")], action: .nextFigure, zh: "右边一项指标", en: "next measure"),
         DashboardBinding(keys: [.left, .character("h")], action: .previousFigure, zh: "左边一项指标", en: "previous measure"),
-        DashboardBinding(keys: [.enter], action: .openShop, zh: "查看所选数字背后的记录（投诉在投诉页，其他在记录页）", en: "show the records behind the selected figure (complaints on the complaints tab, others on the records tab)",
+        DashboardBinding(keys: [.enter], action: .openShop, zh: "查看所选数字背后的记录", en: "show the records behind the figure",
                          hint: .init("Enter", "查看其背后的记录", "records behind it")),
-        DashboardBinding(keys: [.character("n")], action: .nextKind, zh: "比发展 → 比服务 → 比和谐（依次切换）", en: "development → service → harmony (cycles)", hint: .init("n", "比发展/比服务/比和谐", "next kind")),
+        DashboardBinding(keys: [.character("n")], action: .nextKind, zh: "切换比发展/比服务/比和谐", en: "development, service, harmony (cycles)", hint: .init("n", "比发展/比服务/比和谐", "next kind")),
         DashboardBinding(keys: [.character("s")], action: .toggleScope, zh: "比较支部 / 比较商户", en: "compare branches / shops", hint: .init("s", "支部/商户", "branches/shops")),
-        DashboardBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "比较商户时：只比一个支部的商户（依次切换；书记只看本支部）", en: "comparing shops: one branch's shops only (cycles; a secretary sees their own)"),
+        DashboardBinding(keys: [.character("b")], action: .cycleBranchFilter, zh: "比较商户时只比一个支部", en: "shops of one branch only (cycles)"),
     ]
 
     /// The ranking shown, as the model's cache holds it (worked out when the market, the day or
