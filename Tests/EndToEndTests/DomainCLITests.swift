@@ -66,6 +66,10 @@ struct DomainCLITests {
         try "版本 2，2026-04-01 起施行\n第一条\n第二条\n".write(to: file, atomically: true, encoding: .utf8)
         let short = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
         #expect(short.status == 1 && short.errors.contains("新版只有 2 条"), "\(short.errors)")
+        // A file without the version line is named as given, not as the seeds' file.
+        try "第一条\n".write(to: file, atomically: true, encoding: .utf8)
+        let headless = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(headless.status == 1 && headless.errors.contains("\(file.path) 第 1 行应为“版本 N，YYYY-MM-DD 起施行”"), "\(headless.errors)")
         try ("版本 2，2026-04-01 起施行\n" + (1...9).map { "第 \($0) 条" }.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let published = try cli.run(["conduct", "publish", file.path, "--as", "li", "--request-id", "c-2"], pin: "123456")
         #expect(published.status == 0 && published.output.contains("已发布守则第 2 版（9 条，2026-04-01 起施行）"), "\(published.errors)")
