@@ -51,6 +51,8 @@ public enum MarketSnapshot {
         /// Absent when no member is recorded (format 5 on).
         var members: [String: Member]?
         var memberRecords: [UInt64: String]?
+        /// Absent when no panel or members' points entry is recorded.
+        var memberPoints: MemberPointsBook?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -71,7 +73,8 @@ public enum MarketSnapshot {
                                linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords,
                                pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords,
                                members: market.members.isEmpty ? nil : market.members,
-                               memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords)
+                               memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords,
+                               memberPoints: market.memberPoints.isEmpty ? nil : market.memberPoints)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -149,6 +152,7 @@ public enum MarketSnapshot {
             market.pledgeRecords = small.pledgeRecords ?? [:]
             market.members = small.members ?? [:]
             market.memberRecords = small.memberRecords ?? [:]
+            market.memberPoints = small.memberPoints ?? MemberPointsBook()
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()

@@ -51,6 +51,10 @@ public struct RatingRules: Sendable, Codable, Equatable {
     /// How the score is made (absent in rules before version 2: `.contribution`, their meaning).
     public var scheme: Scheme?
 
+    /// The members' points ledger's numbers (MemberPointsRules.swift); absent in rules version 1:
+    /// a year whose version lacks them is ledgered by the earliest version that has them.
+    public var memberPoints: MemberPointsRules?
+
     public static let defaultRecordWithinDays = 30
 
     /// The ways a score is made. Rules name theirs, so that a year rated under earlier rules stays
@@ -120,6 +124,7 @@ public struct RatingRules: Sendable, Codable, Equatable {
         if let days = recordWithinDays, days < 0 || days > 366 {
             throw fail("recordWithinDays（可补登的天数）应在 0 到 366 之间，现为 \(days)", "recordWithinDays must be 0–366, is \(days)")
         }
+        try memberPoints?.validate()
     }
 }
 
