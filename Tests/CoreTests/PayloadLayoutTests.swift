@@ -155,7 +155,7 @@ struct PayloadLayoutTests {
         let registration = events.firstIndex { $0.body == .merchantRegistered(roster.merchants[2]) }.map { UInt64($0 + 1) } ?? 0
         add("li", .merchantCorrected(MerchantCorrection(target: registration, reason: "经营者姓名录入有误", merchant: corrected)))
         let member = Member(id: "D1-90", name: "测试党员", branch: 1, joined: SimpleDate(dayNumber: 12_000), role: .member,
-                            shops: [shop, roster.merchants[3].shopNumber], user: "li")
+                            shops: [shop, other], user: "li")
         let memberRecord = add("system", .memberRegistered(member))
         add("system", .memberRegistered(Member(id: "D2-91", name: "无店党员", branch: 2, joined: SimpleDate(dayNumber: 13_000), role: .committee)))
         var leaving = member
