@@ -48,6 +48,10 @@ extension MarketState {
             try validate(publication, by: user, today: today)
         case .conductPublished(let conduct):
             try validate(conduct, by: user, today: today)
+        case .rulesPublished(let rules):
+            try validate(rules, by: user, today: today)
+        case .checklistPublished(let checklist):
+            try validate(checklist, by: user)
         case .pledgeMade(let made):
             try validate(made, by: user, today: today)
         case .pledgeWithdrawn(let withdrawal):
@@ -304,7 +308,7 @@ extension MarketState {
     /// version in force, effective after it and not earlier than the recording window, with at
     /// least one article, keeping every article the checklist cites.
     public func validate(_ conduct: CodeOfConduct, by user: User, today: SimpleDate) throws(LocalizedMessage) {
-        try Action.confirmVeto.check(user.role)
+        try Action.publishRules.check(user.role)
         let current = self.conduct?.value
         let next = (current?.version ?? 0) + 1
         if conduct.version != next {

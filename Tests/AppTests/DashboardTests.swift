@@ -412,7 +412,7 @@ struct MouseTests {
 struct ComplaintScreenTests {
     @Test func theQueueOpensACaseAndOffersOnlyTheAllowedSteps() throws {
         let (base, manager, _) = try LoginTests().marketWithUsers()
-        var events: [Event] = []
+        let events: [Event] = []
         _ = events
         var m = model(base, 80, 24)
         _ = Dashboard.update(&m, .authenticated(manager))
