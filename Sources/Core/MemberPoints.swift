@@ -196,19 +196,22 @@ extension MarketState {
     /// The branch whose panel approves the member's entries: the member's (as recorded now).
     func ledgerBranch(_ entry: MemberLedgerEntry) -> Int? { members[entry.record.member]?.branch }
 
-    /// Whether the entry counts: an approval counts toward the majority of the panel in force when
-    /// it was given if its member is on that panel; the entry counts from the first approval at
-    /// which those of that panel's members make more than half of it. A renamed panel does not undo
-    /// an entry that counts.
+    /// Whether the entry counts: from the first moment — an approval, or a naming of the panel
+    /// after the first approval — at which the approvals given so far by members of the panel then
+    /// in force make more than half of it. Naming the panel again replaces it from then on; it does
+    /// not undo an entry that counts.
     public func ledgerStatus(_ entry: MemberLedgerEntry) -> LedgerEntryStatus {
         if let amendment = withdrawal(of: entry.sequence) { return .withdrawn(amendment) }
         let year = entry.record.date.year
         guard let branch = ledgerBranch(entry) else { return .pending(approvals: 0, needed: nil, panel: nil) }
-        for (i, approval) in entry.approvals.enumerated() {
-            guard let panel = memberPoints.panel(branch: branch, year: year, before: approval.sequence) else { continue }
-            let onPanel = Set(panel.value.members)
-            let have = entry.approvals[...i].filter { onPanel.contains($0.member) }.count
-            if have * 2 > onPanel.count { return .counted(since: approval.sequence, panel: panel.sequence, approvals: have, of: onPanel.count) }
+        if let first = entry.approvals.first?.sequence {
+            let namings = memberPoints.panels.filter { $0.value.branch == branch && $0.value.year == year && $0.sequence > first }.map(\.sequence)
+            for moment in (entry.approvals.map(\.sequence) + namings).sorted() {
+                guard let panel = memberPoints.panel(branch: branch, year: year, before: moment + 1) else { continue }
+                let onPanel = Set(panel.value.members)
+                let have = entry.approvals.filter { $0.sequence <= moment && onPanel.contains($0.member) }.count
+                if have * 2 > onPanel.count { return .counted(since: moment, panel: panel.sequence, approvals: have, of: onPanel.count) }
+            }
         }
         guard let panel = memberPoints.panel(branch: branch, year: year) else { return .pending(approvals: 0, needed: nil, panel: nil) }
         let onPanel = Set(panel.value.members)
