@@ -22,6 +22,8 @@ extension Dashboard {
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
         case .inspections: WorkScreens.drawInspections(model, into: &grid)
         case .reviews: WorkScreens.drawReviews(model, into: &grid)
+        case .members: MembersScreen.drawList(model, into: &grid)
+        case .member: MembersScreen.drawPage(model, into: &grid)
         }
         if model.entry != nil && model.screen != .login {
             EntryScreen.draw(model, into: &grid)
