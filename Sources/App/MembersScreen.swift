@@ -118,11 +118,11 @@ enum MembersScreen {
         }
         let columns = [
             TableColumn(title: t("编号", "No.")),
-            TableColumn(title: t("姓名", "Name"), flexible: true),
+            TableColumn(title: t("姓名", "Name")),
             TableColumn(title: t("支部", "Br.")),
-            TableColumn(title: t("职务", "Role")),
+            TableColumn(title: t("职务", "Role"), flexible: true),
             TableColumn(title: t("积分", "Points")),
-            TableColumn(title: t("等次", "Grade")),
+            TableColumn(title: t("等次", "Grade"), flexible: true),
             TableColumn(title: t("待审批", "Waiting")),
         ]
         let cells = list.map { ledger -> [String] in
@@ -141,9 +141,7 @@ enum MembersScreen {
         grid.put(" \(member.id)  \(member.name)", x: 0, y: 0, style: bar)
         let all = lines(model)
         let height = ShopScreen.pageHeight(model)
-        let more = all.count > model.detailScroll + height
-        let paging = more ? model.t("PgDn 下一页", "PgDn next page") : (model.detailScroll > 0 ? model.t("PgUp 上一页", "PgUp previous page") : "")
-        let hint = TextLayout.joinFitting([Dashboard.footer(.screen(.member), model.language), paging].filter { !$0.isEmpty }, separator: " · ", width: model.size.width - 2)
+        let hint = Dashboard.footer(.screen(.member), model.language)
         grid.put(hint, x: 1, y: DashboardLayout.shopPage(model.size).keys.y, maxWidth: model.size.width - 2, style: Style(dim: true))
         let area = DashboardLayout.shopPage(model.size).lines
         for (i, line) in all.dropFirst(model.detailScroll).prefix(height).enumerated() {
