@@ -43,7 +43,8 @@ public enum AppraisalSheet {
             row += [String(ledger.total), (ledger.grade?.name(l) ?? "—") + veto, ledger.pending == 0 ? "" : String(ledger.pending), ""]
             return row
         }
-        let numeric = Set(3..<(headers.count - 2))
+        // The points, the total and the number waiting are right-aligned; the grade and the remarks are not.
+        let numeric = Set(3..<(headers.count - 3)).union([headers.count - 2])
         let counts = MemberGrade.allCases.map { grade in (grade, ledgers.filter { $0.grade == grade }.count) }
         let summary = l.pick("在册党员 \(members.count) 人：", "\(members.count) members: ")
             + counts.map { "\($0.0.name(l)) \($0.1)" }.joined(separator: l.pick("，", ", "))

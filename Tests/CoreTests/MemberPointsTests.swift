@@ -1,4 +1,5 @@
 import Codec
+import Reports
 import Testing
 @testable import Core
 
@@ -249,5 +250,31 @@ struct MemberPointsTests {
         let snapshot = try #require(MarketSnapshot.decode(try MarketSnapshot.encode(state)))
         #expect(snapshot == state)
         #expect(snapshot.memberLedger(snapshot.members["D1-02"]!, year: 2026) == l.ledger("D1-02"))
+    }
+
+    @Test func theAppraisalSheetListsTheBranchsMembersWithTheirPointsGradesAndVetoes() throws {
+        var l = try Ledger()
+        l.panel(["D1-03", "D1-04", "D1-05"])
+        l.contribute("D1-02", 20, kind: .harmony, approvedBy: ["D1-03", "D1-04"])
+        l.contribute("D1-02", 5, approvedBy: ["D1-03"])
+        l.deduct("D1-03", "study-incomplete", times: 2, approvedBy: ["D1-04", "D1-05"])
+        let veto = l.s.add(.vetoConfirmed(VetoConfirmed(shop: "A103", kind: "counterfeit", date: date("2026-04-01"), reason: "售假")), by: "li")
+        l.s.add(.vetoSeconded(VetoSeconded(target: veto)), by: "wang")
+        let state = l.s.state
+        let md = AppraisalSheet.render(state, branch: 1, year: 2026, today: date("2026-06-30"), format: .md)
+        let rows = md.split(separator: "\n").filter { $0.hasPrefix("| D") }.map(String.init)
+        #expect(rows == [
+            "| D1-01 | 顾书记 | 支部书记 | 60 | 0 | 0 | 0 | 0 | 60 | 基本合格 |  |  |",
+            "| D1-02 | 张三 | 党员 | 60 | 0 | 0 | 0 | 20 | 80 | 合格 | 1 |  |",
+            "| D1-03 | 李四 | 支委委员 | 60 | −4 | 0 | 0 | 0 | 56 | 不合格 |  |  |",
+            "| D1-04 | 王五 | 党员 | 60 | 0 | 0 | 0 | 0 | 60 | 不合格（一票否决） |  |  |",
+            "| D1-05 | 赵六 | 党员 | 60 | 0 | 0 | 0 | 0 | 60 | 基本合格 |  |  |",
+        ], "\(md)")
+        #expect(md.contains("考评小组（记录 \\#") && md.contains("李四（D1-03）、王五（D1-04）、赵六（D1-05）"))
+        #expect(md.contains("在册党员 5 人：优秀 0，合格 1，基本合格 2，不合格 2；待审批的积分 1 条（不计入）"))
+        #expect(md.contains("等次：优秀 ≥90，合格 ≥75，基本合格 ≥60，其余不合格") && md.contains("支部书记签字"))
+        #expect(!md.contains("钱七"), "another branch's member is not on the sheet")
+        let html = AppraisalSheet.render(state, branch: 1, year: 2026, today: date("2026-06-30"), format: .html, language: .en)
+        #expect(html.contains("<td>unqualified (veto)</td>") && html.contains("<th class=\"num\">Total</th>") && html.hasPrefix("<!DOCTYPE html>"))
     }
 }
