@@ -137,7 +137,8 @@ public struct EntryForm: Sendable, Equatable {
                 summary.append((corrected ? t("更正", "Correction of") : t("撤回", "Withdrawal of")) + t(" 记录 #\(proposal.target)", " record #\(proposal.target)")
                                + (market.shopOfRatingRecord(proposal.target).map { "  " + shopName($0) } ?? ""))
                 summary.append(t("提出人 ", "proposed by ") + proposal.actor + t("  原因：", "  reason: ") + proposal.reason)
-                summary += [t("原记录：", "Original: ") + ReviewItem.describe(market.ratingRecord(proposal.target), model.language)]
+                let original = market.ledgerEntry(proposal.target).map { ReviewItem.describeLedger($0.record, model.language) + "（\($0.record.member)）" }
+                summary += [t("原记录：", "Original: ") + (original ?? ReviewItem.describe(market.ratingRecord(proposal.target), model.language))]
                 if corrected { summary.append(t("更正为：", "Corrected to: ") + ReviewItem.describe(market.ratingRecord(target), model.language)) }
             }
             summary.append(t("确认后即日生效；已公示的星级只能经复核决定更改。", "It counts from now on; a published rating changes only through an appeal's decision."))

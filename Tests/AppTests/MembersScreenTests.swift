@@ -114,4 +114,20 @@ struct MembersScreenTests {
         _ = Dashboard.update(&back, .key(.escape))
         #expect(back.screen == .members && back.openMember == nil)
     }
+
+    @Test func aLedgerEntrysWithdrawalWaitsInTheReviewsTabForAManagersSecond() throws {
+        var (market, _) = try membersMarket()
+        let entry = try #require(market.memberPoints.entries.values.filter { $0.record.member == "D1-04" }.map(\.sequence).min())
+        let proposal = UInt64(market.eventCount + 1)
+        market.apply(Event(actor: "shuji1", at: "2026-11-26T03:00:00Z", key: "test:withdraw", body: .withdrawn(Withdrawal(target: entry, reason: "已请假，不应扣分"))), sequence: proposal)
+        var m = try signedIn(market, as: "fuzhuren")
+        _ = Dashboard.update(&m, .key(.character("7")))
+        let items = WorkScreens.reviews(m)
+        let item = try #require(items.first { $0.sequence == proposal })
+        #expect(item.kind == .amendment && item.shop == "D1-04" && item.branch == 1 && item.text == "撤回党员积分 #\(entry)：已请假，不应扣分")
+        m.reviewPosition.moveTo(try #require(items.firstIndex { $0.sequence == proposal }), count: items.count, visibleRows: 10)
+        _ = Dashboard.update(&m, .key(.enter))
+        #expect(m.confirmation != nil, "a manager other than the proposer seconds it: \(m.entry?.refusal ?? "")")
+        #expect(m.confirmation?.dialog.details.contains { $0.contains("原记录：扣分") && $0.contains("（D1-04）") } == true)
+    }
 }
