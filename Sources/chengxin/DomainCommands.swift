@@ -43,16 +43,19 @@ enum PINInput {
             throw CLIProblem(text: common.t("没有终端可以输入 PIN；请设置环境变量 \(variable)", "no terminal to ask for the PIN; set \(variable)"))
         }
         defer { close(tty) }
-        _ = SafeText.sanitize(prompt).withCString { write(tty, $0, strlen($0)) }
+        // Echo goes off before the prompt shows: a PIN typed as soon as the prompt appears is
+        // never echoed, however late this process gets the processor.
         var saved = termios()
         tcgetattr(tty, &saved)
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(tty, TCSAFLUSH, &quiet)
         defer {
-            tcsetattr(tty, TCSAFLUSH, &saved)
+            // Keys typed after Enter are kept for the screen that follows.
+            tcsetattr(tty, TCSANOW, &saved)
             _ = write(tty, "\n", 1)
         }
+        _ = SafeText.sanitize(prompt).withCString { write(tty, $0, strlen($0)) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while Glibc.read(tty, &byte, 1) == 1, byte != 10, byte != 13, bytes.count < 64 { bytes.append(byte) }
