@@ -94,7 +94,7 @@ extension MarketState {
 
     /// An approval: by a member of the branch's current panel for the entry's year, recorded by that
     /// member's own account or (the panel's vote on paper) by a market manager or the branch's
-    /// secretary; never by the member the entry is about, one who co-owns a shop with them, or the
+    /// secretary; never by one who has left the branch, the member the entry is about, one who co-owns a shop with them, or the
     /// one who entered it; once per panel member; not of a withdrawn entry or one that counts already.
     public func validate(_ approval: PointsApproved, by user: User) throws(LocalizedMessage) {
         guard let entry = memberPoints.entries[approval.target] else {
@@ -116,6 +116,10 @@ extension MarketState {
         if !panel.value.members.contains(approver.id) {
             throw LocalizedMessage(zh: "\(approver.name)（\(approver.id)）不是第 \(subject.branch) 支部 \(year) 年度考评小组成员（记录 #\(panel.sequence)）",
                                    en: "\(approver.name) (\(approver.id)) is not on branch \(subject.branch)'s \(year) panel (record #\(panel.sequence))")
+        }
+        if let left = approver.left {
+            throw LocalizedMessage(zh: "\(approver.name)（\(approver.id)）已于 \(left) 离开支部，不能再审批（请重新组建考评小组）",
+                                   en: "\(approver.name) (\(approver.id)) left the branch on \(left) and may no longer approve (name the panel again)")
         }
         if approver.id == subject.id {
             throw LocalizedMessage(zh: "\(approver.name)不能审批关于自己的积分（利益冲突）", en: "\(approver.name) may not approve an entry about themselves (a conflict of interest)")

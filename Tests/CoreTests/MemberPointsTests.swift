@@ -145,6 +145,13 @@ struct MemberPointsTests {
         l.s.add(approve(aboutZhang, "D1-03"), by: "si")
         #expect(refusal(l.s, approve(aboutZhang, "D1-03"), by: l.si, today: "2026-06-01")?.hasPrefix("李四已审批过第 \(aboutZhang) 条积分") == true)
         l.s.add(approve(aboutZhang, "D1-04"), by: "gu")
+        var gone = try #require(l.s.state.members["D1-05"])
+        gone.left = date("2026-05-25")
+        let record = try #require(l.s.state.currentMemberRecord(of: "D1-05"))
+        var left = l
+        left.panel(["D1-03", "D1-04", "D1-05"])
+        left.s.add(.memberCorrected(MemberCorrection(target: record, reason: "组织关系转出", member: gone)), by: "li")
+        #expect(refusal(left.s, approve(aboutZhang, "D1-05"), by: s.manager, today: "2026-06-01")?.contains("已于 2026-05-25 离开支部，不能再审批") == true)
         // Four on the panel: two approvals are not yet a majority; three are.
         #expect(l.s.state.ledgerStatus(l.s.state.memberPoints.entries[aboutZhang]!) == .pending(approvals: 2, needed: 3, panel: l.s.state.memberPoints.panel(branch: 1, year: 2026)?.sequence))
         // Named again with three: the two approvals by its members are a majority from the naming on.
