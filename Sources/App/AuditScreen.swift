@@ -39,6 +39,11 @@ public struct AuditRow: Sendable, Equatable {
         case .merchantCorrected(let c): return c.merchant.shopNumber
         case .memberRegistered(let m): return m.id + " " + m.shops.joined(separator: " ")
         case .memberCorrected(let c): return "#\(c.target) " + c.member.id
+        case .panelNamed(let p): return "\(p.branch) \(p.year) " + p.members.joined(separator: " ")
+        case .pointsDeducted(let d): return d.member + " " + d.item
+        case .pointsContributed(let c): return c.member
+        case .pointsAppraised(let a): return a.member
+        case .pointsApproved(let a): return "#\(a.target) " + a.member
         case .inspectionRecorded(let i): return i.shop
         case .vetoConfirmed(let v): return v.shop
         case .contributionRecorded(let c): return c.shop

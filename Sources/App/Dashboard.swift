@@ -307,6 +307,10 @@ public enum Dashboard {
             }
         case .inspections, .reviews:
             WorkScreens.handle(action, &model)
+        case .members:
+            MembersScreen.handleList(action, &model)
+        case .member:
+            MembersScreen.handlePage(action, &model)
         case .complaints:
             let count = queue(model).count
             let rows = visibleRows(model)

@@ -53,6 +53,8 @@ public enum MarketSnapshot {
         var memberRecords: [UInt64: String]?
         /// Absent when no correction changed a plate (format 6 on).
         var plateChanges: [PlateChange]?
+        /// Absent when no panel or members' points entry is recorded.
+        var memberPoints: MemberPointsBook?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -74,7 +76,8 @@ public enum MarketSnapshot {
                                pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords,
                                members: market.members.isEmpty ? nil : market.members,
                                memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords,
-                               plateChanges: market.plateChanges.isEmpty ? nil : market.plateChanges)
+                               plateChanges: market.plateChanges.isEmpty ? nil : market.plateChanges,
+                               memberPoints: market.memberPoints.isEmpty ? nil : market.memberPoints)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -153,6 +156,7 @@ public enum MarketSnapshot {
             market.members = small.members ?? [:]
             market.memberRecords = small.memberRecords ?? [:]
             market.plateChanges = small.plateChanges ?? []
+            market.memberPoints = small.memberPoints ?? MemberPointsBook()
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()

@@ -53,6 +53,9 @@ public struct RatingRules: Sendable, Codable, Equatable {
 
     /// 比发展/比服务/比和谐's measures and ranking method (absent: `CompetitionRules.standard`).
     public var competition: CompetitionRules?
+    /// The members' points ledger's numbers (MemberPointsRules.swift); absent in rules version 1:
+    /// a year whose version lacks them is ledgered by the earliest version that has them.
+    public var memberPoints: MemberPointsRules?
 
     public static let defaultRecordWithinDays = 30
 
@@ -127,6 +130,7 @@ public struct RatingRules: Sendable, Codable, Equatable {
             throw fail("recordWithinDays（可补登的天数）应在 0 到 366 之间，现为 \(days)", "recordWithinDays must be 0–366, is \(days)")
         }
         try competition?.validate()
+        try memberPoints?.validate()
     }
 }
 

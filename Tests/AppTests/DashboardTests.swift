@@ -45,7 +45,7 @@ struct DashboardTests {
         let market = try shippedMarket()
         let grid = Dashboard.view(model(market, 80, 24))
         // Title bar, table header, 21 rows, status bar.
-        #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览  2商户  3支部  4投诉"))
+        #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览 2商户 3支部 4投诉"))
         #expect(grid.rowText(0).contains("96 家 · 5 个支部"))
         #expect(grid.rowText(1).hasPrefix(" 店铺号▲  店铺名称"))
         let first = market.merchants[0]

@@ -52,6 +52,10 @@ private func model(in context: KeyContext, _ market: MarketState) throws -> Dash
         _ = Dashboard.update(&m, .auditLoaded(rows, chain: "完好"))
     case .screen(.inspections): m.tab = .inspections
     case .screen(.reviews): m.tab = .reviews
+    case .screen(.members): m.tab = .members
+    case .screen(.member):
+        m.tab = .members
+        m.openMember = market.membersInOrder.first?.id ?? "D1-01"
     case .search: _ = press([.character("/")], &m)
     case .entry:
         m.openShop = "D104"

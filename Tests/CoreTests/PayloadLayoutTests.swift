@@ -19,6 +19,7 @@ struct PayloadLayoutTests {
         case calendarYearAdded, userRegistered, inspectionRecorded, vetoConfirmed, vetoSeconded, withdrawalSeconded
         case contributionRecorded, contributionApproved, complaintFiled, complaintStep, complaintDeductionConfirmed, complaintLinked
         case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, pledgeMade, pledgeWithdrawn, merchantCorrected, memberRegistered, memberCorrected, withdrawn
+        case panelNamed, pointsDeducted, pointsContributed, pointsAppraised, pointsApproved
         case recordCorrected, logTailCut, authFailed, dataDisclosed, trainingMarked, unknown
     }
 
@@ -52,6 +53,11 @@ struct PayloadLayoutTests {
         case .merchantCorrected: return .merchantCorrected
         case .memberRegistered: return .memberRegistered
         case .memberCorrected: return .memberCorrected
+        case .panelNamed: return .panelNamed
+        case .pointsDeducted: return .pointsDeducted
+        case .pointsContributed: return .pointsContributed
+        case .pointsAppraised: return .pointsAppraised
+        case .pointsApproved: return .pointsApproved
         case .withdrawn: return .withdrawn
         case .recordCorrected: return .recordCorrected
         case .logTailCut: return .logTailCut
@@ -157,6 +163,22 @@ struct PayloadLayoutTests {
         var leaving = member
         leaving.left = d
         add("li", .memberCorrected(MemberCorrection(target: memberRecord, reason: "组织关系转出", member: leaving)))
+
+        // The members' points ledger: a panel (named twice), an entry of each kind, approvals, a withdrawal seconded.
+        for (n, id) in ["D1-92", "D1-93", "D1-94"].enumerated() {
+            add("system", .memberRegistered(Member(id: id, name: "小组成员\(n)", branch: 1, joined: SimpleDate(dayNumber: 12_500), role: n == 0 ? .secretary : .member,
+                                                   shops: n == 1 ? [other] : [], user: n == 0 ? "gu" : nil)))
+        }
+        add("li", .panelNamed(PanelNamed(branch: 1, year: 2026, members: ["D1-92", "D1-93", "D1-94"])))
+        add("li", .panelNamed(PanelNamed(branch: 1, year: 2026, members: ["D1-92", "D1-93", "D1-94", "D1-90"])))
+        let deducted = add("gu", .pointsDeducted(MemberDeduction(member: "D1-93", item: "meeting-absent", date: d, reason: "三月支部大会缺席", occurrences: 2)))
+        let contributed = add("li", .pointsContributed(MemberContribution(member: "D1-94", kind: .service, points: 8, date: d, evidence: "义务验光\n两次")))
+        add("li", .pointsAppraised(MemberAppraisal(member: "D1-94", date: d, points: 15, evidence: "评议表")))
+        add("gu", .pointsApproved(PointsApproved(target: contributed, member: "D1-92")))
+        add("li", .pointsApproved(PointsApproved(target: contributed, member: "D1-93")))
+        add("li", .pointsApproved(PointsApproved(target: deducted, member: "D1-94")))
+        let ledgerWithdrawal = add("li", .withdrawn(Withdrawal(target: deducted, reason: "请过假")))
+        add("zhou", .withdrawalSeconded(WithdrawalSeconded(target: ledgerWithdrawal)))
         let withdrawal = add("li", .withdrawn(Withdrawal(target: failed, reason: "记录有误")))
         add("zhou", .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)))
         add("li", .withdrawn(Withdrawal(target: untrue, reason: "误登记")))
