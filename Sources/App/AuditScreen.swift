@@ -39,6 +39,11 @@ public struct AuditRow: Sendable, Equatable {
         case .merchantCorrected(let c): return c.merchant.shopNumber
         case .memberRegistered(let m): return m.id + " " + m.shops.joined(separator: " ")
         case .memberCorrected(let c): return "#\(c.target) " + c.member.id
+        case .panelNamed(let p): return "\(p.branch) \(p.year) " + p.members.joined(separator: " ")
+        case .pointsDeducted(let d): return d.member + " " + d.item
+        case .pointsContributed(let c): return c.member
+        case .pointsAppraised(let a): return a.member
+        case .pointsApproved(let a): return "#\(a.target) " + a.member
         case .inspectionRecorded(let i): return i.shop
         case .vetoConfirmed(let v): return v.shop
         case .contributionRecorded(let c): return c.shop
@@ -62,7 +67,8 @@ public struct AuditRow: Sendable, Equatable {
 
 enum AuditScreen {
     static func rows(_ model: DashboardModel) -> [AuditRow] {
-        let all = model.audit ?? []
+        var all = model.audit ?? []
+        if let selection = model.auditRecords { all = all.filter { selection.sequences.contains($0.sequence) } }
         let query = TypedCode.fold(model.auditQuery).lowercased()
         guard !query.isEmpty else { return all }
         // By who, by what (the name in either language, or the type's code), by shop or receipt.
@@ -76,8 +82,9 @@ enum AuditScreen {
             grid.put(t("正在读取记录……", "reading the history…"), x: 1, y: 2)
             return
         }
-        grid.put(t("哈希链：", "chain: ") + model.auditChain, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         let shown = rows(model)
+        let limit = model.auditRecords.map { t("依据：\($0.title)（\(shown.count) 条，\(Dashboard.keyName(.clearFilter, in: .screen(.audit))) 显示全部）  ", "behind \($0.title) (\(shown.count); \(Dashboard.keyName(.clearFilter, in: .screen(.audit))) shows all)  ") } ?? ""
+        grid.put(limit + t("哈希链：", "chain: ") + model.auditChain, x: 1, y: 1, maxWidth: model.size.width - 2, style: Style(bold: true))
         var table = TableView(
             columns: [TableColumn(title: "#", alignment: .right), TableColumn(title: t("时间（北京时间）", "time (UTC+8)")),
                       TableColumn(title: t("操作人", "actor"), flexible: true), TableColumn(title: t("事件", "event"), flexible: true),

@@ -64,6 +64,8 @@ public enum Dashboard {
         case .overdue:
             let rules = market.rules(on: model.today)?.value
             all = market.complaintQueue(today: model.today).filter { c in rules.map { c.isOverdue(today: model.today, rules: $0, calendar: market.calendar) } ?? false }
+        case .records(_, let receipts):
+            all = receipts.compactMap { market.complaints[$0] }
         case .thisMonth(let integrity):
             all = market.complaints.summaries.filter {
                 $0.integrity == integrity && $0.filedOn.year == model.today.year && $0.filedOn.month == model.today.month
@@ -109,6 +111,8 @@ public enum Dashboard {
         if model.openShop != nil, !(model.shopPage?.isCurrent(for: model) ?? false) {
             model.shopPage = ShopPageCache(model)
         }
+        // Likewise the branches tab's ranking, when it is shown.
+        model.refreshCompetition()
         return effects
     }
 
@@ -285,7 +289,9 @@ public enum Dashboard {
             case .openShop where links.indices.contains(model.overviewCursor): links[model.overviewCursor].follow(&model)
             default: break
             }
-        case .branches, .login, .inspection, .complaint:
+        case .branches:
+            return CompetitionScreen.perform(action, &model)
+        case .login, .inspection, .complaint:
             break
         case .audit:
             let count = AuditScreen.rows(model).count
@@ -293,13 +299,18 @@ public enum Dashboard {
             // The chain's line, the table's header, the status bar and a spare row.
             case _ where model.auditPosition.follow(action, count: count, visibleRows: DashboardLayout.rows(in: DashboardLayout.tableUnderLine(model.size))): break
             case .search: model.search = TextFieldState(text: model.auditQuery, limit: 40, selected: true)
-            case .clearFilter where !model.auditQuery.isEmpty:
+            case .clearFilter where !model.auditQuery.isEmpty || model.auditRecords != nil:
                 model.auditQuery = ""
+                model.auditRecords = nil
                 model.auditPosition = ListPosition()
             default: break
             }
         case .inspections, .reviews:
             WorkScreens.handle(action, &model)
+        case .members:
+            MembersScreen.handleList(action, &model)
+        case .member:
+            MembersScreen.handlePage(action, &model)
         case .complaints:
             let count = queue(model).count
             let rows = visibleRows(model)

@@ -11,6 +11,10 @@ public enum DashboardAction: Sendable, Equatable {
     case search, clearFilter, openShop, sortNext, sortReverse, inspect
     case cycleBranchFilter, cycleStarFilter, cycleIntegrityFilter
     case addPoints, reply, appeal, withdrawRecord, toggleOpenOnly, export
+    /// The branches tab (比发展/比服务/比和谐): the measure beside, the next kind, branches or shops.
+    case nextFigure, previousFigure, nextKind, toggleScope
+    /// A member's ledger: record a panel member's approval of a waiting entry.
+    case approveEntry
     case showTab(DashboardModel.Tab), nextTab, previousTab
     /// The complaint page: choose the next step.
     case act
@@ -146,7 +150,7 @@ extension Dashboard {
                 DashboardBinding(keys: [.enter], action: .openShop, zh: "查看该数字背后的名单", en: "show the list behind the figure", hint: .init("Enter", "查看其背后的名单", "shows the list behind it")),
             ] + tabBindings + commonBindings
         case .branches:
-            return tabBindings + commonBindings
+            return CompetitionScreen.bindings + tabBindings + commonBindings
         case .inspections, .reviews:
             let own = screen == .inspections ? [
                 DashboardBinding(keys: [.enter], action: .openShop, zh: "打开该商户（按 i 复查）", en: "open the shop (i re-inspects)"),
@@ -156,10 +160,20 @@ extension Dashboard {
                 DashboardBinding(keys: [.enter], action: .openShop, zh: "审批贡献分、决定复核或确认撤回（记录前先确认）", en: "approve the points, decide the appeal or second the amendment (asks before recording)"),
             ]
             return listMoves + own + tabBindings + commonBindings
+        case .members:
+            return listMoves + [
+                DashboardBinding(keys: [.enter], action: .openShop, zh: "查看该党员的积分明细（每条积分及计算）", en: "open the member's ledger (every entry and the arithmetic)"),
+            ] + tabBindings + commonBindings
+        case .member:
+            return pageMoves + [
+                DashboardBinding(keys: [.character("a")], action: .approveEntry, zh: "记录考评小组成员对一条待审批积分的同意（记录前先确认）", en: "record a panel member's approval of a waiting entry (asks first)",
+                                 hint: .init("a", "审批", "approve")),
+                DashboardBinding(keys: [.escape, .left, .character("h")], action: .back, zh: "返回党员列表", en: "back to the members", hint: .init("Esc", "返回", "back")),
+            ] + commonBindings
         case .audit:
             return listMoves + [
                 DashboardBinding(keys: [.character("/")], action: .search, zh: "按操作人、事件类型、店铺号或受理编号筛选", en: "filter by actor, type, shop or receipt"),
-                DashboardBinding(keys: [.escape], action: .clearFilter, zh: "清除筛选", en: "clear the filter"),
+                DashboardBinding(keys: [.escape], action: .clearFilter, zh: "清除筛选（及“查看其背后的记录”的限定）", en: "clear the filter (and the limit to the records behind a figure)"),
             ] + tabBindings + commonBindings
         case .complaints:
             return listMoves + [

@@ -24,11 +24,15 @@ public struct DashboardModel: Sendable, Equatable {
         case inspections
         /// Points to approve and appeals to decide.
         case reviews
+        /// The members' points of the year (MembersScreen.swift).
+        case members
+        /// One member's ledger, from the members tab.
+        case member
     }
 
     /// The dashboard's tabs, switched with 1–4 or Tab.
     public enum Tab: Int, Sendable, Equatable, CaseIterable {
-        case overview = 1, merchants, branches, complaints, audit, inspections, reviews
+        case overview = 1, merchants, branches, complaints, audit, inspections, reviews, members
 
         func title(_ language: Language) -> String {
             switch self {
@@ -39,6 +43,7 @@ public struct DashboardModel: Sendable, Equatable {
             case .audit: return language.pick("记录", "Audit")
             case .inspections: return language.pick("检查", "Inspections")
             case .reviews: return language.pick("审核", "Reviews")
+            case .members: return language.pick("党员", "Members")
             }
         }
     }
@@ -89,6 +94,9 @@ public struct DashboardModel: Sendable, Equatable {
     public var inspectionPosition = ListPosition()
     public var onlyOpenRectifications = false
     public var reviewPosition = ListPosition()
+    public var membersPosition = ListPosition()
+    /// The member whose ledger the members tab shows (its number).
+    public var openMember: String?
     /// The complaint queue as of the last `rebuildIndex` or filter change (see DashboardCaches.swift).
     var queueCache: ComplaintQueueCache?
     /// Only this branch's shops (b cycles), only shops with this many stars, 0 = awaiting (* cycles).
@@ -333,12 +341,23 @@ public struct DashboardModel: Sendable, Equatable {
     }
     /// The figure selected on the overview.
     public var overviewCursor = 0
+    /// The branches tab (CompetitionScreen.swift): the kind shown, branches or shops (of one
+    /// branch or all), the row and the measure selected, and the ranking worked out.
+    public var competitionKind: ContributionKind = .development
+    public var competitionShops = false
+    public var competitionBranch: Int?
+    public var competitionPosition = ListPosition()
+    public var competitionMeasure = 0
+    var competition: CompetitionCache?
+    /// The records tab limited to the records behind a figure (nil: every record).
+    public var auditRecords: AuditSelection?
 
     public var screen: Screen {
         guard let market else { return .firstRun }
         if user == nil && !market.users.isEmpty { return .login }
         if inspectionForm != nil { return .inspection }
         if openComplaint != nil && tab == .complaints { return .complaint }
+        if openMember != nil && tab == .members { return .member }
         if openShop != nil { return .shop }
         switch tab {
         case .overview: return .overview
@@ -348,6 +367,7 @@ public struct DashboardModel: Sendable, Equatable {
         case .audit: return .audit
         case .inspections: return .inspections
         case .reviews: return .reviews
+        case .members: return .members
         }
     }
 

@@ -18,10 +18,12 @@ extension Dashboard {
         case .complaint: ComplaintScreen.draw(model, into: &grid)
         case .audit: AuditScreen.draw(model, into: &grid)
         case .overview: OverviewScreens.drawOverview(model, into: &grid)
-        case .branches: OverviewScreens.drawBranches(model, into: &grid)
+        case .branches: CompetitionScreen.draw(model, into: &grid)
         case .complaints: OverviewScreens.drawComplaints(model, into: &grid)
         case .inspections: WorkScreens.drawInspections(model, into: &grid)
         case .reviews: WorkScreens.drawReviews(model, into: &grid)
+        case .members: MembersScreen.drawList(model, into: &grid)
+        case .member: MembersScreen.drawPage(model, into: &grid)
         }
         if model.entry != nil && model.screen != .login {
             EntryScreen.draw(model, into: &grid)
@@ -49,9 +51,10 @@ extension Dashboard {
         return DisplayWidth.of(title) + 2 + tabs > model.size.width ? " " : " " + title + " "
     }
 
-    /// A tab as the title bar shows it: " 1概览 ".
+    /// A tab as the title bar shows it: " 1概览" (one space between tabs, so that eight tabs, the
+    /// title and the merchants' count fit in 80 columns).
     static func tabLabel(_ tab: DashboardModel.Tab, _ language: Language) -> String {
-        " \(tab.rawValue)\(tab.title(language)) "
+        " \(tab.rawValue)\(tab.title(language))"
     }
 
     /// Where each tab is drawn in the title bar (none on the first-run and login screens).

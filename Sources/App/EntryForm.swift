@@ -23,6 +23,9 @@ public struct EntryForm: Sendable, Equatable {
         case withdrawStep(receipt: String, target: UInt64)
         /// The second of a proposed withdrawal or correction (its record number).
         case secondAmendment(target: UInt64)
+        /// A panel member's approval of one of a member's ledger entries: the branch's panel, the
+        /// first waiting entry, and the member behind the account (chosen at first if on the panel).
+        case approveLedger(member: String, panel: [String], first: UInt64, own: String?)
         /// A file for others: the format, and personal data in full for a manager.
         case export(ExportKind)
     }
@@ -134,12 +137,24 @@ public struct EntryForm: Sendable, Equatable {
                 summary.append((corrected ? t("更正", "Correction of") : t("撤回", "Withdrawal of")) + t(" 记录 #\(proposal.target)", " record #\(proposal.target)")
                                + (market.shopOfRatingRecord(proposal.target).map { "  " + shopName($0) } ?? ""))
                 summary.append(t("提出人 ", "proposed by ") + proposal.actor + t("  原因：", "  reason: ") + proposal.reason)
-                summary += [t("原记录：", "Original: ") + ReviewItem.describe(market.ratingRecord(proposal.target), model.language)]
+                let original = market.ledgerEntry(proposal.target).map { ReviewItem.describeLedger($0.record, model.language) + "（\($0.record.member)）" }
+                summary += [t("原记录：", "Original: ") + (original ?? ReviewItem.describe(market.ratingRecord(proposal.target), model.language))]
                 if corrected { summary.append(t("更正为：", "Corrected to: ") + ReviewItem.describe(market.ratingRecord(target), model.language)) }
             }
             summary.append(t("确认后即日生效；已公示的星级只能经复核决定更改。", "It counts from now on; a published rating changes only through an appeal's decision."))
             return EntryForm(purpose: purpose, title: corrected ? t("复核确认更正", "Second the correction") : t("复核确认撤回", "Second the withdrawal"),
                              summary: summary, form: Form(fields: []))
+        case .approveLedger(let id, let panel, let first, let own):
+            let member = market?.members[id]
+            let year = model.today.year
+            let waiting = market.flatMap { market in member.map { MembersScreen.waitingEntries(market, member: $0, year: year) } } ?? []
+            let names = panel.map { p in market?.members[p].map { "\($0.name)（\(p)）" } ?? p }
+            return EntryForm(purpose: purpose, title: t("考评小组审批积分", "The panel's approval"),
+                             summary: [(member.map { "\($0.name)（\(id)）" } ?? id) + t("：待审批 \(waiting.count) 条", ": \(waiting.count) waiting")]
+                                + waiting.prefix(3).map { "#\($0.sequence)  " + ReviewItem.describeLedger($0.record, model.language) },
+                             note: [t("本人账户审批，或由管理方、本支部书记代录小组成员的意见；过半数同意后计入。", "By the member's own account, or the panel's vote recorded by a manager or the branch's secretary; it counts once a majority approved it.")],
+                             form: Form(fields: [line(t("记录号", "Record number"), limit: 12, text: String(first)),
+                                                 Form.Field(label: t("小组成员", "Panel member"), input: .choice(names, selected: own.flatMap { panel.firstIndex(of: $0) } ?? 0))]))
         case .confirmDeduction(let receipt):
             return EntryForm(purpose: purpose, title: t("确认扣分", "Confirm the deduction"),
                              summary: [complaint(receipt), t("确认后按规则计入该商户本年度星级。", "It then counts in the shop's rating by the rules.")],
@@ -212,6 +227,11 @@ public struct EntryForm: Sendable, Equatable {
             return .success(.withdrawn(Withdrawal(target: target, reason: text(0))))
         case .secondAmendment(let target):
             return .success(.withdrawalSeconded(WithdrawalSeconded(target: target)))
+        case .approveLedger(_, let panel, _, _):
+            guard let target = UInt64(TypedCode.normalise(text(0)).trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
+                return .failure(LocalizedMessage(zh: "记录号应为数字（如 1234），现为“\(text(0))”", en: "a record number is a number (like 1234), got \"\(text(0))\""))
+            }
+            return .success(.pointsApproved(PointsApproved(target: target, member: panel.indices.contains(choice(1)) ? panel[choice(1)] : "")))
         case .confirmDeduction(let receipt):
             return .success(.complaintDeductionConfirmed(ComplaintDeductionConfirmed(receipt: receipt, severity: choice(0) == 0 ? .minor : .serious, date: today)))
         }

@@ -1,7 +1,7 @@
 import Core
 import Terminal
 
-/// The overview (the market at a glance), the branches compared, and the complaint queue.
+/// The overview (the market at a glance) and the complaint queue (the branches compared: CompetitionScreen.swift).
 enum OverviewScreens {
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
@@ -67,45 +67,6 @@ enum OverviewScreens {
         case .coverage(let branch):
             let row = figures.firstIndex { $0.branch.number == branch } ?? 0
             WorkScreens.restyle(&grid, y: 13 + row, columns: 1..<(model.size.width - 1), selected)
-        }
-    }
-
-    static func drawBranches(_ model: DashboardModel, into grid: inout Grid) {
-        guard let market = model.market else { return }
-        let t = model.t
-        Dashboard.drawTitle(model, right: "", into: &grid)
-        let figures = OverviewFigures.current(model, market).branches
-        let columns = [
-            TableColumn(title: t("名次", "Rank"), alignment: .right),
-            TableColumn(title: t("支部", "Branch"), flexible: true),
-            TableColumn(title: t("党员户", "Shops"), alignment: .right),
-            TableColumn(title: t("平均星级", "Avg ★"), alignment: .right),
-            TableColumn(title: t("投诉", "Compl."), alignment: .right),
-            TableColumn(title: t("逾期", "Overdue"), alignment: .right),
-            TableColumn(title: t("满意率", "Satisf."), alignment: .right),
-            TableColumn(title: t("检查覆盖", "Inspected"), alignment: .right),
-            TableColumn(title: t("贡献分", "Points"), alignment: .right),
-        ]
-        let rows = figures.enumerated().map { i, f -> [String] in
-            let average = f.averageStars.map { avg -> String in
-                let tenths = Int((avg * 10).rounded())
-                return "\(tenths / 10).\(tenths % 10)"
-            } ?? "—"
-            return [String(i + 1), f.branch.shortName, String(f.members), average, String(f.complaintsByIntegrity.values.reduce(0, +)),
-                    String(f.overdueComplaints), percent(f.satisfactionRate), percent(f.inspectionCoverage), String(f.contributionPoints)]
-        }
-        var table = TableView(columns: columns, rows: rows, position: ListPosition(selected: -1))
-        table.fitColumns(available: model.size.width - 2)
-        grid.put(t("比发展 · 比服务 · 比和谐：\(model.today.year) 年度各支部比较（按平均星级、满意率排名）", "The branches compared, \(model.today.year)"),
-                 x: 1, y: 2, maxWidth: model.size.width - 2, style: Style(bold: true))
-        table.render(into: &grid, rect: Rect(x: 1, y: 4, width: model.size.width - 2, height: rows.count + 1))
-        grid.put(figures.map(\.satisfaction).reduce(SatisfactionRate(), +).definition(model.language),
-                 x: 1, y: 5 + rows.count, maxWidth: model.size.width - 2, style: Style(dim: true))
-        var y = 6 + rows.count
-        for f in figures.sorted(by: { $0.branch.number < $1.branch.number }) where y < model.size.height - 2 {
-            let parts = Integrity.allCases.map { "\($0.name(model.language)) \(f.complaintsByIntegrity[$0] ?? 0)" }.joined(separator: "  ")
-            grid.put("\(f.branch.shortName)：\(f.branch.secretary)  " + parts, x: 1, y: y, maxWidth: model.size.width - 2, style: Style(dim: true))
-            y += 1
         }
     }
 
@@ -213,4 +174,6 @@ public enum ComplaintFilter: Sendable, Equatable {
     case thisMonth(Integrity)
     /// Open cases past their deadline.
     case overdue
+    /// The complaints behind a figure of the branches tab (比发展/比服务/比和谐), by receipt.
+    case records(title: String, receipts: [String])
 }

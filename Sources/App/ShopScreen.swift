@@ -58,13 +58,7 @@ enum ShopScreen {
         // The rating and how it is reached come next, so that they are on the first screen.
         section("【\(today.year) 年度星级】 " + market.ratingLabel(of: merchant, today: today, language: model.language),
                 "\(today.year) rating: " + market.ratingLabel(of: merchant, today: today, language: model.language))
-        for line in result.lines {
-            // Points and the record number first, so that a narrow screen never cuts them.
-            let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
-            let source = line.sequence.map { "#\($0)" } ?? ""
-            let style: Style = (line.points ?? 0) < 0 ? model.theme.deduction : .plain
-            out.append(Line(text: "  " + TextLayout.fit(points, width: 4) + " " + TextLayout.fit(source, width: 6) + line.text(model.language), style: style, indent: 13))
-        }
+        out += result.lines.map { explained($0, model) }
         if let reply = market.replies[merchant.shopNumber]?[today.year] {
             out.append(Line(text: t("  商户回应：", "  The shop's reply: ") + reply.value.text))
         }
@@ -127,6 +121,15 @@ enum ShopScreen {
             }
         }
         return wrapped(out, width: model.size.width - 2)
+    }
+
+    /// A line of an explanation (a rating's, a member's points'): the points and the record number
+    /// first, so that a narrow screen never cuts them; deductions in their colour.
+    static func explained(_ line: ExplanationLine, _ model: DashboardModel) -> Line {
+        let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
+        let source = line.sequence.map { "#\($0)" } ?? ""
+        let style: Style = (line.points ?? 0) < 0 ? model.theme.deduction : .plain
+        return Line(text: "  " + TextLayout.fit(points, width: 4) + " " + TextLayout.fit(source, width: 6) + line.text(model.language), style: style, indent: 13)
     }
 
     /// The 【整改】 section: each rectification with its deadline and state.

@@ -44,6 +44,7 @@ extension Dashboard {
             switch filter {
             case .overdue: left += model.t("筛选：逾期投诉（\(count) 件） \(clear) 清除  ", "only overdue (\(count))  \(clear) clears  ")
             case .thisMonth(let i): left += model.t("筛选：本月\(i.chineseName)投诉（\(count) 件） \(clear) 清除  ", "only this month's \(i.englishName) (\(count))  \(clear) clears  ")
+            case .records(let title, _): left += model.t("依据：\(title)（\(count) 件） \(clear) 清除  ", "behind \(title) (\(count))  \(clear) clears  ")
             }
         }
         if let progress = model.exportProgress {

@@ -105,6 +105,12 @@ public struct ReviewItem: Sendable, Equatable {
             }
         }
         for (sequence, proposal) in market.withdrawalsProposed where proposal.secondedBy == nil {
+            // A members' points entry's withdrawal: under the member's number, in the member's branch.
+            if let entry = market.ledgerEntry(proposal.target), let member = market.members[entry.record.member], let day = SimpleDate(iso: String(proposal.at.prefix(10))) {
+                items.append(ReviewItem(kind: .amendment, sequence: sequence, shop: member.id, branch: member.branch, date: day, by: proposal.actor,
+                                        text: language.pick("撤回党员积分 #\(proposal.target)：", "withdraw member's points #\(proposal.target): ") + proposal.reason))
+                continue
+            }
             guard let shop = market.shopOfRatingRecord(proposal.target), let day = SimpleDate(iso: String(proposal.at.prefix(10))) else { continue }
             let what = proposal.isCorrection == true ? language.pick("更正 #\(proposal.target)：", "correct #\(proposal.target): ") : language.pick("撤回 #\(proposal.target)：", "withdraw #\(proposal.target): ")
             items.append(ReviewItem(kind: .amendment, sequence: sequence, shop: shop, branch: market.merchant(shopNumber: shop)?.branch ?? 0, date: day, by: proposal.actor,

@@ -1,18 +1,18 @@
 import Core
 import Foundation
 
-/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 4: the folded state,
+/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 6: the folded state,
 /// binary, little-endian. The small parts (roster, rules, users, appeals, …) are one JSON object;
 /// the compact history (CompactHistory.swift) follows as its arrays, field by field, so that
 /// reading it is copying numbers rather than decoding a value per event. Shared by the CLI's
 /// store and the benchmark so that both open a data directory the same way. A snapshot is a
 /// cache: one that is damaged, of another format, or not matching the log is ignored and the
 /// state is rebuilt from the log (format 1, JSON, format 2, whose complaint steps had no
-/// finding, format 3, without the pledges' dates, and format 4, without the members, are such snapshots now).
+/// finding, format 3, without the pledges' dates, format 4, without the members, and format 5, without the plates changed, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
     /// The state's format: bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let formatVersion = 5
+    public static let formatVersion = 6
 
     /// What the state holds besides the compact history: small, kept as JSON.
     fileprivate struct SmallParts: Codable {
@@ -51,6 +51,10 @@ public enum MarketSnapshot {
         /// Absent when no member is recorded (format 5 on).
         var members: [String: Member]?
         var memberRecords: [UInt64: String]?
+        /// Absent when no correction changed a plate (format 6 on).
+        var plateChanges: [PlateChange]?
+        /// Absent when no panel or members' points entry is recorded.
+        var memberPoints: MemberPointsBook?
     }
 
     public static func encode(_ market: MarketState) throws -> [UInt8] {
@@ -71,7 +75,9 @@ public enum MarketSnapshot {
                                linkRecords: market.linkRecords.isEmpty ? nil : market.linkRecords,
                                pledgeRecords: market.pledgeRecords.isEmpty ? nil : market.pledgeRecords,
                                members: market.members.isEmpty ? nil : market.members,
-                               memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords)
+                               memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords,
+                               plateChanges: market.plateChanges.isEmpty ? nil : market.plateChanges,
+                               memberPoints: market.memberPoints.isEmpty ? nil : market.memberPoints)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -149,6 +155,8 @@ public enum MarketSnapshot {
             market.pledgeRecords = small.pledgeRecords ?? [:]
             market.members = small.members ?? [:]
             market.memberRecords = small.memberRecords ?? [:]
+            market.plateChanges = small.plateChanges ?? []
+            market.memberPoints = small.memberPoints ?? MemberPointsBook()
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()

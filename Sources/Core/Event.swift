@@ -108,6 +108,16 @@ public enum EventBody: Sendable, Equatable {
     case memberRegistered(Member)
     /// A member's record corrected (or their leaving recorded); the earlier stays in the log.
     case memberCorrected(MemberCorrection)
+    /// A branch's 考评小组 for a year named (MemberPoints.swift).
+    case panelNamed(PanelNamed)
+    /// Base points taken from a member (the members' ledger, MemberPoints.swift).
+    case pointsDeducted(MemberDeduction)
+    /// Contribution points for a member.
+    case pointsContributed(MemberContribution)
+    /// The democratic appraisal's points for a member, where the rules give it a share.
+    case pointsAppraised(MemberAppraisal)
+    /// A panel member's approval of a ledger entry.
+    case pointsApproved(PointsApproved)
     /// A withdrawal: an earlier event declared void (it stays in the log, marked withdrawn).
     case withdrawn(Withdrawal)
     /// A correction of a record that counts in a rating: the record as it should have been, in
@@ -156,6 +166,11 @@ public enum EventBody: Sendable, Equatable {
         case .merchantCorrected: return "merchant.corrected"
         case .memberRegistered: return "member.registered"
         case .memberCorrected: return "member.corrected"
+        case .panelNamed: return "panel.named"
+        case .pointsDeducted: return "points.deducted"
+        case .pointsContributed: return "points.contributed"
+        case .pointsAppraised: return "points.appraised"
+        case .pointsApproved: return "points.approved"
         case .withdrawn: return "event.withdrawn"
         case .recordCorrected: return "record.corrected"
         case .logTailCut: return "log.tail-cut"
@@ -199,6 +214,11 @@ extension EventBody {
         "merchant.corrected": LocalizedMessage(zh: "更正商户信息", en: "shop corrected"),
         "member.registered": LocalizedMessage(zh: "登记党员", en: "member registered"),
         "member.corrected": LocalizedMessage(zh: "更正党员信息", en: "member corrected"),
+        "panel.named": LocalizedMessage(zh: "组建考评小组", en: "assessment panel named"),
+        "points.deducted": LocalizedMessage(zh: "党员积分扣分", en: "member's points deducted"),
+        "points.contributed": LocalizedMessage(zh: "党员贡献积分", en: "member's contribution points"),
+        "points.appraised": LocalizedMessage(zh: "民主评议得分", en: "appraisal points"),
+        "points.approved": LocalizedMessage(zh: "考评小组审批积分", en: "panel approval of points"),
         "event.withdrawn": LocalizedMessage(zh: "撤回记录", en: "record withdrawn"),
         "record.corrected": LocalizedMessage(zh: "更正记录", en: "record corrected"),
         "log.tail-cut": LocalizedMessage(zh: "截去未写完的记录", en: "unfinished record cut"),

@@ -40,8 +40,12 @@ public struct MarketState: Sendable, Equatable {
     /// The members owning each shop, and the member behind each user account (derived from `members`).
     var memberOwnersByShop: [String: [String]] = [:]
     var memberByUser: [String: String] = [:]
+    /// The members' points ledger: panels and entries (MemberPoints.swift).
+    public package(set) var memberPoints = MemberPointsBook()
     /// Pledges made and withdrawn since the roster, and the roster record's date, per shop (Pledges.swift).
     public package(set) var pledgeRecords: [String: ShopPledges] = [:]
+    /// Plates changed by merchant corrections, in log order (比发展's 示范岗 earned: Competition.swift).
+    public package(set) var plateChanges: [PlateChange] = []
     /// Confirmed complaint deductions by receipt.
     public package(set) var complaintDeductions: [String: Sequenced<ComplaintDeductionConfirmed>] = [:]
     /// Who recorded each veto and each complaint deduction's confirmation, by that record's
@@ -231,6 +235,7 @@ public struct MarketState: Sendable, Equatable {
             guard merchantRecords[correction.target] == correction.merchant.shopNumber, amendments[correction.target] == nil else { break }
             amendments[correction.target] = Amendment(kind: "corrected", by: sequence, actor: event.actor, at: event.at, reason: correction.reason)
             merchantRecords[sequence] = correction.merchant.shopNumber
+            notePlateChange(correction.merchant, sequence: sequence, at: event.at)
             upsert(correction.merchant)
             datePledges(of: correction.merchant.shopNumber, at: event.at)
         case .withdrawn(let withdrawal) where merchantRecords[withdrawal.target] == nil:
@@ -274,8 +279,8 @@ public struct MarketState: Sendable, Equatable {
                 }
                 break
             }
-            // A record that counts in a rating: withdrawn once a second person confirms it.
-            if ratingRecord(target) != nil, !withdrawalsProposed.values.contains(where: { $0.target == target }) {
+            // A record that counts in a rating or a member's points: withdrawn once a second person confirms it.
+            if ratingRecord(target) != nil || memberPoints.entries[target] != nil, !withdrawalsProposed.values.contains(where: { $0.target == target }) {
                 withdrawalsProposed[sequence] = ProposedWithdrawal(target: withdrawal.target, actor: event.actor, at: event.at, reason: withdrawal.reason)
             }
         case .recordCorrected(let correction):
@@ -363,6 +368,8 @@ public struct MarketState: Sendable, Equatable {
             applyPledge(event.body, actor: event.actor, sequence: sequence)
         case .memberRegistered, .memberCorrected:
             applyMember(event.body, actor: event.actor, at: event.at, sequence: sequence)
+        case .panelNamed, .pointsDeducted, .pointsContributed, .pointsAppraised, .pointsApproved:
+            applyMemberPoints(event.body, actor: event.actor, sequence: sequence)
         case .complaintDeductionConfirmed(let value):
             // Only a complaint resolved as upheld (属实) costs its shop anything, whatever reached the log.
             if complaintDeductions[value.receipt] == nil, let shop = complaints.shopAndIntegrity(value.receipt)?.shop, complaints.isUpheld(value.receipt) {

@@ -55,10 +55,12 @@ public struct DatedPledge: Sendable, Equatable {
 
     public var stands: Bool { withdrawal == nil }
 
-    /// `[价格诚信] 一货一签（2026-01-01 起）`, and for a withdrawn one its withdrawal.
+    /// `[价格诚信] 一货一签（2026-01-01 起）` (a roster pledge: `（2026-01-01 登记）`, the day of its
+    /// roster record), and for a withdrawn one its withdrawal.
     public func label(_ language: Language) -> String {
         var text = "[\(pledge.integrity.name(language))] \(pledge.text)"
-        if let date { text += language.pick("（\(date) 起）", " (since \(date))") }
+        // A roster pledge was made before it was recorded: its date is the record's, said so.
+        if let date { text += sequence == nil ? language.pick("（\(date) 登记）", " (recorded \(date))") : language.pick("（\(date) 起）", " (since \(date))") }
         if let withdrawal {
             text += language.pick("——\(withdrawal.value.date) 撤回：\(withdrawal.value.reason)", " — withdrawn \(withdrawal.value.date): \(withdrawal.value.reason)")
         }

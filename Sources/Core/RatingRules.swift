@@ -51,7 +51,16 @@ public struct RatingRules: Sendable, Codable, Equatable {
     /// How the score is made (absent in rules before version 2: `.contribution`, their meaning).
     public var scheme: Scheme?
 
+    /// 比发展/比服务/比和谐's measures and ranking method (absent: `CompetitionRules.standard`).
+    public var competition: CompetitionRules?
+    /// The members' points ledger's numbers (MemberPointsRules.swift); absent in rules version 1:
+    /// a year whose version lacks them is ledgered by the earliest version that has them.
+    public var memberPoints: MemberPointsRules?
+
     public static let defaultRecordWithinDays = 30
+
+    /// The competition rules these rules apply (`CompetitionRules.standard` when the object is absent).
+    public var effectiveCompetition: CompetitionRules { competition ?? .standard }
 
     /// The ways a score is made. Rules name theirs, so that a year rated under earlier rules stays
     /// explainable under them (docs/domain-model.md, "The rating").
@@ -120,6 +129,8 @@ public struct RatingRules: Sendable, Codable, Equatable {
         if let days = recordWithinDays, days < 0 || days > 366 {
             throw fail("recordWithinDays（可补登的天数）应在 0 到 366 之间，现为 \(days)", "recordWithinDays must be 0–366, is \(days)")
         }
+        try competition?.validate()
+        try memberPoints?.validate()
     }
 }
 

@@ -48,12 +48,26 @@ extension MarketState {
             try validate(publication, by: user, today: today)
         case .conductPublished(let conduct):
             try validate(conduct, by: user, today: today)
+        case .rulesPublished(let rules):
+            try validate(rules, by: user, today: today)
+        case .checklistPublished(let checklist):
+            try validate(checklist, by: user)
         case .pledgeMade(let made):
             try validate(made, by: user, today: today)
         case .pledgeWithdrawn(let withdrawal):
             try validate(withdrawal, by: user, today: today)
         case .memberRegistered, .memberCorrected:
             try validateMember(body, by: user, today: today)
+        case .panelNamed(let panel):
+            try validate(panel, by: user, today: today)
+        case .pointsDeducted(let deduction):
+            try validate(deduction, by: user, today: today)
+        case .pointsContributed(let contribution):
+            try validate(contribution, by: user, today: today)
+        case .pointsAppraised(let appraisal):
+            try validate(appraisal, by: user, today: today)
+        case .pointsApproved(let approval):
+            try validate(approval, by: user)
         default:
             throw LocalizedMessage(zh: "这类记录（\(body.type)）不能在这里登记", en: "records of type \(body.type) cannot be made here")
         }
@@ -190,6 +204,8 @@ extension MarketState {
             let (receipt, problem) = stepWithdrawalProblem(withdrawal.target)
             if let problem { throw problem }
             if let receipt, let complaint = complaints[receipt] { try checkHandles(complaint, by: user) }
+        } else if let entry = memberPoints.entries[withdrawal.target] {
+            try validateLedgerWithdrawal(entry, by: user)
         } else if ratingRecord(withdrawal.target) == nil {
             throw LocalizedMessage(zh: "第 \(withdrawal.target) 条记录不能这样撤回：它不是计入星级的检查、贡献分、投诉扣分或一票否决，也不是投诉的最后一步、重复投诉标记、未决定的复核申请、商户回应或用户登记",
                                    en: "record \(withdrawal.target) cannot be withdrawn this way: it is not an inspection, points entry, complaint deduction or veto that counts in a rating, nor a complaint's latest step, a duplicate link, an undecided appeal, a reply or a user's registration")
@@ -283,6 +299,9 @@ extension MarketState {
             throw LocalizedMessage(zh: "撤回或更正须由另一人复核确认（\(user.displayName)是提出人）", en: "a withdrawal or correction is seconded by someone else (\(user.displayName) proposed it)")
         }
         if let shop = shopOfRatingRecord(proposed.target) { try refuseOwnShop(user, shop: shop, doing: "撤回或更正", "withdraw or correct records of") }
+        if let entry = memberPoints.entries[proposed.target], let member = members[entry.record.member] {
+            try checkRecordsFor(member, by: user, doing: "复核撤回积分", "second the withdrawal of points")
+        }
     }
 }
 
@@ -291,7 +310,7 @@ extension MarketState {
     /// version in force, effective after it and not earlier than the recording window, with at
     /// least one article, keeping every article the checklist cites.
     public func validate(_ conduct: CodeOfConduct, by user: User, today: SimpleDate) throws(LocalizedMessage) {
-        try Action.confirmVeto.check(user.role)
+        try Action.publishRules.check(user.role)
         let current = self.conduct?.value
         let next = (current?.version ?? 0) + 1
         if conduct.version != next {

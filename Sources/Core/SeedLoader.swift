@@ -218,32 +218,12 @@ public enum SeedLoader {
 
         // Checklist
         var checklist: [ChecklistItem] = []
-        if let (t, ix) = table("checklist.csv", ["编号", "类别", "检查项"]) {
-            // Optional: the article of the code of conduct each item checks.
-            let articleColumn = t.header.firstIndex(of: "守则条款")
-            for row in t.rows {
-                let file = "checklist.csv"
-                guard let id = field(row, ix, "编号", file),
-                      let categoryText = field(row, ix, "类别", file),
-                      let text = field(row, ix, "检查项", file) else { continue }
-                guard let category = ChecklistItem.Category(text: categoryText) else {
-                    problem(file, row.line, "类别应为亮身份或四个诚信之一，现为“\(categoryText)”", "category must be 亮身份 or one of the four integrities, is \"\(categoryText)\"")
-                    continue
-                }
-                if checklist.contains(where: { $0.id == id }) {
-                    problem(file, row.line, "检查项编号 \(id) 重复", "duplicate checklist id \(id)")
-                    continue
-                }
-                var article: Int?
-                if let i = articleColumn, i < row.fields.count, case let cell = row.fields[i].trimmingCharacters(in: .whitespaces), !cell.isEmpty {
-                    guard let number = Int(cell), number >= 1 else {
-                        problem(file, row.line, "守则条款应为条款序号（1、2、3……），现为“\(cell)”", "守则条款 must be an article number (1, 2, 3, …), is \"\(cell)\"")
-                        continue
-                    }
-                    article = number
-                }
-                checklist.append(ChecklistItem(id: id, category: category, text: text, article: article))
-            }
+        if let text = files["checklist.csv"] {
+            let parsed = parseChecklist(text)
+            checklist = parsed.items
+            problems += parsed.problems
+        } else {
+            problems.append(LocalizedMessage(zh: "缺少文件 checklist.csv", en: "missing file checklist.csv"))
         }
 
         // Rules
@@ -252,21 +232,7 @@ public enum SeedLoader {
         // ones keep them (docs/domain-model.md, "The rating").
         var rules: [RatingRules]?
         if let text = files["rules.json"] {
-            do {
-                let data = Data(text.utf8)
-                let decoded = try (try? JSONDecoder().decode([RatingRules].self, from: data)) ?? [JSONDecoder().decode(RatingRules.self, from: data)]
-                for version in decoded { try version.validate() }
-                for (earlier, later) in zip(decoded, decoded.dropFirst()) where later.version <= earlier.version || later.effectiveFrom <= earlier.effectiveFrom {
-                    throw LocalizedMessage(zh: "第 \(later.version) 版规则的版本号和生效日期都应晚于第 \(earlier.version) 版",
-                                           en: "rules version \(later.version) must have a higher number and a later effective date than version \(earlier.version)")
-                }
-                if decoded.isEmpty { throw LocalizedMessage(zh: "没有任何一版规则", en: "no version of the rules") }
-                rules = decoded
-            } catch let message as LocalizedMessage {
-                problems.append(LocalizedMessage(zh: "rules.json：\(message.zh)", en: "rules.json: \(message.en)"))
-            } catch {
-                problems.append(LocalizedMessage(zh: "rules.json 无法读取：\(error)", en: "rules.json cannot be read: \(error)"))
-            }
+            do { rules = try parseRules(text) } catch { problems.append(error) }
         } else {
             problems.append(LocalizedMessage(zh: "缺少文件 rules.json", en: "missing file rules.json"))
         }

@@ -14,7 +14,7 @@ import Foundation
 public enum TextField: String, Sendable, CaseIterable {
     case complaintText, consumerName, consumerPhone, stepNote, resolutionOutcome, inspectionNote,
          pointsEvidence, appealReason, decisionReason, replyText, vetoReason, amendmentReason,
-         displayName, code, rosterField
+         displayName, code, rosterField, pointsReason
 
     /// The field's limits and its name in messages.
     public var limit: TextLimit { TextLimits.table[self] ?? TextLimits.fallback }
@@ -49,6 +49,7 @@ public enum TextLimits {
         .displayName: TextLimit(characters: 32, bytes: 96, blankAllowed: false, zh: "显示名", en: "the display name"),
         .code: TextLimit(characters: 64, bytes: 256, blankAllowed: false, zh: "代码或编号", en: "the code"),
         .rosterField: TextLimit(characters: 500, bytes: 1500, blankAllowed: false, zh: "名册字段", en: "the roster field"),
+        .pointsReason: TextLimit(characters: 1000, bytes: 3000, blankAllowed: false, zh: "扣分理由", en: "the deduction's reason"),
     ]
 
     static let fallback = TextLimit(characters: 1000, bytes: 3000, blankAllowed: false, zh: "文字", en: "the text")
@@ -158,6 +159,16 @@ public enum TextLimits {
         case .memberCorrected(let correction):
             return [(.amendmentReason, correction.reason), (.code, correction.member.id), (.rosterField, correction.member.name)]
                 + correction.member.shops.map { (TextField.code, $0) }
+        case .panelNamed(let panel):
+            return panel.members.map { (TextField.code, $0) }
+        case .pointsDeducted(let deduction):
+            return [(.code, deduction.member), (.code, deduction.item), (.pointsReason, deduction.reason)]
+        case .pointsContributed(let contribution):
+            return [(.code, contribution.member), (.pointsEvidence, contribution.evidence)]
+        case .pointsAppraised(let appraisal):
+            return [(.code, appraisal.member), (.pointsEvidence, appraisal.evidence)]
+        case .pointsApproved(let approval):
+            return [(.code, approval.member)]
         default:
             return []
         }

@@ -109,6 +109,8 @@ public enum Action: Sendable, Equatable {
     /// `log --jsonl --as` (market managers only; each disclosure recorded, docs/privacy.md).
     case exportPersonalData
     case fileComplaint
+    /// New versions of the rules, the checklist and the code of conduct (market managers only).
+    case publishRules
 
     /// Whether `role` may do this, or the message that says why not.
     public func check(_ role: Role) throws(LocalizedMessage) {

@@ -74,13 +74,10 @@ public struct MonthlyFigures: Sendable {
     /// Set when a figure counted working days in a year the calendar does not officially cover
     /// (rectification deadlines, time to settle): those figures may be wrong.
     public var calendarWarning: LocalizedMessage?
+    /// 比发展/比服务/比和谐: the branches ranked on the month's measures (Core's `competition`).
+    public var competition: CompetitionStanding
 
-    public var medianDaysToSettle: Double? {
-        let sorted = daysToSettle.sorted()
-        guard !sorted.isEmpty else { return nil }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
-    }
+    public var medianDaysToSettle: Double? { MarketState.median(daysToSettle) }
 
     public init(_ market: MarketState, month: ReportMonth, today: SimpleDate) {
         self.month = month
@@ -169,5 +166,6 @@ public struct MonthlyFigures: Sendable {
                              openRectifications: members.reduce(0) { $0 + (openByShop[$1.shopNumber] ?? 0) })
         }
         trend = market.monthlyComplaints(today: month.last)
+        competition = market.competition(.branches, period: .month(month.year, month.month, through: asOf))
     }
 }

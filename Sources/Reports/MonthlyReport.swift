@@ -9,6 +9,27 @@ public enum MonthlyReport {
         l.pick("注意：整改期限与办理用时按工作日计算，", "Note: rectification deadlines and times to settle count working days; ") + warning.text(l)
     }
 
+    static func competitionRecordsTitle(_ l: Language) -> String {
+        l.pick("每个数字背后的记录（投诉按受理编号，其余按记录号；全部列出：chengxin compare --records）",
+               "The records behind each figure (complaints by receipt, others by record number; in full: chengxin compare --records)")
+    }
+
+    static func competitionRecordHeaders(_ l: Language) -> [String] {
+        [l.pick("类别", "Kind"), l.pick("支部", "Branch"), l.pick("指标", "Measure"), l.pick("数值", "Figure"), l.pick("记录", "Records")]
+    }
+
+    /// One row per figure that has records behind it, in the tables' order.
+    static func competitionRecordRows(_ standing: CompetitionStanding, _ l: Language) -> [[String]] {
+        standing.rankings.flatMap { ranking in
+            ranking.rows.flatMap { row in
+                zip(ranking.measures, row.figures).compactMap { entry, figure -> [String]? in
+                    guard !figure.records.isEmpty else { return nil }
+                    return [ranking.kind.chineseName, row.name, entry.measure.name(l), figure.text(l), CompetitionTables.records(figure, l)]
+                }
+            }
+        }
+    }
+
     /// `head`, when given, is printed at the end ("日志链头 / Log head"), so that the paper anchors the log.
     public static func render(_ market: MarketState, month: ReportMonth, today: SimpleDate, format: ReportFormat, language: Language = .zh, head: LogHead? = nil) -> String {
         let f = MonthlyFigures(market, month: month, today: today)
@@ -111,6 +132,16 @@ public enum MonthlyReport {
             body += figure(l.pick("平均星级", "Average stars"), SVGChart.bars(branchBars, title: l.pick("各支部平均星级", "Average stars by branch"), maximum: 5))
             body += table(branchHeaders, branchRows, numeric: [1, 2, 3, 4, 5, 6])
             body += "<p class=\"note\">\(Markup.html(SatisfactionRate.definition(l)))</p>\n"
+            body += "<h2>\(Markup.html(l.pick("比发展 · 比服务 · 比和谐", "Development, service, harmony")))</h2>\n"
+            body += "<p class=\"note\">\(Markup.html(f.competition.methodLine(l)))</p>\n"
+            for ranking in f.competition.rankings {
+                body += "<h3>\(Markup.html(CompetitionTables.caption(f.competition, ranking.kind, l)))</h3>\n"
+                let headers = CompetitionTables.headers(ranking, scope: f.competition.scope, l)
+                body += table(headers, CompetitionTables.rows(ranking, scope: f.competition.scope, l), numeric: Set(2..<headers.count))
+            }
+            body += "<ul class=\"note\">" + CompetitionTables.definitions(f.competition, l).map { "<li>\(Markup.html($0))</li>" }.joined() + "</ul>\n"
+            body += "<h3>\(Markup.html(competitionRecordsTitle(l)))</h3>\n"
+            body += table(competitionRecordHeaders(l), competitionRecordRows(f.competition, l))
             if let head { body += head.html(l) }
             body += "<footer><p>\(Markup.html(l.pick("数据来自事件日志，每个数字都可追溯到记录；本报告不含个人信息。", "Figures come from the event log and can be traced to its records; no personal data.")))</p></footer>\n"
             return Markup.page(title: title, language: l, body: body)
@@ -140,6 +171,13 @@ public enum MonthlyReport {
             out += "\n### \(l.pick("星级变化（与上月末相比）", "Changes since the end of last month"))\n\n" + table(changeHeaders, changeRows)
             out += "\n## \(l.pick("支部比较", "Branches compared"))\n\n" + table(branchHeaders, branchRows)
             out += "\n\(Markup.md(SatisfactionRate.definition(l)))\n"
+            out += "\n## \(l.pick("比发展 · 比服务 · 比和谐", "Development, service, harmony"))\n\n\(Markup.md(f.competition.methodLine(l)))\n"
+            for ranking in f.competition.rankings {
+                out += "\n### \(Markup.md(CompetitionTables.caption(f.competition, ranking.kind, l)))\n\n"
+                out += table(CompetitionTables.headers(ranking, scope: f.competition.scope, l), CompetitionTables.rows(ranking, scope: f.competition.scope, l))
+            }
+            out += "\n" + CompetitionTables.definitions(f.competition, l).map { "- " + Markup.md($0) }.joined(separator: "\n") + "\n"
+            out += "\n### \(Markup.md(competitionRecordsTitle(l)))\n\n" + table(competitionRecordHeaders(l), competitionRecordRows(f.competition, l))
             if let head { out += head.md(l) }
             return out
         }

@@ -57,7 +57,9 @@ public enum DataDirectorySetup {
             try PINHash.make(pin: pin, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
         }
         let later = try Locations.seedsDirectory(seeds).map { try SeedFiles.load($0).laterRuleEvents(actor: "system", at: Event.timestamp(Date())) } ?? []
-        return try store.append(history + later)
+        // The members' points need the rules that define them (version 2): they come after those.
+        let points = DemoMemberPoints.events(after: roster + history + later)
+        return try store.append(history + later + points)
     }
 
     /// Marks the data directory as training data (`market.training`, key `init:training`), when it

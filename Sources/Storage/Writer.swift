@@ -23,7 +23,7 @@ public enum Writer {
     /// The kinds of request an idempotency key is made for (`kind:id`): an id used for one kind
     /// is refused for any other.
     public static let requestKinds = ["user", "inspection", "points", "approve", "complaint", "complaint-step", "deduction",
-                                      "veto", "veto-second", "withdraw", "correct", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year"]
+                                      "veto", "veto-second", "withdraw", "correct", "withdraw-second", "ratings", "appeal", "decision", "reply", "link", "calendar-year", "panel"]
 
     /// Records the event `build` makes, its typed text held to the limits (TextLimits.swift),
     /// unless the idempotency key is used already. A used key is recognised under the lock before

@@ -10,9 +10,9 @@ struct Chengxin: ParsableCommand {
         commandName: "chengxin",
         abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self, MemberCommand.self,
-                      InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, UserCommand.self,
-                      VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, KioskCommand.self,
-                      ExportCommand.self, ReportCommand.self, ImportCommand.self, CalendarCommand.self],
+                      InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, PanelCommand.self, UserCommand.self,
+                      VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, RulesCommand.self, ChecklistCommand.self, KioskCommand.self,
+                      ExportCommand.self, ReportCommand.self, CompareCommand.self, ImportCommand.self, CalendarCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

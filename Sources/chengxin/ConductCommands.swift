@@ -42,7 +42,7 @@ struct ConductPublish: ParsableCommand {
                                                     tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是一份守则", en: "the file \(file) is over 256 KB: not a code of conduct"))
             let conduct: CodeOfConduct
             do {
-                conduct = try CodeOfConduct.parse(text)
+                conduct = try CodeOfConduct.parse(text, fileName: file)
             } catch {
                 throw CLIProblem(text: error.problems.map { $0.text(common.lang) }.joined(separator: "\n"))
             }

@@ -43,16 +43,19 @@ enum PINInput {
             throw CLIProblem(text: common.t("没有终端可以输入 PIN；请设置环境变量 \(variable)", "no terminal to ask for the PIN; set \(variable)"))
         }
         defer { close(tty) }
-        _ = SafeText.sanitize(prompt).withCString { write(tty, $0, strlen($0)) }
+        // Echo goes off before the prompt shows: a PIN typed as soon as the prompt appears is
+        // never echoed, however late this process gets the processor.
         var saved = termios()
         tcgetattr(tty, &saved)
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(tty, TCSAFLUSH, &quiet)
         defer {
-            tcsetattr(tty, TCSAFLUSH, &saved)
+            // Keys typed after Enter are kept for the screen that follows.
+            tcsetattr(tty, TCSANOW, &saved)
             _ = write(tty, "\n", 1)
         }
+        _ = SafeText.sanitize(prompt).withCString { write(tty, $0, strlen($0)) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while Glibc.read(tty, &byte, 1) == 1, byte != 10, byte != 13, bytes.count < 64 { bytes.append(byte) }
@@ -291,8 +294,8 @@ enum InspectionOutcomes {
 
 struct PointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "points", abstract: "Contribution points (贡献积分): entered with evidence, counted once a second person approves.",
-        subcommands: [PointsAdd.self, PointsApprove.self])
+        commandName: "points", abstract: "Contribution points: a shop's (add; rules version 1's stars) and the members' points ledger (党员积分: deduct, contribute, appraise, ledger); approve either.",
+        subcommands: [PointsAdd.self, PointsApprove.self, PointsDeduct.self, PointsContribute.self, PointsAppraise.self, PointsLedger.self])
 }
 
 struct PointsAdd: ParsableCommand {
@@ -340,31 +343,32 @@ struct PointsAdd: ParsableCommand {
 }
 
 struct PointsApprove: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a contribution entry (not your own).")
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a shop's contribution entry (not your own), or a member's points entry as a member of the branch's panel.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "The record number of the entry.") var entry: UInt64
 
+    @Option(name: .long, help: "A members' points entry: the panel member who approves (default: the member linked to --as; a manager or the branch's secretary records another member's vote).", transform: TypedCode.normalise)
+    var member: String?
+
     func run() throws {
-        do {
-            let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened, common)
-            let key = actor.key("approve")
-            try Writer.record(opened, key: key, common) { market in
-                do throws(LocalizedMessage) {
-                    try market.validateApproval(of: entry, by: me)
-                } catch {
-                    throw CLIProblem(text: error.text(common.lang))
-                }
-                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: .contributionApproved(ContributionApproved(target: entry)))
-            } answer: { recorded in
-                guard case .contributionApproved(let approval) = recorded.event.body else { return nil }
-                return common.t("已审批贡献分 #\(approval.target)", "approved contribution #\(approval.target)")
+        try LedgerWrite.record(common, actor, kind: "approve") { market, me in
+            guard member != nil || market.ledgerEntry(entry) != nil else { return .contributionApproved(ContributionApproved(target: entry)) }
+            guard let id = member ?? market.member(of: me)?.id else {
+                throw CLIProblem(text: common.t("请用 --member 指明同意这条积分的考评小组成员", "name the panel member who approves with --member"))
             }
-        } catch {
-            throw common.failure(error)
+            return .pointsApproved(PointsApproved(target: entry, member: id))
+        } answer: { market, recorded in
+            switch recorded.event.body {
+            case .contributionApproved(let approval):
+                return common.t("已审批贡献分 #\(approval.target)", "approved contribution #\(approval.target)")
+            case .pointsApproved(let approval):
+                return LedgerWrite.approvalAnswer(approval, market: market, recorded: recorded, common)
+            default:
+                return nil
+            }
         }
     }
 }

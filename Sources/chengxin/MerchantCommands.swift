@@ -127,13 +127,20 @@ struct MerchantShow: ParsableCommand {
         }
         if explain {
             lines.append(common.t("评分说明：", "how the rating was reached:"))
-            for line in result.lines {
-                let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
-                let source = line.sequence.map { "#\($0)" } ?? ""
-                lines.append("  " + [points.padding(toLength: 4, withPad: " ", startingAt: 0), line.text(common.lang), source.isEmpty ? "" : "[\(source)]"].joined(separator: " ").trimmingCharacters(in: .whitespaces))
-            }
+            lines += ExplanationText.lines(result.lines, common.lang)
         }
         Console.out(lines.joined(separator: "\n"))
+    }
+}
+
+/// An explanation (a rating's, a member's points') line by line: the points, the words, the record.
+enum ExplanationText {
+    static func lines(_ lines: [ExplanationLine], _ language: Language) -> [String] {
+        lines.map { line in
+            let points = line.points.map { $0 >= 0 ? "+\($0)" : "\($0)" } ?? ""
+            let source = line.sequence.map { "#\($0)" } ?? ""
+            return "  " + [points.padding(toLength: 4, withPad: " ", startingAt: 0), line.text(language), source.isEmpty ? "" : "[\(source)]"].joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        }
     }
 }
 

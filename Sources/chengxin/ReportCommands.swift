@@ -95,21 +95,29 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// `chengxin report public-notice|monthly --format html|md [--month YYYY-MM] --out FILE`.
+/// `chengxin report public-notice|monthly --format html|md [--month YYYY-MM] --out FILE`;
+/// `chengxin report appraisal --branch N [--year YYYY] --format html|md --out FILE`.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the public notice (公示, printable A4) or the monthly report (with charts) as self-contained HTML or Markdown.")
+        abstract: "Write the public notice (公示, printable A4), the monthly report (with charts) or a branch's appraisal sheet (民主评议) as self-contained HTML or Markdown.")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case publicNotice = "public-notice"
         case monthly
+        case appraisal
     }
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "public-notice or monthly.")
+    @Argument(help: "public-notice, monthly or appraisal.")
     var kind: Kind
+
+    @Option(name: .long, help: "appraisal: the branch's number.")
+    var branch: Int?
+
+    @Option(name: .long, help: "appraisal: the year (default: this year).")
+    var year: Int?
 
     @Option(name: .long, help: "html or md.")
     var format: ReportFormat
@@ -121,6 +129,12 @@ struct ReportCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
+        if kind == .appraisal && branch == nil {
+            throw ValidationError(common.t("appraisal 需要 --branch N", "appraisal needs --branch N"))
+        }
+        if kind != .appraisal && (branch != nil || year != nil) {
+            throw ValidationError(common.t("--branch 和 --year 只用于 appraisal", "--branch and --year apply to appraisal only"))
+        }
         if let month, ReportMonth(month) == nil {
             throw ValidationError(common.t("--month 应为 YYYY-MM，如 2026-10；现为“\(month)”", "--month takes YYYY-MM, like 2026-10; got \"\(month)\""))
         }
@@ -139,12 +153,20 @@ struct ReportCommand: ParsableCommand {
             if market.branches.isEmpty {
                 throw CLIProblem(text: common.t("数据目录里还没有名册（先运行 chengxin init）", "the data directory holds no roster yet (run chengxin init first)"))
             }
+            if kind == .appraisal, let branch {
+                guard market.branch(branch) != nil else { throw CLIProblem(text: common.t("没有第 \(branch) 支部", "there is no branch \(branch)")) }
+                let year = self.year ?? today.year
+                let text = AppraisalSheet.render(market, branch: branch, year: year, today: today, format: format, language: common.lang, head: logHead(store))
+                try OutputFile.write(Array(text.utf8), to: out, mode: 0o644)
+                Console.out(common.t("已写入第 \(branch) 支部 \(year) 年度民主评议表：\(out)（\(format.rawValue)）", "wrote branch \(branch)'s \(year) appraisal sheet to \(out) (\(format.rawValue))"))
+                return
+            }
             let head = logHead(store)
             let text: String
             switch kind {
             case .publicNotice:
                 text = PublicNotice.render(market, asOf: min(chosen.last, today), format: format, language: common.lang, head: head)
-            case .monthly:
+            case .monthly, .appraisal:
                 text = MonthlyReport.render(market, month: chosen, today: today, format: format, language: common.lang, head: head)
             }
             try OutputFile.write(Array(text.utf8), to: out, mode: 0o644)

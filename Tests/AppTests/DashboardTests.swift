@@ -45,7 +45,7 @@ struct DashboardTests {
         let market = try shippedMarket()
         let grid = Dashboard.view(model(market, 80, 24))
         // Title bar, table header, 21 rows, status bar.
-        #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览  2商户  3支部  4投诉"))
+        #expect(grid.rowText(0).hasPrefix(" 诚信党建  1概览 2商户 3支部 4投诉"))
         #expect(grid.rowText(0).contains("100 家 · 5 个支部"))
         #expect(grid.rowText(1).hasPrefix(" 店铺号▲  店铺名称"))
         let first = market.merchants[0]
@@ -412,7 +412,7 @@ struct MouseTests {
 struct ComplaintScreenTests {
     @Test func theQueueOpensACaseAndOffersOnlyTheAllowedSteps() throws {
         let (base, manager, _) = try LoginTests().marketWithUsers()
-        var events: [Event] = []
+        let events: [Event] = []
         _ = events
         var m = model(base, 80, 24)
         _ = Dashboard.update(&m, .authenticated(manager))

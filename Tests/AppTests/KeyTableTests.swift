@@ -52,6 +52,10 @@ private func model(in context: KeyContext, _ market: MarketState) throws -> Dash
         _ = Dashboard.update(&m, .auditLoaded(rows, chain: "完好"))
     case .screen(.inspections): m.tab = .inspections
     case .screen(.reviews): m.tab = .reviews
+    case .screen(.members): m.tab = .members
+    case .screen(.member):
+        m.tab = .members
+        m.openMember = market.membersInOrder.first?.id ?? "D1-01"
     case .search: _ = press([.character("/")], &m)
     case .entry:
         m.openShop = "D104"
@@ -92,7 +96,9 @@ struct KeyTableTests {
                     let effects = Dashboard.update(&pressed, .key(key))
                     let expected = Dashboard.perform(binding.action, key: key, on: &performed)
                     pressed.shopPage = nil
+                    pressed.competition = nil
                     performed.shopPage = nil
+                    performed.competition = nil
                     #expect(effects == expected && pressed == performed, "\(context): \(key) does what \(binding.action) does")
                 }
             }
@@ -101,7 +107,9 @@ struct KeyTableTests {
                 let effects = Dashboard.update(&pressed, .key(key))
                 let expected = Dashboard.perform(.type, key: key, on: &performed)
                 pressed.shopPage = nil
+                pressed.competition = nil
                 performed.shopPage = nil
+                performed.competition = nil
                 #expect(effects == expected && pressed == performed, "\(context): \(key) types")
             }
             for key in everyKey where Dashboard.binding(for: key, m) == nil {

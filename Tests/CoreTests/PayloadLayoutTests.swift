@@ -19,6 +19,7 @@ struct PayloadLayoutTests {
         case calendarYearAdded, userRegistered, inspectionRecorded, vetoConfirmed, vetoSeconded, withdrawalSeconded
         case contributionRecorded, contributionApproved, complaintFiled, complaintStep, complaintDeductionConfirmed, complaintLinked
         case ratingsPublished, appealFiled, appealDecided, replyPublished, conductPublished, pledgeMade, pledgeWithdrawn, merchantCorrected, memberRegistered, memberCorrected, withdrawn
+        case panelNamed, pointsDeducted, pointsContributed, pointsAppraised, pointsApproved
         case recordCorrected, logTailCut, authFailed, dataDisclosed, trainingMarked, unknown
     }
 
@@ -52,6 +53,11 @@ struct PayloadLayoutTests {
         case .merchantCorrected: return .merchantCorrected
         case .memberRegistered: return .memberRegistered
         case .memberCorrected: return .memberCorrected
+        case .panelNamed: return .panelNamed
+        case .pointsDeducted: return .pointsDeducted
+        case .pointsContributed: return .pointsContributed
+        case .pointsAppraised: return .pointsAppraised
+        case .pointsApproved: return .pointsApproved
         case .withdrawn: return .withdrawn
         case .recordCorrected: return .recordCorrected
         case .logTailCut: return .logTailCut
@@ -147,15 +153,33 @@ struct PayloadLayoutTests {
         // Amendments: withdrawals of each kind, seconded where that is needed; corrections of each kind.
         var corrected = roster.merchants[2]
         corrected.owner += "（更正）"
+        // The plate too: the snapshot keeps the change (比发展's 示范岗 earned).
+        corrected.plate = corrected.plate == .demonstrationPost ? .memberBusiness : .demonstrationPost
         let registration = events.firstIndex { $0.body == .merchantRegistered(roster.merchants[2]) }.map { UInt64($0 + 1) } ?? 0
         add("li", .merchantCorrected(MerchantCorrection(target: registration, reason: "经营者姓名录入有误", merchant: corrected)))
         let member = Member(id: "D1-90", name: "测试党员", branch: 1, joined: SimpleDate(dayNumber: 12_000), role: .member,
-                            shops: [shop, roster.merchants[2].shopNumber], user: "li")
+                            shops: [shop, other], user: "li")
         let memberRecord = add("system", .memberRegistered(member))
         add("system", .memberRegistered(Member(id: "D2-91", name: "无店党员", branch: 2, joined: SimpleDate(dayNumber: 13_000), role: .committee)))
         var leaving = member
         leaving.left = d
         add("li", .memberCorrected(MemberCorrection(target: memberRecord, reason: "组织关系转出", member: leaving)))
+
+        // The members' points ledger: a panel (named twice), an entry of each kind, approvals, a withdrawal seconded.
+        for (n, id) in ["D1-92", "D1-93", "D1-94"].enumerated() {
+            add("system", .memberRegistered(Member(id: id, name: "小组成员\(n)", branch: 1, joined: SimpleDate(dayNumber: 12_500), role: n == 0 ? .secretary : .member,
+                                                   shops: n == 1 ? [other] : [], user: n == 0 ? "gu" : nil)))
+        }
+        add("li", .panelNamed(PanelNamed(branch: 1, year: 2026, members: ["D1-92", "D1-93", "D1-94"])))
+        add("li", .panelNamed(PanelNamed(branch: 1, year: 2026, members: ["D1-92", "D1-93", "D1-94", "D1-90"])))
+        let deducted = add("gu", .pointsDeducted(MemberDeduction(member: "D1-93", item: "meeting-absent", date: d, reason: "三月支部大会缺席", occurrences: 2)))
+        let contributed = add("li", .pointsContributed(MemberContribution(member: "D1-94", kind: .service, points: 8, date: d, evidence: "义务验光\n两次")))
+        add("li", .pointsAppraised(MemberAppraisal(member: "D1-94", date: d, points: 15, evidence: "评议表")))
+        add("gu", .pointsApproved(PointsApproved(target: contributed, member: "D1-92")))
+        add("li", .pointsApproved(PointsApproved(target: contributed, member: "D1-93")))
+        add("li", .pointsApproved(PointsApproved(target: deducted, member: "D1-94")))
+        let ledgerWithdrawal = add("li", .withdrawn(Withdrawal(target: deducted, reason: "请过假")))
+        add("zhou", .withdrawalSeconded(WithdrawalSeconded(target: ledgerWithdrawal)))
         let withdrawal = add("li", .withdrawn(Withdrawal(target: failed, reason: "记录有误")))
         add("zhou", .withdrawalSeconded(WithdrawalSeconded(target: withdrawal)))
         add("li", .withdrawn(Withdrawal(target: untrue, reason: "误登记")))

@@ -67,7 +67,7 @@ struct PledgeTests {
         #expect(snapshot.datedPledges(of: "A101") == all)
         let md = PublicNotice.render(state, asOf: date("2026-06-30"), format: .md)
         let row = md.split(separator: "\n").first { $0.hasPrefix("| A101 |") }.map(String.init) ?? ""
-        #expect(!row.contains("免费清洗眼镜") && !row.contains(rosterText) && row.contains("（2026-01-01 起）"))
+        #expect(!row.contains("免费清洗眼镜") && !row.contains(rosterText) && row.contains("（2026-01-01 登记）"))
     }
 }
 

@@ -370,3 +370,48 @@ struct ReportTests {
         #expect(withHead.components(separatedBy: "<tr><td>").count == plain.components(separatedBy: "<tr><td>").count)
     }
 }
+
+@Suite("Monthly report: 比发展/比服务/比和谐")
+struct MonthlyCompetitionTests {
+    /// The report's rankings are Core's over the month, with the method, the measures and the
+    /// records behind each figure, in HTML and Markdown, in both languages.
+    @Test func theRankingsAreCoresForTheMonthWithTheirRecords() throws {
+        let market = try demoMarket()
+        let month = try #require(ReportMonth("2026-10"))
+        let today = SimpleDate(iso: "2026-11-26")!
+        let f = MonthlyFigures(market, month: month, today: today)
+        let core = market.competition(.branches, period: .month(2026, 10, through: today))
+        #expect(f.competition == core)
+        #expect(core.period.from == SimpleDate(iso: "2026-10-01") && core.period.through == SimpleDate(iso: "2026-10-31"))
+        // Each figure against its records: the satisfaction's follow-ups and counts are Satisfaction.swift's.
+        let tally = market.satisfaction(from: month.first, through: month.last)
+        for branch in market.branches {
+            let satisfaction = try #require(core.figure(.service, unit: String(branch.number), measure: .satisfaction))
+            #expect(satisfaction.value == tally.branch(branch.number).rate && satisfaction.total == tally.branch(branch.number).followUps)
+            #expect(satisfaction.records.count == satisfaction.total)
+            let filed = try #require(core.figure(.service, unit: String(branch.number), measure: .complaintsPerShop))
+            let shops = Set(market.merchants.filter { $0.branch == branch.number }.map(\.shopNumber))
+            let expected = market.complaints.values.filter { month.contains($0.filed.date) && $0.duplicateOf == nil && shops.contains($0.filed.shop ?? "") }
+            #expect(filed.receipts == expected.map(\.filed.receipt).sorted() && filed.total == shops.count)
+        }
+        for language in [Language.zh, .en] {
+            let html = MonthlyReport.render(market, month: month, today: today, format: .html, language: language)
+            let md = MonthlyReport.render(market, month: month, today: today, format: .md, language: language)
+            #expect(xmlProblem(html) == nil, "\(xmlProblem(html) ?? "")")
+            for text in [html, md] {
+                #expect(text.contains(Markup.html(core.methodLine(language))) || text.contains(Markup.md(core.methodLine(language))))
+                for kind in ContributionKind.allCases {
+                    let ranking = try #require(core.ranking(kind))
+                    #expect(text.contains(CompetitionTables.caption(core, kind, language)))
+                    for row in CompetitionTables.rows(ranking, scope: core.scope, language) {
+                        let cells = text.contains("<table>") ? row.map(Markup.html) : row.map(Markup.md)
+                        #expect(cells.allSatisfy(text.contains), "\(row)")
+                    }
+                }
+            }
+            // The records behind a figure: the complaints by receipt.
+            let served = try #require(core.ranking(.service)?.rows.first { !$0.figures[2].receipts.isEmpty })
+            #expect(served.figures[2].receipts.allSatisfy(md.contains))
+        }
+    }
+}

@@ -66,10 +66,73 @@ struct DomainCLITests {
         try "版本 2，2026-04-01 起施行\n第一条\n第二条\n".write(to: file, atomically: true, encoding: .utf8)
         let short = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
         #expect(short.status == 1 && short.errors.contains("新版只有 2 条"), "\(short.errors)")
+        // A file without the version line is named as given, not as the seeds' file.
+        try "第一条\n".write(to: file, atomically: true, encoding: .utf8)
+        let headless = try cli.run(["conduct", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(headless.status == 1 && headless.errors.contains("\(file.path) 第 1 行应为“版本 N，YYYY-MM-DD 起施行”"), "\(headless.errors)")
         try ("版本 2，2026-04-01 起施行\n" + (1...9).map { "第 \($0) 条" }.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let published = try cli.run(["conduct", "publish", file.path, "--as", "li", "--request-id", "c-2"], pin: "123456")
         #expect(published.status == 0 && published.output.contains("已发布守则第 2 版（9 条，2026-04-01 起施行）"), "\(published.errors)")
         #expect(try cli.run(["conduct", "show"]).output.contains("第 2 版"))
+    }
+
+    @Test func newRulesAndChecklistVersionsArePublishedIntoARunningMarket() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        #expect(try cli.run(["init", "--training", "--seeds", packageRoot.appendingPathComponent("seeds").path]).status == 0)
+        #expect(try cli.run(["user", "add", "li", "--role", "manager", "--display", "李主任"], newPIN: "123456").status == 0)
+        #expect(try cli.run(["user", "add", "gu", "--role", "secretary", "--branch", "1", "--as", "li"], pin: "123456", newPIN: "222222").status == 0)
+        let shown = try cli.run(["rules", "show"]).output
+        #expect(shown.contains("第 1 版，2025-01-01 起生效") && shown.contains("（现行）") && shown.contains("第 2 版，2027-01-01 起生效"), "\(shown)")
+
+        // Version 3 from the seeds' version 2, moved to a year not begun.
+        let seeds = try String(contentsOf: packageRoot.appendingPathComponent("seeds/rules.json"), encoding: .utf8)
+        let versions = try #require(try JSONSerialization.jsonObject(with: Data(seeds.utf8)) as? [[String: Any]])
+        var next = try #require(versions.last)
+        next["version"] = 3
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func write(_ rules: [String: Any]) throws { try JSONSerialization.data(withJSONObject: rules).write(to: file) }
+        next["effectiveFrom"] = "2026-12-08"
+        try write(next)
+        let midYear = try cli.run(["rules", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(midYear.status == 1 && midYear.errors.contains("新规则须从某年 1 月 1 日（评级周期的第一天）起生效，现为 2026-12-08"), "\(midYear.errors)")
+        next["effectiveFrom"] = "2026-01-01"
+        try write(next)
+        let begun = try cli.run(["rules", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(begun.status == 1 && begun.errors.contains("不晚于今天（2026-03-03）：已开始的年度按原规则评级"), "\(begun.errors)")
+        next["effectiveFrom"] = "2028-01-01"
+        try write(next)
+        let bySecretary = try cli.run(["rules", "publish", file.path, "--as", "gu"], pin: "222222")
+        #expect(bySecretary.status == 1 && bySecretary.errors.contains("无权进行此操作"), "\(bySecretary.errors)")
+        next["version"] = 4
+        try write(next)
+        let skipped = try cli.run(["rules", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(skipped.status == 1 && skipped.errors.contains("新规则应为第 3 版"), "\(skipped.errors)")
+        next["version"] = 3
+        next["basePoints"] = 120
+        try write(next)
+        let invalid = try cli.run(["rules", "publish", file.path, "--as", "li"], pin: "123456")
+        #expect(invalid.status == 1 && invalid.errors.contains("basePoints 应在 0 到 100 之间，现为 120"), "\(invalid.errors)")
+        next["basePoints"] = 100
+        try write(next)
+        let published = try cli.run(["rules", "publish", file.path, "--as", "li", "--request-id", "r-3"], pin: "123456")
+        #expect(published.status == 0 && published.output.contains("已发布评分规则第 3 版（2028-01-01 起生效"), "\(published.errors)")
+        #expect(try cli.run(["rules", "show"]).output.contains("第 3 版，2028-01-01 起生效"))
+
+        // A new checklist: its citations must exist in the code of conduct in force.
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("checklist-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: list) }
+        try "编号,类别,检查项,守则条款\nPRI-1,价格诚信,明码标价,99\n".write(to: list, atomically: true, encoding: .utf8)
+        let uncited = try cli.run(["checklist", "publish", list.path, "--as", "li"], pin: "123456")
+        #expect(uncited.status == 1 && uncited.errors.contains("检查项 PRI-1 引用守则第 99 条"), "\(uncited.errors)")
+        try "编号,类别,检查项\nPRI-1,价格,明码标价\n".write(to: list, atomically: true, encoding: .utf8)
+        let badCategory = try cli.run(["checklist", "publish", list.path, "--as", "li"], pin: "123456")
+        #expect(badCategory.status == 1 && badCategory.errors.contains("\(list.path) 第 2 行：类别应为亮身份或四个诚信之一"), "\(badCategory.errors)")
+        try "编号,类别,检查项,守则条款\nPRI-1,价格诚信,明码标价，一货一签,2\nQUA-1,质量诚信,进货票据齐全,\n".write(to: list, atomically: true, encoding: .utf8)
+        let checklist = try cli.run(["checklist", "publish", list.path, "--as", "li", "--request-id", "c-2"], pin: "123456")
+        #expect(checklist.status == 0 && checklist.output.contains("已发布检查清单新版本（2 项）"), "\(checklist.errors)")
+        let current = try cli.run(["checklist", "show"]).output
+        #expect(current.contains("检查清单第 2 版（2 项）") && current.contains("PRI-1  [价格诚信] 明码标价，一货一签（守则第 2 条）"), "\(current)")
     }
 
     @Test func inspectionChangesTheStarsAndTheExplanationNamesEveryEvent() throws {

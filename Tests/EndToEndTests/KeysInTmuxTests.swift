@@ -97,7 +97,7 @@ struct KeysInTmuxTests {
     /// In the dashboard Home and End go to the first and the last row, as `?` says (they used to
     /// arrive as Esc [ 1 ~ and switch tabs).
     @Test func theDashboardsHomeAndEndGoToTheFirstAndLastRow() throws {
-        let (binary, cli) = try KioskTmuxTests.prepared()
+        let (_, cli) = try KioskTmuxTests.prepared()
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start(cli.dashboardCommand(), width: 100, height: 30)

@@ -18,7 +18,7 @@ struct OperationalLogTmuxTests {
     }
 
     @Test func theDashboardLogsItsStartTheSignInsAndItsExitWithoutAPIN() throws {
-        let (binary, cli) = try KioskTmuxTests.prepared()
+        let (_, cli) = try KioskTmuxTests.prepared()
         let oplog = temporaryPath("oplog") + "/state/chengxin.log"
         let tmux = Tmux()
         defer { tmux.kill() }
@@ -62,7 +62,7 @@ struct OperationalLogTmuxTests {
     }
 
     @Test func anOperationalLogThatCannotBeWrittenIsSaidOnceAndTheScreenStillStarts() throws {
-        let (binary, cli) = try KioskTmuxTests.prepared()
+        let (_, cli) = try KioskTmuxTests.prepared()
         let tmux = Tmux()
         defer { tmux.kill() }
         // Inside the data directory: refused (said on stderr before the screen), nothing written there.

@@ -189,6 +189,32 @@ struct ReportCLITests {
         #expect(noFolder.status == 1 && noFolder.errors.contains("不存在"))
     }
 
+    /// `chengxin compare`: the rankings with the method, shops of a branch, a month, and the
+    /// records behind one figure; usage errors exit with 2.
+    @Test func compareRanksWithTheMethodAndListsTheRecordsBehindAFigure() throws {
+        let cli = try ReportCLI()
+        try cli.demo()
+        let all = try cli.run(["compare"])
+        #expect(all.status == 0, "\(all.errors)")
+        for text in ["排名方法（名次相加）", "比发展：各支部排名（2026-01-01 至 2026-11-26）", "比服务：各支部排名", "比和谐：各支部排名", "满意率↑", "办理用时中位数↓", "第四党支部"] {
+            #expect(all.output.contains(text), "\(text)")
+        }
+        let shops = try cli.run(["compare", "--shops", "--branch", "4", "--kind", "harmony", "--lang", "en"])
+        #expect(shops.status == 0 && shops.output.contains("shops of branch 4 ranked") && !shops.output.contains("比服务："))
+        #expect(shops.output.contains("D101") && !shops.output.contains("A101"))
+        let month = try cli.run(["compare", "--month", "2026-10", "--kind", "service"])
+        #expect(month.status == 0 && month.output.contains("（2026-10-01 至 2026-10-31）"))
+        let records = try cli.run(["compare", "--records", "4:satisfaction"])
+        #expect(records.status == 0, "\(records.errors)")
+        #expect(records.output.contains("比服务 · 第四党支部 · 满意率：") && records.output.contains("办理投诉：回访"))
+        let lines = records.output.split(separator: "\n").filter { $0.hasPrefix("#") }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("回访") }, "\(records.output)")
+        #expect(!records.output.contains("138"), "no phones")
+        #expect(try cli.run(["compare", "--records", "4:nonsense"]).status == 2)
+        #expect(try cli.run(["compare", "--branch", "4"]).status == 2)
+        #expect(try cli.run(["compare", "--records", "Z999:vetoes"]).status == 1)
+    }
+
     @Test func reportsAreWrittenWellFormedAndSelfContained() throws {
         let cli = try ReportCLI()
         try cli.demo()
