@@ -60,26 +60,18 @@ struct ImportMembers: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
+    /// The CSV file (columns as `chengxin export members --with-personal-data` writes them), its encoding, --dry-run.
+    @OptionGroup var input: ImportInput
 
-    @Argument(help: "The CSV file (columns as `chengxin export members --with-personal-data` writes them).")
-    var file: String
-
-    @Option(name: .long, help: "utf-8 or gb18030 (default: detected).")
-    var encoding: TextEncoding?
-
-    @Flag(name: .long, help: "Check the file and say what would change; write nothing (needs no --as).")
-    var dryRun = false
+    var file: String { input.file }
 
     func run() throws {
         do {
-            let decoded = try RosterFile.read(file, encoding: encoding, common)
-            let opened = dryRun ? try common.openForReading() : try Writer.open(common)
+            let decoded = try RosterFile.read(file, encoding: input.encoding, common)
+            let opened = input.dryRun ? try common.openForReading() : try Writer.open(common)
             let today = MarketClock.today()
             let plan = try makePlan(decoded.text, opened.market, today)
-            var report = [common.t("\(file)：编码 \(decoded.encodingName)，\(plan.rows) 行，全部通过检查。", "\(file): encoding \(decoded.encodingName), \(plan.rows) rows, all valid.")]
-            if !plan.ignoredColumns.isEmpty {
-                report.append(common.t("不导入的列：", "columns not imported: ") + plan.ignoredColumns.joined(separator: common.t("、", ", ")))
-            }
+            var report = RosterFile.opening(file, decoded.encodingName, rows: plan.rows, ignored: plan.ignoredColumns, common)
             for change in plan.changes {
                 switch change.kind {
                 case .register:
@@ -96,14 +88,8 @@ struct ImportMembers: ParsableCommand {
             for problem in plan.mismatchesAfter { report.append("  ⚠ " + problem.text(common.lang)) }
             let summary = common.t("登记 \(plan.registrations.count) 名，更正 \(plan.corrections.count) 名，未变 \(plan.unchanged.count) 名，文件中没有 \(plan.notInFile.count) 名",
                                    "\(plan.registrations.count) registered, \(plan.corrections.count) corrected, \(plan.unchanged.count) unchanged, \(plan.notInFile.count) not in the file")
-            if dryRun {
-                report.append(common.t("试运行：将\(summary)；未写入任何内容。", "dry run: would be \(summary); nothing was written."))
-                Console.out(report.joined(separator: "\n"))
-                return
-            }
-            if plan.changes.isEmpty {
-                report.append(common.t("党员名册与文件一致（\(summary)），未写入任何内容。", "the members' roster matches the file (\(summary)); nothing was written."))
-                Console.out(report.joined(separator: "\n"))
+            if RosterFile.stopsBeforeWriting(dryRun: input.dryRun, nothingToDo: plan.changes.isEmpty, summary: summary, report: report, common,
+                                             matches: common.t("党员名册与文件一致（\(summary)），未写入任何内容。", "the members' roster matches the file (\(summary)); nothing was written.")) {
                 return
             }
             let me = try actor.authenticate(opened, common)
@@ -122,28 +108,14 @@ struct ImportMembers: ParsableCommand {
                 }
                 return events
             })
-            if written.isEmpty {
-                report.append(common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again"))
-            } else {
-                report.append(common.t("已导入：\(summary)；记录 #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)。",
-                                       "imported: \(summary); records #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)."))
-            }
+            report.append(RosterFile.written(written.map(\.sequence), summary: summary, common))
             Console.out(report.joined(separator: "\n"))
         } catch {
-            for line in common.describe(error).split(separator: "\n") { Console.error(String(line)) }
-            throw ExitCode(1)
+            throw RosterFile.fail(error, common)
         }
     }
 
     func makePlan(_ text: String, _ market: MarketState, _ today: SimpleDate) throws(CLIProblem) -> MemberImportPlan {
-        if market.branches.isEmpty {
-            throw CLIProblem(text: common.t("数据目录里还没有支部（先运行 chengxin init）", "the data directory has no branches yet (run chengxin init first)"))
-        }
-        do {
-            return try MemberImport.plan(text: text, market: market, today: today)
-        } catch {
-            let header = common.t("\(file) 有 \(error.problems.count) 处问题，未写入任何内容：", "\(file) has \(error.problems.count) problem(s); nothing was written:")
-            throw CLIProblem(text: header + "\n" + error.problems.map { "  " + URL(fileURLWithPath: file).lastPathComponent + " " + $0.text(common.lang) }.joined(separator: "\n"))
-        }
+        try RosterFile.plan(market, file: file, common) { () throws(SeedProblems) in try MemberImport.plan(text: text, market: market, today: today) }
     }
 }

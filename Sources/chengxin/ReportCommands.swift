@@ -209,27 +209,18 @@ struct ImportRoster: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
+    /// The CSV file (columns as `chengxin export merchants` writes them), its encoding, --dry-run.
+    @OptionGroup var input: ImportInput
 
-    @Argument(help: "The CSV file (columns as `chengxin export merchants` writes them).")
-    var file: String
-
-    @Option(name: .long, help: "utf-8 or gb18030 (default: detected).")
-    var encoding: TextEncoding?
-
-    @Flag(name: .long, help: "Check the file and say what would change; write nothing (needs no --as).")
-    var dryRun = false
+    var file: String { input.file }
 
     func run() throws {
         do {
-            let decoded = try RosterFile.read(file, encoding: encoding, common)
+            let decoded = try RosterFile.read(file, encoding: input.encoding, common)
             let name = decoded.name
-            let opened = dryRun ? try common.openForReading() : try Writer.open(common)
+            let opened = input.dryRun ? try common.openForReading() : try Writer.open(common)
             let plan = try makePlan(decoded.text, opened.market, name)
-            let encodingName = decoded.encodingName
-            var report = [common.t("\(file)：编码 \(encodingName)，\(plan.rows) 行，全部通过检查。", "\(file): encoding \(encodingName), \(plan.rows) rows, all valid.")]
-            if !plan.ignoredColumns.isEmpty {
-                report.append(common.t("不导入的列：", "columns not imported: ") + plan.ignoredColumns.joined(separator: common.t("、", ", ")))
-            }
+            var report = RosterFile.opening(file, decoded.encodingName, rows: plan.rows, ignored: plan.ignoredColumns, common)
             for change in plan.changes {
                 switch change.kind {
                 case .add:
@@ -250,14 +241,8 @@ struct ImportRoster: ParsableCommand {
             }
             let summary = common.t("新增 \(plan.additions.count) 户，更新 \(plan.updates.count) 户，未变 \(plan.unchanged.count) 户",
                                    "\(plan.additions.count) added, \(plan.updates.count) updated, \(plan.unchanged.count) unchanged")
-            if dryRun {
-                report.append(common.t("试运行：将\(summary)；未写入任何内容。", "dry run: would be \(summary); nothing was written."))
-                Console.out(report.joined(separator: "\n"))
-                return
-            }
-            if plan.changes.isEmpty {
-                report.append(common.t("名册与文件一致（\(summary)），未写入任何内容。", "the roster matches the file (\(summary)); nothing was written."))
-                Console.out(report.joined(separator: "\n"))
+            if RosterFile.stopsBeforeWriting(dryRun: input.dryRun, nothingToDo: plan.changes.isEmpty, summary: summary, report: report, common,
+                                             matches: common.t("名册与文件一致（\(summary)），未写入任何内容。", "the roster matches the file (\(summary)); nothing was written.")) {
                 return
             }
             let me = try actor.authenticate(opened, common)
@@ -272,30 +257,15 @@ struct ImportRoster: ParsableCommand {
             let written = try opened.append(events: { market in
                 try makePlan(decoded.text, market, name).events(actor: me.name, at: at, keyPrefix: prefix, file: name)
             })
-            if written.isEmpty {
-                report.append(common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again"))
-            } else {
-                report.append(common.t("已导入：\(summary)；记录 #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)。",
-                                       "imported: \(summary); records #\(written.first?.sequence ?? 0)–#\(written.last?.sequence ?? 0)."))
-            }
+            report.append(RosterFile.written(written.map(\.sequence), summary: summary, common))
             Console.out(report.joined(separator: "\n"))
         } catch {
-            // One problem a line (Console.error makes a line break inside a message visible).
-            for line in common.describe(error).split(separator: "\n") { Console.error(String(line)) }
-            throw ExitCode(1)
+            throw RosterFile.fail(error, common)
         }
     }
 
     func makePlan(_ text: String, _ market: MarketState, _ name: String) throws(CLIProblem) -> RosterImportPlan {
-        if market.branches.isEmpty {
-            throw CLIProblem(text: common.t("数据目录里还没有支部（先运行 chengxin init）", "the data directory has no branches yet (run chengxin init first)"))
-        }
-        do {
-            return try RosterImport.plan(text: text, market: market)
-        } catch {
-            let header = common.t("\(file) 有 \(error.problems.count) 处问题，未写入任何内容：", "\(file) has \(error.problems.count) problem(s); nothing was written:")
-            throw CLIProblem(text: header + "\n" + error.problems.map { "  " + name + " " + $0.text(common.lang) }.joined(separator: "\n"))
-        }
+        try RosterFile.plan(market, file: file, common) { () throws(SeedProblems) in try RosterImport.plan(text: text, market: market) }
     }
 }
 
@@ -318,5 +288,69 @@ enum RosterFile {
         }
         let encodingName = decoded.encoding.rawValue.uppercased() + (decoded.byteOrderMark ? common.t("（带 BOM）", " (with BOM)") : "")
         return (decoded.text, URL(fileURLWithPath: file).lastPathComponent, encodingName)
+    }
+}
+
+extension RosterFile {
+    /// The plan `make` finds, or every problem it found, one a line under a header, each naming
+    /// the file; refused before planning when the data directory has no branches yet.
+    static func plan<Plan>(_ market: MarketState, file: String, _ common: CommonOptions, _ make: () throws(SeedProblems) -> Plan) throws(CLIProblem) -> Plan {
+        if market.branches.isEmpty {
+            throw CLIProblem(text: common.t("数据目录里还没有支部（先运行 chengxin init）", "the data directory has no branches yet (run chengxin init first)"))
+        }
+        do {
+            return try make()
+        } catch {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            let header = common.t("\(file) 有 \(error.problems.count) 处问题，未写入任何内容：", "\(file) has \(error.problems.count) problem(s); nothing was written:")
+            throw CLIProblem(text: header + "\n" + error.problems.map { "  " + name + " " + $0.text(common.lang) }.joined(separator: "\n"))
+        }
+    }
+
+    /// What an import says once appended: the records written, or a repeated request.
+    static func written(_ sequences: [UInt64], summary: String, _ common: CommonOptions) -> String {
+        guard let first = sequences.first, let last = sequences.last else {
+            return common.t("重复请求（同一 --request-id），未再记录", "repeated request (same --request-id); not recorded again")
+        }
+        return common.t("已导入：\(summary)；记录 #\(first)–#\(last)。", "imported: \(summary); records #\(first)–#\(last).")
+    }
+
+    /// An import's failure: one problem a line on standard error (Console.error makes a line
+    /// break inside a message visible), exit status 1.
+    static func fail(_ error: any Error, _ common: CommonOptions) -> ExitCode {
+        for line in common.describe(error).split(separator: "\n") { Console.error(String(line)) }
+        return ExitCode(1)
+    }
+}
+
+/// What `import roster` and `import members` read: the file, its encoding, whether only to check.
+struct ImportInput: ParsableArguments {
+    @Argument(help: "The CSV file (columns as the matching `chengxin export` writes them).")
+    var file: String
+
+    @Option(name: .long, help: "utf-8 or gb18030 (default: detected).")
+    var encoding: TextEncoding?
+
+    @Flag(name: .long, help: "Check the file and say what would change; write nothing (needs no --as).")
+    var dryRun = false
+}
+
+extension RosterFile {
+    /// An import's first lines: the file checked, and the columns it does not read.
+    static func opening(_ file: String, _ encodingName: String, rows: Int, ignored: [String], _ common: CommonOptions) -> [String] {
+        var report = [common.t("\(file)：编码 \(encodingName)，\(rows) 行，全部通过检查。", "\(file): encoding \(encodingName), \(rows) rows, all valid.")]
+        if !ignored.isEmpty {
+            report.append(common.t("不导入的列：", "columns not imported: ") + ignored.joined(separator: common.t("、", ", ")))
+        }
+        return report
+    }
+
+    /// Prints the report and says so when nothing is to be written: a dry run, or a file that
+    /// matches the record (`matches` says it).
+    static func stopsBeforeWriting(dryRun: Bool, nothingToDo: Bool, summary: String, report: [String], _ common: CommonOptions, matches: String) -> Bool {
+        guard dryRun || nothingToDo else { return false }
+        let last = dryRun ? common.t("试运行：将\(summary)；未写入任何内容。", "dry run: would be \(summary); nothing was written.") : matches
+        Console.out((report + [last]).joined(separator: "\n"))
+        return true
     }
 }
