@@ -66,7 +66,7 @@ enum KioskView {
         let t = model.t
         let choices = [(t("投诉登记", "File a complaint"), t("对商户有意见？在这里登记，当场拿到受理编号", "A problem with a shop? File it here and get a receipt code")),
                        (t("查询进度", "Check progress"), t("凭受理编号查看投诉办到哪一步", "See how far a complaint has got, by its receipt code")),
-                       (t("诚信公示", "Public board"), t("党员经营户的挂牌、星级、承诺、保障和商户回应", "Member shops: plates, stars, pledges, guarantees, replies"))]
+                       (t("诚信公示", "Public board"), t("各商户的挂牌、星级、承诺、保障和商户回应", "Every shop: plates, stars, pledges, guarantees, replies"))]
         let width = min(model.size.width - 4, 76)
         let x = (model.size.width - width) / 2
         let spacing = model.size.height >= 30 ? 8 : 6

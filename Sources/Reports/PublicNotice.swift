@@ -10,7 +10,7 @@ public enum PublicNotice {
         let year = asOf.year
         let l = language
         let marketName = market.committee?.marketName ?? l.pick("眼镜城", "the market")
-        let title = l.pick("\(marketName)党员经营户诚信星级公示（\(year) 年度）", "\(marketName): integrity star ratings of member shops (\(year))")
+        let title = l.pick("\(marketName)商户诚信星级公示（\(year) 年度）", "\(marketName): integrity star ratings of its shops (\(year))")
         let published = market.ratingsPublished[year]?.value.date
         let rules = market.rules(on: asOf)?.value
         let window = rules?.appeal.fileWithinWorkingDays ?? 10

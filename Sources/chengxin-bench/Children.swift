@@ -108,8 +108,23 @@ enum ChildCommands {
             report("chaincheck seconds=\(now() - t0)")
             return
         }
-        // Keystrokes: update + view + diff against the previous frame, on two screens.
+        // Keystrokes: update + view + diff against the previous frame, screen by screen.
         let keys = Int(option("--keys", options) ?? "") ?? 200
+        func measureKeys(screen: Int, _ key: (Int) -> Key) {
+            var previous = Dashboard.view(model)
+            var times: [Double] = []
+            var changed = 0
+            for i in 0..<keys {
+                let t0 = now()
+                _ = Dashboard.update(&model, .key(key(i)))
+                let frame = Dashboard.view(model)
+                changed += Screens.diff(previous, frame)
+                times.append(now() - t0)
+                previous = frame
+            }
+            report("keys screen=\(screen) median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
+        }
+        let downThenUp: (Int) -> Key = { ($0 / 20) % 2 == 0 ? .down : .up }
         for (screen, tab) in [DashboardModel.Tab.merchants, .complaints, .merchants].enumerated() {
             model.tab = tab
             if screen == 2 {
@@ -118,39 +133,20 @@ enum ChildCommands {
                 _ = Dashboard.update(&model, .key(.enter))
                 guard model.openShop != nil else { throw BenchFailure("Enter did not open a shop") }
             }
-            var previous = Dashboard.view(model)
-            var times: [Double] = []
-            var changed = 0
-            for i in 0..<keys {
-                let key: Key = (i / 20) % 2 == 0 ? .down : .up
-                let t0 = now()
-                _ = Dashboard.update(&model, .key(key))
-                let frame = Dashboard.view(model)
-                changed += Screens.diff(previous, frame)
-                times.append(now() - t0)
-                previous = frame
-            }
-            report("keys screen=\(screen) median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
+            measureKeys(screen: screen, downThenUp)
         }
         // Typing a search on the complaints tab (`/`): every key filters the whole queue again.
-        do {
-            model.openShop = nil
-            model.tab = .complaints
-            _ = Dashboard.update(&model, .key(.character("/")))
-            var previous = Dashboard.view(model)
-            var times: [Double] = []
-            var changed = 0
-            let typed: [Key] = ["4", "M", "G", "E"].map { .character($0) } + Array(repeating: .backspace, count: 4)
-            for i in 0..<keys {
-                let t0 = now()
-                _ = Dashboard.update(&model, .key(typed[i % typed.count]))
-                let frame = Dashboard.view(model)
-                changed += Screens.diff(previous, frame)
-                times.append(now() - t0)
-                previous = frame
-            }
-            _ = Dashboard.update(&model, .key(.escape))
-            report("keys screen=3 median=\(median(times)) p99=\(percentile(times, 99)) max=\(times.max() ?? 0) cells=\(changed / max(1, keys))")
+        model.openShop = nil
+        model.tab = .complaints
+        _ = Dashboard.update(&model, .key(.character("/")))
+        let typed: [Key] = ["4", "M", "G", "E"].map { .character($0) } + Array(repeating: .backspace, count: 4)
+        measureKeys(screen: 3) { typed[$0 % typed.count] }
+        _ = Dashboard.update(&model, .key(.escape))
+        // The members tab (every member's ledger for the year) and the branches tab (比发展's ranking).
+        for (screen, tab) in [(4, DashboardModel.Tab.members), (5, .branches)] {
+            model.tab = tab
+            model.position = ListPosition()
+            measureKeys(screen: screen, downThenUp)
         }
         // What `chengxin` (the dashboard) also does after its first frame: check the whole chain.
         let t0 = now()

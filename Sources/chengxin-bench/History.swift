@@ -43,6 +43,10 @@ enum BenchHistory {
         var openComplaints: [(receipt: String, shop: String?, steps: [ComplaintAction], next: Int)] = []
         var closedReceipts: [String] = []
         var pendingContributions: [(sequence: UInt64, by: String)] = []
+        /// Members' points entries waiting for their panel's votes: the panel members still to vote.
+        var pendingLedger: [(sequence: UInt64, voters: [String])] = []
+        /// This year's 考评小组 of each branch (first members by role), and the members it rates.
+        var panels: [Int: (panel: [String], rated: [String])] = [:]
         var appeals: [(sequence: UInt64, by: String)] = []
         var merchantRecord: [String: UInt64] = [:]
         var day: Int
@@ -95,6 +99,7 @@ enum BenchHistory {
             var today = 0
             var year = date.year
             let categories = ComplaintCodes.categories.keys.sorted()
+            namePanels(year: year, into: &out)
             while out.count < count {
                 today += 1
                 if today >= perDay {
@@ -104,6 +109,7 @@ enum BenchHistory {
                     if date.year != year {
                         yearEnd(year: year, into: &out)
                         year = date.year
+                        namePanels(year: year, into: &out)
                     }
                 }
                 let roll = Int.random(in: 0..<100, using: &rng)
@@ -163,13 +169,31 @@ enum BenchHistory {
                     } else {
                         openComplaints[i] = entry
                     }
-                case 72..<84:
+                case 72..<78:
+                    // A members' points entry (党员积分): a deduction or a contribution for a member of
+                    // the shop's branch, entered by a manager; two of the three panel members approve it.
+                    guard let branch = panels[shop.branch], !branch.rated.isEmpty,
+                          let items = state.memberPointsRules(year: year)?.value.deductionItems, !items.isEmpty else { continue }
+                    let member = branch.rated[Int.random(in: 0..<branch.rated.count, using: &rng)]
+                    let body: EventBody = roll % 2 == 0
+                        ? .pointsDeducted(MemberDeduction(member: member, item: items[roll % items.count].code, date: date, reason: Self.absences[roll % Self.absences.count]))
+                        : .pointsContributed(MemberContribution(member: member, kind: [ContributionKind.development, .service, .harmony][roll % 3],
+                                                                points: [2, 4, 5, 8, 10][roll % 5], date: date,
+                                                                evidence: Self.evidence[Int.random(in: 0..<Self.evidence.count, using: &rng)]))
+                    let seq = emit(body, by: "zhuren", into: &out)
+                    pendingLedger.append((seq, Array(branch.panel.prefix(2))))
+                case 78..<84:
                     // Contribution points entered by the secretary, approved by a manager.
                     let entry = ContributionRecorded(shop: shop.shopNumber, kind: [ContributionKind.development, .service, .harmony][roll % 3],
                                                      points: [10, 20, 25, 30, 40][roll % 5], date: date,
                                                      evidence: Self.evidence[Int.random(in: 0..<Self.evidence.count, using: &rng)])
                     let seq = emit(.contributionRecorded(entry), by: secretary(shop), into: &out)
                     pendingContributions.append((seq, secretary(shop)))
+                case 84..<90 where !pendingLedger.isEmpty:
+                    // A panel member's vote on a waiting members' points entry, recorded by the manager.
+                    let voter = pendingLedger[0].voters.removeFirst()
+                    emit(.pointsApproved(PointsApproved(target: pendingLedger[0].sequence, member: voter)), by: "fuzhuren", into: &out)
+                    if pendingLedger[0].voters.isEmpty { pendingLedger.removeFirst() }
                 case 84..<96:
                     guard !pendingContributions.isEmpty else { continue }
                     let pending = pendingContributions.removeFirst()
@@ -212,6 +236,24 @@ enum BenchHistory {
                 }
             }
             if out.count > count { out.removeLast(out.count - count) }
+        }
+
+        static let absences = ["十月支部党员大会无故缺席", "主题党日未请假缺席", "第三季度党费逾期缴纳", "专题学习未按时完成"]
+
+        /// Each branch's 考评小组 for the year: its first three current members, secretary and
+        /// committee first; the others are the members its entries are about.
+        mutating func namePanels(year: Int, into out: inout [Event]) {
+            guard let minimum = state.memberPointsRules(year: year)?.value.panelMinimum else { return }
+            let rank: [MemberRole: Int] = [.secretary: 0, .committee: 1, .member: 2]
+            pendingLedger = []
+            for branch in state.branches {
+                let members = state.membersInOrder.filter { $0.branch == branch.number && $0.left == nil }
+                    .sorted { (rank[$0.role] ?? 3, $0.id) < (rank[$1.role] ?? 3, $1.id) }
+                guard members.count > minimum else { continue }
+                let panel = members.prefix(minimum).map(\.id)
+                emit(.panelNamed(PanelNamed(branch: branch.number, year: year, members: panel)), by: "zhuren", into: &out)
+                panels[branch.number] = (panel, members.dropFirst(minimum).map(\.id))
+            }
         }
 
         func firstRecord(of shop: String, in events: [Event]) -> UInt64? {

@@ -24,6 +24,8 @@ struct BenchTests {
             "keystroke on the complaints screen",
             "keystroke on the shop (scrolling the first shop's page) screen",
             "keystroke on the complaints, typing a `/` search",
+            "keystroke on the members (党员积分",
+            "keystroke on the branches (比发展",
             "then the PIN accepted to the overview's frame",
             "verify (every record's CRC and the whole chain)",
             "durable append, chengxin (one event",
