@@ -2,7 +2,8 @@ import Core
 import Foundation
 
 /// A deterministic decade of market records for the benchmark: the shipped roster, the demo year
-/// (2026, through the domain validators), then years from 2027 on until `count` events exist.
+/// (2026, through the domain validators) with the later rules and the members' points as
+/// `init --demo` records them, then years from 2027 on until `count` events exist.
 /// Every event type appears, with Chinese text; the same count always gives the same events.
 ///
 /// The bulk years are generated directly (not through every validator, which would make
@@ -25,7 +26,12 @@ enum BenchHistory {
             salt &+= 1
             return try PINHash.make(pin: pin, salt: Array(repeating: salt, count: 16), rounds: 1024)
         }
-        var out = rosterEvents + demo
+        // As `init --demo` records it: the roster, the demo year, the rules announced for the years
+        // to come (version 2 from 2027: the integrity scheme and the members' points), the demo's
+        // members' points.
+        let later = roster.laterRuleEvents(actor: "system", at: "2026-11-26T02:00:00Z")
+        var out = rosterEvents + demo + later
+        out += DemoMemberPoints.events(after: out)
         if out.count >= count { return Array(out.prefix(count)) }
         var bulk = Bulk(state: MarketState(events: out), roster: roster, first: out.count)
         bulk.generate(until: count, into: &out)

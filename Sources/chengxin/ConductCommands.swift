@@ -34,26 +34,18 @@ struct ConductPublish: ParsableCommand {
     @Argument(help: "A UTF-8 text file like seeds/code-of-conduct.txt: first line 版本 N，YYYY-MM-DD 起施行, then one article per line.")
     var file: String
 
-    static let maximumFileSize = 256 * 1024
-
     func run() throws {
-        do {
-            let text = try CalendarAddYear.readText(file, maximumSize: Self.maximumFileSize, common,
-                                                    tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是一份守则", en: "the file \(file) is over 256 KB: not a code of conduct"))
-            let conduct: CodeOfConduct
-            do {
-                conduct = try CodeOfConduct.parse(text, fileName: file)
+        try PublishFromFile.run(common, actor, file: file, kind: "conduct", what: LocalizedMessage(zh: "一份守则", en: "a code of conduct")) { text throws(CLIProblem) in
+            do throws(SeedProblems) {
+                return try CodeOfConduct.parse(text, fileName: file)
             } catch {
                 throw CLIProblem(text: error.problems.map { $0.text(common.lang) }.joined(separator: "\n"))
             }
-            try SimpleWrite.run(common, actor, kind: "conduct") { _, _ throws(LocalizedMessage) in
-                .conductPublished(conduct)
-            } answer: { recorded in
-                common.t("已发布守则第 \(conduct.version) 版（\(conduct.articles.count) 条，\(conduct.effectiveFrom) 起施行），记录 #\(recorded.sequence)",
-                         "published version \(conduct.version) of the code of conduct (\(conduct.articles.count) articles, in force from \(conduct.effectiveFrom)), record #\(recorded.sequence)")
-            }
-        } catch {
-            throw common.failure(error)
+        } body: { conduct, _ in
+            .conductPublished(conduct)
+        } answer: { conduct, recorded in
+            common.t("已发布守则第 \(conduct.version) 版（\(conduct.articles.count) 条，\(conduct.effectiveFrom) 起施行），记录 #\(recorded.sequence)",
+                     "published version \(conduct.version) of the code of conduct (\(conduct.articles.count) articles, in force from \(conduct.effectiveFrom)), record #\(recorded.sequence)")
         }
     }
 }

@@ -40,22 +40,18 @@ struct RulesPublish: ParsableCommand {
     var file: String
 
     func run() throws {
-        do {
-            let text = try CalendarAddYear.readText(file, maximumSize: 256 * 1024, common,
-                                                    tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是一版规则", en: "the file \(file) is over 256 KB: not a version of the rules"))
+        try PublishFromFile.run(common, actor, file: file, kind: "rules", what: LocalizedMessage(zh: "一版规则", en: "a version of the rules")) { text throws(CLIProblem) in
             let versions: [RatingRules]
-            do { versions = try SeedLoader.parseRules(text, fileName: file) } catch { throw CLIProblem(text: error.text(common.lang)) }
+            do throws(LocalizedMessage) { versions = try SeedLoader.parseRules(text, fileName: file) } catch { throw CLIProblem(text: error.text(common.lang)) }
             guard versions.count == 1, let rules = versions.first else {
                 throw CLIProblem(text: common.t("文件 \(file) 含 \(versions.count) 版规则，一次只能发布一版", "the file \(file) holds \(versions.count) versions of the rules; publish one at a time"))
             }
-            try SimpleWrite.run(common, actor, kind: "rules") { _, _ throws(LocalizedMessage) in
-                .rulesPublished(rules)
-            } answer: { recorded in
-                common.t("已发布评分规则第 \(rules.version) 版（\(rules.effectiveFrom) 起生效，\(rules.effectiveScheme.chineseName)），记录 #\(recorded.sequence)",
-                         "published version \(rules.version) of the rating rules (from \(rules.effectiveFrom), \(rules.effectiveScheme.englishName)), record #\(recorded.sequence)")
-            }
-        } catch {
-            throw common.failure(error)
+            return rules
+        } body: { rules, _ in
+            .rulesPublished(rules)
+        } answer: { rules, recorded in
+            common.t("已发布评分规则第 \(rules.version) 版（\(rules.effectiveFrom) 起生效，\(rules.effectiveScheme.chineseName)），记录 #\(recorded.sequence)",
+                     "published version \(rules.version) of the rating rules (from \(rules.effectiveFrom), \(rules.effectiveScheme.englishName)), record #\(recorded.sequence)")
         }
     }
 }
@@ -93,16 +89,35 @@ struct ChecklistPublish: ParsableCommand {
     var file: String
 
     func run() throws {
-        do {
-            let text = try CalendarAddYear.readText(file, maximumSize: 256 * 1024, common,
-                                                    tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是一份检查清单", en: "the file \(file) is over 256 KB: not a checklist"))
+        try PublishFromFile.run(common, actor, file: file, kind: "checklist", what: LocalizedMessage(zh: "一份检查清单", en: "a checklist")) { text throws(CLIProblem) in
             let parsed = SeedLoader.parseChecklist(text, fileName: file)
             if !parsed.problems.isEmpty { throw CLIProblem(text: parsed.problems.map { $0.text(common.lang) }.joined(separator: "\n")) }
-            try SimpleWrite.run(common, actor, kind: "checklist") { market, _ throws(LocalizedMessage) in
-                .checklistPublished(ChecklistPublished(version: (market.checklist?.version ?? 0) + 1, items: parsed.items))
+            return parsed.items
+        } body: { items, market in
+            .checklistPublished(ChecklistPublished(version: (market.checklist?.version ?? 0) + 1, items: items))
+        } answer: { items, recorded in
+            common.t("已发布检查清单新版本（\(items.count) 项），记录 #\(recorded.sequence)",
+                     "published a new version of the checklist (\(items.count) items), record #\(recorded.sequence)")
+        }
+    }
+}
+
+/// A new version of something published from a file (rules, checklist, code of conduct): the file
+/// read (UTF-8, at most 256 KB), parsed, and recorded through the gate; every problem said in the
+/// user's language.
+enum PublishFromFile {
+    static func run<Parsed>(_ common: CommonOptions, _ actor: ActorOptions, file: String, kind: String, what: LocalizedMessage,
+                            parse: (String) throws(CLIProblem) -> Parsed,
+                            body: @escaping (Parsed, MarketState) -> EventBody,
+                            answer: @escaping (Parsed, Recorded) -> String) throws {
+        do {
+            let text = try CalendarAddYear.readText(file, maximumSize: CalendarAddYear.maximumFileSize, common,
+                                                    tooLarge: LocalizedMessage(zh: "文件 \(file) 超过 256 KB，不像是\(what.zh)", en: "the file \(file) is over 256 KB: not \(what.en)"))
+            let parsed = try parse(text)
+            try SimpleWrite.run(common, actor, kind: kind) { market, _ throws(LocalizedMessage) in
+                body(parsed, market)
             } answer: { recorded in
-                common.t("已发布检查清单新版本（\(parsed.items.count) 项），记录 #\(recorded.sequence)",
-                         "published a new version of the checklist (\(parsed.items.count) items), record #\(recorded.sequence)")
+                answer(parsed, recorded)
             }
         } catch {
             throw common.failure(error)

@@ -14,7 +14,7 @@ struct BenchTests {
         #expect(result.status == 0, "\(result.errors)")
         let rows = result.output.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| measure") }
         let expected = [
-            "events in the log (event types) | 2000 (25 types)",
+            "events in the log (event types) | 2000 (29 types)",
             "full cold rebuild from the log (no snapshot; the log in the page cache;",
             "then that check of the whole chain",
             "the same with the log read from the disk (page cache dropped first)",
