@@ -111,8 +111,9 @@ public enum Dashboard {
         if model.openShop != nil, !(model.shopPage?.isCurrent(for: model) ?? false) {
             model.shopPage = ShopPageCache(model)
         }
-        // Likewise the branches tab's ranking, when it is shown.
+        // Likewise the branches tab's ranking and the members tab's ledgers, when shown.
         model.refreshCompetition()
+        model.refreshMembersLedgers()
         return effects
     }
 

@@ -349,6 +349,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var competitionPosition = ListPosition()
     public var competitionMeasure = 0
     var competition: CompetitionCache?
+    /// The members tab's ledgers as of the last change of the market, the day or the viewer.
+    var membersLedgers: MembersLedgerCache?
     /// The records tab limited to the records behind a figure (nil: every record).
     public var auditRecords: AuditSelection?
 

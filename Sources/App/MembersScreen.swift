@@ -15,8 +15,14 @@ enum MembersScreen {
         }
     }
 
-    /// This year's ledgers of the members shown, by branch and number.
+    /// This year's ledgers of the members shown, by branch and number: the cached ones while they
+    /// are current (`MembersLedgerCache`), else worked out.
     static func ledgers(_ model: DashboardModel) -> [MemberLedger] {
+        if let cache = model.membersLedgers, cache.isCurrent(for: model) { return cache.ledgers }
+        return computeLedgers(model)
+    }
+
+    static func computeLedgers(_ model: DashboardModel) -> [MemberLedger] {
         guard let market = model.market, case .success(let only) = scope(model) else { return [] }
         let year = model.today.year
         return market.branches.map(\.number).filter { only == nil || $0 == only }
@@ -158,5 +164,33 @@ extension ReviewItem {
         case .contribution(let c): return language.pick("贡献分 ", "points ") + "\(c.date) \(c.kind.name(language)) +\(c.points)  \(c.evidence)"
         case .appraisal(let a): return language.pick("民主评议 ", "appraisal ") + "\(a.date) +\(a.points)  \(a.evidence)"
         }
+    }
+}
+
+/// The members tab's ledgers as of the last change of the market, the day or the viewer (every
+/// member's ledger walks their year's entries: not on every key).
+struct MembersLedgerCache: Sendable, Equatable {
+    let events: Int
+    let today: SimpleDate
+    let user: String?
+    let ledgers: [MemberLedger]
+
+    init(_ model: DashboardModel) {
+        events = model.market?.eventCount ?? -1
+        today = model.today
+        user = model.user?.name
+        ledgers = MembersScreen.computeLedgers(model)
+    }
+
+    func isCurrent(for model: DashboardModel) -> Bool {
+        events == (model.market?.eventCount ?? -1) && today == model.today && user == model.user?.name
+    }
+}
+
+extension DashboardModel {
+    /// Works the members tab's ledgers out again when the tab is shown and they are no longer current.
+    mutating func refreshMembersLedgers() {
+        guard screen == .members || screen == .member, market != nil, !(membersLedgers?.isCurrent(for: self) ?? false) else { return }
+        membersLedgers = MembersLedgerCache(self)
     }
 }

@@ -197,6 +197,25 @@ public struct ComplaintsView: Sendable {
         return result
     }
 
+    /// The cases filed, or with a step dated, from `from` through `through`, in the order filed:
+    /// decided on the compact rows, so that only those cases are built (a period's figures over a
+    /// decade of cases).
+    public func touching(from: SimpleDate, through: SimpleDate) -> [ComplaintCase] {
+        let first = Int32(from.dayNumber), last = Int32(through.dayNumber)
+        var result: [ComplaintCase] = []
+        for (i, row) in history.cases.enumerated() {
+            var touches = row.day >= first && row.day <= last
+            var s = row.lastStep
+            while !touches, s != .max, Int(s) < history.steps.count {
+                let step = history.steps[Int(s)]
+                touches = step.day >= first && step.day <= last
+                s = step.previous
+            }
+            if touches { result.append(history.complaint(UInt32(i))) }
+        }
+        return result
+    }
+
     /// What lists and counts need of every case, without building the cases (no text).
     public var summaries: [ComplaintSummary] {
         history.cases.enumerated().map { i, row in summary(i, row) }

@@ -331,7 +331,8 @@ extension MarketState {
         for change in plateChanges where change.to == .demonstrationPost && change.from != .demonstrationPost && period.contains(change.date) {
             facts[change.shop]?.plates.append(change.sequence)
         }
-        for c in complaints.values {
+        // Only the cases the period touches (filed or a step dated in it): a case outside adds nothing.
+        for c in complaints.touching(from: period.from, through: period.through) {
             guard let shop = c.filed.shop, facts[shop] != nil else { continue }
             var f = facts[shop] ?? CompetitionFacts()
             let receipt = c.filed.receipt

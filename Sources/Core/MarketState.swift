@@ -461,6 +461,7 @@ extension MarketState {
         ruleEffectiveDays = ruleVersions.map { SimpleDate(iso: $0.value.effectiveFrom)?.dayNumber }
         merchantPosition = Dictionary(merchants.enumerated().map { ($1.shopNumber, $0) }, uniquingKeysWith: { a, _ in a })
         rebuildMemberLookups()
+        memberPoints.reindex()
         deductionsByShop = [:]
         for (receipt, _) in complaintDeductions.sorted(by: { $0.value.sequence < $1.value.sequence }) {
             if let shop = history.caseByReceipt[receipt].map({ history.cases[Int($0)].shop }), shop != SymbolTable.none {

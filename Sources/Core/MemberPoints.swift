@@ -144,8 +144,33 @@ public struct MemberPointsBook: Sendable, Codable, Equatable {
     public var panels: [Sequenced<PanelNamed>] = []
     /// Ledger entries by their record number.
     public var entries: [UInt64: MemberLedgerEntry] = [:]
+    /// The record numbers of each member's entries per year, ascending (derived from `entries`:
+    /// not in the snapshot, rebuilt by `reindex` when a snapshot is read).
+    private(set) var byMemberYear: [MemberYear: [UInt64]] = [:]
+
+    struct MemberYear: Hashable, Sendable {
+        let member: String
+        let year: Int
+    }
+
+    private enum CodingKeys: String, CodingKey { case panels, entries }
 
     public init() {}
+
+    /// Files a new entry (record numbers arrive in ascending order).
+    mutating func add(_ entry: MemberLedgerEntry) {
+        entries[entry.sequence] = entry
+        byMemberYear[MemberYear(member: entry.record.member, year: entry.record.date.year), default: []].append(entry.sequence)
+    }
+
+    /// Rebuilds the per-member index from `entries` (after a snapshot is read).
+    mutating func reindex() {
+        byMemberYear = [:]
+        for sequence in entries.keys.sorted() {
+            guard let entry = entries[sequence] else { continue }
+            byMemberYear[MemberYear(member: entry.record.member, year: entry.record.date.year), default: []].append(sequence)
+        }
+    }
 
     public var isEmpty: Bool { panels.isEmpty && entries.isEmpty }
 
@@ -156,7 +181,7 @@ public struct MemberPointsBook: Sendable, Codable, Equatable {
 
     /// A member's entries dated in a year, in log order.
     public func entries(of member: String, year: Int) -> [MemberLedgerEntry] {
-        entries.values.filter { $0.record.member == member && $0.record.date.year == year }.sorted { $0.sequence < $1.sequence }
+        (byMemberYear[MemberYear(member: member, year: year)] ?? []).compactMap { entries[$0] }
     }
 }
 
@@ -171,7 +196,7 @@ extension MarketState {
             memberPoints.entries[value.target] = entry
         default:
             guard let record = MemberLedgerRecord(body) else { return }
-            memberPoints.entries[sequence] = MemberLedgerEntry(sequence: sequence, enteredBy: actor, record: record)
+            memberPoints.add(MemberLedgerEntry(sequence: sequence, enteredBy: actor, record: record))
         }
     }
 }

@@ -308,6 +308,7 @@ func runBenchmark(_ options: Options) throws {
     var opens: [[String: Double]] = []
     var keys: [[String: Double]] = Array(repeating: [:], count: 6)
     var startVerify: [Double] = []
+    var tabSwitches: [Int: [Double]] = [:]
     var keyRuns: [[[String: Double]]] = Array(repeating: [], count: 6)
     for run in 0..<options.runs {
         progress("open via snapshot \(run + 1)/\(options.runs)…")
@@ -319,6 +320,10 @@ func runBenchmark(_ options: Options) throws {
             if let screen = f["screen"].map(Int.init), keyRuns.indices.contains(screen) { keyRuns[screen].append(f) }
         }
         if let line = lines.first(where: { $0.hasPrefix("startverify") }), let s = fields(line)["seconds"] { startVerify.append(s) }
+        for line in lines where line.hasPrefix("tab") {
+            let f = fields(line)
+            if let screen = f["screen"].map(Int.init), let seconds = f["seconds"] { tabSwitches[screen, default: []].append(seconds) }
+        }
     }
     for i in 0..<6 {
         keys[i] = ["median": median(keyRuns[i].compactMap { $0["median"] }), "p99": median(keyRuns[i].compactMap { $0["p99"] }),
@@ -339,6 +344,9 @@ func runBenchmark(_ options: Options) throws {
         rows.append(Row(measure: "keystroke on the \(name) screen: update + view + diff (median / p99)",
                         value: String(format: "%.3f / %.3f ms", (keys[i]["median"] ?? .nan) * 1000, (keys[i]["p99"] ?? .nan) * 1000),
                         target: "≤ 1 ms median", met: (keys[i]["median"] ?? .infinity) <= 0.001))
+    }
+    for (screen, name) in [(4, "the members tab (8): every member's ledger for the year worked out"), (5, "the branches tab (3): the 比发展/比服务/比和谐 ranking worked out")] {
+        rows.append(Row(measure: "switching to \(name)", value: seconds(median(tabSwitches[screen] ?? [])), target: "", met: nil))
     }
     rows.append(Row(measure: "dashboard start-up chain check (whole log; `chengxin` runs it on a second thread after its first frame)", value: seconds(median(startVerify)), target: "", met: nil))
 
