@@ -1,18 +1,20 @@
 import Core
 import Foundation
 
-/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 6: the folded state,
+/// The payload of `snapshot.bin` (docs/log-format.md, "Snapshots"), format 7: the folded state,
 /// binary, little-endian. The small parts (roster, rules, users, appeals, …) are one JSON object;
 /// the compact history (CompactHistory.swift) follows as its arrays, field by field, so that
-/// reading it is copying numbers rather than decoding a value per event. Shared by the CLI's
-/// store and the benchmark so that both open a data directory the same way. A snapshot is a
-/// cache: one that is damaged, of another format, or not matching the log is ignored and the
-/// state is rebuilt from the log (format 1, JSON, format 2, whose complaint steps had no
-/// finding, format 3, without the pledges' dates, format 4, without the members, and format 5, without the plates changed, are such snapshots now).
+/// reading it is copying numbers rather than decoding a value per event, then the members' points
+/// ledger's entries (SnapshotLedger.swift). Shared by the CLI's store and the benchmark so that
+/// both open a data directory the same way. A snapshot is a cache: one that is damaged, of another
+/// format, or not matching the log is ignored and the state is rebuilt from the log (format 1,
+/// JSON, format 2, whose complaint steps had no finding, format 3, without the pledges' dates,
+/// format 4, without the members, format 5, without the plates changed, and format 6, with the
+/// ledger's entries in its JSON part, are such snapshots now).
 public enum MarketSnapshot {
     static let magic: [UInt8] = Array("CXSNAP".utf8)
     /// The state's format: bumped whenever the shape of the state changes, so that older snapshots are rebuilt.
-    public static let formatVersion = 6
+    public static let formatVersion = 7
 
     /// What the state holds besides the compact history: small, kept as JSON.
     fileprivate struct SmallParts: Codable {
@@ -77,7 +79,7 @@ public enum MarketSnapshot {
                                members: market.members.isEmpty ? nil : market.members,
                                memberRecords: market.memberRecords.isEmpty ? nil : market.memberRecords,
                                plateChanges: market.plateChanges.isEmpty ? nil : market.plateChanges,
-                               memberPoints: market.memberPoints.isEmpty ? nil : market.memberPoints)
+                               memberPoints: market.memberPoints.isEmpty ? nil : market.memberPoints.withoutEntries)
         // JSONEncoder's bytes, written by the fast writer (JSONEncoder itself if it declines).
         let json: [UInt8]
         do {
@@ -88,6 +90,7 @@ public enum MarketSnapshot {
         out.u64(UInt64(json.count))
         out.bytes(json)
         write(market.history, to: &out)
+        writeLedger(market.memberPoints.entries, to: &out)
         let keys = market.idempotencyKeys.allSorted
         out.u64(UInt64(keys.count))
         for key in keys { out.u128(key) }
@@ -122,10 +125,11 @@ public enum MarketSnapshot {
                     halves.small = try? FastJSON.decode(SmallParts.self, from: halves.json)
                 } else if var reader = halves.reader {
                     halves.history = readHistory(&reader)
+                    halves.ledger = readLedger(&reader)
                     halves.rest = reader
                 }
             }
-            guard let small = halves.small, let history = halves.history, var input = halves.rest else { return nil }
+            guard let small = halves.small, let history = halves.history, let ledger = halves.ledger, var input = halves.rest else { return nil }
             var market = MarketState()
             market.committee = small.committee
             market.branches = small.branches
@@ -157,6 +161,7 @@ public enum MarketSnapshot {
             market.memberRecords = small.memberRecords ?? [:]
             market.plateChanges = small.plateChanges ?? []
             market.memberPoints = small.memberPoints ?? MemberPointsBook()
+            market.memberPoints.entries = ledger
             market.linkRecords = small.linkRecords ?? [:]
             market.history = history
             market.rebuildDerivedLookups()
@@ -281,6 +286,7 @@ private final class DecodedHalves: @unchecked Sendable {
 
     var small: MarketSnapshot.SmallParts?
     var history: CompactHistory?
+    var ledger: [UInt64: MemberLedgerEntry]?
     var rest: BinaryReader?
 }
 

@@ -130,12 +130,25 @@ public struct MemberLedgerEntry: Sendable, Codable, Equatable {
         /// The account that recorded it (the member's own, or whoever recorded the panel's vote).
         public var by: String
         public var sequence: UInt64
+
+        public init(member: String, by: String, sequence: UInt64) {
+            self.member = member
+            self.by = by
+            self.sequence = sequence
+        }
     }
 
     public var sequence: UInt64
     public var enteredBy: String
     public var record: MemberLedgerRecord
     public var approvals: [Approval] = []
+
+    public init(sequence: UInt64, enteredBy: String, record: MemberLedgerRecord, approvals: [Approval] = []) {
+        self.sequence = sequence
+        self.enteredBy = enteredBy
+        self.record = record
+        self.approvals = approvals
+    }
 }
 
 /// The ledger's records in the state.
@@ -173,6 +186,13 @@ public struct MemberPointsBook: Sendable, Codable, Equatable {
     }
 
     public var isEmpty: Bool { panels.isEmpty && entries.isEmpty }
+
+    /// The panels alone (the snapshot keeps the entries apart, in binary: Codec's SnapshotLedger).
+    public var withoutEntries: MemberPointsBook {
+        var copy = MemberPointsBook()
+        copy.panels = panels
+        return copy
+    }
 
     /// The branch's panel for the year in force just before record `before` (the latest naming so far when nil).
     public func panel(branch: Int, year: Int, before: UInt64? = nil) -> Sequenced<PanelNamed>? {
