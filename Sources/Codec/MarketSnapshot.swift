@@ -168,7 +168,8 @@ public enum MarketSnapshot {
             let keyCount = Int(clamping: input.u64())
             guard input.remaining == keyCount * 16 else { return nil }
             var ascending = true
-            let keys = [UInt128](unsafeUninitializedCapacity: keyCount) { buffer, initialized in
+            // (Never capacity 0: see PayloadPlace.of.)
+            let keys = keyCount == 0 ? [] : [UInt128](unsafeUninitializedCapacity: keyCount) { buffer, initialized in
                 for i in 0..<keyCount {
                     buffer[i] = input.u128()
                     if i > 0 && buffer[i - 1] >= buffer[i] { ascending = false }

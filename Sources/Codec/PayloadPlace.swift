@@ -19,6 +19,9 @@ public struct PayloadPlace: Sendable, Equatable {
         _ records: Records, _ place: @escaping @Sendable (Records.Element) -> PayloadPlace
     ) -> [PayloadPlace] where Records.Index == Int {
         let count = records.count, first = records.startIndex
+        // Never `unsafeUninitializedCapacity: 0`: it writes the count of the runtime's one shared
+        // empty array, a race with any thread reading another empty array (ThreadSanitizer).
+        guard count > 0 else { return [] }
         let parts = count < 65_536 ? 1 : 2 * ProcessInfo.processInfo.activeProcessorCount
         return [PayloadPlace](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = PlaceBuffer(buffer: buffer), per = (count + parts - 1) / parts

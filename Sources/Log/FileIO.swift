@@ -84,8 +84,10 @@ public struct SystemFileIO: FileIO {
     public func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(FileIOError) -> [UInt8] {
         // Read straight into the array's storage (no zero-filling first: logs and snapshots are
         // hundreds of megabytes); only the bytes read count as initialised.
+        // (Never capacity 0: see PayloadPlace.of.)
+        guard count > 0 else { return [] }
         var failure: Int32?
-        let buffer = [UInt8](unsafeUninitializedCapacity: max(0, count)) { raw, initialized in
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
             var done = 0
             while done < count {
                 let n = pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))

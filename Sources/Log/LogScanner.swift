@@ -289,7 +289,8 @@ public enum LogScanner {
             sequence = last.sequence + 1
             previous = last.chainHash
         }
-        var records = [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
+        // (Never capacity 0: it writes the runtime's shared empty array, a race ThreadSanitizer sees.)
+        var records = total == 0 ? [] : [LogRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = SendableBuffer(buffer: buffer), parts = joined, found = runs, memory = SendableBytes(bytes: bytes)
             DispatchQueue.concurrentPerform(iterations: parts.count) { part in
                 guard let base = out.buffer.baseAddress else { return }
