@@ -62,18 +62,16 @@ extension MarketState {
             let status = ledgerStatus(entry)
             let who = entryWho(entry)
             let (why, whyEn) = statusText(status, entry: entry)
+            let (head, headEn) = entryHead(entry.record, rules: r, who: who)
+            // An entry that does not count (waiting, withdrawn) is listed with why, for nothing.
+            guard status.counts else {
+                if case .pending = status { pending += 1 }
+                line(head + "——" + why, headEn + " — " + whyEn, 0, entry.sequence)
+                continue
+            }
             switch entry.record {
             case .deduction(let d):
                 let item = r.item(d.item)
-                let name = item.map { "\($0.name)" } ?? d.item
-                let nameEn = item.map { "\($0.nameEn)" } ?? d.item
-                let head = "扣分 \(name) ×\(d.occurrences) \(d.date)：\(d.reason)（\(who.zh)）"
-                let headEn = "deduction: \(nameEn) ×\(d.occurrences) \(d.date): \(d.reason) (\(who.en))"
-                guard status.counts else {
-                    if case .pending = status { pending += 1 }
-                    line(head + "——" + why, headEn + " — " + whyEn, 0, entry.sequence)
-                    continue
-                }
                 guard let item else {
                     line(head + "——规则中没有此扣分项，不计", headEn + " — the rules have no such item; not counted", 0, entry.sequence)
                     continue
@@ -94,13 +92,6 @@ extension MarketState {
                 }
                 line(head + "——" + why + note, headEn + " — " + whyEn + noteEn, -counted, entry.sequence)
             case .contribution(let c):
-                let head = "贡献分 \(c.kind.chineseName) \(c.date)：\(c.evidence)（\(who.zh)）"
-                let headEn = "contribution (\(c.kind.rawValue)) \(c.date): \(c.evidence) (\(who.en))"
-                guard status.counts else {
-                    if case .pending = status { pending += 1 }
-                    line(head + "——" + why, headEn + " — " + whyEn, 0, entry.sequence)
-                    continue
-                }
                 let counted = min(c.points, max(0, r.contributionCap - contributed))
                 contributed += counted
                 byKind[c.kind, default: 0] += counted
@@ -108,13 +99,6 @@ extension MarketState {
                 let noteEn = counted < c.points ? " (cap \(r.contributionCap): counts \(counted))" : ""
                 line(head + "——" + why + note, headEn + " — " + whyEn + noteEn, counted, entry.sequence)
             case .appraisal(let a):
-                let head = "民主评议得分 \(a.date)：\(a.evidence)（\(who.zh)）"
-                let headEn = "appraisal \(a.date): \(a.evidence) (\(who.en))"
-                guard status.counts else {
-                    if case .pending = status { pending += 1 }
-                    line(head + "——" + why, headEn + " — " + whyEn, 0, entry.sequence)
-                    continue
-                }
                 if r.appraisalShare == 0 || appraisal != nil {
                     let reason = r.appraisalShare == 0 ? ("规则不给民主评议计分", "the rules give the appraisal no points") : ("每年只计一次民主评议得分", "one appraisal counts a year")
                     line(head + "——" + reason.0 + "，不计", headEn + " — " + reason.1 + "; not counted", 0, entry.sequence)
@@ -176,6 +160,21 @@ extension MarketState {
             return ("待审批：\(have)/\(needed) 人同意，不计", "waiting: \(have) of the \(needed) approvals needed; not counted")
         case .withdrawn(let amendment):
             return ("已撤回（#\(amendment.by)，\(amendment.actor)：\(amendment.reason)），不计", "withdrawn (#\(amendment.by), \(amendment.actor): \(amendment.reason)); not counted")
+        }
+    }
+
+    /// How an entry's line begins: what it is, its date, its reason or evidence, who entered it.
+    func entryHead(_ record: MemberLedgerRecord, rules r: MemberPointsRules, who: (zh: String, en: String)) -> (String, String) {
+        switch record {
+        case .deduction(let d):
+            let item = r.item(d.item)
+            return ("扣分 \(item?.name ?? d.item) ×\(d.occurrences) \(d.date)：\(d.reason)（\(who.zh)）",
+                    "deduction: \(item?.nameEn ?? d.item) ×\(d.occurrences) \(d.date): \(d.reason) (\(who.en))")
+        case .contribution(let c):
+            return ("贡献分 \(c.kind.chineseName) \(c.date)：\(c.evidence)（\(who.zh)）",
+                    "contribution (\(c.kind.rawValue)) \(c.date): \(c.evidence) (\(who.en))")
+        case .appraisal(let a):
+            return ("民主评议得分 \(a.date)：\(a.evidence)（\(who.zh)）", "appraisal \(a.date): \(a.evidence) (\(who.en))")
         }
     }
 
