@@ -354,10 +354,10 @@ struct PointsApprove: ParsableCommand {
     var member: String?
 
     func run() throws {
-        try LedgerWrite.record(common, actor, kind: "approve") { market, me in
+        try LedgerWrite.record(common, actor, kind: "approve") { market, me throws(LocalizedMessage) in
             guard member != nil || market.ledgerEntry(entry) != nil else { return .contributionApproved(ContributionApproved(target: entry)) }
             guard let id = member ?? market.member(of: me)?.id else {
-                throw CLIProblem(text: common.t("请用 --member 指明同意这条积分的考评小组成员", "name the panel member who approves with --member"))
+                throw LocalizedMessage(zh: "请用 --member 指明同意这条积分的考评小组成员", en: "name the panel member who approves with --member")
             }
             return .pointsApproved(PointsApproved(target: entry, member: id))
         } answer: { market, recorded in

@@ -5,37 +5,17 @@ import Storage
 
 /// The members' points ledger (党员积分) on the command line: `panel name|show`, `points deduct|
 /// contribute|appraise|ledger`, and `points approve` of a ledger entry (docs/cli.md).
+/// The members' points commands record through `SimpleWrite` (Core's gate under the log's lock),
+/// answering with the state they opened.
 enum LedgerWrite {
-    /// Records the body `make` builds from the state, through Core's gate, answering with `answer`.
-    static func record(_ common: CommonOptions, _ actor: ActorOptions, kind: String, _ make: @escaping (MarketState, User) throws -> EventBody,
-                       answer: @escaping (MarketState?, Recorded) -> String?) throws {
+    static func record(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
+                       _ make: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody,
+                       answer: (MarketState?, Recorded) -> String?) throws {
         do {
-            let today = MarketClock.today()
-            let opened = try Writer.open(common)
-            let me = try actor.authenticate(opened, common)
-            let key = actor.key(kind)
-            try Writer.record(opened, key: key, common) { market in
-                let body = try make(market, me)
-                do throws(LocalizedMessage) {
-                    try market.validate(body, by: me, today: today)
-                } catch {
-                    throw CLIProblem(text: error.text(common.lang))
-                }
-                return Event(actor: me.name, at: Event.timestamp(Date()), key: key, body: body)
-            } answer: { recorded in
-                answer(opened.market, recorded)
-            }
+            try SimpleWrite.run(common, actor, kind: kind, make, answerOn: { market, recorded in answer(market, recorded) })
         } catch {
             throw common.failure(error)
         }
-    }
-
-    static func day(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
-        let today = MarketClock.today()
-        guard let day = text.map({ SimpleDate(iso: $0) }) ?? today else {
-            throw CLIProblem(text: common.t("日期“\(text ?? "")”无效", "\"\(text ?? "")\" is not a valid date"))
-        }
-        return day
     }
 }
 
@@ -105,7 +85,7 @@ struct PointsDeduct: ParsableCommand {
     @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
 
     func run() throws {
-        let day = try LedgerWrite.day(date, common)
+        let day = try SimpleWrite.date(date, common)
         try LedgerWrite.record(common, actor, kind: "points") { _, _ in
             .pointsDeducted(MemberDeduction(member: member, item: item, date: day, reason: reason, occurrences: occurrences))
         } answer: { _, recorded in
@@ -129,7 +109,7 @@ struct PointsContribute: ParsableCommand {
     @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
 
     func run() throws {
-        let day = try LedgerWrite.day(date, common)
+        let day = try SimpleWrite.date(date, common)
         guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
             throw common.failure(CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony")))
         }
@@ -155,7 +135,7 @@ struct PointsAppraise: ParsableCommand {
     @Option(name: .long, help: "Date of the appraisal, YYYY-MM-DD (default: today); its year is the year appraised.") var date: String?
 
     func run() throws {
-        let day = try LedgerWrite.day(date, common)
+        let day = try SimpleWrite.date(date, common)
         try LedgerWrite.record(common, actor, kind: "points") { _, _ in
             .pointsAppraised(MemberAppraisal(member: member, date: day, points: points, evidence: evidence))
         } answer: { _, recorded in

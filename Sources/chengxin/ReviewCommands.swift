@@ -10,6 +10,13 @@ enum SimpleWrite {
     static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
                     _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody,
                     answer: (Recorded) -> String?) throws {
+        try run(common, actor, kind: kind, build, answerOn: { _, recorded in answer(recorded) })
+    }
+
+    /// The same, the answer made knowing the state the command opened (the record not yet in it).
+    static func run(_ common: CommonOptions, _ actor: ActorOptions, kind: String,
+                    _ build: @escaping (MarketState, User) throws(LocalizedMessage) -> EventBody,
+                    answerOn answer: (MarketState, Recorded) -> String?) throws {
         let opened = try Writer.open(common)
         let me = try actor.authenticate(opened, common)
         let key = actor.key(kind)
@@ -22,7 +29,7 @@ enum SimpleWrite {
             } catch {
                 throw CLIProblem(text: error.text(common.lang))
             }
-        }, answer: answer)
+        }, answer: { answer(opened.market, $0) })
     }
 
     static func date(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
