@@ -40,11 +40,20 @@ let package = Package(
         .target(name: "CLocaleWidth"),
         // CRC-32C with the processor's instruction where there is one (the log's checksum).
         .target(name: "CCRC32C"),
+        // libpq, PostgreSQL's own client library (Debian's libpq-dev): the shared record of issue 21.
+        .systemLibrary(
+            name: "CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // The market's record in PostgreSQL: its schema, its records as the log's bytes, the
+        // notifications of new ones (only PGConnection.swift touches libpq).
+        .target(name: "PostgresLog", dependencies: ["Log", "CLibpq"]),
         // Screens: update + view.
         .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
         // The write path: opening a data directory, snapshots, the chain check, appends by
         // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
-        .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log"]),
+        .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log", "PostgresLog"]),
         // The operational log of the dashboard and the kiosk: swift-log's `LogHandler` appending
         // lines to a file outside the data directory, capped in size.
         .target(name: "OperationalLog", dependencies: ["TextSafety", .product(name: "Logging", package: "swift-log")]),
@@ -75,7 +84,7 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "OperationalLogTests", dependencies: ["OperationalLog", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "PostgresLog", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]
 )

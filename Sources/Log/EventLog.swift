@@ -243,6 +243,7 @@ public final class EventLog {
     /// Reads what other processes appended since the last read. Returns the new records.
     @discardableResult
     public func refresh() throws(LogError) -> [LogRecord] {
+        if let upstream { return try pull(upstream) }
         do throws(FileIOError) {
             try io.lock(fd, exclusive: false, wait: true, path: path)
         } catch {
@@ -319,7 +320,17 @@ public final class EventLog {
         if let damage { throw damage }
         try lockExclusive()
         defer { io.unlock(fd) }
-        let caughtUp = try catchUp(cutTornTail: true)
+        var caughtUp = try catchUp(cutTornTail: true)
+        // With a shared record: its lock, then what others committed there, before anything is built.
+        var locked: (any RecordUpstream)?
+        defer { locked?.abandon() }
+        if let upstream {
+            // A cut of this copy is not an event of the record: its records come again from there.
+            pendingTailCut = nil
+            try upstream.lock()
+            locked = upstream
+            caughtUp += try fetch(from: upstream)
+        }
         var payloads = try make(caughtUp)
         if let cut = pendingTailCut { payloads.insert(cut.payload, at: 0) }
         if payloads.isEmpty { return [] }
@@ -338,11 +349,23 @@ public final class EventLog {
             sequence += 1
             offset = validEnd + bytes.count
         }
-        do throws(FileIOError) {
-            // No partial record stays behind a failed write or sync.
-            try io.appendDurably(fd, bytes, at: validEnd, path: path)
-        } catch {
-            throw LogError.io(error)
+        if let upstream = locked {
+            // Acknowledged once committed there (the commit releases its lock); then copied here.
+            locked = nil
+            try upstream.commit(bytes, first: lastSequence + 1, count: framed.count)
+            do throws(FileIOError) {
+                try io.appendDurably(fd, bytes, at: validEnd, path: path)
+            } catch {
+                // Recorded all the same: this copy is behind until reopened (read-only meanwhile).
+                damage = .copyBehind(error)
+            }
+        } else {
+            do throws(FileIOError) {
+                // No partial record stays behind a failed write or sync.
+                try io.appendDurably(fd, bytes, at: validEnd, path: path)
+            } catch {
+                throw LogError.io(error)
+            }
         }
         records += framed
         headHash = hash
@@ -354,6 +377,78 @@ public final class EventLog {
         pendingTailCut = nil
         writeWitness()
         return framed
+    }
+
+    /// The shared record this data directory is a copy of (nil: the data directory is the record;
+    /// `RecordUpstream`). With one, `refresh` fetches what was committed there and `append` commits
+    /// there first.
+    public var upstream: (any RecordUpstream)?
+    /// Records fetched from the shared record at a time.
+    public static let upstreamBatch = 20_000
+
+    /// Copies here what the shared record holds after this copy's last record, under this copy's
+    /// exclusive lock (after what other processes on this machine copied). Returns the new records.
+    private func pull(_ upstream: any RecordUpstream, keeping: Bool = true) throws(LogError) -> [LogRecord] {
+        if let damage { throw damage }
+        try lockExclusive()
+        defer { io.unlock(fd) }
+        var new = try catchUp(cutTornTail: true)
+        pendingTailCut = nil
+        new += try fetch(from: upstream, keeping: keeping)
+        return new
+    }
+
+    /// Copies here everything the shared record holds after this copy (a seat's first copy of a
+    /// decade of records: a batch at a time, none of them kept in memory). Returns how many.
+    @discardableResult
+    public func copyFromUpstream() throws(LogError) -> UInt64 {
+        guard let upstream else { return 0 }
+        let before = lastSequence
+        _ = try pull(upstream, keeping: false)
+        return lastSequence - before
+    }
+
+    /// Fetches and copies here, a batch at a time, every record of the shared record after this
+    /// copy's last one (under this copy's exclusive lock).
+    private func fetch(from upstream: any RecordUpstream, keeping: Bool = true) throws(LogError) -> [LogRecord] {
+        var new: [LogRecord] = []
+        while true {
+            let bytes: [UInt8]
+            do throws(LogError) {
+                bytes = try upstream.records(after: lastSequence, head: headHash, limit: Self.upstreamBatch)
+            } catch {
+                if case .sharedDiverged = error { damage = error }
+                throw error
+            }
+            if bytes.isEmpty { return new }
+            let adopted = try adopt(bytes)
+            if keeping { new += adopted } else { records.removeAll() }
+        }
+    }
+
+    /// Writes records fetched from the shared record after the last one here, once they check out
+    /// as any record read from a file does (CRC, sequence, link).
+    private func adopt(_ bytes: [UInt8]) throws(LogError) -> [LogRecord] {
+        let result = LogScanner.scan(bytes, baseOffset: validEnd, nextSequence: lastSequence + 1, previousHash: headHash)
+        guard case .clean = result.tail, result.validEnd == validEnd + bytes.count else {
+            let error = LogError.sharedDamaged(sequence: (result.records.last?.sequence ?? lastSequence) + 1)
+            damage = error
+            throw error
+        }
+        do throws(FileIOError) {
+            try io.appendDurably(fd, bytes, at: validEnd, path: path)
+        } catch {
+            throw .io(error)
+        }
+        records += result.records
+        headHash = result.headHash
+        validEnd = result.validEnd
+        if let last = result.records.last {
+            lastSequence = last.sequence
+            lastRecordStart = last.offset
+        }
+        writeWitness()
+        return result.records
     }
 
     /// Writes the witness of the last record (durable already): one `pwrite` into its slot, no sync

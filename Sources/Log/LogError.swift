@@ -22,6 +22,20 @@ public enum LogError: Error, Sendable, Equatable {
     case checkpointFailed(CheckpointProblem)
     /// The whole log could not be read to be checked before a write.
     case unverifiable(path: String)
+    /// The shared record at this address (shown without its password) holds no log yet.
+    case sharedEmpty(String)
+    /// The shared record (PostgreSQL) cannot be reached: what is shown stays, read-only, until it returns.
+    case sharedUnavailable(String)
+    /// The shared record refused a write (a permission, its own check of the chain): nothing recorded.
+    case sharedRefused(String)
+    /// The connection went while a commit was on its way: it may or may not have been recorded.
+    case sharedOutcomeUnknown
+    /// This seat's copy and the shared record differ at this record (or the record lacks it).
+    case sharedDiverged(sequence: UInt64)
+    /// The shared record holds a record that is not well-formed or does not link (sequence number).
+    case sharedDamaged(sequence: UInt64)
+    /// The copy of the shared record could not be written on this machine after a commit there.
+    case copyBehind(FileIOError)
 
     public var zh: String {
         switch self {
@@ -49,6 +63,13 @@ public enum LogError: Error, Sendable, Equatable {
         case .resumePointMismatch: return "快照与日志不符（已过时或属于另一份日志），将从日志重建。"
         case .checkpointFailed(let p): return "日志与已签名的检查点不符：\(p.zh)。日志已以只读方式打开，不会再写入；请运行 chengxin verify 查看详情。"
         case .unverifiable(let p): return "写入前无法完整校验日志（\(p)），本次没有写入。"
+        case .sharedEmpty(let a): return "共享记录库 \(a) 里还没有记录：请先用 chengxin init --store 建立。"
+        case .sharedUnavailable(let m): return "连不上共享记录库（PostgreSQL：\(m)）；这次操作没有记录。屏幕上的内容保持只读，连接恢复后会自动继续。"
+        case .sharedRefused(let m): return "共享记录库拒绝了这次写入（\(m)）；这次操作没有记录。"
+        case .sharedOutcomeUnknown: return "提交时与共享记录库的连接断开，无法确定是否已记录；连接恢复后再做一次即可，同一请求不会记录两次。"
+        case .sharedDiverged(let s): return "本机的记录副本与共享记录库在第 \(s) 条处不一致（共享记录库可能被换成了旧的备份，或本机副本被改动）；已转为只读。请管理员用 chengxin verify --store 核对。"
+        case .sharedDamaged(let s): return "共享记录库中的第 \(s) 条记录不完整或接不上前一条；已转为只读，没有写入本机副本。请管理员用 chengxin verify --store 核对。"
+        case .copyBehind(let e): return "已记入共享记录库，但本机副本未能写入（\(e.call) \(e.path)：\(e.systemText)）；本机转为只读，重新打开后会补齐。"
         }
     }
 
@@ -78,6 +99,13 @@ public enum LogError: Error, Sendable, Equatable {
         case .resumePointMismatch: return "the snapshot does not match the log (stale, or from another log); it will be rebuilt from the log."
         case .checkpointFailed(let p): return "the log disagrees with a signed checkpoint: \(p.en). It is open read-only and nothing will be written; run chengxin verify for details."
         case .unverifiable(let p): return "the log could not be checked in full before writing (\(p)); nothing was written."
+        case .sharedEmpty(let a): return "the shared record \(a) holds no log yet: set it up with chengxin init --store first."
+        case .sharedUnavailable(let m): return "the shared record (PostgreSQL) cannot be reached (\(m)); nothing was recorded. What is shown stays, read-only, and work goes on by itself when the connection returns."
+        case .sharedRefused(let m): return "the shared record refused this write (\(m)); nothing was recorded."
+        case .sharedOutcomeUnknown: return "the connection to the shared record went during the commit: it may or may not have been recorded. Do it again once connected; the same request is never recorded twice."
+        case .sharedDiverged(let s): return "this machine's copy of the record and the shared record differ at record \(s) (the shared record may have been replaced by an older backup, or this copy changed); read-only now. An administrator should check with chengxin verify --store."
+        case .sharedDamaged(let s): return "record \(s) in the shared record is not well-formed or does not link to the one before; read-only now, nothing was copied here. An administrator should check with chengxin verify --store."
+        case .copyBehind(let e): return "recorded in the shared record, but this machine's copy could not be written (\(e.call) \(e.path): \(e.systemText)); read-only here until reopened, which catches up."
         }
     }
 }

@@ -28,7 +28,11 @@ public final class DashboardStorage {
         public let logSummary: String
     }
 
+    /// Where the data are (and the shared record, when there is one).
+    public let options: StorageOptions
+
     public init(options: StorageOptions, seeds: String?, store: Store?) {
+        self.options = options
         directory = options.dataDirectory
         self.seeds = seeds
         language = options.language
@@ -46,9 +50,11 @@ public final class DashboardStorage {
     public static func open(_ options: StorageOptions, seeds: String?, beforeReplay: ((Int) -> Void)? = nil) throws(LocalizedMessage) -> DashboardStorage {
         _ = try options.checkpointFiles()
         var store: Store?
-        if FileManager.default.fileExists(atPath: EventLog.logPath(in: options.dataDirectory)) {
+        if options.sharedStore != nil || FileManager.default.fileExists(atPath: EventLog.logPath(in: options.dataDirectory)) {
             do throws(LogError) {
-                store = try Store.open(options.dataDirectory, snapshotKey: options.snapshotKey, beforeReplay: beforeReplay, chainCheck: .deferred)
+                store = try options.openStore(beforeReplay: beforeReplay, chainCheck: .deferred, offline: true)
+            } catch .sharedEmpty {
+                store = nil
             } catch {
                 throw LocalizedMessage(reason: error)
             }
@@ -167,7 +173,8 @@ public final class DashboardStorage {
             let key = try checkpointFiles.map { try $0.loadOrCreateKey().key }
             if let key { snapshotKey = SnapshotKey(checkpointKey: key) }
             let (created, _) = try DataDirectorySetup.createFromSeeds(directory: directory, seeds: seeds, snapshotKey: snapshotKey,
-                                                                      checkpoints: checkpointFiles, demoFollows: demo)
+                                                                      checkpoints: checkpointFiles, demoFollows: demo,
+                                                                      shared: options.sharedRecord)
             if demo {
                 try DataDirectorySetup.addDemo(to: created, seeds: seeds)
                 try DataDirectorySetup.markTraining(created, purpose: "demo")
@@ -213,8 +220,8 @@ public final class DashboardStorage {
         _ = watcher?.drain()
         guard let store else {
             // Another process (chengxin init in another terminal) may have created the log.
-            guard FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
-                  let opened = try? Store.open(directory, snapshotKey: snapshotKey) else { return nil }
+            guard options.sharedStore != nil || FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)),
+                  let opened = try? options.openStore() else { return nil }
             do throws(LocalizedMessage) { try MarketClock.admit(opened.market) } catch { return .failed(error.text(language)) }
             if let checkpointFiles { opened.enableCheckpoints(checkpointFiles) }
             opened.verifyChain()

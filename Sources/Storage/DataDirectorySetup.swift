@@ -2,6 +2,7 @@ import Codec
 import Core
 import Foundation
 import Log
+import PostgresLog
 
 /// Making a data directory: the shipped roster recorded, the demo year added, the training mark
 /// (what `chengxin init` and the dashboard's first-run screen do).
@@ -10,8 +11,10 @@ public enum DataDirectorySetup {
     /// recorded (by their keys) are not recorded again. Returns the store and how many events
     /// were written. `demoFollows`: the later versions of the rules are left for `addDemo`, which
     /// appends them after the demo's year.
-    public static func createFromSeeds(directory: String, seeds: String?, snapshotKey: SnapshotKey?,
-                                       checkpoints: CheckpointFiles?, demoFollows: Bool = false) throws(LocalizedMessage) -> (Store, Int) {
+    /// With a `shared` record, its schema is brought up to date and its log started first
+    /// (`SharedCopy.start`), and the records go there (`directory` is this seat's copy).
+    public static func createFromSeeds(directory: String, seeds: String?, snapshotKey: SnapshotKey?, checkpoints: CheckpointFiles?,
+                                       demoFollows: Bool = false, shared: PostgresRecord? = nil) throws(LocalizedMessage) -> (Store, Int) {
         guard let folder = Locations.seedsDirectory(seeds) else {
             throw LocalizedMessage(zh: "找不到随附名册（seeds 文件夹）。请用 --seeds 指定，或设置 CHENGXIN_SEEDS。",
                                    en: "cannot find the shipped roster (the seeds folder); pass --seeds or set CHENGXIN_SEEDS.")
@@ -24,7 +27,10 @@ public enum DataDirectorySetup {
         }
         do {
             let store: Store
-            if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
+            if let shared {
+                try SharedCopy.start(shared)
+                store = try SharedCopy.open(directory, of: shared, snapshotKey: snapshotKey)
+            } else if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) {
                 store = try Store.open(directory, snapshotKey: snapshotKey)
             } else {
                 store = Store(log: try EventLog.create(directory: directory), snapshotKey: snapshotKey)

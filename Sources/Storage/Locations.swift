@@ -1,10 +1,28 @@
 import Foundation
+import Log
+import PostgresLog
 
 /// Where the data directory and the shipped seeds are.
 public enum Locations {
     /// `--data DIR`, else `$CHENGXIN_DATA`, else `$XDG_DATA_HOME/chengxin`, else `~/.local/share/chengxin`.
     public static func dataDirectory(_ explicit: String?) -> String {
         resolve(explicit, variable: "CHENGXIN_DATA", xdg: "XDG_DATA_HOME", under: "chengxin", homeDefault: ".local/share/chengxin")
+    }
+
+    /// The shared record (PostgreSQL): `--store URL`, else `$CHENGXIN_STORE`; nil when neither is
+    /// given (the data directory is then the record itself).
+    public static func sharedStore(_ explicit: String?) -> String? {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let value = ProcessInfo.processInfo.environment["CHENGXIN_STORE"], !value.isEmpty { return value }
+        return nil
+    }
+
+    /// The data directory of a seat of a shared record (its copy of the record and its snapshot):
+    /// `--data DIR`, else `$CHENGXIN_DATA`, else one folder per record (its address without the
+    /// password, hashed) under `$XDG_CACHE_HOME/chengxin`, else `~/.cache/chengxin`.
+    public static func copyDirectory(_ explicit: String?, of address: String) -> String {
+        let name = "store-" + hexString(LogFormat.sha256(Array(PostgresAddress.redacted(address).utf8)[...])).prefix(16)
+        return resolve(explicit, variable: "CHENGXIN_DATA", xdg: "XDG_CACHE_HOME", under: "chengxin/" + name, homeDefault: ".cache/chengxin/" + name)
     }
 
     /// The first of: an explicit path, an environment variable, an XDG base folder plus `under`,

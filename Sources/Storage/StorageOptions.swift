@@ -9,10 +9,14 @@ public struct StorageOptions: Sendable {
     /// The checkpoint signing key's file, resolved (`Locations.keyFile`).
     public var keyFile: String
     public var language: Language
+    /// The shared record (PostgreSQL) whose copy the data directory is; nil: the data directory is
+    /// the record (`Locations.sharedStore`).
+    public var sharedStore: String?
 
-    /// `data` and `key` as given (nil: the default places, `Locations`).
-    public init(data: String?, key: String?, language: Language) {
-        dataDirectory = Locations.dataDirectory(data)
+    /// `data`, `key` and `store` as given (nil: the default places, `Locations`).
+    public init(data: String?, key: String?, language: Language, store: String? = nil) {
+        sharedStore = Locations.sharedStore(store)
+        dataDirectory = sharedStore.map { Locations.copyDirectory(data, of: $0) } ?? Locations.dataDirectory(data)
         keyFile = Locations.keyFile(key)
         self.language = language
     }

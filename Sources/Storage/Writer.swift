@@ -13,7 +13,7 @@ public enum Writer {
     /// whoever can rewrite the log could re-sign it.
     public static func open(_ options: StorageOptions) throws -> Store {
         let files = try options.checkpointFiles()
-        let store = try Store.open(options.dataDirectory, snapshotKey: options.snapshotKey)
+        let store = try options.openStore()
         store.enableCheckpoints(files)
         try store.requireIntact()
         try store.settleTornTail()

@@ -16,8 +16,11 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key).")
     var key: String?
 
+    @Option(name: .long, help: "The shared record in PostgreSQL (postgres://…; default: $CHENGXIN_STORE); the data directory is then this seat's copy of it (default: ~/.cache/chengxin/store-…).")
+    var store: String?
+
     /// What opening the data directory needs of these options.
-    var storage: StorageOptions { StorageOptions(data: data, key: key, language: lang) }
+    var storage: StorageOptions { StorageOptions(data: data, key: key, language: lang, store: store) }
 
     var dataDirectory: String { storage.dataDirectory }
 
@@ -40,7 +43,7 @@ struct CommonOptions: ParsableArguments {
     func openForReading() throws -> Store {
         let store: Store
         do {
-            store = try Store.open(dataDirectory, writable: false, snapshotKey: snapshotKey)
+            store = try storage.openStore(writable: false)
         } catch {
             throw Console.fail(error.text(lang))
         }

@@ -28,7 +28,8 @@ struct Initialize: ParsableCommand {
         if let files = try? common.checkpointFiles(), let (_, created) = try? files.loadOrCreateKey() { keyCreated = created }
         do {
             (store, written) = try DataDirectorySetup.createFromSeeds(directory: directory, seeds: seeds, snapshotKey: common.snapshotKey,
-                                                                      checkpoints: try? common.checkpointFiles(), demoFollows: demo)
+                                                                      checkpoints: try? common.checkpointFiles(), demoFollows: demo,
+                                                                      shared: common.storage.sharedRecord)
         } catch {
             throw Console.fail(error.text(common.lang))
         }

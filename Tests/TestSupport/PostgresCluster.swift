@@ -70,6 +70,14 @@ public final class PostgresCluster: @unchecked Sendable {
         try start()
     }
 
+    /// Stops the server, leaving its folder (`startServer` starts it again).
+    public func stopServer() throws {
+        try run([binaries + "/pg_ctl", "-D", folder + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts a server stopped by `stopServer`.
+    public func startServer() throws { try start() }
+
     private func start() throws {
         try run([binaries + "/pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-w", "start",
                  "-o", "-k \(folder) -c listen_addresses='' -p \(port) -c fsync=on"])
