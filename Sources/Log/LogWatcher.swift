@@ -2,10 +2,21 @@
 import Glibc
 #endif
 
+/// What tells an open dashboard or kiosk that others appended: a descriptor to poll with the
+/// terminal's input (nil: poll on a timer), drained after each wake-up. The data directory's
+/// `LogWatcher`; for a shared record, PostgresLog's `RecordListener`.
+public protocol ChangeWatcher: AnyObject {
+    var descriptor: Int32? { get }
+    /// Reads and discards what is pending; returns whether there was anything.
+    @discardableResult func drain() -> Bool
+    /// Waits up to `milliseconds` for a change (for tests and simple loops).
+    func wait(milliseconds: Int32) -> Bool
+}
+
 /// Tells a process that the data directory changed (another process appended), through inotify
 /// where the kernel offers it. `descriptor` can be polled together with the terminal's input;
 /// when it is nil, callers poll the log on a timer instead.
-public final class LogWatcher {
+public final class LogWatcher: ChangeWatcher {
     public let descriptor: Int32?
 
     /// Watches `directory` for writes and new files. Never throws: without inotify (or with too

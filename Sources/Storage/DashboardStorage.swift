@@ -194,7 +194,7 @@ public final class DashboardStorage {
     }
 
     /// Watches the data directory (or, before it exists, nothing: the loop then polls).
-    public private(set) lazy var watcher: LogWatcher? = FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
+    public private(set) lazy var watcher: (any ChangeWatcher)? = ChangeWatchers.make(directory: directory, shared: options.sharedStore)
 
     /// What happened since the last poll.
     public enum Poll {

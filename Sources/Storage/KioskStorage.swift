@@ -19,7 +19,7 @@ public final class KioskStorage {
         self.today = MarketClock.today()
     }
 
-    public private(set) lazy var watcher: LogWatcher? = LogWatcher(directory: store.log.directory)
+    public private(set) lazy var watcher: (any ChangeWatcher)? = ChangeWatchers.make(for: store)
 
     /// A complaint recorded: its receipt code and the day its deadlines count from.
     public struct Filed {

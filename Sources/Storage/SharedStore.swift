@@ -23,6 +23,10 @@ extension StorageOptions {
                                    offline: offline, after: after)
     }
 
+    /// Where the data are, for people: the shared record's address (without its password), else
+    /// the data directory.
+    public var shownLocation: String { sharedStore.map(PostgresAddress.redacted) ?? dataDirectory }
+
     /// The shared record, when there is one (its address as given).
     public var sharedRecord: PostgresRecord? { sharedStore.map { PostgresRecord(address: $0) } }
 }
@@ -46,11 +50,11 @@ public enum SharedCopy {
             _ = try store.refresh()
         } catch {
             switch error {
-            case .sharedUnavailable where offline: break
             case .corrupt, .checkpointFailed, .sharedDiverged, .sharedDamaged: break // the copy is read-only and says why
             default: throw error
             }
         }
+        if let unreachable = store.unreachable, !offline { throw unreachable }
         return store
     }
 
@@ -93,5 +97,20 @@ extension SharedCopy {
         } catch {
             throw LocalizedMessage(reason: error)
         }
+    }
+}
+
+/// What wakes an open dashboard or kiosk when others append (one rule for both).
+public enum ChangeWatchers {
+    /// For a shared record, its notifications (`RecordListener`, which reconnects by itself);
+    /// else inotify on the data directory once it exists (nil before: the loop polls on a timer).
+    public static func make(directory: String, shared: String?) -> (any ChangeWatcher)? {
+        if let shared { return RecordListener(address: shared) }
+        return FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
+    }
+
+    /// The same for an open store.
+    public static func make(for store: Store) -> (any ChangeWatcher)? {
+        make(directory: store.log.directory, shared: (store.log.upstream as? PostgresRecord)?.address)
     }
 }

@@ -182,9 +182,19 @@ public final class Store: EventStore {
     }
 
     /// Reads what other processes appended. Returns whether anything was new.
+    /// A shared record that cannot be reached is not an error here: what is shown stays (appends
+    /// are refused meanwhile) and the status bar says so (`unreachable`) until a refresh reaches it.
     public func refresh() throws(LogError) -> Bool {
         let before = log.lastSequence
-        let new = try log.refresh()
+        let new: [LogRecord]
+        do throws(LogError) {
+            new = try log.refresh()
+            unreachable = nil
+        } catch {
+            guard case .sharedUnavailable = error else { throw error }
+            unreachable = error
+            return false
+        }
         extendVerification(from: before)
         for record in new { apply(record) }
         log.discardRecords()
@@ -197,10 +207,17 @@ public final class Store: EventStore {
     @discardableResult
     public func append(events build: (MarketState) throws -> [Event]) throws -> [LogRecord] {
         try requireIntact()
-        let records = try log.append { caughtUp in
-            for record in caughtUp { self.apply(record) }
-            let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
-            return try fresh.map { try EventCodec.encodeBytes($0) }
+        let records: [LogRecord]
+        do {
+            records = try log.append { caughtUp in
+                for record in caughtUp { self.apply(record) }
+                let fresh = try build(self.market).filter { event in event.key.map { !self.market.idempotencyKeys.contains($0) } ?? true }
+                return try fresh.map { try EventCodec.encodeBytes($0) }
+            }
+            unreachable = nil
+        } catch let error as LogError {
+            if case .sharedUnavailable = error { unreachable = error }
+            throw error
         }
         for record in records { apply(record) }
         log.discardRecords()
@@ -255,9 +272,17 @@ public final class Store: EventStore {
         if verifiedUpTo == nil { throw .unverifiable(path: log.path) }
     }
 
+    /// The shared record could not be reached at the last refresh or append (nil: it was, or
+    /// there is none).
+    public private(set) var unreachable: LogError?
+
     /// One line for the status bar: the number of records and the log's state.
     public func summary(_ language: Language) -> String {
         let count = log.lastSequence
+        if unreachable != nil {
+            return language.pick("日志 \(count) 条 · 连不上共享记录库：只读，正在自动重连",
+                                 "log \(count) records · the shared record cannot be reached: read-only, reconnecting by itself")
+        }
         if let damage = log.damage {
             return language.pick("日志 \(count) 条 · 只读：\(damage.zh)", "log \(count) records · read-only: \(damage.en)")
         }

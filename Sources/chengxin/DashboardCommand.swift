@@ -60,7 +60,7 @@ struct Dashboard: ParsableCommand {
         }
         defer { backend.shutdown() }
         defer { oplog.ended() }
-        var model = DashboardModel(language: common.lang, dataDirectory: storage.directory, market: storage.store?.market, size: backend.size,
+        var model = DashboardModel(language: common.lang, dataDirectory: storage.options.shownLocation, market: storage.store?.market, size: backend.size,
                                    today: MarketClock.today(), listsAtLogin: true)
         model.theme = ProcessInfo.processInfo.environment["NO_COLOR"] != nil ? .mono : (Theme.named(theme) ?? .dark)
         storage.startVerification()

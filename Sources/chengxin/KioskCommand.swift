@@ -53,7 +53,8 @@ struct KioskCommand: ParsableCommand {
         // The operational log from here on (a terminal that cannot serve was told on the spot).
         let oplog = OperationalLogging(operationalLog, process: "kiosk", common: common)
         DisplayWidth.ambiguousIsWide = wideAmbiguous
-        guard FileManager.default.fileExists(atPath: EventLog.logPath(in: common.dataDirectory)) else {
+        // A seat of a shared record makes its copy when it opens.
+        guard common.storage.sharedStore != nil || FileManager.default.fileExists(atPath: EventLog.logPath(in: common.dataDirectory)) else {
             let missing = common.t("数据目录 \(common.dataDirectory) 还没有创建；请先运行 chengxin init", "the data directory \(common.dataDirectory) does not exist yet; run chengxin init first")
             oplog.refused(missing)
             throw Console.fail(missing)
@@ -115,7 +116,7 @@ final class LiveKiosk: KioskEnvironment {
         self.storage = storage
     }
 
-    var watcher: LogWatcher? { storage.watcher }
+    var watcher: (any ChangeWatcher)? { storage.watcher }
 
     func now() -> Double {
         var spec = timespec()

@@ -239,7 +239,7 @@ final class LoggedKiosk: KioskEnvironment {
         self.logger = logger
     }
 
-    var watcher: LogWatcher? { live.watcher }
+    var watcher: (any ChangeWatcher)? { live.watcher }
 
     func now() -> Double { live.now() }
 
