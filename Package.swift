@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Codec", "Reports", "Log", "Storage", "Terminal", "App", "TextSafety", "OperationalLog",
+                "Core", "Codec", "Reports", "Log", "PostgresLog", "Storage", "Terminal", "App", "TextSafety", "OperationalLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

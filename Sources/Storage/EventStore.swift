@@ -1,10 +1,11 @@
 import Core
 import Log
 
-/// What a store of the market's events provides to the commands, the dashboard and the kiosk:
-/// the seam a second store (PostgreSQL shared by several machines, issue 21) plugs into beside
-/// `Store`, the data directory on this machine's disk. Opening is each store's own (`Store.open`:
-/// a directory, a snapshot key, a chain-check mode); once open, a store offers:
+/// What a store of the market's events provides to the commands, the dashboard and the kiosk.
+/// `Store` provides it over a data directory that is either the record itself (its own
+/// `events.log`) or a seat's copy of the shared record in PostgreSQL (`EventLog.upstream`,
+/// `SharedCopy`); `StorageOptions.openStore` opens either (docs/architecture.md, "The store's
+/// seam"). Once open, a store offers:
 ///
 /// - the market folded from every record so far (`market`), and what was appended by others
 ///   since (`refresh`);

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Log
+import PostgresLog
 import Storage
 
 struct Initialize: ParsableCommand {
@@ -77,6 +78,10 @@ struct Initialize: ParsableCommand {
             Console.error(common.t("未能写入检查点：", "could not write a checkpoint: ") + common.describe(error))
         }
         let memberShops = market.merchants.filter(\.plate.isMemberPlate).count, ordinary = market.merchants.count - memberShops
+        if let shared = common.storage.sharedRecord {
+            Console.out(common.t("共享记录库：\(shared.shown)（表结构版本 \(PostgresSchema.newest)）；本机副本：\(directory)",
+                                 "shared record: \(shared.shown) (schema version \(PostgresSchema.newest)); this seat's copy: \(directory)"))
+        }
         Console.out(common.t(
             "数据目录：\(directory)\n已记录：\(market.branches.count) 个党支部，\(memberShops) 家党员经营户和 \(ordinary) 家普通商户，\(market.members.count) 名党员，评级规则与检查清单。\n日志共 \(store.log.lastSequence) 条记录，链头哈希 \(hexString(store.log.headHash))",
             "data directory: \(directory)\nrecorded: \(market.branches.count) branches, \(memberShops) member shops and \(ordinary) ordinary shops, \(market.members.count) Party members, rating rules and checklist.\nthe log holds \(store.log.lastSequence) records; head hash \(hexString(store.log.headHash))"))
