@@ -281,13 +281,7 @@ public final class EventLog {
             result.tail = read.judged(by: witness, resumedFrom: point).tail
         }
         let readFrom = validEnd
-        records += result.records
-        headHash = result.headHash
-        validEnd = result.validEnd
-        if let last = result.records.last {
-            lastSequence = last.sequence
-            lastRecordStart = last.offset
-        }
+        advance(by: result.records, to: result.validEnd, head: result.headHash)
         switch result.tail {
         case .clean:
             break
@@ -367,13 +361,7 @@ public final class EventLog {
                 throw LogError.io(error)
             }
         }
-        records += framed
-        headHash = hash
-        validEnd = offset
-        if let last = framed.last {
-            lastSequence = last.sequence
-            lastRecordStart = last.offset
-        }
+        advance(by: framed, to: offset, head: hash)
         pendingTailCut = nil
         writeWitness()
         return framed
@@ -440,15 +428,20 @@ public final class EventLog {
         } catch {
             throw .io(error)
         }
-        records += result.records
-        headHash = result.headHash
-        validEnd = result.validEnd
-        if let last = result.records.last {
+        advance(by: result.records, to: result.validEnd, head: result.headHash)
+        writeWitness()
+        return result.records
+    }
+
+    /// Takes `read` (good records, written or read) as the log's latest: its end, head and last record.
+    private func advance(by read: [LogRecord], to end: Int, head: [UInt8]) {
+        records += read
+        headHash = head
+        validEnd = end
+        if let last = read.last {
             lastSequence = last.sequence
             lastRecordStart = last.offset
         }
-        writeWitness()
-        return result.records
     }
 
     /// Writes the witness of the last record (durable already): one `pwrite` into its slot, no sync
