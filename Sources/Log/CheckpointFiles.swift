@@ -138,6 +138,30 @@ public struct CheckpointFiles: Sendable {
         }
     }
 
+    /// Adds to the data directory's checkpoint file the lines it lacks (checkpoints copied from
+    /// another store of the same log: `chengxin store copy`), under its lock, durably. Nothing is
+    /// signed and no mirror is written (the key plays no part). Returns how many lines were added.
+    @discardableResult
+    public static func addLines(_ lines: [String], dataDirectory: String, io: any FileIO = SystemFileIO()) throws(LogError) -> Int {
+        let files = CheckpointFiles(keyPath: "", io: io)
+        let dataPath = dataCopyPath(dataDirectory)
+        var added = 0
+        do throws(FileIOError) {
+            try files.withExclusiveLock(dataPath) { fd throws(FileIOError) in
+                let text = String(decoding: try io.read(fd, offset: 0, count: try io.size(fd, path: dataPath), path: dataPath), as: UTF8.self)
+                var held = Set(text.split(separator: "\n").map(String.init))
+                for line in lines where !held.contains(line) {
+                    try files.appendLine(line, fd: fd, path: dataPath, header: nil)
+                    held.insert(line)
+                    added += 1
+                }
+            }
+        } catch {
+            throw .io(error)
+        }
+        return added
+    }
+
     /// Signs the log's head unless the data directory's file already holds a checkpoint of this
     /// log, by this key, at or after `mark`: read and decided under that file's exclusive lock,
     /// so that however many writers cross a mark at once, it is signed once. Returns the

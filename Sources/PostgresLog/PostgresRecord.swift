@@ -86,12 +86,33 @@ public final class PostgresRecord: RecordUpstream {
         }
     }
 
+    /// The signed checkpoints' lines the record holds (`checkpoints.txt`'s lines), oldest first.
+    public func checkpointLines() throws(LogError) -> [String] {
+        try run(retrying: true) { connection throws(PostgresError) in
+            let rows = try connection.query("SELECT line FROM chengxin_checkpoints ORDER BY n")
+            return (0..<rows.count).map { rows.text($0, 0) }
+        }
+    }
+
+    /// Adds the checkpoint lines the record lacks (a line held already is left); returns how many.
+    @discardableResult
+    public func addCheckpointLines(_ lines: [String]) throws(LogError) -> Int {
+        try run { connection throws(PostgresError) in
+            var added = 0
+            for line in lines {
+                let rows = try connection.query("INSERT INTO chengxin_checkpoints (line) VALUES ($1) ON CONFLICT (line) DO NOTHING RETURNING n", [.text(line)])
+                added += rows.count
+            }
+            return added
+        }
+    }
+
     // MARK: RecordUpstream
 
     public func records(after sequence: UInt64, head: [UInt8], limit: Int) throws(LogError) -> [UInt8] {
         let rows = try run(retrying: true) { connection throws(PostgresError) in
             try connection.query("SELECT seq, bytes FROM chengxin_records WHERE seq >= $1 ORDER BY seq LIMIT $2",
-                                 [.int64(Int64(clamping: max(sequence, 1))), .int64(Int64(limit + 1))])
+                                 [.int64(Int64(clamping: max(sequence, 1))), .int64(Int64(limit + (sequence == 0 ? 0 : 1)))])
         }
         var first = 0
         if sequence == 0 {

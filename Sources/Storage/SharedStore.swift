@@ -27,6 +27,13 @@ extension StorageOptions {
     /// the data directory.
     public var shownLocation: String { sharedStore.map(PostgresAddress.redacted) ?? dataDirectory }
 
+    /// With a shared record, this seat's copy (the data directory) made if missing and brought up
+    /// to date: what a command that reads `events.log` itself does first. Without one, nothing.
+    public func updateCopy() throws(LogError) {
+        guard let record = sharedRecord else { return }
+        try SharedCopy.update(dataDirectory, of: record)
+    }
+
     /// The shared record, when there is one (its address as given).
     public var sharedRecord: PostgresRecord? { sharedStore.map { PostgresRecord(address: $0) } }
 }
@@ -58,6 +65,16 @@ public enum SharedCopy {
         return store
     }
 
+    /// Makes the copy in `directory` if there is none and brings it up to date (a batch at a
+    /// time, each checked as it arrives), without opening the store: for the commands that read
+    /// `events.log` itself (`StorageOptions.updateCopy`).
+    public static func update(_ directory: String, of record: PostgresRecord) throws(LogError) {
+        try make(directory, of: record)
+        let log = try EventLog.open(directory: directory, copyingPayloads: false)
+        log.upstream = record
+        try log.copyFromUpstream()
+    }
+
     /// Makes the copy in `directory` when it has none (the record's header, then every record
     /// copied in batches). A copy that exists is left to `Store.open` and `refresh`.
     public static func make(_ directory: String, of record: PostgresRecord) throws(LogError) {
@@ -75,16 +92,7 @@ extension SharedCopy {
     /// screen): the schema's migrations the database lacks, then the log's header with a new log
     /// id unless it has one. Needs a role that may create tables (docs/guide-admin.md).
     public static func start(_ record: PostgresRecord) throws(LocalizedMessage) {
-        do throws(PostgresSetupError) {
-            _ = try record.migrate()
-        } catch {
-            switch error {
-            case .log(let problem): throw LocalizedMessage(reason: problem)
-            case .newerSchema(let version):
-                throw LocalizedMessage(zh: "共享记录库 \(record.shown) 由更新版本的 chengxin 建立（表结构版本 \(version)，本程序认识到 \(PostgresSchema.newest)）；请升级 chengxin。",
-                                       en: "the shared record \(record.shown) was set up by a newer chengxin (schema version \(version); this one knows up to \(PostgresSchema.newest)); upgrade chengxin.")
-            }
-        }
+        try migrate(record)
         do throws(LogError) {
             if try record.header() != nil { return }
             let id = (0..<16).map { _ in UInt8.random(in: 0...255) }
@@ -96,6 +104,21 @@ extension SharedCopy {
             }
         } catch {
             throw LocalizedMessage(reason: error)
+        }
+    }
+
+    /// Applies the schema's migrations the database lacks (`PostgresRecord.migrate`); a database
+    /// set up by a newer chengxin is refused with the reason.
+    public static func migrate(_ record: PostgresRecord) throws(LocalizedMessage) {
+        do throws(PostgresSetupError) {
+            _ = try record.migrate()
+        } catch {
+            switch error {
+            case .log(let problem): throw LocalizedMessage(reason: problem)
+            case .newerSchema(let version):
+                throw LocalizedMessage(zh: "共享记录库 \(record.shown) 由更新版本的 chengxin 建立（表结构版本 \(version)，本程序认识到 \(PostgresSchema.newest)）；请升级 chengxin。",
+                                       en: "the shared record \(record.shown) was set up by a newer chengxin (schema version \(version); this one knows up to \(PostgresSchema.newest)); upgrade chengxin.")
+            }
         }
     }
 }

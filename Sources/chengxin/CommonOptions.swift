@@ -54,6 +54,13 @@ struct CommonOptions: ParsableArguments {
         return store
     }
 
+    /// The log file itself, read-only (every record, for the commands that list records); with a
+    /// shared record, this seat's copy brought up to date first (`StorageOptions.updateCopy`).
+    func openLog() throws(LogError) -> EventLog {
+        try storage.updateCopy()
+        return try EventLog.open(directory: dataDirectory, writable: false)
+    }
+
     /// Any error as one sentence in the chosen language.
     func describe(_ error: any Error) -> String {
         if let problem = error as? CLIProblem { return problem.text }

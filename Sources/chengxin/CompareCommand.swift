@@ -124,7 +124,7 @@ struct CompareCommand: ParsableCommand {
         Console.out(common.t("记录 \(wanted.count) 条：", "\(wanted.count) records:"))
         // The log itself (the store may have opened from a snapshot and read only its tail).
         let log: EventLog
-        do { log = try EventLog.open(directory: common.dataDirectory, writable: false) } catch { throw Console.fail(error.text(l)) }
+        do { log = try common.openLog() } catch { throw Console.fail(error.text(l)) }
         for record in log.records where wanted.contains(record.sequence) {
             guard let event = try? EventCodec.decode(record.payload) else { continue }
             let row = AuditRow(sequence: record.sequence, event: event)

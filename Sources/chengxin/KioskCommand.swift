@@ -53,7 +53,7 @@ struct KioskCommand: ParsableCommand {
         // The operational log from here on (a terminal that cannot serve was told on the spot).
         let oplog = OperationalLogging(operationalLog, process: "kiosk", common: common)
         DisplayWidth.ambiguousIsWide = wideAmbiguous
-        // A seat of a shared record makes its copy when it opens.
+        // With a shared record the copy is made by the open below (which says if the record holds no log).
         guard common.storage.sharedStore != nil || FileManager.default.fileExists(atPath: EventLog.logPath(in: common.dataDirectory)) else {
             let missing = common.t("数据目录 \(common.dataDirectory) 还没有创建；请先运行 chengxin init", "the data directory \(common.dataDirectory) does not exist yet; run chengxin init first")
             oplog.refused(missing)

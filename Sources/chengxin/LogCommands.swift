@@ -59,11 +59,7 @@ struct PrintLog: ParsableCommand {
             return
         }
         let log: EventLog
-        do {
-            log = try EventLog.open(directory: common.dataDirectory, writable: false)
-        } catch {
-            throw Console.fail(error.text(common.lang))
-        }
+        do { log = try common.openLog() } catch { throw Console.fail(error.text(common.lang)) }
         for record in log.records where record.sequence >= since {
             if jsonl {
                 Console.out(PrintLog.maskedLine(record))
@@ -111,7 +107,7 @@ struct PrintLog: ParsableCommand {
                 throw CLIProblem(text: common.t("只有市场管理方可以查看未打码的个人信息（\(me.role.name(.zh))不可以），未显示任何内容",
                                                 "only a market manager may see unmasked personal data (not a \(me.role.name(.en))); nothing was shown"))
             }
-            let log = try EventLog.open(directory: common.dataDirectory, writable: false)
+            let log = try common.openLog()
             let through = log.lastSequence
             let shown = log.records.filter { $0.sequence >= since && $0.sequence <= through }
             var fields = Set<String>()

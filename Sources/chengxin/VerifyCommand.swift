@@ -8,7 +8,9 @@ import Storage
 /// `chengxin verify`: the records and the chain (with the witness), the signed checkpoints, the
 /// anchors given, the snapshot and every event (`DirectoryCheck`; docs/log-format.md, "What chengxin verify says").
 /// The first line is the verdict the exit code gives: 0 intact, 1 damaged, 2 cannot be verified as
-/// asked (not a log, a newer format, the key inside the data directory, a malformed anchor).
+/// asked (not a log, a newer format, the key inside the data directory, a malformed anchor, a
+/// shared record that cannot be reached). With `--store`: this seat's copy brought up to date, and
+/// every record the shared record holds compared with it (`DirectoryCheck.run(copyOf:…)`).
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every record, the hash chain, the witness, the signed checkpoints, the snapshot and every event; exit 0 when intact, 1 when damaged.")
@@ -31,10 +33,14 @@ struct Verify: ParsableCommand {
         let wanted = try anchorsAsked()
         let check: DirectoryCheck
         do {
-            check = try DirectoryCheck.run(directory: common.dataDirectory, files: files, anchors: wanted)
+            if let record = common.storage.sharedRecord {
+                check = try DirectoryCheck.run(copyOf: record, directory: common.dataDirectory, files: files, anchors: wanted)
+            } else {
+                check = try DirectoryCheck.run(directory: common.dataDirectory, files: files, anchors: wanted)
+            }
         } catch {
             switch error {
-            case .notALog, .newerVersion: throw usage(error.text(common.lang))
+            case .notALog, .newerVersion, .sharedUnavailable: throw usage(error.text(common.lang))
             default: throw Console.fail(error.text(common.lang))
             }
         }
