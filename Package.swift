@@ -73,8 +73,8 @@ let package = Package(
         ),
         // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
         .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Codec", "Log", "Storage", "Terminal", "App", "CSQLite"]),
-        // A real second writer for the log's multi-process tests.
-        .executableTarget(name: "chengxin-log-stress", dependencies: ["Log"]),
+        // A real writer and follower in processes of their own for the log's contract tests (either store).
+        .executableTarget(name: "chengxin-log-stress", dependencies: ["Core", "Codec", "Log", "PostgresLog", "Storage"]),
         // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
         .executableTarget(name: "chengxin-keys", dependencies: ["Terminal"]),
         // Helpers the tests share: child processes, polling, built products.
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "OperationalLogTests", dependencies: ["OperationalLog", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "PostgresLog", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "PostgresLog", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]
 )

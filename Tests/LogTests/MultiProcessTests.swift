@@ -3,90 +3,11 @@ import Testing
 import TestSupport
 @testable import Log
 
-/// The acknowledgements a writer printed: (tag, i) -> sequence number.
-func acknowledgements(_ output: String) -> [String: UInt64] {
-    var acks: [String: UInt64] = [:]
-    for line in output.split(separator: "\n") {
-        let parts = line.split(separator: " ")
-        // A line cut by SIGKILL mid-write is not a complete acknowledgement.
-        guard parts.count == 4, parts[0] == "ack", let seq = UInt64(parts[3]) else { continue }
-        acks["\(parts[1]) \(parts[2])"] = seq
-    }
-    return acks
-}
-
-/// (tag, i) of every record in the log, in order.
-func recordedEvents(_ log: EventLog) throws -> [String] {
-    try log.records.map { record in
-        let object = try JSONSerialization.jsonObject(with: Data(record.payload)) as? [String: Any]
-        return "\(object?["tag"] as? String ?? "?") \(object?["i"] as? Int ?? -1)"
-    }
-}
-
+/// A lock another process holds too long, and a log that cannot be written. The contract of
+/// several processes on one log (concurrent appenders, kill -9, a follower) runs against both
+/// stores: `"The log's contract: …"`, Tests/StorageTests/LogContractTests.swift.
 @Suite("Several processes on one log", .serialized)
 struct MultiProcessTests {
-    let stress: String?
-
-    init() {
-        stress = builtProduct("chengxin-log-stress")
-    }
-
-    @Test func concurrentAppendersCountExactly() throws {
-        let stress = try #require(stress, "chengxin-log-stress is built beside the tests")
-        let dir = temporaryPath("concurrent")
-        _ = try EventLog.create(directory: dir)
-        let writers = try (1...4).map { n in try ChildProcess([stress, "append", dir, "60", "w\(n)"]) }
-        for writer in writers { #expect(writer.wait() == 0) }
-
-        let log = try EventLog.open(directory: dir)
-        #expect(log.damage == nil && log.warnings.isEmpty)
-        #expect(log.records.map(\.sequence) == Array(1...240))
-        let events = try recordedEvents(log)
-        #expect(Set(events).count == 240, "no event twice")
-        var acked: [String: UInt64] = [:]
-        for writer in writers { acked.merge(acknowledgements(writer.output)) { a, _ in a } }
-        #expect(acked.count == 240)
-        // Each acknowledgement names the sequence number its event really has.
-        for (event, seq) in acked {
-            #expect(events[Int(seq) - 1] == event)
-        }
-        // Every writer's own events appear in its order: one order seen by everyone.
-        for n in 1...4 {
-            let mine = events.filter { $0.hasPrefix("w\(n) ") }
-            #expect(mine == (1...60).map { "w\(n) \($0)" })
-        }
-        #expect(try LogVerifier.verify(directory: dir).intact)
-    }
-
-    @Test func killedWritersLoseNothingAcknowledged() throws {
-        let stress = try #require(stress, "chengxin-log-stress is built beside the tests")
-        var generator = SystemRandomNumberGenerator()
-        for trial in 1...6 {
-            let dir = temporaryPath("kill9-\(trial)")
-            _ = try EventLog.create(directory: dir)
-            let writers = try (1...3).map { n in try ChildProcess([stress, "append", dir, "100000", "t\(trial)w\(n)"]) }
-            // Kill at a random moment: after a random number of acknowledgements.
-            let target = Int.random(in: 5...120, using: &generator)
-            #expect(waitUntil(timeout: 60) { writers.reduce(0) { $0 + acknowledgements($1.output).count } >= target })
-            for writer in writers { writer.kill9() }
-            for writer in writers { #expect(writer.wait() == 128 + SIGKILL) }
-            var acked: [String: UInt64] = [:]
-            for writer in writers { acked.merge(acknowledgements(writer.output)) { a, _ in a } }
-
-            let log = try EventLog.open(directory: dir)
-            #expect(log.damage == nil, "trial \(trial)")
-            let events = try recordedEvents(log)
-            #expect(Set(events).count == events.count, "trial \(trial): no event twice")
-            for (event, seq) in acked {
-                #expect(Int(seq) <= events.count && events[Int(seq) - 1] == event, "trial \(trial): acknowledged \(event) at \(seq)")
-            }
-            // A writer appending after the crash cuts any torn tail and continues the chain.
-            try log.append { _ in [Array("{\"tag\":\"after\",\"i\":1}".utf8)] }
-            let report = try LogVerifier.verify(directory: dir)
-            #expect(report.intact && report.tail == .clean && report.recordCount == events.count + 1, "trial \(trial)")
-        }
-    }
-
     @Test func aLockHeldTooLongIsReportedAndNothingIsWritten() throws {
         let dir = temporaryPath("lock")
         let log = try EventLog.create(directory: dir)
