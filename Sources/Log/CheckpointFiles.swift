@@ -334,6 +334,7 @@ extension EventLog {
     public func writeCheckpoint(files: CheckpointFiles, key: Curve25519.Signing.PrivateKey, at: String) throws -> Checkpoint {
         let checkpoint = try Checkpoint.sign(logID: logID, sequence: lastSequence, headHash: headHash, at: at, key: key)
         try files.record(checkpoint, dataDirectory: directory)
+        upstream?.publish(checkpointLine: checkpoint.line)
         return checkpoint
     }
 }
@@ -370,6 +371,7 @@ public final class CheckpointSchedule {
         guard mark > 0, mark > lastSigned, log.damage == nil,
               let result = try? files.signMark(mark, log: log, key: key, at: at) else { return nil }
         lastSigned = max(lastSigned, result.covered)
+        if let signed = result.signed { log.upstream?.publish(checkpointLine: signed.line) }
         return result.signed
     }
 }

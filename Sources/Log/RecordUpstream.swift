@@ -18,4 +18,7 @@ public protocol RecordUpstream: AnyObject {
     func commit(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError)
     /// Releases the lock without adding anything.
     func abandon()
+    /// Keeps a checkpoint signed at this seat in the record too (best effort: the seat's own copy
+    /// and the mirror beside its key hold it already), so that a copy of the record carries it.
+    func publish(checkpointLine: String)
 }

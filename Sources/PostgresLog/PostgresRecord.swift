@@ -109,6 +109,10 @@ public final class PostgresRecord: RecordUpstream {
 
     // MARK: RecordUpstream
 
+    public func publish(checkpointLine: String) {
+        _ = try? addCheckpointLines([checkpointLine])
+    }
+
     public func records(after sequence: UInt64, head: [UInt8], limit: Int) throws(LogError) -> [UInt8] {
         let rows = try run(retrying: true) { connection throws(PostgresError) in
             try connection.query("SELECT seq, bytes FROM chengxin_records WHERE seq >= $1 ORDER BY seq LIMIT $2",

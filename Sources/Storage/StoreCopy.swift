@@ -357,6 +357,7 @@ private final class Feed: RecordUpstream {
     func lock() throws(LogError) { throw .sharedRefused("a copy's source is read-only") }
     func commit(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) { throw .sharedRefused("a copy's source is read-only") }
     func abandon() {}
+    func publish(checkpointLine: String) {}
 }
 
 extension DirectoryCheck {

@@ -314,4 +314,5 @@ final class LostAnswer: RecordUpstream {
     }
 
     func abandon() { record.abandon() }
+    func publish(checkpointLine: String) { record.publish(checkpointLine: checkpointLine) }
 }

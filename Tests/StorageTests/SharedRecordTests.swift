@@ -183,4 +183,22 @@ struct SharedRecordTests {
         #expect(seat.market.idempotencyKeys.contains("live-2"))
         #expect(seat.unreachable == nil && seat.summary(.zh).contains("日志 \(seat.log.lastSequence) 条"))
     }
+
+    /// A checkpoint signed at a seat (on demand, or at a mark an append crossed) is kept in the
+    /// record too, so that a copy of the record carries it to an auditor.
+    @Test func aCheckpointSignedAtASeatIsKeptInTheRecord() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let files = CheckpointFiles(keyPath: temporaryPath("seat-cp-key") + "/k.key")
+        let key = try files.loadOrCreateKey().key
+        let (store, _) = try DataDirectorySetup.createFromSeeds(directory: temporaryPath("seat-cp"), seeds: seeds, snapshotKey: startupKey,
+                                                                checkpoints: files, shared: PostgresRecord(address: cluster.url))
+        let signed = try store.log.writeCheckpoint(files: files, key: key, at: "2026-12-07T08:00:00Z")
+        #expect(try PostgresRecord(address: cluster.url).checkpointLines() == [signed.line])
+        // An append that crosses a mark of 1,000 records signs it, and the record keeps that too.
+        let toMark = Int(1000 - store.log.lastSequence % 1000)
+        #expect(try store.append((0..<toMark).map { Self.filler("mark-\($0)") }) == toMark)
+        let lines = try PostgresRecord(address: cluster.url).checkpointLines()
+        #expect(lines.count == 2 && lines.last?.contains("seq=1000 ") == true, "\(lines)")
+    }
 }
