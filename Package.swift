@@ -40,8 +40,10 @@ let package = Package(
         .target(name: "CLocaleWidth"),
         // CRC-32C with the processor's instruction where there is one (the log's checksum).
         .target(name: "CCRC32C"),
+        // The C library's malloc_trim: the dashboard hands back the heap freed after building its lists.
+        .target(name: "CFreeMemory"),
         // Screens: update + view.
-        .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
+        .target(name: "App", dependencies: ["Core", "Reports", "Terminal", "CFreeMemory"]),
         // The write path: opening a data directory, snapshots, the chain check, appends by
         // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
         .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log"]),
