@@ -49,8 +49,10 @@ let package = Package(
         // The market's record in PostgreSQL: its schema, its records as the log's bytes, the
         // notifications of new ones (only PGConnection.swift touches libpq).
         .target(name: "PostgresLog", dependencies: ["Log", "CLibpq"]),
+        // The C library's malloc_trim: the dashboard hands back the heap freed after building its lists.
+        .target(name: "CFreeMemory"),
         // Screens: update + view.
-        .target(name: "App", dependencies: ["Core", "Reports", "Terminal"]),
+        .target(name: "App", dependencies: ["Core", "Reports", "Terminal", "CFreeMemory"]),
         // The write path: opening a data directory, snapshots, the chain check, appends by
         // idempotency key, sign-in, and what the dashboard's and the kiosk's effects do.
         .target(name: "Storage", dependencies: ["Core", "Codec", "Reports", "Log", "PostgresLog"]),
