@@ -74,13 +74,15 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // The benchmark: `swift run -c release chengxin-bench` (docs/performance.md).
-        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Codec", "Log", "Storage", "Terminal", "App", "CSQLite"]),
+        .executableTarget(name: "chengxin-bench", dependencies: ["Core", "Codec", "Log", "PostgresLog", "Storage", "Terminal", "App", "CSQLite", "LocalPostgres"]),
+        // A private PostgreSQL server in a folder (initdb, a Unix socket only): the tests' and the benchmark's.
+        .target(name: "LocalPostgres"),
         // A real writer and follower in processes of their own for the log's contract tests (either store).
         .executableTarget(name: "chengxin-log-stress", dependencies: ["Core", "Codec", "Log", "PostgresLog", "Storage"]),
         // The real terminal backend printing the keys it decodes (the pseudo-terminal tests).
         .executableTarget(name: "chengxin-keys", dependencies: ["Terminal"]),
         // Helpers the tests share: child processes, polling, built products.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LocalPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "Codec", "Reports", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log", "TestSupport", "chengxin-log-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"], exclude: ["__Snapshots__"]),

@@ -3,6 +3,7 @@ import Codec
 import Core
 import Foundation
 import Log
+import PostgresLog
 import Storage
 import Terminal
 #if canImport(Glibc)
@@ -51,6 +52,7 @@ enum ChildCommands {
         case "_open": try open(directory, mode: arguments[2], options: Array(arguments.dropFirst(3)))
         case "_verify": try verify(directory)
         case "_watch": try watch(directory, mode: arguments[2], today: arguments[3])
+        case "_listen": try listen(directory, address: arguments[2])
         default: throw BenchFailure("unknown child command \(arguments[0])")
         }
     }
@@ -59,8 +61,12 @@ enum ChildCommands {
         options.firstIndex(of: name).flatMap { $0 + 1 < options.count ? options[$0 + 1] : nil }
     }
 
+    /// `_open DIR replay|snapshot --today DAY [--in-page-cache] [--keys K] [--store URL] [--frame-only]`:
+    /// with `--store`, DIR is a seat's copy of that shared record (made first when missing), opened
+    /// with `SharedCopy.open`; `--frame-only` stops after the first frame.
     static func open(_ directory: String, mode: String, options: [String]) throws {
         guard let today = option("--today", options).flatMap(SimpleDate.init(iso:)) else { throw BenchFailure("--today") }
+        let record = option("--store", options).map { PostgresRecord(address: $0) }
         let start = now()
         var lapStart = start
         var phases: [(name: String, seconds: Double)] = []
@@ -76,9 +82,11 @@ enum ChildCommands {
             if !options.contains("--in-page-cache") { evictFromPageCache(EventLog.logPath(in: directory)) }
             // As the dashboard opens without a usable snapshot (no key: none is read or written);
             // its chain check follows on another thread, timed below on its own.
-            store = try Store.open(directory, snapshotKey: nil, chainCheck: .deferred, after: lap)
+            store = try record.map { record throws(LogError) in try SharedCopy.open(directory, of: record, snapshotKey: nil, chainCheck: .deferred, after: lap) }
+                ?? Store.open(directory, snapshotKey: nil, chainCheck: .deferred, after: lap)
         } else {
-            store = try Store.open(directory, snapshotKey: benchSnapshotKey, after: lap)
+            store = try record.map { record throws(LogError) in try SharedCopy.open(directory, of: record, snapshotKey: benchSnapshotKey, after: lap) }
+                ?? Store.open(directory, snapshotKey: benchSnapshotKey, after: lap)
             guard store.usedSnapshot else { throw BenchFailure("the snapshot in \(directory) was not used") }
         }
         let folded = now() - start
@@ -108,6 +116,7 @@ enum ChildCommands {
             report("chaincheck seconds=\(now() - t0)")
             return
         }
+        if options.contains("--frame-only") { return }
         // Keystrokes: update + view + diff against the previous frame, screen by screen.
         let keys = Int(option("--keys", options) ?? "") ?? 200
         func measureKeys(screen: Int, _ key: (Int) -> Key) {

@@ -55,22 +55,31 @@ struct BenchFailure: Error, CustomStringConvertible {
     init(_ text: String) { description = text }
 }
 
-/// A child process of this same program, its stdout read line by line through a pipe.
+/// A child process of this same program (or, with `command:`, another program), its stdout read
+/// line by line through a pipe.
 final class Child {
     let pid: pid_t
     private let readEnd: Int32
     private var buffer: [UInt8] = []
 
-    init(_ arguments: [String]) throws {
+    convenience init(_ arguments: [String]) throws {
+        let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        try self.init(command: [program] + arguments)
+    }
+
+    /// `argv[0]` is the program's path; `mergingErrors`: its stderr goes to the same pipe.
+    init(command argv: [String], mergingErrors: Bool = false) throws {
+        guard let program = argv.first else { throw BenchFailure("no program to run") }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw BenchFailure("pipe failed") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        if mergingErrors { posix_spawn_file_actions_adddup2(&actions, fds[1], 2) }
         posix_spawn_file_actions_addclose(&actions, fds[0])
-        let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let argv = [program] + arguments
+        // Only as stdout (a server the program starts keeps what it inherits: the pipe would never end).
+        posix_spawn_file_actions_addclose(&actions, fds[1])
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
@@ -107,13 +116,19 @@ final class Child {
 
     /// Every remaining line, then waits for the exit; throws when the child failed.
     func finish() throws -> [String] {
+        let (status, lines) = outcome()
+        guard status == 0 else { throw BenchFailure("child \(pid) failed (status \(status)): \(lines.suffix(3).joined(separator: " / "))") }
+        return lines
+    }
+
+    /// Every remaining line and the exit status (`waitpid`'s).
+    func outcome() -> (status: Int32, lines: [String]) {
         var lines: [String] = []
         while let line = readLine() { lines.append(line) }
         close(readEnd)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard status == 0 else { throw BenchFailure("child \(pid) failed (status \(status)): \(lines.suffix(3).joined(separator: " / "))") }
-        return lines
+        return (status, lines)
     }
 
     func stop() {

@@ -11,7 +11,7 @@ import Glibc
 // chengxin-bench: generates a deterministic log of N realistic events and measures what
 // docs/quality.md ("Performance") asks for. Usage:
 //   swift run -c release chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R]
-//                                       [--appends K] [--latency S] [--poll-latency S] [--keep]
+//                                       [--appends K] [--latency S] [--poll-latency S] [--notify K] [--keep]
 // Prints a Markdown table (one row per measure) to stdout, progress to stderr.
 
 
@@ -24,6 +24,7 @@ struct Options {
     var appends = 300
     var latency = 20
     var pollLatency = 5
+    var notify = 50
     var keep = false
     var tail = 500
     var keys = 200
@@ -50,12 +51,13 @@ struct Options {
             case "--appends": appends = max(1, try number())
             case "--latency": latency = try number()
             case "--poll-latency": pollLatency = try number()
+            case "--notify": notify = try number()
             case "--tail": tail = try number()
             case "--keys": keys = max(1, try number())
             case "--keep": keep = true
             case "--generate-only": generateOnly = true; keep = true
             case "--help", "-h":
-                print("usage: chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R] [--appends K] [--latency S] [--poll-latency S] [--tail T] [--keys K] [--keep] [--generate-only]")
+                print("usage: chengxin-bench [--events N] [--dir DIR] [--seeds DIR] [--runs R] [--appends K] [--latency S] [--poll-latency S] [--notify K] [--tail T] [--keys K] [--keep] [--generate-only]")
                 exit(0)
             default: throw BenchFailure("unknown option \(arguments[i])")
             }
@@ -78,6 +80,8 @@ struct Row {
 
 func seconds(_ s: Double) -> String { String(format: "%.3f s", s) }
 func milliseconds(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
+/// "median / p99" of times in seconds, in milliseconds.
+func medianAndP99(_ times: [Double]) -> String { milliseconds(median(times)) + " / " + milliseconds(percentile(times, 99)) }
 
 func findSeeds(_ given: String?) throws -> String {
     var candidates: [String] = []
@@ -128,6 +132,13 @@ func lastDay(_ events: [Event]) -> String {
     String(events.last?.at.prefix(10) ?? "2026-11-27")
 }
 
+/// The event every durable append figure appends (a mediation step, a new key each time).
+func appendedEvent(_ i: Int, today: String) -> Event {
+    Event(actor: "shuji2", at: today + "T03:00:00Z", key: "bench:append:\(UUID().uuidString)",
+          body: .complaintStep(ComplaintStep(receipt: "BNCH-\(1000 + i % 9000)", action: .mediate,
+                                             date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000), note: "现场调解，双方同意三日内答复")))
+}
+
 /// Durable appends, interleaved (in rotating order) so that all see the same disk conditions: a chengxin
 /// append (`Store.append`: lock, catch up, encode, pwrite, fdatasync, unlock, fold) of one event; a bare pwrite +
 /// fdatasync of the same record bytes to another file; one SQLite INSERT with synchronous=FULL
@@ -175,25 +186,10 @@ func measureAppends(directory: String, count: Int, today: String) throws -> [Str
         guard rc == SQLITE_OK, sqlite3_step(statement) == SQLITE_DONE else { throw BenchFailure("sqlite insert: \(String(cString: sqlite3_errmsg(db)))") }
     }
 
-    var times: [String: [Double]] = ["chengxin": [], "bare": [], "sqlite-wal": [], "sqlite-delete": []]
-    var sizes: [Double] = []
-    for i in 0..<count {
-        let event = Event(actor: "shuji2", at: today + "T03:00:00Z", key: "bench:append:\(UUID().uuidString)",
-                          body: .complaintStep(ComplaintStep(receipt: "BNCH-\(1000 + i % 9000)", action: .mediate,
-                                                             date: SimpleDate(iso: today) ?? SimpleDate(dayNumber: 20_000), note: "现场调解，双方同意三日内答复")))
-        // The bytes the other three write (prepared outside the timings).
-        let payload = try EventCodec.encodeBytes(event)
-        let framed = LogFormat.record(sequence: UInt64(i + 1), previousHash: Array(repeating: 0, count: 32), payload: payload).bytes
-        sizes.append(Double(framed.count))
-        // The order rotates: a sync that follows another file's metadata change (SQLite's rollback
-        // journal is created and deleted per insert) pays for committing it, so none is always first.
-        let steps: [(String, () throws -> Void)] = [
-            // chengxin: `Store.append` (catch up under the lock, drop a recorded key, encode, the
-            // durable append, fold the record).
-            ("chengxin", {
-                let records = try store.append(events: { _ in [event] })
-                guard records.first?.payload == payload else { throw BenchFailure("append wrote something else") }
-            }),
+    // chengxin: `Store.append` (catch up under the lock, drop a recorded key, encode, the durable
+    // append, fold the record); the peers write the same bytes.
+    return try rotatingAppends(store, named: "chengxin", count: count, today: today) { _, payload, framed in
+        [
             // The same record bytes, bare.
             ("bare", {
                 let written = framed.withUnsafeBytes { pwrite(bare, $0.baseAddress, $0.count, off_t(bareOffset)) }
@@ -203,15 +199,46 @@ func measureAppends(directory: String, count: Int, today: String) throws -> [Str
             ("sqlite-wal", { try insert(wal, payload) }),
             ("sqlite-delete", { try insert(rollback, payload) }),
         ]
+    }
+}
+
+/// Durable appends of `count` events: each round one through `store` (timed as `name`) and, of the
+/// same event, what `peers` makes of its payload and its framed record (prepared outside the
+/// timings), in an order that rotates each round: a sync that follows another file's metadata
+/// change (SQLite's rollback journal is created and deleted per insert) pays for committing it,
+/// so none is always first. The times by name, and the framed records' sizes as `bytes`.
+func rotatingAppends(_ store: Store, named name: String, count: Int, today: String,
+                     peers: (_ round: Int, _ payload: [UInt8], _ framed: [UInt8]) -> [(String, () throws -> Void)]) throws -> [String: [Double]] {
+    var times: [String: [Double]] = [:]
+    var sizes: [Double] = []
+    for i in 0..<count {
+        let event = appendedEvent(i, today: today)
+        let payload = try EventCodec.encodeBytes(event)
+        let framed = LogFormat.record(sequence: UInt64(i + 1), previousHash: Array(repeating: 0, count: 32), payload: payload).bytes
+        sizes.append(Double(framed.count))
+        let ours: (String, () throws -> Void) = (name, {
+            let records = try store.append(events: { _ in [event] })
+            guard records.first?.payload == payload else { throw BenchFailure("append wrote something else") }
+        })
+        let steps = [ours] + peers(i, payload, framed)
         for k in 0..<steps.count {
             let (name, step) = steps[(i + k) % steps.count]
             let t0 = now()
             try step()
-            times[name]!.append(now() - t0)
+            times[name, default: []].append(now() - t0)
         }
     }
     times["bytes"] = sizes
     return times
+}
+
+/// The rows of a durable append and its peer (median / p99 each), then the ratio of their medians
+/// against its target.
+func appendRows(_ ours: (measure: String, times: [Double]), against peer: (measure: String, times: [Double]), ratio: String, limit: Double) -> [Row] {
+    let factor = median(ours.times) / median(peer.times)
+    return [Row(measure: ours.measure, value: medianAndP99(ours.times), target: "", met: nil),
+            Row(measure: peer.measure, value: medianAndP99(peer.times), target: "", met: nil),
+            Row(measure: ratio, value: String(format: "%.2f×", factor), target: String(format: "≤ %g×", limit), met: factor <= limit)]
 }
 
 /// Appends events one at a time and reads, from a second process, when each was on its screen.
@@ -364,17 +391,14 @@ func runBenchmark(_ options: Options) throws {
     progress("durable appends (\(options.appends) of each)…")
     let appends = try measureAppends(directory: directory, count: options.appends, today: today)
     let ours = appends["chengxin"] ?? [], bare = appends["bare"] ?? [], wal = appends["sqlite-wal"] ?? [], rollback = appends["sqlite-delete"] ?? []
-    let ratio = median(ours) / median(bare)
-    rows.append(Row(measure: String(format: "durable append, chengxin (one event, %.0f bytes framed; median / p99)", median(appends["bytes"] ?? [])),
-                    value: String(format: "%@ / %@", milliseconds(median(ours)), milliseconds(percentile(ours, 99))), target: "", met: nil))
-    rows.append(Row(measure: "durable append, bare pwrite + fdatasync of the same bytes (median / p99)",
-                    value: String(format: "%@ / %@", milliseconds(median(bare)), milliseconds(percentile(bare, 99))), target: "", met: nil))
-    rows.append(Row(measure: "durable append, chengxin ÷ bare (medians)", value: String(format: "%.2f×", ratio), target: "≤ 1.25×", met: ratio <= 1.25))
+    rows += appendRows((String(format: "durable append, chengxin (one event, %.0f bytes framed; median / p99)", median(appends["bytes"] ?? [])), ours),
+                       against: ("durable append, bare pwrite + fdatasync of the same bytes (median / p99)", bare),
+                       ratio: "durable append, chengxin ÷ bare (medians)", limit: 1.25)
     rows.append(Row(measure: "SQLite INSERT, synchronous=FULL, WAL (median / p99)",
-                    value: String(format: "%@ / %@", milliseconds(median(wal)), milliseconds(percentile(wal, 99))),
+                    value: medianAndP99(wal),
                     target: "chengxin ≤ this", met: median(ours) <= median(wal)))
     rows.append(Row(measure: "SQLite INSERT, synchronous=FULL, rollback journal (median / p99)",
-                    value: String(format: "%@ / %@", milliseconds(median(rollback)), milliseconds(percentile(rollback, 99))),
+                    value: medianAndP99(rollback),
                     target: "chengxin ≤ this", met: median(ours) <= median(rollback)))
 
     progress("second-process latency (inotify, \(options.latency) samples)…")
@@ -387,6 +411,14 @@ func runBenchmark(_ options: Options) throws {
     rows.append(Row(measure: "another process shows a new event, polling every 1 s (median / max)",
                     value: String(format: "%@ / %@", milliseconds(median(polled)), milliseconds(polled.max() ?? .nan)),
                     target: "≤ 1.5 s worst case", met: (polled.max() ?? .infinity) <= 1.5))
+
+    // The shared record in PostgreSQL (issue 21): a cluster of this run's own, when there can be one.
+    if let reason = sharedUnavailable(directory: directory) {
+        progress("shared record (PostgreSQL): skipped: \(reason)")
+        rows.append(Row(measure: "shared record (PostgreSQL)", value: "skipped: \(reason)", target: "", met: nil))
+    } else {
+        rows += try measureShared(directory: directory, options: options, today: today)
+    }
 
     print("| measure (\(n) events) | figure | target | met |")
     print("|---|---|---|---|")

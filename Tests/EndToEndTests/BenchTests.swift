@@ -10,7 +10,7 @@ struct BenchTests {
         let bench = try #require(builtProduct("chengxin-bench"))
         let seeds = packageRoot.appendingPathComponent("seeds").path
         let result = try runToCompletion([bench, "--events", "2000", "--seeds", seeds, "--runs", "1", "--appends", "5",
-                                          "--latency", "2", "--poll-latency", "1", "--keys", "5", "--tail", "100"])
+                                          "--latency", "2", "--poll-latency", "1", "--notify", "3", "--keys", "5", "--tail", "100"])
         #expect(result.status == 0, "\(result.errors)")
         let rows = result.output.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| measure") }
         let expected = [
@@ -38,6 +38,27 @@ struct BenchTests {
         ]
         for label in expected {
             #expect(rows.contains { $0.contains(label) }, "missing row: \(label)")
+        }
+        // The shared record's figures (issue 21), with a cluster of the run's own; without
+        // PostgreSQL, one row saying they were skipped and why.
+        let shared = [
+            "shared record: the generated log copied into PostgreSQL",
+            "shared record: durable append through a seat's copy",
+            "shared record: PostgreSQL's own single-row INSERT of the same bytes",
+            "shared record: append ÷ INSERT (medians)",
+            "shared record: another seat's process woken by NOTIFY",
+            "shared record: … the same from the append's start",
+            "shared record: … and the new record fetched into its copy",
+            "shared record: a seat opens its copy via its snapshot",
+            "shared record: a seat opens its copy without a snapshot",
+            "shared record: a new seat (no local copy",
+        ]
+        if let reason = PostgresCluster.unavailable {
+            #expect(rows.contains { $0.contains("shared record (PostgreSQL) | skipped: \(reason)") }, "no row saying the shared record was skipped")
+        } else {
+            for label in shared {
+                #expect(rows.contains { $0.contains(label) }, "missing row: \(label)")
+            }
         }
         // Every row has a figure, none of them missing (nan).
         for row in rows {
