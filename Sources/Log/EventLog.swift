@@ -309,63 +309,72 @@ public final class EventLog {
     /// the records other processes appended since the last read; it returns the payloads to append
     /// (validation against the latest state belongs there). Returns the records written, only after
     /// they are synced. On any failure nothing is acknowledged and no partial record remains.
+    ///
+    /// With a shared record (`upstream`) the records go there first, in one statement that the
+    /// record accepts only if they follow its last record (expected position, as in PostgreSQL
+    /// event stores): when another seat appended first, what it added is fetched, `make` is called
+    /// again with it, and the append is tried again. They are acknowledged once committed there;
+    /// the copy here is then written without a sync of its own (the record is what is durable: a
+    /// copy cut short by a power cut is fetched again) and without moving its witness.
     @discardableResult
     public func append(_ make: ([LogRecord]) throws -> [[UInt8]]) throws -> [LogRecord] {
         if let damage { throw damage }
         try lockExclusive()
         defer { io.unlock(fd) }
         var caughtUp = try catchUp(cutTornTail: true)
-        // With a shared record: its lock, then what others committed there, before anything is built.
-        var locked: (any RecordUpstream)?
-        defer { locked?.abandon() }
-        if let upstream {
-            // A cut of this copy is not an event of the record: its records come again from there.
-            pendingTailCut = nil
-            try upstream.lock()
-            locked = upstream
-            caughtUp += try fetch(from: upstream)
-        }
-        var payloads = try make(caughtUp)
-        if let cut = pendingTailCut { payloads.insert(cut.payload, at: 0) }
-        if payloads.isEmpty { return [] }
-        // All records framed into one buffer, sized once.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(payloads.reduce(0) { $0 + LogFormat.recordOverhead + $1.count })
-        var framed: [LogRecord] = []
-        framed.reserveCapacity(payloads.count)
-        var hash = headHash
-        var sequence = lastSequence + 1
-        var offset = validEnd
-        for payload in payloads {
-            if payload.count > LogFormat.maxPayload { throw LogError.payloadTooLarge(payload.count) }
-            hash = LogFormat.appendRecord(to: &bytes, sequence: sequence, previousHash: hash, payload: payload)
-            framed.append(LogRecord(sequence: sequence, offset: offset, payload: payload, hash: hash))
-            sequence += 1
-            offset = validEnd + bytes.count
-        }
-        if let upstream = locked {
-            // Acknowledged once committed there (the commit releases its lock); then copied here.
-            locked = nil
-            try upstream.commit(bytes, first: lastSequence + 1, count: framed.count)
-            do throws(FileIOError) {
-                try io.appendDurably(fd, bytes, at: validEnd, path: path)
-            } catch {
-                // Recorded all the same: this copy is behind until reopened (read-only meanwhile).
-                damage = .copyBehind(error)
+        // A cut of a copy is not an event of the record: its records come again from there.
+        if upstream != nil { pendingTailCut = nil }
+        for _ in 0..<Self.upstreamAttempts {
+            var payloads = try make(caughtUp)
+            if let cut = pendingTailCut { payloads.insert(cut.payload, at: 0) }
+            if payloads.isEmpty { return [] }
+            // All records framed into one buffer, sized once.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(payloads.reduce(0) { $0 + LogFormat.recordOverhead + $1.count })
+            var framed: [LogRecord] = []
+            framed.reserveCapacity(payloads.count)
+            var hash = headHash
+            var sequence = lastSequence + 1
+            var offset = validEnd
+            for payload in payloads {
+                if payload.count > LogFormat.maxPayload { throw LogError.payloadTooLarge(payload.count) }
+                hash = LogFormat.appendRecord(to: &bytes, sequence: sequence, previousHash: hash, payload: payload)
+                framed.append(LogRecord(sequence: sequence, offset: offset, payload: payload, hash: hash))
+                sequence += 1
+                offset = validEnd + bytes.count
             }
-        } else {
+            if let upstream {
+                guard try upstream.append(bytes, first: lastSequence + 1, count: framed.count) else {
+                    // Another seat appended first: build again on what it added.
+                    caughtUp = try fetch(from: upstream)
+                    continue
+                }
+                do throws(FileIOError) {
+                    try io.write(fd, bytes, offset: validEnd, path: path)
+                } catch {
+                    // Recorded all the same: this copy is behind until reopened (read-only meanwhile).
+                    try? io.truncate(fd, length: validEnd, path: path)
+                    damage = .copyBehind(error)
+                }
+                advance(by: framed, to: offset, head: hash)
+                return framed
+            }
             do throws(FileIOError) {
                 // No partial record stays behind a failed write or sync.
                 try io.appendDurably(fd, bytes, at: validEnd, path: path)
             } catch {
                 throw LogError.io(error)
             }
+            advance(by: framed, to: offset, head: hash)
+            pendingTailCut = nil
+            writeWitness()
+            return framed
         }
-        advance(by: framed, to: offset, head: hash)
-        pendingTailCut = nil
-        writeWitness()
-        return framed
+        throw LogError.lockBusy(path: path)
     }
+
+    /// How many times an append to a shared record is tried while other seats keep appending first.
+    static let upstreamAttempts = 100
 
     /// The shared record this data directory is a copy of (nil: the data directory is the record;
     /// `RecordUpstream`). With one, `refresh` fetches what was committed there and `append` commits

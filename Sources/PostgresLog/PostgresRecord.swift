@@ -10,7 +10,6 @@ public final class PostgresRecord: RecordUpstream {
     /// The connection string as given (it may hold a password: show `shown` instead).
     public let address: String
     private var connection: PGConnection?
-    private var inTransaction = false
 
     public init(address: String) {
         self.address = address
@@ -109,9 +108,6 @@ public final class PostgresRecord: RecordUpstream {
 
     // MARK: RecordUpstream
 
-    public func publish(checkpointLine: String) {
-        _ = try? addCheckpointLines([checkpointLine])
-    }
 
     public func records(after sequence: UInt64, head: [UInt8], limit: Int) throws(LogError) -> [UInt8] {
         let rows = try run(retrying: true) { connection throws(PostgresError) in
@@ -134,51 +130,77 @@ public final class PostgresRecord: RecordUpstream {
         return bytes
     }
 
-    public func lock() throws(LogError) {
-        try run(retrying: true) { connection throws(PostgresError) in
-            try connection.execute("BEGIN")
-            inTransaction = true
-            try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(PostgresSchema.appendLock)])
-        }
-    }
-
-    public func commit(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) {
-        guard inTransaction else { throw .sharedRefused("no transaction") }
-        do throws(LogError) {
-            try run { connection throws(PostgresError) in
-                var offset = 0
-                var sequence = first
-                while offset + LogFormat.recordOverhead <= frames.count {
-                    let length = Int(frames[offset + 4]) | Int(frames[offset + 5]) << 8 | Int(frames[offset + 6]) << 16 | Int(frames[offset + 7]) << 24
-                    let size = LogFormat.recordOverhead + length
-                    try connection.query("INSERT INTO chengxin_records (seq, bytes) VALUES ($1, $2)",
-                                         [.int64(Int64(clamping: sequence)), .bytes(Array(frames[offset..<offset + size]))])
-                    offset += size
-                    sequence += 1
-                }
-            }
-        } catch {
-            abandon()
-            throw error
-        }
+    public func append(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) -> Bool {
+        let records = Self.split(frames)
         let connection = try connected()
-        inTransaction = false
         do throws(PostgresError) {
-            try connection.execute("COMMIT")
+            return try insert(records, first: first, on: connection)
         } catch {
-            // The commit was sent: whether it was applied is unknown once the connection went.
-            if error.kind == .connection {
-                self.connection = nil
+            guard error.kind == .connection else { return try Self.conflict(error) }
+            // The connection went: ask a new one whether the first record is there, byte for byte.
+            self.connection = nil
+            guard let fresh = try? connected(),
+                  let there = try? fresh.query("SELECT bytes FROM chengxin_records WHERE seq = $1", [.int64(Int64(clamping: first))]) else {
                 throw .sharedOutcomeUnknown
             }
-            throw .sharedRefused(error.message)
+            if there.count == 1 { return there.bytes(0, 0) == records.first }
+            do throws(PostgresError) {
+                return try insert(records, first: first, on: fresh)
+            } catch {
+                if error.kind == .connection { throw .sharedOutcomeUnknown }
+                return try Self.conflict(error)
+            }
         }
     }
 
-    public func abandon() {
-        guard inTransaction else { return }
-        inTransaction = false
-        try? connection?.execute("ROLLBACK")
+    /// Inserts `records` as records `first`…: one statement (committed by itself) for an ordinary
+    /// append; a transaction of several for thousands. False when they do not follow the record's
+    /// last one (nothing added).
+    private func insert(_ records: [[UInt8]], first: UInt64, on connection: PGConnection) throws(PostgresError) -> Bool {
+        let chunks = stride(from: 0, to: records.count, by: Self.rowsPerStatement).map { $0..<min(records.count, $0 + Self.rowsPerStatement) }
+        if chunks.count > 1 { try connection.execute("BEGIN") }
+        do throws(PostgresError) {
+            for chunk in chunks {
+                let rows = chunk.map { "($\(2 * ($0 - chunk.lowerBound) + 1), $\(2 * ($0 - chunk.lowerBound) + 2))" }.joined(separator: ", ")
+                let values = chunk.flatMap { [PGValue.int64(Int64(clamping: first + UInt64($0))), .bytes(records[$0])] }
+                try connection.query("INSERT INTO chengxin_records (seq, bytes) VALUES " + rows, values)
+            }
+            if chunks.count > 1 { try connection.execute("COMMIT") }
+            return true
+        } catch {
+            if chunks.count > 1, error.kind != .connection { try? connection.execute("ROLLBACK") }
+            if error.kind != .connection, Self.conflictStates.contains(error.state ?? "") { return false }
+            throw error
+        }
+    }
+
+    /// Records in one INSERT statement (two parameters each, well under PostgreSQL's 65,535).
+    static let rowsPerStatement = 5000
+    /// What the record answers to records that do not follow its last one: the chain's trigger
+    /// (`40001`, as a serialisation failure: try again) or the primary key (`23505`).
+    static let conflictStates: Set<String> = ["40001", "23505"]
+
+    /// A statement the server refused, as the append's answer: a conflict is `false`, anything else `sharedRefused`.
+    private static func conflict(_ error: PostgresError) throws(LogError) -> Bool {
+        if conflictStates.contains(error.state ?? "") { return false }
+        throw .sharedRefused(error.message)
+    }
+
+    /// Framed records one after another, each as its own bytes.
+    static func split(_ frames: [UInt8]) -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        var offset = 0
+        while offset + LogFormat.recordOverhead <= frames.count {
+            let length = Int(frames[offset + 4]) | Int(frames[offset + 5]) << 8 | Int(frames[offset + 6]) << 16 | Int(frames[offset + 7]) << 24
+            let end = min(frames.count, offset + LogFormat.recordOverhead + length)
+            records.append(Array(frames[offset..<end]))
+            offset = end
+        }
+        return records
+    }
+
+    public func publish(checkpointLine: String) {
+        _ = try? addCheckpointLines([checkpointLine])
     }
 
     // MARK: The connection
@@ -194,7 +216,6 @@ public final class PostgresRecord: RecordUpstream {
         } catch {
             if error.kind == .connection || !connection.isUsable {
                 self.connection = nil
-                inTransaction = false
                 if retrying { return try run(retrying: false, body) }
                 throw .sharedUnavailable(error.message)
             }
@@ -205,7 +226,6 @@ public final class PostgresRecord: RecordUpstream {
     private func connected() throws(LogError) -> PGConnection {
         if let connection, connection.isUsable { return connection }
         connection = nil
-        inTransaction = false
         do throws(PostgresError) {
             let made = try PGConnection(address)
             connection = made

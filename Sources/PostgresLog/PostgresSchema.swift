@@ -3,7 +3,8 @@
 /// database lacks, in order, each in its own transaction with its number; a database whose
 /// newest migration is above the newest here was set up by a newer chengxin and is refused.
 public enum PostgresSchema {
-    /// The advisory lock every append takes (in the transaction that commits it): one per database.
+    /// The advisory lock every INSERT of records takes (the chain's trigger, in the transaction that
+    /// commits it): one per database.
     public static let appendLock: Int64 = 0x6378_6C6F_6700_0001
 
     /// The channel every append's commit announces itself on.
@@ -53,7 +54,10 @@ public enum PostgresSchema {
 
         -- Every record must follow the last one as the file format says (docs/log-format.md):
         -- framed, numbered one above it, and linked to its chain hash; appends serialised by the
-        -- advisory lock, also for an INSERT typed by hand. The CRC is every reader's to check.
+        -- advisory lock, also for an INSERT typed by hand. A record that is not the next one is
+        -- refused as a serialisation failure (40001: another seat appended first; fetch, try
+        -- again); one that is not framed as the format says, as a check violation (23514). The
+        -- CRC is every reader's to check.
         CREATE FUNCTION chengxin_record_links() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             last_seq bigint;
@@ -74,7 +78,7 @@ public enum PostgresSchema {
                 expected := sha256(substring(previous FROM 1 FOR octet_length(previous) - 4));
             END IF;
             IF NEW.seq <> last_seq + 1 THEN
-                RAISE EXCEPTION 'chengxin: record % does not follow record %', NEW.seq, last_seq USING ERRCODE = '23514';
+                RAISE EXCEPTION 'chengxin: record % does not follow record %', NEW.seq, last_seq USING ERRCODE = '40001';
             END IF;
             IF size < 52 OR substring(NEW.bytes FROM 1 FOR 4) <> '\\x4358520a'::bytea
                OR get_byte(NEW.bytes, 4)::bigint + (get_byte(NEW.bytes, 5)::bigint << 8)
@@ -88,7 +92,7 @@ public enum PostgresSchema {
                 RAISE EXCEPTION 'chengxin: record % carries sequence number %', NEW.seq, claimed USING ERRCODE = '23514';
             END IF;
             IF substring(NEW.bytes FROM 17 FOR 32) <> expected THEN
-                RAISE EXCEPTION 'chengxin: record % does not link to record %', NEW.seq, last_seq USING ERRCODE = '23514';
+                RAISE EXCEPTION 'chengxin: record % does not link to record %', NEW.seq, last_seq USING ERRCODE = '40001';
             END IF;
             RETURN NEW;
         END $$;

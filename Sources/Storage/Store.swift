@@ -216,7 +216,10 @@ public final class Store: EventStore {
             }
             unreachable = nil
         } catch let error as LogError {
-            if case .sharedUnavailable = error { unreachable = error }
+            switch error {
+            case .sharedUnavailable, .sharedOutcomeUnknown: unreachable = error
+            default: break
+            }
             throw error
         }
         for record in records { apply(record) }

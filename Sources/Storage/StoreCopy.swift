@@ -106,8 +106,8 @@ public enum StoreCopy {
                 if state.reading == nil { try record.create(header: checked.header) }
                 _ = try walk(checked.reading, after: state.count, head: checked.headAtTarget, through: checked.count) { _, _, bytes, records in
                     guard let first = records.first?.sequence, let last = records.last?.sequence else { return true }
-                    try record.lock()
-                    try record.commit(bytes, first: first, count: records.count)
+                    // Someone else appended to the target meanwhile: it is no longer a prefix.
+                    guard try record.append(bytes, first: first, count: records.count) else { throw LogError.sharedDiverged(sequence: first - 1) }
                     tell(last)
                     return true
                 }
@@ -354,9 +354,7 @@ private final class Feed: RecordUpstream {
         return try source.records(after: sequence, head: head, limit: Int(min(UInt64(limit), last - sequence)))
     }
 
-    func lock() throws(LogError) { throw .sharedRefused("a copy's source is read-only") }
-    func commit(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) { throw .sharedRefused("a copy's source is read-only") }
-    func abandon() {}
+    func append(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) -> Bool { throw .sharedRefused("a copy's source is read-only") }
     func publish(checkpointLine: String) {}
 }
 

@@ -304,15 +304,12 @@ final class LostAnswer: RecordUpstream {
         try record.records(after: sequence, head: head, limit: limit)
     }
 
-    func lock() throws(LogError) { try record.lock() }
-
-    func commit(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) {
-        if lost { return try record.commit(frames, first: first, count: count) }
+    func append(_ frames: [UInt8], first: UInt64, count: Int) throws(LogError) -> Bool {
+        if lost { return try record.append(frames, first: first, count: count) }
         lost = true
-        if committed { try record.commit(frames, first: first, count: count) } else { record.abandon() }
+        if committed { _ = try record.append(frames, first: first, count: count) }
         throw .sharedOutcomeUnknown
     }
 
-    func abandon() { record.abandon() }
     func publish(checkpointLine: String) { record.publish(checkpointLine: checkpointLine) }
 }
