@@ -49,9 +49,9 @@ func measureShared(directory: String, options: Options, today: String) throws ->
 
     progress("shared record: copying the log into it…")
     var t0 = now()
-    let copied = try copyLog(directory, into: PostgresRecord(address: url))
+    let copied = try StoreCopy.copy(from: .directory(directory), to: .record(PostgresRecord(address: url))).copied
     let copySeconds = now() - t0
-    rows.append(Row(measure: "shared record: the generated log copied into PostgreSQL (\(copied) records, 10,000 per transaction, every record checked by the chain trigger)",
+    rows.append(Row(measure: "shared record: the generated log copied into PostgreSQL (`store copy`: \(copied) records, the source checked first, every record checked again by the chain trigger)",
                     value: seconds(copySeconds) + String(format: " = %.0f records/s", Double(copied) / copySeconds), target: "", met: nil))
 
     // The seat that appends: its copy made from the record and its snapshot written, as at a seat's
@@ -105,30 +105,6 @@ func measureShared(directory: String, options: Options, today: String) throws ->
     rows.append(Row(measure: "shared record: a new seat (no local copy: the copy made from the record, then replayed) to the first drawn frame",
                     value: seconds(frame("new")), target: "", met: nil))
     return rows
-}
-
-/// Copies the log in `directory` into an empty record, as it is (its header, then its records
-/// committed in batches through `PostgresRecord.append` (10,000 records a transaction), each checked by the database's
-/// chain trigger). Returns the number of records.
-func copyLog(_ directory: String, into record: PostgresRecord) throws -> Int {
-    _ = try record.migrate()
-    let log = try EventLog.open(directory: directory, writable: false, copyingPayloads: false, chainCheck: .deferred)
-    guard let file = FileHandle(forReadingAtPath: log.path) else { throw BenchFailure("cannot read \(log.path)") }
-    defer { try? file.close() }
-    let header = [UInt8](try file.read(upToCount: LogFormat.headerSize) ?? Data())
-    try record.create(header: header)
-    let records = log.records
-    var start = 0
-    while start < records.count {
-        let end = min(records.count, start + 10_000)
-        let from = records[start].offset, last = records[end - 1]
-        try file.seek(toOffset: UInt64(from))
-        let frames = [UInt8](try file.read(upToCount: last.offset + LogFormat.recordOverhead + last.payloadLength - from) ?? Data())
-        guard try record.append(frames, first: records[start].sequence, count: end - start) else { throw BenchFailure("the record moved on during the copy") }
-        start = end
-    }
-    guard try record.lastSequence() == log.lastSequence else { throw BenchFailure("the record does not end where the log does") }
-    return records.count
 }
 
 /// Durable appends, alternated (which goes first changes every round): one event through a seat's
