@@ -14,7 +14,11 @@ public final class PGConnection {
     /// Connects with a libpq connection string or URI (`postgres://user@host:port/db?host=/socket/dir`,
     /// `sslmode=…`; a password from the URI, `$PGPASSWORD` or `~/.pgpass`).
     public init(_ address: String) throws(PostgresError) {
-        guard let made = PQconnectdb(address) else { throw PostgresError(kind: .connection, message: "out of memory", state: nil) }
+        // Defaults an address may override: a server that does not answer is given up after a few
+        // seconds (not the system's minutes), and a connection silently gone is noticed in ~25 s.
+        let keywords = Self.defaults.map(\.0) + ["dbname"], values = Self.defaults.map(\.1) + [address]
+        let made: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
+        guard let made else { throw PostgresError(kind: .connection, message: "out of memory", state: nil) }
         guard PQstatus(made) == CONNECTION_OK else {
             let message = Self.text(PQerrorMessage(made))
             PQfinish(made)
@@ -26,6 +30,9 @@ public final class PGConnection {
     }
 
     deinit { PQfinish(connection) }
+
+    /// libpq's settings given before the address (whose own settings win).
+    static let defaults = [("connect_timeout", "5"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3")]
 
     /// Whether the connection is still usable (false once the server went away).
     public var isUsable: Bool { PQstatus(connection) == CONNECTION_OK }
@@ -103,6 +110,14 @@ public final class PGConnection {
             .filter { !$0.isEmpty }.joined(separator: " ")
     }
     static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { text(UnsafePointer(pointer)) }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings (alive for the call).
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// Calls `body` with C pointers to each of `arrays`' bytes (alive for the call).

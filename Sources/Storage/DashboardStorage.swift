@@ -230,7 +230,7 @@ public final class DashboardStorage {
         }
         do {
             _ = store.collectVerification()
-            guard try store.refresh() else {
+            guard ChangeWatchers.worthRefreshing(store, woken: watcher), try store.refresh() else {
                 // The start-up check may have ended here or elsewhere (a sign-in waits for it):
                 // the status bar hears of any change of the line, once.
                 let summary = store.summary(language)

@@ -94,7 +94,7 @@ public final class KioskStorage {
         var changed = date != today
         today = date
         do throws(LogError) {
-            if try store.refresh() { changed = true }
+            if ChangeWatchers.worthRefreshing(store, woken: watcher), try store.refresh() { changed = true }
         } catch {
             throw LocalizedMessage(reason: error)
         }

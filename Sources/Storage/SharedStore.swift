@@ -132,6 +132,14 @@ public enum ChangeWatchers {
         return FileManager.default.fileExists(atPath: directory) ? LogWatcher(directory: directory) : nil
     }
 
+    /// Whether a poll should ask the store for what others appended: not while the shared record
+    /// was out of reach at the last try and the listener has not reconnected (it wakes the loop
+    /// when it does) — each try would wait for a connection on the screen's thread.
+    public static func worthRefreshing(_ store: Store, woken watcher: (any ChangeWatcher)?) -> Bool {
+        guard store.unreachable != nil, let listener = watcher as? RecordListener else { return true }
+        return listener.isConnected
+    }
+
     /// The same for an open store.
     public static func make(for store: Store) -> (any ChangeWatcher)? {
         make(directory: store.log.directory, shared: (store.log.upstream as? PostgresRecord)?.address)
