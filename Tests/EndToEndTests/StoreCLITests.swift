@@ -37,6 +37,9 @@ struct StoreCLITests {
         #expect(Self.bytes(original) != nil && Self.bytes(back) == Self.bytes(original), "byte-identical")
         let verified = try run("verify", "--data", back)
         #expect(verified.status == 0 && verified.output.hasPrefix("完好"), "\(verified.output)\(verified.errors)")
+        // An auditor's own verifier, written from docs/log-format.md alone, on the export.
+        let theirs = try runToCompletion(["/usr/bin/env", "python3", packageRoot.appendingPathComponent("tools/verify-log.py").path, back])
+        #expect(theirs.status == 0 && theirs.output.hasPrefix("intact: "), "\(theirs.output)\(theirs.errors)")
 
         // A target that holds another log: refused, said, nothing changed.
         let other = temporaryPath("store-cli-other")
