@@ -52,6 +52,9 @@ enum LogContract {
             for writer in writers { writer.kill9() }
             for writer in writers { #expect(writer.wait() == 128 + SIGKILL, "trial \(trial): \(writer.errorOutput)") }
             acked.merge(acknowledgements(writers)) { a, _ in a }
+            // A statement a killed writer had sent goes on in the server until it has committed
+            // (or not): what the record holds is read once nothing is running there any more.
+            try store.settle()
 
             let keys = try store.recordedKeys()
             #expect(Set(keys).count == keys.count, "trial \(trial): no event twice")
@@ -169,6 +172,15 @@ final class StoreUnderTest {
     /// Whether a torn tail cut off is recorded as an event: in the file log, which is the record;
     /// not in a seat's copy, whose records all come from the shared record.
     var recordsTheCut: Bool { cluster == nil }
+
+    /// Waits until no statement of another connection is running in the shared record's server
+    /// (a killed client's last INSERT finishes there after the client is gone); nothing to wait
+    /// for with the data directory's own log.
+    func settle() throws {
+        guard let cluster else { return }
+        let query = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()"
+        #expect(waitUntil(timeout: 30) { (try? cluster.psql(query)) == "0" }, "the killed writers' statements ended in the server")
+    }
 
     /// The data directory of the seat called `name` (the file log's one directory).
     func seat(_ name: String) -> String {
