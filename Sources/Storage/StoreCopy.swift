@@ -112,20 +112,8 @@ public enum StoreCopy {
                     return true
                 }
             case .directory(let directory):
-                let log: EventLog
-                if state.reading == nil {
-                    let logID = Array(checked.header[16..<LogFormat.headerSize])
-                    // A header this version would not write cannot be copied byte for byte.
-                    guard LogFormat.header(logID: logID) == checked.header else {
-                        throw LocalizedMessage(zh: "来源 \(source.shown) 的文件头有本版本不写的标志位，无法逐字节复制到数据目录；未做任何改动。",
-                                               en: "the source \(source.shown) has header flags this version does not write: it cannot be copied byte for byte into a data directory; nothing was changed.")
-                    }
-                    log = try EventLog.create(directory: directory, logID: logID)
-                } else {
-                    log = try EventLog.open(directory: directory, copyingPayloads: false)
-                }
-                log.upstream = Feed(checked.reading, through: checked.count, progress: tell)
-                try log.copyFromUpstream()
+                try extend(directory, creating: state.reading == nil ? checked.header : nil, from: checked.reading, through: checked.count,
+                           shown: source.shown, progress: tell)
             }
             let lines = try checkpointLines(source, logID: Array(checked.header[16..<LogFormat.headerSize]), through: checked.count)
             var added = 0
@@ -143,6 +131,28 @@ public enum StoreCopy {
         } catch {
             throw LocalizedMessage(reason: error)
         }
+    }
+
+    /// Appends to the data directory `directory` the records `reading` gives after its last one
+    /// (through record `last`), through the log's own durable append path, each batch checked
+    /// again as it is written (`EventLog.copyFromUpstream`; the witness follows). `header`: the
+    /// log's header when the directory holds no log yet (it is created with it). `shown`: the
+    /// source as messages name it.
+    static func extend(_ directory: String, creating header: [UInt8]?, from reading: any LogReading, through last: UInt64,
+                       shown: String, progress: @escaping (UInt64) -> Void) throws {
+        let log: EventLog
+        if let header {
+            // A header this version would not write cannot be copied byte for byte.
+            guard header.count == LogFormat.headerSize, LogFormat.header(logID: Array(header[16...])) == header else {
+                throw LocalizedMessage(zh: "来源 \(shown) 的文件头有本版本不写的标志位，无法逐字节复制到数据目录；未做任何改动。",
+                                       en: "the source \(shown) has header flags this version does not write: it cannot be copied byte for byte into a data directory; nothing was changed.")
+            }
+            log = try EventLog.create(directory: directory, logID: Array(header[16...]))
+        } else {
+            log = try EventLog.open(directory: directory, copyingPayloads: false)
+        }
+        log.upstream = Feed(reading, through: last, progress: progress)
+        try log.copyFromUpstream()
     }
 
     // MARK: The source
@@ -237,7 +247,12 @@ public enum StoreCopy {
             let data = FileManager.default.contents(atPath: CheckpointFiles.dataCopyPath(directory)) ?? Data()
             lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         }
-        return lines.filter { line in Checkpoint.parse(line).map { $0.logID == logID && $0.sequence <= last } ?? false }
+        return belonging(lines, logID: logID, through: last)
+    }
+
+    /// The lines that are checkpoints of the log `logID` covering records 1…`last`.
+    static func belonging(_ lines: [String], logID: [UInt8], through last: UInt64) -> [String] {
+        lines.filter { line in Checkpoint.parse(line).map { $0.logID == logID && $0.sequence <= last } ?? false }
     }
 
     // MARK: The target

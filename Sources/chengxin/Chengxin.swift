@@ -12,7 +12,8 @@ struct Chengxin: ParsableCommand {
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self, MemberCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, PanelCommand.self, UserCommand.self,
                       VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, RulesCommand.self, ChecklistCommand.self, KioskCommand.self,
-                      ExportCommand.self, ReportCommand.self, CompareCommand.self, ImportCommand.self, CalendarCommand.self, StoreCommand.self],
+                      ExportCommand.self, ReportCommand.self, CompareCommand.self, ImportCommand.self, CalendarCommand.self, StoreCommand.self,
+                      MirrorCommand.self, RestoreCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

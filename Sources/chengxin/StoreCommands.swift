@@ -26,21 +26,15 @@ struct StoreCopyCommand: ParsableCommand {
 
     func run() throws {
         let source = StoreCopy.End(from), target = StoreCopy.End(to)
-        // Progress on stderr for long copies, only when someone is watching a terminal.
-        let showProgress = isatty(2) == 1
-        var shown = false
+        let progress = Progress(common)
         let outcome: StoreCopy.Outcome
         do {
-            outcome = try StoreCopy.copy(from: source, to: target) { done, total in
-                guard showProgress, total >= UInt64(2 * EventLog.upstreamBatch) else { return }
-                shown = true
-                FileHandle.standardError.write(Data("\r\(common.t("复制", "copying")) \(done)/\(total)".utf8))
-            }
+            outcome = try StoreCopy.copy(from: source, to: target, progress: progress.show)
         } catch {
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            progress.clear()
             throw Console.fail(error.text(common.lang))
         }
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        progress.clear()
         if let offset = outcome.tornTail {
             Console.error(common.t("来源末尾有一条未写完、从未确认的记录（字节偏移 \(offset)），没有复制。",
                                    "the source ends with an unfinished, never acknowledged record (byte offset \(offset)); it was not copied."))

@@ -17,26 +17,28 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: "A head printed earlier (on a public notice or a monthly report), SEQ:HASH: the log must extend it. Repeatable.")
-    var anchor: [String] = []
-
-    @Option(name: .long, help: "A file of anchors, one SEQ:HASH per line (# comments). Repeatable.")
-    var anchors: [String] = []
+    @OptionGroup var anchorOptions: AnchorOptions
 
     func run() throws {
+        try Self.verify(common.dataDirectory, common, anchorOptions)
+    }
+
+    /// Checks `directory` (with `--store`, as this seat's copy of the shared record) and prints
+    /// what was found (`say`); also the last step of `chengxin restore`.
+    static func verify(_ directory: String, _ common: CommonOptions, _ anchorOptions: AnchorOptions) throws {
         let files: CheckpointFiles
         do {
             files = try common.checkpointFiles()
         } catch {
             throw usage(error.text)
         }
-        let wanted = try anchorsAsked()
+        let wanted = try anchorOptions.anchorsAsked(common)
         let check: DirectoryCheck
         do {
             if let record = common.storage.sharedRecord {
-                check = try DirectoryCheck.run(copyOf: record, directory: common.dataDirectory, files: files, anchors: wanted)
+                check = try DirectoryCheck.run(copyOf: record, directory: directory, files: files, anchors: wanted)
             } else {
-                check = try DirectoryCheck.run(directory: common.dataDirectory, files: files, anchors: wanted)
+                check = try DirectoryCheck.run(directory: directory, files: files, anchors: wanted)
             }
         } catch {
             switch error {
@@ -44,6 +46,11 @@ struct Verify: ParsableCommand {
             default: throw Console.fail(error.text(common.lang))
             }
         }
+        try say(check, common)
+    }
+
+    /// Prints what a check found, verdict first; a failure ends the command with exit status 1.
+    static func say(_ check: DirectoryCheck, _ common: CommonOptions) throws {
         let report = check.report, checkpoints = check.checkpoints
         let failures = check.failures
         if let first = failures.first {
@@ -63,15 +70,24 @@ struct Verify: ParsableCommand {
         }
         if !failures.isEmpty { throw ExitCode(1) }
     }
+}
 
-    /// A usage problem: said, exit 2.
-    func usage(_ text: String) -> ExitCode {
-        Console.error(text)
-        return ExitCode(2)
-    }
+/// A usage problem: said, exit 2.
+func usage(_ text: String) -> ExitCode {
+    Console.error(text)
+    return ExitCode(2)
+}
+
+/// `--anchor` and `--anchors` (`chengxin verify`, `chengxin restore`).
+struct AnchorOptions: ParsableArguments {
+    @Option(name: .long, help: "A head printed earlier (on a public notice or a monthly report), SEQ:HASH: the log must extend it. Repeatable.")
+    var anchor: [String] = []
+
+    @Option(name: .long, help: "A file of anchors, one SEQ:HASH per line (# comments). Repeatable.")
+    var anchors: [String] = []
 
     /// The anchors of `--anchor` and `--anchors`; a malformed one ends the command (exit 2).
-    func anchorsAsked() throws -> [Anchor] {
+    func anchorsAsked(_ common: CommonOptions) throws -> [Anchor] {
         var found: [Anchor] = []
         for text in anchor {
             do {

@@ -77,9 +77,24 @@ public final class ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         reaped = true
-        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let code = exitCode(status)
         exitStatus = code
         return code
+    }
+
+    /// Whether the child has ended (reaped then, without waiting when it has not).
+    public var hasExited: Bool {
+        if exitStatus != nil { return true }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return false }
+        reaped = true
+        exitStatus = exitCode(status)
+        return true
+    }
+
+    /// The exit status `waitpid` reported (or 128 + the signal).
+    private func exitCode(_ status: Int32) -> Int32 {
+        (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     public func kill9() {
