@@ -114,14 +114,14 @@ struct MirrorTests {
 @Suite("Mirrors over SSH", .enabled(if: SSHServer.unavailable == nil, "\(SSHServer.unavailable ?? "")"))
 struct MirrorOverSSHTests {
     @Test func aMirrorOnAnotherMachineIsKeptRefusedWhenDivergedAndRestoredFrom() throws {
-        let server = try SSHServer()
+        let server = try SSHServer(perPort: [[]])
         defer { server.stop() }
         let cli = try MirrorCLI()
         // The other machine's chengxin (this one, with an environment of the tests' own).
         let remote = (["env"] + cli.environment() + [cli.binary]).joined(separator: " ")
-        let ssh = server.sshCommand.joined(separator: " ")
+        let ssh = server.sshOptions(port: 0).joined(separator: " ")
         func mirror(_ directory: String) throws -> (status: Int32, output: String, errors: String) {
-            try cli.run(["mirror", "--to", "\(server.host):\(directory)", "--ssh", ssh, "--remote-command", remote, "--lang", "en"])
+            try cli.run(["mirror", "--to", "\(server.user)@\(server.host):\(directory)", "--ssh", ssh, "--remote-command", remote, "--lang", "en"])
         }
         let far = cli.folder + "/far", diverged = cli.folder + "/far-diverged"
         try cli.initDemo()
