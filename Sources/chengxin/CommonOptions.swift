@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Log
+import PostgresLog
 import Storage
 
 extension Language: ExpressibleByArgument {}
@@ -18,6 +19,16 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, help: "The shared record in PostgreSQL (postgres://…; default: $CHENGXIN_STORE); the data directory is then this seat's copy of it (default: ~/.cache/chengxin/store-…).")
     var store: String?
+
+    /// A shared record is named by a PostgreSQL address (`--store` or `$CHENGXIN_STORE`); anything
+    /// else is a usage error, said before libpq reads it as a database name.
+    func validate() throws {
+        if let address = Locations.sharedStore(store), !PostgresAddress.isAddress(address) {
+            // The value itself is not repeated: it may hold a password in a form not recognised.
+            throw ValidationError(lang.pick("--store（或 CHENGXIN_STORE）应为 postgres://… 或 postgresql://… 形式的共享记录库地址",
+                                            "--store (or CHENGXIN_STORE) must be a shared record's address, postgres://… or postgresql://…"))
+        }
+    }
 
     /// What opening the data directory needs of these options.
     var storage: StorageOptions { StorageOptions(data: data, key: key, language: lang, store: store) }

@@ -23,6 +23,18 @@ struct CLITests {
         CLI(binary: try #require(builtProduct("chengxin")))
     }
 
+    /// A shared record is named by a PostgreSQL address; anything else is a usage error that
+    /// names the option and does not repeat the value (it may hold a password).
+    @Test func aStoreThatIsNotAPostgreSQLAddressIsAUsageError() throws {
+        let cli = try cli()
+        let refused = try cli.run("merchant", "list", "--store", "office:s3cret@host")
+        #expect(refused.status == 2)
+        #expect(refused.errors.contains("--store（或 CHENGXIN_STORE）应为 postgres://… 或 postgresql://… 形式的共享记录库地址"), "\(refused.errors)")
+        #expect(!refused.errors.contains("s3cret"))
+        let english = try runToCompletion(["/usr/bin/env", "CHENGXIN_STORE=notaurl", cli.binary, "verify", "--lang", "en", "--data", cli.data])
+        #expect(english.status == 2 && english.errors.contains("must be a shared record's address, postgres://"), "\(english.errors)")
+    }
+
     @Test func initListAndIdempotentRetry() throws {
         let cli = try cli()
         let seeds = packageRoot.appendingPathComponent("seeds").path
