@@ -69,21 +69,25 @@ public enum SharedCopy {
     /// time, each checked as it arrives), without opening the store: for the commands that read
     /// `events.log` itself (`StorageOptions.updateCopy`).
     public static func update(_ directory: String, of record: PostgresRecord) throws(LogError) {
-        try make(directory, of: record)
+        // A copy just made holds every record already: not read and fetched a second time.
+        if try make(directory, of: record) { return }
         let log = try EventLog.open(directory: directory, copyingPayloads: false)
         log.upstream = record
         try log.copyFromUpstream()
     }
 
     /// Makes the copy in `directory` when it has none (the record's header, then every record
-    /// copied in batches). A copy that exists is left to `Store.open` and `refresh`.
-    public static func make(_ directory: String, of record: PostgresRecord) throws(LogError) {
-        if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) { return }
+    /// copied in batches). A copy that exists is left to `Store.open` and `refresh`. Returns
+    /// whether it made one.
+    @discardableResult
+    public static func make(_ directory: String, of record: PostgresRecord) throws(LogError) -> Bool {
+        if FileManager.default.fileExists(atPath: EventLog.logPath(in: directory)) { return false }
         guard let header = try record.header() else { throw .sharedEmpty(record.shown) }
         let log = try EventLog.create(directory: directory, logID: Array(header[16..<32]))
         // The copy's header is the record's, byte for byte (its genesis hash is checked by the first fetch).
         log.upstream = record
         try log.copyFromUpstream()
+        return true
     }
 }
 
