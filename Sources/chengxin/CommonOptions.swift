@@ -11,7 +11,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (default: $CHENGXIN_DATA, else $XDG_DATA_HOME/chengxin, i.e. ~/.local/share/chengxin).")
     var data: String?
 
-    @Option(name: .long, help: "Language of messages: zh or en.")
+    @Option(name: .long, help: localized("消息的语言：zh（中文，默认）或 en（英文）。", "Language of messages: zh (Chinese, the default) or en (English)."))
     var lang: Language = .zh
 
     @Option(name: .long, help: "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key).")

@@ -24,7 +24,7 @@ enum RawArguments {
     static func invalidUTF8Problem(_ arguments: [[UInt8]] = bytes()) -> String? {
         guard let index = arguments.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) else { return nil }
         let texts = arguments.map { String(decoding: $0, as: UTF8.self) }
-        let english = zip(texts, texts.dropFirst()).contains { $0 == "--lang" && $1 == "en" } || texts.contains("--lang=en")
+        let english = CommandLineLanguage.chosen(in: texts) == .en
         let position = index + 1
         let option = index > 0 && texts[index - 1].hasPrefix("-") && String(validating: arguments[index - 1], as: UTF8.self) != nil ? texts[index - 1] : nil
         if english {
