@@ -59,10 +59,15 @@ let package = Package(
         // The operational log of the dashboard and the kiosk: swift-log's `LogHandler` appending
         // lines to a file outside the data directory, capped in size.
         .target(name: "OperationalLog", dependencies: ["TextSafety", .product(name: "Logging", package: "swift-log")]),
+        // The command line's surface: its declarations read as one tree, the check of the arguments
+        // against them (messages in both languages, suggestions), the help pages and the manual page.
+        .target(name: "CommandSurface", dependencies: ["Core", "Terminal"]),
+        // The version and commit tools/package builds in (-Xcc -DCHENGXIN_VERSION=…).
+        .target(name: "CBuildInfo"),
         .executableTarget(
             name: "chengxin",
             dependencies: [
-                "Core", "Codec", "Reports", "Log", "PostgresLog", "Storage", "Terminal", "App", "TextSafety", "OperationalLog",
+                "CommandSurface", "CBuildInfo", "Core", "Codec", "Reports", "Log", "PostgresLog", "Storage", "Terminal", "App", "TextSafety", "OperationalLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +94,6 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "Core", "Reports", "Terminal", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "OperationalLogTests", dependencies: ["OperationalLog", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Core", "Codec", "Reports", "Log", "PostgresLog", "TestSupport", "chengxin-log-stress"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["chengxin", "CommandSurface", "chengxin-bench", "chengxin-keys", "Storage", "TestSupport"]),
     ]
 )

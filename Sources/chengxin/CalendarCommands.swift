@@ -13,7 +13,7 @@ struct CalendarCommand: ParsableCommand {
 struct CalendarShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Which years the calendar covers officially; --year lists that year's days.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "List this year's holidays (休) and adjusted working days (班).")
     var year: Int?
@@ -50,7 +50,7 @@ struct CalendarAddYear: ParsableCommand {
         commandName: "add-year",
         abstract: "Record a year's official holidays and 调休 from FILE (the format of seeds/calendar.csv: 日期,类型,名称,依据), as an event. Market managers only.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "The year, e.g. 2028.")

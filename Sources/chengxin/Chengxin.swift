@@ -1,6 +1,7 @@
 import ArgumentParser
+import CommandSurface
+import Core
 import Foundation
-import Terminal
 
 /// `chengxin`: every command under one root (each family in its own file: DashboardCommand, InitCommand,
 /// VerifyCommand, LogCommands, MerchantCommands, …); the dashboard is the default.
@@ -8,37 +9,81 @@ import Terminal
 struct Chengxin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chengxin",
-        abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
+        abstract: localized("诚信：中国（丹阳）眼镜城的诚信党建：看板、投诉服务台、可验证的日志。",
+                            "the integrity programme (诚信) of the China (Danyang) Eyewear City: dashboard, complaint kiosk, verifiable log."),
+        version: BuildInfo.versionText(CommandLineLanguage.chosen),
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self, MemberCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, PanelCommand.self, UserCommand.self,
                       VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, RulesCommand.self, ChecklistCommand.self, KioskCommand.self,
                       ExportCommand.self, ReportCommand.self, CompareCommand.self, ImportCommand.self, CalendarCommand.self, StoreCommand.self,
-                      MirrorCommand.self, RestoreCommand.self],
+                      MirrorCommand.self, RestoreCommand.self, CompletionCommand.self, ManualCommand.self],
         defaultSubcommand: Dashboard.self
     )
 
-    /// Runs the command; usage errors exit with status 2 (docs/cli.md), not ArgumentParser's 64.
+    /// The declarations as one tree (`CommandSurface`): the check, the help, the manual page.
+    static var grammar: CommandGrammar {
+        get throws { try CommandGrammar(dumpedHelp: _dumpHelp()) }
+    }
+
+    /// Runs the command. The arguments are checked against the declarations first
+    /// (`ArgumentCheck`): a mistake is said in the chosen language and exits with status 2
+    /// (docs/cli.md), `--help` shows `HelpPage`, `--version` the build.
     static func main() {
         // Past `ulimit -f` a write then fails with EFBIG (reported, nothing partial kept) instead
         // of SIGXFSZ killing the process in the middle of a record.
         signal(SIGXFSZ, SIG_IGN)
+        let language = CommandLineLanguage.chosen
         // An argument that is not valid UTF-8 is refused before parsing (Swift would turn its bad
         // bytes into U+FFFD and record something nobody typed).
-        if let problem = RawArguments.invalidUTF8Problem() {
-            FileHandle.standardError.write(Data(("chengxin: " + problem + "\n").utf8))
-            Foundation.exit(1)
+        if let problem = RawArguments.invalidUTF8Problem() { refuse(problem, language) }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // swift-argument-parser's own entry points (the completion scripts call `---completion`).
+        if let first = arguments.first, ["---completion", "--generate-completion-script", "--experimental-dump-help"].contains(first) {
+            return parseAndRun(arguments, language)
         }
+        let root: CommandGrammar
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            root = try grammar
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                // The message may quote what was typed: made safe for the terminal like all output.
-                let message = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.sanitize(String($0)) }.joined(separator: "\n")
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            Console.error("the command line's declarations could not be read: \(error)")
+            Foundation.exit(70)
         }
+        switch ArgumentCheck(root: root).check(arguments) {
+        case .run(let path, let checked):
+            parseAndRun(checked, language, command: HelpPage(root: root, language: language).command(at: path))
+        case .help(let path):
+            Console.out(HelpPage(root: root, language: language).render(path, width: helpWidth()))
+        case .version:
+            Console.out(BuildInfo.versionText(language))
+        case .usage(let problem):
+            refuse(problem, language)
+        }
+    }
+
+    static func parseAndRun(_ arguments: [String], _ language: Language, command declared: CommandGrammar? = nil) {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as ValidationError {
+            // The commands' own checks (`validate()`), already in the chosen language.
+            Console.error(error.message)
+            Foundation.exit(2)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            refuse(UsageProblem(parserMessage: message(for: error), of: declared), language)
+        }
+    }
+
+    static func refuse(_ problem: UsageProblem, _ language: Language) -> Never {
+        Console.error(problem.message.text(language))
+        Foundation.exit(2)
+    }
+
+    /// The terminal's width for the help (COLUMNS, else the terminal's own, else 80), at most 100.
+    static func helpWidth() -> Int {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 20 { return min(columns, 100) }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return min(Int(size.ws_col), 100) }
+        return 80
     }
 }

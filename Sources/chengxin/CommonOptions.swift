@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSurface
 import Core
 import Log
 import PostgresLog
@@ -8,6 +9,10 @@ extension Language: ExpressibleByArgument {}
 
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {
+    /// The options' section in the declarations: `CommandGrammar.commonSection`, so that the help
+    /// and the manual page list them once, as the options every command takes.
+    static let title = CommandGrammar.commonSection
+
     @Option(name: .long, help: "Data directory (default: $CHENGXIN_DATA, else $XDG_DATA_HOME/chengxin, i.e. ~/.local/share/chengxin).")
     var data: String?
 

@@ -14,7 +14,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "比发展/比服务/比和谐: rank the branches (or shops) on measures computed from the record, with the method; --records lists the records behind a figure.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Flag(name: .long, help: "Compare shops instead of branches (every shop, or --branch N's).")
     var shops = false

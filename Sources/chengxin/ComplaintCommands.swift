@@ -13,7 +13,7 @@ struct ComplaintCommand: ParsableCommand {
 struct ComplaintFile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "file", abstract: "File a complaint; prints its receipt code.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Shop number, or 'unknown'.", transform: TypedCode.normalise) var merchant: String = "unknown"
@@ -88,7 +88,7 @@ enum SafeStorage {
 struct ComplaintStatus: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "A complaint's progress by receipt code, without personal data.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Argument(help: "Receipt code.") var receipt: String
 
@@ -131,7 +131,7 @@ struct ComplaintUpdate: ParsableCommand {
         commandName: "update",
         abstract: "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome --upheld yes|no [--amount], forward --department, terminate --reason, follow-up --satisfaction, close.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "Receipt code.") var receipt: String
@@ -222,7 +222,7 @@ struct ComplaintUpdate: ParsableCommand {
 struct ComplaintConfirmDeduction: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "confirm-deduction", abstract: "Confirm the deduction an upheld complaint proposes.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "Receipt code.") var receipt: String

@@ -11,7 +11,7 @@ struct ConductCommand: ParsableCommand {
 
 struct ConductShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "The code of conduct in force, and the checklist items citing each article.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
         let market = try common.openForReading().market
@@ -29,7 +29,7 @@ struct ConductShow: ParsableCommand {
 
 struct ConductPublish: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the code of conduct (market managers).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "A UTF-8 text file like seeds/code-of-conduct.txt: first line 版本 N，YYYY-MM-DD 起施行, then one article per line.")
     var file: String

@@ -9,7 +9,7 @@ struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard", abstract: "The dashboard for market managers and branch secretaries (the default).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Folder of the shipped roster (default: found beside the program).")
     var seeds: String?

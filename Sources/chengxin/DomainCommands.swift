@@ -120,7 +120,7 @@ struct UserAdd: ParsableCommand {
 
     enum RoleName: String, ExpressibleByArgument, CaseIterable { case manager, secretary, kiosk }
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "Login name (letters, digits, . _ -).")
@@ -197,7 +197,7 @@ struct InspectionRecord: ParsableCommand {
         commandName: "record",
         abstract: "Record an inspection: --pass-all marks every checklist item passed except the --fail ones; without it only the --fail items are recorded.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Shop number (full-width ＡＢ１２ is read as AB12).", transform: TypedCode.normalise)
@@ -301,7 +301,7 @@ struct PointsCommand: ParsableCommand {
 struct PointsAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Enter contribution points for a shop.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Shop number.", transform: TypedCode.normalise) var merchant: String
@@ -345,7 +345,7 @@ struct PointsAdd: ParsableCommand {
 struct PointsApprove: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a shop's contribution entry (not your own), or a member's points entry as a member of the branch's panel.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "The record number of the entry.") var entry: UInt64

@@ -9,7 +9,7 @@ struct Initialize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Create the data directory from seeds/ (roster, rules, checklist).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Folder of the roster to record (default: the shipped seeds/).")
     var seeds: String?

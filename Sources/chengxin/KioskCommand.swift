@@ -17,7 +17,7 @@ struct KioskCommand: ParsableCommand {
         commandName: "kiosk",
         abstract: "The service-desk kiosk: file complaints, check progress, the public board. Locked down: no key leaves it.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .customLong("as"), help: "The kiosk account (role kiosk) that records complaints; its PIN is read from $CHENGXIN_PIN, else asked once.")
     var user: String = "fuwutai"

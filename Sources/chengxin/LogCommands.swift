@@ -10,7 +10,7 @@ struct MakeCheckpoint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint", abstract: "Sign the log's current head with the key kept outside the data directory.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
         do {
@@ -36,7 +36,7 @@ struct PrintLog: ParsableCommand {
         commandName: "log",
         abstract: "Print events; consumers' names and phones masked and PIN hashes withheld unless a market manager asks with --jsonl --as (recorded first).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Only events with a sequence number of at least SEQ.")
     var since: UInt64 = 1

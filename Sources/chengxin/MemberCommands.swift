@@ -12,7 +12,7 @@ struct MemberCommand: ParsableCommand {
 struct MemberList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the members (former ones marked), in number order.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Only members of branch N.")
     var branch: Int?
@@ -38,7 +38,7 @@ struct MemberList: ParsableCommand {
 struct MemberShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One member: branch, role, joined and left, user account, shops owned.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Argument(help: "The member's number (党员编号), e.g. D1-04.")
     var id: String
@@ -58,7 +58,7 @@ struct ImportMembers: ParsableCommand {
         commandName: "members",
         abstract: "Register new members and correct changed ones from a CSV file (columns of seeds/members.csv). Members missing from the file are reported, not erased. Every row is checked first; any problem and nothing is written.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     /// The CSV file (columns as `chengxin export members --with-personal-data` writes them), its encoding, --dry-run.
     @OptionGroup var input: ImportInput

@@ -28,7 +28,7 @@ struct PanelCommand: ParsableCommand {
 struct PanelName: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "name", abstract: "Name (or rename, from now on) a branch's panel for a year (market managers).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Branch number.") var branch: Int
@@ -51,7 +51,7 @@ struct PanelName: ParsableCommand {
 struct PanelShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "A branch's panel for a year, and every earlier naming.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Branch number.") var branch: Int
     @Option(name: .long, help: "The year (default: this year).") var year: Int?
@@ -75,7 +75,7 @@ struct PanelShow: ParsableCommand {
 struct PointsDeduct: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "deduct", abstract: "Take base points from a member: an item of the rules, how often, why (the panel approves).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
@@ -99,7 +99,7 @@ struct PointsDeduct: ParsableCommand {
 struct PointsContribute: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "contribute", abstract: "Enter contribution points for a member, with evidence (the panel approves).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
@@ -126,7 +126,7 @@ struct PointsContribute: ParsableCommand {
 struct PointsAppraise: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "appraise", abstract: "Enter the democratic appraisal's points for a member, where the rules give it a share (the panel approves).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
@@ -158,7 +158,7 @@ extension LedgerWrite {
 struct PointsLedger: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ledger", abstract: "A member's points for a year, line by line: every entry with its record, who entered and approved it, counted or not and why.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
     @Option(name: .long, help: "The year (default: this year).") var year: Int?

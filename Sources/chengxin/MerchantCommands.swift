@@ -17,7 +17,7 @@ struct MerchantList: ParsableCommand {
         case table, csv, json
     }
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "table, csv or json.")
     var format: Format = .table
@@ -86,7 +86,7 @@ struct MerchantList: ParsableCommand {
 struct MerchantShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One shop: identity, pledges, duties, guarantees and rating.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Argument(help: "Shop number.", transform: TypedCode.normalise)
     var shop: String

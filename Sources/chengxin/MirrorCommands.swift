@@ -13,7 +13,7 @@ struct MirrorCommand: ParsableCommand {
         commandName: "mirror",
         abstract: "Copy the records a mirror (a directory, a USB disk, or HOST:DIR over ssh) lacks, checking it on arrival; a mirror that has diverged is refused.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "The mirror: a directory, or HOST:DIR on another machine (through ssh).")
     var to: String?
@@ -83,7 +83,7 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Bring a data directory back from a mirror (it must be empty or a prefix of it), then verify it with the anchors given.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "The mirror to restore from (a directory).")
     var from: String

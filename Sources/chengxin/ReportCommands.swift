@@ -19,7 +19,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export merchants, complaints or inspections as CSV (UTF-8, safe for spreadsheets) or JSON; personal data masked unless --with-personal-data.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
     @Argument(help: "merchants, complaints or inspections.")
@@ -108,7 +108,7 @@ struct ReportCommand: ParsableCommand {
         case appraisal
     }
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Argument(help: "public-notice, monthly or appraisal.")
     var kind: Kind
@@ -207,7 +207,7 @@ struct ImportRoster: ParsableCommand {
         commandName: "roster",
         abstract: "Add or update shops from a CSV file as Excel saves it (UTF-8, UTF-8 with BOM or GB18030). Every row is checked first; any problem and nothing is written.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     /// The CSV file (columns as `chengxin export merchants` writes them), its encoding, --dry-run.
     @OptionGroup var input: ImportInput

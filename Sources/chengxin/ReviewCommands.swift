@@ -48,7 +48,7 @@ struct VetoCommand: ParsableCommand {
 
 struct VetoConfirm: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "confirm")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: "counterfeit, tax-evasion or criminal-case.") var kind: String
@@ -75,7 +75,7 @@ struct VetoConfirm: ParsableCommand {
 
 struct VetoSecond: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a veto as a second market manager: only then does it count.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The veto's record number.") var veto: UInt64
 
@@ -99,7 +99,7 @@ struct RatingsCommand: ParsableCommand {
 
 struct RatingsPublish: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "publish")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long) var year: Int
     @Option(name: .long) var date: String?
@@ -127,7 +127,7 @@ struct AppealCommand: ParsableCommand {
 
 struct AppealFile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "file", abstract: "File an appeal for a shop (by a manager or the shop's secretary).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long) var year: Int
@@ -152,7 +152,7 @@ struct AppealFile: ParsableCommand {
 
 struct AppealDecide: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "decide", abstract: "Decide an appeal (a manager not involved in the rating).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The appeal's record number.") var appeal: UInt64
     @Option(name: .long, help: "upheld or revised.") var outcome: String
@@ -184,7 +184,7 @@ struct AppealDecide: ParsableCommand {
 
 struct ReplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reply", abstract: "Record a shop's reply to its rating (shown beside it on the public board).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long) var year: Int
@@ -205,7 +205,7 @@ struct ReplyCommand: ParsableCommand {
 
 struct ComplaintLink: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "link", abstract: "Mark a complaint as a duplicate of another.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument var receipt: String
     @Option(name: .customLong("duplicate-of")) var original: String
@@ -234,7 +234,7 @@ struct RecordCommand: ParsableCommand {
 
 struct RecordWithdraw: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a record: one that counts in a rating once another person seconds it; a complaint's latest step or a user's registration at once.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The record number to withdraw.") var target: UInt64
     @Option(name: .long) var reason: String
@@ -261,7 +261,7 @@ struct RecordWithdraw: ParsableCommand {
 
 struct RecordSecond: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a proposed withdrawal or correction (a market manager other than who proposed it).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The withdrawal's or correction's record number.") var withdrawal: UInt64
 
@@ -285,7 +285,7 @@ struct RecordCorrect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
         abstract: "Propose a correction of an inspection (--fail/--pass-all, --date), a contribution entry (--points, --kind, --evidence, --date), a veto (--kind, --facts, --evidence, --date) or a complaint deduction (--severity, --date); it counts once another person seconds it.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The record number to correct.") var target: UInt64
     @Option(name: .long, help: "Why the record is corrected.") var reason: String
@@ -378,7 +378,7 @@ struct PledgeCommand: ParsableCommand {
 
 struct PledgeAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Record a shop's new pledge (manager or the shop's branch secretary).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
@@ -404,7 +404,7 @@ struct PledgeAdd: ParsableCommand {
 
 struct PledgeWithdraw: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a shop's standing pledge, named by its text, with a reason.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: "The pledge's text, as shown.") var text: String

@@ -13,7 +13,7 @@ struct RulesCommand: ParsableCommand {
 
 struct RulesShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Every version of the rating rules, and the one in force today.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
         do {
@@ -34,7 +34,7 @@ struct RulesShow: ParsableCommand {
 
 struct RulesPublish: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the rating rules (market managers).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "A JSON file holding one version of the rules, like one entry of seeds/rules.json.")
     var file: String
@@ -64,7 +64,7 @@ struct ChecklistCommand: ParsableCommand {
 
 struct ChecklistShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "The inspection checklist in force.")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
         do {
@@ -83,7 +83,7 @@ struct ChecklistShow: ParsableCommand {
 
 struct ChecklistPublish: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the inspection checklist (market managers).")
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: "A UTF-8 CSV file like seeds/checklist.csv (编号,类别,检查项[,守则条款]).")
     var file: String

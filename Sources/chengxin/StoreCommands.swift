@@ -16,7 +16,7 @@ struct StoreCopyCommand: ParsableCommand {
         commandName: "copy",
         abstract: "Copy a log byte for byte, checking every record of the source first; the target must be empty or hold a prefix of it.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @Option(name: .long, help: "The source: a data directory, or a shared record (postgres://…).")
     var from: String

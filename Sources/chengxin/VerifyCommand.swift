@@ -15,7 +15,7 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every record, the hash chain, the witness, the signed checkpoints, the snapshot and every event; exit 0 when intact, 1 when damaged.")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     @OptionGroup var anchorOptions: AnchorOptions
 
