@@ -34,7 +34,8 @@ public struct HelpPage: Sendable {
             lines += TextLayout.wrap(command.discussion, width: width)
         }
         lines.append("")
-        lines += TextLayout.wrap(t("用法：", "Usage: ") + usage(command, name: name), width: width)
+        let usageLabel = t("用法：", "Usage: ")
+        lines += TextLayout.wrap(usageLabel + usage(command, name: name), width: width, hangingIndent: DisplayWidth.of(usageLabel))
         let positionals = command.positionals.filter(\.isShown)
         if !positionals.isEmpty {
             lines += section(t("参数：", "Arguments:"), positionals.map { ($0.synopsis, describe($0)) }, width: width)

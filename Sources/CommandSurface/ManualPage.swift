@@ -18,7 +18,11 @@ public struct ManualPage: Sendable {
     public func render() -> String {
         let root = help.root
         var out = [
+            // The encoding, for man-db's manconv and groff's preconv (the text has Chinese in it).
+            ".\\\" -*- coding: UTF-8 -*-",
             ".TH CHENGXIN 1 \"\" \"chengxin \(Self.escape(version))\" \"\(t("用户命令", "User Commands"))\"",
+            // Left-aligned, not hyphenated: justified Chinese spreads a line across the page.
+            ".ad l", ".nh",
             ".SH " + t("名称", "NAME"),
             "chengxin \\- " + Self.escape(root.abstract),
             ".SH " + t("概要", "SYNOPSIS"),
