@@ -318,7 +318,7 @@ enum ComplaintSearch {
         let code = codeOf(typed)
         var shops: Set<String> = []
         for (i, merchant) in market.merchants.enumerated() where i < model.searchIndex.count {
-            if model.searchIndex[i][0].matches(typed) || model.searchIndex[i][1].matches(typed) { shops.insert(merchant.shopNumber) }
+            if model.searchIndex[i].number.matches(typed) || model.searchIndex[i].name.matches(typed) { shops.insert(merchant.shopNumber) }
         }
         var ownBranch: Int?
         if case .secretary(let branch)? = model.user?.role { ownBranch = branch }

@@ -72,7 +72,7 @@ public struct DashboardModel: Sendable, Equatable {
     /// The filter in force (what was typed after `/`); empty for all shops.
     public private(set) var filter = ""
     /// Search keys (shop number, name, owner) per merchant, in the market's order.
-    private(set) var searchIndex: [[Pinyin.Key]] = []
+    private(set) var searchIndex: [ShopSearch.Keys] = []
     /// Each shop's rectifications as of the last rebuild (see `rebuildIndex`).
     var rectificationCache = RectificationCache(calendar: nil)
     /// Whether the lists wait for a login (see `init`).
@@ -234,7 +234,7 @@ public struct DashboardModel: Sendable, Equatable {
             if let branch = branchFilter, market?.merchants[i].branch != branch { return false }
             if let stars = starFilter, facts[i].stars != stars { return false }
             if let integrity = integrityFilter, !facts[i].problems.contains(integrity) { return false }
-            return query.isEmpty || (i < searchIndex.count && searchIndex[i].contains { $0.matches(query) })
+            return query.isEmpty || (i < searchIndex.count && searchIndex[i].matches(query))
         }
         let column = sortColumn
         let descending = sortDescending
@@ -252,7 +252,7 @@ public struct DashboardModel: Sendable, Equatable {
         let merchants = market?.merchants ?? []
         guard searchIndexRoster != merchants else { return }
         searchIndexRoster = merchants
-        searchIndex = merchants.map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        searchIndex = merchants.map(ShopSearch.Keys.init)
     }
 
     /// What `/` finds on the complaints tab (see `ComplaintSearch`); empty for the queue.

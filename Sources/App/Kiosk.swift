@@ -184,7 +184,7 @@ public struct KioskModel: Sendable, Equatable {
     public var boardScroll = 0
 
     /// Search keys (shop number, name, owner) per merchant, in the market's order.
-    private var searchIndex: [[Pinyin.Key]] = []
+    private var searchIndex: [ShopSearch.Keys] = []
 
     public init(language: Language, size: Size, today: SimpleDate, market: MarketState?, idleSeconds: Double = 120) {
         self.language = language
@@ -198,7 +198,7 @@ public struct KioskModel: Sendable, Equatable {
     func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
 
     mutating func rebuildIndex() {
-        searchIndex = (market?.merchants ?? []).map { [Pinyin.Key($0.shopNumber), Pinyin.Key($0.name), Pinyin.Key($0.owner)] }
+        searchIndex = (market?.merchants ?? []).map(ShopSearch.Keys.init)
     }
 
     /// Shops whose number, name or owner matches `query` (pinyin initials too), by shop number;
@@ -208,7 +208,7 @@ public struct KioskModel: Sendable, Equatable {
         let q = query.trimmingCharacters(in: .whitespaces)
         return market.merchants.indices.filter { i in
             if let branch, market.merchants[i].branch != branch { return false }
-            return q.isEmpty || searchIndex[i].contains { $0.matches(q) }
+            return q.isEmpty || searchIndex[i].matches(q)
         }
         .map { market.merchants[$0] }
         .sorted { $0.shopNumber < $1.shopNumber }

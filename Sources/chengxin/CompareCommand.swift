@@ -82,7 +82,10 @@ struct CompareCommand: ParsableCommand {
         }
         let standing = market.competition(shops ? .shops(branch: branch) : .branches, period: period)
         if let records, let address = Self.figureAddress(records) {
-            try listRecords(standing, unit: address.unit, measure: address.measure)
+            // A shop named as everywhere on the command line (ShopSearch); a branch by its number.
+            var unit = address.unit
+            if shops { do throws(LocalizedMessage) { unit = try market.shop(typed: unit).shopNumber } catch { throw common.failure(error) } }
+            try listRecords(standing, unit: unit, measure: address.measure)
             return
         }
         let kinds = kind.flatMap(ContributionKind.matching).map { [$0] } ?? ContributionKind.allCases

@@ -43,11 +43,13 @@ struct ComplaintFile: ParsableCommand {
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
             let key = actor.key("complaint")
             try Writer.record(opened, key: key, common) { market in
+                // The shop as the market names it (ShopSearch: number in any case, name, pinyin).
+                let shop = merchant == "unknown" ? nil : try market.shop(typed: merchant).shopNumber
                 var generator = SystemRandomNumberGenerator()
                 var receipt: String
                 repeat { receipt = ReceiptCode.make(using: &generator) } while market.complaints[receipt] != nil
                 let filed = ComplaintFiled(
-                    receipt: receipt, shop: merchant == "unknown" ? nil : merchant, category: category, integrity: integrity,
+                    receipt: receipt, shop: shop, category: category, integrity: integrity,
                     text: SafeStorage.clean(text), amountFen: amountFen, wants: wants, consumerName: name.map(SafeStorage.clean),
                     consumerPhone: phone, consentToContact: phone != nil, date: today)
                 do throws(LocalizedMessage) {

@@ -226,8 +226,9 @@ struct InspectionRecord: ParsableCommand {
             let me = try actor.authenticate(opened, common)
             let key = actor.key("inspection")
             try Writer.record(opened, key: key, common) { market in
-                let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist, merchant: market.merchant(shopNumber: merchant))
-                let inspection = Inspection(shop: merchant, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
+                let shop = try market.shop(typed: merchant)
+                let outcomes = InspectionOutcomes.outcomes(failures, passAll: passAll, checklist: market.checklist, merchant: shop)
+                let inspection = Inspection(shop: shop.shopNumber, date: day, inspector: me.name, checklistVersion: market.checklist?.version ?? 0, outcomes: outcomes)
                 do throws(LocalizedMessage) {
                     try market.validate(inspection, by: me, today: today)
                 } catch {
@@ -319,11 +320,11 @@ struct PointsAdd: ParsableCommand {
             guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
                 throw CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony"))
             }
-            let entry = ContributionRecorded(shop: merchant, kind: kind, points: points, date: day, evidence: evidence)
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             let key = actor.key("points")
             try Writer.record(opened, key: key, common) { market in
+                let entry = ContributionRecorded(shop: try market.shop(typed: merchant).shopNumber, kind: kind, points: points, date: day, evidence: evidence)
                 do throws(LocalizedMessage) {
                     try market.validate(entry, by: me, today: today)
                 } catch {

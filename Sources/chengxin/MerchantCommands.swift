@@ -97,9 +97,8 @@ struct MerchantShow: ParsableCommand {
     func run() throws {
         let store = try common.openForReading()
         let market = store.market
-        guard let merchant = market.merchant(shopNumber: shop) else {
-            throw Console.fail(common.t("没有店铺号为 \(shop) 的商户", "there is no shop \(shop)"))
-        }
+        let merchant: Merchant
+        do throws(LocalizedMessage) { merchant = try market.shop(typed: shop) } catch { throw common.failure(error) }
         let today = MarketClock.today()
         let result = RatingEngine.rate(merchant, in: market, year: today.year, today: today)
         let branch = market.branch(merchant.branch)

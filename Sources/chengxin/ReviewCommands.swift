@@ -59,8 +59,8 @@ struct VetoConfirm: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            try SimpleWrite.run(common, actor, kind: "veto") { _, _ throws(LocalizedMessage) in
-                .vetoConfirmed(VetoConfirmed(shop: merchant, kind: kind, date: day, reason: reason, evidence: evidence))
+            try SimpleWrite.run(common, actor, kind: "veto") { market, _ throws(LocalizedMessage) in
+                .vetoConfirmed(VetoConfirmed(shop: try market.shop(typed: merchant).shopNumber, kind: kind, date: day, reason: reason, evidence: evidence))
             } answer: { recorded in
                 guard case .vetoConfirmed(let veto) = recorded.event.body else { return nil }
                 let seq = recorded.sequence
@@ -139,8 +139,8 @@ struct AppealFile: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            try SimpleWrite.run(common, actor, kind: "appeal") { _, _ throws(LocalizedMessage) in
-                .appealFiled(AppealFiled(shop: merchant, year: year, reason: reason, date: day, lateReason: lateReason))
+            try SimpleWrite.run(common, actor, kind: "appeal") { market, _ throws(LocalizedMessage) in
+                .appealFiled(AppealFiled(shop: try market.shop(typed: merchant).shopNumber, year: year, reason: reason, date: day, lateReason: lateReason))
             } answer: { recorded in
                 common.t("已登记复核申请 #\(recorded.sequence)", "filed appeal #\(recorded.sequence)")
             }
@@ -192,8 +192,8 @@ struct ReplyCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try SimpleWrite.run(common, actor, kind: "reply") { _, _ throws(LocalizedMessage) in
-                .replyPublished(ReplyPublished(shop: merchant, year: year, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            try SimpleWrite.run(common, actor, kind: "reply") { market, _ throws(LocalizedMessage) in
+                .replyPublished(ReplyPublished(shop: try market.shop(typed: merchant).shopNumber, year: year, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
             } answer: { recorded in
                 common.t("已记录商户回应 #\(recorded.sequence)", "recorded the reply #\(recorded.sequence)")
             }
@@ -391,8 +391,8 @@ struct PledgeAdd: ParsableCommand {
                 throw CLIProblem(text: common.t("--integrity 应为 consumer、price、tax 或 quality", "--integrity must be consumer, price, tax or quality"))
             }
             let day = try SimpleWrite.date(date, common)
-            try SimpleWrite.run(common, actor, kind: "pledge-add") { _, _ throws(LocalizedMessage) in
-                .pledgeMade(PledgeMade(shop: merchant, date: day, integrity: integrity, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            try SimpleWrite.run(common, actor, kind: "pledge-add") { market, _ throws(LocalizedMessage) in
+                .pledgeMade(PledgeMade(shop: try market.shop(typed: merchant).shopNumber, date: day, integrity: integrity, text: text.trimmingCharacters(in: .whitespacesAndNewlines)))
             } answer: { recorded in
                 common.t("已记录承诺 #\(recorded.sequence)", "recorded the pledge #\(recorded.sequence)")
             }
@@ -414,8 +414,8 @@ struct PledgeWithdraw: ParsableCommand {
     func run() throws {
         do {
             let day = try SimpleWrite.date(date, common)
-            try SimpleWrite.run(common, actor, kind: "pledge-withdraw") { _, _ throws(LocalizedMessage) in
-                .pledgeWithdrawn(PledgeWithdrawn(shop: merchant, date: day, text: text.trimmingCharacters(in: .whitespacesAndNewlines), reason: reason))
+            try SimpleWrite.run(common, actor, kind: "pledge-withdraw") { market, _ throws(LocalizedMessage) in
+                .pledgeWithdrawn(PledgeWithdrawn(shop: try market.shop(typed: merchant).shopNumber, date: day, text: text.trimmingCharacters(in: .whitespacesAndNewlines), reason: reason))
             } answer: { recorded in
                 common.t("已撤回承诺 #\(recorded.sequence)（原记录保留）", "withdrew the pledge #\(recorded.sequence) (the record is kept)")
             }
