@@ -177,9 +177,9 @@ struct CommandLineSurfaceTests {
         let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
         let folder = temporaryPath("completions")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for shell in ["bash", "zsh", "fish"] {
+        for (shell, option) in [("bash", "--format"), ("zsh", "'--format["), ("fish", "'format='")] {
             let script = try cli.run(["completion", shell])
-            #expect(script.status == 0 && script.output.contains("merchant") && script.output.contains("--format"), "\(shell)")
+            #expect(script.status == 0 && script.output.contains("merchant") && script.output.contains(option), "\(shell)")
             try script.output.write(toFile: "\(folder)/\(shell)", atomically: true, encoding: .utf8)
         }
         func complete(_ words: [String]) throws -> [String] {
