@@ -8,7 +8,7 @@ import Terminal
 struct Chengxin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chengxin",
-        abstract: "诚信 — the integrity programme of the China (Danyang) Eyewear City.",
+        abstract: localized("诚信——中国（丹阳）眼镜城诚信党建。", "诚信 — the integrity programme of the China (Danyang) Eyewear City."),
         subcommands: [Dashboard.self, Initialize.self, Verify.self, MakeCheckpoint.self, PrintLog.self, MerchantCommand.self, MemberCommand.self,
                       InspectionCommand.self, ComplaintCommand.self, PointsCommand.self, PanelCommand.self, UserCommand.self,
                       VetoCommand.self, RecordCommand.self, RatingsCommand.self, AppealCommand.self, ReplyCommand.self, PledgeCommand.self, ConductCommand.self, RulesCommand.self, ChecklistCommand.self, KioskCommand.self,
