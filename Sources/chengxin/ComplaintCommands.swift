@@ -136,13 +136,13 @@ struct ComplaintUpdate: ParsableCommand {
 
     @Argument(help: localized("受理编号。", "Receipt code.")) var receipt: String
     @Argument(help: localized("accept（受理）、reject（不予受理）、mediate（开始调解）、resolve（调解解决）、forward（转交部门）、terminate（终止调解）、follow-up（回访）或 close（办结）。", "accept, reject, mediate, resolve, forward, terminate, follow-up or close.")) var step: String
-    @Option(name: .long) var reason: String?
-    @Option(name: .long) var outcome: String?
+    @Option(name: .long, help: localized("reject 和 terminate 必填：原因代码（不给时列出可选的代码）。", "For reject and terminate (required): the reason's code (without it, the codes are listed).")) var reason: String?
+    @Option(name: .long, help: localized("resolve：调解达成的结果。", "For resolve: what was agreed.")) var outcome: String?
     @Option(name: .long, help: localized("金额（元）。", "Amount in yuan.")) var amount: String?
     @Option(name: .long, help: localized("resolve 时必填：投诉属实填 yes，不属实填 no。", "For resolve (required): yes if the complaint was found true (属实), no if not (不属实).")) var upheld: String?
-    @Option(name: .long) var department: String?
+    @Option(name: .long, help: localized("forward 必填：转交部门的代码（不给时列出可选的代码）。", "For forward (required): the department's code (without it, the codes are listed).")) var department: String?
     @Option(name: .long, help: localized("回访结果：satisfied（满意）、partly（基本满意）或 dissatisfied（不满意）。", "satisfied, partly or dissatisfied.")) var satisfaction: String?
-    @Option(name: .long) var note: String?
+    @Option(name: .long, help: localized("这一步的备注。", "A note on this step.")) var note: String?
 
     func run() throws {
         do {

@@ -47,13 +47,13 @@ struct VetoCommand: ParsableCommand {
 }
 
 struct VetoConfirm: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm")
+    static let configuration = CommandConfiguration(commandName: "confirm", abstract: localized("确认一项严重违法违规（一票否决），附证据；须另一位市场管理方复核确认（veto second）后生效。", "Confirm a serious violation (一票否决) with its evidence; it counts once a second market manager seconds it (veto second)."))
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: localized("counterfeit（售假）、tax-evasion（偷逃税）或 criminal-case（刑事案件）。", "counterfeit, tax-evasion or criminal-case.")) var kind: String
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
+    @Option(name: .long, help: localized("事实和理由。", "The facts and reasons.")) var reason: String
+    @Option(name: .long, help: localized("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")) var date: String?
     @Option(name: .long, help: localized("发现问题的检查或投诉的记录号。", "The record number of the inspection or complaint that found it.")) var evidence: UInt64?
 
     func run() throws {
@@ -98,11 +98,11 @@ struct RatingsCommand: ParsableCommand {
 }
 
 struct RatingsPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish")
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: localized("公示某一年度的星级：以公示时的记录为准，此后只能经复核更改。", "Publish a year's ratings: they stand as the record is on that day and change only through an appeal."))
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var date: String?
+    @Option(name: .long, help: localized("公示的年度。", "The year whose ratings are published.")) var year: Int
+    @Option(name: .long, help: localized("公示日期，YYYY-MM-DD（默认：今天）。", "The day of publication, YYYY-MM-DD (default: today).")) var date: String?
 
     func run() throws {
         do {
@@ -130,9 +130,9 @@ struct AppealFile: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
+    @Option(name: .long, help: localized("申请复核的星级年度。", "The year of the rating appealed.")) var year: Int
+    @Option(name: .long, help: localized("申请复核的理由。", "Why the rating is appealed.")) var reason: String
+    @Option(name: .long, help: localized("复核申请日期，YYYY-MM-DD（默认：今天）。", "The appeal's date, YYYY-MM-DD (default: today).")) var date: String?
     @Option(name: .customLong("late-reason"), help: localized("按时以书面收到的复核申请为什么在期限过后才录入（仅限市场管理方）。", "Why an appeal received on paper in time is recorded after its window closed (market managers only)."))
     var lateReason: String?
 
@@ -156,8 +156,8 @@ struct AppealDecide: ParsableCommand {
     @OptionGroup var actor: ActorOptions
     @Argument(help: localized("复核申请的记录号。", "The appeal's record number.")) var appeal: UInt64
     @Option(name: .long, help: localized("upheld（维持原评定）或 revised（更正评定）。", "upheld or revised.")) var outcome: String
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
+    @Option(name: .long, help: localized("决定的理由。", "The reasons for the decision.")) var reason: String
+    @Option(name: .long, help: localized("决定日期，YYYY-MM-DD（默认：今天）。", "The decision's date, YYYY-MM-DD (default: today).")) var date: String?
     @Option(name: .customLong("withdraw-veto"), help: localized("与 --outcome revised 同用：这项决定撤销的一票否决（属于申请复核的年度）的记录号。", "With --outcome revised: the record number of the appealed year's veto this decision withdraws."))
     var withdrawVeto: UInt64?
     @Option(name: .customLong("apply"), help: localized("与 --outcome revised 同用：一项已复核确认的撤回或更正（其记录号），针对申请复核的年度的记录，在已公示的年度生效。多项可重复给出。", "With --outcome revised: a seconded withdrawal or correction (its record number) of the appealed year's records that takes effect in the published year. Repeat for several."))
@@ -187,8 +187,8 @@ struct ReplyCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var text: String
+    @Option(name: .long, help: localized("所回应星级的年度（须已公示）。", "The year of the rating replied to (published already).")) var year: Int
+    @Option(name: .long, help: localized("回应内容。", "The reply's text.")) var text: String
 
     func run() throws {
         do {
@@ -207,8 +207,8 @@ struct ComplaintLink: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "link", abstract: localized("把一件投诉标为另一件的重复投诉。", "Mark a complaint as a duplicate of another."))
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument var receipt: String
-    @Option(name: .customLong("duplicate-of")) var original: String
+    @Argument(help: localized("重复的那件投诉的受理编号。", "The duplicate complaint's receipt code.")) var receipt: String
+    @Option(name: .customLong("duplicate-of"), help: localized("它所重复的原投诉的受理编号。", "The receipt code of the complaint it repeats.")) var original: String
 
     func run() throws {
         do {
@@ -237,7 +237,7 @@ struct RecordWithdraw: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var actor: ActorOptions
     @Argument(help: localized("要撤回的记录号。", "The record number to withdraw.")) var target: UInt64
-    @Option(name: .long) var reason: String
+    @Option(name: .long, help: localized("撤回的原因。", "Why the record is withdrawn.")) var reason: String
 
     func run() throws {
         do {
@@ -382,7 +382,7 @@ struct PledgeAdd: ParsableCommand {
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: localized("诚信类别：consumer（消费诚信）、price（价格诚信）、tax（纳税诚信）或 quality（质量诚信）。", "consumer, price, tax or quality.")) var integrity: String
-    @Option(name: .long) var text: String
+    @Option(name: .long, help: localized("承诺内容。", "The pledge's text.")) var text: String
     @Option(name: .long, help: localized("作出承诺的日期（YYYY-MM-DD；默认今天）。", "The day the pledge was made (YYYY-MM-DD; default today).")) var date: String?
 
     func run() throws {
@@ -408,7 +408,7 @@ struct PledgeWithdraw: ParsableCommand {
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, transform: TypedCode.normalise) var merchant: String
     @Option(name: .long, help: localized("承诺内容，与显示的一致。", "The pledge's text, as shown.")) var text: String
-    @Option(name: .long) var reason: String
+    @Option(name: .long, help: localized("撤回的理由。", "Why it is withdrawn.")) var reason: String
     @Option(name: .long, help: localized("撤回日期（YYYY-MM-DD；默认今天）。", "The day it is withdrawn (YYYY-MM-DD; default today).")) var date: String?
 
     func run() throws {
