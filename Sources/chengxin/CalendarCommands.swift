@@ -6,16 +6,16 @@ import Storage
 
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "The working-day calendar (法定节假日与调休) that deadlines are counted on.",
+        commandName: "calendar", abstract: localized("工作日历（法定节假日与调休）：各项期限按它计算工作日。", "The working-day calendar (法定节假日与调休) that deadlines are counted on."),
         subcommands: [CalendarShow.self, CalendarAddYear.self])
 }
 
 struct CalendarShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Which years the calendar covers officially; --year lists that year's days.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("工作日历已正式收录哪些年份；--year 列出该年的放假日和调休上班日。", "Which years the calendar covers officially; --year lists that year's days."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "List this year's holidays (休) and adjusted working days (班).")
+    @Option(name: .long, help: localized("列出这一年的放假日（休）和调休上班日（班）。", "List this year's holidays (休) and adjusted working days (班)."))
     var year: Int?
 
     func run() throws {
@@ -48,21 +48,21 @@ struct CalendarShow: ParsableCommand {
 struct CalendarAddYear: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add-year",
-        abstract: "Record a year's official holidays and 调休 from FILE (the format of seeds/calendar.csv: 日期,类型,名称,依据), as an event. Market managers only.")
+        abstract: localized("从 FILE 记录一年的法定节假日和调休（格式同 seeds/calendar.csv：日期,类型,名称,依据），记为一条事件。仅限市场管理方。", "Record a year's official holidays and 调休 from FILE (the format of seeds/calendar.csv: 日期,类型,名称,依据), as an event. Market managers only."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "The year, e.g. 2028.")
+    @Argument(help: localized("年份，例如 2028。", "The year, e.g. 2028."))
     var year: Int
 
-    @Argument(help: "A UTF-8 CSV file: 日期,类型,名称,依据 — one row per holiday (休) or adjusted working day (班) of YEAR.")
+    @Argument(help: localized("UTF-8 编码的 CSV 文件：日期,类型,名称,依据——YEAR 年的每个放假日（休）或调休上班日（班）占一行。", "A UTF-8 CSV file: 日期,类型,名称,依据 — one row per holiday (休) or adjusted working day (班) of YEAR."))
     var file: String
 
-    @Flag(name: .long, help: "Replace a year that is official already (needs --reason).")
+    @Flag(name: .long, help: localized("替换已正式收录的年份（须用 --reason 说明原因）。", "Replace a year that is official already (needs --reason)."))
     var replace = false
 
-    @Option(name: .long, help: "Why an official year is replaced (with --replace).")
+    @Option(name: .long, help: localized("为什么替换已正式收录的年份（与 --replace 同用）。", "Why an official year is replaced (with --replace)."))
     var reason: String?
 
     /// A year's file is a few dozen lines; anything far larger is not one.

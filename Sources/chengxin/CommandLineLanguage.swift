@@ -35,3 +35,17 @@ func localized(_ zh: String, _ en: String) -> String {
 func localized(_ zh: String, _ en: String) -> ArgumentHelp {
     ArgumentHelp(CommandLineLanguage.chosen.pick(zh, en) as String)
 }
+
+/// How a shop is named on the command line (Core's `ShopSearch.resolve`), said once for every
+/// option and argument that takes one.
+enum ShopReference {
+    static var help: ArgumentHelp {
+        localized("店铺：店铺号（不分大小写，全角也可）、店名或拼音首字母；对应多家时列出候选。",
+                  "The shop: its number (any case, full-width too), its name or its pinyin initials; several matches are listed.")
+    }
+
+    static var helpOrUnknown: ArgumentHelp {
+        localized("店铺：店铺号（不分大小写，全角也可）、店名或拼音首字母；不知道时填 unknown。",
+                  "The shop: its number (any case, full-width too), its name or its pinyin initials; unknown when not known.")
+    }
+}

@@ -13,16 +13,16 @@ struct CommonOptions: ParsableArguments {
     /// and the manual page list them once, as the options every command takes.
     static let title = CommandGrammar.commonSection
 
-    @Option(name: .long, help: "Data directory (default: $CHENGXIN_DATA, else $XDG_DATA_HOME/chengxin, i.e. ~/.local/share/chengxin).")
+    @Option(name: .long, help: localized("数据目录（默认：$CHENGXIN_DATA，否则 $XDG_DATA_HOME/chengxin，即 ~/.local/share/chengxin）。", "Data directory (default: $CHENGXIN_DATA, else $XDG_DATA_HOME/chengxin, i.e. ~/.local/share/chengxin)."))
     var data: String?
 
     @Option(name: .long, help: localized("消息的语言：zh（中文，默认）或 en（英文）。", "Language of messages: zh (Chinese, the default) or en (English)."))
     var lang: Language = .zh
 
-    @Option(name: .long, help: "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key).")
+    @Option(name: .long, help: localized("检查点签名密钥，放在数据目录之外（默认：$CHENGXIN_KEY，否则 ~/.config/chengxin/checkpoint.key）。", "Checkpoint signing key, outside the data directory (default: $CHENGXIN_KEY, else ~/.config/chengxin/checkpoint.key)."))
     var key: String?
 
-    @Option(name: .long, help: "The shared record in PostgreSQL (postgres://…; default: $CHENGXIN_STORE); the data directory is then this seat's copy of it (default: ~/.cache/chengxin/store-…).")
+    @Option(name: .long, help: localized("PostgreSQL 中的共享记录库（postgres://…；默认：$CHENGXIN_STORE）；此时数据目录是它在本机的副本（默认：~/.cache/chengxin/store-…）。", "The shared record in PostgreSQL (postgres://…; default: $CHENGXIN_STORE); the data directory is then this seat's copy of it (default: ~/.cache/chengxin/store-…)."))
     var store: String?
 
     /// A shared record is named by a PostgreSQL address (`--store` or `$CHENGXIN_STORE`); anything

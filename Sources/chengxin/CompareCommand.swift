@@ -12,26 +12,26 @@ import Terminal
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "比发展/比服务/比和谐: rank the branches (or shops) on measures computed from the record, with the method; --records lists the records behind a figure.")
+        abstract: localized("比发展/比服务/比和谐：按从记录算出的指标给各支部（或商户）排名，并说明算法；--records 列出某个数字背后的记录。", "比发展/比服务/比和谐: rank the branches (or shops) on measures computed from the record, with the method; --records lists the records behind a figure."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Flag(name: .long, help: "Compare shops instead of branches (every shop, or --branch N's).")
+    @Flag(name: .long, help: localized("比较商户而不是支部（全部商户，或第 N 支部的商户：--branch N）。", "Compare shops instead of branches (every shop, or --branch N's)."))
     var shops = false
 
-    @Option(name: .long, help: "With --shops: only this branch's shops.")
+    @Option(name: .long, help: localized("与 --shops 同用：只比较这个支部的商户。", "With --shops: only this branch's shops."))
     var branch: Int?
 
-    @Option(name: .long, help: "The year (default: this year, through today).")
+    @Option(name: .long, help: localized("年度（默认：今年，截至今天）。", "The year (default: this year, through today)."))
     var year: Int?
 
-    @Option(name: .long, help: "A month, YYYY-MM, instead of a year.")
+    @Option(name: .long, help: localized("按月而不是按年：YYYY-MM。", "A month, YYYY-MM, instead of a year."))
     var month: String?
 
-    @Option(name: .long, help: "development, service or harmony (default: all three).")
+    @Option(name: .long, help: localized("development（比发展）、service（比服务）或 harmony（比和谐）；默认三项都比。", "development, service or harmony (default: all three)."))
     var kind: String?
 
-    @Option(name: .long, help: "List the records behind one figure: UNIT:MEASURE, e.g. 4:satisfaction (branch 4) or A101:complaints-per-shop (with --shops).")
+    @Option(name: .long, help: localized("列出某个数字背后的记录：UNIT:MEASURE，例如 4:satisfaction（第 4 支部）或 A101:complaints-per-shop（与 --shops 同用）。", "List the records behind one figure: UNIT:MEASURE, e.g. 4:satisfaction (branch 4) or A101:complaints-per-shop (with --shops)."))
     var records: String?
 
     func validate() throws {

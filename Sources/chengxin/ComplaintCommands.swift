@@ -6,24 +6,24 @@ import Storage
 
 struct ComplaintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "complaint", abstract: "Consumers' complaints (投诉): file, look up, handle.",
+        commandName: "complaint", abstract: localized("消费者投诉：登记、查询、办理。", "Consumers' complaints (投诉): file, look up, handle."),
         subcommands: [ComplaintFile.self, ComplaintStatus.self, ComplaintUpdate.self, ComplaintConfirmDeduction.self, ComplaintLink.self])
 }
 
 struct ComplaintFile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "file", abstract: "File a complaint; prints its receipt code.")
+    static let configuration = CommandConfiguration(commandName: "file", abstract: localized("登记一件投诉，并打印受理编号。", "File a complaint; prints its receipt code."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number, or 'unknown'.", transform: TypedCode.normalise) var merchant: String = "unknown"
-    @Option(name: .long, help: "price, quality, service, refund, fraud, invoice, optometry or other.") var category: String
-    @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
-    @Option(name: .long, help: "What happened.") var text: String
-    @Option(name: .long, help: "Amount involved, in yuan.") var amount: String?
-    @Option(name: .long, help: "What the consumer wants: refund, exchange, repair, apology, compensation (repeatable).") var wants: [String] = []
-    @Option(name: .long, help: "Consumer's name (optional).") var name: String?
-    @Option(name: .long, help: "Consumer's phone (optional; implies consent to be contacted).", transform: TypedCode.normalise) var phone: String?
+    @Option(name: .long, help: ShopReference.helpOrUnknown, transform: TypedCode.normalise) var merchant: String = "unknown"
+    @Option(name: .long, help: localized("投诉类别：price（价格问题）、quality（质量问题）、service（服务态度）、refund（退换货）、fraud（虚假宣传）、invoice（发票问题）、optometry（验光配镜）或 other（其他）。", "price, quality, service, refund, fraud, invoice, optometry or other.")) var category: String
+    @Option(name: .long, help: localized("诚信类别：consumer（消费诚信）、price（价格诚信）、tax（纳税诚信）或 quality（质量诚信）。", "consumer, price, tax or quality.")) var integrity: String
+    @Option(name: .long, help: localized("事情经过。", "What happened.")) var text: String
+    @Option(name: .long, help: localized("涉及金额（元）。", "Amount involved, in yuan.")) var amount: String?
+    @Option(name: .long, help: localized("消费者的诉求：refund（退货退款）、exchange（换货）、repair（维修）、apology（赔礼道歉）、compensation（赔偿）；可重复给出。", "What the consumer wants: refund, exchange, repair, apology, compensation (repeatable).")) var wants: [String] = []
+    @Option(name: .long, help: localized("消费者姓名（可不填）。", "Consumer's name (optional).")) var name: String?
+    @Option(name: .long, help: localized("消费者电话（可不填；填写即表示同意被联系）。", "Consumer's phone (optional; implies consent to be contacted)."), transform: TypedCode.normalise) var phone: String?
 
     func run() throws {
         do {
@@ -88,11 +88,11 @@ enum SafeStorage {
 }
 
 struct ComplaintStatus: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "A complaint's progress by receipt code, without personal data.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: localized("凭受理编号查看投诉办到哪一步，不显示个人信息。", "A complaint's progress by receipt code, without personal data."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Argument(help: "Receipt code.") var receipt: String
+    @Argument(help: localized("受理编号。", "Receipt code.")) var receipt: String
 
     func run() throws {
         let store = try common.openForReading()
@@ -131,20 +131,20 @@ struct ComplaintStatus: ParsableCommand {
 struct ComplaintUpdate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
-        abstract: "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome --upheld yes|no [--amount], forward --department, terminate --reason, follow-up --satisfaction, close.")
+        abstract: localized("办理投诉的一步：accept（受理）、reject --reason（不予受理）、mediate（开始调解）、resolve --outcome --upheld yes|no [--amount]（调解解决）、forward --department（转交部门）、terminate --reason（终止调解）、follow-up --satisfaction（回访）、close（办结）。", "Take a complaint one step: accept, reject --reason, mediate, resolve --outcome --upheld yes|no [--amount], forward --department, terminate --reason, follow-up --satisfaction, close."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "Receipt code.") var receipt: String
-    @Argument(help: "accept, reject, mediate, resolve, forward, terminate, follow-up or close.") var step: String
-    @Option(name: .long) var reason: String?
-    @Option(name: .long) var outcome: String?
-    @Option(name: .long, help: "Amount in yuan.") var amount: String?
-    @Option(name: .long, help: "For resolve (required): yes if the complaint was found true (属实), no if not (不属实).") var upheld: String?
-    @Option(name: .long) var department: String?
-    @Option(name: .long, help: "satisfied, partly or dissatisfied.") var satisfaction: String?
-    @Option(name: .long) var note: String?
+    @Argument(help: localized("受理编号。", "Receipt code.")) var receipt: String
+    @Argument(help: localized("accept（受理）、reject（不予受理）、mediate（开始调解）、resolve（调解解决）、forward（转交部门）、terminate（终止调解）、follow-up（回访）或 close（办结）。", "accept, reject, mediate, resolve, forward, terminate, follow-up or close.")) var step: String
+    @Option(name: .long, help: localized("reject 和 terminate 必填：原因代码（不给时列出可选的代码）。", "For reject and terminate (required): the reason's code (without it, the codes are listed).")) var reason: String?
+    @Option(name: .long, help: localized("resolve：调解达成的结果。", "For resolve: what was agreed.")) var outcome: String?
+    @Option(name: .long, help: localized("金额（元）。", "Amount in yuan.")) var amount: String?
+    @Option(name: .long, help: localized("resolve 时必填：投诉属实填 yes，不属实填 no。", "For resolve (required): yes if the complaint was found true (属实), no if not (不属实).")) var upheld: String?
+    @Option(name: .long, help: localized("forward 必填：转交部门的代码（不给时列出可选的代码）。", "For forward (required): the department's code (without it, the codes are listed).")) var department: String?
+    @Option(name: .long, help: localized("回访结果：satisfied（满意）、partly（基本满意）或 dissatisfied（不满意）。", "satisfied, partly or dissatisfied.")) var satisfaction: String?
+    @Option(name: .long, help: localized("这一步的备注。", "A note on this step.")) var note: String?
 
     func run() throws {
         do {
@@ -222,13 +222,13 @@ struct ComplaintUpdate: ParsableCommand {
 }
 
 struct ComplaintConfirmDeduction: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm-deduction", abstract: "Confirm the deduction an upheld complaint proposes.")
+    static let configuration = CommandConfiguration(commandName: "confirm-deduction", abstract: localized("确认属实投诉提出的扣分。", "Confirm the deduction an upheld complaint proposes."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "Receipt code.") var receipt: String
-    @Option(name: .long, help: "minor or serious.") var severity: String
+    @Argument(help: localized("受理编号。", "Receipt code.")) var receipt: String
+    @Option(name: .long, help: localized("minor（一般）或 serious（严重）。", "minor or serious.")) var severity: String
 
     func run() throws {
         do {

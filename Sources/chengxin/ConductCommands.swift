@@ -5,12 +5,12 @@ import Storage
 
 struct ConductCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conduct", abstract: "The code of conduct (定守则): show the version in force, or publish a new version from a file.",
+        commandName: "conduct", abstract: localized("守则（定守则）：查看现行版本，或从文件发布新版本。", "The code of conduct (定守则): show the version in force, or publish a new version from a file."),
         subcommands: [ConductShow.self, ConductPublish.self])
 }
 
 struct ConductShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "The code of conduct in force, and the checklist items citing each article.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("现行守则，以及引用各条款的检查项。", "The code of conduct in force, and the checklist items citing each article."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
@@ -28,10 +28,10 @@ struct ConductShow: ParsableCommand {
 }
 
 struct ConductPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the code of conduct (market managers).")
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: localized("发布新版守则（市场管理方）。", "Publish a new version of the code of conduct (market managers)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "A UTF-8 text file like seeds/code-of-conduct.txt: first line 版本 N，YYYY-MM-DD 起施行, then one article per line.")
+    @Argument(help: localized("UTF-8 文本文件，格式同 seeds/code-of-conduct.txt：第一行为“版本 N，YYYY-MM-DD 起施行”，之后每行一条。", "A UTF-8 text file like seeds/code-of-conduct.txt: first line 版本 N，YYYY-MM-DD 起施行, then one article per line."))
     var file: String
 
     func run() throws {

@@ -7,20 +7,20 @@ import Terminal
 
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dashboard", abstract: "The dashboard for market managers and branch secretaries (the default).")
+        commandName: "dashboard", abstract: localized("市场管理方和支部书记用的看板。", "The dashboard for market managers and branch secretaries."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Folder of the shipped roster (default: found beside the program).")
+    @Option(name: .long, help: localized("随附名册所在的文件夹（默认：在程序旁边查找）。", "Folder of the shipped roster (default: found beside the program)."))
     var seeds: String?
 
-    @Flag(name: .long, help: "Count East Asian ambiguous characters (★ ─ │) as two columns.")
+    @Flag(name: .long, help: localized("把东亚宽度不明的字符（★ ─ │）算作两列宽。", "Count East Asian ambiguous characters (★ ─ │) as two columns."))
     var wideAmbiguous = false
 
-    @Option(name: .long, help: "Colours: dark (default), light or mono; NO_COLOR turns colours off.")
+    @Option(name: .long, help: localized("配色：dark（深色，默认）、light（浅色）或 mono（单色）；设置 NO_COLOR 则不用颜色。", "Colours: dark (default), light or mono; NO_COLOR turns colours off."))
     var theme: String = "dark"
 
-    @Flag(name: .long, help: "Leave the mouse to the terminal (for selecting text); clicks and the wheel are on by default.")
+    @Flag(name: .long, help: localized("把鼠标留给终端（便于选中文字）；默认可以点击和使用滚轮。", "Leave the mouse to the terminal (for selecting text); clicks and the wheel are on by default."))
     var noMouse = false
 
     @OptionGroup var operationalLog: OperationalLogOptions

@@ -11,10 +11,10 @@ import Glibc
 
 /// Who is acting on a write: `--as USER`, with the PIN from `$CHENGXIN_PIN` or asked on the terminal.
 struct ActorOptions: ParsableArguments {
-    @Option(name: .customLong("as"), help: "The user doing this (the PIN is read from $CHENGXIN_PIN, else asked).")
+    @Option(name: .customLong("as"), help: localized("办理此事的用户（PIN 从 $CHENGXIN_PIN 读取，否则询问）。", "The user doing this (the PIN is read from $CHENGXIN_PIN, else asked)."))
     var user: String?
 
-    @Option(name: .customLong("request-id"), help: "Idempotency key, bound to the user and the content: a retry with the same id records nothing twice and answers as the first time; the same id with other content is refused.")
+    @Option(name: .customLong("request-id"), help: localized("请求编号（幂等键），与用户和内容绑定：用同一编号重试不会重复记录，回答与第一次相同；同一编号用于不同内容则被拒绝。", "Idempotency key, bound to the user and the content: a retry with the same id records nothing twice and answers as the first time; the same id with other content is refused."))
     var requestID: String?
 
     /// The idempotency key of a request of `kind` (one of `Writer.requestKinds`).
@@ -110,32 +110,32 @@ extension CommonOptions {
 }
 
 struct UserCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Users and roles.", subcommands: [UserAdd.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: localized("用户与角色。", "Users and roles."), subcommands: [UserAdd.self])
 }
 
 struct UserAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add a user (the first user must be a market manager and needs no --as). The new PIN is read from $CHENGXIN_NEW_PIN, else asked.")
+        abstract: localized("添加用户（第一个用户必须是市场管理方，不需要 --as）。新用户的 PIN 从 $CHENGXIN_NEW_PIN 读取，否则询问。", "Add a user (the first user must be a market manager and needs no --as). The new PIN is read from $CHENGXIN_NEW_PIN, else asked."))
 
     enum RoleName: String, ExpressibleByArgument, CaseIterable { case manager, secretary, kiosk }
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "Login name (letters, digits, . _ -).")
+    @Argument(help: localized("用户名（字母、数字、. _ -）。", "Login name (letters, digits, . _ -)."))
     var name: String
 
-    @Option(name: .long, help: "manager, secretary or kiosk.")
+    @Option(name: .long, help: localized("角色：manager（市场管理方）、secretary（支部书记）或 kiosk（服务台）。", "manager, secretary or kiosk."))
     var role: RoleName
 
-    @Option(name: .long, help: "The branch of a secretary.")
+    @Option(name: .long, help: localized("支部书记所在的支部。", "The branch of a secretary."))
     var branch: Int?
 
-    @Option(name: .long, help: "The name shown on screen (default: the login name).")
+    @Option(name: .long, help: localized("屏幕上显示的名字（默认：用户名）。", "The name shown on screen (default: the login name)."))
     var display: String?
 
-    @Option(name: .long, help: "The person behind the account, as the roster names shop owners (default for a secretary: the branch's secretary in the roster); their shops are off-limits to them.")
+    @Option(name: .long, help: localized("账户所属的人，写法同名册中的经营者（支部书记默认为名册中该支部的书记）；本人经营的店铺不能由本人经手。", "The person behind the account, as the roster names shop owners (default for a secretary: the branch's secretary in the roster); their shops are off-limits to them."))
     var person: String?
 
     func run() throws {
@@ -189,27 +189,27 @@ struct UserAdd: ParsableCommand {
 }
 
 struct InspectionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspection", abstract: "Inspections.", subcommands: [InspectionRecord.self])
+    static let configuration = CommandConfiguration(commandName: "inspection", abstract: localized("检查。", "Inspections."), subcommands: [InspectionRecord.self])
 }
 
 struct InspectionRecord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record an inspection: --pass-all marks every checklist item passed except the --fail ones; without it only the --fail items are recorded.")
+        abstract: localized("记录一次检查：加 --pass-all 时，除 --fail 列出的项外检查表各项全部合格；不加时只记录 --fail 列出的项。", "Record an inspection: --pass-all marks every checklist item passed except the --fail ones; without it only the --fail items are recorded."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number (full-width ＡＢ１２ is read as AB12).", transform: TypedCode.normalise)
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise)
     var merchant: String
 
-    @Flag(name: .long, help: "Every item not named by --fail passed.")
+    @Flag(name: .long, help: localized("--fail 没有列出的项全部合格。", "Every item not named by --fail passed."))
     var passAll = false
 
-    @Option(name: .long, help: "A failed item: ITEM:minor|serious[:note]. Repeat for several.")
+    @Option(name: .long, help: localized("一个不合格项：ITEM:minor|serious[:note]（minor 一般，serious 严重）。多项可重复给出。", "A failed item: ITEM:minor|serious[:note]. Repeat for several."))
     var fail: [String] = []
 
-    @Option(name: .long, help: "Date of the inspection, YYYY-MM-DD (default: today).")
+    @Option(name: .long, help: localized("检查日期，YYYY-MM-DD（默认：今天）。", "Date of the inspection, YYYY-MM-DD (default: today)."))
     var date: String?
 
     func run() throws {
@@ -295,21 +295,21 @@ enum InspectionOutcomes {
 
 struct PointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "points", abstract: "Contribution points: a shop's (add; rules version 1's stars) and the members' points ledger (党员积分: deduct, contribute, appraise, ledger); approve either.",
+        commandName: "points", abstract: localized("贡献分：商户的贡献分（add；用于第 1 版规则的星级）和党员积分台账（党员积分：deduct、contribute、appraise、ledger）；两者都用 approve 审批。", "Contribution points: a shop's (add; rules version 1's stars) and the members' points ledger (党员积分: deduct, contribute, appraise, ledger); approve either."),
         subcommands: [PointsAdd.self, PointsApprove.self, PointsDeduct.self, PointsContribute.self, PointsAppraise.self, PointsLedger.self])
 }
 
 struct PointsAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Enter contribution points for a shop.")
+    static let configuration = CommandConfiguration(commandName: "add", abstract: localized("为商户登记贡献分。", "Enter contribution points for a shop."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Shop number.", transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long, help: "development, service or harmony (比发展/比服务/比和谐).") var kind: String
-    @Option(name: .long, help: "Points, 1 to 40.") var points: Int
-    @Option(name: .long, help: "What the points are for: the evidence.") var evidence: String
-    @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("development（比发展）、service（比服务）或 harmony（比和谐）。", "development, service or harmony (比发展/比服务/比和谐).")) var kind: String
+    @Option(name: .long, help: localized("分数，1 到 40。", "Points, 1 to 40.")) var points: Int
+    @Option(name: .long, help: localized("加分的依据。", "What the points are for: the evidence.")) var evidence: String
+    @Option(name: .long, help: localized("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")) var date: String?
 
     func run() throws {
         do {
@@ -344,14 +344,14 @@ struct PointsAdd: ParsableCommand {
 }
 
 struct PointsApprove: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a shop's contribution entry (not your own), or a member's points entry as a member of the branch's panel.")
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: localized("审批商户的贡献分登记（不能审批自己登记的），或以支部考评小组成员的身份审批党员积分。", "Approve a shop's contribution entry (not your own), or a member's points entry as a member of the branch's panel."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "The record number of the entry.") var entry: UInt64
+    @Argument(help: localized("要审批的登记的记录号。", "The record number of the entry.")) var entry: UInt64
 
-    @Option(name: .long, help: "A members' points entry: the panel member who approves (default: the member linked to --as; a manager or the branch's secretary records another member's vote).", transform: TypedCode.normalise)
+    @Option(name: .long, help: localized("党员积分：审批的考评小组成员（默认：--as 用户关联的党员；市场管理方或该支部书记可代录另一成员的审批）。", "A members' points entry: the panel member who approves (default: the member linked to --as; a manager or the branch's secretary records another member's vote)."), transform: TypedCode.normalise)
     var member: String?
 
     func run() throws {

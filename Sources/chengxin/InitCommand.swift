@@ -7,17 +7,17 @@ import Storage
 
 struct Initialize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the data directory from seeds/ (roster, rules, checklist).")
+        commandName: "init", abstract: localized("用 seeds/（名册、规则、检查表）建立数据目录。", "Create the data directory from seeds/ (roster, rules, checklist)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Folder of the roster to record (default: the shipped seeds/).")
+    @Option(name: .long, help: localized("要记录的名册所在的文件夹（默认：随附的 seeds/）。", "Folder of the roster to record (default: the shipped seeds/)."))
     var seeds: String?
 
-    @Flag(name: .long, help: "Also add a year (2026) of generated, clearly fictional history, with demo users and published demo PINs (training data).")
+    @Flag(name: .long, help: localized("另加一年（2026 年）生成的、明显虚构的历史记录，以及演示用户和公开的演示 PIN（培训数据）。", "Also add a year (2026) of generated, clearly fictional history, with demo users and published demo PINs (training data)."))
     var demo = false
 
-    @Flag(name: .long, help: "Mark a new data directory as training data, where $CHENGXIN_TODAY may fix the date (never on production data).")
+    @Flag(name: .long, help: localized("把新建的数据目录标为培训数据，可以用 $CHENGXIN_TODAY 固定日期（正式数据不可以）。", "Mark a new data directory as training data, where $CHENGXIN_TODAY may fix the date (never on production data)."))
     var training = false
 
     func run() throws {

@@ -15,20 +15,20 @@ import Glibc
 struct KioskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
-        abstract: "The service-desk kiosk: file complaints, check progress, the public board. Locked down: no key leaves it.")
+        abstract: localized("诚信服务台：投诉登记、进度查询、诚信公示。锁定运行：按任何键都不会退出。", "The service-desk kiosk: file complaints, check progress, the public board. Locked down: no key leaves it."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .customLong("as"), help: "The kiosk account (role kiosk) that records complaints; its PIN is read from $CHENGXIN_PIN, else asked once.")
+    @Option(name: .customLong("as"), help: localized("登记投诉的服务台账号（角色 kiosk）；PIN 从 $CHENGXIN_PIN 读取，否则只询问一次。", "The kiosk account (role kiosk) that records complaints; its PIN is read from $CHENGXIN_PIN, else asked once."))
     var user: String = "fuwutai"
 
-    @Option(name: .long, help: "Seconds without a key after which a half-filled form is cleared and the home screen returns (10–3600).")
+    @Option(name: .long, help: localized("多少秒没有按键后，清空填了一半的表单并回到首页（10–3600）。", "Seconds without a key after which a half-filled form is cleared and the home screen returns (10–3600)."))
     var idle: Int = 120
 
-    @Flag(name: .long, help: "Count East Asian ambiguous characters (★ ─ │) as two columns.")
+    @Flag(name: .long, help: localized("把东亚宽度不明的字符（★ ─ │）算作两列宽。", "Count East Asian ambiguous characters (★ ─ │) as two columns."))
     var wideAmbiguous = false
 
-    @Option(name: .long, help: "Colours: dark (default), light or mono; NO_COLOR turns colours off.")
+    @Option(name: .long, help: localized("配色：dark（深色，默认）、light（浅色）或 mono（单色）；设置 NO_COLOR 则不用颜色。", "Colours: dark (default), light or mono; NO_COLOR turns colours off."))
     var theme: String = "dark"
 
     @OptionGroup var operationalLog: OperationalLogOptions

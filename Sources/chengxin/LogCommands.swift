@@ -8,7 +8,7 @@ import Storage
 /// `chengxin checkpoint`: sign the current head now.
 struct MakeCheckpoint: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checkpoint", abstract: "Sign the log's current head with the key kept outside the data directory.")
+        commandName: "checkpoint", abstract: localized("用数据目录之外保存的密钥为日志当前的链头签名。", "Sign the log's current head with the key kept outside the data directory."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
@@ -34,17 +34,17 @@ struct MakeCheckpoint: ParsableCommand {
 struct PrintLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Print events; consumers' names and phones masked and PIN hashes withheld unless a market manager asks with --jsonl --as (recorded first).")
+        abstract: localized("打印事件；消费者姓名和电话打码，PIN 哈希不显示，除非市场管理方用 --jsonl --as 要求（先记录这次查看）。", "Print events; consumers' names and phones masked and PIN hashes withheld unless a market manager asks with --jsonl --as (recorded first)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Only events with a sequence number of at least SEQ.")
+    @Option(name: .long, help: localized("只打印记录序号不小于 SEQ 的事件。", "Only events with a sequence number of at least SEQ."))
     var since: UInt64 = 1
 
-    @Flag(name: .long, help: "One JSON object per line: {\"seq\":N,\"event\":{…}}, with \"masked\":true where personal data was masked or withheld.")
+    @Flag(name: .long, help: localized("每行一个 JSON 对象：{\"seq\":N,\"event\":{…}}；个人信息打码或不显示时带 \"masked\":true。", "One JSON object per line: {\"seq\":N,\"event\":{…}}, with \"masked\":true where personal data was masked or withheld."))
     var jsonl = false
 
-    @Option(name: .customLong("as"), help: "A market manager, to print --jsonl unmasked (the PIN from $CHENGXIN_PIN, else asked); the disclosure is recorded before anything is printed.")
+    @Option(name: .customLong("as"), help: localized("市场管理方，用来打印不打码的 --jsonl（PIN 从 $CHENGXIN_PIN 读取，否则询问）；打印任何内容之前先记录这次查看。", "A market manager, to print --jsonl unmasked (the PIN from $CHENGXIN_PIN, else asked); the disclosure is recorded before anything is printed."))
     var user: String?
 
     func validate() throws {

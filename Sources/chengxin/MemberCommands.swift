@@ -6,15 +6,15 @@ import Storage
 /// `chengxin member list|show` (docs/cli.md): the Party members' roster.
 struct MemberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "member", abstract: "Party members: who they are, their branch and role, the shops they own.", subcommands: [MemberList.self, MemberShow.self])
+        commandName: "member", abstract: localized("党员：是谁、所在支部和职务、经营的店铺。", "Party members: who they are, their branch and role, the shops they own."), subcommands: [MemberList.self, MemberShow.self])
 }
 
 struct MemberList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the members (former ones marked), in number order.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: localized("按编号列出党员（已离开的注明）。", "List the members (former ones marked), in number order."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Only members of branch N.")
+    @Option(name: .long, help: localized("只列第 N 支部的党员。", "Only members of branch N."))
     var branch: Int?
 
     func run() throws {
@@ -36,11 +36,11 @@ struct MemberList: ParsableCommand {
 }
 
 struct MemberShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One member: branch, role, joined and left, user account, shops owned.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("一名党员：支部、职务、加入和离开日期、用户账户、经营的店铺。", "One member: branch, role, joined and left, user account, shops owned."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Argument(help: "The member's number (党员编号), e.g. D1-04.")
+    @Argument(help: localized("党员编号，例如 D1-04。", "The member's number (党员编号), e.g. D1-04."))
     var id: String
 
     func run() throws {
@@ -56,7 +56,7 @@ struct MemberShow: ParsableCommand {
 struct ImportMembers: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "members",
-        abstract: "Register new members and correct changed ones from a CSV file (columns of seeds/members.csv). Members missing from the file are reported, not erased. Every row is checked first; any problem and nothing is written.")
+        abstract: localized("从 CSV 文件（各列同 seeds/members.csv）登记新党员、更正有变动的党员。文件里没有的党员只报告，不删除。先检查每一行；有任何问题就什么都不写。", "Register new members and correct changed ones from a CSV file (columns of seeds/members.csv). Members missing from the file are reported, not erased. Every row is checked first; any problem and nothing is written."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions

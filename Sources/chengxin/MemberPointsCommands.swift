@@ -21,19 +21,19 @@ enum LedgerWrite {
 
 struct PanelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "panel", abstract: "A branch's assessment panel (考评小组) for a year: it approves the members' points entries by majority.",
+        commandName: "panel", abstract: localized("支部某一年度的考评小组：以过半数审批党员积分。", "A branch's assessment panel (考评小组) for a year: it approves the members' points entries by majority."),
         subcommands: [PanelName.self, PanelShow.self])
 }
 
 struct PanelName: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "name", abstract: "Name (or rename, from now on) a branch's panel for a year (market managers).")
+    static let configuration = CommandConfiguration(commandName: "name", abstract: localized("组建（或自即日起改组）支部某一年度的考评小组（市场管理方）。", "Name (or rename, from now on) a branch's panel for a year (market managers)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Branch number.") var branch: Int
-    @Option(name: .long, help: "The year the panel assesses (default: this year).") var year: Int?
-    @Option(name: .long, help: "Member numbers, separated by commas (at least the rules' minimum, 3 by default).") var members: String
+    @Option(name: .long, help: localized("支部编号。", "Branch number.")) var branch: Int
+    @Option(name: .long, help: localized("考评小组考评的年度（默认：今年）。", "The year the panel assesses (default: this year).")) var year: Int?
+    @Option(name: .long, help: localized("党员编号，以逗号分隔（人数不少于规则规定的最少人数，默认 3 人）。", "Member numbers, separated by commas (at least the rules' minimum, 3 by default).")) var members: String
 
     func run() throws {
         let ids = members.split(separator: ",").map { TypedCode.normalise(String($0)) }.filter { !$0.isEmpty }
@@ -49,12 +49,12 @@ struct PanelName: ParsableCommand {
 }
 
 struct PanelShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A branch's panel for a year, and every earlier naming.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("支部某一年度的考评小组，以及此前历次组建。", "A branch's panel for a year, and every earlier naming."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Branch number.") var branch: Int
-    @Option(name: .long, help: "The year (default: this year).") var year: Int?
+    @Option(name: .long, help: localized("支部编号。", "Branch number.")) var branch: Int
+    @Option(name: .long, help: localized("年度（默认：今年）。", "The year (default: this year).")) var year: Int?
 
     func run() throws {
         let market = try common.openForReading().market
@@ -73,16 +73,16 @@ struct PanelShow: ParsableCommand {
 }
 
 struct PointsDeduct: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "deduct", abstract: "Take base points from a member: an item of the rules, how often, why (the panel approves).")
+    static let configuration = CommandConfiguration(commandName: "deduct", abstract: localized("扣减党员的基础分：规则中的扣分项、次数、原因（考评小组审批）。", "Take base points from a member: an item of the rules, how often, why (the panel approves)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
-    @Option(name: .long, help: "The rules' deduction item: meeting-absent, theme-day-absent, dues-late, study-incomplete (as the rules name them).") var item: String
-    @Option(name: .long, help: "How many times (default 1).") var occurrences = 1
-    @Option(name: .long, help: "Why.") var reason: String
-    @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
+    @Option(name: .long, help: localized("党员编号。", "Member number."), transform: TypedCode.normalise) var member: String
+    @Option(name: .long, help: localized("规则中的扣分项：meeting-absent（三会一课无故缺席）、theme-day-absent（主题党日无故缺席）、dues-late（党费未按期缴纳）、study-incomplete（学习未完成）；以规则中的代码为准。", "The rules' deduction item: meeting-absent, theme-day-absent, dues-late, study-incomplete (as the rules name them).")) var item: String
+    @Option(name: .long, help: localized("次数（默认 1）。", "How many times (default 1).")) var occurrences = 1
+    @Option(name: .long, help: localized("原因。", "Why.")) var reason: String
+    @Option(name: .long, help: localized("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")) var date: String?
 
     func run() throws {
         let day = try SimpleWrite.date(date, common)
@@ -97,16 +97,16 @@ struct PointsDeduct: ParsableCommand {
 }
 
 struct PointsContribute: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "contribute", abstract: "Enter contribution points for a member, with evidence (the panel approves).")
+    static let configuration = CommandConfiguration(commandName: "contribute", abstract: localized("为党员登记贡献分，附依据（考评小组审批）。", "Enter contribution points for a member, with evidence (the panel approves)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
-    @Option(name: .long, help: "development, service or harmony (比发展/比服务/比和谐).") var kind: String
-    @Option(name: .long, help: "Points, 1 to the rules' cap (40).") var points: Int
-    @Option(name: .long, help: "What the points are for: the evidence.") var evidence: String
-    @Option(name: .long, help: "Date, YYYY-MM-DD (default: today).") var date: String?
+    @Option(name: .long, help: localized("党员编号。", "Member number."), transform: TypedCode.normalise) var member: String
+    @Option(name: .long, help: localized("development（比发展）、service（比服务）或 harmony（比和谐）。", "development, service or harmony (比发展/比服务/比和谐).")) var kind: String
+    @Option(name: .long, help: localized("分数，1 到规则的上限（40）。", "Points, 1 to the rules' cap (40).")) var points: Int
+    @Option(name: .long, help: localized("加分的依据。", "What the points are for: the evidence.")) var evidence: String
+    @Option(name: .long, help: localized("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")) var date: String?
 
     func run() throws {
         let day = try SimpleWrite.date(date, common)
@@ -124,15 +124,15 @@ struct PointsContribute: ParsableCommand {
 }
 
 struct PointsAppraise: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "appraise", abstract: "Enter the democratic appraisal's points for a member, where the rules give it a share (the panel approves).")
+    static let configuration = CommandConfiguration(commandName: "appraise", abstract: localized("为党员登记民主评议得分，规则给民主评议留有分值时才可登记（考评小组审批）。", "Enter the democratic appraisal's points for a member, where the rules give it a share (the panel approves)."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
-    @Option(name: .long, help: "Points, 0 to the rules' appraisalShare.") var points: Int
-    @Option(name: .long, help: "The appraisal's record.") var evidence: String
-    @Option(name: .long, help: "Date of the appraisal, YYYY-MM-DD (default: today); its year is the year appraised.") var date: String?
+    @Option(name: .long, help: localized("党员编号。", "Member number."), transform: TypedCode.normalise) var member: String
+    @Option(name: .long, help: localized("分数，0 到规则的 appraisalShare。", "Points, 0 to the rules' appraisalShare.")) var points: Int
+    @Option(name: .long, help: localized("民主评议的记录。", "The appraisal's record.")) var evidence: String
+    @Option(name: .long, help: localized("评议日期，YYYY-MM-DD（默认：今天）；其年份即所评议的年度。", "Date of the appraisal, YYYY-MM-DD (default: today); its year is the year appraised.")) var date: String?
 
     func run() throws {
         let day = try SimpleWrite.date(date, common)
@@ -156,12 +156,12 @@ extension LedgerWrite {
 }
 
 struct PointsLedger: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "A member's points for a year, line by line: every entry with its record, who entered and approved it, counted or not and why.")
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: localized("党员某一年度的积分明细：每条登记及其记录、登记人和审批人、是否计分及原因。", "A member's points for a year, line by line: every entry with its record, who entered and approved it, counted or not and why."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "Member number.", transform: TypedCode.normalise) var member: String
-    @Option(name: .long, help: "The year (default: this year).") var year: Int?
+    @Option(name: .long, help: localized("党员编号。", "Member number."), transform: TypedCode.normalise) var member: String
+    @Option(name: .long, help: localized("年度（默认：今年）。", "The year (default: this year).")) var year: Int?
 
     func run() throws {
         let market = try common.openForReading().market

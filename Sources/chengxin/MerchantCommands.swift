@@ -7,11 +7,11 @@ import Terminal
 
 struct MerchantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merchant", abstract: "Member shops.", subcommands: [MerchantList.self, MerchantShow.self])
+        commandName: "merchant", abstract: localized("商户。", "Member shops."), subcommands: [MerchantList.self, MerchantShow.self])
 }
 
 struct MerchantList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List member shops.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: localized("列出商户。", "List member shops."))
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, csv, json
@@ -19,13 +19,13 @@ struct MerchantList: ParsableCommand {
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "table, csv or json.")
+    @Option(name: .long, help: localized("输出格式：table（表格）、csv 或 json。", "table, csv or json."))
     var format: Format = .table
 
-    @Option(name: .long, help: "Only shops of branch N.")
+    @Option(name: .long, help: localized("只列第 N 支部的商户。", "Only shops of branch N."))
     var branch: Int?
 
-    @Option(name: .long, help: "Only shops rated N stars.")
+    @Option(name: .long, help: localized("只列评为 N 星的商户。", "Only shops rated N stars."))
     var stars: Int?
 
     func validate() throws {
@@ -84,14 +84,14 @@ struct MerchantList: ParsableCommand {
 }
 
 struct MerchantShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One shop: identity, pledges, duties, guarantees and rating.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("一户商户：身份、承诺、职责、保障和星级。", "One shop: identity, pledges, duties, guarantees and rating."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Argument(help: "Shop number.", transform: TypedCode.normalise)
+    @Argument(help: ShopReference.help, transform: TypedCode.normalise)
     var shop: String
 
-    @Flag(name: .long, help: "Print the rating arithmetic line by line, each with its event.")
+    @Flag(name: .long, help: localized("逐行列出星级的计算过程，每行附对应的事件。", "Print the rating arithmetic line by line, each with its event."))
     var explain = false
 
     func run() throws {

@@ -11,20 +11,20 @@ import Storage
 struct MirrorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
-        abstract: "Copy the records a mirror (a directory, a USB disk, or HOST:DIR over ssh) lacks, checking it on arrival; a mirror that has diverged is refused.")
+        abstract: localized("把镜像（一个目录、一个 U 盘，或经 ssh 的 HOST:DIR）缺少的记录复制过去，到达后校验；与本机日志分岔的镜像会被拒绝。", "Copy the records a mirror (a directory, a USB disk, or HOST:DIR over ssh) lacks, checking it on arrival; a mirror that has diverged is refused."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "The mirror: a directory, or HOST:DIR on another machine (through ssh).")
+    @Option(name: .long, help: localized("镜像：一个目录，或另一台机器上的 HOST:DIR（经 ssh）。", "The mirror: a directory, or HOST:DIR on another machine (through ssh)."))
     var to: String?
 
-    @Option(name: .long, help: "The receiving side of a mirror over ssh (run by the other machine's mirror): the mirror directory here.")
+    @Option(name: .long, help: localized("经 ssh 同步镜像时的接收端（由另一台机器的 mirror 运行）：本机的镜像目录。", "The receiving side of a mirror over ssh (run by the other machine's mirror): the mirror directory here."))
     var receive: String?
 
-    @Option(name: .long, help: "The ssh command and its options, words separated by spaces (for HOST:DIR).")
+    @Option(name: .long, help: localized("ssh 命令及其选项，各词以空格分隔（用于 HOST:DIR）。", "The ssh command and its options, words separated by spaces (for HOST:DIR)."))
     var ssh = "ssh"
 
-    @Option(name: .long, help: "The chengxin command on the other machine (for HOST:DIR).")
+    @Option(name: .long, help: localized("另一台机器上的 chengxin 命令（用于 HOST:DIR）。", "The chengxin command on the other machine (for HOST:DIR)."))
     var remoteCommand = "chengxin"
 
     func validate() throws {
@@ -81,14 +81,14 @@ struct MirrorCommand: ParsableCommand {
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Bring a data directory back from a mirror (it must be empty or a prefix of it), then verify it with the anchors given.")
+        abstract: localized("从镜像恢复数据目录（数据目录须为空，或是镜像的开头部分），然后用给出的锚点校验。", "Bring a data directory back from a mirror (it must be empty or a prefix of it), then verify it with the anchors given."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "The mirror to restore from (a directory).")
+    @Option(name: .long, help: localized("从哪个镜像恢复（一个目录）。", "The mirror to restore from (a directory)."))
     var from: String
 
-    @Option(name: .long, help: "The data directory to bring back (default: --data, $CHENGXIN_DATA, …).")
+    @Option(name: .long, help: localized("要恢复的数据目录（默认：--data、$CHENGXIN_DATA、…）。", "The data directory to bring back (default: --data, $CHENGXIN_DATA, …)."))
     var to: String?
 
     @OptionGroup var anchorOptions: AnchorOptions

@@ -10,7 +10,7 @@ import Terminal
 
 /// `--oplog FILE`: where the dashboard and the kiosk keep their operational log.
 struct OperationalLogOptions: ParsableArguments {
-    @Option(name: .long, help: "The operational log, outside the data directory (default: $CHENGXIN_OPLOG, else $XDG_STATE_HOME/chengxin/chengxin.log, i.e. ~/.local/state/chengxin/chengxin.log).")
+    @Option(name: .long, help: localized("运行日志，放在数据目录之外（默认：$CHENGXIN_OPLOG，否则 $XDG_STATE_HOME/chengxin/chengxin.log，即 ~/.local/state/chengxin/chengxin.log）。", "The operational log, outside the data directory (default: $CHENGXIN_OPLOG, else $XDG_STATE_HOME/chengxin/chengxin.log, i.e. ~/.local/state/chengxin/chengxin.log)."))
     var oplog: String?
 }
 

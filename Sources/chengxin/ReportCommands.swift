@@ -17,24 +17,24 @@ extension TextEncoding: ExpressibleByArgument {}
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export merchants, complaints or inspections as CSV (UTF-8, safe for spreadsheets) or JSON; personal data masked unless --with-personal-data.")
+        abstract: localized("把商户、投诉、检查或党员导出为 CSV（UTF-8，可放心用电子表格打开）或 JSON；个人信息打码，除非加 --with-personal-data。", "Export merchants, complaints, inspections or members as CSV (UTF-8, safe for spreadsheets) or JSON; personal data masked unless --with-personal-data."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
 
-    @Argument(help: "merchants, complaints or inspections.")
+    @Argument(help: localized("merchants（商户）、complaints（投诉）、inspections（检查）或 members（党员）。", "merchants, complaints, inspections or members."))
     var kind: ExportKind
 
-    @Option(name: .long, help: "csv or json.")
+    @Option(name: .long, help: localized("csv 或 json。", "csv or json."))
     var format: ExportFormat
 
-    @Flag(name: .long, help: "Names and phones in full (market managers only; needs --as).")
+    @Flag(name: .long, help: localized("姓名和电话完整显示（仅限市场管理方；需要 --as）。", "Names and phones in full (market managers only; needs --as)."))
     var withPersonalData = false
 
-    @Flag(name: .long, help: "Start the CSV with a UTF-8 byte-order mark, so that Excel opens Chinese correctly.")
+    @Flag(name: .long, help: localized("CSV 开头加 UTF-8 字节顺序标记（BOM），让 Excel 正确显示中文。", "Start the CSV with a UTF-8 byte-order mark, so that Excel opens Chinese correctly."))
     var bom = false
 
-    @Option(name: .long, help: "Write to FILE (whole or not at all) instead of standard output.")
+    @Option(name: .long, help: localized("写入 FILE 而不是标准输出（要么完整写入，要么不写）。", "Write to FILE (whole or not at all) instead of standard output."))
     var out: String?
 
     func validate() throws {
@@ -100,7 +100,7 @@ struct ExportCommand: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the public notice (公示, printable A4), the monthly report (with charts) or a branch's appraisal sheet (民主评议) as self-contained HTML or Markdown.")
+        abstract: localized("生成诚信公示（可打印 A4）、月报（带图表）或支部的民主评议表，为独立的 HTML 或 Markdown 文件。", "Write the public notice (公示, printable A4), the monthly report (with charts) or a branch's appraisal sheet (民主评议) as self-contained HTML or Markdown."))
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case publicNotice = "public-notice"
@@ -110,22 +110,22 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Argument(help: "public-notice, monthly or appraisal.")
+    @Argument(help: localized("public-notice（诚信公示）、monthly（月报）或 appraisal（民主评议表）。", "public-notice, monthly or appraisal."))
     var kind: Kind
 
-    @Option(name: .long, help: "appraisal: the branch's number.")
+    @Option(name: .long, help: localized("appraisal：支部编号。", "appraisal: the branch's number."))
     var branch: Int?
 
-    @Option(name: .long, help: "appraisal: the year (default: this year).")
+    @Option(name: .long, help: localized("appraisal：年度（默认：今年）。", "appraisal: the year (default: this year)."))
     var year: Int?
 
-    @Option(name: .long, help: "html or md.")
+    @Option(name: .long, help: localized("html 或 md。", "html or md."))
     var format: ReportFormat
 
-    @Option(name: .long, help: "The month, YYYY-MM (default: this month). The notice shows the ratings at its end.")
+    @Option(name: .long, help: localized("月份，YYYY-MM（默认：本月）。公示显示该月月底的星级。", "The month, YYYY-MM (default: this month). The notice shows the ratings at its end."))
     var month: String?
 
-    @Option(name: .long, help: "The file to write.")
+    @Option(name: .long, help: localized("要写入的文件。", "The file to write."))
     var out: String
 
     func validate() throws {
@@ -198,14 +198,14 @@ extension ReportCommand {
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import data from files others keep.", subcommands: [ImportRoster.self, ImportMembers.self])
+        commandName: "import", abstract: localized("导入别处保存的文件中的数据。", "Import data from files others keep."), subcommands: [ImportRoster.self, ImportMembers.self])
 }
 
 /// `chengxin import roster FILE [--encoding utf-8|gb18030] [--dry-run]`.
 struct ImportRoster: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
-        abstract: "Add or update shops from a CSV file as Excel saves it (UTF-8, UTF-8 with BOM or GB18030). Every row is checked first; any problem and nothing is written.")
+        abstract: localized("从 Excel 保存的 CSV 文件（UTF-8、带 BOM 的 UTF-8 或 GB18030）添加或更新商户。先检查每一行；有任何问题就什么都不写。", "Add or update shops from a CSV file as Excel saves it (UTF-8, UTF-8 with BOM or GB18030). Every row is checked first; any problem and nothing is written."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
@@ -325,13 +325,13 @@ extension RosterFile {
 
 /// What `import roster` and `import members` read: the file, its encoding, whether only to check.
 struct ImportInput: ParsableArguments {
-    @Argument(help: "The CSV file (columns as the matching `chengxin export` writes them).")
+    @Argument(help: localized("CSV 文件（各列同对应的 `chengxin export` 写出的一样）。", "The CSV file (columns as the matching `chengxin export` writes them)."))
     var file: String
 
-    @Option(name: .long, help: "utf-8 or gb18030 (default: detected).")
+    @Option(name: .long, help: localized("utf-8 或 gb18030（默认：自动识别）。", "utf-8 or gb18030 (default: detected)."))
     var encoding: TextEncoding?
 
-    @Flag(name: .long, help: "Check the file and say what would change; write nothing (needs no --as).")
+    @Flag(name: .long, help: localized("只检查文件，说明会有哪些改动，不写入任何内容（不需要 --as）。", "Check the file and say what would change; write nothing (needs no --as)."))
     var dryRun = false
 }
 

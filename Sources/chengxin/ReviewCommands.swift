@@ -42,19 +42,19 @@ enum SimpleWrite {
 }
 
 struct VetoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "veto", abstract: "Confirm a serious violation (一票否决), with its evidence; once a second market manager seconds it, the shop is rated one star for the year.",
+    static let configuration = CommandConfiguration(commandName: "veto", abstract: localized("一票否决：确认严重违法违规（confirm），由另一位市场管理方复核确认（second）后，该商户本年度评为一星。", "Vetoes (一票否决): confirm a serious violation, which a second market manager seconds; the shop is then rated one star for the year."),
                                                     subcommands: [VetoConfirm.self, VetoSecond.self])
 }
 
 struct VetoConfirm: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm")
+    static let configuration = CommandConfiguration(commandName: "confirm", abstract: localized("确认一项严重违法违规（一票否决），附证据；须另一位市场管理方复核确认（veto second）后生效。", "Confirm a serious violation (一票否决) with its evidence; it counts once a second market manager seconds it (veto second)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long, help: "counterfeit, tax-evasion or criminal-case.") var kind: String
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
-    @Option(name: .long, help: "The record number of the inspection or complaint that found it.") var evidence: UInt64?
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("counterfeit（售假）、tax-evasion（偷逃税）或 criminal-case（刑事案件）。", "counterfeit, tax-evasion or criminal-case.")) var kind: String
+    @Option(name: .long, help: localized("事实和理由。", "The facts and reasons.")) var reason: String
+    @Option(name: .long, help: localized("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")) var date: String?
+    @Option(name: .long, help: localized("发现问题的检查或投诉的记录号。", "The record number of the inspection or complaint that found it.")) var evidence: UInt64?
 
     func run() throws {
         do {
@@ -74,10 +74,10 @@ struct VetoConfirm: ParsableCommand {
 }
 
 struct VetoSecond: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a veto as a second market manager: only then does it count.")
+    static let configuration = CommandConfiguration(commandName: "second", abstract: localized("由另一位市场管理方复核确认一票否决：确认后才生效。", "Second a veto as a second market manager: only then does it count."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The veto's record number.") var veto: UInt64
+    @Argument(help: localized("一票否决的记录号。", "The veto's record number.")) var veto: UInt64
 
     func run() throws {
         do {
@@ -94,15 +94,15 @@ struct VetoSecond: ParsableCommand {
 }
 
 struct RatingsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ratings", abstract: "Publish a year's ratings (公示); appeals may follow.", subcommands: [RatingsPublish.self])
+    static let configuration = CommandConfiguration(commandName: "ratings", abstract: localized("公示某一年度的星级；此后可以申请复核。", "Publish a year's ratings (公示); appeals may follow."), subcommands: [RatingsPublish.self])
 }
 
 struct RatingsPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish")
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: localized("公示某一年度的星级：以公示时的记录为准，此后只能经复核更改。", "Publish a year's ratings: they stand as the record is on that day and change only through an appeal."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var date: String?
+    @Option(name: .long, help: localized("公示的年度。", "The year whose ratings are published.")) var year: Int
+    @Option(name: .long, help: localized("公示日期，YYYY-MM-DD（默认：今天）。", "The day of publication, YYYY-MM-DD (default: today).")) var date: String?
 
     func run() throws {
         do {
@@ -122,18 +122,18 @@ struct RatingsPublish: ParsableCommand {
 }
 
 struct AppealCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "appeal", abstract: "Appeals (复核) of a rating.", subcommands: [AppealFile.self, AppealDecide.self])
+    static let configuration = CommandConfiguration(commandName: "appeal", abstract: localized("星级的复核申请。", "Appeals (复核) of a rating."), subcommands: [AppealFile.self, AppealDecide.self])
 }
 
 struct AppealFile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "file", abstract: "File an appeal for a shop (by a manager or the shop's secretary).")
+    static let configuration = CommandConfiguration(commandName: "file", abstract: localized("为商户提出复核申请（由市场管理方或该商户的支部书记提出）。", "File an appeal for a shop (by a manager or the shop's secretary)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
-    @Option(name: .customLong("late-reason"), help: "Why an appeal received on paper in time is recorded after its window closed (market managers only).")
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("申请复核的星级年度。", "The year of the rating appealed.")) var year: Int
+    @Option(name: .long, help: localized("申请复核的理由。", "Why the rating is appealed.")) var reason: String
+    @Option(name: .long, help: localized("复核申请日期，YYYY-MM-DD（默认：今天）。", "The appeal's date, YYYY-MM-DD (default: today).")) var date: String?
+    @Option(name: .customLong("late-reason"), help: localized("按时以书面收到的复核申请为什么在期限过后才录入（仅限市场管理方）。", "Why an appeal received on paper in time is recorded after its window closed (market managers only)."))
     var lateReason: String?
 
     func run() throws {
@@ -151,16 +151,16 @@ struct AppealFile: ParsableCommand {
 }
 
 struct AppealDecide: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "decide", abstract: "Decide an appeal (a manager not involved in the rating).")
+    static let configuration = CommandConfiguration(commandName: "decide", abstract: localized("决定复核申请（由未参与评定的市场管理方决定）。", "Decide an appeal (a manager not involved in the rating)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The appeal's record number.") var appeal: UInt64
-    @Option(name: .long, help: "upheld or revised.") var outcome: String
-    @Option(name: .long) var reason: String
-    @Option(name: .long) var date: String?
-    @Option(name: .customLong("withdraw-veto"), help: "With --outcome revised: the record number of the appealed year's veto this decision withdraws.")
+    @Argument(help: localized("复核申请的记录号。", "The appeal's record number.")) var appeal: UInt64
+    @Option(name: .long, help: localized("upheld（维持原评定）或 revised（更正评定）。", "upheld or revised.")) var outcome: String
+    @Option(name: .long, help: localized("决定的理由。", "The reasons for the decision.")) var reason: String
+    @Option(name: .long, help: localized("决定日期，YYYY-MM-DD（默认：今天）。", "The decision's date, YYYY-MM-DD (default: today).")) var date: String?
+    @Option(name: .customLong("withdraw-veto"), help: localized("与 --outcome revised 同用：这项决定撤销的一票否决（属于申请复核的年度）的记录号。", "With --outcome revised: the record number of the appealed year's veto this decision withdraws."))
     var withdrawVeto: UInt64?
-    @Option(name: .customLong("apply"), help: "With --outcome revised: a seconded withdrawal or correction (its record number) of the appealed year's records that takes effect in the published year. Repeat for several.")
+    @Option(name: .customLong("apply"), help: localized("与 --outcome revised 同用：一项已复核确认的撤回或更正（其记录号），针对申请复核的年度的记录，在已公示的年度生效。多项可重复给出。", "With --outcome revised: a seconded withdrawal or correction (its record number) of the appealed year's records that takes effect in the published year. Repeat for several."))
     var applies: [UInt64] = []
 
     func run() throws {
@@ -183,12 +183,12 @@ struct AppealDecide: ParsableCommand {
 }
 
 struct ReplyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reply", abstract: "Record a shop's reply to its rating (shown beside it on the public board).")
+    static let configuration = CommandConfiguration(commandName: "reply", abstract: localized("记录商户对其星级的回应（在诚信公示中显示在星级旁边）。", "Record a shop's reply to its rating (shown beside it on the public board)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long) var year: Int
-    @Option(name: .long) var text: String
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("所回应星级的年度（须已公示）。", "The year of the rating replied to (published already).")) var year: Int
+    @Option(name: .long, help: localized("回应内容。", "The reply's text.")) var text: String
 
     func run() throws {
         do {
@@ -204,11 +204,11 @@ struct ReplyCommand: ParsableCommand {
 }
 
 struct ComplaintLink: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "link", abstract: "Mark a complaint as a duplicate of another.")
+    static let configuration = CommandConfiguration(commandName: "link", abstract: localized("把一件投诉标为另一件的重复投诉。", "Mark a complaint as a duplicate of another."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument var receipt: String
-    @Option(name: .customLong("duplicate-of")) var original: String
+    @Argument(help: localized("重复的那件投诉的受理编号。", "The duplicate complaint's receipt code.")) var receipt: String
+    @Option(name: .customLong("duplicate-of"), help: localized("它所重复的原投诉的受理编号。", "The receipt code of the complaint it repeats.")) var original: String
 
     func run() throws {
         do {
@@ -228,16 +228,16 @@ struct ComplaintLink: ParsableCommand {
 /// `chengxin record withdraw SEQ --reason R` / `chengxin record second SEQ`: a record that counts in a
 /// rating withdrawn — never erased — once a second person confirms it (docs/domain-model.md).
 struct RecordCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", abstract: "Withdraw or correct an inspection, contribution entry, complaint deduction or veto (a second person confirms it); withdraw a complaint's latest step or close a user's account.",
+    static let configuration = CommandConfiguration(commandName: "record", abstract: localized("撤回或更正检查、贡献分登记、投诉扣分或一票否决（由另一人复核确认）；撤回投诉的最近一步，或停用用户账户。", "Withdraw or correct an inspection, contribution entry, complaint deduction or veto (a second person confirms it); withdraw a complaint's latest step or close a user's account."),
                                                     subcommands: [RecordWithdraw.self, RecordCorrect.self, RecordSecond.self])
 }
 
 struct RecordWithdraw: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a record: one that counts in a rating once another person seconds it; a complaint's latest step or a user's registration at once.")
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: localized("撤回一条记录：计入星级的记录经另一人复核确认后才撤回；投诉的最近一步或用户的登记立即撤回。", "Withdraw a record: one that counts in a rating once another person seconds it; a complaint's latest step or a user's registration at once."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The record number to withdraw.") var target: UInt64
-    @Option(name: .long) var reason: String
+    @Argument(help: localized("要撤回的记录号。", "The record number to withdraw.")) var target: UInt64
+    @Option(name: .long, help: localized("撤回的原因。", "Why the record is withdrawn.")) var reason: String
 
     func run() throws {
         do {
@@ -260,10 +260,10 @@ struct RecordWithdraw: ParsableCommand {
 }
 
 struct RecordSecond: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "second", abstract: "Second a proposed withdrawal or correction (a market manager other than who proposed it).")
+    static let configuration = CommandConfiguration(commandName: "second", abstract: localized("复核确认提出的撤回或更正（由提出人以外的市场管理方）。", "Second a proposed withdrawal or correction (a market manager other than who proposed it)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The withdrawal's or correction's record number.") var withdrawal: UInt64
+    @Argument(help: localized("撤回或更正的记录号。", "The withdrawal's or correction's record number.")) var withdrawal: UInt64
 
     func run() throws {
         do {
@@ -284,19 +284,19 @@ struct RecordSecond: ParsableCommand {
 struct RecordCorrect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
-        abstract: "Propose a correction of an inspection (--fail/--pass-all, --date), a contribution entry (--points, --kind, --evidence, --date), a veto (--kind, --facts, --evidence, --date) or a complaint deduction (--severity, --date); it counts once another person seconds it.")
+        abstract: localized("提出更正：检查（--fail/--pass-all、--date）、贡献分登记（--points、--kind、--evidence、--date）、一票否决（--kind、--facts、--evidence、--date）或投诉扣分（--severity、--date）；经另一人复核确认后生效。", "Propose a correction of an inspection (--fail/--pass-all, --date), a contribution entry (--points, --kind, --evidence, --date), a veto (--kind, --facts, --evidence, --date) or a complaint deduction (--severity, --date); it counts once another person seconds it."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "The record number to correct.") var target: UInt64
-    @Option(name: .long, help: "Why the record is corrected.") var reason: String
-    @Option(name: .long, help: "The corrected date, YYYY-MM-DD (in the same year).") var date: String?
-    @Option(name: .long, help: "Inspection: a failed item, ITEM:minor|serious[:note]; repeat. The results given replace all the old ones.") var fail: [String] = []
-    @Flag(name: .long, help: "Inspection: every item not named by --fail passed.") var passAll = false
-    @Option(name: .long, help: "Contribution entry: the points, 1 to 40.") var points: Int?
-    @Option(name: .long, help: "Contribution entry: development, service or harmony; veto: counterfeit, tax-evasion or criminal-case.") var kind: String?
-    @Option(name: .long, help: "Contribution entry: what the points are for; veto: the record number of the inspection or complaint that found it.") var evidence: String?
-    @Option(name: .long, help: "Veto: the facts and reasons.") var facts: String?
-    @Option(name: .long, help: "Complaint deduction: minor or serious.") var severity: String?
+    @Argument(help: localized("要更正的记录号。", "The record number to correct.")) var target: UInt64
+    @Option(name: .long, help: localized("更正的原因。", "Why the record is corrected.")) var reason: String
+    @Option(name: .long, help: localized("更正后的日期，YYYY-MM-DD（须在同一年内）。", "The corrected date, YYYY-MM-DD (in the same year).")) var date: String?
+    @Option(name: .long, help: localized("检查：一个不合格项，ITEM:minor|serious[:note]；可重复给出。给出的结果取代原有的全部结果。", "Inspection: a failed item, ITEM:minor|serious[:note]; repeat. The results given replace all the old ones.")) var fail: [String] = []
+    @Flag(name: .long, help: localized("检查：--fail 没有列出的项全部合格。", "Inspection: every item not named by --fail passed.")) var passAll = false
+    @Option(name: .long, help: localized("贡献分登记：分数，1 到 40。", "Contribution entry: the points, 1 to 40.")) var points: Int?
+    @Option(name: .long, help: localized("贡献分登记：development（比发展）、service（比服务）或 harmony（比和谐）；一票否决：counterfeit（售假）、tax-evasion（偷逃税）或 criminal-case（刑事案件）。", "Contribution entry: development, service or harmony; veto: counterfeit, tax-evasion or criminal-case.")) var kind: String?
+    @Option(name: .long, help: localized("贡献分登记：加分的依据；一票否决：发现问题的检查或投诉的记录号。", "Contribution entry: what the points are for; veto: the record number of the inspection or complaint that found it.")) var evidence: String?
+    @Option(name: .long, help: localized("一票否决：事实和理由。", "Veto: the facts and reasons.")) var facts: String?
+    @Option(name: .long, help: localized("投诉扣分：minor（一般）或 serious（严重）。", "Complaint deduction: minor or serious.")) var severity: String?
 
     func run() throws {
         do {
@@ -372,18 +372,18 @@ struct RecordCorrect: ParsableCommand {
 
 struct PledgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pledge", abstract: "Pledges (亮承诺): make one, dated, or withdraw one with a reason (it stays in the record).",
+        commandName: "pledge", abstract: localized("承诺（亮承诺）：作出一项承诺（注明日期），或说明理由撤回一项（撤回的仍留在记录中）。", "Pledges (亮承诺): make one, dated, or withdraw one with a reason (it stays in the record)."),
         subcommands: [PledgeAdd.self, PledgeWithdraw.self])
 }
 
 struct PledgeAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Record a shop's new pledge (manager or the shop's branch secretary).")
+    static let configuration = CommandConfiguration(commandName: "add", abstract: localized("记录商户的新承诺（市场管理方或该商户的支部书记）。", "Record a shop's new pledge (manager or the shop's branch secretary)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long, help: "consumer, price, tax or quality.") var integrity: String
-    @Option(name: .long) var text: String
-    @Option(name: .long, help: "The day the pledge was made (YYYY-MM-DD; default today).") var date: String?
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("诚信类别：consumer（消费诚信）、price（价格诚信）、tax（纳税诚信）或 quality（质量诚信）。", "consumer, price, tax or quality.")) var integrity: String
+    @Option(name: .long, help: localized("承诺内容。", "The pledge's text.")) var text: String
+    @Option(name: .long, help: localized("作出承诺的日期（YYYY-MM-DD；默认今天）。", "The day the pledge was made (YYYY-MM-DD; default today).")) var date: String?
 
     func run() throws {
         do {
@@ -403,13 +403,13 @@ struct PledgeAdd: ParsableCommand {
 }
 
 struct PledgeWithdraw: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a shop's standing pledge, named by its text, with a reason.")
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: localized("撤回商户现有的一项承诺（以承诺内容指明），并说明理由。", "Withdraw a shop's standing pledge, named by its text, with a reason."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, transform: TypedCode.normalise) var merchant: String
-    @Option(name: .long, help: "The pledge's text, as shown.") var text: String
-    @Option(name: .long) var reason: String
-    @Option(name: .long, help: "The day it is withdrawn (YYYY-MM-DD; default today).") var date: String?
+    @Option(name: .long, help: ShopReference.help, transform: TypedCode.normalise) var merchant: String
+    @Option(name: .long, help: localized("承诺内容，与显示的一致。", "The pledge's text, as shown.")) var text: String
+    @Option(name: .long, help: localized("撤回的理由。", "Why it is withdrawn.")) var reason: String
+    @Option(name: .long, help: localized("撤回日期（YYYY-MM-DD；默认今天）。", "The day it is withdrawn (YYYY-MM-DD; default today).")) var date: String?
 
     func run() throws {
         do {

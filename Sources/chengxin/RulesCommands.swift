@@ -7,12 +7,12 @@ import Storage
 /// only seed `init`); the rules for both are Core's (RuleVersions.swift).
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "The rating rules (定星级): list the versions, or publish a new version from a file.",
+        commandName: "rules", abstract: localized("星级评定规则（定星级）：列出各版本，或从文件发布新版本。", "The rating rules (定星级): list the versions, or publish a new version from a file."),
         subcommands: [RulesShow.self, RulesPublish.self])
 }
 
 struct RulesShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Every version of the rating rules, and the one in force today.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("星级评定规则的各个版本，以及今天施行的版本。", "Every version of the rating rules, and the one in force today."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
@@ -33,10 +33,10 @@ struct RulesShow: ParsableCommand {
 }
 
 struct RulesPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the rating rules (market managers).")
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: localized("发布新版星级评定规则（市场管理方）。", "Publish a new version of the rating rules (market managers)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "A JSON file holding one version of the rules, like one entry of seeds/rules.json.")
+    @Argument(help: localized("JSON 文件，包含一个版本的规则，格式同 seeds/rules.json 中的一项。", "A JSON file holding one version of the rules, like one entry of seeds/rules.json."))
     var file: String
 
     func run() throws {
@@ -58,12 +58,12 @@ struct RulesPublish: ParsableCommand {
 
 struct ChecklistCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checklist", abstract: "The inspection checklist: show the version in force, or publish a new version from a file.",
+        commandName: "checklist", abstract: localized("检查表：查看现行版本，或从文件发布新版本。", "The inspection checklist: show the version in force, or publish a new version from a file."),
         subcommands: [ChecklistShow.self, ChecklistPublish.self])
 }
 
 struct ChecklistShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "The inspection checklist in force.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: localized("现行检查表。", "The inspection checklist in force."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
     func run() throws {
@@ -82,10 +82,10 @@ struct ChecklistShow: ParsableCommand {
 }
 
 struct ChecklistPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish", abstract: "Publish a new version of the inspection checklist (market managers).")
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: localized("发布新版检查表（市场管理方）。", "Publish a new version of the inspection checklist (market managers)."))
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
     @OptionGroup var actor: ActorOptions
-    @Argument(help: "A UTF-8 CSV file like seeds/checklist.csv (编号,类别,检查项[,守则条款]).")
+    @Argument(help: localized("UTF-8 编码的 CSV 文件，格式同 seeds/checklist.csv（编号,类别,检查项[,守则条款]）。", "A UTF-8 CSV file like seeds/checklist.csv (编号,类别,检查项[,守则条款])."))
     var file: String
 
     func run() throws {

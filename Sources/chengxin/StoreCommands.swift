@@ -6,7 +6,7 @@ import Storage
 /// `chengxin store …`: the market's record moved between stores (issue 21).
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Move the record between a data directory and a shared record in PostgreSQL.",
+        commandName: "store", abstract: localized("在数据目录与 PostgreSQL 中的共享记录库之间迁移记录。", "Move the record between a data directory and a shared record in PostgreSQL."),
         subcommands: [StoreCopyCommand.self])
 }
 
@@ -14,14 +14,14 @@ struct StoreCommand: ParsableCommand {
 struct StoreCopyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy a log byte for byte, checking every record of the source first; the target must be empty or hold a prefix of it.")
+        abstract: localized("逐字节复制日志，先校验源的每条记录；目标须为空，或是源的开头部分。", "Copy a log byte for byte, checking every record of the source first; the target must be empty or hold a prefix of it."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
-    @Option(name: .long, help: "The source: a data directory, or a shared record (postgres://…).")
+    @Option(name: .long, help: localized("源：数据目录，或共享记录库（postgres://…）。", "The source: a data directory, or a shared record (postgres://…)."))
     var from: String
 
-    @Option(name: .long, help: "The target: a data directory, or a shared record (postgres://…), empty or holding a prefix of the source.")
+    @Option(name: .long, help: localized("目标：数据目录，或共享记录库（postgres://…），须为空或是源的开头部分。", "The target: a data directory, or a shared record (postgres://…), empty or holding a prefix of the source."))
     var to: String
 
     func run() throws {

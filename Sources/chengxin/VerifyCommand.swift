@@ -13,7 +13,7 @@ import Storage
 /// every record the shared record holds compared with it (`DirectoryCheck.run(copyOf:…)`).
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check every record, the hash chain, the witness, the signed checkpoints, the snapshot and every event; exit 0 when intact, 1 when damaged.")
+        abstract: localized("校验每条记录、哈希链、见证、签名检查点、快照和每条事件；完好时退出状态为 0，损坏时为 1。", "Check every record, the hash chain, the witness, the signed checkpoints, the snapshot and every event; exit 0 when intact, 1 when damaged."))
 
     @OptionGroup(title: CommonOptions.title) var common: CommonOptions
 
@@ -80,10 +80,10 @@ func usage(_ text: String) -> ExitCode {
 
 /// `--anchor` and `--anchors` (`chengxin verify`, `chengxin restore`).
 struct AnchorOptions: ParsableArguments {
-    @Option(name: .long, help: "A head printed earlier (on a public notice or a monthly report), SEQ:HASH: the log must extend it. Repeatable.")
+    @Option(name: .long, help: localized("先前打印的链头（印在诚信公示或月报上），SEQ:HASH：日志必须延续它。可重复给出。", "A head printed earlier (on a public notice or a monthly report), SEQ:HASH: the log must extend it. Repeatable."))
     var anchor: [String] = []
 
-    @Option(name: .long, help: "A file of anchors, one SEQ:HASH per line (# comments). Repeatable.")
+    @Option(name: .long, help: localized("锚点文件，每行一个 SEQ:HASH（# 开头为注释）。可重复给出。", "A file of anchors, one SEQ:HASH per line (# comments). Repeatable."))
     var anchors: [String] = []
 
     /// The anchors of `--anchor` and `--anchors`; a malformed one ends the command (exit 2).
