@@ -24,12 +24,10 @@ public struct Theme: Sendable, Equatable {
         warning: Style(bold: true, underline: true),
         deduction: Style(underline: true))
 
+    /// The themes by the names `--theme` takes.
+    public static let byName: [(name: String, theme: Theme)] = [("dark", .dark), ("light", .light), ("mono", .mono)]
+
     public static func named(_ name: String) -> Theme? {
-        switch name {
-        case "dark": return .dark
-        case "light": return .light
-        case "mono": return .mono
-        default: return nil
-        }
+        byName.first { $0.name == name }?.theme
     }
 }

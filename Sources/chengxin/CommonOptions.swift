@@ -84,6 +84,23 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+extension CommonOptions {
+    /// A value that is not one of an option's choices, said as the command line says it of the
+    /// parser's own choices (`UsageProblem.notAChoice`, with the nearest one).
+    func notAChoice(_ option: String, _ value: String, _ choices: [String]) -> CLIProblem {
+        let problem = UsageProblem.notAChoice(option, value: value, choices: choices, suggestions: Suggestions.nearest(value, among: choices))
+        return CLIProblem(text: problem.message.text(lang))
+    }
+
+    /// Yuan as typed (`680`, `680.50`) in fen, or the problem naming `--amount` and the value.
+    func amountFen(_ amount: String) throws(CLIProblem) -> Int {
+        guard let fen = Money.fen(fromYuan: amount) else {
+            throw CLIProblem(text: t("--amount 的值「\(amount)」不是有效的金额（例如 680 或 680.50）", "'\(amount)' is not a valid value of --amount (an amount in yuan, e.g. 680 or 680.50)"))
+        }
+        return fen
+    }
+}
+
 /// A problem to tell the user, already in their language.
 struct CLIProblem: Error {
     let text: String

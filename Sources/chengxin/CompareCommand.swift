@@ -41,7 +41,7 @@ struct CompareCommand: ParsableCommand {
         if month != nil && year != nil { throw ValidationError(common.t("--year 与 --month 只能选一个", "give --year or --month, not both")) }
         if branch != nil && !shops { throw ValidationError(common.t("--branch 与 --shops 一起用", "--branch goes with --shops")) }
         if let kind, ContributionKind.matching(kind) == nil {
-            throw ValidationError(common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony"))
+            throw ValidationError(common.notAChoice("--kind", kind, ContributionKind.allCases.map(\.rawValue)).text)
         }
         if let records, Self.figureAddress(records) == nil {
             throw ValidationError(common.t("--records 应为 单位:指标，如 4:satisfaction；指标为 \(Self.measureList)",

@@ -29,15 +29,9 @@ struct ComplaintFile: ParsableCommand {
         do {
             let today = MarketClock.today()
             guard let integrity = Integrity(text: integrity) else {
-                throw CLIProblem(text: common.t("--integrity 应为 consumer、price、tax 或 quality", "--integrity must be consumer, price, tax or quality"))
+                throw common.notAChoice("--integrity", integrity, Integrity.allCases.map(\.rawValue))
             }
-            var amountFen: Int?
-            if let amount {
-                guard let value = Money.fen(fromYuan: amount) else {
-                    throw CLIProblem(text: common.t("金额“\(amount)”不是有效的数字（例如 680 或 680.50）", "\"\(amount)\" is not an amount (e.g. 680 or 680.50)"))
-                }
-                amountFen = value
-            }
+            let amountFen = try amount.map(common.amountFen)
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
             do throws(LocalizedMessage) { try Action.fileComplaint.check(me.role) } catch { throw CLIProblem(text: error.text(common.lang)) }
@@ -169,14 +163,9 @@ struct ComplaintUpdate: ParsableCommand {
                                                     "resolve needs --upheld: yes (the complaint was found true) or no (it was not)"))
                 case _?:
                     let typed = upheld ?? ""
-                    throw CLIProblem(text: common.t("--upheld 应为 yes（属实）或 no（不属实），而不是“\(typed)”",
-                                                    "--upheld must be yes (upheld) or no (not upheld), not \"\(typed)\""))
+                    throw common.notAChoice("--upheld", typed, ["yes", "no"])
                 }
-                var amountFen: Int?
-                if let amount {
-                    guard let value = Money.fen(fromYuan: amount) else { throw CLIProblem(text: common.t("金额“\(amount)”无效", "\"\(amount)\" is not an amount")) }
-                    amountFen = value
-                }
+                let amountFen = try amount.map(common.amountFen)
                 action = .resolve(outcome: outcome ?? "", amountFen: amountFen, upheld: finding)
             case "forward":
                 guard let department else {
@@ -190,12 +179,12 @@ struct ComplaintUpdate: ParsableCommand {
                 action = .terminate(reason: reason)
             case "follow-up":
                 guard let value = satisfaction.flatMap({ ComplaintAction.Satisfaction(rawValue: $0) ?? ComplaintAction.Satisfaction.matching($0) }) else {
-                    throw CLIProblem(text: common.t("--satisfaction 应为 satisfied、partly 或 dissatisfied", "--satisfaction must be satisfied, partly or dissatisfied"))
+                    throw common.notAChoice("--satisfaction", satisfaction ?? "", ComplaintAction.Satisfaction.allCases.map(\.rawValue))
                 }
                 action = .followUp(satisfaction: value)
             case "close": action = .close
             default:
-                throw CLIProblem(text: common.t("不认识的步骤“\(step)”", "unknown step \"\(step)\""))
+                throw common.notAChoice("STEP", step, ["accept", "reject", "mediate", "resolve", "forward", "terminate", "follow-up", "close"])
             }
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)
@@ -233,7 +222,7 @@ struct ComplaintConfirmDeduction: ParsableCommand {
     func run() throws {
         do {
             guard let severity = Severity(rawValue: severity) ?? Severity.matching(severity) else {
-                throw CLIProblem(text: common.t("--severity 应为 minor 或 serious", "--severity must be minor or serious"))
+                throw common.notAChoice("--severity", severity, Severity.allCases.map(\.rawValue))
             }
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)

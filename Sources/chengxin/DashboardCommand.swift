@@ -27,7 +27,7 @@ struct Dashboard: ParsableCommand {
 
     func validate() throws {
         if Theme.named(theme) == nil {
-            throw ValidationError(common.t("--theme 应为 dark、light 或 mono", "--theme must be dark, light or mono"))
+            throw ValidationError(common.notAChoice("--theme", theme, Theme.byName.map(\.name)).text)
         }
     }
 

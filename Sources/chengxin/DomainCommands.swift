@@ -215,9 +215,7 @@ struct InspectionRecord: ParsableCommand {
     func run() throws {
         do {
             let today = MarketClock.today()
-            guard let day = date.map({ SimpleDate(iso: $0) }) ?? today else {
-                throw CLIProblem(text: common.t("日期“\(date ?? "")”无效（应为 YYYY-MM-DD 的真实日期）", "\"\(date ?? "")\" is not a valid date (YYYY-MM-DD)"))
-            }
+            let day = try SimpleWrite.date(date, common)
             let failures = try InspectionOutcomes.failures(fail, common)
             if failures.isEmpty && !passAll {
                 throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
@@ -314,11 +312,9 @@ struct PointsAdd: ParsableCommand {
     func run() throws {
         do {
             let today = MarketClock.today()
-            guard let day = date.map({ SimpleDate(iso: $0) }) ?? today else {
-                throw CLIProblem(text: common.t("日期“\(date ?? "")”无效", "\"\(date ?? "")\" is not a valid date"))
-            }
+            let day = try SimpleWrite.date(date, common)
             guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
-                throw CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony"))
+                throw common.notAChoice("--kind", kind, ContributionKind.allCases.map(\.rawValue))
             }
             let opened = try Writer.open(common)
             let me = try actor.authenticate(opened, common)

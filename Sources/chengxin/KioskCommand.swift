@@ -38,7 +38,7 @@ struct KioskCommand: ParsableCommand {
             throw ValidationError(common.t("--idle 应在 10 到 3600 秒之间", "--idle must be between 10 and 3600 seconds"))
         }
         if Theme.named(theme) == nil {
-            throw ValidationError(common.t("--theme 应为 dark、light 或 mono", "--theme must be dark, light or mono"))
+            throw ValidationError(common.notAChoice("--theme", theme, Theme.byName.map(\.name)).text)
         }
     }
 

@@ -111,7 +111,7 @@ struct PointsContribute: ParsableCommand {
     func run() throws {
         let day = try SimpleWrite.date(date, common)
         guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
-            throw common.failure(CLIProblem(text: common.t("--kind 应为 development、service 或 harmony（比发展/比服务/比和谐）", "--kind must be development, service or harmony")))
+            throw common.failure(common.notAChoice("--kind", kind, ContributionKind.allCases.map(\.rawValue)))
         }
         try LedgerWrite.record(common, actor, kind: "points") { _, _ in
             .pointsContributed(MemberContribution(member: member, kind: kind, points: points, date: day, evidence: evidence))

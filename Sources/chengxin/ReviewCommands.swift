@@ -35,7 +35,7 @@ enum SimpleWrite {
     static func date(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
         guard let text else { return MarketClock.today() }
         guard let date = SimpleDate(iso: text) else {
-            throw CLIProblem(text: common.t("日期“\(text)”无效（应为 YYYY-MM-DD 的真实日期）", "\"\(text)\" is not a valid date (YYYY-MM-DD)"))
+            throw CLIProblem(text: common.t("--date 的值「\(text)」不是有效日期（应为 YYYY-MM-DD 的真实日期）", "'\(text)' is not a valid value of --date (a real date, YYYY-MM-DD)"))
         }
         return date
     }

@@ -95,7 +95,7 @@ struct CommandLineSurfaceTests {
         let log = try cli.run(["log", "--jsonl"]).output
         #expect(log.contains("\"text\":\"-2+3 元的差价\""), "\(log.suffix(600))")
         let negative = try cli.run(complaint + ["--text", "多收钱", "--amount", "-5"], pin: "123456")
-        #expect(negative.status == 1 && negative.errors == "chengxin: 金额“-5”不是有效的数字（例如 680 或 680.50）\n", "\(negative.errors)")
+        #expect(negative.status == 1 && negative.errors == "chengxin: --amount 的值「-5」不是有效的金额（例如 680 或 680.50）\n", "\(negative.errors)")
         let equals = try cli.run(complaint + ["--text=--fromat", "--amount=5"], pin: "123456")
         #expect(equals.status == 0, "\(equals.errors)")
         #expect(try cli.run(["log", "--jsonl"]).output.contains("\"text\":\"--fromat\""))
