@@ -153,9 +153,12 @@ public enum TextLayout {
             if word < end, word > rest.startIndex, DisplayWidth.of(String(rest[..<word])) >= room / 2 {
                 // The word goes down whole.
                 end = word
-            } else if end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
-                // A closing mark never starts a line: the character before it goes down with it.
-                end = rest.index(before: end)
+            } else {
+                // A closing mark never starts a line: the character before it goes down with it
+                // (and before that one, when it is a closing mark too: "）、").
+                while end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
+                    end = rest.index(before: end)
+                }
             }
             var line = pad + rest[..<end]
             while line.last == " " { line.removeLast() }

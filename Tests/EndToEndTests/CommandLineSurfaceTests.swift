@@ -96,6 +96,12 @@ struct CommandLineSurfaceTests {
         #expect(log.contains("\"text\":\"-2+3 元的差价\""), "\(log.suffix(600))")
         let negative = try cli.run(complaint + ["--text", "多收钱", "--amount", "-5"], pin: "123456")
         #expect(negative.status == 1 && negative.errors == "chengxin: --amount 的值「-5」不是有效的金额（例如 680 或 680.50）\n", "\(negative.errors)")
+        // A command's own choices are refused in the same words, naming the option, the value and
+        // the nearest choice (status 1: the command refused the input).
+        let integrity = try cli.run(["complaint", "file", "--merchant", "A101", "--category", "price", "--integrity", "pric", "--text", "x", "--as", "li"], pin: "123456")
+        #expect(integrity.status == 1 && integrity.errors == "chengxin: --integrity 的值「pric」无效，应为 consumer、price、tax 或 quality；是不是要用 price？\n", "\(integrity.errors)")
+        let date = try cli.run(["inspection", "record", "--merchant", "A101", "--pass-all", "--date", "2026-02-30", "--as", "li", "--lang", "en"], pin: "123456")
+        #expect(date.status == 1 && date.errors == "chengxin: '2026-02-30' is not a valid value of --date (a real date, YYYY-MM-DD)\n", "\(date.errors)")
         let equals = try cli.run(complaint + ["--text=--fromat", "--amount=5"], pin: "123456")
         #expect(equals.status == 0, "\(equals.errors)")
         #expect(try cli.run(["log", "--jsonl"]).output.contains("\"text\":\"--fromat\""))

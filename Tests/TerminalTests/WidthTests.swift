@@ -152,6 +152,8 @@ struct HangingWrapTests {
         let english = TextLayout.wrap("the 2026 ratings were published on 2026-11-02: rated on the records made before, and", width: 40, hangingIndent: 4)
         #expect(english == ["the 2026 ratings were published on", "    2026-11-02: rated on the records", "    made before, and"])
         #expect(TextLayout.wrap("一二三四五六七八九十。", width: 20, hangingIndent: 2) == ["一二三四五六七八九", "  十。"])
+        // Two closing marks in a row ("）、") do not start a line either: both go down with the character before them.
+        #expect(TextLayout.wrap("一二三四五六（七八）、九十", width: 20, hangingIndent: 0) == ["一二三四五六（七", "八）、九十"])
         #expect(TextLayout.wrap("短", width: 10, hangingIndent: 2) == ["短"])
         #expect(TextLayout.wrap("", width: 10, hangingIndent: 2) == [""])
     }
