@@ -15,19 +15,22 @@ public enum CommandLineOutcome: Equatable, Sendable {
 }
 
 /// The check of the arguments against the declarations (`CommandGrammar`).
-public struct ArgumentCheck: Sendable {
+public struct ArgumentCheck {
+    /// The commands' tree: every command's name, abstract and subcommands, and the root's own
+    /// options; the other commands' arguments may be left out and read with `declarations`.
     public let root: CommandGrammar
-    /// The names that take a value in some command: before the subcommand is known (`chengxin
-    /// --lang en verify`), an option's value is recognised by these.
-    let valueOptionNames: Set<String>
+    /// The command at a path with its arguments (read only for the command that runs, so that a
+    /// command does not pay for reading every command's declarations).
+    let declarations: ([String]) -> CommandGrammar?
 
-    public init(root: CommandGrammar) {
+    public init(root: CommandGrammar, declarations: @escaping ([String]) -> CommandGrammar?) {
         self.root = root
-        var names = Set<String>()
-        for (_, command) in root.all() {
-            for argument in command.arguments where argument.kind == .option { names.formUnion(argument.names) }
-        }
-        valueOptionNames = names
+        self.declarations = declarations
+    }
+
+    /// With every command's arguments in `root`.
+    public init(root: CommandGrammar) {
+        self.init(root: root) { root.descendant(at: $0) }
     }
 
     public func check(_ arguments: [String]) -> CommandLineOutcome {
@@ -37,25 +40,27 @@ public struct ArgumentCheck: Sendable {
         var path: [String] = []
         var early: [String] = []
         var index = 0
-        // The subcommands' path: the words that name subcommands, wherever options stand among them.
+        // The subcommands' path: the words that name subcommands, wherever options stand among
+        // them. Before the command is known, a word after an option (`--lang en`) that names no
+        // subcommand is taken as its value; the command's own check reads these options again.
         while index < arguments.count, arguments[index] != "--" {
             let argument = arguments[index]
             if isOptionLike(argument) {
                 if argument == "--version", root.option(named: argument) != nil { return .version }
                 early.append(argument)
-                if !argument.contains("="), valueOptionNames.contains(argument), index + 1 < arguments.count,
-                   !isOptionLike(arguments[index + 1]) || !isKnownAnywhere(arguments[index + 1]) {
-                    early.append(arguments[index + 1])
-                    index += 1
-                }
                 index += 1
                 continue
             }
             if node.subcommands.isEmpty { break }
-            if path.isEmpty, argument == "help", root.subcommand("help") != nil {
+            if path.isEmpty, argument == "help" {
                 return helpPath(Array(arguments[(index + 1)...]).filter { !isOptionLike($0) })
             }
             guard let next = node.subcommand(argument), next.isShown else {
+                if let option = early.last, isOptionLike(option), !option.contains("="), index > 0, arguments[index - 1] == option {
+                    early.append(argument)
+                    index += 1
+                    continue
+                }
                 return .usage(.unknownCommand(argument, path: path, suggestions: suggestions(argument, among: node.subcommands)))
             }
             node = next
@@ -73,7 +78,7 @@ public struct ArgumentCheck: Sendable {
             }
         }
         if helpAsked { return .help(path) }
-        return checkArguments(early + arguments[index...], of: node, at: path)
+        return checkArguments(early + arguments[index...], of: declarations(path) ?? node, at: path)
     }
 
     /// `chengxin help merchant list`: the help of the command named (a wrong name is a usage problem).
@@ -177,10 +182,5 @@ public struct ArgumentCheck: Sendable {
     func looksLikeValue(_ token: String) -> Bool {
         guard !token.hasPrefix("--"), let second = token.dropFirst().first else { return false }
         return !second.isLetter
-    }
-
-    func isKnownAnywhere(_ token: String) -> Bool {
-        let name = split(token).name
-        return root.all().contains { $0.command.option(named: name) != nil }
     }
 }

@@ -28,6 +28,16 @@ public struct CommandGrammar: Sendable, Equatable {
         subcommands.first { $0.name == name }
     }
 
+    /// The command at `path` below this one (this one for an empty path).
+    public func descendant(at path: [String]) -> CommandGrammar? {
+        var node = self
+        for name in path {
+            guard let next = node.subcommand(name) else { return nil }
+            node = next
+        }
+        return node
+    }
+
     /// The option or flag called `name` (with its dashes: `--text`, `-h`).
     public func option(named name: String) -> ArgumentGrammar? {
         arguments.first { $0.kind != .positional && $0.names.contains(name) }

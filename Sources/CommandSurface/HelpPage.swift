@@ -14,18 +14,8 @@ public struct HelpPage: Sendable {
 
     func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
 
-    /// The command at `path` (nil when there is none).
-    public func command(at path: [String]) -> CommandGrammar? {
-        var node = root
-        for name in path {
-            guard let next = node.subcommand(name) else { return nil }
-            node = next
-        }
-        return node
-    }
-
     public func render(_ path: [String], width: Int) -> String {
-        guard let command = command(at: path) else { return "" }
+        guard let command = root.descendant(at: path) else { return "" }
         let name = (["chengxin"] + path).joined(separator: " ")
         var lines: [String] = []
         lines += TextLayout.wrap(name + (command.abstract.isEmpty ? "" : t(" —— ", " — ") + command.abstract), width: width)

@@ -157,6 +157,19 @@ struct CommandLineSurfaceTests {
         #expect(wrong.status == 2 && wrong.errors == "chengxin: 没有「merchnt」这个命令；是不是要用 merchant？\n")
     }
 
+    /// Every command the declarations hold is found by its path (the command line finds a command
+    /// from the commands' outline and reads only its own declarations) and shows its help.
+    @Test func everyDeclaredCommandIsFoundByItsPath() throws {
+        let cli = DomainCLI(binary: try #require(builtProduct("chengxin")))
+        let root = try CommandGrammar(dumpedHelp: try cli.run(["--experimental-dump-help"]).output)
+        let paths = root.all().map(\.path).filter { !$0.isEmpty && $0.first != "help" }
+        #expect(paths.count > 60, "\(paths.count)")
+        for path in paths {
+            let help = try cli.run(path + ["--help"])
+            #expect(help.status == 0 && help.output.hasPrefix((["chengxin"] + path).joined(separator: " ") + " —— "), "\(path): \(help.errors)")
+        }
+    }
+
     /// Every command's and option's description is in the language asked for: each item of the
     /// Chinese manual page has Chinese in it, and the English one differs from it.
     @Test func everyDescriptionIsInBothLanguages() throws {
