@@ -133,7 +133,8 @@ struct FormsTmuxTests {
         try tmux.send("-l", "13812341234")
         _ = try tmux.waitFor("the phone and the consent it implies") { $0.contains("13812341234") && $0.contains("留了电话即表示同意") }
         try tmux.send("Enter")
-        let review = try tmux.waitFor("the review") { $0.contains("请和消费者一起核对") }
+        // The whole review, not a capture taken while the screen is half redrawn.
+        let review = try tmux.waitFor("the review") { $0.contains("请和消费者一起核对") && $0.contains("6 联系：") }
         #expect(review.contains("2 问题：东西有质量问题：镜片、镜架坏了或是假货（质量诚信）"))
         #expect(review.contains("6 联系：13812341234  （同意被联系）"))
         try tmux.send("Enter")
