@@ -45,7 +45,7 @@ public struct ArgumentCheck {
         // subcommand is taken as its value; the command's own check reads these options again.
         while index < arguments.count, arguments[index] != "--" {
             let argument = arguments[index]
-            if isOptionLike(argument) {
+            if isOptionLike(argument) || Self.typedWithWideDashes(argument) != nil {
                 if argument == "--version", root.option(named: argument) != nil { return .version }
                 early.append(argument)
                 index += 1
@@ -56,7 +56,7 @@ public struct ArgumentCheck {
                 return helpPath(Array(arguments[(index + 1)...]).filter { !isOptionLike($0) })
             }
             guard let next = node.subcommand(argument), next.isShown else {
-                if let option = early.last, isOptionLike(option), !option.contains("="), index > 0, arguments[index - 1] == option {
+                if let option = early.last, isOptionLike(option) || Self.typedWithWideDashes(option) != nil, !option.contains("="), index > 0, arguments[index - 1] == option {
                     early.append(argument)
                     index += 1
                     continue
@@ -112,6 +112,10 @@ public struct ArgumentCheck {
             if token == "--" {
                 terminated = true
                 continue
+            }
+            // An option typed with a Chinese input method's dashes (——format, －－format).
+            if let ascii = Self.typedWithWideDashes(token), command.option(named: split(ascii).name) != nil {
+                return .usage(.wideDashes(token, meant: ascii))
             }
             // A word, or a value such as -5 where a positional argument is expected.
             guard isOptionLike(token), !(looksLikeValue(token) && command.option(named: token) == nil) else {
@@ -172,6 +176,15 @@ public struct ArgumentCheck {
     func split(_ token: String) -> (name: String, inline: String?) {
         guard token.hasPrefix("--"), let equals = token.firstIndex(of: "=") else { return (token, nil) }
         return (String(token[..<equals]), String(token[token.index(after: equals)...]))
+    }
+
+    /// `——format`, `－－format`, `—format`: dashes a Chinese input method or a word processor
+    /// types for `--`, followed by a name; the option as it should be written (`--format`).
+    static func typedWithWideDashes(_ token: String) -> String? {
+        let dashes: Set<Character> = ["—", "－", "–", "―", "ー"]
+        let name = token.drop { dashes.contains($0) }
+        guard name.count < token.count, let first = name.first, first.isASCII, first.isLetter else { return nil }
+        return "--" + name
     }
 
     func isOptionLike(_ token: String) -> Bool {

@@ -12,6 +12,8 @@ public enum UsageProblem: Error, Equatable, Sendable {
     case notAChoice(String, value: String, choices: [String], suggestions: [String])
     case unexpectedArgument(String, path: [String], expected: [String])
     case missingRequired([String], path: [String])
+    /// An option written with dashes that are not ASCII hyphens (`——format` for `--format`).
+    case wideDashes(String, meant: String)
     /// A value the option's type does not take (`--points abc`), found by the parser itself.
     case invalidValue(String, value: String, help: String)
     /// An argument that is not UTF-8 text (its position from 1, and the option it is the value of).
@@ -56,6 +58,9 @@ public enum UsageProblem: Error, Equatable, Sendable {
         case .missingRequired(let names, let path):
             return LocalizedMessage(zh: "\(Self.command(path)) 还缺少 \(Self.list(names, .zh, and: true))（说明见 \(Self.command(path)) --help）",
                                     en: "\(Self.command(path)) also needs \(Self.list(names, .en, and: true)) (see \(Self.command(path)) --help)")
+        case .wideDashes(let typed, let meant):
+            return LocalizedMessage(zh: "「\(typed)」开头不是两个半角连字符（是不是用中文输入法打的？）；应写作 \(meant)",
+                                    en: "'\(typed)' does not begin with two ASCII hyphens (typed with a Chinese input method?); write \(meant)")
         case .invalidValue(let name, let value, let help):
             let (zhHelp, enHelp) = help.isEmpty ? ("", "") : ("（\(help)）", " (\(help))")
             return LocalizedMessage(zh: "\(name) 的值「\(value)」无效\(zhHelp)", en: "'\(value)' is not a valid value of \(name)\(enHelp)")
