@@ -45,7 +45,7 @@ public struct HelpPage: Sendable {
             }
             lines += section(path.isEmpty ? t("命令：", "Commands:") : t("子命令：", "Subcommands:"), rows, width: width)
             lines.append("")
-            lines += TextLayout.wrap(t("每个命令的说明：\(name) 命令 --help。", "Each command's help: \(name) COMMAND --help."), width: width)
+            lines += TextLayout.wrap(t("每个命令的说明：\(name) <命令> --help。", "Each command's help: \(name) <COMMAND> --help."), width: width)
         }
         lines.append("")
         lines += TextLayout.wrap(t("英文帮助：加 --lang en。", "In Chinese: add --lang zh (the default)."), width: width)

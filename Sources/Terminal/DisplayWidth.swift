@@ -124,7 +124,7 @@ public enum TextLayout {
     /// by `indent` spaces (a hanging indent: a list's text under its text, not under its marker).
     /// Chinese breaks between any two characters; a run of other ASCII characters (an English
     /// word with its comma, a user name, a date) goes down whole when it starts in the line's
-    /// second half; a closing mark (）。，) never starts a line.
+    /// second half; a closing mark (）。，) never starts a line, an opening one (（「) never ends one.
     public static func wrap(_ text: String, width: Int, hangingIndent indent: Int) -> [String] {
         guard width > 0 else { return [] }
         let indent = min(max(0, indent), width / 2)
@@ -159,6 +159,10 @@ public enum TextLayout {
                 while end < rest.endIndex, "）」』】》，。、；：！？)]},.;:!?".contains(rest[end]), rest.index(before: end) > rest.startIndex {
                     end = rest.index(before: end)
                 }
+            }
+            // An opening mark never ends a line: it goes down with what it opens.
+            while end < rest.endIndex, "（「『【《".contains(rest[rest.index(before: end)]), rest.index(before: end) > rest.startIndex {
+                end = rest.index(before: end)
             }
             var line = pad + rest[..<end]
             while line.last == " " { line.removeLast() }

@@ -154,6 +154,8 @@ struct HangingWrapTests {
         #expect(TextLayout.wrap("一二三四五六七八九十。", width: 20, hangingIndent: 2) == ["一二三四五六七八九", "  十。"])
         // Two closing marks in a row ("）、") do not start a line either: both go down with the character before them.
         #expect(TextLayout.wrap("一二三四五六（七八）、九十", width: 20, hangingIndent: 0) == ["一二三四五六（七", "八）、九十"])
+        // An opening mark does not end a line: it goes down with what it opens.
+        #expect(TextLayout.wrap("一二三四五六七八九（十）", width: 20, hangingIndent: 0) == ["一二三四五六七八九", "（十）"])
         #expect(TextLayout.wrap("短", width: 10, hangingIndent: 2) == ["短"])
         #expect(TextLayout.wrap("", width: 10, hangingIndent: 2) == [""])
     }
