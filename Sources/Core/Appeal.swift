@@ -88,9 +88,7 @@ extension MarketState {
     /// An appeal is filed after the period's ratings were published and within the rules' window
     /// (a late one only by a market manager who records why), never dated ahead of today.
     public func validate(_ appeal: AppealFiled, by user: User, today: SimpleDate) throws(LocalizedMessage) {
-        guard merchant(shopNumber: appeal.shop) != nil else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(appeal.shop) 的商户", en: "there is no shop \(appeal.shop)")
-        }
+        _ = try recordedShop(appeal.shop)
         guard let published = ratingsPublished[appeal.year] else {
             throw LocalizedMessage(zh: "\(appeal.year) 年度的星级尚未公示，不能申请复核", en: "the \(appeal.year) ratings have not been published; there is nothing to appeal yet")
         }

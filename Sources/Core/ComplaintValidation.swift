@@ -3,7 +3,8 @@ extension MarketState {
     /// possible, the phone is a phone, the codes are known, the receipt is new.
     public func validate(_ complaint: ComplaintFiled, today: SimpleDate) throws(LocalizedMessage) {
         if let shop = complaint.shop, merchant(shopNumber: shop) == nil {
-            throw LocalizedMessage(zh: "没有店铺号为 \(shop) 的商户（不清楚店铺时可以不填）", en: "there is no shop \(shop) (leave it out if the shop is not known)")
+            let missing = Self.noShop(shop)
+            throw LocalizedMessage(zh: missing.zh + "（不清楚店铺时可以不填）", en: missing.en + " (leave it out if the shop is not known)")
         }
         if complaints[complaint.receipt] != nil {
             throw LocalizedMessage(zh: "受理编号 \(complaint.receipt) 已存在", en: "receipt \(complaint.receipt) exists already")

@@ -58,9 +58,7 @@ extension MarketState {
 
     /// `replacing`: the record a correction puts this one in place of.
     public func validate(_ entry: ContributionRecorded, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
-        guard let merchant = merchant(shopNumber: entry.shop) else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(entry.shop) 的商户", en: "there is no shop \(entry.shop)")
-        }
+        let merchant = try recordedShop(entry.shop)
         try Action.actForShop(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: entry.shop, doing: "为", "enter points for")
         let cap = contributionEntryCap(on: entry.date)

@@ -95,9 +95,7 @@ extension MarketState {
     /// items that are on the checklist, each failure with a severity, the inspector allowed.
     /// `replacing`: the record a correction puts this one in place of.
     public func validate(_ inspection: Inspection, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
-        guard let merchant = merchant(shopNumber: inspection.shop) else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(inspection.shop) 的商户", en: "there is no shop \(inspection.shop)")
-        }
+        let merchant = try recordedShop(inspection.shop)
         try Action.recordInspection(branch: merchant.branch).check(user.role)
         try refuseOwnShop(user, shop: inspection.shop, doing: "检查", "inspect")
         try checkRecordDate(inspection.date, today: today, replacing: replacing, what: "检查日期", "inspection date")

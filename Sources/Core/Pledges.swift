@@ -122,9 +122,7 @@ extension MarketState {
     }
 
     private func checkPledgeShop(_ shop: String, by user: User) throws(LocalizedMessage) {
-        guard let merchant = merchant(shopNumber: shop) else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(shop) 的商户", en: "there is no shop \(shop)")
-        }
+        let merchant = try recordedShop(shop)
         try Action.actForShop(branch: merchant.branch).check(user.role)
     }
 

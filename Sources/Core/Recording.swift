@@ -75,9 +75,7 @@ extension MarketState {
 
     /// A shop's reply to its rating: by a manager or the shop's own secretary, 1–500 characters.
     public func validate(_ reply: ReplyPublished, by user: User) throws(LocalizedMessage) {
-        guard let shop = merchant(shopNumber: reply.shop) else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(reply.shop) 的商户", en: "there is no shop \(reply.shop)")
-        }
+        let shop = try recordedShop(reply.shop)
         try Action.actForShop(branch: shop.branch).check(user.role)
         guard ratingsPublished[reply.year] != nil else {
             throw LocalizedMessage(zh: "\(reply.year) 年度的星级尚未公示，没有可回应的评定", en: "the \(reply.year) ratings have not been published; there is no rating to reply to")
@@ -96,9 +94,7 @@ extension MarketState {
     /// `replacing`: the record a correction puts this one in place of.
     public func validate(_ veto: VetoConfirmed, by user: User, today: SimpleDate, replacing: UInt64? = nil) throws(LocalizedMessage) {
         try Action.confirmVeto.check(user.role)
-        guard merchant(shopNumber: veto.shop) != nil else {
-            throw LocalizedMessage(zh: "没有店铺号为 \(veto.shop) 的商户", en: "there is no shop \(veto.shop)")
-        }
+        _ = try recordedShop(veto.shop)
         try refuseOwnShop(user, shop: veto.shop, doing: "否决", "veto")
         try checkRecordDate(veto.date, today: today, replacing: replacing, what: "否决日期", "date of the veto")
         guard rules(on: veto.date)?.value.veto.kinds.contains(veto.kind) == true else {
@@ -191,9 +187,7 @@ extension MarketState {
             try validateUserWithdrawal(name, record: withdrawal.target, by: user)
         } else if let (shop, _) = openAppeal(withdrawal.target) ?? currentReply(withdrawal.target).map({ ($0.shop, 0) }) {
             // The shop's side takes back its appeal (before the decision) or its reply.
-            guard let merchant = merchant(shopNumber: shop) else {
-                throw LocalizedMessage(zh: "没有店铺号为 \(shop) 的商户", en: "there is no shop \(shop)")
-            }
+            let merchant = try recordedShop(shop)
             try Action.actForShop(branch: merchant.branch).check(user.role)
         } else if appeals.values.joined().contains(where: { $0.sequence == withdrawal.target }) {
             throw LocalizedMessage(zh: "复核申请 #\(withdrawal.target) 已有决定，不能撤回", en: "appeal #\(withdrawal.target) has been decided; it cannot be withdrawn")

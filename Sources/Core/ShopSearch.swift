@@ -82,4 +82,15 @@ extension MarketState {
     public func shop(typed: String) throws(LocalizedMessage) -> Merchant {
         try ShopSearch.shop(typed, among: merchants)
     }
+
+    /// The shop a record names by its number, for the rules every record passes: one message
+    /// when there is none.
+    public func recordedShop(_ number: String) throws(LocalizedMessage) -> Merchant {
+        guard let merchant = merchant(shopNumber: number) else { throw Self.noShop(number) }
+        return merchant
+    }
+
+    public static func noShop(_ number: String) -> LocalizedMessage {
+        LocalizedMessage(zh: "没有店铺号为 \(number) 的商户", en: "there is no shop \(number)")
+    }
 }
