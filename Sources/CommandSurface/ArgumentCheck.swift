@@ -45,7 +45,7 @@ public struct ArgumentCheck {
         // subcommand is taken as its value; the command's own check reads these options again.
         while index < arguments.count, arguments[index] != "--" {
             let argument = arguments[index]
-            if isOptionLike(argument) || Self.typedWithWideDashes(argument) != nil {
+            if typedAsOption(argument) {
                 if argument == "--version", root.option(named: argument) != nil { return .version }
                 early.append(argument)
                 index += 1
@@ -56,7 +56,7 @@ public struct ArgumentCheck {
                 return helpPath(Array(arguments[(index + 1)...]).filter { !isOptionLike($0) })
             }
             guard let next = node.subcommand(argument), next.isShown else {
-                if let option = early.last, isOptionLike(option) || Self.typedWithWideDashes(option) != nil, !option.contains("="), index > 0, arguments[index - 1] == option {
+                if let option = early.last, typedAsOption(option), !option.contains("="), index > 0, arguments[index - 1] == option {
                     early.append(argument)
                     index += 1
                     continue
@@ -185,6 +185,11 @@ public struct ArgumentCheck {
         let name = token.drop { dashes.contains($0) }
         guard name.count < token.count, let first = name.first, first.isASCII, first.isLetter else { return nil }
         return "--" + name
+    }
+
+    /// An option, or one typed with an input method's dashes (the command's check says which).
+    func typedAsOption(_ token: String) -> Bool {
+        isOptionLike(token) || Self.typedWithWideDashes(token) != nil
     }
 
     func isOptionLike(_ token: String) -> Bool {

@@ -73,6 +73,14 @@ public struct CommandGrammar: Sendable, Equatable {
     }
 
     public var commonOptionNames: [String] { commonOptions.compactMap(\.preferredName) }
+
+    /// The options a command's help and manual entry list under it: those shown, not the common
+    /// ones (listed once), not the automatic `--help`, and `--version` only at the root.
+    public func ownOptions(atRoot: Bool) -> [ArgumentGrammar] {
+        options.filter {
+            $0.isShown && $0.section != Self.commonSection && $0.preferredName != "--help" && ($0.preferredName != "--version" || atRoot)
+        }
+    }
 }
 
 public struct ArgumentGrammar: Sendable, Equatable {

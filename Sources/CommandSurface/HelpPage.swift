@@ -30,7 +30,7 @@ public struct HelpPage: Sendable {
         if !positionals.isEmpty {
             lines += section(t("参数：", "Arguments:"), positionals.map { ($0.synopsis, describe($0)) }, width: width)
         }
-        let own = command.options.filter { $0.isShown && $0.section != CommandGrammar.commonSection && $0.preferredName != "--help" && ($0.preferredName != "--version" || path.isEmpty) }
+        let own = command.ownOptions(atRoot: path.isEmpty)
         if !own.isEmpty {
             lines += section(t("选项：", "Options:"), own.map { (names($0), $0.preferredName == "--version" ? versionHelp : describe($0)) }, width: width)
         }

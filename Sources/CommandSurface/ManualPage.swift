@@ -42,7 +42,8 @@ public struct ManualPage: Sendable {
             if !command.abstract.isEmpty { out.append(Self.escape(command.abstract)) }
             if !command.discussion.isEmpty { out += [".PP", Self.escape(command.discussion)] }
             out += [".PP", ".nf", Self.escape(help.usage(command, name: name)), ".fi"]
-            for argument in command.arguments where argument.isShown && argument.section != CommandGrammar.commonSection && argument.preferredName != "--help" && argument.preferredName != "--version" {
+            let own = command.ownOptions(atRoot: false)
+            for argument in command.arguments where argument.kind == .positional ? argument.isShown : own.contains(argument) {
                 out += item(argument)
             }
         }

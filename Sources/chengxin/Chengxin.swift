@@ -20,12 +20,6 @@ struct Chengxin: ParsableCommand {
         defaultSubcommand: Dashboard.self
     )
 
-    /// The declarations as one tree (`CommandSurface`), every command's arguments included: the
-    /// help, the manual page.
-    static var grammar: CommandGrammar {
-        get throws { try CommandGrammar(dumpedHelp: _dumpHelp()) }
-    }
-
     /// The commands' tree without their arguments (names, abstracts, subcommands, the root's
     /// `--version`), read from the commands' configurations: enough to find the command a line
     /// names, without reading every command's declarations (some 20 ms) on each run.
@@ -38,7 +32,8 @@ struct Chengxin: ParsableCommand {
             subcommands: configuration.subcommands.map { outline($0) }, arguments: type == Chengxin.self ? version : [])
     }
 
-    /// The command at `path` with its arguments, from its own declarations only.
+    /// The command at `path` with its arguments, from its own declarations only (at the root:
+    /// every command's, for the help and the manual page).
     static func declarations(at path: [String]) -> CommandGrammar? {
         var type: ParsableCommand.Type = Chengxin.self
         for name in path {
@@ -68,12 +63,8 @@ struct Chengxin: ParsableCommand {
         case .run(let path, let checked):
             parseAndRun(checked, language, path: path)
         case .help(let path):
-            do {
-                Console.out(HelpPage(root: try grammar, language: language).render(path, width: helpWidth()))
-            } catch {
-                Console.error("the command line's declarations could not be read: \(error)")
-                Foundation.exit(70)
-            }
+            guard let root = declarations(at: []) else { unreadableDeclarations() }
+            Console.out(HelpPage(root: root, language: language).render(path, width: helpWidth()))
         case .version:
             Console.out(BuildInfo.versionText(language))
         case .usage(let problem):
@@ -93,6 +84,12 @@ struct Chengxin: ParsableCommand {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             refuse(UsageProblem(parserMessage: message(for: error), of: declarations(at: path)), language)
         }
+    }
+
+    /// The declarations did not read back (a fault of the build, not of the user).
+    static func unreadableDeclarations() -> Never {
+        Console.error("the command line's declarations could not be read")
+        Foundation.exit(70)
     }
 
     static func refuse(_ problem: UsageProblem, _ language: Language) -> Never {

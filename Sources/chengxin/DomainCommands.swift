@@ -215,7 +215,7 @@ struct InspectionRecord: ParsableCommand {
     func run() throws {
         do {
             let today = MarketClock.today()
-            let day = try SimpleWrite.date(date, common)
+            let day = try SimpleWrite.date(date, common, today: today)
             let failures = try InspectionOutcomes.failures(fail, common)
             if failures.isEmpty && !passAll {
                 throw CLIProblem(text: common.t("请用 --pass-all 或 --fail 说明检查结果", "give --pass-all or at least one --fail"))
@@ -312,7 +312,7 @@ struct PointsAdd: ParsableCommand {
     func run() throws {
         do {
             let today = MarketClock.today()
-            let day = try SimpleWrite.date(date, common)
+            let day = try SimpleWrite.date(date, common, today: today)
             guard let kind = ContributionKind(rawValue: kind) ?? ContributionKind.matching(kind) else {
                 throw common.notAChoice("--kind", kind, ContributionKind.allCases.map(\.rawValue))
             }

@@ -32,8 +32,8 @@ enum SimpleWrite {
         }, answer: { answer(opened.market, $0) })
     }
 
-    static func date(_ text: String?, _ common: CommonOptions) throws -> SimpleDate {
-        guard let text else { return MarketClock.today() }
+    static func date(_ text: String?, _ common: CommonOptions, today: @autoclosure () -> SimpleDate = MarketClock.today()) throws -> SimpleDate {
+        guard let text else { return today() }
         guard let date = SimpleDate(iso: text) else {
             throw CLIProblem(text: common.t("--date 的值「\(text)」不是有效日期（应为 YYYY-MM-DD 的真实日期）", "'\(text)' is not a valid value of --date (a real date, YYYY-MM-DD)"))
         }

@@ -55,6 +55,7 @@ struct ManualCommand: ParsableCommand {
 
     func run() throws {
         let version = BuildInfo.version.isEmpty ? "development" : BuildInfo.version
-        print(ManualPage(root: try Chengxin.grammar, language: lang, version: version).render(), terminator: "")
+        guard let root = Chengxin.declarations(at: []) else { Chengxin.unreadableDeclarations() }
+        print(ManualPage(root: root, language: lang, version: version).render(), terminator: "")
     }
 }
